@@ -1,0 +1,34 @@
+"""``coevo render``: render a saved genome file at any resolution."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("render", help="render a genome file to PNG at any size",
+                            description="Render a genome file (from a run's genomes/ or a breeding session) "
+                            "to a PNG. Example: coevo render runs/x/genomes/best.json --size 1024 --out x.png")
+    parser.add_argument("genome", type=Path, help="a coevo genome file (.json)")
+    parser.add_argument("--size", type=int, default=512, help="image side in pixels (default 512)")
+    parser.add_argument("--out", type=Path, help="output PNG (default: the genome's name with .png)")
+    parser.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    from coevo.errors import CoevoError
+    from coevo.images import save_png
+    from coevo.runner import build_genetics
+    from gallery.genomes import read_genome
+
+    if args.size < 1 or args.size > 16384:
+        raise CoevoError(f"--size must be between 1 and 16384 pixels (got {args.size})")
+    record = read_genome(args.genome)
+    _, genetics = build_genetics(record.artist, record.options)
+    genome = genetics.from_json(record.genome)
+    image = genetics.render([genome], args.size)[0]
+    out = args.out or args.genome.with_suffix(".png")
+    save_png(image, out)
+    print(f"wrote {out} ({args.size}x{args.size})")
+    return 0

@@ -1,0 +1,26 @@
+"""``coevo resume``: continue a killed or finished run from its last checkpoint."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("resume", help="continue a run from its last checkpoint",
+                            description="Continue a run folder from its last checkpoint. A run resumed after a "
+                            "kill ends identical to one never interrupted (same machine).")
+    parser.add_argument("run", type=Path, metavar="DIR", help="the run folder")
+    parser.add_argument("--rounds", type=int, help="new total number of rounds (to extend a finished run)")
+    parser.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    from coevo.errors import CoevoError
+    from coevo.runner import resume
+
+    if args.rounds is not None and args.rounds < 1:
+        raise CoevoError(f"--rounds must be at least 1 (got {args.rounds})")
+    folder = resume(args.run, args.rounds)
+    print(f"run finished: {folder.path}")
+    return 0

@@ -1,0 +1,95 @@
+"""``coevo run``: start a co-evolution run (or GAN training) into a run folder."""
+
+from __future__ import annotations
+
+import argparse
+import tomllib
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+
+from coevo.config import RunConfig, from_mapping, load_config
+from coevo.errors import CoevoError
+
+FLAGS = {  # config field -> help text for its command-line flag
+    "artist": "artist name (see `coevo list`), default gp",
+    "critic": "critic name (see `coevo list`), default cnn",
+    "data": "real images: digits (bundled), mnist:DIR, an image folder, FILE.npz",
+    "rounds": "rounds to play (generations / GAN steps)",
+    "pop": "images per round (population or batch size)",
+    "size": "image side in pixels",
+    "seed": "random seed; the same seed gives the same run",
+    "critic_steps": "critic updates per round",
+    "batch": "images per critic update",
+    "warmup": "critic updates before round 0",
+    "fakes": "what the critic learns against: latest, gallery (all champions), replay",
+    "replay": "replay buffer size for --fakes replay",
+    "elite": "individuals kept unchanged each generation",
+    "tournament": "tournament size for selection",
+    "cxpb": "crossover probability",
+    "mutpb": "mutation probability",
+    "sheet_every": "write a contact sheet every N rounds",
+    "checkpoint_every": "checkpoint every N rounds",
+    "device": "auto (CUDA when present), cpu or cuda",
+}
+
+
+def parse_option(text: str) -> tuple[str, Any]:
+    """``KEY=VALUE`` with VALUE read as a TOML value (bare words are strings)."""
+    key, sep, raw = text.partition("=")
+    if not sep or not key:
+        raise CoevoError(f"option {text!r} is not KEY=VALUE; write e.g. --artist-option channels=3")
+    try:
+        return key.strip(), tomllib.loads(f"v = {raw}")["v"]
+    except tomllib.TOMLDecodeError:
+        return key.strip(), raw
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("run", help="start a run: an artist against a critic on real data",
+                            description="Start a run. Settings come from defaults, then --config, then flags. "
+                            "Example: coevo run --artist gp --critic cnn --data digits --rounds 30")
+    parser.add_argument("--config", type=Path, help="a TOML file of settings (flags override it)")
+    parser.add_argument("--out", type=Path, help="run folder (default runs/ARTIST-vs-CRITIC-seedS)")
+    kinds = {f.name: type(getattr(RunConfig(), f.name)) for f in fields(RunConfig)}
+    for name, text in FLAGS.items():
+        parser.add_argument("--" + name.replace("_", "-"), dest=name, type=kinds[name], default=None, help=text)
+    parser.add_argument("--artist-option", action="append", default=[], metavar="KEY=VALUE",
+                        help="extra artist option (repeatable), e.g. channels=3")
+    parser.add_argument("--critic-option", action="append", default=[], metavar="KEY=VALUE",
+                        help="extra critic option (repeatable)")
+    parser.set_defaults(handler=handle)
+
+
+def resolve(args: argparse.Namespace) -> RunConfig:
+    """Defaults, then the config file, then command-line flags."""
+    config = load_config(args.config) if args.config else RunConfig()
+    values = {name: getattr(args, name) for name in FLAGS if getattr(args, name) is not None}
+    merged = from_mapping({**_plain(config), **values}, "command line")
+    merged.artist_options.update(dict(parse_option(t) for t in args.artist_option))
+    merged.critic_options.update(dict(parse_option(t) for t in args.critic_option))
+    return merged.validate()
+
+
+def _plain(config: RunConfig) -> dict[str, Any]:
+    return {f.name: getattr(config, f.name) for f in fields(RunConfig)}
+
+
+def default_out(config: RunConfig) -> Path:
+    """``runs/ARTIST-vs-CRITIC-seedS``, numbered if taken."""
+    stem = f"{config.artist}-vs-{config.critic}-seed{config.seed}".replace(":", "_").replace("/", "_")
+    path, n = Path("runs") / stem, 2
+    while (path / "config.toml").exists():
+        path, n = Path("runs") / f"{stem}-{n}", n + 1
+    return path
+
+
+def handle(args: argparse.Namespace) -> int:
+    from coevo.runner import start
+
+    config = resolve(args)
+    out = args.out or default_out(config)
+    folder = start(config, out)
+    print(f"run finished: {folder.path}  (metrics.jsonl, sheets/, genomes/; continue with "
+          f"`coevo resume {folder.path} --rounds N`)")
+    return 0

@@ -1,0 +1,106 @@
+"""A run's settings: one flat dataclass, read from and written to TOML."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from coevo.errors import CoevoError
+
+
+@dataclass
+class RunConfig:
+    """Everything that determines a run; saved as ``config.toml`` in its folder."""
+
+    artist: str = "gp"  # registry name (see `coevo list`) or a plugin "module:Class"
+    critic: str = "cnn"  # registry name or plugin "module:Class"
+    data: str = "digits"  # data spec: digits, mnist:DIR, an image folder, or a .npz file
+    rounds: int = 30  # rounds (generations / GAN steps) to play
+    pop: int = 32  # images the artist shows per round (population or batch size)
+    size: int = 32  # image side in pixels
+    seed: int = 0  # seeds Python, NumPy and Torch; same seed, same run on the same machine
+    critic_steps: int = 1  # critic updates per round
+    batch: int = 64  # real and fake images per critic update
+    warmup: int = 50  # critic updates before round 0
+    fakes: str = "gallery"  # fake-set policy: latest (GAN), gallery (all champions), replay
+    replay: int = 512  # replay buffer size for fakes = "replay"
+    champions: int = 1  # champions per round added to the gallery
+    elite: int = 1  # evolutionary artists: individuals kept unchanged
+    tournament: int = 3  # evolutionary artists: tournament size
+    cxpb: float = 0.5  # evolutionary artists: crossover probability per pair
+    mutpb: float = 0.9  # evolutionary artists: mutation probability per child
+    sheet_every: int = 5  # write a contact sheet every n rounds (and at the last)
+    checkpoint_every: int = 1  # write a checkpoint every n rounds (and at the last)
+    device: str = "auto"  # torch device for networks: auto (CUDA when present), cpu, cuda
+    artist_options: dict[str, Any] = field(default_factory=dict)  # extra keyword options for the artist
+    critic_options: dict[str, Any] = field(default_factory=dict)  # extra keyword options for the critic
+
+    def validate(self) -> RunConfig:
+        """Check ranges; raise ``CoevoError`` with the fix."""
+        for name in ("rounds", "pop", "size", "batch", "sheet_every", "checkpoint_every", "champions"):
+            if getattr(self, name) < 1:
+                raise CoevoError(f"{name} must be at least 1 (got {getattr(self, name)}); pass a positive value")
+        for name in ("critic_steps", "warmup", "elite"):
+            if getattr(self, name) < 0:
+                raise CoevoError(f"{name} must be >= 0 (got {getattr(self, name)})")
+        if self.elite > self.pop:
+            raise CoevoError(f"elite ({self.elite}) cannot exceed pop ({self.pop}); lower --elite or raise --pop")
+        for name in ("cxpb", "mutpb"):
+            if not 0.0 <= getattr(self, name) <= 1.0:
+                raise CoevoError(f"{name} is a probability and must lie in [0, 1] (got {getattr(self, name)})")
+        if self.fakes not in ("latest", "gallery", "replay"):
+            raise CoevoError(f"unknown fake-set policy {self.fakes!r}; use latest, gallery or replay")
+        if self.device not in ("auto", "cpu", "cuda") and not self.device.startswith("cuda:"):
+            raise CoevoError(f"unknown device {self.device!r}; use auto, cpu or cuda")
+        return self
+
+
+def from_mapping(values: dict[str, Any], source: str) -> RunConfig:
+    """Build a config from a parsed mapping, naming any unknown key or wrong type."""
+    known = {f.name: f for f in fields(RunConfig)}
+    kwargs: dict[str, Any] = {}
+    for key, value in values.items():
+        if key not in known:
+            raise CoevoError(f"{source}: unknown setting {key!r}; valid settings: {', '.join(known)}")
+        expected = type(getattr(RunConfig(), key))
+        if expected is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
+            raise CoevoError(f"{source}: {key} must be a {expected.__name__}, got {value!r}")
+        kwargs[key] = value
+    return RunConfig(**kwargs)
+
+
+def load_config(path: Path) -> RunConfig:
+    """Read a TOML config file."""
+    try:
+        values = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CoevoError(f"config file {path} does not exist; check the path") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise CoevoError(f"config file {path} is not valid TOML ({exc}); fix the syntax") from None
+    return from_mapping(values, str(path))
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    raise TypeError(f"cannot write {type(value).__name__} to TOML")
+
+
+def dump_config(config: RunConfig) -> str:
+    """The config as TOML text that ``load_config`` reads back to an equal config."""
+    data = asdict(config)
+    tables = {k: data.pop(k) for k in ("artist_options", "critic_options")}
+    lines = [f"{key} = {_toml_value(value)}" for key, value in data.items()]
+    for name, table in tables.items():
+        lines += ["", f"[{name}]"] + [f"{key} = {_toml_value(value)}" for key, value in table.items()]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,39 @@
+"""Real image data sets, all as ``ImageSet``: digits (embedded), mnist:DIR, an image folder, a .npz file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from coevo.data.imageset import ImageSet, from_array, to_channels
+from coevo.errors import CoevoError
+
+__all__ = ["ImageSet", "from_array", "load_data", "to_channels"]
+
+
+def load_data(spec: str, size: int | None = 32, channels: int | None = None) -> ImageSet:
+    """Load a data set from its spec: ``digits``, ``mnist:DIR[:train|t10k]``, ``folder:DIR``, ``DIR`` or ``FILE.npz``."""
+    kind, _, rest = spec.partition(":")
+    if spec == "digits":
+        from coevo.data import digits
+
+        return digits.load(size, channels)
+    if kind == "mnist" and rest:
+        from coevo.data import mnist
+
+        directory, _, split = rest.partition(":") if not Path(rest).is_dir() else (rest, "", "")
+        return mnist.load(Path(directory), size, channels, split or None)
+    if kind == "folder" and rest:
+        from coevo.data import folder
+
+        return folder.load(Path(rest), size or 32, channels or 3)
+    path = Path(spec)
+    if path.suffix == ".npz":
+        from coevo.data import npz
+
+        return npz.load(path, size, channels)
+    if path.is_dir():
+        from coevo.data import folder
+
+        return folder.load(path, size or 32, channels or 3)
+    raise CoevoError(f"unknown data {spec!r}: not 'digits', 'mnist:DIR', an existing image folder or a .npz file; "
+                     "see `coevo list`")

@@ -1,0 +1,150 @@
+"""Shared machinery for evolutionary artists: population, elitism, tournament selection, variation.
+
+An evolutionary artist is ``EvolutionaryArtist(genetics, config)``: the genetics supply random genomes,
+mutation, crossover and batched rendering; this class does everything else.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import torch
+from deap import tools
+
+from coevo.protocols import Genetics, Proposal
+
+
+@dataclass
+class EvolutionConfig:
+    """Settings of the generational loop shared by every evolutionary artist."""
+
+    pop: int = 32  # population size: images shown to the critic each round
+    size: int = 32  # rendered image side in pixels
+    elite: int = 1  # best individuals copied unchanged into the next generation
+    tournament: int = 3  # tournament size for selection (DEAP's selTournament)
+    cxpb: float = 0.5  # probability that a pair of offspring is produced by crossover
+    mutpb: float = 0.9  # probability that an offspring is mutated
+    strength: float = 1.0  # mutation strength multiplier passed to the genetics
+
+
+@dataclass
+class Individual:
+    """One member of the population, with the lineage a gallery needs."""
+
+    genome: Any
+    id: int
+    parents: tuple[int, ...] = ()
+    fitness: float = -math.inf
+
+
+class EvolutionaryArtist:
+    """A generational GA over any ``Genetics``: ``ask`` renders the population, ``tell`` breeds the next."""
+
+    def __init__(self, genetics: Genetics, config: EvolutionConfig | None = None) -> None:
+        self.genetics = genetics
+        self.config = config or EvolutionConfig()
+        if self.config.pop < 1 or not 0 <= self.config.elite <= self.config.pop:
+            raise ValueError("pop must be >= 1 and 0 <= elite <= pop")
+        self.generation = 0
+        self._next_id = 0
+        self.population: list[Individual] = []
+        self._cache: torch.Tensor | None = None
+
+    @property
+    def channels(self) -> int:
+        return self.genetics.channels
+
+    def seed(self, genomes: list[Any] | None = None, parents: tuple[int, ...] = ()) -> None:
+        """Start a population: random genomes, or mutants of the given ones (which are kept as is)."""
+        if genomes:
+            kept = [self._newborn(g, parents) for g in genomes[: self.config.pop]]
+            while len(kept) < self.config.pop:
+                origin = kept[len(kept) % len(genomes)]
+                kept.append(self._newborn(self.genetics.mutate(origin.genome, self.config.strength),
+                                          (origin.id,)))
+            self.population = kept
+        else:
+            self.population = [self._newborn(self.genetics.random_genome()) for _ in range(self.config.pop)]
+        self._cache = None
+
+    def ask(self) -> Proposal:
+        if not self.population:
+            self.seed()
+        if self._cache is None:
+            self._cache = self.genetics.render([ind.genome for ind in self.population], self.config.size)
+        return Proposal(
+            images=self._cache,
+            genomes=[ind.genome for ind in self.population],
+            ids=[ind.id for ind in self.population],
+            parents=[ind.parents for ind in self.population],
+        )
+
+    def tell(self, proposal: Proposal, scores: torch.Tensor) -> dict[str, float]:
+        """Take the critic's scores as fitness and breed the next generation."""
+        if proposal.ids != [ind.id for ind in self.population]:
+            raise RuntimeError("tell() got a proposal that is not the current population; call ask() first")
+        values = scores.detach().float().cpu().tolist()
+        if len(values) != len(self.population):
+            raise ValueError(f"got {len(values)} scores for {len(self.population)} individuals")
+        for ind, value in zip(self.population, values):
+            ind.fitness = value if math.isfinite(value) else -math.inf
+        finite = [ind.fitness for ind in self.population]
+        metrics = {"fitness_best": max(finite), "fitness_mean": sum(finite) / len(finite)}
+        self.population = self._breed(self.population)
+        self.generation += 1
+        self._cache = None
+        return metrics
+
+    def best(self, k: int = 1) -> list[Individual]:
+        """The k fittest individuals of the last judged generation (or of the current one)."""
+        return sorted(self.population, key=lambda ind: ind.fitness, reverse=True)[:k]
+
+    def _breed(self, judged: list[Individual]) -> list[Individual]:
+        cfg = self.config
+        ranked = sorted(judged, key=lambda ind: ind.fitness, reverse=True)
+        nxt = [Individual(ind.genome, ind.id, ind.parents) for ind in ranked[: cfg.elite]]
+        while len(nxt) < cfg.pop:
+            a, b = tools.selTournament(judged, 2, min(cfg.tournament, len(judged)))
+            if a is not b and random.random() < cfg.cxpb:
+                ga, gb = self.genetics.crossover(a.genome, b.genome)
+                children = [(ga, (a.id, b.id)), (gb, (a.id, b.id))]
+            else:
+                children = [(a.genome, (a.id,)), (b.genome, (b.id,))]
+            for genome, parents in children:
+                if len(nxt) == cfg.pop:
+                    break
+                if random.random() < cfg.mutpb:
+                    genome = self.genetics.mutate(genome, cfg.strength)
+                nxt.append(self._newborn(genome, parents))
+        return nxt
+
+    def _newborn(self, genome: Any, parents: tuple[int, ...] = ()) -> Individual:
+        ind = Individual(genome, self._next_id, tuple(parents))
+        self._next_id += 1
+        return ind
+
+    def state_dict(self) -> dict[str, Any]:
+        return {
+            "config": asdict(self.config),
+            "generation": self.generation,
+            "next_id": self._next_id,
+            "population": [
+                {"genome": self.genetics.to_json(ind.genome), "id": ind.id, "parents": list(ind.parents),
+                 "fitness": ind.fitness}
+                for ind in self.population
+            ],
+        }
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        self.config = EvolutionConfig(**state["config"])
+        self.generation = int(state["generation"])
+        self._next_id = int(state["next_id"])
+        self.population = [
+            Individual(self.genetics.from_json(d["genome"]), int(d["id"]), tuple(d["parents"]),
+                       float(d["fitness"]))
+            for d in state["population"]
+        ]
+        self._cache = None

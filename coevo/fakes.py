@@ -1,0 +1,74 @@
+"""Which artist images the critic learns from: the latest, a growing gallery of champions, or a replay buffer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+
+from coevo.protocols import Proposal
+
+POLICIES = ("latest", "gallery", "replay")
+
+
+class FakePool:
+    """Holds the fake images a critic trains on, under one of the ``POLICIES``.
+
+    - ``latest``: only the current proposal (a GAN).
+    - ``gallery``: the current proposal plus every earlier round's champions, kept forever (Machado, Blair).
+    - ``replay``: the current proposal plus a ring buffer of the last ``capacity`` earlier images.
+    """
+
+    def __init__(self, policy: str = "latest", capacity: int = 512, champions: int = 1) -> None:
+        if policy not in POLICIES:
+            raise ValueError(f"unknown fake-set policy {policy!r}; choose one of {', '.join(POLICIES)}")
+        self.policy = policy
+        self.capacity = capacity
+        self.champions = champions
+        self.latest: torch.Tensor | None = None
+        self.kept: torch.Tensor | None = None  # gallery champions or replay buffer, on the CPU
+        self._cursor = 0
+
+    def __len__(self) -> int:
+        return 0 if self.kept is None else int(self.kept.shape[0])
+
+    def observe(self, proposal: Proposal) -> None:
+        """The artist's newest images, before the critic learns."""
+        self.latest = proposal.images.detach()
+
+    def sample(self, n: int) -> torch.Tensor:
+        """``n`` fake images drawn (with the global Torch generator) from what the policy keeps."""
+        assert self.latest is not None, "observe() a proposal before sampling"
+        pool = self.latest.cpu() if self.kept is None or self.policy == "latest" else torch.cat(
+            [self.latest.cpu(), self.kept])
+        index = torch.randint(len(pool), (n,)) if n < len(pool) else torch.randperm(len(pool))
+        return pool[index].to(self.latest.device)
+
+    def crown(self, proposal: Proposal, scores: torch.Tensor) -> None:
+        """After scoring: keep this round's champions (gallery) or its images (replay)."""
+        images = proposal.images.detach().cpu()
+        if self.policy == "gallery":
+            top = torch.topk(scores.detach().float().cpu(), min(self.champions, len(images))).indices
+            self.kept = images[top] if self.kept is None else torch.cat([self.kept, images[top]])
+        elif self.policy == "replay":
+            self._push(images)
+
+    def _push(self, images: torch.Tensor) -> None:
+        if self.kept is None:
+            self.kept = images[: self.capacity].clone()
+            self._cursor = len(self.kept) % self.capacity
+            images = images[self.capacity:]
+        for image in images:
+            if len(self.kept) < self.capacity:
+                self.kept = torch.cat([self.kept, image[None]])
+            else:
+                self.kept[self._cursor] = image
+            self._cursor = (self._cursor + 1) % self.capacity
+
+    def state_dict(self) -> dict[str, Any]:
+        return {"policy": self.policy, "capacity": self.capacity, "champions": self.champions,
+                "kept": self.kept, "cursor": self._cursor}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        self.policy, self.capacity, self.champions = state["policy"], state["capacity"], state["champions"]
+        self.kept, self._cursor = state["kept"], state["cursor"]

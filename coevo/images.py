@@ -1,0 +1,45 @@
+"""Turning image tensors into pictures: PIL images, contact sheets, PNG files."""
+
+from __future__ import annotations
+
+import io
+import math
+from pathlib import Path
+
+import numpy as np
+import torch
+from PIL import Image
+
+from coevo.atomic import atomic_write_bytes
+
+
+def to_uint8(images: torch.Tensor) -> np.ndarray:
+    """``(N, C, H, W)`` in ``[-1, 1]`` to uint8 ``(N, H, W, C)``; NaN becomes mid-grey."""
+    x = torch.nan_to_num(images.detach().float().cpu(), nan=0.0).clamp(-1.0, 1.0)
+    return ((x + 1.0) * 127.5).round().to(torch.uint8).permute(0, 2, 3, 1).numpy()
+
+
+def to_pil(image: torch.Tensor) -> Image.Image:
+    """One ``(C, H, W)`` image as a PIL image (grey or RGB)."""
+    array = to_uint8(image[None])[0]
+    return Image.fromarray(array[..., 0], "L") if array.shape[-1] == 1 else Image.fromarray(array, "RGB")
+
+
+def grid(images: torch.Tensor, columns: int | None = None, pad: int = 2, fill: float = 1.0) -> torch.Tensor:
+    """Tile ``(N, C, H, W)`` into one ``(C, H', W')`` contact sheet with ``pad`` pixels of ``fill`` between."""
+    n, c, h, w = images.shape
+    columns = columns or math.ceil(math.sqrt(n))
+    rows = math.ceil(n / columns)
+    sheet = torch.full((c, rows * (h + pad) + pad, columns * (w + pad) + pad), fill, dtype=torch.float32)
+    for i, image in enumerate(images.detach().float().cpu()):
+        r, k = divmod(i, columns)
+        sheet[:, pad + r * (h + pad): pad + r * (h + pad) + h, pad + k * (w + pad): pad + k * (w + pad) + w] = image
+    return sheet
+
+
+def save_png(image: torch.Tensor, path: Path) -> Path:
+    """Write a ``(C, H, W)`` image as PNG, atomically (temp file then rename)."""
+    buffer = io.BytesIO()
+    to_pil(image).save(buffer, format="PNG")
+    atomic_write_bytes(path, buffer.getvalue())
+    return path

@@ -1,0 +1,85 @@
+"""The one table mapping names to artist, critic and data-set classes, imported lazily for the CLI.
+
+A name may also be a plugin path ``package.module:Class``; such a class follows the same constructor
+conventions as the built-in ones (see ``build_artist`` and ``build_critic``).
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import os
+import sys
+from dataclasses import dataclass
+from typing import Any
+
+from coevo.errors import CoevoError
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A registered component: where it lives and one line on what it is."""
+
+    name: str
+    target: str  # "module:attribute", imported only when used
+    summary: str
+    evolutionary: bool = False  # an artist given as Genetics, wrapped in EvolutionaryArtist
+    plugin: bool = False  # a user's "module:Class", importable from the current folder too
+
+
+ARTISTS: tuple[Entry, ...] = ()
+
+CRITICS: tuple[Entry, ...] = ()
+
+DATASETS: tuple[Entry, ...] = (
+    Entry("digits", "coevo.data.digits:load", "scikit-learn's 1,797 real handwritten digits, bundled (default)"),
+    Entry("mnist:DIR[:train|t10k]", "coevo.data.mnist:load", "MNIST IDX files in DIR, gzipped or not"),
+    Entry("DIR or folder:DIR", "coevo.data.folder:load", "every PNG/JPEG under DIR, resized, grey or RGB"),
+    Entry("FILE.npz", "coevo.data.npz:load", "arrays 'images' (N,H,W[,C] or N,C,H,W) and optional 'labels'"),
+)
+
+
+def find(kind: str, name: str, table: tuple[Entry, ...]) -> Entry:
+    """The entry for ``name``, or a plugin entry for ``module:Class``."""
+    for entry in table:
+        if entry.name == name:
+            return entry
+    if ":" in name:
+        return Entry(name, name, "plugin", plugin=True)
+    known = ", ".join(e.name for e in table) or "none yet"
+    raise CoevoError(f"unknown {kind} {name!r}; choose one of: {known} (see `coevo list`)")
+
+
+def load(entry: Entry) -> Any:
+    """Import the entry's target."""
+    module_name, _, attribute = entry.target.partition(":")
+    if entry.plugin and os.getcwd() not in sys.path:
+        sys.path.append(os.getcwd())
+    try:
+        module = importlib.import_module(module_name)
+        return getattr(module, attribute)
+    except (ImportError, AttributeError) as exc:
+        raise CoevoError(f"cannot import {entry.target!r} for {entry.name!r} ({exc}); check the name") from None
+
+
+def construct(cls: Any, what: str, provided: dict[str, Any], options: dict[str, Any]) -> Any:
+    """Call ``cls`` with the ``provided`` arguments it takes plus the user's ``options``, naming bad ones."""
+    params = inspect.signature(cls).parameters
+    takes_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
+    valid = [p for p in params if p != "self"]
+    unknown = [k for k in options if k not in params and not takes_any]
+    if unknown:
+        raise CoevoError(f"unknown option {unknown[0]!r} for {what}; valid options: {', '.join(valid)}")
+    kwargs = {k: v for k, v in provided.items() if k in params or takes_any} | options
+    try:
+        return cls(**kwargs)
+    except (TypeError, ValueError) as exc:
+        raise CoevoError(f"bad options for {what}: {exc}") from None
+
+
+def artist_entry(name: str) -> Entry:
+    return find("artist", name, ARTISTS)
+
+
+def critic_entry(name: str) -> Entry:
+    return find("critic", name, CRITICS)

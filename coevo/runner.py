@@ -1,0 +1,188 @@
+"""Builds a run from its config and plays it into a run folder, checkpointing so a killed run resumes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import torch
+from tqdm import tqdm
+
+from coevo import registry
+from coevo.atomic import atomic_write_text
+from coevo.config import RunConfig, dump_config, load_config
+from coevo.data import ImageSet, load_data
+from coevo.errors import CoevoError
+from coevo.evolution import EvolutionaryArtist, EvolutionConfig
+from coevo.fakes import FakePool
+from coevo.loop import LoopConfig, play_round, warm_up
+from coevo.protocols import Artist, Critic, Genetics, Proposal
+from coevo.rng import rng_state, seed_everything, set_rng_state
+from gallery.genomes import GenomeFile
+from gallery.runs import RunFolder
+
+
+def resolve_device(name: str) -> torch.device:
+    """``auto`` picks CUDA when present, else the CPU."""
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if name.startswith("cuda") and not torch.cuda.is_available():
+        raise CoevoError(f"device {name!r} asked for but no CUDA GPU is available; use --device cpu or auto")
+    return torch.device(name)
+
+
+def build_genetics(name: str, options: dict[str, Any], channels: int | None = None) -> tuple[registry.Entry, Genetics]:
+    """The genetics of an evolutionary artist, by registry name or plugin path."""
+    entry = registry.artist_entry(name)
+    cls = registry.load(entry)
+    provided = {} if channels is None else {"channels": channels}
+    genetics = registry.construct(cls, f"artist {name!r}", provided, options)
+    if not isinstance(genetics, Genetics):
+        raise CoevoError(f"artist {name!r} is not evolutionary (it has no genome); pick an evolutionary artist")
+    return entry, genetics
+
+
+def build_artist(config: RunConfig, shape: tuple[int, int, int], device: torch.device) -> Artist:
+    """An artist making images of ``shape`` = (C, H, W)."""
+    entry = registry.artist_entry(config.artist)
+    cls = registry.load(entry)
+    provided = {"channels": shape[0], "size": config.size, "shape": shape, "batch": config.pop, "device": device}
+    built = registry.construct(cls, f"artist {config.artist!r}", provided, dict(config.artist_options))
+    if isinstance(built, Genetics):
+        evolution = EvolutionConfig(pop=config.pop, size=config.size, elite=config.elite,
+                                    tournament=config.tournament, cxpb=config.cxpb, mutpb=config.mutpb)
+        return EvolutionaryArtist(built, evolution)
+    if not isinstance(built, Artist):
+        raise CoevoError(f"{config.artist!r} is neither an Artist nor Genetics; see coevo.protocols")
+    return built
+
+
+def build_critic(config: RunConfig, shape: tuple[int, int, int], device: torch.device) -> Critic:
+    """A critic judging images of ``shape`` = (C, H, W)."""
+    cls = registry.load(registry.critic_entry(config.critic))
+    critic = registry.construct(cls, f"critic {config.critic!r}", {"shape": shape, "device": device},
+                                dict(config.critic_options))
+    if not isinstance(critic, Critic):
+        raise CoevoError(f"{config.critic!r} is not a Critic (score, learn, state_dict); see coevo.protocols")
+    return critic
+
+
+@dataclass
+class Game:
+    """Everything one run plays with."""
+
+    config: RunConfig
+    data: ImageSet | None
+    artist: Artist
+    critic: Critic
+    fakes: FakePool
+    loop: LoopConfig
+
+
+def build(config: RunConfig) -> Game:
+    """Seed every generator, then load the data and build artist, critic and fake pool from the config."""
+    config.validate()
+    seed_everything(config.seed)
+    data = None if config.data == "none" else load_data(config.data, config.size)
+    shape = data.shape if data is not None else (int(config.artist_options.get("channels", 1)), config.size,
+                                                   config.size)
+    device = resolve_device(config.device)
+    artist = build_artist(config, shape, device)
+    critic = build_critic(config, shape, device)
+    fakes = FakePool(config.fakes, config.replay, config.champions)
+    loop = LoopConfig(critic_steps=config.critic_steps, batch=config.batch, warmup=config.warmup)
+    return Game(config, data, artist, critic, fakes, loop)
+
+
+class RunRecorder:
+    """Writes each round into the run folder: a metrics line, contact sheets and the champion's genome."""
+
+    def __init__(self, folder: RunFolder, game: Game) -> None:
+        self.folder, self.game = folder, game
+
+    def record(self, round_index: int, metrics: dict[str, float], proposal: Proposal,
+               scores: torch.Tensor) -> None:
+        cfg = self.game.config
+        self.folder.append_metrics({"round": round_index, **{k: round(float(v), 6) for k, v in metrics.items()}})
+        order = torch.argsort(scores.detach().float().cpu(), descending=True)
+        last = round_index == cfg.rounds - 1
+        if round_index % cfg.sheet_every == 0 or last:
+            self.folder.save_sheet(f"round-{round_index:04d}", proposal.images.detach()[order])
+        if proposal.genomes is not None:
+            self._save_champion(round_index, proposal, scores, int(order[0]))
+
+    def _save_champion(self, round_index: int, proposal: Proposal, scores: torch.Tensor, best: int) -> None:
+        artist = self.game.artist
+        genetics = artist.genetics if isinstance(artist, EvolutionaryArtist) else None
+        if genetics is None or proposal.genomes is None:
+            return
+        meta = {"id": proposal.ids[best] if proposal.ids else None,
+                "parents": list(proposal.parents[best]) if proposal.parents else [],
+                "round": round_index, "score": round(float(scores[best].detach()), 6)}
+        record = GenomeFile(self.game.config.artist, genetics.options(), genetics.to_json(proposal.genomes[best]),
+                            meta)
+        self.folder.save_genome(f"champion-{round_index:04d}", record)
+        self.folder.save_genome("best", record)
+
+
+def checkpoint(folder: RunFolder, game: Game, next_round: int) -> None:
+    """Everything needed to continue from ``next_round``, written atomically."""
+    folder.save_checkpoint({"round": next_round, "artist": game.artist.state_dict(),
+                            "critic": game.critic.state_dict(), "fakes": game.fakes.state_dict(),
+                            "rng": rng_state()})
+
+
+def play(folder: RunFolder, game: Game, first: int) -> None:
+    """Play rounds ``first`` .. ``rounds - 1``, checkpointing as configured, with a progress bar."""
+    cfg = game.config
+    real = game.data.sample if game.data is not None else None
+    recorder = RunRecorder(folder, game)
+    bar = tqdm(range(first, cfg.rounds), initial=first, total=cfg.rounds, desc=f"{cfg.artist} vs {cfg.critic}",
+               unit="round", leave=False, dynamic_ncols=True)
+    for index in bar:
+        proposal, scores, metrics = play_round(game.artist, game.critic, real, game.fakes, game.loop)
+        recorder.record(index, metrics, proposal, scores)
+        bar.set_postfix(best=f"{metrics.get('score_max', 0.0):.3f}")
+        if (index + 1) % cfg.checkpoint_every == 0 or index + 1 == cfg.rounds:
+            checkpoint(folder, game, index + 1)
+    bar.close()
+
+
+def start(config: RunConfig, out: Path) -> RunFolder:
+    """Create the run folder, warm the critic up and play the whole run."""
+    game = build(config)  # fails on bad input before anything is written
+    folder = RunFolder(out)
+    folder.create(dump_config(config))
+    if game.data is not None:
+        warm_up(game.artist, game.critic, game.data.sample, game.fakes, game.loop)
+    play(folder, game, 0)
+    return folder
+
+
+def resume(out: Path, rounds: int | None = None) -> RunFolder:
+    """Continue a killed or finished run from its last checkpoint, optionally to a new round count."""
+    folder = RunFolder(out)
+    if not folder.config_path.exists():
+        raise CoevoError(f"{out} holds no run (no {folder.config_path.name}); start one with `coevo run --out {out}`")
+    config = load_config(folder.config_path)
+    if rounds is not None:
+        config.rounds = rounds
+    state = folder.load_checkpoint()
+    game = build(config)
+    if state is None:
+        folder.keep_metrics(0)
+        if game.data is not None:
+            warm_up(game.artist, game.critic, game.data.sample, game.fakes, game.loop)
+        first = 0
+    else:
+        game.artist.load_state_dict(state["artist"])
+        game.critic.load_state_dict(state["critic"])
+        game.fakes.load_state_dict(state["fakes"])
+        set_rng_state(state["rng"])
+        first = int(state["round"])
+        folder.keep_metrics(first)
+    if rounds is not None:
+        atomic_write_text(folder.config_path, dump_config(config))
+    play(folder, game, first)
+    return folder

@@ -1,0 +1,1 @@
+"""Critics: the judges of images (a person, a CNN, a fixed classifier)."""

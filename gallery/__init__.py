@@ -1,0 +1,1 @@
+"""Stores and shows what runs and breeding sessions make: run folders, genome files, images."""
