@@ -11,7 +11,7 @@ __all__ = ["ImageSet", "from_array", "load_data", "to_channels"]
 
 
 def load_data(spec: str, size: int | None = 32, channels: int | None = None) -> ImageSet:
-    """Load a data set from its spec: ``digits``, ``mnist:DIR[:train|t10k]``, ``folder:DIR``, ``DIR`` or ``FILE.npz``."""
+    """Load a data set from its spec: digits, mnist:DIR[:train|t10k], folder:DIR, DIR or FILE.npz."""
     kind, _, rest = spec.partition(":")
     if spec == "digits":
         from coevo.data import digits
