@@ -1,0 +1,44 @@
+"""GAN losses for both sides, by name; critics and gradient artists pick theirs from config.
+
+Critic scores are logits (or Wasserstein critic values); higher means "more real".
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+
+LOSSES = ("minimax", "nonsaturating", "wgan", "wgan-gp", "hinge")
+
+
+def check(name: str) -> str:
+    """Return ``name`` if it is a known loss, else raise ``ValueError`` listing them."""
+    if name not in LOSSES:
+        raise ValueError(f"unknown loss {name!r}; choose one of {', '.join(LOSSES)}")
+    return name
+
+
+def critic_loss(name: str, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
+    """The critic's loss on scores of real and fake images (without any gradient penalty)."""
+    if check(name) in ("minimax", "nonsaturating"):
+        return F.softplus(-real).mean() + F.softplus(fake).mean()  # binary cross-entropy on logits
+    if name == "hinge":
+        return F.relu(1.0 - real).mean() + F.relu(1.0 + fake).mean()
+    return fake.mean() - real.mean()  # wgan, wgan-gp
+
+
+def artist_loss(name: str, fake: torch.Tensor) -> torch.Tensor:
+    """The artist's (generator's) loss on the critic's scores of its images."""
+    if check(name) == "minimax":
+        return -F.softplus(fake).mean()  # log(1 - D(G(z))), the saturating original
+    if name == "nonsaturating":
+        return F.softplus(-fake).mean()  # -log D(G(z))
+    return -fake.mean()  # wgan, wgan-gp, hinge
+
+
+def gradient_penalty(score, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
+    """WGAN-GP's penalty (||grad score(x_hat)|| - 1)^2 on random interpolates (Gulrajani et al. 2017)."""
+    alpha = torch.rand(real.shape[0], 1, 1, 1, device=real.device, dtype=real.dtype)
+    mixed = (alpha * real.detach() + (1 - alpha) * fake.detach()).requires_grad_(True)
+    (grad,) = torch.autograd.grad(score(mixed).sum(), mixed, create_graph=True)
+    return ((grad.flatten(1).norm(dim=1) - 1.0) ** 2).mean()
