@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from coevo.errors import CoevoError
+from coevo.losses import LOSSES
 
 
 @dataclass
@@ -24,6 +25,7 @@ class RunConfig:
     critic_steps: int = 1  # critic updates per round
     batch: int = 64  # real and fake images per critic update
     warmup: int = 50  # critic updates before round 0
+    loss: str = "nonsaturating"  # GAN loss (critic and gradient artists): minimax, nonsaturating, wgan, wgan-gp, hinge
     fakes: str = "gallery"  # fake-set policy: latest (GAN), gallery (all champions), replay
     replay: int = 512  # replay buffer size for fakes = "replay"
     champions: int = 1  # champions per round added to the gallery
@@ -52,6 +54,8 @@ class RunConfig:
                 raise CoevoError(f"{name} is a probability and must lie in [0, 1] (got {getattr(self, name)})")
         if self.fakes not in ("latest", "gallery", "replay"):
             raise CoevoError(f"unknown fake-set policy {self.fakes!r}; use latest, gallery or replay")
+        if self.loss not in LOSSES:
+            raise CoevoError(f"unknown loss {self.loss!r}; use one of {', '.join(LOSSES)}")
         if self.device not in ("auto", "cpu", "cuda") and not self.device.startswith("cuda:"):
             raise CoevoError(f"unknown device {self.device!r}; use auto, cpu or cuda")
         return self

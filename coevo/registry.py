@@ -39,6 +39,10 @@ DATASETS: tuple[Entry, ...] = (
 )
 
 
+# file suffix -> (artist name, "module:function"); the function maps a path to (genetics, genome, meta)
+IMPORTERS: dict[str, tuple[str, str]] = {}
+
+
 def find(kind: str, name: str, table: tuple[Entry, ...]) -> Entry:
     """The entry for ``name``, or a plugin entry for ``module:Class``."""
     for entry in table:

@@ -19,7 +19,7 @@ from coevo.fakes import FakePool
 from coevo.loop import LoopConfig, play_round, warm_up
 from coevo.protocols import Artist, Critic, Genetics, Proposal
 from coevo.rng import rng_state, seed_everything, set_rng_state
-from gallery.genomes import GenomeFile
+from gallery.genomes import GenomeFile, read_genome
 from gallery.runs import RunFolder
 
 
@@ -43,11 +43,27 @@ def build_genetics(name: str, options: dict[str, Any], channels: int | None = No
     return entry, genetics
 
 
+def load_genome(spec: str | Path) -> tuple[str, Genetics, Any, dict[str, Any]]:
+    """Any genome file: artist name, its genetics, the genome and its metadata.
+
+    ``.json`` is a coevo genome file; other suffixes go to the importer registered for them.
+    """
+    path = Path(spec)
+    importer = registry.IMPORTERS.get(path.suffix.lower())
+    if importer is not None:
+        artist, target = importer
+        return artist, *registry.load(registry.Entry(artist, target, "importer"))(path)
+    record = read_genome(path)
+    _, genetics = build_genetics(record.artist, record.options)
+    return record.artist, genetics, genetics.from_json(record.genome), record.meta
+
+
 def build_artist(config: RunConfig, shape: tuple[int, int, int], device: torch.device) -> Artist:
     """An artist making images of ``shape`` = (C, H, W)."""
     entry = registry.artist_entry(config.artist)
     cls = registry.load(entry)
-    provided = {"channels": shape[0], "size": config.size, "shape": shape, "batch": config.pop, "device": device}
+    provided = {"channels": shape[0], "size": config.size, "shape": shape, "batch": config.pop, "device": device,
+                "loss": config.loss}
     built = registry.construct(cls, f"artist {config.artist!r}", provided, dict(config.artist_options))
     if isinstance(built, Genetics):
         evolution = EvolutionConfig(pop=config.pop, size=config.size, elite=config.elite,
@@ -61,8 +77,8 @@ def build_artist(config: RunConfig, shape: tuple[int, int, int], device: torch.d
 def build_critic(config: RunConfig, shape: tuple[int, int, int], device: torch.device) -> Critic:
     """A critic judging images of ``shape`` = (C, H, W)."""
     cls = registry.load(registry.critic_entry(config.critic))
-    critic = registry.construct(cls, f"critic {config.critic!r}", {"shape": shape, "device": device},
-                                dict(config.critic_options))
+    provided = {"shape": shape, "device": device, "loss": config.loss}
+    critic = registry.construct(cls, f"critic {config.critic!r}", provided, dict(config.critic_options))
     if not isinstance(critic, Critic):
         raise CoevoError(f"{config.critic!r} is not a Critic (score, learn, state_dict); see coevo.protocols")
     return critic

@@ -10,7 +10,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("render", help="render a genome file to PNG at any size",
                             description="Render a genome file (from a run's genomes/ or a breeding session) "
                             "to a PNG. Example: coevo render runs/x/genomes/best.json --size 1024 --out x.png")
-    parser.add_argument("genome", type=Path, help="a coevo genome file (.json)")
+    parser.add_argument("genome", type=Path, help="a genome file: coevo .json, or an imported format (see README)")
     parser.add_argument("--size", type=int, default=512, help="image side in pixels (default 512)")
     parser.add_argument("--out", type=Path, help="output PNG (default: the genome's name with .png)")
     parser.set_defaults(handler=handle)
@@ -19,14 +19,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def handle(args: argparse.Namespace) -> int:
     from coevo.errors import CoevoError
     from coevo.images import save_png
-    from coevo.runner import build_genetics
-    from gallery.genomes import read_genome
+    from coevo.runner import load_genome
 
     if args.size < 1 or args.size > 16384:
         raise CoevoError(f"--size must be between 1 and 16384 pixels (got {args.size})")
-    record = read_genome(args.genome)
-    _, genetics = build_genetics(record.artist, record.options)
-    genome = genetics.from_json(record.genome)
+    _, genetics, genome, _ = load_genome(args.genome)
     image = genetics.render([genome], args.size)[0]
     out = args.out or args.genome.with_suffix(".png")
     save_png(image, out)

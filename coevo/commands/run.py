@@ -22,6 +22,7 @@ FLAGS = {  # config field -> help text for its command-line flag
     "critic_steps": "critic updates per round",
     "batch": "images per critic update",
     "warmup": "critic updates before round 0",
+    "loss": "GAN loss: minimax, nonsaturating, wgan, wgan-gp, hinge",
     "fakes": "what the critic learns against: latest, gallery (all champions), replay",
     "replay": "replay buffer size for --fakes replay",
     "elite": "individuals kept unchanged each generation",
