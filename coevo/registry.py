@@ -27,7 +27,9 @@ class Entry:
     plugin: bool = False  # a user's "module:Class", importable from the current folder too
 
 
-ARTISTS: tuple[Entry, ...] = ()
+ARTISTS: tuple[Entry, ...] = (
+    Entry("dcgan", "artists.dcgan:DCGANArtist", "DCGAN generator trained by gradient steps (GAN training)"),
+)
 
 CRITICS: tuple[Entry, ...] = ()
 

@@ -1,0 +1,89 @@
+"""The DCGAN artist: a generator network trained by gradient steps on the critic's scores of its images.
+
+GAN training is the ordinary loop with ``--fakes latest`` and k critic steps per round: ``ask`` draws a batch
+G(z) carrying its autograd graph, the critic learns and then scores it, and ``tell`` takes the generator step.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+
+from artists.dcgan.networks import SIZES, Generator
+from coevo.losses import artist_loss, check
+from coevo.protocols import Proposal
+
+# loss -> (optimiser, learning rate, Adam betas): the recipes of the DCGAN, WGAN and WGAN-GP papers
+OPTIMISER_DEFAULTS: dict[str, tuple[str, float, tuple[float, float]]] = {
+    "minimax": ("adam", 2e-4, (0.5, 0.999)),
+    "nonsaturating": ("adam", 2e-4, (0.5, 0.999)),
+    "hinge": ("adam", 2e-4, (0.5, 0.999)),
+    "wgan": ("rmsprop", 5e-5, (0.0, 0.0)),
+    "wgan-gp": ("adam", 1e-4, (0.5, 0.9)),
+}
+
+
+class DCGANArtist:
+    """A DCGAN generator as an ``Artist``; ``lr``, ``betas`` and ``optimizer`` default by loss."""
+
+    def __init__(self, shape: tuple[int, int, int] = (1, 28, 28), batch: int = 64, device: str | torch.device = "cpu",
+                 loss: str = "nonsaturating", nz: int = 100, ngf: int = 64, lr: float | None = None,
+                 betas: tuple[float, float] | list[float] | None = None, optimizer: str | None = None) -> None:
+        channels, height, width = shape
+        if height != width or height not in SIZES:
+            raise ValueError(f"the DCGAN artist makes square {'/'.join(map(str, SIZES))} pixel images, "
+                             f"not {height}x{width}; pass --size 28, 32 or 64")
+        self.loss = check(loss)
+        default_opt, default_lr, default_betas = OPTIMISER_DEFAULTS[loss]
+        self.shape, self.batch, self.nz, self.ngf = (channels, height, width), batch, nz, ngf
+        self.device = torch.device(device)
+        self.net = Generator(nz, channels, height, ngf).to(self.device)
+        self.optimizer = optimizer or default_opt
+        self.lr = default_lr if lr is None else float(lr)
+        self.betas = tuple(default_betas if betas is None else betas)
+        self.opt = make_optimizer(self.optimizer, self.net.parameters(), self.lr, self.betas)
+        self.steps = 0
+
+    def ask(self) -> Proposal:
+        """A fresh batch G(z), with its graph, and z in ``extra``."""
+        self.net.train()
+        z = torch.randn(self.batch, self.nz, device=self.device)
+        return Proposal(images=self.net(z), extra={"z": z})
+
+    def tell(self, proposal: Proposal, scores: torch.Tensor) -> dict[str, float]:
+        """One generator step on the loss of the critic's scores of ``proposal``."""
+        self.opt.zero_grad(set_to_none=True)
+        loss = artist_loss(self.loss, scores)
+        loss.backward()
+        self.opt.step()
+        self.steps += 1
+        return {"artist_loss": loss.item()}
+
+    @torch.no_grad()
+    def generate(self, z: torch.Tensor) -> torch.Tensor:
+        """Images for given latents ``(N, nz)``, in eval mode (BatchNorm running statistics)."""
+        self.net.eval()
+        return self.net(z.to(self.device)).float().cpu()
+
+    def sample(self, n: int) -> torch.Tensor:
+        """``n`` images from fresh latents (for metrics), on the CPU."""
+        return torch.cat([self.generate(torch.randn(min(256, n - i), self.nz)) for i in range(0, n, 256)])
+
+    def state_dict(self) -> dict[str, Any]:
+        return {"net": self.net.state_dict(), "opt": self.opt.state_dict(), "steps": self.steps,
+                "shape": list(self.shape), "nz": self.nz, "ngf": self.ngf}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        self.net.load_state_dict(state["net"])
+        self.opt.load_state_dict(state["opt"])
+        self.steps = int(state["steps"])
+
+
+def make_optimizer(name: str, params: Any, lr: float, betas: tuple[float, ...]) -> torch.optim.Optimizer:
+    """Adam (with ``betas``) or RMSProp, as the GAN recipes use."""
+    if name == "adam":
+        return torch.optim.Adam(params, lr=lr, betas=(float(betas[0]), float(betas[1])))
+    if name == "rmsprop":
+        return torch.optim.RMSprop(params, lr=lr)
+    raise ValueError(f"unknown optimizer {name!r}; use adam or rmsprop")

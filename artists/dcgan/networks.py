@@ -1,0 +1,57 @@
+"""DCGAN generators for 28, 32 and 64 pixel images (Radford et al. 2016; pytorch/examples' recipe).
+
+Every layer but the last is a 4-2-1 transposed convolution (the first layer of the 28-pixel net is a 7×7 one)
+followed by BatchNorm and ReLU; the output is tanh, so images lie in ``[-1, 1]``.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+SIZES = (28, 32, 64)
+
+
+def init_weights(module: nn.Module) -> None:
+    """DCGAN initialisation: convolutions N(0, 0.02), BatchNorm scale N(1, 0.02) and bias 0."""
+    if isinstance(module, (nn.Conv2d, nn.ConvTranspose2d, nn.Linear)):
+        nn.init.normal_(module.weight, 0.0, 0.02)
+        if getattr(module, "bias", None) is not None:
+            nn.init.zeros_(module.bias)
+    elif isinstance(module, nn.BatchNorm2d):
+        nn.init.normal_(module.weight, 1.0, 0.02)
+        nn.init.zeros_(module.bias)
+
+
+def _up(cin: int, cout: int, kernel: int = 4, stride: int = 2, pad: int = 1) -> list[nn.Module]:
+    return [nn.ConvTranspose2d(cin, cout, kernel, stride, pad, bias=False), nn.BatchNorm2d(cout), nn.ReLU(True)]
+
+
+def generator_layers(nz: int, channels: int, size: int, ngf: int) -> nn.Sequential:
+    """The transposed-convolution stack from a ``(N, nz, 1, 1)`` latent to ``(N, channels, size, size)``."""
+    if size == 64:  # pytorch/examples dcgan: 1 -> 4 -> 8 -> 16 -> 32 -> 64
+        layers = _up(nz, ngf * 8, 4, 1, 0) + _up(ngf * 8, ngf * 4) + _up(ngf * 4, ngf * 2) + _up(ngf * 2, ngf)
+        last = ngf
+    elif size == 32:  # 1 -> 4 -> 8 -> 16 -> 32
+        layers = _up(nz, ngf * 4, 4, 1, 0) + _up(ngf * 4, ngf * 2) + _up(ngf * 2, ngf)
+        last = ngf
+    elif size == 28:  # 1 -> 7 -> 14 -> 28
+        layers = _up(nz, ngf * 4, 7, 1, 0) + _up(ngf * 4, ngf * 2)
+        last = ngf * 2
+    else:
+        raise ValueError(f"the DCGAN generator makes {', '.join(map(str, SIZES))} pixel images, not {size}; "
+                         f"pass --size {' or '.join(map(str, SIZES))}")
+    return nn.Sequential(*layers, nn.ConvTranspose2d(last, channels, 4, 2, 1, bias=False), nn.Tanh())
+
+
+class Generator(nn.Module):
+    """G(z) -> image, for a latent ``z`` of shape ``(N, nz)``."""
+
+    def __init__(self, nz: int = 100, channels: int = 1, size: int = 64, ngf: int = 64) -> None:
+        super().__init__()
+        self.nz = nz
+        self.main = generator_layers(nz, channels, size, ngf)
+        self.apply(init_weights)
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        return self.main(z.view(z.shape[0], self.nz, 1, 1))
