@@ -1,0 +1,16 @@
+"""Offline image metrics: feature networks trained on the data set itself, FID, KID, precision / recall,
+class coverage and histogram distance, and critic accuracy. Nothing is downloaded."""
+
+from coevo.metrics.distances import (
+    critic_accuracy,
+    frechet_distance,
+    kernel_inception_distance,
+    mode_coverage,
+    precision_recall,
+    total_variation,
+)
+from coevo.metrics.evaluator import Evaluator
+from coevo.metrics.features import FeatureNet, feature_net
+
+__all__ = ["Evaluator", "FeatureNet", "critic_accuracy", "feature_net", "frechet_distance",
+           "kernel_inception_distance", "mode_coverage", "precision_recall", "total_variation"]

@@ -1,0 +1,96 @@
+"""Feature networks for the metrics, trained on the data set itself and cached by its content hash.
+
+Labelled data gets a LeNet-style classifier (``coevo.classifier``), whose penultimate layer gives features
+and whose predictions give class histograms; unlabelled data gets a small convolutional autoencoder.
+No pretrained weights are downloaded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+
+from coevo.atomic import atomic_write_bytes
+from coevo.data import ImageSet
+from coevo.metrics.autoencoder import AutoEncoder, train_autoencoder
+
+AUTOENCODER_VERSION = 1  # bump when the autoencoder or its training changes, to retrain cached nets
+
+
+@dataclass
+class FeatureNet:
+    """Maps images to feature vectors, and to class labels when the data set has labels."""
+
+    kind: str  # "classifier" or "autoencoder"
+    features: Callable[[torch.Tensor], torch.Tensor]  # (N, C, H, W) in [-1, 1] -> (N, D)
+    predict: Callable[[torch.Tensor], torch.Tensor] | None = None  # (N, C, H, W) -> (N,) class labels
+    classes: int = 0  # number of classes predict() can return
+
+
+def cache_dir() -> Path:
+    """Where trained autoencoders are kept: ``$COEVO_CACHE/autoencoders`` or ``~/.cache/coevo/autoencoders``."""
+    return Path(os.environ.get("COEVO_CACHE") or Path.home() / ".cache" / "coevo") / "autoencoders"
+
+
+def content_hash(images: torch.Tensor, labels: torch.Tensor | None = None) -> str:
+    """A short SHA-256 of the images (and labels): equal data, equal hash, whatever its file name."""
+    digest = hashlib.sha256(str(tuple(images.shape)).encode())
+    digest.update(images.detach().float().cpu().contiguous().numpy().tobytes())
+    if labels is not None:
+        digest.update(labels.detach().long().cpu().contiguous().numpy().tobytes())
+    return digest.hexdigest()[:16]
+
+
+def cached_autoencoder(images: torch.Tensor, epochs: int = 10) -> AutoEncoder:
+    """An autoencoder trained on ``images``, loaded from the cache when the same data was seen before."""
+    path = cache_dir() / f"autoencoder-v{AUTOENCODER_VERSION}-e{epochs}-{content_hash(images)}.pt"
+    net = AutoEncoder(images.shape[1])
+    if path.exists():
+        try:
+            net.load_state_dict(torch.load(path, map_location="cpu", weights_only=True))
+            return net.eval()
+        except Exception:  # a damaged cache file is retrained and replaced
+            pass
+    net = train_autoencoder(images, epochs)
+    buffer = io.BytesIO()
+    torch.save(net.state_dict(), buffer)
+    atomic_write_bytes(path, buffer.getvalue())
+    return net
+
+
+def _batched(fn: Callable[[torch.Tensor], torch.Tensor]) -> Callable[[torch.Tensor], torch.Tensor]:
+    @torch.no_grad()
+    def run(images: torch.Tensor) -> torch.Tensor:
+        return torch.cat([fn(chunk.float().cpu()) for chunk in images.split(512)])
+    return run
+
+
+def autoencoder_features(data: ImageSet, epochs: int = 10) -> FeatureNet:
+    """Features from an autoencoder trained on ``data``'s images."""
+    net = cached_autoencoder(data.images, epochs)
+    return FeatureNet("autoencoder", _batched(net.encode))
+
+
+def classifier_features(data: ImageSet, net: torch.nn.Module | None = None) -> FeatureNet:
+    """Penultimate-layer features and predicted labels of a LeNet trained on ``data``'s labels (or of ``net``)."""
+    from coevo.classifier import cached_classifier
+
+    net = (net or cached_classifier(data)).cpu().eval()
+    return FeatureNet("classifier", _batched(net.features), _batched(lambda x: net(x).argmax(1)), net.classes)
+
+
+def feature_net(data: ImageSet, kind: str = "auto") -> FeatureNet:
+    """The feature network for ``data``: ``classifier`` (needs labels), ``autoencoder``, or ``auto``."""
+    if kind not in ("auto", "classifier", "autoencoder"):
+        raise ValueError(f"unknown feature network {kind!r}; use auto, classifier or autoencoder")
+    if kind == "autoencoder" or (kind == "auto" and data.labels is None):
+        return autoencoder_features(data)
+    if data.labels is None:
+        raise ValueError(f"{data.name} has no labels, so no classifier can be trained; use the autoencoder")
+    return classifier_features(data)
