@@ -31,7 +31,9 @@ ARTISTS: tuple[Entry, ...] = (
     Entry("dcgan", "artists.dcgan:DCGANArtist", "DCGAN generator trained by gradient steps (GAN training)"),
 )
 
-CRITICS: tuple[Entry, ...] = ()
+CRITICS: tuple[Entry, ...] = (
+    Entry("cnn", "critics.cnn:CNNCritic", "DCGAN-style convolutional discriminator (Torch; CUDA when present)"),
+)
 
 DATASETS: tuple[Entry, ...] = (
     Entry("digits", "coevo.data.digits:load", "scikit-learn's 1,797 real handwritten digits, bundled (default)"),

@@ -1,0 +1,70 @@
+"""A DCGAN-style discriminator sized from the image shape: strided convolutions, LeakyReLU 0.2, no pooling."""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+from torch.nn.utils.parametrizations import spectral_norm
+
+NORMS = ("batch", "spectral", "layer", "none")
+
+
+def stage_count(side: int) -> int:
+    """Stride-2 stages that bring ``side`` down to 4 pixels or less (at least one): 28 -> 3, 32 -> 3, 64 -> 4."""
+    stages = 1
+    while (side := (side + 1) // 2) > 4:
+        stages += 1
+    return stages
+
+
+def _weighted(layer: nn.Conv2d | nn.Linear, norm: str) -> nn.Module:
+    """DCGAN's N(0, 0.02) initialisation (Radford et al. 2016), then spectral norm if asked."""
+    nn.init.normal_(layer.weight, 0.0, 0.02)
+    if layer.bias is not None:
+        nn.init.zeros_(layer.bias)
+    return spectral_norm(layer) if norm == "spectral" else layer
+
+
+def _conv(cin: int, cout: int, norm: str) -> nn.Module:
+    bias = norm in ("none", "spectral")  # a following norm layer has its own shift
+    return _weighted(nn.Conv2d(cin, cout, kernel_size=4, stride=2, padding=1, bias=bias), norm)
+
+
+def _norm(channels: int, norm: str) -> nn.Module:
+    if norm == "batch":
+        layer: nn.Module = nn.BatchNorm2d(channels)
+    elif norm == "layer":
+        layer = nn.GroupNorm(1, channels)  # LayerNorm over (C, H, W): no batch statistics, safe for WGAN-GP
+    else:
+        return nn.Identity()
+    nn.init.normal_(layer.weight, 1.0, 0.02)
+    nn.init.zeros_(layer.bias)
+    return layer
+
+
+class Discriminator(nn.Module):
+    """Image ``(N, C, H, W)`` -> logit ``(N,)``; ``body`` gives the penultimate features used for diversity."""
+
+    def __init__(self, shape: tuple[int, int, int], width: int = 32, norm: str = "batch") -> None:
+        super().__init__()
+        if norm not in NORMS:
+            raise ValueError(f"unknown norm {norm!r}; choose one of {', '.join(NORMS)}")
+        channels, height, width_px = shape
+        layers: list[nn.Module] = []
+        cin, cout = channels, width
+        for index in range(stage_count(min(height, width_px))):
+            layers.append(_conv(cin, cout, norm))
+            if index > 0:  # DCGAN: no normalisation on the first layer
+                layers.append(_norm(cout, norm))
+            layers.append(nn.LeakyReLU(0.2, inplace=True))
+            cin, cout = cout, min(cout * 2, width * 8)
+        self.body = nn.Sequential(*layers, nn.Flatten())
+        with torch.no_grad():
+            features = self.body.eval()(torch.zeros(1, *shape)).shape[1]
+        self.body.train()
+        self.head = _weighted(nn.Linear(features, 1), norm)
+        self.features = features
+
+    def forward(self, images: torch.Tensor) -> torch.Tensor:
+        return self.head(self.body(images)).squeeze(1)
+
