@@ -15,11 +15,11 @@ class AutoEncoder(nn.Module):
 
     def __init__(self, channels: int = 1) -> None:
         super().__init__()
-        self.encoder = nn.Sequential(nn.Conv2d(channels, 32, 4, 2, 1), nn.ReLU(), nn.Conv2d(32, 64, 4, 2, 1),
-                                     nn.ReLU(), nn.Flatten(), nn.Linear(64 * 8 * 8, CODE))
-        self.decoder = nn.Sequential(nn.Linear(CODE, 64 * 8 * 8), nn.ReLU(), nn.Unflatten(1, (64, 8, 8)),
-                                     nn.ConvTranspose2d(64, 32, 4, 2, 1), nn.ReLU(),
-                                     nn.ConvTranspose2d(32, channels, 4, 2, 1), nn.Tanh())
+        self.encoder = nn.Sequential(nn.Conv2d(channels, 16, 4, 2, 1), nn.ReLU(), nn.Conv2d(16, 32, 4, 2, 1),
+                                     nn.ReLU(), nn.Flatten(), nn.Linear(32 * 8 * 8, CODE))
+        self.decoder = nn.Sequential(nn.Linear(CODE, 32 * 8 * 8), nn.ReLU(), nn.Unflatten(1, (32, 8, 8)),
+                                     nn.ConvTranspose2d(32, 16, 4, 2, 1), nn.ReLU(),
+                                     nn.ConvTranspose2d(16, channels, 4, 2, 1), nn.Tanh())
 
     def encode(self, images: torch.Tensor) -> torch.Tensor:
         return self.encoder(resize(images))

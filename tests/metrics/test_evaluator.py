@@ -12,7 +12,8 @@ from coevo.metrics.features import autoencoder_features, cached_autoencoder
 
 @pytest.fixture(scope="module")
 def digits() -> ImageSet:
-    return load_data("digits", 16)
+    data = load_data("digits", 16)
+    return ImageSet(data.images[:1000], data.labels[:1000], data.name)
 
 
 @pytest.fixture(autouse=True)
@@ -37,9 +38,9 @@ def test_real_halves_score_near_zero_and_noise_raises_the_distance(digits: Image
         classifier = pytest.importorskip("coevo.classifier", reason="coevo.classifier not merged yet")
         from coevo.metrics.features import classifier_features
 
-        net = classifier_features(reference, classifier.train_classifier(reference, steps=300))
+        net = classifier_features(reference, classifier.train_classifier(reference, steps=150))
     else:
-        net = autoencoder_features(reference, epochs=5)
+        net = autoencoder_features(reference, epochs=3)
     evaluator = Evaluator(reference, net=net)
     same = evaluator.evaluate(other)
     scores = [evaluator.evaluate(noisy(other, s)) for s in (0.25, 0.5, 1.0)]
