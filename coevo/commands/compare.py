@@ -1,0 +1,57 @@
+"""``coevo compare``: several artists against the same critic, data and budget, judged by the same metrics."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("compare", help="compare artists (DCGAN, GP, ...) under one budget; write a report",
+                            description="Play each artist against a fresh copy of the same critic on the same "
+                            "data and budget, measure FID, KID, precision/recall, class coverage and critic "
+                            "accuracy with features trained on the data itself, and write report.html and "
+                            "report.md. Example: coevo compare --artists dcgan,gp --data digits --images 20000")
+    parser.add_argument("--artists", help="comma-separated artists (default: every automated one registered)")
+    parser.add_argument("--runs", type=Path, nargs="+", default=[], metavar="DIR",
+                        help="existing run folders to evaluate and report beside the played artists")
+    parser.add_argument("--critic", default="cnn", help="the critic every artist plays against (default cnn)")
+    parser.add_argument("--data", help="real images (default digits, or the data of the first --runs folder)")
+    parser.add_argument("--size", type=int, default=32, help="image side in pixels (default 32)")
+    parser.add_argument("--loss", default="nonsaturating", help="GAN loss for the critic and the DCGAN")
+    parser.add_argument("--batch", type=int, default=64, help="images per critic update and per DCGAN batch")
+    parser.add_argument("--critic-steps", type=int, default=1, help="critic updates per round")
+    parser.add_argument("--pop", type=int, default=32, help="population of evolutionary artists")
+    budget = parser.add_mutually_exclusive_group()
+    budget.add_argument("--images", type=int, help="budget: images each artist shows the critic (default 20000)")
+    budget.add_argument("--seconds", type=float, help="budget: wall-clock seconds of play per artist")
+    parser.add_argument("--evals", type=int, default=5, help="evaluations per artist over the budget (default 5)")
+    parser.add_argument("--samples", type=int, default=1000, help="generated images per evaluation (default 1000)")
+    parser.add_argument("--features", default="auto", choices=("auto", "classifier", "autoencoder"),
+                        help="metric features: a classifier (labelled data) or an autoencoder")
+    parser.add_argument("--seed", type=int, default=0, help="random seed shared by every artist")
+    parser.add_argument("--device", default="auto", help="auto, cpu or cuda")
+    parser.add_argument("--out", type=Path, default=Path("runs/compare"), help="comparison folder")
+    parser.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    from coevo.comparison import Budget, CompareSettings, compare, default_artists
+    from coevo.config import RunConfig, load_config
+    from coevo.errors import CoevoError
+
+    data = args.data
+    if data is None:
+        data = load_config(args.runs[0] / "config.toml").data if args.runs else "digits"
+    if data == "none":
+        raise CoevoError("a comparison needs real data; pass --data digits, mnist:DIR, a folder or a .npz")
+    base = RunConfig(critic=args.critic, data=data, size=args.size, loss=args.loss, batch=args.batch,
+                     critic_steps=args.critic_steps, pop=args.pop, seed=args.seed, device=args.device,
+                     rounds=10**9, sheet_every=10**9, checkpoint_every=10**9).validate()
+    artists = [a.strip() for a in args.artists.split(",") if a.strip()] if args.artists is not None else (
+        [] if args.runs else default_artists())
+    budget = Budget(seconds=args.seconds, images=None) if args.seconds is not None else Budget(args.images or 20000)
+    settings = CompareSettings(base, artists, budget, args.evals, args.samples, args.features, list(args.runs))
+    report = compare(settings, args.out)
+    print(f"wrote {report} and {report.with_suffix('.md')}")
+    return 0

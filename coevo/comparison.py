@@ -1,0 +1,215 @@
+"""Plays several artists against the same critic on the same data under the same budget, measuring as it goes.
+
+Each artist plays an ordinary run folder (``OUT/ARTIST``), so ``coevo resume`` and ``coevo latent`` work on it;
+evaluations land in its ``evals.jsonl``. ``coevo.report`` turns the folder into ``report.html`` and ``report.md``.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from coevo import registry
+from coevo.atomic import atomic_write_text
+from coevo.config import RunConfig, dump_config, load_config
+from coevo.data import ImageSet, load_data
+from coevo.errors import CoevoError
+from coevo.loop import play_round, warm_up
+from coevo.metrics import Evaluator
+from coevo.protocols import Artist
+from coevo.rng import rng_state, set_rng_state
+from coevo.runner import Game, RunRecorder, build, checkpoint
+from gallery.runs import RunFolder
+
+DEFAULT_ARTISTS = ("dcgan", "gp", "cppn")  # the automated artists compared by default, when registered
+EVALS = "evals.jsonl"
+
+
+@dataclass
+class Budget:
+    """How much each artist may play: images shown to the critic, or wall-clock seconds (whichever is set)."""
+
+    images: int | None = 20000  # images the artist shows the critic in all
+    seconds: float | None = None  # wall-clock seconds of play (evaluation time excluded)
+
+    def __post_init__(self) -> None:
+        if (self.images is None) == (self.seconds is None):
+            raise CoevoError("give exactly one budget: --images N or --seconds S")
+        if (self.images is not None and self.images < 1) or (self.seconds is not None and self.seconds <= 0):
+            raise CoevoError("the budget must be positive")
+
+    def fraction(self, images: int, seconds: float) -> float:
+        """How much of the budget is spent (1.0 = all)."""
+        return images / self.images if self.images is not None else seconds / float(self.seconds or 1)
+
+    def describe(self) -> str:
+        return f"{self.images} images seen" if self.images is not None else f"{self.seconds:g} s of play"
+
+
+@dataclass
+class CompareSettings:
+    """What every compared artist shares."""
+
+    base: RunConfig  # critic, data, size, seed, loss, device, critic steps: shared by all artists
+    artists: list[str] = field(default_factory=lambda: default_artists())  # registry names or plugin paths
+    budget: Budget = field(default_factory=Budget)
+    evals: int = 5  # evaluations per artist, evenly spread over the budget
+    samples: int = 1000  # generated images per evaluation (artists that can sample; else their population)
+    features: str = "auto"  # metric features: auto (classifier when labelled), classifier, autoencoder
+    runs: list[Path] = field(default_factory=list)  # existing run folders to evaluate and report beside them
+
+
+@dataclass
+class Entrant:
+    """One column of the report: a played artist or an existing run, with its evaluations and round metrics."""
+
+    label: str  # the artist's name, or the run folder's name
+    folder: Path  # its run folder
+    config: RunConfig  # its settings
+    evals: list[dict[str, Any]]  # evaluations over time (images_seen, seconds, fid, ...)
+    rounds: list[dict[str, Any]]  # metrics.jsonl rows
+
+
+def default_artists() -> list[str]:
+    """The automated artists registered here, in ``DEFAULT_ARTISTS`` order."""
+    names = {entry.name for entry in registry.ARTISTS}
+    return [name for name in DEFAULT_ARTISTS if name in names]
+
+
+def artist_config(base: RunConfig, artist: str) -> RunConfig:
+    """One artist's run config: the shared settings plus its paradigm's defaults (GAN or evolution)."""
+    entry = registry.artist_entry(artist)
+    if entry.evolutionary or hasattr(registry.load(entry), "random_genome"):  # Genetics: an evolutionary artist
+        return replace(base, artist=artist, fakes="gallery", artist_options={})
+    return replace(base, artist=artist, fakes="latest", warmup=0, pop=base.batch, artist_options={})
+
+
+def sample_images(artist: Artist, n: int, last: torch.Tensor) -> torch.Tensor:
+    """``n`` fresh images from an artist that can sample (a generator), else its latest proposal."""
+    sample = getattr(artist, "sample", None)
+    if callable(sample):
+        return sample(n)
+    return last.detach().float().cpu()
+
+
+def evaluate(game: Game, evaluator: Evaluator, samples: int, last: torch.Tensor) -> tuple[dict[str, float],
+                                                                                     torch.Tensor]:
+    """The metrics of the artist's current images; leaves every random generator as it found it."""
+    state = rng_state()
+    try:
+        images = sample_images(game.artist, samples, last)
+        wasserstein = game.config.loss in ("wgan", "wgan-gp")
+        metrics = evaluator.evaluate(images, game.critic, None if wasserstein else 0.0)
+    finally:
+        set_rng_state(state)
+    return {**metrics, "samples": float(len(images))}, images
+
+
+def play_artist(folder: RunFolder, game: Game, settings: CompareSettings, evaluator: Evaluator) -> torch.Tensor:
+    """Play one artist until the budget is spent, evaluating ``settings.evals`` times; returns its last samples."""
+    assert game.data is not None
+    folder.create(dump_config(game.config))
+    warm_up(game.artist, game.critic, game.data.sample, game.fakes, game.loop)
+    recorder = RunRecorder(folder, game)
+    budget, seen, played, index = settings.budget, 0, 0.0, 0
+    marks = [(i + 1) / settings.evals for i in range(settings.evals)]
+    images = torch.zeros(0)
+    while marks:
+        began = time.perf_counter()
+        proposal, scores, metrics = play_round(game.artist, game.critic, game.data.sample, game.fakes, game.loop)
+        played += time.perf_counter() - began
+        seen += len(proposal)
+        recorder.record(index, {**metrics, "images_seen": seen, "seconds": played}, proposal, scores)
+        index += 1
+        spent = budget.fraction(seen, played)
+        if spent >= marks[0] - 1e-9:
+            while marks and spent >= marks[0] - 1e-9:
+                marks.pop(0)
+            result, images = evaluate(game, evaluator, settings.samples, proposal.images)
+            append_eval(folder.path, {"round": index, "images_seen": seen, "seconds": round(played, 3), **result})
+    game.config.rounds = index
+    atomic_write_text(folder.config_path, dump_config(game.config))
+    checkpoint(folder, game, index)
+    return images
+
+
+def append_eval(folder: Path, row: dict[str, Any]) -> None:
+    with open(folder / EVALS, "a", encoding="utf-8") as handle:
+        handle.write(json.dumps({k: round(v, 6) if isinstance(v, float) else v for k, v in row.items()}) + "\n")
+
+
+def evaluate_run(path: Path, evaluator: Evaluator, samples: int) -> tuple[Entrant, torch.Tensor]:
+    """An existing run folder's latest checkpoint, evaluated once (its folder is left untouched)."""
+    folder = RunFolder(path)
+    if not folder.config_path.exists():
+        raise CoevoError(f"{path} holds no run (no config.toml); pass run folders made by `coevo run`")
+    state = folder.load_checkpoint()
+    if state is None:
+        raise CoevoError(f"{path} has no checkpoint yet; let the run play at least one round")
+    game = build(load_config(folder.config_path))
+    game.artist.load_state_dict(state["artist"])
+    game.critic.load_state_dict(state["critic"])
+    rounds = int(state["round"])
+    with torch.no_grad():
+        last = game.artist.ask().images
+    result, images = evaluate(game, evaluator, samples, last)
+    row = {"round": rounds, "images_seen": rounds * len(last), **result}
+    return Entrant(path.name, path, game.config, [row], folder.metrics()), images
+
+
+def compare(settings: CompareSettings, out: Path) -> Path:
+    """Play every artist into ``out/ARTIST`` and write the report; returns the report's path."""
+    from coevo.report import write_report
+
+    if not settings.artists and not settings.runs:
+        raise CoevoError("nothing to compare; pass --artists dcgan,gp or --runs DIR ...")
+    if settings.evals < 1 or settings.samples < 8:
+        raise CoevoError("need --evals >= 1 and --samples >= 8")
+    out = Path(out)
+    taken = [a for a in settings.artists if (out / folder_name(a) / "config.toml").exists()]
+    if taken:
+        raise CoevoError(f"{out} already holds a comparison (a run of {taken[0]!r}); choose another --out")
+    games = [build(artist_config(settings.base, artist)) for artist in settings.artists]  # bad input fails early
+    data = games[0].data if games else load_data(settings.base.data, settings.base.size)
+    if data is None:
+        raise CoevoError("a comparison needs real data; pass --data digits, mnist:DIR, a folder or a .npz")
+    evaluator = Evaluator(data, kind=settings.features)
+    out.mkdir(parents=True, exist_ok=True)
+    entrants: list[tuple[Entrant, torch.Tensor]] = []
+    for artist, game in zip(settings.artists, games):
+        game = build(game.config)  # rebuilt right before play: each artist starts from the same seeded state
+        folder = RunFolder(out / folder_name(artist))
+        images = play_artist(folder, game, settings, evaluator)
+        entrants.append((Entrant(artist, folder.path, game.config, load_evals(folder.path), folder.metrics()),
+                         images))
+    for path in settings.runs:
+        config = load_config(Path(path) / "config.toml") if (Path(path) / "config.toml").exists() else None
+        if config is not None and (config.data, config.size) != (settings.base.data, settings.base.size):
+            raise CoevoError(f"run {path} played on {config.data} at {config.size} px, not {settings.base.data} at "
+                             f"{settings.base.size} px; pass the same --data and --size")
+        entrants.append(evaluate_run(path, evaluator, settings.samples))
+    return write_report(out, entrants, data, settings, evaluator.net.kind)
+
+
+def folder_name(artist: str) -> str:
+    """A file-system-safe folder name for an artist (plugin paths contain ':' and '.')."""
+    return artist.replace(":", "_").replace("/", "_")
+
+
+def load_evals(folder: Path) -> list[dict[str, Any]]:
+    """The evaluations an artist's run folder holds, in order."""
+    path = Path(folder) / EVALS
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def real_sample(data: ImageSet, n: int = 64) -> torch.Tensor:
+    """A fixed, seed-independent sample of real images for the report."""
+    return data.images[:: max(1, len(data) // n)][:n]
+
