@@ -1,0 +1,81 @@
+"""Latent-space tools for a saved generator: a numbered sample sheet, interpolation strips, vector arithmetic.
+
+Any artist with ``nz`` and ``generate(z) -> images`` qualifies (the DCGAN artist does); it is rebuilt from a
+run folder's config and checkpoint.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from coevo.config import load_config
+from coevo.errors import CoevoError
+from coevo.runner import build_artist
+from gallery.runs import RunFolder
+
+
+def load_generator(run: Path) -> Any:
+    """The artist of a run folder at its last checkpoint, on the CPU; it must have a latent space."""
+    folder = RunFolder(run)
+    if not folder.config_path.exists():
+        raise CoevoError(f"{run} holds no run (no config.toml); pass a run folder of a DCGAN run")
+    state = folder.load_checkpoint()
+    if state is None:
+        raise CoevoError(f"{run} has no checkpoint yet; let the run play at least one round")
+    config = load_config(folder.config_path)
+    saved = state["artist"]
+    if not isinstance(saved, dict) or "nz" not in saved or "shape" not in saved:
+        raise CoevoError(f"the artist of {run} ({config.artist}) has no latent space; latent tools need a "
+                         "generator such as dcgan")
+    artist = build_artist(config, tuple(saved["shape"]), torch.device("cpu"))
+    artist.load_state_dict(saved)
+    return artist
+
+
+def latents(n: int, nz: int, seed: int) -> torch.Tensor:
+    """``n`` standard normal latents fixed by ``seed`` (the caller's RNG state is left as it was)."""
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        return torch.randn(n, nz)
+
+
+def slerp(a: torch.Tensor, b: torch.Tensor, steps: int) -> torch.Tensor:
+    """``steps`` points on the great circle from ``a`` to ``b`` (spherical interpolation, White 2016)."""
+    t = torch.linspace(0.0, 1.0, steps)[:, None]
+    cos = torch.dot(a / a.norm(), b / b.norm()).clamp(-1.0, 1.0)
+    omega = torch.arccos(cos)
+    if omega.abs() < 1e-6:
+        return (1 - t) * a + t * b
+    return (torch.sin((1 - t) * omega) * a + torch.sin(t * omega) * b) / torch.sin(omega)
+
+
+def interpolation(z: torch.Tensor, pairs: list[tuple[int, int]], steps: int) -> torch.Tensor:
+    """One row of ``steps`` latents per pair of sheet indices, row after row."""
+    return torch.cat([slerp(z[i], z[j], steps) for i, j in pairs])
+
+
+def parse_expression(text: str, count: int) -> list[tuple[int, list[int]]]:
+    """``"3,4-7+12"`` -> [(+1, [3, 4]), (-1, [7]), (+1, [12])]: signed groups of sheet indices, each averaged."""
+    if not re.fullmatch(r"\s*\d+(\s*,\s*\d+)*(\s*[-+]\s*\d+(\s*,\s*\d+)*)*\s*", text):
+        raise CoevoError(f"cannot read {text!r}; write sheet indices joined by + and -, commas averaging a "
+                         "group, e.g. 3,4,5-7+12")
+    terms = []
+    for sign, group in re.findall(r"([-+]?)\s*(\d+(?:\s*,\s*\d+)*)", text):
+        indices = [int(i) for i in group.split(",")]
+        bad = [i for i in indices if i >= count]
+        if bad:
+            raise CoevoError(f"sheet index {bad[0]} is out of range; the sheet has {count} images (0..{count - 1})")
+        terms.append((-1 if sign == "-" else 1, indices))
+    return terms
+
+
+def arithmetic(z: torch.Tensor, terms: list[tuple[int, list[int]]], variations: int, seed: int) -> torch.Tensor:
+    """Each term's mean latent, then their signed sum, then ``variations`` nearby latents of the result."""
+    means = [z[indices].mean(0) for _, indices in terms]
+    result = sum((sign * mean for (sign, _), mean in zip(terms, means)), torch.zeros_like(z[0]))
+    nearby = result + 0.25 * latents(variations, z.shape[1], seed + 1)
+    return torch.cat([torch.stack(means), result[None], nearby])

@@ -1,0 +1,72 @@
+"""``coevo latent``: sample sheets, interpolation strips and vector arithmetic from a saved DCGAN run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+from coevo.cli import main
+from coevo.data import load_data
+from coevo.latent import arithmetic, latents, load_generator, parse_expression, slerp
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two GAN rounds of a small DCGAN against the CNN critic on real digits."""
+    root = tmp_path_factory.mktemp("latent")
+    digits = load_data("digits", 28)
+    np.savez(root / "digits.npz", images=((digits.images[:64, 0].numpy() + 1) * 127.5).astype(np.uint8))
+    code = main(["run", "--artist", "dcgan", "--critic", "cnn", "--data", str(root / "digits.npz"), "--size", "28",
+                 "--fakes", "latest", "--rounds", "2", "--pop", "8", "--batch", "8", "--warmup", "0",
+                 "--device", "cpu", "--artist-option", "ngf=8", "--out", str(root / "run")])
+    assert code == 0
+    return root / "run"
+
+
+def cells(path: Path, columns: int, side: int = 28, pad: int = 2) -> list[np.ndarray]:
+    """The images of a contact sheet, row-major."""
+    sheet = np.asarray(Image.open(path))
+    rows = (sheet.shape[0] - pad) // (side + pad)
+    return [sheet[pad + r * (side + pad): pad + r * (side + pad) + side, pad + c * (side + pad):
+                  pad + c * (side + pad) + side] for r in range(rows) for c in range(columns)]
+
+
+def test_interpolation_strips_run_between_sheet_images(run: Path, tmp_path: Path) -> None:
+    assert main(["latent", str(run), "sheet", "--count", "16", "--out", str(tmp_path / "sheet.png")]) == 0
+    assert main(["latent", str(run), "interpolate", "--count", "16", "--pairs", "3,12", "--steps", "6",
+                 "--out", str(tmp_path / "strip.png")]) == 0
+    sheet, strip = cells(tmp_path / "sheet.png", 8), cells(tmp_path / "strip.png", 6)
+    assert len(strip) == 6
+    assert np.abs(strip[0].astype(int) - sheet[3]).max() <= 1 and np.abs(strip[-1].astype(int) - sheet[12]).max() <= 1
+    assert not np.array_equal(strip[2], strip[0])
+
+
+def test_arithmetic_adds_and_subtracts_latents(run: Path, tmp_path: Path) -> None:
+    assert main(["latent", str(run), "arithmetic", "3,4-7+12", "--out", str(tmp_path / "sum.png")]) == 0
+    assert len(cells(tmp_path / "sum.png", 8)) == 16
+    z = latents(16, 100, 0)
+    result = arithmetic(z, parse_expression("3,4-7+12", 16), 2, 0)
+    assert torch.allclose(result[3], (z[3] + z[4]) / 2 - z[7] + z[12])
+    assert load_generator(run).generate(result).shape == (6, 1, 28, 28)
+
+
+def test_slerp_keeps_the_endpoints() -> None:
+    a, b = latents(2, 100, 5)
+    path = slerp(a, b, 5)
+    assert torch.allclose(path[0], a, atol=1e-5) and torch.allclose(path[-1], b, atol=1e-5)
+
+
+@pytest.mark.parametrize("argv", [["arithmetic", "3-x"], ["arithmetic", "99+1"], ["arithmetic"],
+                                  ["interpolate", "--pairs", "1-2"]])
+def test_bad_requests_name_the_fix(run: Path, argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["latent", str(run), *argv]) == 2
+    assert "coevo: error:" in capsys.readouterr().err
+
+
+def test_a_run_without_a_generator_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["latent", str(tmp_path), "sheet"]) == 2
+    assert "no run" in capsys.readouterr().err
