@@ -44,7 +44,7 @@ class ImageSet:
 def from_array(array: np.ndarray, labels: np.ndarray | None, name: str, size: int | None,
                channels: int | None = None, layout: str = "auto") -> ImageSet:
     """Normalise an image array (uint8 0..255 or float in [0, 1] / [-1, 1]) into an ``ImageSet``."""
-    images = torch.from_numpy(np.ascontiguousarray(array))
+    images = torch.from_numpy(np.array(array, copy=True))
     if images.ndim == 3:
         images = images[:, None]
     elif images.ndim == 4 and layout != "nchw" and images.shape[-1] in (1, 3, 4) and images.shape[1] not in (1, 3):
