@@ -60,7 +60,7 @@ def from_array(array: np.ndarray, labels: np.ndarray | None, name: str, size: in
     images = to_channels(images, channels)
     if size is not None and images.shape[-2:] != (size, size):
         images = F.interpolate(images, size=(size, size), mode="bilinear", align_corners=False, antialias=True)
-    lab = None if labels is None else torch.from_numpy(np.asarray(labels)).long()
+    lab = None if labels is None else torch.tensor(np.asarray(labels), dtype=torch.long)
     if lab is not None and len(lab) != len(images):
         raise CoevoError(f"{name}: {len(lab)} labels for {len(images)} images; they must match")
     return ImageSet(images.clamp(-1.0, 1.0).contiguous(), lab, name)
