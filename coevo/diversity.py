@@ -19,7 +19,7 @@ def niche_counts(features: torch.Tensor, radius: float) -> torch.Tensor:
     """Per row: 1 + the sharing of every other row, ``max(0, 1 - d / sigma)``; sigma is ``radius`` times the
     rows' mean RMS feature size, so the niche scales with the features."""
     flat = features.detach().float().flatten(1)
-    distances = torch.cdist(flat, flat) / flat.shape[1] ** 0.5
+    distances = (torch.cdist(flat, flat) / flat.shape[1] ** 0.5).fill_diagonal_(0.0)
     sigma = radius * flat.pow(2).mean(1).sqrt().mean().clamp_min(1e-8)
     return (1.0 - distances / sigma).clamp_min(0.0).sum(1)
 
@@ -27,7 +27,7 @@ def niche_counts(features: torch.Tensor, radius: float) -> torch.Tensor:
 class SharedFitness:
     """A ``Critic`` whose scores are the wrapped critic's minus a crowding penalty (learning is unchanged)."""
 
-    def __init__(self, critic: Critic, strength: float, radius: float = 0.1) -> None:
+    def __init__(self, critic: Critic, strength: float, radius: float = 0.25) -> None:
         if not callable(getattr(critic, "features", None)):
             raise CoevoError("diversity needs a critic with features() (e.g. cnn); set diversity = 0 for this one")
         if strength < 0 or radius <= 0:
