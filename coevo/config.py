@@ -29,6 +29,7 @@ class RunConfig:
     fakes: str = "gallery"  # fake-set policy: latest (GAN), gallery (all champions), replay
     replay: int = 512  # replay buffer size for fakes = "replay"
     champions: int = 1  # champions per round added to the gallery
+    diversity: float = 0.0  # fitness sharing in the critic's feature space against mode collapse (0 = off)
     elite: int = 1  # evolutionary artists: individuals kept unchanged
     tournament: int = 3  # evolutionary artists: tournament size
     cxpb: float = 0.5  # evolutionary artists: crossover probability per pair
@@ -44,7 +45,7 @@ class RunConfig:
         for name in ("rounds", "pop", "size", "batch", "sheet_every", "checkpoint_every", "champions"):
             if getattr(self, name) < 1:
                 raise CoevoError(f"{name} must be at least 1 (got {getattr(self, name)}); pass a positive value")
-        for name in ("critic_steps", "warmup", "elite"):
+        for name in ("critic_steps", "warmup", "elite", "diversity"):
             if getattr(self, name) < 0:
                 raise CoevoError(f"{name} must be >= 0 (got {getattr(self, name)})")
         if self.elite > self.pop:

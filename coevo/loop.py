@@ -15,6 +15,7 @@ from coevo.fakes import FakePool
 from coevo.protocols import Artist, Critic, Proposal, Recorder
 
 RealSampler = Callable[[int], torch.Tensor]  # n -> n real images (N, C, H, W) in [-1, 1]
+Observer = Callable[[Proposal], dict[str, float]]  # measures a proposal before the critic learns from it
 
 
 @dataclass
@@ -36,11 +37,14 @@ def warm_up(artist: Artist, critic: Critic, real: RealSampler, fakes: FakePool, 
 
 
 def play_round(artist: Artist, critic: Critic, real: RealSampler | None, fakes: FakePool,
-               cfg: LoopConfig) -> tuple[Proposal, torch.Tensor, dict[str, float]]:
-    """One round of the game; returns the judged proposal, its scores and the round's metrics."""
+               cfg: LoopConfig, before: Observer | None = None) -> tuple[Proposal, torch.Tensor, dict[str, float]]:
+    """One round of the game; returns the judged proposal, its scores and the round's metrics.
+
+    ``before`` (e.g. ``Scoreboard.before_learning``) sees the proposal before the critic learns.
+    """
     proposal = artist.ask()
     fakes.observe(proposal)
-    metrics: dict[str, float] = {}
+    metrics: dict[str, float] = {} if before is None else dict(before(proposal))
     if real is not None:
         for _ in range(cfg.critic_steps):
             metrics.update(critic.learn(real(cfg.batch), fakes.sample(cfg.batch)))

@@ -10,15 +10,19 @@ import torch
 from tqdm import tqdm
 
 from coevo import registry
-from coevo.atomic import atomic_write_text
+from coevo.atomic import atomic_write_bytes, atomic_write_text
+from coevo.champions import ChampionSheet
 from coevo.config import RunConfig, dump_config, load_config
 from coevo.data import ImageSet, load_data
+from coevo.diversity import SharedFitness
 from coevo.errors import CoevoError
 from coevo.evolution import EvolutionaryArtist, EvolutionConfig
 from coevo.fakes import FakePool
 from coevo.loop import LoopConfig, play_round, warm_up
 from coevo.protocols import Artist, Critic, Genetics, Proposal
 from coevo.rng import rng_state, seed_everything, set_rng_state
+from coevo.scoreboard import Scoreboard, split_real
+from gallery.curves import plot_curves
 from gallery.genomes import GenomeFile, read_genome
 from gallery.runs import RunFolder
 
@@ -89,33 +93,38 @@ class Game:
     """Everything one run plays with."""
 
     config: RunConfig
-    data: ImageSet | None
+    data: ImageSet | None  # the real images the critic trains on (without the held-out part)
     artist: Artist
-    critic: Critic
+    critic: Critic  # what scores the artist: the critic, or a fitness-sharing wrapper around it
     fakes: FakePool
     loop: LoopConfig
+    board: Scoreboard  # per-round measures against the held-out real images
 
 
 def build(config: RunConfig) -> Game:
     """Seed every generator, then load the data and build artist, critic and fake pool from the config."""
     config.validate()
     seed_everything(config.seed)
-    data = None if config.data == "none" else load_data(config.data, config.size)
+    data, held_out = (None, None) if config.data == "none" else split_real(load_data(config.data, config.size))
     shape = data.shape if data is not None else (int(config.artist_options.get("channels", 1)), config.size,
                                                    config.size)
     device = resolve_device(config.device)
     artist = build_artist(config, shape, device)
     critic = build_critic(config, shape, device)
+    judge = SharedFitness(critic, config.diversity) if config.diversity > 0 else critic
     fakes = FakePool(config.fakes, config.replay, config.champions)
     loop = LoopConfig(critic_steps=config.critic_steps, batch=config.batch, warmup=config.warmup)
-    return Game(config, data, artist, critic, fakes, loop)
+    return Game(config, data, artist, judge, fakes, loop, Scoreboard(critic, held_out))
 
 
 class RunRecorder:
-    """Writes each round into the run folder: a metrics line, contact sheets and the champion's genome."""
+    """Writes each round into the run folder: a metrics line, contact sheets, curves and the champion's genome."""
 
     def __init__(self, folder: RunFolder, game: Game) -> None:
         self.folder, self.game = folder, game
+        artist = game.artist
+        genetics = artist.genetics if isinstance(artist, EvolutionaryArtist) else None
+        self.champions = ChampionSheet(folder, genetics, game.config.size)
 
     def record(self, round_index: int, metrics: dict[str, float], proposal: Proposal,
                scores: torch.Tensor) -> None:
@@ -123,10 +132,14 @@ class RunRecorder:
         self.folder.append_metrics({"round": round_index, **{k: round(float(v), 6) for k, v in metrics.items()}})
         order = torch.argsort(scores.detach().float().cpu(), descending=True)
         last = round_index == cfg.rounds - 1
-        if round_index % cfg.sheet_every == 0 or last:
-            self.folder.save_sheet(f"round-{round_index:04d}", proposal.images.detach()[order])
+        self.champions.add(round_index, proposal.images[int(order[0])])
         if proposal.genomes is not None:
             self._save_champion(round_index, proposal, scores, int(order[0]))
+        if round_index % cfg.sheet_every == 0 or last:
+            self.folder.save_sheet(f"round-{round_index:04d}", proposal.images.detach()[order])
+            self.champions.save(round_index + 1)
+            title = f"{cfg.artist} vs {cfg.critic} on {cfg.data}, seed {cfg.seed}"
+            atomic_write_bytes(self.folder.path / "curves.png", plot_curves(self.folder.metrics(), title))
 
     def _save_champion(self, round_index: int, proposal: Proposal, scores: torch.Tensor, best: int) -> None:
         artist = self.game.artist
@@ -157,7 +170,9 @@ def play(folder: RunFolder, game: Game, first: int) -> None:
     bar = tqdm(range(first, cfg.rounds), initial=first, total=cfg.rounds, desc=f"{cfg.artist} vs {cfg.critic}",
                unit="round", leave=False, dynamic_ncols=True)
     for index in bar:
-        proposal, scores, metrics = play_round(game.artist, game.critic, real, game.fakes, game.loop)
+        proposal, scores, metrics = play_round(game.artist, game.critic, real, game.fakes, game.loop,
+                                               game.board.before_learning)
+        metrics.update(game.board.after_scoring(proposal, scores, raw=game.critic is game.board.critic))
         recorder.record(index, metrics, proposal, scores)
         bar.set_postfix(best=f"{metrics.get('score_max', 0.0):.3f}")
         if (index + 1) % cfg.checkpoint_every == 0 or index + 1 == cfg.rounds:

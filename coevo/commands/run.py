@@ -25,6 +25,7 @@ FLAGS = {  # config field -> help text for its command-line flag
     "loss": "GAN loss: minimax, nonsaturating, wgan, wgan-gp, hinge",
     "fakes": "what the critic learns against: latest, gallery (all champions), replay",
     "replay": "replay buffer size for --fakes replay",
+    "diversity": "fitness sharing strength in the critic's feature space (0 = off), against mode collapse",
     "elite": "individuals kept unchanged each generation",
     "tournament": "tournament size for selection",
     "cxpb": "crossover probability",

@@ -40,7 +40,9 @@ def test_run_writes_a_complete_run_folder(tmp_path: Path, capsys: pytest.Capture
     assert code == 0 and str(out) in text
     assert (out / "config.toml").exists() and (out / "checkpoint.pt").exists()
     assert len((out / "metrics.jsonl").read_text().splitlines()) == 6
-    assert sorted(p.name for p in (out / "sheets").iterdir()) == ["round-0000.png", "round-0005.png"]
+    assert sorted(p.name for p in (out / "sheets").iterdir()) == ["champions.png", "round-0000.png",
+                                                                  "round-0005.png"]
+    assert Image.open(out / "curves.png").format == "PNG"
     assert (out / "genomes" / "best.json").exists()
     code, text, _ = run_cli(["render", str(out / "genomes" / "best.json"), "--size", "40",
                              "--out", str(tmp_path / "x.png")], capsys)

@@ -24,7 +24,8 @@ def lines(path: Path) -> int:
 
 
 def outputs(folder: Path) -> dict[str, bytes]:
-    files = [folder / "metrics.jsonl", *sorted((folder / "genomes").iterdir())]
+    files = [folder / "metrics.jsonl", folder / "curves.png", *sorted((folder / "genomes").iterdir()),
+             *sorted((folder / "sheets").iterdir())]
     return {p.name: p.read_bytes() for p in files}
 
 

@@ -1,0 +1,64 @@
+"""Per-round measures of the game: held-out critic accuracy, fooling rate and population diversity.
+
+Everything here is a pure function of the critic's state, the proposal and fixed held-out images: it draws
+no random numbers and changes no state, so a resumed run records the same metrics as an uninterrupted one.
+"""
+
+from __future__ import annotations
+
+import torch
+
+from coevo.data import ImageSet
+from coevo.protocols import Critic, Proposal
+
+HOLDOUT = 0.1  # share of the real images kept from the critic's training, to measure its accuracy
+MIN_REAL = 20  # smaller data sets are all used for training (no held-out accuracy)
+PROBE = 128  # held-out images scored each round (the first ones: fixed, no sampling)
+
+
+def split_real(data: ImageSet) -> tuple[ImageSet, ImageSet | None]:
+    """Training images and a fixed held-out part (``ImageSet.split``) that the critic never learns from."""
+    if len(data) < MIN_REAL:
+        return data, None
+    return data.split(HOLDOUT)
+
+
+def pairwise_spread(vectors: torch.Tensor) -> float:
+    """Mean root-mean-square difference over all pairs of rows: 0 for clones."""
+    if len(vectors) < 2:
+        return 0.0
+    flat = vectors.detach().float().cpu().flatten(1)
+    distances = torch.cdist(flat, flat) / flat.shape[1] ** 0.5
+    n = len(flat)
+    return float(distances.sum() / (n * (n - 1)))
+
+
+class Scoreboard:
+    """Measures each round for metrics.jsonl; ``critic`` is the bare critic (not a fitness wrapper)."""
+
+    def __init__(self, critic: Critic, held_out: ImageSet | None) -> None:
+        self.critic = critic
+        self.held_out = None if held_out is None else held_out.images[:PROBE]
+
+    def before_learning(self, proposal: Proposal) -> dict[str, float]:
+        """Critic accuracy on held-out real vs. the new population, and the population's diversity."""
+        images = proposal.images.detach()
+        metrics = {"diversity_pixels": pairwise_spread(images)}
+        features = getattr(self.critic, "features", None)
+        if callable(features):
+            metrics["diversity_features"] = pairwise_spread(features(images))
+        if self.held_out is not None:
+            real_right = (self.critic.score(self.held_out) > 0).float().mean().item()
+            fake_right = (self.critic.score(images) <= 0).float().mean().item()
+            metrics.update(critic_accuracy=(real_right + fake_right) / 2, critic_accuracy_real=real_right,
+                           critic_accuracy_fake=fake_right)
+        return metrics
+
+    def after_scoring(self, proposal: Proposal, scores: torch.Tensor, raw: bool = True) -> dict[str, float]:
+        """Fooling rate: the share of the population the (learned) critic takes for real (logit > 0).
+
+        ``raw`` says whether ``scores`` are the bare critic's; if a fitness wrapper changed them, rescore.
+        """
+        plain = scores.detach() if raw else self.critic.score(proposal.images.detach())
+        return {"fooling_rate": (plain.float() > 0).float().mean().item()}
+

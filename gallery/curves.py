@@ -1,0 +1,44 @@
+"""A run's learning curves as one PNG: fitness, critic accuracy and fooling rate, losses, gallery, diversity."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+PANELS = (  # (title, [(metric, label)])
+    ("fitness (critic score)", [("fitness_best", "best"), ("fitness_mean", "mean")]),
+    ("critic vs. artist", [("critic_accuracy", "held-out accuracy (before learning)"),
+                           ("fooling_rate", "fooling rate")]),
+    ("critic loss", [("critic_loss", "loss")]),
+    ("fake set", [("fakes", "images kept")]),
+    ("population diversity", [("diversity_pixels", "pixels"), ("diversity_features", "critic features")]),
+    ("artist loss", [("artist_loss", "loss")]),
+)
+
+
+def plot_curves(rows: list[dict[str, Any]], title: str = "") -> bytes:
+    """PNG bytes of every panel that has data in ``rows`` (metrics.jsonl lines), against the round."""
+    from matplotlib.figure import Figure  # a bare Figure renders with Agg, no GUI backend or pyplot state
+
+    panels = [(name, [(k, label) for k, label in lines if any(k in row for row in rows)])
+              for name, lines in PANELS]
+    panels = [(name, lines) for name, lines in panels if lines]
+    columns = 3
+    grid_rows = max(1, -(-len(panels) // columns))
+    figure = Figure(figsize=(4 * columns, 3 * grid_rows), dpi=72)
+    figure.subplots_adjust(left=0.06, right=0.98, bottom=0.08, top=0.9, wspace=0.25, hspace=0.45)
+    for index, (name, lines) in enumerate(panels):
+        axes = figure.add_subplot(grid_rows, columns, index + 1)
+        for key, label in lines:
+            points = [(row["round"], row[key]) for row in rows if key in row]
+            axes.plot(*zip(*points), label=label, linewidth=1.2)
+        axes.set_title(name, fontsize=10)
+        axes.set_xlabel("round", fontsize=8)
+        axes.tick_params(labelsize=7)
+        if len(lines) > 1:
+            axes.legend(fontsize=7)
+    if title:
+        figure.suptitle(title, fontsize=11)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", metadata={"Software": None})
+    return buffer.getvalue()

@@ -1,0 +1,53 @@
+"""An evolutionary artist against the CNN critic through the runner: scores rise, the gallery grows, resume holds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import torch
+from PIL import Image
+
+from coevo.config import RunConfig
+from coevo.runner import resume, start
+
+ARTIST = "tests.toys:ToyGenetics"
+
+
+def small(**changes) -> RunConfig:
+    settings = dict(artist=ARTIST, critic="cnn", data="digits", rounds=8, pop=16, size=16, warmup=10, batch=16,
+                    seed=3, sheet_every=4, critic_options={"width": 8})
+    return RunConfig(**(settings | changes))
+
+
+def test_champions_climb_the_critic_and_the_gallery_grows(tmp_path: Path) -> None:
+    rows = start(small(rounds=12, sheet_every=100, critic_options={"width": 8, "lr": 2e-5}),
+                 tmp_path / "run").metrics()
+    best = [row["fitness_best"] for row in rows]
+    assert max(best[-3:]) > best[0], f"the champions' scores did not rise: {best}"
+    assert [row["fakes"] for row in rows] == list(range(1, 13))  # one champion joins the gallery each round
+    assert all(0.0 <= row["critic_accuracy"] <= 1.0 and 0.0 <= row["fooling_rate"] <= 1.0 for row in rows)
+    assert all(row["diversity_pixels"] >= 0 and row["diversity_features"] >= 0 for row in rows)
+
+
+def test_run_folder_has_curves_and_a_champion_per_round(tmp_path: Path) -> None:
+    folder = start(small(), tmp_path / "run")
+    assert Image.open(folder.path / "curves.png").size[0] > 400
+    sheet = Image.open(folder.path / "sheets" / "champions.png")
+    assert sheet.size == (10 * (16 + 2) + 2, 16 + 2 + 2)  # 8 champions in one row of ten
+    assert len(list((folder.path / "genomes").glob("champion-*.json"))) == 8
+
+
+def test_resumed_cnn_run_equals_an_uninterrupted_one(tmp_path: Path) -> None:
+    whole = start(small(), tmp_path / "whole")
+    start(small(rounds=5), tmp_path / "part")
+    (tmp_path / "part" / "sheets" / "champions.png").unlink()  # rebuilt from the genome files
+    resumed = resume(tmp_path / "part", rounds=8)
+    for name in ("metrics.jsonl", "curves.png", "sheets/champions.png", "genomes/best.json"):
+        assert (resumed.path / name).read_bytes() == (whole.path / name).read_bytes(), name
+    assert torch.equal(torch.load(resumed.path / "checkpoint.pt")["critic"]["net"]["head.bias"],
+                       torch.load(whole.path / "checkpoint.pt")["critic"]["net"]["head.bias"])
+
+
+def test_fitness_sharing_run(tmp_path: Path) -> None:
+    rows = start(small(diversity=2.0, rounds=4), tmp_path / "run").metrics()
+    assert len(rows) == 4 and all("fooling_rate" in row for row in rows)
