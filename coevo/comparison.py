@@ -121,7 +121,9 @@ def play_artist(folder: RunFolder, game: Game, settings: CompareSettings, evalua
     images = torch.zeros(0)
     while marks:
         began = time.perf_counter()
-        proposal, scores, metrics = play_round(game.artist, game.critic, game.data.sample, game.fakes, game.loop)
+        proposal, scores, metrics = play_round(game.artist, game.critic, game.data.sample, game.fakes, game.loop,
+                                               game.board.before_learning)
+        metrics.update(game.board.after_scoring(proposal, scores, raw=game.critic is game.board.critic))
         played += time.perf_counter() - began
         seen += len(proposal)
         recorder.record(index, {**metrics, "images_seen": seen, "seconds": played}, proposal, scores)
