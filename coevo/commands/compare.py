@@ -22,6 +22,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--batch", type=int, default=64, help="images per critic update and per DCGAN batch")
     parser.add_argument("--critic-steps", type=int, default=1, help="critic updates per round")
     parser.add_argument("--pop", type=int, default=32, help="population of evolutionary artists")
+    parser.add_argument("--warmup", type=int, default=50, help="critic updates before round 0 (evolutionary "
+                        "artists; a GAN starts at once)")
     budget = parser.add_mutually_exclusive_group()
     budget.add_argument("--images", type=int, help="budget: images each artist shows the critic (default 20000)")
     budget.add_argument("--seconds", type=float, help="budget: wall-clock seconds of play per artist")
@@ -46,7 +48,8 @@ def handle(args: argparse.Namespace) -> int:
     if data == "none":
         raise CoevoError("a comparison needs real data; pass --data digits, mnist:DIR, a folder or a .npz")
     base = RunConfig(critic=args.critic, data=data, size=args.size, loss=args.loss, batch=args.batch,
-                     critic_steps=args.critic_steps, pop=args.pop, seed=args.seed, device=args.device,
+                     critic_steps=args.critic_steps, pop=args.pop, warmup=args.warmup, seed=args.seed,
+                     device=args.device,
                      rounds=10**9, sheet_every=10**9, checkpoint_every=10**9).validate()
     artists = [a.strip() for a in args.artists.split(",") if a.strip()] if args.artists is not None else (
         [] if args.runs else default_artists())

@@ -18,15 +18,15 @@ from coevo.data import load_data
 
 @pytest.fixture(scope="module")
 def compared(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A small comparison of the DCGAN and an evolutionary (toy) artist on 256 real digits."""
+    """A small comparison of the DCGAN and an evolutionary (toy) artist on 64 real digits."""
     root = tmp_path_factory.mktemp("compare")
     digits = load_data("digits", 28)
-    np.savez(root / "digits.npz", images=((digits.images[:256, 0].numpy() + 1) * 127.5).astype(np.uint8))
+    np.savez(root / "digits.npz", images=((digits.images[:64, 0].numpy() + 1) * 127.5).astype(np.uint8))
     patch = pytest.MonkeyPatch()
     patch.setenv("COEVO_CACHE", str(root / "cache"))
     try:
         code = main(["compare", "--artists", "dcgan,tests.toys:ToyGenetics", "--data", str(root / "digits.npz"),
-                     "--size", "28", "--batch", "16", "--pop", "16", "--images", "96", "--evals", "2",
+                     "--size", "28", "--batch", "16", "--pop", "16", "--warmup", "2", "--images", "96", "--evals", "2",
                      "--samples", "48", "--device", "cpu", "--out", str(root / "out")])
     finally:
         patch.undo()
