@@ -25,8 +25,8 @@ class Evaluator:
     def __init__(self, data: ImageSet, reference: int = 2000, kind: str = "auto", k: int = 3,
                  net: FeatureNet | None = None) -> None:
         self.net: FeatureNet = net or feature_net(data, kind)
-        step = max(1, len(data) // reference)
-        self.real = data.images[::step][:reference]  # every step-th image: fixed, seed-independent
+        fixed = torch.Generator().manual_seed(0)  # a fixed draw, independent of the run's seed and RNG state
+        self.real = data.images[torch.randperm(len(data), generator=fixed)[:reference]]
         self.real_features = self.net.features(self.real)
         self.real_labels = self.net.predict(self.real) if self.net.predict is not None else None
         self.k = k
