@@ -53,6 +53,16 @@ def test_report_names_every_artist_and_metric(compared: Path) -> None:
         Image.open(compared / image).verify()
 
 
+def test_finished_runs_are_evaluated_into_a_report(compared: Path, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COEVO_CACHE", str(compared.parent / "cache"))
+    before = sorted(p.name for p in (compared / "dcgan").iterdir())
+    assert main(["compare", "--runs", str(compared / "dcgan"), "--size", "28", "--samples", "48",
+                 "--out", str(tmp_path / "again")]) == 0
+    assert "| dcgan | 96 | 6 |" in (tmp_path / "again" / "report.md").read_text()
+    assert sorted(p.name for p in (compared / "dcgan").iterdir()) == before  # the run folder is left alone
+
+
 def test_an_existing_comparison_is_not_overwritten(compared: Path) -> None:
     assert main(["compare", "--artists", "dcgan", "--out", str(compared), "--images", "16"]) == 2
 
