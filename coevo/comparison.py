@@ -177,9 +177,9 @@ def compare(settings: CompareSettings, out: Path) -> Path:
     if taken:
         raise CoevoError(f"{out} already holds a comparison (a run of {taken[0]!r}); choose another --out")
     games = [build(artist_config(settings.base, artist)) for artist in settings.artists]  # bad input fails early
-    data = games[0].data if games else load_data(settings.base.data, settings.base.size)
-    if data is None:
+    if settings.base.data == "none":
         raise CoevoError("a comparison needs real data; pass --data digits, mnist:DIR, a folder or a .npz")
+    data = load_data(settings.base.data, settings.base.size)  # all of it: the metrics' features learn from it
     evaluator = Evaluator(data, kind=settings.features)
     out.mkdir(parents=True, exist_ok=True)
     entrants: list[tuple[Entrant, torch.Tensor]] = []

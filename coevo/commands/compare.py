@@ -17,7 +17,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                         help="existing run folders to evaluate and report beside the played artists")
     parser.add_argument("--critic", default="cnn", help="the critic every artist plays against (default cnn)")
     parser.add_argument("--data", help="real images (default digits, or the data of the first --runs folder)")
-    parser.add_argument("--size", type=int, default=32, help="image side in pixels (default 32)")
+    parser.add_argument("--size", type=int, help="image side in pixels (default 32, or the first --runs folder's)")
     parser.add_argument("--loss", default="nonsaturating", help="GAN loss for the critic and the DCGAN")
     parser.add_argument("--batch", type=int, default=64, help="images per critic update and per DCGAN batch")
     parser.add_argument("--critic-steps", type=int, default=1, help="critic updates per round")
@@ -42,12 +42,11 @@ def handle(args: argparse.Namespace) -> int:
     from coevo.config import RunConfig, load_config
     from coevo.errors import CoevoError
 
-    data = args.data
-    if data is None:
-        data = load_config(args.runs[0] / "config.toml").data if args.runs else "digits"
+    first = load_config(args.runs[0] / "config.toml") if args.runs else RunConfig()
+    data, size = args.data or first.data, args.size or first.size
     if data == "none":
         raise CoevoError("a comparison needs real data; pass --data digits, mnist:DIR, a folder or a .npz")
-    base = RunConfig(critic=args.critic, data=data, size=args.size, loss=args.loss, batch=args.batch,
+    base = RunConfig(critic=args.critic, data=data, size=size, loss=args.loss, batch=args.batch,
                      critic_steps=args.critic_steps, pop=args.pop, warmup=args.warmup, seed=args.seed,
                      device=args.device,
                      rounds=10**9, sheet_every=10**9, checkpoint_every=10**9).validate()
