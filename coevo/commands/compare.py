@@ -52,7 +52,8 @@ def handle(args: argparse.Namespace) -> int:
                      rounds=10**9, sheet_every=10**9, checkpoint_every=10**9).validate()
     artists = [a.strip() for a in args.artists.split(",") if a.strip()] if args.artists is not None else (
         [] if args.runs else default_artists())
-    budget = Budget(seconds=args.seconds, images=None) if args.seconds is not None else Budget(args.images or 20000)
+    budget = Budget(seconds=args.seconds, images=None) if args.seconds is not None else Budget(
+        20000 if args.images is None else args.images)
     settings = CompareSettings(base, artists, budget, args.evals, args.samples, args.features, list(args.runs))
     report = compare(settings, args.out)
     print(f"wrote {report} and {report.with_suffix('.md')}")

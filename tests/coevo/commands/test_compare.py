@@ -96,3 +96,16 @@ def test_report_loads_in_headless_chromium(compared: Path, tmp_path: Path) -> No
     chromium(f"--screenshot={shot}", "--window-size=1200,900", (compared / "report.html").as_uri())
     pixels = np.asarray(Image.open(shot).convert("L"), dtype=np.float64)
     assert pixels.std() > 10 and len(np.unique(pixels)) > 20  # text, tables and sample grids, not a blank page
+
+
+def test_budgets_count_images_or_seconds(capsys: pytest.CaptureFixture[str]) -> None:
+    from coevo.comparison import Budget
+
+    assert Budget(images=200).fraction(50, 99.0) == 0.25
+    assert Budget(images=None, seconds=4.0).fraction(10**6, 1.0) == 0.25
+    for argv in (["--images", "0"], ["--seconds", "-1"]):
+        assert main(["compare", *argv]) == 2
+        assert "budget must be positive" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_info:  # one budget at a time: argparse refuses both
+        main(["compare", "--images", "5", "--seconds", "5"])
+    assert exit_info.value.code == 2
