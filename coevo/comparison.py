@@ -195,7 +195,7 @@ def compare(settings: CompareSettings, out: Path) -> Path:
             raise CoevoError(f"run {path} played on {config.data} at {config.size} px, not {settings.base.data} at "
                              f"{settings.base.size} px; pass the same --data and --size")
         entrants.append(evaluate_run(path, evaluator, settings.samples))
-    return write_report(out, entrants, data, settings, evaluator.net.kind)
+    return write_report(out, entrants, data, settings, evaluator.net.kind, evaluator.real_floor(settings.samples))
 
 
 def folder_name(artist: str) -> str:

@@ -29,8 +29,11 @@ SETTINGS = ("artist", "critic", "data", "size", "loss", "pop", "batch", "critic_
 
 
 def write_report(out: Path, entrants: list[tuple[Entrant, torch.Tensor]], data: ImageSet,
-                 settings: CompareSettings, features: str) -> Path:
-    """Write the PNGs, ``report.md`` and ``report.html`` into ``out``; returns the HTML's path."""
+                 settings: CompareSettings, features: str, floor: dict[str, float] | None = None) -> Path:
+    """Write the PNGs, ``report.md`` and ``report.html`` into ``out``; returns the HTML's path.
+
+    ``floor`` is the metrics of held-out real images, shown as the row a perfect artist would reach.
+    """
     from coevo.comparison import real_sample
 
     out = Path(out)
@@ -41,11 +44,16 @@ def write_report(out: Path, entrants: list[tuple[Entrant, torch.Tensor]], data: 
         save_png(grid(images[:64], 8) if len(images) else torch.ones(1, 8, 8), out / name)
         grids.append((entrant.label, name))
     curves = plot_curves(out / "curves.png", [e for e, _ in entrants])
-    header = {"data": data.name, "image shape": "×".join(map(str, data.shape)), "budget": settings.budget.describe(),
+    played = len(settings.artists)
+    header = {"data": data.name, "image shape": "×".join(map(str, data.shape)),
+              "budget": settings.budget.describe() if played else "— (finished runs, each evaluated once)",
               "metric features": f"{features} trained on the data set itself (no downloaded weights)",
-              "evaluations": f"{settings.evals} per artist, {settings.samples} samples each",
+              "evaluations": (f"{settings.evals} per played artist, " if played else "") +
+              f"{settings.samples} samples each (an evolutionary artist: its population)",
               "written": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())}
     table = [(e.label, e.evals[-1] if e.evals else {}) for e, _ in entrants]
+    if floor is not None:
+        table.append(("real data (held out)", floor))
     configs = [(e.label, {k: getattr(e.config, k) for k in SETTINGS}) for e, _ in entrants]
     atomic_write_text(out / "report.md", markdown(header, grids, table, curves, configs))
     path = out / "report.html"

@@ -26,7 +26,9 @@ class Evaluator:
                  net: FeatureNet | None = None) -> None:
         self.net: FeatureNet = net or feature_net(data, kind)
         fixed = torch.Generator().manual_seed(0)  # a fixed draw, independent of the run's seed and RNG state
-        self.real = data.images[torch.randperm(len(data), generator=fixed)[:reference]]
+        order = torch.randperm(len(data), generator=fixed)
+        self.real = data.images[order[:reference]]
+        self.rest = data.images[order[reference:]]  # real images outside the reference: the metrics' floor
         self.real_features = self.net.features(self.real)
         self.real_labels = self.net.predict(self.real) if self.net.predict is not None else None
         self.k = k
@@ -56,3 +58,10 @@ class Evaluator:
             cut = float(torch.cat([real_scores, fake_scores]).median()) if threshold is None else threshold
             result["critic_accuracy"] = critic_accuracy(real_scores, fake_scores, cut)
         return result
+
+    def real_floor(self, n: int) -> dict[str, float] | None:
+        """The metrics of up to ``n`` real images outside the reference sample: what a perfect artist scores
+        (FID is biased upwards for small samples); ``None`` when the data set has too few left."""
+        if len(self.rest) <= 2 * self.k:
+            return None
+        return {**self.evaluate(self.rest[:n]), "samples": float(min(n, len(self.rest)))}
