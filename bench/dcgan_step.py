@@ -79,9 +79,9 @@ def main() -> None:
     for step in sides.values():
         timed(step, 2)  # warm-up
     times: dict[str, list[float]] = {name: [] for name in sides}
-    for _ in range(args.blocks):  # alternate, so load changes on a shared machine hit both sides alike
-        for name, step in sides.items():
-            times[name].append(timed(step, args.steps))
+    for block in range(args.blocks):  # alternate (and swap who goes first), so load changes hit both alike
+        for name in (list(sides) if block % 2 == 0 else list(sides)[::-1]):
+            times[name].append(timed(sides[name], args.steps))
     for name, values in times.items():
         print(f"{name:>9}: {1000 * min(values):.1f} ms/step best, {1000 * statistics.median(values):.1f} median "
               f"({args.size}px, batch {args.batch}, threads {torch.get_num_threads()})")

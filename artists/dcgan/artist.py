@@ -55,7 +55,7 @@ class DCGANArtist:
         """One generator step on the loss of the critic's scores of ``proposal``."""
         self.opt.zero_grad(set_to_none=True)
         loss = artist_loss(self.loss, scores)
-        loss.backward()
+        loss.backward(inputs=list(self.net.parameters()))  # the generator's gradients only: skips the critic's
         self.opt.step()
         self.steps += 1
         return {"artist_loss": loss.item()}
