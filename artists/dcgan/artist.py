@@ -25,11 +25,15 @@ OPTIMISER_DEFAULTS: dict[str, tuple[str, float, tuple[float, float]]] = {
 
 
 class DCGANArtist:
-    """A DCGAN generator as an ``Artist``; ``lr``, ``betas`` and ``optimizer`` default by loss."""
+    """A DCGAN generator as an ``Artist``; ``lr``, ``betas`` and ``optimizer`` default by loss.
+
+    On a CUDA GPU the generator runs in channels-last layout under bf16 autocast (``amp``, on by default there).
+    """
 
     def __init__(self, shape: tuple[int, int, int] = (1, 28, 28), batch: int = 64, device: str | torch.device = "cpu",
                  loss: str = "nonsaturating", nz: int = 100, ngf: int = 64, lr: float | None = None,
-                 betas: tuple[float, float] | list[float] | None = None, optimizer: str | None = None) -> None:
+                 betas: tuple[float, float] | list[float] | None = None, optimizer: str | None = None,
+                 amp: bool | None = None) -> None:
         channels, height, width = shape
         if height != width or height not in SIZES:
             raise ValueError(f"the DCGAN artist makes square {'/'.join(map(str, SIZES))} pixel images, "
@@ -39,6 +43,10 @@ class DCGANArtist:
         self.shape, self.batch, self.nz, self.ngf = (channels, height, width), batch, nz, ngf
         self.device = torch.device(device)
         self.net = Generator(nz, channels, height, ngf).to(self.device)
+        cuda = self.device.type == "cuda"
+        self.amp = cuda and torch.cuda.is_bf16_supported() and (amp is None or bool(amp))
+        if cuda:
+            self.net = self.net.to(memory_format=torch.channels_last)
         self.optimizer = optimizer or default_opt
         self.lr = default_lr if lr is None else float(lr)
         self.betas = tuple(default_betas if betas is None else betas)
@@ -49,7 +57,9 @@ class DCGANArtist:
         """A fresh batch G(z), with its graph, and z in ``extra``."""
         self.net.train()
         z = torch.randn(self.batch, self.nz, device=self.device)
-        return Proposal(images=self.net(z), extra={"z": z})
+        with torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=self.amp):
+            images = self.net(z)
+        return Proposal(images=images.float(), extra={"z": z})
 
     def tell(self, proposal: Proposal, scores: torch.Tensor) -> dict[str, float]:
         """One generator step on the loss of the critic's scores of ``proposal``."""

@@ -178,3 +178,17 @@ def test_gan_training_is_coevo_run(tmp_path, loss: str) -> None:
     rows = [json.loads(line) for line in (tmp_path / "run" / "metrics.jsonl").read_text().splitlines()]
     assert len(rows) == 2 and all(torch.isfinite(torch.tensor([r["artist_loss"], r["critic_loss"]])).all()
                                   for r in rows)
+
+
+@pytest.mark.gpu
+def test_gan_rounds_on_cuda_with_mixed_precision() -> None:
+    from critics.cnn import CNNCritic
+
+    artist = DCGANArtist((1, 28, 28), batch=16, device="cuda")
+    critic = CNNCritic((1, 28, 28), device="cuda")
+    real = torch.rand(64, 1, 28, 28, device="cuda") * 2 - 1
+    before = artist.net.main[0].weight.detach().clone()
+    coevolve(artist, critic, lambda n: real[torch.randint(len(real), (n,), device="cuda")], FakePool("latest"),
+             LoopConfig(batch=16), range(3))
+    assert artist.ask().images.dtype == torch.float32
+    assert not torch.equal(before, artist.net.main[0].weight)
