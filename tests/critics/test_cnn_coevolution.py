@@ -51,3 +51,16 @@ def test_resumed_cnn_run_equals_an_uninterrupted_one(tmp_path: Path) -> None:
 def test_fitness_sharing_run(tmp_path: Path) -> None:
     rows = start(small(diversity=2.0, rounds=4), tmp_path / "run").metrics()
     assert len(rows) == 4 and all("fooling_rate" in row for row in rows)
+
+
+def test_mnist_and_an_image_folder_play_the_same_game(tmp_path: Path, shared_data: Path) -> None:
+    mnist = start(small(data=f"mnist:{shared_data / 'mnist'}", size=28, rounds=2, warmup=2), tmp_path / "mnist")
+    assert [row["round"] for row in mnist.metrics()] == [0, 1] and "critic_accuracy" in mnist.metrics()[0]
+    pictures = tmp_path / "pictures"
+    pictures.mkdir()
+    for index in range(24):
+        colour = (10 * index, 255 - 10 * index, 128)
+        Image.new("RGB", (20, 20), colour).save(pictures / f"{index:02d}.png")
+    folder = start(small(data=str(pictures), rounds=2, warmup=2), tmp_path / "folder")
+    assert Image.open(folder.path / "sheets" / "champions.png").mode == "RGB"
+    assert "critic_accuracy" in folder.metrics()[-1]
