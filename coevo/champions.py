@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import torch
+import torch.nn.functional as F
 
 from coevo.errors import CoevoError
 from coevo.protocols import Genetics
@@ -11,6 +12,7 @@ from gallery.runs import RunFolder
 
 LIMIT = 100  # champions on the sheet; longer runs show evenly spaced rounds (always the last)
 COLUMNS = 10
+SHOWN = 64  # smaller champions are enlarged (nearest neighbour) to about this many pixels on the sheet
 
 
 def shown_rounds(rounds: int, limit: int = LIMIT) -> list[int]:
@@ -35,7 +37,10 @@ class ChampionSheet:
         """Write the sheet for rounds ``0 .. rounds - 1``."""
         images = [image for index in shown_rounds(rounds) if (image := self._image(index)) is not None]
         if images:
-            self.folder.save_sheet("champions", torch.stack(images), columns=COLUMNS)
+            stack = torch.stack(images)
+            scale = max(1, SHOWN // max(stack.shape[-2:]))
+            self.folder.save_sheet("champions", F.interpolate(stack, scale_factor=scale, mode="nearest"),
+                                   columns=COLUMNS)
 
     def _image(self, index: int) -> torch.Tensor | None:
         if index not in self.kept and self.genetics is not None:

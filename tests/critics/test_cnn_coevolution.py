@@ -33,7 +33,7 @@ def test_run_folder_has_curves_and_a_champion_per_round(tmp_path: Path) -> None:
     folder = start(small(), tmp_path / "run")
     assert Image.open(folder.path / "curves.png").size[0] > 400
     sheet = Image.open(folder.path / "sheets" / "champions.png")
-    assert sheet.size == (10 * (16 + 2) + 2, 16 + 2 + 2)  # 8 champions in one row of ten
+    assert sheet.size == (10 * (64 + 2) + 2, 64 + 2 + 2)  # 8 champions, enlarged 4x, in one row of ten
     assert len(list((folder.path / "genomes").glob("champion-*.json"))) == 8
 
 
