@@ -116,8 +116,8 @@ class Store:
         self.root = Path(root).resolve()
         self.path = self.root / FILENAME
         if not self.path.exists() and not create:
-            raise CoevoError(f"no gallery at {self.path}; run `coevo run` first or pass --root with the folder "
-                             "that holds the runs")
+            raise CoevoError(f"no gallery at {self.path} (the first run in a folder makes one); name the folder "
+                             "holding the runs with --root DIR or gallery:DIR:ID")
         try:
             self.root.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(self.path, timeout=30.0, isolation_level=None, check_same_thread=False)
