@@ -20,6 +20,8 @@ from gallery.lineage import draw_lineage
 from gallery.runs import RunFolder
 from gallery.store import IndividualRow, RunRow, Store
 
+DEFAULT_ROOT = "runs"  # the gallery root that commands may leave unnamed (gallery:ID)
+
 STYLE = """
 body { font-family: sans-serif; margin: 1.5em; color: #222; max-width: 1200px; }
 a { color: #1a4fa0; } table { border-collapse: collapse; } td, th { padding: 3px 8px; border-bottom: 1px solid #ddd;
@@ -227,6 +229,9 @@ def read_metrics(folder: Path) -> list[dict[str, Any]]:
 
 def curve_png(folder: Path, out: Path) -> Path | None:
     """Plot every numeric metric of a run against the round (one small panel each); None without metrics."""
+    source = folder / "metrics.jsonl"
+    if out.is_file() and source.is_file() and out.stat().st_mtime >= source.stat().st_mtime:
+        return out  # already plotted from these metrics
     metrics = read_metrics(folder)
     keys = sorted({k for m in metrics for k, v in m.items() if k != "round" and isinstance(v, (int, float))})
     if not metrics or not keys:
@@ -251,7 +256,8 @@ def curve_png(folder: Path, out: Path) -> Path | None:
     return out
 
 
-def build_site(root: Path, out: Path | None = None, spec_root: str = "") -> Path:
+def build_site(root: Path, out: Path | None = None) -> Path:
     """Build the site of the gallery at ``root`` into ``out`` (default ``ROOT/site``); returns the front page."""
+    spec_root = "" if Path(root).resolve() == Path(DEFAULT_ROOT).resolve() else str(root)
     with Store(root, create=False) as store:
         return Site(store, Path(out) if out else store.root / "site", spec_root).build()

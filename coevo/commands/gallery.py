@@ -59,7 +59,7 @@ def open_store(root: Path):  # -> Store
 
 def spec_root(root: Path) -> str:
     """How pages and messages name the gallery: empty for the default root."""
-    return "" if root == DEFAULT_ROOT else str(root)
+    return "" if root.resolve() == DEFAULT_ROOT.resolve() else str(root)
 
 
 def table(header: list[str], rows: list[list[str]]) -> None:
@@ -124,7 +124,7 @@ def handle_publish(args: argparse.Namespace) -> int:
 def handle_build(args: argparse.Namespace) -> int:
     from gallery.site import build_site
 
-    index = build_site(args.root, args.out, spec_root(args.root))
+    index = build_site(args.root, args.out)
     print(f"wrote {index} (open it in a browser, or `coevo gallery serve`)")
     return 0
 
@@ -137,7 +137,7 @@ def handle_serve(args: argparse.Namespace) -> int:
         raise CoevoError(f"--port must be between 0 and 65535 (got {args.port})")
     out = args.out or args.root / "site"
     if not args.no_build:
-        build_site(args.root, out, spec_root(args.root))
+        build_site(args.root, out)
     elif not (out / "index.html").is_file():
         raise CoevoError(f"no site in {out}; drop --no-build or run `coevo gallery build` first")
     server = make_server(out, args.port)
