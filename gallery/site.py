@@ -50,6 +50,7 @@ def esc(value: Any) -> str:
 def page(title: str, body: str) -> str:
     """A whole HTML page with the shared style, navigation and image check."""
     return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{esc(title)}</title>"
+            "<link rel=\"icon\" href=\"data:,\">"
             f"<style>{STYLE}</style><script>{CHECK_IMAGES}</script></head>\n<body>"
             f"<nav><a href=\"index.html\">coevo gallery</a></nav>\n<h1>{esc(title)}</h1>\n{body}\n</body></html>\n")
 

@@ -37,6 +37,6 @@ def make_branched(root: Path) -> Branched:
     return Branched(root, root / "a", root / "b", origin)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def branched(tmp_path_factory: pytest.TempPathFactory) -> Branched:
     return make_branched(tmp_path_factory.mktemp("gallery"))
