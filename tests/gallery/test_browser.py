@@ -68,7 +68,7 @@ def served(branched: Branched, tmp_path: Path):  # -> (base url, root, missing i
         store.publish(rows[-1].id, "Last light")
     assert rows[0].image is not None
     rows[0].image.unlink()  # one image lost: reported on its page, not a broken link
-    log = open(tmp_path / "server.log", "w")  # noqa: SIM115 - closed below
+    log = open(tmp_path / "server.log", "w")  # closed in the finally below
     server = subprocess.Popen([sys.executable, "-m", "coevo", "gallery", "serve", "--root", str(root), "--port", "0"],
                               cwd=REPO, stdout=subprocess.PIPE, stderr=log, text=True,
                               env={**os.environ, "PYTHONPATH": str(REPO)})
