@@ -143,11 +143,10 @@ class RunRecorder:
     def __init__(self, folder: RunFolder, game: Game, first: int = 0) -> None:
         self.folder, self.game = folder, game
         self.store = Store.for_run(folder.path)
-        cfg, origin = game.config, game.origin
-        same_gallery = Path(origin.get("gallery_root", "")).resolve() == self.store.root
+        cfg = game.config
         self.run_id = self.store.add_run(folder.path, artist=cfg.artist, critic=cfg.critic, data=cfg.data,
                                          settings=asdict(cfg), source=cfg.start_from,
-                                         origin=origin.get("gallery_id") if same_gallery else None)
+                                         origin=self.store.origin_of(game.origin))
         self.store.forget_rounds(self.run_id, first)
 
     def record(self, round_index: int, metrics: dict[str, float], proposal: Proposal,

@@ -206,6 +206,13 @@ class Store:
                 (path, kind, artist, critic, data, json.dumps(settings or {}), origin, source, time.time()))
             return int(cursor.lastrowid)
 
+    def origin_of(self, meta: dict[str, Any]) -> int | None:
+        """The gallery id in a genome's meta (from ``load_genome("gallery:ID")``) if it lives in this store."""
+        root = meta.get("gallery_root")
+        if root is None or Path(root).resolve() != self.root:
+            return None
+        return int(meta["gallery_id"])
+
     def record_population(self, run: int, round_index: int, ids: Sequence[int],
                           parents: Sequence[Sequence[int]]) -> None:
         """Remember who descends from whom (local ids) for every individual seen; repeats are ignored."""
@@ -236,6 +243,10 @@ class Store:
                     return int(row[0])
             if parents is None:
                 parents = self._stored_ancestors(run, local_parents)
+            for parent in parents:
+                if db.execute("SELECT 1 FROM individuals WHERE id = ?", (parent,)).fetchone() is None:
+                    raise CoevoError(f"parent {parent} is not in the gallery {self.path}; pass gallery ids "
+                                     "returned by Store.add_individual")
             cursor = db.execute(
                 "INSERT INTO individuals (run, local_id, round, artist, options, genome, parents, score, scores, "
                 "image, published, title, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

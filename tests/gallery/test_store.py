@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -109,6 +110,10 @@ def test_a_newer_schema_is_refused_and_an_old_one_migrated(tmp_path: Path) -> No
     sqlite3.connect(empty / "gallery.db").close()  # an empty database at version 0
     with Store(empty) as store:
         assert store.version == len(MIGRATIONS) and store.runs() == []
+    (tmp_path / "junk").mkdir()
+    (tmp_path / "junk" / "gallery.db").write_bytes(b"not a database" * 100)
+    with pytest.raises(CoevoError, match="unreadable"):
+        Store(tmp_path / "junk")
 
 
 def test_a_reader_works_while_a_writer_commits(tmp_path: Path) -> None:
@@ -193,3 +198,27 @@ def test_a_kill_during_writes_loses_no_committed_row(tmp_path: Path) -> None:
         assert len(rows) >= len(committed)
         assert len(rows) <= len(committed) + 1  # at most the row committed just before its line was printed
         store.add_individual(store.runs()[0].id, artist="toy", genome={}, local_id=10**6)  # still writable
+
+
+def test_a_breeding_session_uses_the_same_api(branched: Branched, tmp_path: Path) -> None:
+    """What `coevo breed --from gallery:ID` does: index the session, its generations and its picks."""
+    root = tmp_path / "runs"
+    shutil.copytree(branched.root, root)
+    _, genetics, genome, meta = load_genome(f"gallery:{root}:{branched.origin}")
+    with Store.for_run(root / "breed-1") as store:
+        assert store.origin_of(meta) == branched.origin
+        session = store.add_run(root / "breed-1", kind="breed", artist="tests.toys:ToyGenetics", critic="human",
+                                origin=store.origin_of(meta), source=f"gallery:{branched.origin}")
+        assert store.add_run(root / "breed-1", kind="breed", artist="x") == session  # indexed once
+        store.record_population(session, 0, [0, 1, 2], [(), (0,), (0,)])
+        store.record_population(session, 1, [3, 4], [(1,), (1, 2)])
+        pick = store.add_individual(session, artist="tests.toys:ToyGenetics", genome=genetics.to_json(genome),
+                                    options=genetics.options(), round_index=1, local_id=4, local_parents=(1, 2))
+        assert store.get(pick).parents == [branched.origin]  # generation 0 was never stored: back to the origin
+        later = store.add_individual(session, artist="tests.toys:ToyGenetics", genome=genetics.to_json(genome),
+                                     round_index=2, local_id=5, local_parents=(4,), title="kept")
+        assert [r.id for r in store.lineage(later)][:3] == [later, pick, branched.origin]
+        with pytest.raises(CoevoError, match="parent 123456 is not in the gallery"):
+            store.add_individual(session, artist="toy", genome={}, parents=[123456])
+    with Store(tmp_path / "elsewhere") as other:
+        assert other.origin_of(meta) is None  # a genome from another gallery is not a parent here
