@@ -67,9 +67,16 @@ def draw_lineage(rows: list[IndividualRow], out: Path, labels: dict[int, str] | 
             continue
         x, y = where[row.id]
         for parent in row.parents:
-            if parent in where:
-                px, py = where[parent]
+            if parent not in where:
+                continue
+            px, py = where[parent]
+            span = depth[parent] - depth[row.id]
+            if span == 1:
                 draw.line([(x + THUMB // 2, y), (px + THUMB // 2, py + THUMB + LABEL)], fill=(90, 90, 160), width=2)
+            else:  # skipping levels: route around the right so the line is not hidden behind the nodes between
+                side = max(x, px) + THUMB + 3 + 3 * (span % 4)
+                draw.line([(x + THUMB, y + THUMB // 3), (side, y + THUMB // 3), (side, py + 2 * THUMB // 3),
+                           (px + THUMB, py + 2 * THUMB // 3)], fill=(160, 90, 90), width=1)
     for row in rows:
         if row.id not in where:
             continue
