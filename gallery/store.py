@@ -126,8 +126,8 @@ class Store:
             self.db.execute("PRAGMA foreign_keys=ON")
             self._migrate()
         except sqlite3.DatabaseError as exc:
-            raise CoevoError(f"gallery database {self.path} is unreadable ({exc}); move it aside (run folders keep "
-                             "their own files) and start a fresh one") from None
+            raise CoevoError(f"gallery database {self.path} is unreadable ({exc}); move it aside and rebuild it "
+                             "from the run folders with `coevo gallery index`") from None
 
     @classmethod
     def for_run(cls, run_folder: Path) -> Store:

@@ -40,6 +40,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     publish.add_argument("--undo", action="store_true", help="unpublish instead")
     publish.set_defaults(handler=handle_publish)
 
+    index = action("index", "index run folders under ROOT that the gallery does not know yet (older runs, "
+                   "or after moving a damaged gallery.db aside); links to branch origins are not recovered")
+    index.set_defaults(handler=handle_index)
+
     build = action("build", "write the static web site (default ROOT/site)")
     build.add_argument("--out", type=Path, help="site folder (default ROOT/site)")
     build.set_defaults(handler=handle_build)
@@ -119,6 +123,45 @@ def handle_publish(args: argparse.Namespace) -> int:
     state = f"published as {row.title!r}" if row.published else "unpublished"
     print(f"individual {row.id} {state}; rebuild the pages with `coevo gallery build`")
     return 0
+
+
+def handle_index(args: argparse.Namespace) -> int:
+    from gallery.store import Store
+
+    if not args.root.is_dir():
+        raise CoevoError(f"{args.root} is not a folder; pass --root with the folder that holds the runs")
+    with Store(args.root) as store:
+        for folder in sorted(p.parent for p in args.root.glob("*/config.toml")):
+            if store.run_at(folder) is None:
+                count = index_run(store, folder)
+                print(f"indexed {folder}: {count} champions")
+    return 0
+
+
+def index_run(store, folder: Path) -> int:  # store: gallery.store.Store
+    """Add a run folder's settings and champion genomes (rendering images it lacks) to the store."""
+    from dataclasses import asdict
+
+    from coevo.config import load_config
+    from coevo.images import save_png
+    from coevo.runner import build_genetics
+    from gallery.genomes import read_genome
+
+    config = load_config(folder / "config.toml")
+    run = store.add_run(folder, artist=config.artist, critic=config.critic, data=config.data,
+                        settings=asdict(config), source=config.start_from)
+    champions = sorted((folder / "genomes").glob("champion-*.json"))
+    for path in champions:
+        record = read_genome(path)
+        round_index = int(record.meta.get("round", path.stem.rpartition("-")[2]))
+        image = folder / "images" / f"{path.stem}.png"
+        if not image.is_file():
+            _, genetics = build_genetics(record.artist, record.options)
+            save_png(genetics.render([genetics.from_json(record.genome)], config.size)[0], image)
+        store.add_individual(run, artist=record.artist, genome=record.genome, options=record.options,
+                             round_index=round_index, local_id=record.meta.get("id"),
+                             local_parents=record.meta.get("parents", []), score=record.meta.get("score"), image=image)
+    return len(champions)
 
 
 def handle_build(args: argparse.Namespace) -> int:

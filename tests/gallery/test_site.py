@@ -85,3 +85,20 @@ def test_commands_name_a_missing_gallery(tmp_path: Path, capsys: pytest.CaptureF
         assert main(["gallery", *action.split(), "--root", str(tmp_path)]) == 2
         assert "no gallery at" in capsys.readouterr().err
     assert not (tmp_path / "gallery.db").exists()
+
+
+def test_index_rebuilds_a_lost_gallery_from_the_run_folders(copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with Store(copy) as store:
+        before = {(store.run(r.run).name, r.round): r.genome for r in store.individuals()}  # type: ignore[union-attr]
+    for path in copy.glob("gallery.db*"):
+        path.unlink()
+    shutil.rmtree(copy / "a" / "images")
+    assert main(["gallery", "index", "--root", str(copy)]) == 0
+    with Store(copy) as store:
+        rows = store.individuals()
+        after = {(store.run(r.run).name, r.round): r.genome for r in rows}  # type: ignore[union-attr]
+        assert all(r.image is not None and r.image.is_file() for r in rows)  # lost images rendered again
+    assert after == before
+    assert main(["gallery", "index", "--root", str(copy)]) == 0  # indexing twice adds nothing
+    with Store(copy) as store:
+        assert len(store.individuals()) == len(rows)
