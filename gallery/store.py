@@ -283,9 +283,11 @@ class Store:
         return sorted(set(found))
 
     def forget_rounds(self, run: int, first: int) -> None:
-        """Drop what a run stored from round ``first`` on (a resumed run replays those rounds)."""
+        """Drop what a run stored from round ``first`` on (a resumed run replays those rounds), keeping
+        published individuals and those another run was branched from (a replay stores them again in place)."""
         with self.transaction() as db:
-            db.execute("DELETE FROM individuals WHERE run = ? AND round >= ? AND published = 0", (run, first))
+            db.execute("DELETE FROM individuals WHERE run = ? AND round >= ? AND published = 0 AND id NOT IN "
+                       "(SELECT origin FROM runs WHERE origin IS NOT NULL)", (run, first))
             db.execute("DELETE FROM ancestry WHERE run = ? AND round >= ?", (run, first))
 
     def publish(self, individual: int, title: str | None = None, published: bool = True) -> IndividualRow:

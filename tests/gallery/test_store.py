@@ -222,3 +222,15 @@ def test_a_breeding_session_uses_the_same_api(branched: Branched, tmp_path: Path
             store.add_individual(session, artist="toy", genome={}, parents=[123456])
     with Store(tmp_path / "elsewhere") as other:
         assert other.origin_of(meta) is None  # a genome from another gallery is not a parent here
+
+
+def test_forgetting_replayed_rounds_keeps_branch_origins(branched: Branched, tmp_path: Path) -> None:
+    root = tmp_path / "runs"
+    shutil.copytree(branched.root, root)
+    with Store(root) as store:
+        run_a = store.run_at(root / "a")
+        assert run_a is not None
+        store.forget_rounds(run_a.id, 0)  # as if run a were resumed from before its first checkpoint
+        kept = store.individuals(run=run_a.id)
+        assert [r.id for r in kept] == [branched.origin]  # run b still starts from it
+        assert store.integrity() == "ok"
