@@ -6,6 +6,7 @@ Every page is plain HTML with relative links, so the folder can be opened from d
 
 from __future__ import annotations
 
+import hashlib
 import html
 import io
 import json
@@ -201,7 +202,7 @@ class Site:
         lineage = self.store.lineage(row.id)
         names = {run.id: run.name for run in self.store.runs()}
         labels = {r.id: f"#{r.id} {names.get(r.run, '')}:{r.round}" for r in lineage}
-        picture = draw_lineage(lineage, self.out / "files" / f"lineage-{row.id}.png", labels)
+        picture = self.lineage_png(row.id, lineage, labels)
         ancestors = " ".join(f"<a href=\"individual-{r.id}.html\">#{r.id}</a>" for r in lineage[1:]) or "none"
         body.append(f"<h2>Lineage</h2><p><img src=\"files/{esc(picture.name)}\" alt=\"lineage tree\"></p>"
                     f"<p>Ancestors, nearest first (label: #id run:round): {ancestors}</p>")
@@ -210,6 +211,19 @@ class Site:
             body.append(f"<h2>Scores</h2><p>{esc(scores)}</p>")
         body.append(f"<h2>Genome</h2><pre>{esc(json.dumps(row.genome, indent=1))}</pre>")
         return page(title, "\n".join(body))
+
+    def lineage_png(self, individual: int, lineage: list[IndividualRow], labels: dict[int, str]) -> Path:
+        """Draw the lineage picture unless one drawn from the same ancestors, images and labels is there."""
+        out = self.out / "files" / f"lineage-{individual}.png"
+        drawn = [(r.id, r.parents, str(r.image), r.image.stat().st_mtime if r.image and r.image.is_file() else None,
+                  labels.get(r.id)) for r in lineage]
+        key = hashlib.sha1(json.dumps(drawn).encode()).hexdigest()
+        stamp = out.with_suffix(".key")
+        if out.is_file() and stamp.is_file() and stamp.read_text() == key:
+            return out
+        draw_lineage(lineage, out, labels)
+        atomic_write_text(stamp, key)
+        return out
 
     def export_genome(self, row: IndividualRow, run: RunRow | None) -> str:
         """Write the individual as a genome file into the site; returns its link."""

@@ -192,11 +192,14 @@ class Store:
 
     def add_run(self, folder: Path, *, kind: str = "run", artist: str, critic: str = "", data: str = "",
                 settings: dict[str, Any] | None = None, origin: int | None = None, source: str = "") -> int:
-        """Index a run folder (or breeding session folder) and return its run id; an indexed folder keeps its id."""
+        """Index a run folder (or breeding session folder) and return its run id; an indexed folder keeps its id
+        (and takes the new ``settings``, e.g. a resumed run's new round count)."""
         path = self._relative(folder)
         with self.transaction() as db:
             row = db.execute("SELECT id FROM runs WHERE path = ?", (path,)).fetchone()
             if row is not None:
+                if settings is not None:
+                    db.execute("UPDATE runs SET settings = ? WHERE id = ?", (json.dumps(settings), row[0]))
                 return int(row[0])
             if origin is not None and self.individual(origin) is None:
                 origin = None

@@ -81,6 +81,7 @@ def test_resume_replaces_the_replayed_rounds(tmp_path: Path) -> None:
     with Store(tmp_path) as store:
         rows = store.individuals()
         assert len(store.runs()) == 1 and max(r.round for r in rows) <= 4
+        assert store.runs()[0].settings["rounds"] == 5
         assert len({r.local_id for r in rows}) == len(rows)
 
 
