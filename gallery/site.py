@@ -102,8 +102,11 @@ class Site:
         """The individual's image, or a visible note that its file is missing."""
         link = self.copy(row.image, f"individual-{row.id}.png")
         if link is None:
+            run = self.store.run(row.run)
+            size = run.settings.get("size", 256) if run else 256
+            out = f" --out {row.image}" if row.image else ""
             return (f"<span class=\"missing\">image missing: {esc(row.image or 'none recorded')} — re-render it with "
-                    f"<code>coevo render {esc(self.spec(row.id))} --size 256</code></span>")
+                    f"<code>coevo render {esc(self.spec(row.id))} --size {esc(size)}{esc(out)}</code></span>")
         return f"<img class=\"px {css}\" src=\"{esc(link)}\" alt=\"individual {row.id}\">"
 
     def card(self, row: IndividualRow, caption: str) -> str:
