@@ -99,8 +99,10 @@ def handle_show(args: argparse.Namespace) -> int:
         lineage = store.lineage(row.id)
         children = store.children(row.id)
     spec = f"gallery:{spec_root(args.root) + ':' if spec_root(args.root) else ''}{row.id}"
+    size = run.settings.get("size", 256) if run else 256
     image = "none recorded" if row.image is None else (
-        f"{row.image}" + ("" if row.image.is_file() else f"  (MISSING: re-render with `coevo render {spec}`)"))
+        f"{row.image}" + ("" if row.image.is_file() else f"  (MISSING: render it back with `coevo render {spec} "
+                                                         f"--size {size} --out {row.image}`)"))
     print(f"individual {row.id}  ({spec})" + (f"  published: {row.title!r}" if row.published else ""))
     print(f"  run:      {run.id}  {run.path}" if run else f"  run:      {row.run}")
     print(f"  round:    {row.round}  (artist's id {row.local_id})")
