@@ -232,6 +232,9 @@ class Store:
         ``parents`` are gallery ids; when omitted they are found from ``local_parents`` and the run's
         ancestry. Storing the same (run, local_id) again updates its score and keeps its gallery id.
         """
+        local_id = None if local_id is None else int(local_id)
+        score = None if score is None else float(score)
+        round_index = int(round_index)
         with self.transaction() as db:
             if local_id is not None:
                 db.execute("INSERT OR IGNORE INTO ancestry (run, local_id, round, parents) VALUES (?, ?, ?, ?)",
