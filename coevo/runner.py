@@ -146,7 +146,7 @@ class RunRecorder:
         cfg = game.config
         self.run_id = self.store.add_run(folder.path, artist=cfg.artist, critic=cfg.critic, data=cfg.data,
                                          settings=asdict(cfg), source=cfg.start_from,
-                                         origin=self.store.origin_of(game.origin))
+                                         origin=self.store.origin_of(game.origin, cfg.start_from))
         self.store.forget_rounds(self.run_id, first)
 
     def record(self, round_index: int, metrics: dict[str, float], proposal: Proposal,

@@ -209,12 +209,18 @@ class Store:
                 (path, kind, artist, critic, data, json.dumps(settings or {}), origin, source, time.time()))
             return int(cursor.lastrowid)
 
-    def origin_of(self, meta: dict[str, Any]) -> int | None:
-        """The gallery id in a genome's meta (from ``load_genome("gallery:ID")``) if it lives in this store."""
+    def origin_of(self, meta: dict[str, Any], source: str | Path = "") -> int | None:
+        """The gallery id of a loaded genome if it is stored here: from ``load_genome("gallery:ID")``'s meta, or
+        a champion file ``RUN/genomes/*.json`` (``source``) of a run indexed here."""
         root = meta.get("gallery_root")
-        if root is None or Path(root).resolve() != self.root:
+        if root is not None:
+            return int(meta["gallery_id"]) if Path(root).resolve() == self.root else None
+        if not source or meta.get("id") is None or str(source).startswith("gallery:"):
             return None
-        return int(meta["gallery_id"])
+        run = self.run_at(Path(source).resolve().parent.parent)
+        row = None if run is None else self.db.execute("SELECT id FROM individuals WHERE run = ? AND local_id = ?",
+                                                       (run.id, int(meta["id"]))).fetchone()
+        return None if row is None else int(row[0])
 
     def record_population(self, run: int, round_index: int, ids: Sequence[int],
                           parents: Sequence[Sequence[int]]) -> None:

@@ -17,6 +17,7 @@ import pytest
 from coevo.cli import main
 from coevo.errors import CoevoError
 from coevo.runner import load_genome, resume
+from gallery.genomes import read_genome
 from gallery.store import MIGRATIONS, Store, parse_spec
 from tests.gallery.conftest import Branched, toy_config
 
@@ -67,6 +68,15 @@ def test_cli_run_from_gallery_takes_the_artist_of_the_genome(branched: Branched,
     with Store(branched.root) as store:
         run = store.run_at(out)
         assert run is not None and run.artist == "tests.toys:ToyGenetics" and run.origin == branched.origin
+    from_file = branched.root / "from-file"
+    champion = sorted((branched.a / "genomes").glob("champion-*.json"))[-1]
+    assert main(["run", "--from", str(champion), "--critic", "tests.toys:TinyCritic", "--size", "8", "--pop", "4",
+                 "--rounds", "1", "--warmup", "1", "--batch", "8", "--device", "cpu", "--out", str(from_file)]) == 0
+    local = read_genome(champion).meta["id"]
+    with Store(branched.root) as store:
+        run = store.run_at(from_file)
+        assert run is not None and run.origin is not None  # a champion file of an indexed run links too
+        assert store.get(run.origin).local_id == local and store.get(run.origin).run == store.run_at(branched.a).id
     bad = main(["run", "--from", f"gallery:{branched.root}:{branched.origin}", "--artist", "tests.toys:TinyGenerator",
                 "--critic", "tests.toys:TinyCritic", "--size", "8", "--out", str(tmp_path / "x")])
     assert bad == 2
