@@ -28,26 +28,36 @@ from tests.toys import BrightnessCritic
 GOAL_S = 180.0
 
 
+def clocks() -> tuple[float, float]:
+    """Wall time and this process's CPU time (all threads): on a shared machine CPU time is the steadier one."""
+    return time.perf_counter(), time.process_time()
+
+
 class Profile:
-    """Exclusive wall time per label: time spent inside a nested timed call counts only for the inner label."""
+    """Exclusive wall and CPU time per label: time inside a nested timed call counts only for the inner label."""
 
     def __init__(self) -> None:
         self.seconds: dict[str, float] = defaultdict(float)
-        self.stack: list[float] = []  # time already claimed by inner calls, per open call
+        self.cpu: dict[str, float] = defaultdict(float)
+        self.stack: list[list[float]] = []  # [wall, cpu] already claimed by inner calls, per open call
 
     def wrap(self, owner: Any, name: str, label: str) -> None:
         inner: Callable = getattr(owner, name)
 
         def timed(*args: Any, **kwargs: Any) -> Any:
-            self.stack.append(0.0)
-            start = time.perf_counter()
+            self.stack.append([0.0, 0.0])
+            wall, cpu = clocks()
             try:
                 return inner(*args, **kwargs)
             finally:
-                spent = time.perf_counter() - start
-                self.seconds[label] += spent - self.stack.pop()
+                now = clocks()
+                spent = (now[0] - wall, now[1] - cpu)
+                claimed = self.stack.pop()
+                self.seconds[label] += spent[0] - claimed[0]
+                self.cpu[label] += spent[1] - claimed[1]
                 if self.stack:
-                    self.stack[-1] += spent
+                    self.stack[-1][0] += spent[0]
+                    self.stack[-1][1] += spent[1]
 
         setattr(owner, name, timed)
 
@@ -63,8 +73,8 @@ def instrument(game: Game, profile: Profile) -> None:
     profile.wrap(game.board, "after_scoring", "metrics")
 
 
-def play_game(config: RunConfig, fixed_critic: bool) -> tuple[float, float, Profile]:
-    """Warm-up seconds, rounds seconds and the profile of one whole run into a temporary folder."""
+def play_game(config: RunConfig, fixed_critic: bool) -> tuple[float, tuple[float, float], Profile]:
+    """Warm-up wall seconds, (wall, CPU) seconds of the rounds and their profile, played into a temporary folder."""
     game = build(config)
     if fixed_critic:
         game.critic = BrightnessCritic(game.board.critic.shape)
@@ -79,9 +89,11 @@ def play_game(config: RunConfig, fixed_critic: bool) -> tuple[float, float, Prof
             warm_up(game.artist, game.critic, game.data.sample, game.fakes, game.loop)
         warm = time.perf_counter() - start
         profile.seconds.clear()
-        start = time.perf_counter()
+        profile.cpu.clear()
+        wall, cpu = clocks()
         play(folder, game, 0)
-        return warm, time.perf_counter() - start, profile
+        now = clocks()
+        return warm, (now[0] - wall, now[1] - cpu), profile
 
 
 def main() -> None:
@@ -100,13 +112,16 @@ def main() -> None:
                        checkpoint_every=1, device="cpu")
     print(f"{args.artist} vs cnn on digits: pop {args.pop}, {args.size}x{args.size}, {args.rounds} rounds, "
           f"critic retrained every round, {torch.get_num_threads()} torch threads")
-    _, alone, _ = play_game(config, fixed_critic=True)
-    warm, total, profile = play_game(config, fixed_critic=False)
-    other = total - sum(profile.seconds.values())
-    for label, seconds in [*sorted(profile.seconds.items(), key=lambda kv: -kv[1]),
-                           ("recording (metrics line, sheets, curves, genomes, checkpoint)", other)]:
-        print(f"  {label:<64} {seconds:7.2f} s  {100 * seconds / total:5.1f} %")
-    print(f"warm-up ({args.warmup} critic steps): {warm:.2f} s; rounds: {total:.2f} s "
+    _, (alone, _), _ = play_game(config, fixed_critic=True)
+    warm, (total, total_cpu), profile = play_game(config, fixed_critic=False)
+    rows = sorted(((label, seconds, profile.cpu[label]) for label, seconds in profile.seconds.items()),
+                  key=lambda row: -row[1])
+    rows.append(("recording (metrics line, sheets, curves, genomes, store, checkpoint)",
+                 total - sum(profile.seconds.values()), total_cpu - sum(profile.cpu.values())))
+    print(f"  {'':<70} {'wall':>8}  {'share':>6} {'CPU':>8}")
+    for label, seconds, cpu in rows:
+        print(f"  {label:<70} {seconds:7.2f}s {100 * seconds / total:5.1f} % {cpu:7.2f}s")
+    print(f"warm-up ({args.warmup} critic steps): {warm:.2f} s; rounds: {total:.2f} s wall, {total_cpu:.2f} s CPU "
           f"({1000 * total / args.rounds:.0f} ms a round); whole: {warm + total:.2f} s, goal <= {GOAL_S:.0f} s: "
           f"{'met' if warm + total <= GOAL_S else 'missed'}")
     print(f"artist alone (fixed critic): {alone:.2f} s")
