@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import torch
 from PIL import Image
 
+from coevo.cli import main
 from coevo.config import RunConfig
 from coevo.runner import resume, start
 
@@ -64,3 +66,18 @@ def test_mnist_and_an_image_folder_play_the_same_game(tmp_path: Path, shared_dat
     folder = start(small(data=str(pictures), rounds=2, warmup=2), tmp_path / "folder")
     assert Image.open(folder.path / "sheets" / "champions.png").mode == "RGB"
     assert "critic_accuracy" in folder.metrics()[-1]
+
+
+@pytest.mark.parametrize(("flags", "message"), [
+    (["--loss", "wgan-gp", "--critic-option", "norm=batch"], "without batch norm"),
+    (["--critic-option", "norm=weird"], "unknown norm"),
+    (["--critic", "tests.toys:TinyCritic", "--diversity", "1"], "features()"),
+    (["--diversity", "-1"], "diversity must be >= 0"),
+])
+def test_bad_critic_settings_are_one_line_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                 flags: list[str], message: str) -> None:
+    out = tmp_path / "run"
+    assert main(["run", "--artist", ARTIST, *flags, "--out", str(out)]) == 2
+    error = capsys.readouterr().err.strip()
+    assert message in error and len(error.splitlines()) == 1
+    assert not out.exists()
