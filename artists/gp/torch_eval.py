@@ -1,0 +1,151 @@
+"""The same opcode programs evaluated with torch, on any device (a CUDA GPU when present).
+
+All programs advance in lock step: at step t every program executes its t-th opcode, and each opcode present
+at that step runs once, batched over the programs executing it, on a (programs, depth, pixels) stack tensor.
+Semantics match the Numba kernel (``kernel.py``) operation for operation, in float32.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from artists.gp import kernel as k
+from artists.gp.opcodes import ProgramBatch, arity
+from artists.gp.primitives import (
+    EPS,
+    EXP_LIMIT,
+    GRAD_X,
+    GRAD_Y,
+    HASH_MIX,
+    HASH_X,
+    HASH_Y,
+    MASK32,
+    NOISE_LIMIT,
+    NOISE_SCALE,
+    NOISE_SEED,
+)
+
+STACK_BYTES = 1 << 28  # pixels are evaluated in chunks so the stack tensor stays under this size
+
+
+@dataclass
+class Group:
+    """The programs executing one opcode at one step."""
+
+    op: int
+    rows: torch.Tensor  # long (n,): program indices
+    top: torch.Tensor  # long (n,): each program's stack size before the step
+    values: torch.Tensor  # float32 (n,): constants, for CONST
+
+
+def plan(batch: ProgramBatch, device: torch.device) -> list[list[Group]]:
+    """The groups of each lock step, with stack positions worked out on the CPU once."""
+    sizes = np.diff(batch.starts)
+    steps: list[dict[int, list[tuple[int, int, float]]]] = [{} for _ in range(int(sizes.max(initial=0)))]
+    for p in range(len(batch)):
+        sp = 0
+        for t, index in enumerate(range(batch.starts[p], batch.starts[p + 1])):
+            op = int(batch.codes[index])
+            steps[t].setdefault(op, []).append((p, sp, float(batch.values[index])))
+            sp += 1 - arity(op)
+    return [[Group(op, torch.tensor([m[0] for m in members], device=device),
+                   torch.tensor([m[1] for m in members], device=device),
+                   torch.tensor([m[2] for m in members], dtype=torch.float32, device=device))
+             for op, members in sorted(step.items())] for step in steps]
+
+
+def _hash_grad(ix: torch.Tensor, iy: torch.Tensor, dx: torch.Tensor, dy: torch.Tensor,
+               gx: torch.Tensor, gy: torch.Tensor) -> torch.Tensor:
+    h = (ix * HASH_X + iy * HASH_Y + NOISE_SEED) & MASK32
+    h = ((h ^ (h >> 13)) * HASH_MIX) & MASK32
+    idx = (h ^ (h >> 16)) & 7
+    return gx[idx] * dx + gy[idx] * dy
+
+
+def noise(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    """Seeded 2-D gradient noise, as ``primitives.np_noise``."""
+    gx = torch.tensor(GRAD_X, dtype=torch.float32, device=a.device)
+    gy = torch.tensor(GRAD_Y, dtype=torch.float32, device=a.device)
+    x = torch.nan_to_num(a, nan=0.0).clamp(-NOISE_LIMIT, NOISE_LIMIT) * NOISE_SCALE
+    y = torch.nan_to_num(b, nan=0.0).clamp(-NOISE_LIMIT, NOISE_LIMIT) * NOISE_SCALE
+    x0, y0 = torch.floor(x), torch.floor(y)
+    fx, fy = x - x0, y - y0
+    ix, iy = x0.to(torch.int64), y0.to(torch.int64)
+    u = fx * fx * fx * (fx * (fx * 6.0 - 15.0) + 10.0)
+    v = fy * fy * fy * (fy * (fy * 6.0 - 15.0) + 10.0)
+    g00 = _hash_grad(ix, iy, fx, fy, gx, gy)
+    g10 = _hash_grad(ix + 1, iy, fx - 1.0, fy, gx, gy)
+    g01 = _hash_grad(ix, iy + 1, fx, fy - 1.0, gx, gy)
+    g11 = _hash_grad(ix + 1, iy + 1, fx - 1.0, fy - 1.0, gx, gy)
+    nx0 = g00 + u * (g10 - g00)
+    nx1 = g01 + u * (g11 - g01)
+    return nx0 + v * (nx1 - nx0)
+
+
+def _mod(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    m = torch.fmod(a, b)
+    m = torch.where((m != 0) & ((m < 0) != (b < 0)), m + b, m)
+    return torch.where(b.abs() > EPS, m, torch.zeros_like(m))
+
+
+def _minmax(a: torch.Tensor, b: torch.Tensor, take_a: torch.Tensor) -> torch.Tensor:
+    either_nan = torch.isnan(a) | torch.isnan(b)
+    return torch.where(either_nan, a + b, torch.where(take_a, a, b))
+
+
+BINARY = {
+    k.ADD: lambda a, b: a + b,
+    k.SUB: lambda a, b: a - b,
+    k.MUL: lambda a, b: a * b,
+    k.DIV: lambda a, b: torch.where(b.abs() > EPS, a / b, torch.ones_like(a)),
+    k.MOD: _mod,
+    k.MIN: lambda a, b: _minmax(a, b, a < b),
+    k.MAX: lambda a, b: _minmax(a, b, a > b),
+    k.ATAN2: torch.atan2,
+    k.NOISE: noise,
+}
+UNARY = {
+    k.SIN: torch.sin,
+    k.COS: torch.cos,
+    k.ABS: torch.abs,
+    k.LOG: lambda a: torch.where(a.abs() > EPS, torch.log(a.abs()), torch.zeros_like(a)),
+    k.SQRT: lambda a: torch.sqrt(a.abs()),
+    k.EXP: lambda a: torch.exp(a.clamp(-EXP_LIMIT, EXP_LIMIT)),
+}
+
+
+def _step(stack: torch.Tensor, group: Group, inputs: torch.Tensor) -> None:
+    rows, top, op = group.rows, group.top, group.op
+    if op < k.CONST:
+        stack[rows, top] = inputs[op].expand(len(rows), -1)
+    elif op == k.CONST:
+        stack[rows, top] = group.values[:, None].expand(-1, stack.shape[2])
+    elif op in UNARY:
+        stack[rows, top - 1] = UNARY[op](stack[rows, top - 1])
+    elif op in BINARY:
+        stack[rows, top - 2] = BINARY[op](stack[rows, top - 1], stack[rows, top - 2])
+    else:  # IFGT
+        c, a, b = stack[rows, top - 1], stack[rows, top - 2], stack[rows, top - 3]
+        stack[rows, top - 3] = torch.where(c > 0, a, b)
+
+
+def evaluate_torch(batch: ProgramBatch, inputs: np.ndarray, device: torch.device) -> torch.Tensor:
+    """Every program over every pixel: float32 (programs, pixels) in [-1, 1] on ``device``."""
+    pixels = inputs.shape[1]
+    out = torch.empty(len(batch), pixels, dtype=torch.float32, device=device)
+    if not len(batch):
+        return out
+    steps = plan(batch, device)
+    grid = torch.from_numpy(np.ascontiguousarray(inputs, dtype=np.float32)).to(device)
+    chunk = max(1, min(pixels, STACK_BYTES // (4 * len(batch) * batch.depth)))
+    for first in range(0, pixels, chunk):
+        part = grid[:, first:first + chunk]
+        stack = torch.zeros(len(batch), batch.depth, part.shape[1], dtype=torch.float32, device=device)
+        for step in steps:
+            for group in step:
+                _step(stack, group, part)
+        out[:, first:first + chunk] = torch.nan_to_num(stack[:, 0], nan=0.0).clamp(-1.0, 1.0)
+    return out
