@@ -9,11 +9,12 @@ from typing import Any
 
 from deap import gp
 
-from coevo.errors import CoevoError
 from artists.gp.primitives import CONSTANT
+from coevo.errors import CoevoError
 
 MAX_NESTING = 200  # deeper text is refused rather than risking Python's recursion limit
-_TOKEN = re.compile(r"\s*(?:(?P<number>[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)|(?P<name>[A-Za-z_]\w*)|(?P<punct>[(),]))")
+_TOKEN = re.compile(r"\s*(?:(?P<number>[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)"
+                    r"|(?P<name>[A-Za-z_]\w*)|(?P<punct>[(),]))")
 
 
 @dataclass
