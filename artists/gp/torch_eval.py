@@ -17,8 +17,6 @@ from artists.gp.opcodes import ProgramBatch, arity
 from artists.gp.primitives import (
     EPS,
     EXP_LIMIT,
-    GRAD_X,
-    GRAD_Y,
     HASH_MIX,
     HASH_X,
     HASH_Y,
@@ -57,18 +55,20 @@ def plan(batch: ProgramBatch, device: torch.device) -> list[list[Group]]:
              for op, members in sorted(step.items())] for step in steps]
 
 
-def _hash_grad(ix: torch.Tensor, iy: torch.Tensor, dx: torch.Tensor, dy: torch.Tensor,
-               gx: torch.Tensor, gy: torch.Tensor) -> torch.Tensor:
+def _grad(ix: torch.Tensor, iy: torch.Tensor, dx: torch.Tensor, dy: torch.Tensor) -> torch.Tensor:
+    """Dot product of (dx, dy) with the lattice gradient GRAD_X/GRAD_Y[hash(ix, iy) & 7]."""
     h = (ix * HASH_X + iy * HASH_Y + NOISE_SEED) & MASK32
     h = ((h ^ (h >> 13)) * HASH_MIX) & MASK32
-    idx = (h ^ (h >> 16)) & 7
-    return gx[idx] * dx + gy[idx] * dy
+    idx = ((h ^ (h >> 16)) & 7).to(torch.int32)
+    zero = torch.zeros((), dtype=dx.dtype, device=dx.device)
+    gx = torch.where(idx >= 6, zero, torch.where((idx & 1) != 0, -dx, dx))
+    gy = torch.where(idx < 4, torch.where((idx & 2) != 0, -dy, dy),
+                     torch.where(idx < 6, zero, torch.where(idx == 6, dy, -dy)))
+    return gx + gy
 
 
 def noise(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     """Seeded 2-D gradient noise, as ``primitives.np_noise``."""
-    gx = torch.tensor(GRAD_X, dtype=torch.float32, device=a.device)
-    gy = torch.tensor(GRAD_Y, dtype=torch.float32, device=a.device)
     x = torch.nan_to_num(a, nan=0.0).clamp(-NOISE_LIMIT, NOISE_LIMIT) * NOISE_SCALE
     y = torch.nan_to_num(b, nan=0.0).clamp(-NOISE_LIMIT, NOISE_LIMIT) * NOISE_SCALE
     x0, y0 = torch.floor(x), torch.floor(y)
@@ -76,10 +76,10 @@ def noise(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     ix, iy = x0.to(torch.int64), y0.to(torch.int64)
     u = fx * fx * fx * (fx * (fx * 6.0 - 15.0) + 10.0)
     v = fy * fy * fy * (fy * (fy * 6.0 - 15.0) + 10.0)
-    g00 = _hash_grad(ix, iy, fx, fy, gx, gy)
-    g10 = _hash_grad(ix + 1, iy, fx - 1.0, fy, gx, gy)
-    g01 = _hash_grad(ix, iy + 1, fx, fy - 1.0, gx, gy)
-    g11 = _hash_grad(ix + 1, iy + 1, fx - 1.0, fy - 1.0, gx, gy)
+    g00 = _grad(ix, iy, fx, fy)
+    g10 = _grad(ix + 1, iy, fx - 1.0, fy)
+    g01 = _grad(ix, iy + 1, fx, fy - 1.0)
+    g11 = _grad(ix + 1, iy + 1, fx - 1.0, fy - 1.0)
     nx0 = g00 + u * (g10 - g00)
     nx1 = g01 + u * (g11 - g01)
     return nx0 + v * (nx1 - nx0)
@@ -117,19 +117,23 @@ UNARY = {
 }
 
 
-def _step(stack: torch.Tensor, group: Group, inputs: torch.Tensor) -> None:
-    rows, top, op = group.rows, group.top, group.op
+def _step(stack: torch.Tensor, group: Group, inputs: torch.Tensor, depth: int) -> None:
+    """One group's opcode on a (programs * depth, pixels) stack (row p * depth + level)."""
+    op, base = group.op, group.rows * depth + group.top
+
+    def take(level: int) -> torch.Tensor:
+        return stack.index_select(0, base - level)
+
     if op < k.CONST:
-        stack[rows, top] = inputs[op].expand(len(rows), -1)
+        stack.index_copy_(0, base, inputs[op].expand(len(base), -1))
     elif op == k.CONST:
-        stack[rows, top] = group.values[:, None].expand(-1, stack.shape[2])
+        stack.index_copy_(0, base, group.values[:, None].expand(-1, stack.shape[1]))
     elif op in UNARY:
-        stack[rows, top - 1] = UNARY[op](stack[rows, top - 1])
+        stack.index_copy_(0, base - 1, UNARY[op](take(1)))
     elif op in BINARY:
-        stack[rows, top - 2] = BINARY[op](stack[rows, top - 1], stack[rows, top - 2])
-    else:  # IFGT
-        c, a, b = stack[rows, top - 1], stack[rows, top - 2], stack[rows, top - 3]
-        stack[rows, top - 3] = torch.where(c > 0, a, b)
+        stack.index_copy_(0, base - 2, BINARY[op](take(1), take(2)))
+    else:  # IFGT(c, a, b): c on top, then a, then b
+        stack.index_copy_(0, base - 3, torch.where(take(1) > 0, take(2), take(3)))
 
 
 def evaluate_torch(batch: ProgramBatch, inputs: np.ndarray, device: torch.device) -> torch.Tensor:
@@ -143,9 +147,10 @@ def evaluate_torch(batch: ProgramBatch, inputs: np.ndarray, device: torch.device
     chunk = max(1, min(pixels, STACK_BYTES // (4 * len(batch) * batch.depth)))
     for first in range(0, pixels, chunk):
         part = grid[:, first:first + chunk]
-        stack = torch.zeros(len(batch), batch.depth, part.shape[1], dtype=torch.float32, device=device)
+        stack = torch.zeros(len(batch) * batch.depth, part.shape[1], dtype=torch.float32, device=device)
         for step in steps:
             for group in step:
-                _step(stack, group, part)
-        out[:, first:first + chunk] = torch.nan_to_num(stack[:, 0], nan=0.0).clamp(-1.0, 1.0)
+                _step(stack, group, part, batch.depth)
+        result = stack.view(len(batch), batch.depth, -1)[:, 0]
+        out[:, first:first + chunk] = torch.nan_to_num(result, nan=0.0).clamp(-1.0, 1.0)
     return out
