@@ -2,8 +2,9 @@
 
 The kernel is a stack machine. It defines the instruction set (``OPCODES``); ``opcodes.py`` compiles DEAP trees
 into it. Work is split into (program, tile) jobs run in parallel; each job evaluates its program node by node
-over one tile of pixels held in a small stack of tile-sized rows, so every node is one tight loop in cache.
-Compiled once and cached on disk (``cache=True``), so later processes only load it.
+over one tile of pixels held in a few tile-sized rows, so every node is one tight, vectorised loop in cache.
+Compiled once and cached on disk (``cache=True``), so later processes only load it. Every helper lives in this
+file on purpose: Numba's disk cache notices changes to the kernel's own file only.
 """
 
 from __future__ import annotations
