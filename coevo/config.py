@@ -72,9 +72,12 @@ def from_mapping(values: dict[str, Any], source: str) -> RunConfig:
         if expected is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
         if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
-            raise CoevoError(f"{source}: {key} must be a {expected.__name__}, got {value!r}")
+            raise CoevoError(f"{source}: {key} must be {_KIND[expected]}, got {value!r}")
         kwargs[key] = value
     return RunConfig(**kwargs)
+
+
+_KIND = {int: "an integer", float: "a number", str: "a string", bool: "true or false", dict: "a table"}
 
 
 def load_config(path: Path) -> RunConfig:

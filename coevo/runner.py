@@ -184,6 +184,7 @@ def resume(out: Path, rounds: int | None = None) -> RunFolder:
     config = load_config(folder.config_path)
     if rounds is not None:
         config.rounds = rounds
+    folder.remove_partial_writes()
     state = folder.load_checkpoint()
     game = build(config)
     if state is None:
