@@ -114,3 +114,11 @@ def test_hsv_maps_primaries() -> None:
     rgb = hsv_to_rgb(hsv).view(4, 3)
     expected = torch.tensor([[1.0, -1, -1], [-1, 1, -1], [-1, -1, 1], [0, 0, 0]])
     torch.testing.assert_close(rgb, expected, atol=1e-5, rtol=0)
+
+
+def test_torch_backend_renders_like_the_kernel() -> None:
+    seed_everything(8)
+    kernel, torch_backend = GPGenetics(channels=3), GPGenetics(channels=3, backend="torch")
+    genomes = [kernel.random_genome() for _ in range(6)]
+    a, b = kernel.render(genomes, 12), torch_backend.render(genomes, 12)
+    assert ((a - b).abs() > 1e-4).float().mean() <= 0.01
