@@ -40,19 +40,28 @@ class Group:
 
 
 def plan(batch: ProgramBatch, device: torch.device) -> list[list[Group]]:
-    """The groups of each lock step, with stack positions worked out on the CPU once."""
+    """The groups of each lock step, with stack positions worked out on the CPU and sent to ``device`` at once."""
     sizes = np.diff(batch.starts)
-    steps: list[dict[int, list[tuple[int, int, float]]]] = [{} for _ in range(int(sizes.max(initial=0)))]
-    for p in range(len(batch)):
-        sp = 0
-        for t, index in enumerate(range(batch.starts[p], batch.starts[p + 1])):
-            op = int(batch.codes[index])
-            steps[t].setdefault(op, []).append((p, sp, float(batch.values[index])))
-            sp += 1 - arity(op)
-    return [[Group(op, torch.tensor([m[0] for m in members], device=device),
-                   torch.tensor([m[1] for m in members], device=device),
-                   torch.tensor([m[2] for m in members], dtype=torch.float32, device=device))
-             for op, members in sorted(step.items())] for step in steps]
+    steps: list[dict[int, list[int]]] = [{} for _ in range(int(sizes.max(initial=0)))]
+    program = np.repeat(np.arange(len(batch)), sizes)
+    step = np.arange(len(batch.codes)) - np.repeat(batch.starts[:-1], sizes)
+    pops = np.array([arity(op) for op in range(k.IFGT + 1)])[batch.codes]
+    # stack size before each node: a running count over the batch, less one finished result per earlier program
+    top = np.cumsum(1 - pops) - (1 - pops) - program
+    for index, (t, op) in enumerate(zip(step.tolist(), batch.codes.tolist())):
+        steps[t].setdefault(op, []).append(index)
+    order = [index for groups in steps for op in sorted(groups) for index in groups[op]]
+    rows = torch.from_numpy(program[order]).to(device)
+    tops = torch.from_numpy(top[order]).to(device)
+    values = torch.from_numpy(batch.values[order]).to(device)
+    plans, first = [], 0
+    for groups in steps:
+        plans.append([])
+        for op in sorted(groups):
+            last = first + len(groups[op])
+            plans[-1].append(Group(op, rows[first:last], tops[first:last], values[first:last]))
+            first = last
+    return plans
 
 
 def _grad(ix: torch.Tensor, iy: torch.Tensor, dx: torch.Tensor, dy: torch.Tensor) -> torch.Tensor:
