@@ -38,7 +38,7 @@ OPCODES = {"x": X, "y": Y, "r": R, "theta": THETA, "const": CONST, "add": ADD, "
            "cos": COS, "abs": ABS, "log": LOG, "sqrt": SQRT, "exp": EXP, "ifgt": IFGT}
 FIRST_UNARY, FIRST_TERNARY = SIN, IFGT  # opcodes ADD..NOISE are binary, SIN..EXP unary, IFGT ternary
 
-TILE = 256  # pixels per job: a stack of depth × TILE float32 stays in L1/L2 cache
+TILE = 256  # pixels per job: its (4 + 2 × depth) rows of TILE float32 stay in L1/L2 cache
 
 _ZERO, _ONE = np.float32(0.0), np.float32(1.0)
 _EXP_HI, _EXP_LO = np.float32(EXP_LIMIT), np.float32(-EXP_LIMIT)
@@ -266,11 +266,13 @@ def _unary(op, a, dst, n):
         slow = False
         for i in range(n):
             slow |= abs(a[i]) > _FLOAT_MAX
-        for i in range(n):
-            v = abs(a[i])
-            if slow:
+        if slow:
+            for i in range(n):
+                v = abs(a[i])
                 dst[i] = math.log(v) if v > EPS else _ZERO
-            else:  # v <= EPS (or NaN) takes log(1) and is then replaced by 0
+        else:
+            for i in range(n):  # v <= EPS (or NaN) takes log(1), then is replaced by 0
+                v = abs(a[i])
                 dst[i] = np.float32(_log(np.float64(v if v > EPS else _ONE))) if v > EPS else _ZERO
     elif op == SQRT:
         for i in range(n):
