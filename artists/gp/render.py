@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import torch
 
@@ -9,6 +11,7 @@ from artists.gp.kernel import TILE, render_programs
 from artists.gp.opcodes import ProgramBatch
 
 BACKENDS = ("auto", "numba", "torch")  # auto: torch on a CUDA GPU when one is present, else the Numba kernel
+_KERNEL_LOCK = threading.Lock()  # Numba's default (workqueue) threading layer must not run two kernels at once
 
 
 def evaluate_numba(batch: ProgramBatch, inputs: np.ndarray, tile: int = TILE) -> np.ndarray:
@@ -16,7 +19,8 @@ def evaluate_numba(batch: ProgramBatch, inputs: np.ndarray, tile: int = TILE) ->
     inputs = np.ascontiguousarray(inputs, dtype=np.float32)
     out = np.empty((len(batch), inputs.shape[1]), dtype=np.float32)
     if len(batch):
-        render_programs(batch.codes, batch.values, batch.starts, inputs, batch.depth, tile, out)
+        with _KERNEL_LOCK:
+            render_programs(batch.codes, batch.values, batch.starts, inputs, batch.depth, tile, out)
     return out
 
 

@@ -106,3 +106,15 @@ def test_torch_evaluator_matches_kernel_on_cuda(random_trees) -> None:
     if not torch.cuda.is_available():
         pytest.skip("no CUDA GPU")
     _torch_matches_numba(torch.device("cuda"), random_trees)
+
+
+def test_threads_may_render_at_once(random_trees) -> None:
+    """A breeding window may render in a background thread while a run renders in the main one."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    _, trees = random_trees
+    batch, inputs = compile_trees(trees[:40]), pixel_inputs(32)
+    expected = evaluate_numba(batch, inputs)
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda _: evaluate_numba(batch, inputs), range(8)))
+    assert all(np.array_equal(r, expected) for r in results)
