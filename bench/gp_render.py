@@ -107,7 +107,7 @@ def main() -> None:
     work = nodes * inputs.shape[1]
     print(f"{TREES} trees, depths {MIN_DEPTH}-{MAX_DEPTH}, {nodes} nodes, {SIZE}x{SIZE} pixels "
           f"= {work:.3g} node-evaluations per render; {os.cpu_count()} CPU cores, numba threads "
-          f"{__import__('numba').get_num_threads()}")
+          f"{__import__('numba').get_num_threads()}, load average {os.getloadavg()[0]:.1f}")
 
     seconds_a, work_a = per_pixel(trees, inputs)
     rate_a = work_a / seconds_a
