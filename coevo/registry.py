@@ -27,7 +27,9 @@ class Entry:
     plugin: bool = False  # a user's "module:Class", importable from the current folder too
 
 
-ARTISTS: tuple[Entry, ...] = ()
+ARTISTS: tuple[Entry, ...] = (
+    Entry("gp", "artists.gp:GPGenetics", "Karl Sims pixel-function trees (DEAP, Numba)", evolutionary=True),
+)
 
 CRITICS: tuple[Entry, ...] = (
     Entry("cnn", "critics.cnn:CNNCritic", "DCGAN-style convolutional discriminator (Torch; CUDA when present)"),
