@@ -24,7 +24,7 @@ class RunConfig:
     seed: int = 0  # seeds Python, NumPy and Torch; same seed, same run on the same machine
     critic_steps: int = 1  # critic updates per round
     batch: int = 64  # real and fake images per critic update
-    warmup: int = 50  # critic updates before round 0
+    warmup: int = 30  # critic updates before round 0 (the CNN tells digits from random GP images in ~15)
     loss: str = "nonsaturating"  # GAN loss (critic and gradient artists): minimax, nonsaturating, wgan, wgan-gp, hinge
     fakes: str = "gallery"  # fake-set policy: latest (GAN), gallery (all champions), replay
     replay: int = 512  # replay buffer size for fakes = "replay"
