@@ -27,9 +27,13 @@ class Entry:
     plugin: bool = False  # a user's "module:Class", importable from the current folder too
 
 
-ARTISTS: tuple[Entry, ...] = ()
+ARTISTS: tuple[Entry, ...] = (
+    Entry("biomorph", "artists.biomorph:BiomorphGenetics", "Dawkins' Blind Watchmaker biomorphs", evolutionary=True),
+)
 
-CRITICS: tuple[Entry, ...] = ()
+CRITICS: tuple[Entry, ...] = (
+    Entry("human", "critics.human:HumanCritic", "a person choosing in a Pygame window (use coevo breed)"),
+)
 
 DATASETS: tuple[Entry, ...] = (
     Entry("digits", "coevo.data.digits:load", "scikit-learn's 1,797 real handwritten digits, bundled (default)"),
