@@ -31,6 +31,7 @@ KEYS = {  # key name -> session action
     "+": "stronger", "=": "stronger", "[+]": "stronger", "-": "weaker", "[-]": "weaker",
 }
 BREED_KEYS = ("return", "enter", "space")
+SHIFTS = (pygame.K_LSHIFT, pygame.K_RSHIFT)
 HELP = [
     ("click", "choose the parent of the next generation"),
     ("shift-click", "choose a second parent to mate with (crossover)"),
@@ -51,13 +52,14 @@ COLOURS = {"back": (38, 40, 44), "parent": (120, 160, 255), "first": (255, 150, 
 class HumanCritic:
     """A Pygame window in which a person chooses among images (see the module docstring)."""
 
+    idle: Callable[[], None] | None = None  # called on every pass of the event loop (scripts, tests, benchmarks)
+
     def __init__(self, grid: str = "5x3", box: int = 256, title: str = "coevo breed",
                  timeout: float | None = None, shape: tuple[int, int, int] | None = None) -> None:
         self.cols, self.rows = parse_grid(grid)
         self.timeout = timeout  # seconds to wait for a choice before giving up (scripted use), None = forever
         self.status = ""  # left part of the status line (set by the session)
         self.session_keys = False  # True under a breeding session; else Esc/close interrupts and others are off
-        self.idle: Callable[[HumanCritic], None] | None = None  # called on every pass of the event loop
         self.timing: dict[str, float] = {}  # perf_counter of the last "choice" and the last "drawn" frame
         self.selected: list[int] = []
         self._images: torch.Tensor | None = None
@@ -117,7 +119,7 @@ class HumanCritic:
                 if scores is not None:
                     return scores
             if self.idle is not None:
-                self.idle(self)
+                self.idle()
             if self.timeout is not None and time.perf_counter() - started > self.timeout:
                 raise CoevoError(f"no choice made within {self.timeout:g} s; raise or drop the critic's timeout")
 
@@ -224,11 +226,11 @@ class HumanCritic:
         elif event.type in (pygame.VIDEORESIZE, pygame.VIDEOEXPOSE, pygame.WINDOWSIZECHANGED):
             self.surface = pygame.display.get_surface()
             self._draw(count)
-        elif event.type == pygame.MOUSEBUTTONDOWN and event.button in (1, 3):
+        elif event.type == pygame.MOUSEBUTTONDOWN and getattr(event, "button", 0) in (1, 3):
             self._click(event.pos, count, event.button == 3 or self._shifted())
-        elif event.type in (pygame.KEYDOWN, pygame.KEYUP) and event.key in (pygame.K_LSHIFT, pygame.K_RSHIFT):
+        elif event.type in (pygame.KEYDOWN, pygame.KEYUP) and getattr(event, "key", None) in SHIFTS:
             self._shift = event.type == pygame.KEYDOWN
-        elif event.type == pygame.KEYDOWN:
+        elif event.type == pygame.KEYDOWN and hasattr(event, "key"):
             return self._key(event, count)
         return None
 
