@@ -1,0 +1,85 @@
+"""Breeding latency: time from a person's choice to the next 15 boxes drawn (256x256 each), per artist.
+
+Drives the real window (headless: SDL's dummy driver, so the final screen flip is not counted) through the
+real breeding session with posted clicks. Baseline: the same loop with a trivial artist (tests.toys), i.e.
+the window and session overhead alone. Goal: at most 100 ms on 2 CPU cores.
+
+    PYTHONPATH=. python bench/breed_latency.py [--choices 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+
+import pygame
+
+from coevo import registry
+from coevo.breeding import BreedingSession
+from coevo.rng import seed_everything
+from coevo.runner import build_genetics
+from critics.human import HumanCritic
+
+GOAL_MS = 100.0
+BOX = 256
+
+
+def latencies(artist: str, choices: int, critic: HumanCritic, folder: Path) -> list[float]:
+    """Milliseconds from each choice to the next generation drawn."""
+    seed_everything(0)
+    _, genetics = build_genetics(artist, {}, 3)
+    session = BreedingSession.start(artist, genetics, genetics.random_genome(), 15, BOX, folder / artist)
+    critic.session_keys = True
+    measured: list[float] = []
+    state = {"choices": 0}
+
+    def idle() -> None:
+        if "choice" in critic.timing and critic.timing["drawn"] > critic.timing["choice"]:
+            measured.append(1000 * (critic.timing["drawn"] - critic.timing["choice"]))
+            del critic.timing["choice"]
+        if state["choices"] < choices:
+            state["choices"] += 1
+            box = random.Random(state["choices"]).randrange(15)
+            pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=critic.box_centre(box), button=1))
+            pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_RETURN, mod=0, unicode="\r"))
+        else:
+            pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_ESCAPE, mod=0, unicode="\x1b"))
+
+    critic.idle = idle
+    critic.timing.clear()
+    session.play(critic)
+    return measured
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--choices", type=int, default=20, help="choices timed per artist")
+    args = parser.parse_args()
+    names = ["tests.toys:ToyGenetics", "biomorph"] + [e.name for e in registry.ARTISTS
+                                                      if e.name == "gp" and e.evolutionary]
+    critic = HumanCritic(box=BOX)
+    medians: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as folder:
+        for name in names:
+            times = latencies(name, args.choices, critic, Path(folder))
+            medians[name] = statistics.median(times)
+            print(f"{name:<24} median {medians[name]:6.1f} ms   p90 {sorted(times)[int(0.9 * len(times))]:6.1f} ms"
+                  f"   max {max(times):6.1f} ms   ({len(times)} choices, 15 boxes of {BOX}x{BOX})")
+    critic.close()
+    if "gp" not in medians:
+        print("gp: not registered in this checkout (skipped)")
+    baseline = medians.pop("tests.toys:ToyGenetics")
+    print(f"baseline (window + session, trivial artist): {baseline:.1f} ms; goal {GOAL_MS:.0f} ms")
+    print("ratio median/goal: " + ", ".join(f"{k} {v / GOAL_MS:.2f}" for k, v in medians.items())
+          + "   ratio median/baseline: " + ", ".join(f"{k} {v / baseline:.1f}" for k, v in medians.items()))
+
+
+if __name__ == "__main__":
+    main()
