@@ -201,9 +201,11 @@ class HumanCritic:
         message = self._message if time.perf_counter() < self._message_until else ""
         left = self.font.render(message or self.status, True, COLOURS["text"])
         self.surface.blit(left, (8, height - STATUS + 8))
-        hints = self.font.render(HINTS, True, COLOURS["dim"])
-        if left.get_width() + hints.get_width() + 40 < width:
-            self.surface.blit(hints, (width - hints.get_width() - 8, height - STATUS + 8))
+        for text in (HINTS, "click choose · Enter breed · H help"):
+            hints = self.font.render(text, True, COLOURS["dim"])
+            if left.get_width() + hints.get_width() + 40 < width:
+                self.surface.blit(hints, (width - hints.get_width() - 8, height - STATUS + 8))
+                break
 
     def _draw_help(self) -> None:
         width, height = self.surface.get_size()
