@@ -36,6 +36,7 @@ class RunConfig:
     sheet_every: int = 5  # write a contact sheet every n rounds (and at the last)
     checkpoint_every: int = 1  # write a checkpoint every n rounds (and at the last)
     device: str = "auto"  # torch device for networks: auto (CUDA when present), cpu, cuda
+    start_from: str = ""  # seed the population from a genome: gallery:ID, gallery:ROOT:ID or a file ("" = random)
     artist_options: dict[str, Any] = field(default_factory=dict)  # extra keyword options for the artist
     critic_options: dict[str, Any] = field(default_factory=dict)  # extra keyword options for the critic
 
@@ -72,9 +73,12 @@ def from_mapping(values: dict[str, Any], source: str) -> RunConfig:
         if expected is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
         if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
-            raise CoevoError(f"{source}: {key} must be a {expected.__name__}, got {value!r}")
+            raise CoevoError(f"{source}: {key} must be {_KIND[expected]}, got {value!r}")
         kwargs[key] = value
     return RunConfig(**kwargs)
+
+
+_KIND = {int: "an integer", float: "a number", str: "a string", bool: "true or false", dict: "a table"}
 
 
 def load_config(path: Path) -> RunConfig:

@@ -44,7 +44,8 @@ def play_round(artist: Artist, critic: Critic, real: RealSampler | None, fakes: 
     if real is not None:
         for _ in range(cfg.critic_steps):
             metrics.update(critic.learn(real(cfg.batch), fakes.sample(cfg.batch)))
-    scores = critic.score(proposal.images)
+    with torch.set_grad_enabled(proposal.images.requires_grad):  # only gradient artists need the graph
+        scores = critic.score(proposal.images)
     metrics.update(artist.tell(proposal, scores))
     fakes.crown(proposal, scores)
     plain = scores.detach().float()

@@ -40,6 +40,11 @@ class RunFolder:
             raise CoevoError(f"cannot create run folder {self.path} ({exc.strerror}); choose another --out") from None
         atomic_write_text(self.config_path, config_toml)
 
+    def remove_partial_writes(self) -> None:
+        """Delete temp files of atomic writes a kill interrupted (they never replaced a real file)."""
+        for path in self.path.rglob(".*.tmp"):
+            path.unlink(missing_ok=True)
+
     def metrics(self) -> list[dict[str, Any]]:
         """Every recorded round's metrics, in order."""
         path = self.path / METRICS

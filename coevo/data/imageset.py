@@ -44,7 +44,7 @@ class ImageSet:
 def from_array(array: np.ndarray, labels: np.ndarray | None, name: str, size: int | None,
                channels: int | None = None, layout: str = "auto") -> ImageSet:
     """Normalise an image array (uint8 0..255 or float in [0, 1] / [-1, 1]) into an ``ImageSet``."""
-    images = torch.from_numpy(np.ascontiguousarray(array))
+    images = torch.from_numpy(np.array(array, copy=True))
     if images.ndim == 3:
         images = images[:, None]
     elif images.ndim == 4 and layout != "nchw" and images.shape[-1] in (1, 3, 4) and images.shape[1] not in (1, 3):
@@ -60,7 +60,7 @@ def from_array(array: np.ndarray, labels: np.ndarray | None, name: str, size: in
     images = to_channels(images, channels)
     if size is not None and images.shape[-2:] != (size, size):
         images = F.interpolate(images, size=(size, size), mode="bilinear", align_corners=False, antialias=True)
-    lab = None if labels is None else torch.from_numpy(np.asarray(labels)).long()
+    lab = None if labels is None else torch.tensor(np.asarray(labels), dtype=torch.long)
     if lab is not None and len(lab) != len(images):
         raise CoevoError(f"{name}: {len(lab)} labels for {len(images)} images; they must match")
     return ImageSet(images.clamp(-1.0, 1.0).contiguous(), lab, name)

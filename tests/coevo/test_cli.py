@@ -1,0 +1,104 @@
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from coevo.cli import main
+from tests.conftest import ROOT
+
+TOY = ["--artist", "tests.toys:ToyGenetics", "--critic", "tests.toys:TinyCritic", "--size", "8", "--pop", "8",
+       "--warmup", "2", "--batch", "16"]
+
+
+def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_help_and_list(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stop:
+        main(["--help"])
+    assert stop.value.code == 0
+    assert "coevo run" in capsys.readouterr().out
+    code, out, _ = run_cli(["list"], capsys)
+    assert code == 0 and "digits" in out and "mnist:DIR" in out
+
+
+def test_run_writes_a_complete_run_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "run"
+    code, text, _ = run_cli(["run", *TOY, "--rounds", "6", "--sheet-every", "5", "--out", str(out)], capsys)
+    assert code == 0 and str(out) in text
+    assert (out / "config.toml").exists() and (out / "checkpoint.pt").exists()
+    assert len((out / "metrics.jsonl").read_text().splitlines()) == 6
+    assert sorted(p.name for p in (out / "sheets").iterdir()) == ["round-0000.png", "round-0005.png"]
+    assert (out / "genomes" / "best.json").exists()
+    code, text, _ = run_cli(["render", str(out / "genomes" / "best.json"), "--size", "40",
+                             "--out", str(tmp_path / "x.png")], capsys)
+    assert code == 0 and Image.open(tmp_path / "x.png").size == (40, 40)
+
+
+def make_bad_inputs(tmp: Path) -> dict[str, tuple[list[str], str]]:
+    (tmp / "empty").mkdir()
+    (tmp / "corrupt").mkdir()
+    (tmp / "corrupt" / "x.png").write_bytes(b"\x89PNG\r\n\x1a\ngarbage")
+    np.savez(tmp / "flat.npz", images=np.zeros((3, 7)))
+    (tmp / "bad.toml").write_text("rounds = [\n")
+    (tmp / "bad.json").write_text('{"format": "something-else"}')
+    return {
+        "missing path": (["run", *TOY, "--data", str(tmp / "nowhere")], "unknown data"),
+        "missing mnist": (["run", *TOY, "--data", f"mnist:{tmp / 'nowhere'}"], "does not exist"),
+        "corrupt image": (["run", *TOY, "--data", str(tmp / "corrupt")], "cannot read image"),
+        "empty folder": (["run", *TOY, "--data", str(tmp / "empty")], "no PNG or JPEG"),
+        "wrong shape": (["run", *TOY, "--data", str(tmp / "flat.npz")], "expected (N, H, W)"),
+        "unknown artist": (["run", "--artist", "picasso"], "unknown artist 'picasso'"),
+        "unknown critic": (["run", "--artist", "tests.toys:ToyGenetics", "--critic", "ruskin"], "unknown critic"),
+        "malformed config": (["run", "--config", str(tmp / "bad.toml")], "not valid TOML"),
+        "bad option": (["run", *TOY, "--artist-option", "colour=3"], "unknown option 'colour'"),
+        "bad flag value": (["run", "--rounds", "many"], "invalid int value"),
+        "invalid genome": (["render", str(tmp / "bad.json")], "not a coevo genome file"),
+        "missing genome": (["render", str(tmp / "none.json")], "does not exist"),
+        "resume nothing": (["resume", str(tmp / "empty")], "holds no run"),
+    }
+
+
+@pytest.mark.parametrize("case", [
+    "missing path", "missing mnist", "corrupt image", "empty folder", "wrong shape", "unknown artist",
+    "unknown critic", "malformed config", "bad option", "bad flag value", "invalid genome", "missing genome",
+    "resume nothing"])
+def test_bad_input_is_one_line_and_exit_2(case: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    args, match = make_bad_inputs(tmp_path)[case]
+    try:
+        code = main(args)
+    except SystemExit as stop:  # argparse errors
+        code = stop.code
+    err = capsys.readouterr().err
+    assert code == 2
+    assert match in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_existing_run_is_not_touched(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "run"
+    assert main(["run", *TOY, "--rounds", "2", "--out", str(out)]) == 0
+    before = snapshot(out)
+    code, _, err = run_cli(["run", *TOY, "--rounds", "3", "--out", str(out)], capsys)
+    assert code == 2 and "already holds a run" in err
+    code, _, err = run_cli(["run", *TOY, "--data", str(tmp_path / "nowhere"), "--out", str(out)], capsys)
+    assert code == 2
+    assert snapshot(out) == before
+
+
+def test_console_script_one_line_error_in_a_real_process(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "coevo", "run", "--artist", "picasso"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert done.stderr.strip().startswith("coevo: error: unknown artist") and len(done.stderr.splitlines()) == 1

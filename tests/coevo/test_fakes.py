@@ -1,0 +1,48 @@
+import pytest
+import torch
+
+from coevo.fakes import FakePool
+from coevo.protocols import Proposal
+
+
+def proposal(value: float, n: int = 4) -> Proposal:
+    return Proposal(images=torch.full((n, 1, 2, 2), value))
+
+
+def test_latest_only_samples_the_current_proposal() -> None:
+    pool = FakePool("latest")
+    for v in (0.1, 0.2):
+        pool.observe(proposal(v))
+        pool.crown(proposal(v), torch.arange(4.0))
+    assert torch.all(pool.sample(16) == 0.2)
+    assert len(pool) == 0
+
+
+def test_gallery_keeps_every_rounds_champions_forever() -> None:
+    pool = FakePool("gallery", champions=2)
+    for r in range(5):
+        p = Proposal(images=torch.arange(4.0).view(4, 1, 1, 1) + 10 * r)
+        pool.observe(p)
+        pool.crown(p, torch.arange(4.0))
+    assert len(pool) == 10
+    assert sorted(pool.kept.flatten().tolist()) == sorted([10 * r + k for r in range(5) for k in (2, 3)])
+    assert set(pool.sample(500).flatten().tolist()) <= set(pool.kept.flatten().tolist()) | {40.0, 41.0, 42, 43}
+
+
+def test_replay_is_a_ring_buffer() -> None:
+    pool = FakePool("replay", capacity=6)
+    for r in range(4):
+        p = proposal(float(r), n=4)
+        pool.observe(p)
+        pool.crown(p, torch.zeros(4))
+    assert len(pool) == 6
+    assert sorted(pool.kept.flatten().unique().tolist()) == [2.0, 3.0]
+    state = pool.state_dict()
+    other = FakePool("latest")
+    other.load_state_dict(state)
+    assert other.policy == "replay" and torch.equal(other.kept, pool.kept)
+
+
+def test_unknown_policy() -> None:
+    with pytest.raises(ValueError, match="latest, gallery, replay"):
+        FakePool("everything")

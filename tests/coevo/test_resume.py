@@ -1,0 +1,56 @@
+"""A run killed with SIGKILL and resumed ends byte-identical to one never interrupted."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tests.conftest import ROOT
+
+BASE = ["--artist", "tests.toys:ToyGenetics", "--critic", "tests.toys:TinyCritic", "--size", "8", "--pop", "12",
+        "--warmup", "3", "--batch", "16", "--seed", "7", "--sheet-every", "10"]
+ARGS = [*BASE, "--rounds", "40", "--critic-option", "delay=0.02"]
+
+
+def coevo(*args: str, **kwargs) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "coevo", *args], cwd=ROOT, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, **kwargs)
+
+
+def lines(path: Path) -> int:
+    return len(path.read_text().splitlines()) if path.exists() else 0
+
+
+def outputs(folder: Path) -> dict[str, bytes]:
+    files = [folder / "metrics.jsonl", *sorted((folder / "genomes").iterdir())]
+    return {p.name: p.read_bytes() for p in files}
+
+
+def test_kill_9_then_resume_equals_an_uninterrupted_run(tmp_path: Path) -> None:
+    whole, killed = tmp_path / "whole", tmp_path / "killed"
+    reference = coevo("run", *ARGS, "--out", str(whole))
+    victim = coevo("run", *ARGS, "--out", str(killed))
+    deadline = time.monotonic() + 120
+    while lines(killed / "metrics.jsonl") < 12 and time.monotonic() < deadline and victim.poll() is None:
+        time.sleep(0.01)
+    os.kill(victim.pid, signal.SIGKILL)
+    victim.wait()
+    assert 12 <= lines(killed / "metrics.jsonl") < 40, "the run was not killed mid-way"
+    assert subprocess.run([sys.executable, "-m", "coevo", "resume", str(killed)], cwd=ROOT, timeout=300,
+                          capture_output=True).returncode == 0
+    assert reference.wait(timeout=300) == 0
+    assert outputs(killed) == outputs(whole)
+    assert not list(killed.rglob("*.tmp")), "a killed write's temp file was left behind"
+    assert lines(whole / "metrics.jsonl") == 40
+
+
+def test_resume_extends_a_finished_run(tmp_path: Path) -> None:
+    short, extended = tmp_path / "short", tmp_path / "long"
+    assert coevo("run", *BASE, "--rounds", "5", "--out", str(short)).wait(timeout=300) == 0
+    assert subprocess.run([sys.executable, "-m", "coevo", "resume", str(short), "--rounds", "8"], cwd=ROOT,
+                          timeout=300).returncode == 0
+    assert coevo("run", *BASE, "--rounds", "8", "--out", str(extended)).wait(timeout=300) == 0
+    assert lines(short / "metrics.jsonl") == 8
+    assert (short / "metrics.jsonl").read_bytes() == (extended / "metrics.jsonl").read_bytes()
