@@ -2,7 +2,8 @@
 
 The session drives the one loop (``coevo.loop.play_round``) with an interactive critic and no data, so the
 critic's scores (chosen 1, second choice 0.5, others 0) breed the next generation. It keeps the artist's
-whole history for unbounded undo, saves and exports chosen genomes, and saves/resumes itself as JSON.
+whole history for unbounded undo, saves and exports chosen genomes, saves/resumes itself as JSON, and
+indexes its generations and saved picks in the gallery beside its folder (``Store.for_run``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from coevo.loop import LoopConfig, play_round
 from coevo.protocols import Critic, Genetics
 from coevo.rng import rng_state, set_rng_state
 from gallery.genomes import GenomeFile, write_genome
+from gallery.store import Store
 
 FORMAT, VERSION = "coevo-breed-session", 1
 ACTIONS = ("undo", "save", "export", "restart", "quit", "stronger", "weaker")
@@ -63,15 +65,44 @@ class BreedingSession:
         self.folder, self.grid, self.export_size = Path(folder), grid, export_size
         self.history: list[dict[str, Any]] = []  # artist states before each step, oldest first
         self.fakes, self.loop = FakePool("latest"), LoopConfig()
+        self.origin: dict[str, Any] = {"meta": {}, "source": ""}  # where the first parent came from (--from)
+        self._store: Store | None = None
+        self._gallery_id = 0
 
     @classmethod
     def start(cls, artist_name: str, genetics: Genetics, parent: Any, pop: int, size: int, folder: Path,
-              grid: str = "5x3", export_size: int = 2048) -> BreedingSession:
+              grid: str = "5x3", export_size: int = 2048, origin_meta: dict[str, Any] | None = None,
+              source: str = "") -> BreedingSession:
         """A new session: ``parent`` in the centre and ``pop - 1`` mutant children around it."""
         config = EvolutionConfig(pop=pop, size=size, elite=1, cxpb=1.0, mutpb=1.0, selection="chosen")
         artist = EvolutionaryArtist(genetics, config)
         artist.seed([parent])
-        return cls(artist_name, genetics, artist, folder, grid, export_size)
+        session = cls(artist_name, genetics, artist, folder, grid, export_size)
+        session.origin = {"meta": dict(origin_meta or {}), "source": source}
+        return session
+
+    @property
+    def store(self) -> Store:
+        """The gallery beside the session folder, opened (and the session indexed) on first use."""
+        if self._store is None:
+            self._store = Store.for_run(self.folder)
+            meta, source = self.origin["meta"], self.origin["source"]
+            self._gallery_id = self._store.add_run(
+                self.folder, kind="breed", artist=self.artist_name, critic="human", source=source,
+                settings={"grid": self.grid, "size": self.artist.config.size, "options": self.genetics.options()},
+                origin=self._store.origin_of(meta, source))
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    def _record(self) -> None:
+        """Index the current generation's ancestry in the gallery."""
+        population = self.artist.population
+        self.store.record_population(self._gallery_id, self.artist.generation, [ind.id for ind in population],
+                                     [ind.parents for ind in population])
 
     @property
     def path(self) -> Path:
@@ -80,12 +111,15 @@ class BreedingSession:
     def play(self, critic: Interactive) -> None:
         """Breed until the person quits; the session is saved on the way out."""
         critic.session_keys = True
+        self._record()
         try:
             while self.step(critic):
                 pass
         except KeyboardInterrupt:
             self.save()
             raise
+        finally:
+            self.close()
 
     def step(self, critic: Interactive) -> bool:
         """One round (a choice breeds a generation) or one session action; False once the person quits."""
@@ -100,6 +134,7 @@ class BreedingSession:
             critic.notify(self.act(request.action, request.chosen))
             return True
         self.history.append(before)
+        self._record()
         if self.artist.generation % AUTOSAVE_EVERY == 0:
             self.save()
         return True
@@ -115,6 +150,7 @@ class BreedingSession:
         if action == "restart":
             self.history.append(self.artist.state_dict())
             self.artist.seed([self.genetics.random_genome()])
+            self._record()
             return "restarted from a random parent (U undoes)"
         if action in ("stronger", "weaker"):
             factor = 1.5 if action == "stronger" else 1 / 1.5
@@ -123,11 +159,13 @@ class BreedingSession:
         raise CoevoError(f"unknown session action {action!r}; use one of {', '.join(ACTIONS)}")
 
     def undo(self) -> str:
-        """Go back one step (a generation or a restart), exactly; the mutation strength stays."""
+        """Go back one step (a generation or a restart), exactly; the mutation strength stays, and children
+        bred after the undo get fresh ids (so the gallery's ancestry of undone ones stays true)."""
         if not self.history:
             return "nothing to undo"
-        strength = self.artist.config.strength
-        self.artist.load_state_dict(self.history.pop())
+        strength, next_id = self.artist.config.strength, self.artist.state_dict()["next_id"]
+        state = self.history.pop()
+        self.artist.load_state_dict({**state, "next_id": max(next_id, state["next_id"])})  # ids stay unique
         self.artist.config.strength = strength
         return f"back to generation {self.artist.generation}"
 
@@ -139,11 +177,15 @@ class BreedingSession:
         return f"gen{self.artist.generation:04d}-id{self.artist.population[index].id:05d}"
 
     def save_genome(self, index: int) -> Path:
-        """Write the genome in box ``index`` as a genome file under ``genomes/``."""
+        """Write the genome in box ``index`` as a genome file under ``genomes/`` (its image under ``images/``)
+        and store it in the gallery."""
         ind = self.artist.population[index]
         record = GenomeFile(self.artist_name, self.genetics.options(), self.genetics.to_json(ind.genome),
                             {"id": ind.id, "parents": list(ind.parents), "generation": self.artist.generation})
-        return write_genome(self.folder / "genomes" / f"{self._name(index)}.json", record)
+        path = write_genome(self.folder / "genomes" / f"{self._name(index)}.json", record)
+        image = save_png(self.artist.ask().images[index], self.folder / "images" / f"{self._name(index)}.png")
+        self._keep(index, image)
+        return path
 
     def export(self, index: int) -> list[Path]:
         """The image in box ``index`` at ``export_size`` as PNG, and as SVG where the artist can."""
@@ -154,13 +196,23 @@ class BreedingSession:
         if callable(svg):
             atomic_write_text(base.with_suffix(".svg"), svg(genome, self.export_size))
             paths.append(base.with_suffix(".svg"))
+        self._keep(index, paths[0])
         return paths
+
+    def _keep(self, index: int, image: Path) -> int:
+        """Store the individual in box ``index`` in the gallery (once; later calls keep its id)."""
+        ind = self.artist.population[index]
+        return self.store.add_individual(self._gallery_id, artist=self.artist_name,
+                                         genome=self.genetics.to_json(ind.genome), options=self.genetics.options(),
+                                         round_index=self.artist.generation, local_id=ind.id,
+                                         local_parents=ind.parents, image=image)
 
     def save(self) -> Path:
         """Write the session file atomically: artist state, history and every random generator's state."""
         document = {"format": FORMAT, "version": VERSION, "artist": self.artist_name,
                     "options": self.genetics.options(), "grid": self.grid, "export_size": self.export_size,
-                    "state": self.artist.state_dict(), "history": self.history, "rng": _encode(rng_state())}
+                    "state": self.artist.state_dict(), "history": self.history, "origin": self.origin,
+                    "rng": _encode(rng_state())}
         atomic_write_text(self.path, json.dumps(document) + "\n")
         return self.path
 
@@ -188,6 +240,7 @@ class BreedingSession:
             session = cls(document["artist"], genetics, artist, path.parent, document["grid"],
                           int(document["export_size"]))
             session.history = list(document["history"])
+            session.origin = dict(document.get("origin") or session.origin)
             set_rng_state(_decode(document["rng"]))
         except (KeyError, TypeError, ValueError) as exc:
             raise CoevoError(f"session file {path} is incomplete ({exc!r}); restore it or start anew") from None

@@ -12,27 +12,28 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("breed", help="breed images by hand in a window (Blind Watchmaker)",
                             description="Open a window of children around their parent; click the one you "
                             "like and press Enter to breed from it (H shows every key). Example: "
-                            "coevo breed --artist biomorph   or   coevo breed --resume breeding/biomorph-seed0")
+                            "coevo breed --artist biomorph   or   coevo breed --resume runs/breed-biomorph-seed0")
     parser.add_argument("--artist", help=f"any evolutionary artist (see `coevo list`), default {DEFAULT_ARTIST}")
     parser.add_argument("--artist-option", action="append", default=[], metavar="KEY=VALUE",
                         help="artist option (repeatable), e.g. start=Insect or mutation=pc for biomorphs")
     parser.add_argument("--resume", type=Path, metavar="SESSION", help="continue a saved session (folder or file)")
-    parser.add_argument("--from", dest="origin", type=Path, metavar="GENOME",
-                        help="start from a genome file (a run's genomes/*.json, a saved one, an import)")
+    parser.add_argument("--from", dest="origin", metavar="GENOME",
+                        help="start from a genome: a file (a run's genomes/*.json, a saved one, an import) "
+                        "or gallery:ID")
     parser.add_argument("--grid", help="boxes as COLUMNSxROWS, default 5x3 (Dawkins' 15: parent in the centre)")
     parser.add_argument("--size", type=int, default=256, help="pixels per box image (default 256)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    parser.add_argument("--out", type=Path, help="session folder (default breeding/ARTIST-seedS)")
+    parser.add_argument("--out", type=Path, help="session folder (default runs/breed-ARTIST-seedS)")
     parser.add_argument("--export-size", type=int, default=2048, help="pixels of images exported with E")
     parser.set_defaults(handler=handle)
 
 
 def default_out(artist: str, seed: int) -> Path:
-    """``breeding/ARTIST-seedS``, numbered if taken."""
-    stem = f"{artist}-seed{seed}".replace(":", "_").replace("/", "_")
-    path, n = Path("breeding") / stem, 2
+    """``runs/breed-ARTIST-seedS`` (beside the runs, in the same gallery), numbered if taken."""
+    stem = f"breed-{artist}-seed{seed}".replace(":", "_").replace("/", "_")
+    path, n = Path("runs") / stem, 2
     while (path / "session.json").exists():
-        path, n = Path("breeding") / f"{stem}-{n}", n + 1
+        path, n = Path("runs") / f"{stem}-{n}", n + 1
     return path
 
 
@@ -49,10 +50,11 @@ def new_session(args: argparse.Namespace):  # -> BreedingSession
     cols, rows = parse_grid(args.grid or "5x3")
     seed_everything(args.seed)
     options = dict(parse_option(t) for t in args.artist_option)
+    meta: dict = {}
     if args.origin is not None:
         if options:
             raise CoevoError("--artist-option cannot change a genome loaded with --from; drop the options")
-        artist, genetics, parent, _ = load_genome(args.origin)
+        artist, genetics, parent, meta = load_genome(args.origin)
         if args.artist is not None and args.artist != artist:
             raise CoevoError(f"{args.origin} holds a {artist!r} genome, not {args.artist!r}; drop --artist")
     else:
@@ -64,7 +66,7 @@ def new_session(args: argparse.Namespace):  # -> BreedingSession
     if (out / "session.json").exists():
         raise CoevoError(f"{out} already holds a session; continue it with --resume {out} or pick another --out")
     return BreedingSession.start(artist, genetics, parent, cols * rows, args.size, out, f"{cols}x{rows}",
-                                 args.export_size)
+                                 args.export_size, meta, str(args.origin or ""))
 
 
 def handle(args: argparse.Namespace) -> int:

@@ -18,6 +18,7 @@ from coevo.rng import seed_everything
 from coevo.runner import build_genetics, load_genome
 from critics.human import HumanCritic
 from gallery.genomes import GenomeFile, write_genome
+from gallery.store import Store
 from tests.critics.events import click, press
 from tests.toys import ToyGenetics
 
@@ -50,7 +51,7 @@ def genomes(session: BreedingSession) -> list:
 
 
 def test_next_generation_descends_from_the_clicked_box(critic: HumanCritic, tmp_path: Path) -> None:
-    session = biomorph_session(tmp_path)
+    session = biomorph_session(tmp_path / "runs" / "s")
     before = session.artist.population
     assert choose(session, critic, 7)
     after = session.artist.population
@@ -61,7 +62,7 @@ def test_next_generation_descends_from_the_clicked_box(critic: HumanCritic, tmp_
 
 
 def test_two_choices_mate(critic: HumanCritic, tmp_path: Path) -> None:
-    session = biomorph_session(tmp_path)
+    session = biomorph_session(tmp_path / "runs" / "s")
     before = session.artist.population
     click(critic.box_centre(2))
     click(critic.box_centre(5), shift=True)
@@ -71,7 +72,7 @@ def test_two_choices_mate(critic: HumanCritic, tmp_path: Path) -> None:
 
 
 def test_undo_restores_previous_generations_exactly(critic: HumanCritic, tmp_path: Path) -> None:
-    session = biomorph_session(tmp_path)
+    session = biomorph_session(tmp_path / "runs" / "s")
     states = [session.artist.state_dict()]
     shown = [session.artist.ask().images.clone()]
     for box in (3, 11, 1):
@@ -81,34 +82,49 @@ def test_undo_restores_previous_generations_exactly(critic: HumanCritic, tmp_pat
     for back in (2, 1, 0):
         press(pygame.K_u, "u")
         session.step(critic)
-        assert session.artist.state_dict() == states[back]
+        assert same_generation(session.artist.state_dict(), states[back])
         assert torch.equal(session.artist.ask().images, shown[back])
     press(pygame.K_BACKSPACE)
     session.step(critic)  # nothing left to undo: stays at generation 0
-    assert session.artist.state_dict() == states[0]
+    assert same_generation(session.artist.state_dict(), states[0])
+    ids_seen = {d["id"] for state in states for d in state["population"]}
+    choose(session, critic, 3)
+    newborn = {ind.id for ind in session.artist.population[1:]}
+    assert not newborn & ids_seen  # children bred after an undo get fresh ids (true ancestry in the gallery)
+
+
+def same_generation(a: dict, b: dict) -> bool:
+    """Equal artist states but for the next free id (undo never hands out an id twice)."""
+    return {k: v for k, v in a.items() if k != "next_id"} == {k: v for k, v in b.items() if k != "next_id"}
 
 
 def test_save_writes_a_genome_file_that_reloads_to_the_same_image(critic: HumanCritic, tmp_path: Path) -> None:
-    session = biomorph_session(tmp_path)
+    session = biomorph_session(tmp_path / "runs" / "s")
     choose(session, critic, 4)
     shown = session.artist.ask().images
     click(critic.box_centre(9))
     press(pygame.K_s, "s")
     session.step(critic)
-    saved = list((tmp_path / "genomes").glob("*.json"))
+    saved = list((tmp_path / "runs" / "s" / "genomes").glob("*.json"))
     assert len(saved) == 1
     artist, genetics, genome, meta = load_genome(saved[0])
     assert artist == "biomorph" and meta["generation"] == 1
     assert torch.equal(genetics.render([genome], SIZE)[0], shown[9])
+    session.close()
+    with Store(tmp_path / "runs") as store:  # the pick is in the gallery beside the session, with its ancestry
+        [run] = store.runs()
+        [pick] = store.individuals()
+        assert run.kind == "breed" and pick.genome == genetics.to_json(genome) and pick.round == 1
+        assert pick.image is not None and pick.image.exists()
 
 
 def test_export_strength_and_restart(critic: HumanCritic, tmp_path: Path) -> None:
-    session = biomorph_session(tmp_path)
+    session = biomorph_session(tmp_path / "runs" / "s")
     session.export_size = 200
     click(critic.box_centre(6))
     press(pygame.K_e, "e")
     session.step(critic)
-    exported = sorted(p.suffix for p in (tmp_path / "exports").iterdir())
+    exported = sorted(p.suffix for p in (tmp_path / "runs" / "s" / "exports").iterdir())
     assert exported == [".png", ".svg"]
     press(pygame.K_EQUALS, "+")
     session.step(critic)
@@ -136,6 +152,7 @@ def test_quit_and_resume_continues_where_it_stopped(critic: HumanCritic, tmp_pat
     random.seed(999)  # whatever happens between quitting and resuming
     resumed = BreedingSession.resume(tmp_path / "a")
     assert resumed.artist.state_dict() == stopped.artist.state_dict()
+    critic.session_keys = True
     choose(resumed, critic, 2)
     assert genomes(resumed) == genomes(kept)
     for _ in range(3):
@@ -149,13 +166,14 @@ def test_any_evolutionary_artist_breeds(critic: HumanCritic, tmp_path: Path) -> 
     _, genetics = build_genetics("tests.toys:ToyGenetics", {}, 3)
     assert isinstance(genetics, ToyGenetics)
     session = BreedingSession.start("tests.toys:ToyGenetics", genetics, genetics.random_genome(), 15, SIZE,
-                                    tmp_path)
+                                    tmp_path / "runs" / "toy")
     chosen = session.artist.population[13].genome
     choose(session, critic, 13)
     assert session.artist.population[0].genome == chosen
     press(pygame.K_ESCAPE)
     session.step(critic)
-    assert BreedingSession.resume(tmp_path / "session.json").artist.state_dict() == session.artist.state_dict()
+    resumed = BreedingSession.resume(tmp_path / "runs" / "toy" / "session.json")
+    assert resumed.artist.state_dict() == session.artist.state_dict()
 
 
 def test_chosen_selection_breeds_only_from_the_chosen() -> None:
@@ -214,3 +232,21 @@ def test_breed_command_rejects_bad_input(tmp_path: Path, capsys, argv: list[str]
     assert main(["breed", "--out", str(tmp_path / "x"), *argv]) == 2
     assert message in capsys.readouterr().err
     assert not (tmp_path / "x").exists()
+
+
+def test_breed_from_a_gallery_individual_links_the_session_to_it(critic: HumanCritic, tmp_path: Path,
+                                                                  monkeypatch) -> None:
+    first = biomorph_session(tmp_path / "runs" / "a")
+    click(critic.box_centre(6))
+    press(pygame.K_s, "s")
+    first.step(critic)
+    first.close()
+    critic.close()
+    with Store(tmp_path / "runs") as store:
+        [pick] = store.individuals()
+    monkeypatch.setattr(HumanCritic, "idle", script(lambda w: press(pygame.K_ESCAPE)))
+    spec = f"gallery:{tmp_path / 'runs'}:{pick.id}"
+    assert main(["breed", "--from", spec, "--size", "32", "--out", str(tmp_path / "runs" / "b")]) == 0
+    with Store(tmp_path / "runs") as store:
+        session = store.run_at(tmp_path / "runs" / "b")
+        assert session is not None and session.origin == pick.id and session.kind == "breed"
