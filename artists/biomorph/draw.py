@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import torch
 from PIL import Image, ImageDraw
@@ -45,19 +47,27 @@ def draw(b: Biomorph, size: int) -> Image.Image:
         a = (ln.x0 * scale + ox, ln.y0 * scale + oy)
         z = (ln.x1 * scale + ox, ln.y1 * scale + oy)
         pen.line([a, z], fill=colour, width=round(width))
-        if width >= 4:  # round joints so thick limbs meet cleanly
+        if width >= 6:  # round joints so thick limbs meet cleanly
             r = width / 2
             for x, y in (a, z):
                 pen.ellipse([x - r, y - r, x + r, y + r], fill=colour)
     return image.reduce(factor)
 
 
+@lru_cache(maxsize=64)
+def pixels(b: Biomorph, size: int, channels: int) -> np.ndarray:
+    """One biomorph as uint8 ``(channels, size, size)``, cached: a parent and unmutated children recur."""
+    image = draw(b, size)
+    array = np.asarray(image.convert("L"))[None] if channels == 1 else np.asarray(image).transpose(2, 0, 1)
+    array.setflags(write=False)
+    return array
+
+
 def render(genomes: list[Biomorph], size: int, channels: int) -> torch.Tensor:
     """Batch of biomorphs as ``(N, channels, size, size)`` float32 in ``[-1, 1]``."""
     out = np.empty((len(genomes), channels, size, size), dtype=np.uint8)
     for i, b in enumerate(genomes):
-        image = draw(b, size)
-        out[i] = np.asarray(image.convert("L"))[None] if channels == 1 else np.asarray(image).transpose(2, 0, 1)
+        out[i] = pixels(b, size, channels)
     scaled = np.multiply(out, 1 / 127.5, dtype=np.float32)  # NumPy: single-threaded, steady on busy machines
     scaled -= 1.0
     return torch.from_numpy(scaled)
