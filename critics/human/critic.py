@@ -96,7 +96,10 @@ class HumanCritic:
             pygame.display.init()
             pygame.font.init()
             size = Layout.window_for(self.cols, self.rows, box)
-            if pygame.display.get_driver() != "dummy":
+            headless = pygame.display.get_driver() in ("dummy", "offscreen")
+            if headless and not os.environ.get("SDL_VIDEODRIVER"):
+                raise pygame.error("no display found: SDL fell back to an invisible window")
+            if not headless:
                 screen_w, screen_h = pygame.display.get_desktop_sizes()[0]
                 shrink = min(1.0, 0.92 * screen_w / size[0], 0.88 * screen_h / size[1])
                 size = Layout.window_for(self.cols, self.rows, int(box * shrink))
