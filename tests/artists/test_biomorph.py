@@ -213,3 +213,14 @@ def test_render_command_writes_png_and_svg(tmp_path, capsys) -> None:
     assert main(["render", str(path), "--size", "96", "--svg"]) == 0
     assert (tmp_path / "insect.png").stat().st_size > 0
     assert ET.parse(tmp_path / "insect.svg").getroot().get("width") == "96"
+
+
+def test_render_svg_needs_a_line_drawing_artist(tmp_path, capsys) -> None:
+    from tests.toys import ToyGenetics
+
+    toy = ToyGenetics()
+    path = write_genome(tmp_path / "toy.json",
+                        GenomeFile("tests.toys:ToyGenetics", toy.options(), toy.to_json([0.1, 0.2, 0.3])))
+    assert main(["render", str(path), "--svg"]) == 2
+    assert "no SVG form" in capsys.readouterr().err
+    assert not (tmp_path / "toy.png").exists()
