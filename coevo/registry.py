@@ -28,6 +28,7 @@ class Entry:
 
 
 ARTISTS: tuple[Entry, ...] = (
+    Entry("gp", "artists.gp:GPGenetics", "Karl Sims pixel-function trees (DEAP, Numba)", evolutionary=True),
     Entry("biomorph", "artists.biomorph:BiomorphGenetics", "Dawkins' Blind Watchmaker biomorphs", evolutionary=True),
 )
 
