@@ -252,3 +252,17 @@ def test_breed_from_a_gallery_individual_links_the_session_to_it(critic: HumanCr
     with Store(tmp_path / "runs") as store:
         session = store.run_at(tmp_path / "runs" / "b")
         assert session is not None and session.origin == pick.id and session.kind == "breed"
+
+
+def test_gp_breeds_in_the_window(critic: HumanCritic, tmp_path: Path) -> None:
+    seed_everything(2)
+    _, genetics = build_genetics("gp", {}, 3)
+    session = BreedingSession.start("gp", genetics, genetics.random_genome(), 15, SIZE, tmp_path / "runs" / "gp")
+    chosen = genetics.to_json(session.artist.population[8].genome)
+    shown = session.artist.ask().images[8]
+    choose(session, critic, 8)
+    assert genetics.to_json(session.artist.population[0].genome) == chosen
+    assert torch.equal(session.artist.ask().images[0], shown)  # the chosen one, unchanged, now in the centre
+    press(pygame.K_u, "u")
+    session.step(critic)
+    assert session.artist.generation == 0
