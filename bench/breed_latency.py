@@ -14,6 +14,7 @@ import os
 import random
 import statistics
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -90,6 +91,19 @@ def latencies(artist: str, choices: int, critic: HumanCritic, folder: Path) -> l
     return measured
 
 
+def render_alone(artist: str) -> float:
+    """Median milliseconds to render 15 fresh genomes at 256x256 (no window, no cache hits), for comparison."""
+    seed_everything(1)
+    genetics = FlatGenetics() if artist == BASELINE else build_genetics(artist, {}, 3)[1]
+    times = []
+    for _ in range(5):
+        genomes = [genetics.random_genome() for _ in range(15)]
+        start = time.perf_counter()
+        genetics.render(genomes, BOX)
+        times.append(1000 * (time.perf_counter() - start))
+    return statistics.median(times)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--choices", type=int, default=20, help="choices timed per artist")
@@ -102,9 +116,11 @@ def main() -> None:
         for name in names:
             times = latencies(name, args.choices, critic, Path(folder))
             medians[name] = statistics.median(times)
-            print(f"{name:<24} median {medians[name]:6.1f} ms   p90 {sorted(times)[int(0.9 * len(times))]:6.1f} ms"
-                  f"   max {max(times):6.1f} ms   ({len(times)} choices, 15 boxes of {BOX}x{BOX})")
+            print(f"{name:<10} choice->drawn median {medians[name]:6.1f} ms   p90 "
+                  f"{sorted(times)[int(0.9 * len(times))]:6.1f}   max {max(times):6.1f}   ({len(times)} choices)   "
+                  f"render of 15 new genomes alone: {render_alone(name):6.1f} ms")
     critic.close()
+    print(f"15 boxes of {BOX}x{BOX}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     if "gp" not in medians:
         print("gp: not registered in this checkout (skipped)")
     baseline = medians.pop(BASELINE)

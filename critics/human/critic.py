@@ -24,6 +24,7 @@ from coevo.atomic import atomic_write_bytes
 from coevo.breeding import SessionRequest, parse_grid
 from coevo.errors import CoevoError
 from critics.human.layout import STATUS, Layout
+from critics.human.pixels import rgb_pixels
 
 KEYS = {  # key name -> session action
     "u": "undo", "backspace": "undo", "s": "save", "e": "export", "r": "restart", "escape": "quit",
@@ -46,21 +47,6 @@ HELP = [
 HINTS = "click choose · shift-click mate · Enter breed · U undo · S save · E export · +/- strength · R random · H help"
 COLOURS = {"back": (38, 40, 44), "parent": (120, 160, 255), "first": (255, 150, 0), "second": (80, 220, 120),
            "text": (230, 230, 230), "dim": (150, 150, 160)}
-
-
-def rgb_pixels(images: torch.Tensor) -> np.ndarray:
-    """``(N, C, H, W)`` in ``[-1, 1]`` to contiguous uint8 ``(N, H, W, 3)``; NaN becomes black.
-
-    Single-threaded NumPy, transposing in the first pass: on a busy machine this beats Torch several times.
-    """
-    planes = images.detach().float().cpu().numpy().transpose(0, 2, 3, 1)
-    y = np.empty(planes.shape, dtype=np.float32)
-    np.multiply(planes, 127.5, out=y)
-    y += 128.0
-    np.fmax(y, 0.0, out=y)  # fmax and fmin also turn NaN into the bound
-    np.fmin(y, 255.0, out=y)
-    pixels = y.astype(np.uint8)
-    return np.repeat(pixels, 3, axis=3) if pixels.shape[3] == 1 else pixels
 
 
 class HumanCritic:

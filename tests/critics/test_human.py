@@ -120,3 +120,14 @@ def test_help_overlay_and_resize_keep_clicks_working(critic: HumanCritic, tmp_pa
 def test_too_many_images_is_a_clear_error(critic: HumanCritic) -> None:
     with pytest.raises(Exception, match="do not fit a 5x3 grid"):
         critic.score(images(16))
+
+
+def test_pixels_match_the_image_convention() -> None:
+    from coevo.images import to_uint8
+    from critics.human.pixels import rgb_pixels
+
+    colour = torch.rand(4, 3, 9, 7) * 2.4 - 1.2  # some values beyond [-1, 1]
+    assert abs(rgb_pixels(colour).astype(int) - to_uint8(colour).astype(int)).max() <= 1
+    grey = torch.rand(2, 1, 5, 5) * 2 - 1
+    assert (rgb_pixels(grey) == rgb_pixels(grey.expand(-1, 3, -1, -1))).all()
+    assert rgb_pixels(torch.full((1, 3, 2, 2), float("nan"))).max() == 0
