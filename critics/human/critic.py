@@ -52,10 +52,12 @@ COLOURS = {"back": (38, 40, 44), "parent": (120, 160, 255), "first": (255, 150, 
 class HumanCritic:
     """A Pygame window in which a person chooses among images (see the module docstring)."""
 
-    idle: Callable[[], None] | None = None  # called on every pass of the event loop (scripts, tests, benchmarks)
+    # called on every pass of the event loop (scripts, tests, benchmarks); set on the class, it gets the window
+    idle: Callable[[], None] | None = None
 
     def __init__(self, grid: str = "5x3", box: int = 256, title: str = "coevo breed",
                  timeout: float | None = None, shape: tuple[int, int, int] | None = None) -> None:
+        del shape  # accepted so that `coevo run --critic human` can build it; any image shape is shown
         self.cols, self.rows = parse_grid(grid)
         self.timeout = timeout  # seconds to wait for a choice before giving up (scripted use), None = forever
         self.status = ""  # left part of the status line (set by the session)
