@@ -224,3 +224,13 @@ def test_render_svg_needs_a_line_drawing_artist(tmp_path, capsys) -> None:
     assert main(["render", str(path), "--svg"]) == 2
     assert "no SVG form" in capsys.readouterr().err
     assert not (tmp_path / "toy.png").exists()
+
+
+def test_long_lineages_stay_valid_genomes() -> None:
+    random.seed(8)
+    genetics = BiomorphGenetics()
+    for mutate in (mac_mutate, pc_mutate):
+        b = hopeful_monster()
+        for _ in range(300):
+            b = mutate(b, strength=3.0)
+            assert genetics.from_json(genetics.to_json(b)) == b
