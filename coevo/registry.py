@@ -27,9 +27,13 @@ class Entry:
     plugin: bool = False  # a user's "module:Class", importable from the current folder too
 
 
-ARTISTS: tuple[Entry, ...] = ()
+ARTISTS: tuple[Entry, ...] = (
+    Entry("cppn", "artists.cppn:CPPNGenetics", "NEAT-style CPPNs as on Picbreeder (Torch, batched)", evolutionary=True),
+)
 
-CRITICS: tuple[Entry, ...] = ()
+CRITICS: tuple[Entry, ...] = (
+    Entry("classifier", "critics.classifier:ClassifierCritic", "a fixed, cached LeNet digit classifier (fooling images)"),
+)
 
 DATASETS: tuple[Entry, ...] = (
     Entry("digits", "coevo.data.digits:load", "scikit-learn's 1,797 real handwritten digits, bundled (default)"),
@@ -40,7 +44,9 @@ DATASETS: tuple[Entry, ...] = (
 
 
 # file suffix -> (artist name, "module:function"); the function maps a path to (genetics, genome, meta)
-IMPORTERS: dict[str, tuple[str, str]] = {}
+IMPORTERS: dict[str, tuple[str, str]] = {
+    ".xml": ("cppn", "artists.cppn.picbreeder:import_picbreeder"),  # Picbreeder / CPPN-X genomes
+}
 
 
 def find(kind: str, name: str, table: tuple[Entry, ...]) -> Entry:
