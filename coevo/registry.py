@@ -32,7 +32,7 @@ ARTISTS: tuple[Entry, ...] = (
 )
 
 CRITICS: tuple[Entry, ...] = (
-    Entry("classifier", "critics.classifier:ClassifierCritic", "a fixed, cached LeNet digit classifier (fooling images)"),
+    Entry("classifier", "critics.classifier:ClassifierCritic", "fixed cached LeNet classifier (fooling images)"),
 )
 
 DATASETS: tuple[Entry, ...] = (

@@ -39,7 +39,8 @@ class CPPNGenetics:
         names = tuple(a.strip() for a in activations.split(",") if a.strip())
         unknown = [a for a in names if a not in NAMES]
         if unknown or not names:
-            raise ValueError(f"unknown activation {unknown[0] if unknown else '(none)'}; choose from {', '.join(NAMES)}")
+            bad = unknown[0] if unknown else "(none)"
+            raise ValueError(f"unknown activation {bad}; choose from {', '.join(NAMES)}")
         known = {f.name for f in fields(variation.MutationRates)}
         if set(rates) - known:
             raise ValueError(f"unknown option {sorted(set(rates) - known)[0]!r}; rates are {', '.join(sorted(known))}")

@@ -68,7 +68,7 @@ def add_node(genome: Genome, activations: tuple[str, ...]) -> Genome:
     connections = [replace(c, enabled=False) if c is old else c for c in genome.connections]
     connections += [ConnectionGene(innovation(old.source, node_id), old.source, node_id, 1.0),
                     ConnectionGene(innovation(node_id, old.target), node_id, old.target, old.weight)]
-    return Genome(genome.nodes + (node,), tuple(connections))
+    return Genome((*genome.nodes, node), tuple(connections))
 
 
 def add_connection(genome: Genome, limit: float, tries: int = 20) -> Genome:
@@ -85,7 +85,7 @@ def add_connection(genome: Genome, limit: float, tries: int = 20) -> Genome:
         if source == target or genome.node(target).kind == "in" or (source, target) in existing:
             continue
         gene = ConnectionGene(innovation(source, target), source, target, random_weight(limit))
-        return genome.with_connections(genome.connections + (gene,))
+        return genome.with_connections((*genome.connections, gene))
     return genome
 
 
