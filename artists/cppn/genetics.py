@@ -4,7 +4,7 @@ Torch rendering, JSON form)."""
 from __future__ import annotations
 
 import random
-from dataclasses import asdict, fields
+from dataclasses import asdict
 from typing import Any
 
 import torch
@@ -26,12 +26,22 @@ from artists.cppn.genome import (
 )
 from coevo.errors import CoevoError
 
+_RATES = variation.MutationRates()
+
 
 class CPPNGenetics:
-    """NEAT-style CPPNs drawing grey ("ink") or colour (HSV as Picbreeder, or RGB) images."""
+    """NEAT-style CPPNs drawing grey ("ink") or colour (HSV as Picbreeder, or RGB) images.
+
+    Options: ``channels`` 1 or 3, ``color`` hsv (Picbreeder) or rgb, ``hidden`` connections split in a random
+    genome, ``activations`` (comma-separated) mutation picks from, and the mutation rates of ``MutationRates``.
+    """
 
     def __init__(self, channels: int = 1, color: str = "hsv", hidden: int = 2, activations: str = ",".join(DEFAULT),
-                 device: str | torch.device = "cpu", **rates: float) -> None:
+                 device: str | torch.device = "cpu", weight: float = _RATES.weight,
+                 per_weight: float = _RATES.per_weight, sigma: float = _RATES.sigma, replace: float = _RATES.replace,
+                 add_node: float = _RATES.add_node, add_connection: float = _RATES.add_connection,
+                 activation: float = _RATES.activation, toggle: float = _RATES.toggle,
+                 limit: float = _RATES.limit) -> None:
         if channels not in (1, 3):
             raise ValueError(f"channels must be 1 (grey) or 3 (colour), got {channels}")
         if color not in ("hsv", "rgb"):
@@ -41,15 +51,14 @@ class CPPNGenetics:
         if unknown or not names:
             bad = unknown[0] if unknown else "(none)"
             raise ValueError(f"unknown activation {bad}; choose from {', '.join(NAMES)}")
-        known = {f.name for f in fields(variation.MutationRates)}
-        if set(rates) - known:
-            raise ValueError(f"unknown option {sorted(set(rates) - known)[0]!r}; rates are {', '.join(sorted(known))}")
         self.channels = channels
         self.color = color
         self.mode = "grey" if channels == 1 else color
         self.hidden = int(hidden)
         self.activations = names
-        self.rates = variation.MutationRates(**{k: float(v) for k, v in rates.items()})
+        self.rates = variation.MutationRates(float(weight), float(per_weight), float(sigma), float(replace),
+                                             float(add_node), float(add_connection), float(activation),
+                                             float(toggle), float(limit))
         self.device = torch.device("cuda" if str(device) == "auto" and torch.cuda.is_available() else
                                    "cpu" if str(device) == "auto" else device)
 
