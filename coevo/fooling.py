@@ -3,8 +3,9 @@ classifier (MAP-Elites), scored by the classifier's confidence for that class, i
 
 from __future__ import annotations
 
+import json
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,7 @@ class FoolConfig:
     strength: float = 1.0  # mutation strength
     steps: int = 800  # classifier training steps (the trained classifier is cached)
     device: str = "auto"  # torch device for the classifier and the renderer
+    artist_options: dict[str, Any] = field(default_factory=dict)  # extra genetics options (mutation rates, ...)
 
     def validate(self) -> FoolConfig:
         for name in ("generations", "batch", "size", "steps"):
@@ -48,8 +50,11 @@ class FoolConfig:
 
 
 def _toml(config: FoolConfig) -> str:
-    return "".join(f"{k} = {v!r}\n".replace("'", '"') if isinstance(v, str) else f"{k} = {v}\n"
-                   for k, v in asdict(config).items())
+    values = asdict(config)
+    options = values.pop("artist_options")
+    lines = [f"{k} = {json.dumps(v)}" for k, v in values.items()]
+    lines += ["", "[artist_options]"] + [f"{k} = {json.dumps(v)}" for k, v in options.items()]
+    return "\n".join(lines) + "\n"
 
 
 def _device(name: str) -> str:
@@ -73,7 +78,7 @@ def build(config: FoolConfig) -> tuple[Any, Any]:
         raise CoevoError(f"critic {config.critic!r} has no confidences(images); use the classifier critic")
     genetics_cls = registry.load(registry.artist_entry(config.artist))
     genetics = registry.construct(genetics_cls, f"artist {config.artist!r}", {"channels": shape[0], "device": device},
-                                  {})
+                                  dict(config.artist_options))
     return genetics, critic
 
 

@@ -68,7 +68,7 @@ class MapElites:
             best = int(torch.argmax(scores[:, cell]))
             value = float(scores[best, cell])
             current = self.archive[cell]
-            if current is None or value > current.score:
+            if current is None or value >= current.score:  # ties move on: neutral drift off plateaus
                 genome, parents = batch[best]
                 self.archive[cell] = Elite(genome, value, self.generation, ids[best], parents)
         self.generation += 1

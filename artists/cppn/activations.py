@@ -49,6 +49,25 @@ TORCH: dict[str, Callable[[torch.Tensor], torch.Tensor]] = {
     "ublin": lambda x: x.clamp(0.0, 1.0),
 }
 
+def _table_(x: torch.Tensor, bounds: tuple[int, int]) -> torch.Tensor:
+    return x.mul_(1000.0).add_(0.5).trunc_().clamp_(bounds[0], bounds[1]).mul_(0.001)
+
+
+# the same functions applied in place (on a view of the renderer's node table): no temporaries, no copies
+TORCH_INPLACE: dict[str, Callable[[torch.Tensor], torch.Tensor]] = {
+    "sin": torch.Tensor.sin_,
+    "cos": torch.Tensor.cos_,
+    "gaussian": lambda x: _table_(x, GAUSSIAN_STEPS).square_().neg_().exp_().mul_(2.0).sub_(1.0),
+    "sigmoid": lambda x: _table_(x, SIGMOID_STEPS).sigmoid_().mul_(2.0).sub_(1.0),
+    "tanh": torch.Tensor.tanh_,
+    "identity": lambda x: x,
+    "abs": torch.Tensor.abs_,
+    "step": lambda x: x.copy_(x > 0),
+    "ugaussian": lambda x: x.square_().neg_().exp_(),
+    "usigmoid": torch.Tensor.sigmoid_,
+    "ublin": lambda x: x.clamp_(0.0, 1.0),
+}
+
 NUMPY: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "sin": np.sin,
     "cos": np.cos,

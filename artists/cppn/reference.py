@@ -11,12 +11,12 @@ from artists.cppn.genome import INPUTS, OUTPUTS, Genome, topological_order
 from artists.cppn.render import to_image
 
 
-def forward(genome: Genome, size: int, mode: str) -> np.ndarray:
-    """Output node values ``(C, size * size)`` float32, evaluating every node in topological order."""
-    axis = np.arange(size, dtype=np.float32) * np.float32(2.0 / size) - np.float32(1.0)
+def forward(genome: Genome, size: int, mode: str, dtype: type = np.float32) -> np.ndarray:
+    """Output node values ``(C, size * size)``, evaluating every node in topological order."""
+    axis = np.arange(size, dtype=dtype) * dtype(2.0 / size) - dtype(1.0)
     y, x = np.meshgrid(axis, axis, indexing="ij")
-    raw = {"x": x.ravel(), "y": y.ravel(), "d": np.sqrt(x * x + y * y).ravel() * np.float32(1.4),
-           "bias": np.ones(size * size, dtype=np.float32)}
+    raw = {"x": x.ravel(), "y": y.ravel(), "d": np.sqrt(x * x + y * y).ravel() * dtype(1.4),
+           "bias": np.ones(size * size, dtype=dtype)}
     enabled = [c for c in genome.connections if c.enabled]
     order = topological_order((n.id for n in genome.nodes), ((c.source, c.target) for c in enabled))
     assert order is not None, "genome holds a cycle"
@@ -25,11 +25,11 @@ def forward(genome: Genome, size: int, mode: str) -> np.ndarray:
     for node_id in order:
         node = nodes[node_id]
         total = raw[node.label].copy() if node.kind == "in" and node.label in INPUTS else np.zeros(
-            size * size, dtype=np.float32)
+            size * size, dtype=dtype)
         for c in enabled:
             if c.target == node_id:
-                total += np.float32(c.weight) * values[c.source]
-        values[node_id] = NUMPY[node.activation](total).astype(np.float32)
+                total += dtype(c.weight) * values[c.source]
+        values[node_id] = NUMPY[node.activation](total).astype(dtype)
     by_label = {n.label: n.id for n in genome.outputs}
     return np.stack([values[by_label[label]] for label in OUTPUTS[mode]])
 

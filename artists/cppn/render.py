@@ -1,8 +1,9 @@
 """Batched CPPN rendering with Torch: a whole population at any resolution, on CUDA when present.
 
-Every genome is laid out in the same padded slots, level by level (a node's level is one more than its deepest
-source), so each level of the whole population is one batched matrix product followed by the activations,
-applied to the rows that use them. Pixels are processed in chunks so any resolution fits in memory.
+The whole population is compiled into one table of node rows ordered by level (one more than a node's deepest
+source) and activation: each level sums its incoming edges over all genomes (one gather-multiply-scatter on a GPU,
+fused multiply-adds on a CPU), then runs each activation in place on one contiguous slice. Pixels go in chunks, so any
+resolution fits in memory.
 Inputs, outputs and colours follow CPPN-X (Picbreeder): x, y = 2 * index / size - 1, d = 1.4 * sqrt(x² + y²),
 bias = 1; grey = |ink|; colour = HSV from |hue| (its sign picks the direction), saturation, |brightness|.
 """
@@ -13,109 +14,104 @@ from dataclasses import dataclass
 
 import torch
 
-from artists.cppn.activations import NAMES, TORCH
+from artists.cppn.activations import TORCH_INPLACE
 from artists.cppn.genome import INPUTS, OUTPUTS, Genome
 
-UNBOUNDED = {NAMES.index("identity"), NAMES.index("abs")}  # activations whose outputs get clamped to +-LIMIT
-LIMIT = 1e6  # keeps identity chains finite, so 0 * value stays 0 in the padded matrix products
-PIXEL_BUDGET = 1 << 25  # node values (floats) held at once: pixels per chunk = budget / (genomes * slots)
+UNBOUNDED = {"identity", "abs"}  # activations whose outputs get clamped to +-LIMIT
+LIMIT = 1e6  # keeps identity chains finite
+CHUNK_VALUES = 1 << 24  # node values held per pixel chunk (rows x pixels): small enough to stay in cache
 
 
 @dataclass
 class Level:
-    """One level of the padded population network."""
+    """One level of the population's shared node table: its rows, incoming edges and activation groups."""
 
-    weights: torch.Tensor  # (N, K, first): weights from every earlier slot into this level's K slots
-    rows: dict[int, torch.Tensor]  # activation id -> flat (N*K) row indices that use it
-    first: int  # slot of this level's first node
+    first: int  # table row of this level's first node
+    rows: int  # nodes in this level (across all genomes)
+    sources: torch.Tensor  # (E,) table row of each incoming edge's source
+    targets: torch.Tensor  # (E,) level row (0 .. rows - 1) of each edge's target
+    weights: torch.Tensor  # (E, 1) edge weights
+    groups: list[tuple[str, int, int]]  # (activation, start, stop): contiguous level rows sharing an activation
+    edges: list[tuple[int, int, float]]  # (source row, level row, weight): the same edges as plain numbers
 
 
 @dataclass
 class Plan:
-    """A population compiled for rendering."""
+    """A population compiled into one node table: rows 0..3 hold x, y, d, bias, then every genome's needed nodes
+    ordered by level and, within a level, by activation (so each activation runs on one contiguous slice)."""
 
-    inputs: dict[int, torch.Tensor]  # activation id -> flat (N*4) input rows using it (identity rows omitted)
     levels: list[Level]
-    outputs: torch.Tensor  # (N, C) slot holding each output channel
-    slots: int  # total slots per genome
+    outputs: torch.Tensor  # (N, C) table row holding each genome's output channel
+    rows: int  # table rows in all
 
 
 def _levels(genome: Genome, wanted: list[int]) -> dict[int, int]:
     """Level of every node the wanted outputs depend on (inputs 0, others 1 + deepest source)."""
-    sources: dict[int, list[tuple[int, float]]] = {}
+    sources: dict[int, list[int]] = {}
     for c in genome.connections:
         if c.enabled:
-            sources.setdefault(c.target, []).append((c.source, c.weight))
+            sources.setdefault(c.target, []).append(c.source)
     kinds = {n.id: n.kind for n in genome.nodes}
     level: dict[int, int] = {}
-
-    def visit(node: int) -> int:  # iterative would be longer; depth is bounded by the node count
-        if node not in level:
-            level[node] = 0 if kinds[node] == "in" else 1 + max((visit(s) for s, _ in sources.get(node, [])),
-                                                                 default=0)
-        return level[node]
-
-    for node in wanted:
-        visit(node)
+    stack = list(wanted)
+    while stack:  # iterative depth-first search, so deep genomes never hit the recursion limit
+        node = stack[-1]
+        pending = [s for s in sources.get(node, []) if s not in level] if kinds[node] != "in" else []
+        if pending:
+            stack.extend(pending)
+            continue
+        stack.pop()
+        level[node] = 0 if kinds[node] == "in" else 1 + max((level[s] for s in sources.get(node, [])), default=0)
     return level
 
 
 def compile_population(genomes: list[Genome], mode: str, device: torch.device) -> Plan:
-    """Lay out every genome in shared padded slots, level by level."""
-    labels = OUTPUTS[mode]
-    per_genome = []
-    for genome in genomes:
+    """Lay every genome's needed nodes into one shared table, level by level."""
+    entries: list[tuple[int, str, int, Genome, int]] = []  # (level, activation, genome, genome object, node id)
+    wanted_ids = []
+    raw_inputs: dict[tuple[int, int], int] = {}  # (genome, input node id) -> raw input row, for identity inputs
+    for g, genome in enumerate(genomes):
         by_label = {n.label: n.id for n in genome.nodes if n.kind == "out"}
-        wanted = [by_label[label] for label in labels]
-        per_genome.append((genome, wanted, _levels(genome, wanted)))
-    depth = max((max(lv.values()) for _, _, lv in per_genome), default=0)
-    widths = [max(sum(1 for v in lv.values() if v == d) for _, _, lv in per_genome) for d in range(1, depth + 1)]
-    firsts = [len(INPUTS) + sum(widths[:i]) for i in range(depth)]
-    n = len(genomes)
-    weights = [torch.zeros(n, w, f) for w, f in zip(widths, firsts)]
-    acts = [torch.full((n, w), NAMES.index("identity"), dtype=torch.long) for w in widths]
-    input_acts = torch.full((n, len(INPUTS)), NAMES.index("identity"), dtype=torch.long)
-    outputs = torch.zeros(n, len(labels), dtype=torch.long)
-    for g, (genome, wanted, level) in enumerate(per_genome):
-        slot: dict[int, int] = {}
-        used = [0] * depth
-        nodes = {node.id: node for node in genome.nodes}
-        for node_id in sorted(level, key=lambda i: (level[i], i)):
-            node = nodes[node_id]
-            if level[node_id] == 0:
-                if node.kind == "in":
-                    slot[node_id] = INPUTS.index(node.label)
-                    input_acts[g, slot[node_id]] = NAMES.index(node.activation)
+        wanted = [by_label[label] for label in OUTPUTS[mode]]
+        wanted_ids.append(wanted)
+        level = _levels(genome, wanted)
+        for node_id, depth in level.items():
+            node = genome.node(node_id)
+            if node.kind == "in" and node.activation == "identity":
+                raw_inputs[(g, node_id)] = INPUTS.index(node.label)
+            else:  # a non-identity input node becomes a node fed by its raw input (weight 1)
+                entries.append((depth + (node.kind == "in"), node.activation, g, genome, node_id))
+    entries.sort(key=lambda e: (e[0], e[1], e[2], e[4]))
+    row = {(e[2], e[4]): len(INPUTS) + i for i, e in enumerate(entries)}
+    row.update(raw_inputs)
+    levels = []
+    depth_of = [e[0] for e in entries]
+    for depth in sorted(set(depth_of)):
+        first = len(INPUTS) + depth_of.index(depth)
+        members = [e for e in entries if e[0] == depth]
+        sources, targets, weights = [], [], []
+        groups: list[tuple[str, int, int]] = []
+        for i, (_, activation, g, genome, node_id) in enumerate(members):
+            if groups and groups[-1][0] == activation:
+                groups[-1] = (activation, groups[-1][1], i + 1)
+            else:
+                groups.append((activation, i, i + 1))
+            if genome.node(node_id).kind == "in":
+                sources.append(INPUTS.index(genome.node(node_id).label))
+                targets.append(i)
+                weights.append(1.0)
                 continue
-            d = level[node_id] - 1
-            slot[node_id] = firsts[d] + used[d]
-            acts[d][g, used[d]] = NAMES.index(node.activation)
-            used[d] += 1
-        for c in genome.connections:
-            if c.enabled and c.target in slot and c.source in slot:
-                d = level[c.target] - 1
-                weights[d][g, slot[c.target] - firsts[d], slot[c.source]] += c.weight
-        outputs[g] = torch.tensor([slot[w] for w in wanted])
-    levels = [Level(w.to(device), _rows(a.flatten(), device), f) for w, a, f in zip(weights, acts, firsts)]
-    input_rows = {k: v for k, v in _rows(input_acts.flatten(), device).items() if k != NAMES.index("identity")}
-    return Plan(input_rows, levels, outputs.to(device), len(INPUTS) + sum(widths))
-
-
-def _rows(acts: torch.Tensor, device: torch.device) -> dict[int, torch.Tensor]:
-    return {int(a): (acts == a).nonzero().squeeze(1).to(device) for a in torch.unique(acts)}
-
-
-def _activate(values: torch.Tensor, rows: dict[int, torch.Tensor]) -> torch.Tensor:
-    """Apply each row's activation to flat ``(rows, pixels)`` values."""
-    if len(rows) == 1:
-        (act, _), = rows.items()
-        out = TORCH[NAMES[act]](values)
-        return out.clamp(-LIMIT, LIMIT) if act in UNBOUNDED else out
-    out = torch.empty_like(values)
-    for act, index in rows.items():
-        result = TORCH[NAMES[act]](values.index_select(0, index))
-        out.index_copy_(0, index, result.clamp(-LIMIT, LIMIT) if act in UNBOUNDED else result)
-    return out
+            for c in genome.connections:
+                if c.enabled and c.target == node_id:
+                    sources.append(row[(g, c.source)])
+                    targets.append(i)
+                    weights.append(c.weight)
+        levels.append(Level(first, len(members), torch.tensor(sources, dtype=torch.long, device=device),
+                            torch.tensor(targets, dtype=torch.long, device=device),
+                            torch.tensor(weights, dtype=torch.float32, device=device)[:, None], groups,
+                            list(zip(sources, targets, weights))))
+    outputs = torch.tensor([[row[(g, w)] for w in wanted] for g, wanted in enumerate(wanted_ids)], device=device)
+    return Plan(levels, outputs, len(INPUTS) + len(entries))
 
 
 def input_grid(size: int, device: torch.device) -> torch.Tensor:
@@ -128,21 +124,35 @@ def input_grid(size: int, device: torch.device) -> torch.Tensor:
 
 def evaluate(plan: Plan, grid: torch.Tensor) -> torch.Tensor:
     """Output node values ``(N, C, pixels)`` for the given input grid ``(4, pixels)``."""
-    n, pixels = plan.outputs.shape[0], grid.shape[1]
-    chunk = max(1024, PIXEL_BUDGET // max(1, n * plan.slots))
+    pixels = grid.shape[1]
+    chunk = max(256, CHUNK_VALUES // plan.rows)
     parts = []
+    buffer = torch.empty(plan.rows, min(chunk, pixels), device=grid.device)  # reused: no fresh pages per chunk
     for start in range(0, pixels, chunk):
         part = grid[:, start: start + chunk]
-        values = torch.empty(n, plan.slots, part.shape[1], device=grid.device)
-        values[:, : len(INPUTS)] = part
-        if plan.inputs:
-            flat = values[:, : len(INPUTS)].reshape(n * len(INPUTS), -1)
-            values[:, : len(INPUTS)] = _activate(flat, {**plan.inputs}).view(n, len(INPUTS), -1)
+        table = buffer[:, : part.shape[1]]
+        table[: len(INPUTS)] = part
         for level in plan.levels:
-            k = level.weights.shape[1]
-            pre = torch.bmm(level.weights, values[:, : level.first])
-            values[:, level.first: level.first + k] = _activate(pre.view(n * k, -1), level.rows).view(n, k, -1)
-        parts.append(values.gather(1, plan.outputs[:, :, None].expand(-1, -1, part.shape[1])))
+            block = table[level.first: level.first + level.rows]
+            if grid.device.type == "cpu":  # one fused, cache-friendly multiply-add per edge beats a big gather
+                started = set()
+                for source, target, weight in level.edges:
+                    if target in started:
+                        block[target].add_(table[source], alpha=weight)
+                    else:
+                        torch.mul(table[source], weight, out=block[target])
+                        started.add(target)
+                for target in set(range(level.rows)) - started:
+                    block[target].zero_()
+            else:  # on a GPU: one gather-multiply-scatter kernel per level
+                block.zero_()
+                if len(level.sources):
+                    block.index_add_(0, level.targets, table.index_select(0, level.sources).mul_(level.weights))
+            for activation, a, b in level.groups:
+                values = TORCH_INPLACE[activation](block[a:b])
+                if activation in UNBOUNDED:
+                    values.clamp_(-LIMIT, LIMIT)
+        parts.append(table[plan.outputs])
     return torch.cat(parts, dim=2)
 
 

@@ -33,14 +33,18 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         if f.name in HELP:
             parser.add_argument("--" + f.name, type=type(getattr(defaults, f.name)), default=getattr(defaults, f.name),
                                 help=HELP[f.name])
+    parser.add_argument("--artist-option", action="append", default=[], metavar="KEY=VALUE",
+                        help="extra artist option (repeatable), e.g. add_node=0.05")
     parser.add_argument("--out", type=Path, help="run folder (default runs/fool-seedS)")
     parser.set_defaults(handler=handle)
 
 
 def handle(args: argparse.Namespace) -> int:
+    from coevo.commands.run import parse_option
     from coevo.fooling import FoolConfig, reached, run
 
-    config = FoolConfig(**{f.name: getattr(args, f.name) for f in fields(FoolConfig) if hasattr(args, f.name)})
+    config = FoolConfig(**{f.name: getattr(args, f.name) for f in fields(FoolConfig) if f.name in HELP})
+    config.artist_options.update(dict(parse_option(t) for t in args.artist_option))
     out = args.out or Path("runs") / f"fool-seed{config.seed}"
     folder, scores = run(config, out)
     print("confidence per class: " + "  ".join(f"{c}:{s:.6f}" for c, s in enumerate(scores)))

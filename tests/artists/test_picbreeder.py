@@ -24,7 +24,7 @@ def examples(shared_data):
 
 def test_every_example_renders_a_non_constant_image_like_the_reference(examples):
     for path in examples:
-        genetics, genome, meta = import_picbreeder(path)
+        genetics, genome, _meta = import_picbreeder(path)
         image = genetics.render([genome], 64)
         assert image.shape == (1, genetics.channels, 64, 64), path.name
         assert torch.isfinite(image).all() and image.std() > 0.1, path.name

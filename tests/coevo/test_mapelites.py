@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 
 import torch
@@ -20,7 +21,7 @@ def test_archive_fills_and_only_improves():
         return torch.stack([mean, -mean], dim=1)
 
     history = [archive.step(scorer) for _ in range(12)]
-    for before, after in zip(history, history[1:]):
+    for before, after in itertools.pairwise(history):
         assert (after >= before).all()
     elites = archive.elites()
     assert all(e is not None for e in elites)
