@@ -36,6 +36,7 @@ class RunConfig:
     sheet_every: int = 5  # write a contact sheet every n rounds (and at the last)
     checkpoint_every: int = 1  # write a checkpoint every n rounds (and at the last)
     device: str = "auto"  # torch device for networks: auto (CUDA when present), cpu, cuda
+    start_from: str = ""  # seed the population from a genome: gallery:ID, gallery:ROOT:ID or a file ("" = random)
     artist_options: dict[str, Any] = field(default_factory=dict)  # extra keyword options for the artist
     critic_options: dict[str, Any] = field(default_factory=dict)  # extra keyword options for the critic
 

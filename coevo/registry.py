@@ -28,6 +28,7 @@ class Entry:
 
 
 ARTISTS: tuple[Entry, ...] = (
+    Entry("gp", "artists.gp:GPGenetics", "Karl Sims pixel-function trees (DEAP, Numba)", evolutionary=True),
     Entry("cppn", "artists.cppn:CPPNGenetics", "NEAT-style CPPNs as on Picbreeder (Torch, batched)", evolutionary=True),
 )
 
