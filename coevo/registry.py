@@ -30,10 +30,12 @@ class Entry:
 ARTISTS: tuple[Entry, ...] = (
     Entry("gp", "artists.gp:GPGenetics", "Karl Sims pixel-function trees (DEAP, Numba)", evolutionary=True),
     Entry("biomorph", "artists.biomorph:BiomorphGenetics", "Dawkins' Blind Watchmaker biomorphs", evolutionary=True),
+    Entry("cppn", "artists.cppn:CPPNGenetics", "NEAT-style CPPNs as on Picbreeder (Torch, batched)", evolutionary=True),
 )
 
 CRITICS: tuple[Entry, ...] = (
     Entry("human", "critics.human:HumanCritic", "a person choosing in a Pygame window (use coevo breed)"),
+    Entry("classifier", "critics.classifier:ClassifierCritic", "fixed cached LeNet classifier (fooling images)"),
 )
 
 DATASETS: tuple[Entry, ...] = (
@@ -45,7 +47,9 @@ DATASETS: tuple[Entry, ...] = (
 
 
 # file suffix -> (artist name, "module:function"); the function maps a path to (genetics, genome, meta)
-IMPORTERS: dict[str, tuple[str, str]] = {}
+IMPORTERS: dict[str, tuple[str, str]] = {
+    ".xml": ("cppn", "artists.cppn.picbreeder:import_picbreeder"),  # Picbreeder / CPPN-X genomes
+}
 
 
 def find(kind: str, name: str, table: tuple[Entry, ...]) -> Entry:
