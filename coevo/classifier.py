@@ -19,7 +19,7 @@ from coevo.atomic import atomic_write_bytes
 from coevo.data import ImageSet
 from coevo.errors import CoevoError
 
-CACHE_VERSION = 1  # bump when the architecture or training changes, so old cache files are not reused
+CACHE_VERSION = 2  # bump when the architecture or training changes, so old cache files are not reused
 
 
 class LeNet(nn.Module):
@@ -89,18 +89,12 @@ def train_classifier(data: ImageSet, steps: int = 800, seed: int = 0, device: st
         model.train()
         for _ in range(settings.steps):
             pick = torch.randint(len(images), (settings.batch,), device=device)
-            loss = F.cross_entropy(model(_jitter(images[pick])), labels[pick])
+            loss = F.cross_entropy(model(images[pick]), labels[pick])
             optimiser.zero_grad(set_to_none=True)
             loss.backward()
             optimiser.step()
             schedule.step()
     return model.eval()
-
-
-def _jitter(images: torch.Tensor, pixels: int = 2) -> torch.Tensor:
-    """Shift a batch by up to ``pixels`` in x and y (one shift per batch): cheap augmentation."""
-    dx, dy = (int(v) for v in torch.randint(-pixels, pixels + 1, (2,)))
-    return torch.roll(images, shifts=(dy, dx), dims=(2, 3))
 
 
 @torch.no_grad()

@@ -24,7 +24,7 @@ class RunConfig:
     seed: int = 0  # seeds Python, NumPy and Torch; same seed, same run on the same machine
     critic_steps: int = 1  # critic updates per round
     batch: int = 64  # real and fake images per critic update
-    warmup: int = 50  # critic updates before round 0
+    warmup: int = 30  # critic updates before round 0 (the CNN tells digits from random GP images in ~15)
     loss: str = "nonsaturating"  # GAN loss (critic and gradient artists): minimax, nonsaturating, wgan, wgan-gp, hinge
     fakes: str = "gallery"  # fake-set policy: latest (GAN), gallery (all champions), replay
     replay: int = 512  # replay buffer size for fakes = "replay"
@@ -37,6 +37,7 @@ class RunConfig:
     sheet_every: int = 5  # write a contact sheet every n rounds (and at the last)
     checkpoint_every: int = 1  # write a checkpoint every n rounds (and at the last)
     device: str = "auto"  # torch device for networks: auto (CUDA when present), cpu, cuda
+    start_from: str = ""  # seed the population from a genome: gallery:ID, gallery:ROOT:ID or a file ("" = random)
     artist_options: dict[str, Any] = field(default_factory=dict)  # extra keyword options for the artist
     critic_options: dict[str, Any] = field(default_factory=dict)  # extra keyword options for the critic
 

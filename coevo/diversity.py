@@ -29,7 +29,8 @@ class SharedFitness:
 
     def __init__(self, critic: Critic, strength: float, radius: float = 0.25) -> None:
         if not callable(getattr(critic, "features", None)):
-            raise CoevoError("diversity needs a critic with features() (e.g. cnn); set diversity = 0 for this one")
+            raise CoevoError("diversity needs a critic with features() (e.g. --critic cnn); pass --diversity 0 "
+                             "for this one")
         if strength < 0 or radius <= 0:
             raise CoevoError(f"diversity strength must be >= 0 and radius > 0 (got {strength}, {radius})")
         self.critic, self.strength, self.radius = critic, strength, radius

@@ -16,6 +16,8 @@ from deap import tools
 
 from coevo.protocols import Genetics, Proposal
 
+SELECTIONS = ("tournament", "chosen")
+
 
 @dataclass
 class EvolutionConfig:
@@ -28,6 +30,7 @@ class EvolutionConfig:
     cxpb: float = 0.5  # probability that a pair of offspring is produced by crossover
     mutpb: float = 0.9  # probability that an offspring is mutated
     strength: float = 1.0  # mutation strength multiplier passed to the genetics
+    selection: str = "tournament"  # tournament (DEAP), or chosen: parents are those scored above 0 (a person's picks)
 
 
 @dataclass
@@ -48,6 +51,8 @@ class EvolutionaryArtist:
         self.config = config or EvolutionConfig()
         if self.config.pop < 1 or not 0 <= self.config.elite <= self.config.pop:
             raise ValueError("pop must be >= 1 and 0 <= elite <= pop")
+        if self.config.selection not in SELECTIONS:
+            raise ValueError(f"selection must be one of {', '.join(SELECTIONS)}")
         self.generation = 0
         self._next_id = 0
         self.population: list[Individual] = []
@@ -106,8 +111,12 @@ class EvolutionaryArtist:
         cfg = self.config
         ranked = sorted(judged, key=lambda ind: ind.fitness, reverse=True)
         nxt = [Individual(ind.genome, ind.id, ind.parents) for ind in ranked[: cfg.elite]]
+        chosen = [ind for ind in ranked if ind.fitness > 0] or ranked[:1]
         while len(nxt) < cfg.pop:
-            a, b = tools.selTournament(judged, 2, min(cfg.tournament, len(judged)))
+            if cfg.selection == "chosen":
+                a, b = random.sample(chosen, 2) if len(chosen) > 1 else (chosen[0], chosen[0])
+            else:
+                a, b = tools.selTournament(judged, 2, min(cfg.tournament, len(judged)))
             if a is not b and random.random() < cfg.cxpb:
                 ga, gb = self.genetics.crossover(a.genome, b.genome)
                 children = [(ga, (a.id, b.id)), (gb, (a.id, b.id))]

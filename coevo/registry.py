@@ -28,11 +28,16 @@ class Entry:
 
 
 ARTISTS: tuple[Entry, ...] = (
+    Entry("gp", "artists.gp:GPGenetics", "Karl Sims pixel-function trees (DEAP, Numba)", evolutionary=True),
+    Entry("biomorph", "artists.biomorph:BiomorphGenetics", "Dawkins' Blind Watchmaker biomorphs", evolutionary=True),
+    Entry("cppn", "artists.cppn:CPPNGenetics", "NEAT-style CPPNs as on Picbreeder (Torch, batched)", evolutionary=True),
     Entry("dcgan", "artists.dcgan:DCGANArtist", "DCGAN generator trained by gradient steps (GAN training)"),
 )
 
 CRITICS: tuple[Entry, ...] = (
     Entry("cnn", "critics.cnn:CNNCritic", "DCGAN-style convolutional discriminator (Torch; CUDA when present)"),
+    Entry("human", "critics.human:HumanCritic", "a person choosing in a Pygame window (use coevo breed)"),
+    Entry("classifier", "critics.classifier:ClassifierCritic", "fixed cached LeNet classifier (fooling images)"),
 )
 
 DATASETS: tuple[Entry, ...] = (
@@ -44,7 +49,9 @@ DATASETS: tuple[Entry, ...] = (
 
 
 # file suffix -> (artist name, "module:function"); the function maps a path to (genetics, genome, meta)
-IMPORTERS: dict[str, tuple[str, str]] = {}
+IMPORTERS: dict[str, tuple[str, str]] = {
+    ".xml": ("cppn", "artists.cppn.picbreeder:import_picbreeder"),  # Picbreeder / CPPN-X genomes
+}
 
 
 def find(kind: str, name: str, table: tuple[Entry, ...]) -> Entry:

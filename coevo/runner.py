@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ from coevo.diversity import SharedFitness
 from coevo.errors import CoevoError
 from coevo.evolution import EvolutionaryArtist, EvolutionConfig
 from coevo.fakes import FakePool
+from coevo.images import save_png
 from coevo.loop import LoopConfig, play_round, warm_up
 from coevo.protocols import Artist, Critic, Genetics, Proposal
 from coevo.rng import rng_state, seed_everything, set_rng_state
@@ -25,6 +26,7 @@ from coevo.scoreboard import Scoreboard, split_real
 from gallery.curves import plot_curves
 from gallery.genomes import GenomeFile, read_genome
 from gallery.runs import RunFolder
+from gallery.store import Store, parse_spec
 
 
 def resolve_device(name: str) -> torch.device:
@@ -50,8 +52,17 @@ def build_genetics(name: str, options: dict[str, Any], channels: int | None = No
 def load_genome(spec: str | Path) -> tuple[str, Genetics, Any, dict[str, Any]]:
     """Any genome file: artist name, its genetics, the genome and its metadata.
 
-    ``.json`` is a coevo genome file; other suffixes go to the importer registered for them.
+    ``.json`` is a coevo genome file; other suffixes go to the importer registered for them;
+    ``gallery:ID`` (or ``gallery:ROOT:ID``) is a stored individual, its meta naming ``gallery_id`` and ``gallery_root``.
     """
+    if str(spec).startswith("gallery:"):
+        root, individual = parse_spec(str(spec))
+        with Store(root, create=False) as store:
+            row = store.get(individual)
+        _, genetics = build_genetics(row.artist, row.options)
+        meta = {"gallery_id": row.id, "gallery_root": str(store.root), "round": row.round, "score": row.score,
+                "title": row.title}
+        return row.artist, genetics, genetics.from_json(row.genome), meta
     path = Path(spec)
     importer = registry.IMPORTERS.get(path.suffix.lower())
     if importer is not None:
@@ -99,6 +110,7 @@ class Game:
     fakes: FakePool
     loop: LoopConfig
     board: Scoreboard  # per-round measures against the held-out real images
+    origin: dict[str, Any] = field(default_factory=dict)  # meta of the genome the population was seeded from
 
 
 def build(config: RunConfig) -> Game:
@@ -114,17 +126,35 @@ def build(config: RunConfig) -> Game:
     judge = SharedFitness(critic, config.diversity) if config.diversity > 0 else critic
     fakes = FakePool(config.fakes, config.replay, config.champions)
     loop = LoopConfig(critic_steps=config.critic_steps, batch=config.batch, warmup=config.warmup)
-    return Game(config, data, artist, judge, fakes, loop, Scoreboard(critic, held_out))
+    origin = seed_population(artist, config) if config.start_from else {}
+    return Game(config, data, artist, judge, fakes, loop, Scoreboard(critic, held_out), origin)
+
+
+def seed_population(artist: Artist, config: RunConfig) -> dict[str, Any]:
+    """Start an evolutionary artist from a stored genome (a branch); returns the genome's meta."""
+    name, genetics, genome, meta = load_genome(config.start_from)
+    if not isinstance(artist, EvolutionaryArtist):
+        raise CoevoError(f"--from needs an evolutionary artist; {config.artist!r} has no genomes")
+    if name != config.artist:
+        raise CoevoError(f"{config.start_from} is a {name!r} genome but the run's artist is {config.artist!r}; "
+                         f"pass --artist {name} or leave --artist out")
+    artist.seed([artist.genetics.from_json(genetics.to_json(genome))])
+    return meta
 
 
 class RunRecorder:
-    """Writes each round into the run folder: a metrics line, contact sheets, curves and the champion's genome."""
+    """Writes each round into the run folder (a metrics line, contact sheets, curves, the champion's genome and
+    image) and indexes the run, its ancestry and its champions in the gallery (``Store.for_run``)."""
 
-    def __init__(self, folder: RunFolder, game: Game) -> None:
+    def __init__(self, folder: RunFolder, game: Game, first: int = 0) -> None:
         self.folder, self.game = folder, game
-        artist = game.artist
-        genetics = artist.genetics if isinstance(artist, EvolutionaryArtist) else None
-        self.champions = ChampionSheet(folder, genetics, game.config.size)
+        self.champions = ChampionSheet(folder)
+        self.store = Store.for_run(folder.path)
+        cfg = game.config
+        self.run_id = self.store.add_run(folder.path, artist=cfg.artist, critic=cfg.critic, data=cfg.data,
+                                         settings=asdict(cfg), source=cfg.start_from,
+                                         origin=self.store.origin_of(game.origin, cfg.start_from))
+        self.store.forget_rounds(self.run_id, first)
 
     def record(self, round_index: int, metrics: dict[str, float], proposal: Proposal,
                scores: torch.Tensor) -> None:
@@ -134,6 +164,8 @@ class RunRecorder:
         last = round_index == cfg.rounds - 1
         self.champions.add(round_index, proposal.images[int(order[0])])
         if proposal.genomes is not None:
+            if proposal.ids is not None and proposal.parents is not None:
+                self.store.record_population(self.run_id, round_index, proposal.ids, proposal.parents)
             self._save_champion(round_index, proposal, scores, int(order[0]))
         if round_index % cfg.sheet_every == 0 or last:
             self.folder.save_sheet(f"round-{round_index:04d}", proposal.images.detach()[order])
@@ -153,6 +185,11 @@ class RunRecorder:
                             meta)
         self.folder.save_genome(f"champion-{round_index:04d}", record)
         self.folder.save_genome("best", record)
+        image_path = self.folder.path / "images" / f"champion-{round_index:04d}.png"
+        image = save_png(proposal.images.detach()[best], image_path)
+        self.store.add_individual(self.run_id, artist=record.artist, genome=record.genome, options=record.options,
+                                  round_index=round_index, local_id=meta["id"], local_parents=meta["parents"],
+                                  score=meta["score"], image=image)
 
 
 def checkpoint(folder: RunFolder, game: Game, next_round: int) -> None:
@@ -166,7 +203,7 @@ def play(folder: RunFolder, game: Game, first: int) -> None:
     """Play rounds ``first`` .. ``rounds - 1``, checkpointing as configured, with a progress bar."""
     cfg = game.config
     real = game.data.sample if game.data is not None else None
-    recorder = RunRecorder(folder, game)
+    recorder = RunRecorder(folder, game, first)
     bar = tqdm(range(first, cfg.rounds), initial=first, total=cfg.rounds, desc=f"{cfg.artist} vs {cfg.critic}",
                unit="round", leave=False, dynamic_ncols=True)
     for index in bar:
@@ -178,6 +215,7 @@ def play(folder: RunFolder, game: Game, first: int) -> None:
         if (index + 1) % cfg.checkpoint_every == 0 or index + 1 == cfg.rounds:
             checkpoint(folder, game, index + 1)
     bar.close()
+    recorder.store.close()
 
 
 def start(config: RunConfig, out: Path) -> RunFolder:

@@ -48,8 +48,9 @@ class Scoreboard:
         if callable(features):
             metrics["diversity_features"] = pairwise_spread(features(images))
         if self.held_out is not None:
-            real_right = (self.critic.score(self.held_out) > 0).float().mean().item()
-            fake_right = (self.critic.score(images) <= 0).float().mean().item()
+            scores = self.critic.score(torch.cat([self.held_out.to(images.device), images]))  # one pass
+            real_right = (scores[: len(self.held_out)] > 0).float().mean().item()
+            fake_right = (scores[len(self.held_out):] <= 0).float().mean().item()
             metrics.update(critic_accuracy=(real_right + fake_right) / 2, critic_accuracy_real=real_right,
                            critic_accuracy_fake=fake_right)
         return metrics

@@ -10,22 +10,32 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("render", help="render a genome file to PNG at any size",
                             description="Render a genome file (from a run's genomes/ or a breeding session) "
                             "to a PNG. Example: coevo render runs/x/genomes/best.json --size 1024 --out x.png")
-    parser.add_argument("genome", type=Path, help="a genome file: coevo .json, or an imported format (see README)")
+    parser.add_argument("genome", type=Path, help="a genome file: coevo .json, an imported format (see README), "
+                        "or gallery:ID for a stored individual")
     parser.add_argument("--size", type=int, default=512, help="image side in pixels (default 512)")
     parser.add_argument("--out", type=Path, help="output PNG (default: the genome's name with .png)")
+    parser.add_argument("--svg", action="store_true", help="also write an SVG beside the PNG (biomorphs)")
     parser.set_defaults(handler=handle)
 
 
 def handle(args: argparse.Namespace) -> int:
+    from coevo.atomic import atomic_write_text
     from coevo.errors import CoevoError
     from coevo.images import save_png
     from coevo.runner import load_genome
 
     if args.size < 1 or args.size > 16384:
         raise CoevoError(f"--size must be between 1 and 16384 pixels (got {args.size})")
-    _, genetics, genome, _ = load_genome(args.genome)
+    artist, genetics, genome, _ = load_genome(args.genome)
+    if args.svg and not callable(getattr(genetics, "svg", None)):
+        raise CoevoError(f"artist {artist!r} has no SVG form (only line-drawing artists such as biomorph); drop --svg")
     image = genetics.render([genome], args.size)[0]
-    out = args.out or args.genome.with_suffix(".png")
+    spec = str(args.genome)
+    stored = spec.startswith("gallery:")
+    out = args.out or (Path(f"gallery-{spec.rpartition(':')[2]}.png") if stored else args.genome.with_suffix(".png"))
     save_png(image, out)
     print(f"wrote {out} ({args.size}x{args.size})")
+    if args.svg:
+        atomic_write_text(out.with_suffix(".svg"), genetics.svg(genome, args.size))
+        print(f"wrote {out.with_suffix('.svg')}")
     return 0

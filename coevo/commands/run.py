@@ -33,7 +33,10 @@ FLAGS = {  # config field -> help text for its command-line flag
     "sheet_every": "write a contact sheet every N rounds",
     "checkpoint_every": "checkpoint every N rounds",
     "device": "auto (CUDA when present), cpu or cuda",
+    "start_from": "branch: seed the population from gallery:ID (see `coevo gallery list`) or a genome file; "
+                  "the artist defaults to the genome's",
 }
+ALIASES = {"start_from": ["--from"]}  # extra flag spellings
 
 
 def parse_option(text: str) -> tuple[str, Any]:
@@ -55,7 +58,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--out", type=Path, help="run folder (default runs/ARTIST-vs-CRITIC-seedS)")
     kinds = {f.name: type(getattr(RunConfig(), f.name)) for f in fields(RunConfig)}
     for name, text in FLAGS.items():
-        parser.add_argument("--" + name.replace("_", "-"), dest=name, type=kinds[name], default=None, help=text)
+        parser.add_argument(*ALIASES.get(name, []), "--" + name.replace("_", "-"), dest=name, type=kinds[name],
+                            default=None, help=text)
     parser.add_argument("--artist-option", action="append", default=[], metavar="KEY=VALUE",
                         help="extra artist option (repeatable), e.g. channels=3")
     parser.add_argument("--critic-option", action="append", default=[], metavar="KEY=VALUE",
@@ -67,10 +71,21 @@ def resolve(args: argparse.Namespace) -> RunConfig:
     """Defaults, then the config file, then command-line flags."""
     config = load_config(args.config) if args.config else RunConfig()
     values = {name: getattr(args, name) for name in FLAGS if getattr(args, name) is not None}
+    if values.get("start_from") and "artist" not in values and args.config is None:
+        values["artist"], options = _genome_artist(values["start_from"])
+        config.artist_options.update(options)
     merged = from_mapping({**_plain(config), **values}, "command line")
     merged.artist_options.update(dict(parse_option(t) for t in args.artist_option))
     merged.critic_options.update(dict(parse_option(t) for t in args.critic_option))
     return merged.validate()
+
+
+def _genome_artist(spec: str) -> tuple[str, dict[str, Any]]:
+    """The artist name and options of the genome a branch starts from."""
+    from coevo.runner import load_genome
+
+    name, genetics, _, _ = load_genome(spec)
+    return name, genetics.options()
 
 
 def _plain(config: RunConfig) -> dict[str, Any]:

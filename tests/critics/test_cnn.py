@@ -106,3 +106,21 @@ def test_checkpoint_reloads_to_identical_scores() -> None:
 def test_built_by_the_runner_from_the_registry() -> None:
     critic = build_critic(RunConfig(critic="cnn", loss="hinge"), (3, 32, 32), torch.device("cpu"))
     assert isinstance(critic, CNNCritic) and critic.loss == "hinge" and critic.shape == (3, 32, 32)
+
+
+@pytest.mark.gpu
+def test_cuda_mixed_precision_learns_and_reloads() -> None:
+    if not torch.cuda.is_available():
+        pytest.skip("no CUDA GPU")
+    torch.manual_seed(0)
+    critic = CNNCritic((3, 64, 64), device="auto")
+    assert critic.device.type == "cuda" and critic.amp_dtype in (torch.bfloat16, torch.float16)
+    real, fake = torch.rand(32, 3, 64, 64), -torch.rand(32, 3, 64, 64)
+    for _ in range(30):
+        critic.learn(real, fake)
+    scores = critic.score(torch.cat([real, fake]))
+    assert scores.dtype == torch.float32 and scores.device.type == "cpu"
+    assert (scores[:32] > 0).all() and (scores[32:] < 0).all()
+    copy = CNNCritic((3, 64, 64), device="cuda")
+    copy.load_state_dict(critic.state_dict())
+    assert torch.equal(copy.score(real), critic.score(real))

@@ -37,3 +37,14 @@ def test_invalid_genome_body_is_the_artists_error(tmp_path: Path) -> None:
     (tmp_path / "g.json").write_text(json.dumps(document))
     with pytest.raises(CoevoError, match="three numbers"):
         load_genome(tmp_path / "g.json")
+
+
+def test_atomic_files_get_the_usual_mode(tmp_path: Path) -> None:
+    import os
+
+    from coevo.atomic import atomic_write_text
+
+    atomic_write_text(tmp_path / "a.txt", "x")
+    mask = os.umask(0o022)
+    os.umask(mask)
+    assert (tmp_path / "a.txt").stat().st_mode & 0o777 == 0o666 & ~mask

@@ -1,0 +1,93 @@
+"""Drawing biomorphs: anti-aliased raster images auto-fitted to the cell (PIL, supersampled) and SVG."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+import torch
+from PIL import Image, ImageDraw
+
+from artists.biomorph.develop import Line, drawn_lines
+from artists.biomorph.genome import PALETTE, Biomorph
+
+MARGIN = 0.06  # empty border around the fitted picture, as a fraction of the side
+
+
+def supersample(size: int) -> int:
+    """Drawn at this many times the size, then box-filtered down (anti-aliasing); less for big images."""
+    return 3 if size <= 128 else 2
+
+
+def pen_width(b: Biomorph, line: Line, size: int) -> float:
+    """Stroke width in output pixels: thickness genes scaled with the image, at least one pixel."""
+    return max(1.0, line.thick * b.thickness * size / 256)
+
+
+def fit(lines: list[Line], size: int) -> tuple[float, float, float]:
+    """Scale and offsets mapping picture coordinates into a ``size`` square, centred, keeping proportions."""
+    xs = [v for ln in lines for v in (ln.x0, ln.x1)] or [0]
+    ys = [v for ln in lines for v in (ln.y0, ln.y1)] or [0]
+    span = max(max(xs) - min(xs), max(ys) - min(ys), 1)
+    scale = size * (1 - 2 * MARGIN) / span
+    return scale, size / 2 - scale * (max(xs) + min(xs)) / 2, size / 2 - scale * (max(ys) + min(ys)) / 2
+
+
+def draw(b: Biomorph, size: int) -> Image.Image:
+    """One biomorph as an RGB image of ``size`` pixels."""
+    factor = supersample(size)
+    big = size * factor
+    image = Image.new("RGB", (big, big), PALETTE[b.background])
+    pen = ImageDraw.Draw(image)
+    lines = drawn_lines(b)
+    scale, ox, oy = fit(lines, big)
+    for ln in lines:
+        width = pen_width(b, ln, size) * factor
+        colour = PALETTE[b.colours[ln.level % 8]]
+        a = (ln.x0 * scale + ox, ln.y0 * scale + oy)
+        z = (ln.x1 * scale + ox, ln.y1 * scale + oy)
+        pen.line([a, z], fill=colour, width=round(width))
+        if width >= 6:  # round joints so thick limbs meet cleanly
+            r = width / 2
+            for x, y in (a, z):
+                pen.ellipse([x - r, y - r, x + r, y + r], fill=colour)
+    return image.reduce(factor)
+
+
+@lru_cache(maxsize=64)
+def pixels(b: Biomorph, size: int, channels: int) -> np.ndarray:
+    """One biomorph as uint8 ``(channels, size, size)``, cached: a parent and unmutated children recur."""
+    image = draw(b, size)
+    array = np.asarray(image.convert("L"))[None] if channels == 1 else np.asarray(image).transpose(2, 0, 1)
+    array.setflags(write=False)
+    return array
+
+
+def render(genomes: list[Biomorph], size: int, channels: int) -> torch.Tensor:
+    """Batch of biomorphs as ``(N, channels, size, size)`` float32 in ``[-1, 1]``."""
+    out = np.empty((len(genomes), channels, size, size), dtype=np.uint8)
+    for i, b in enumerate(genomes):
+        out[i] = pixels(b, size, channels)
+    scaled = np.multiply(out, 1 / 127.5, dtype=np.float32)  # NumPy: single-threaded, steady on busy machines
+    scaled -= 1.0
+    return torch.from_numpy(scaled)
+
+
+def svg(b: Biomorph, size: int) -> str:
+    """The biomorph's line segments as SVG, in Dawkins' own integer coordinates (a viewBox fits them)."""
+    lines = drawn_lines(b)
+    scale, ox, oy = fit(lines, size)
+    left, top, side = -ox / scale, -oy / scale, size / scale
+
+    def hexcolour(index: int) -> str:
+        return "#{:02x}{:02x}{:02x}".format(*PALETTE[index])
+
+    body = [f'<rect x="{left:.3f}" y="{top:.3f}" width="{side:.3f}" height="{side:.3f}" '
+            f'fill="{hexcolour(b.background)}"/>']
+    for ln in lines:
+        body.append(f'<line x1="{ln.x0}" y1="{ln.y0}" x2="{ln.x1}" y2="{ln.y1}" '
+                    f'stroke="{hexcolour(b.colours[ln.level % 8])}" '
+                    f'stroke-width="{pen_width(b, ln, size) / scale:.4f}"/>')
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" '
+            f'viewBox="{left:.3f} {top:.3f} {side:.3f} {side:.3f}">\n'
+            '<g stroke-linecap="round">\n' + "\n".join(body) + "\n</g>\n</svg>\n")

@@ -1,0 +1,107 @@
+"""``CPPNGenetics``: the CPPN artist as ``coevo.protocols.Genetics`` (random genomes, NEAT variation, batched
+Torch rendering, JSON form)."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import asdict
+from typing import Any
+
+import torch
+
+from artists.cppn import render as renderer
+from artists.cppn import variation
+from artists.cppn.activations import DEFAULT, NAMES
+from artists.cppn.genome import (
+    INPUTS,
+    OUTPUT_IDS,
+    OUTPUTS,
+    ConnectionGene,
+    Genome,
+    NodeGene,
+    check,
+    from_json,
+    innovation,
+    to_json,
+)
+from coevo.errors import CoevoError
+
+_RATES = variation.MutationRates()
+
+
+class CPPNGenetics:
+    """NEAT-style CPPNs drawing grey ("ink") or colour (HSV as Picbreeder, or RGB) images.
+
+    Options: ``channels`` 1 or 3, ``color`` hsv (Picbreeder) or rgb, ``hidden`` connections split in a random
+    genome, ``activations`` (comma-separated) mutation picks from, and the mutation rates of ``MutationRates``.
+    """
+
+    def __init__(self, channels: int = 1, color: str = "hsv", hidden: int = 2, activations: str = ",".join(DEFAULT),
+                 device: str | torch.device = "cpu", weight: float = _RATES.weight,
+                 per_weight: float = _RATES.per_weight, sigma: float = _RATES.sigma, replace: float = _RATES.replace,
+                 add_node: float = _RATES.add_node, add_connection: float = _RATES.add_connection,
+                 activation: float = _RATES.activation, toggle: float = _RATES.toggle,
+                 limit: float = _RATES.limit) -> None:
+        if channels not in (1, 3):
+            raise ValueError(f"channels must be 1 (grey) or 3 (colour), got {channels}")
+        if color not in ("hsv", "rgb"):
+            raise ValueError(f"color must be hsv or rgb, got {color!r}")
+        names = tuple(a.strip() for a in activations.split(",") if a.strip())
+        unknown = [a for a in names if a not in NAMES]
+        if unknown or not names:
+            bad = unknown[0] if unknown else "(none)"
+            raise ValueError(f"unknown activation {bad}; choose from {', '.join(NAMES)}")
+        self.channels = channels
+        self.color = color
+        self.mode = "grey" if channels == 1 else color
+        self.hidden = int(hidden)
+        self.activations = names
+        self.rates = variation.MutationRates(float(weight), float(per_weight), float(sigma), float(replace),
+                                             float(add_node), float(add_connection), float(activation),
+                                             float(toggle), float(limit))
+        self.device = torch.device("cuda" if str(device) == "auto" and torch.cuda.is_available() else
+                                   "cpu" if str(device) == "auto" else device)
+
+    def random_genome(self) -> Genome:
+        """Every input wired to every output with uniform weights, then ``hidden`` connections split."""
+        limit = self.rates.limit
+        inputs = tuple(NodeGene(i, "in", "identity", label) for i, label in enumerate(INPUTS))
+        outputs = tuple(NodeGene(OUTPUT_IDS[label], "out", random.choice(self.activations), label)
+                        for label in OUTPUTS[self.mode])
+        connections = tuple(ConnectionGene(innovation(i.id, o.id), i.id, o.id, variation.random_weight(limit))
+                            for o in outputs for i in inputs)
+        genome = Genome(inputs + outputs, connections)
+        for _ in range(self.hidden):
+            genome = variation.add_node(genome, self.activations)
+        return genome
+
+    def mutate(self, genome: Genome, strength: float = 1.0) -> Genome:
+        return variation.mutate(genome, self.rates, self.activations, strength)
+
+    def crossover(self, a: Genome, b: Genome) -> tuple[Genome, Genome]:
+        return variation.crossover(a, b)
+
+    def render(self, genomes: list[Genome], size: int) -> torch.Tensor:
+        """``(N, channels, size, size)`` in [-1, 1], computed on this genetics' device, returned on the CPU."""
+        return renderer.render(list(genomes), size, self.mode, self.device).cpu()
+
+    def options(self) -> dict[str, Any]:
+        defaults = asdict(variation.MutationRates())
+        changed = {k: v for k, v in asdict(self.rates).items() if v != defaults[k]}
+        return {"channels": self.channels, "color": self.color, "hidden": self.hidden,
+                "activations": ",".join(self.activations), **changed}
+
+    def to_json(self, genome: Genome) -> dict[str, Any]:
+        return to_json(genome)
+
+    def from_json(self, data: dict[str, Any]) -> Genome:
+        return self.accept(from_json(data))
+
+    def accept(self, genome: Genome) -> Genome:
+        """Check that the genome has the outputs this genetics draws (ink, or its three colour outputs)."""
+        labels = {n.label for n in genome.outputs}
+        missing = [label for label in OUTPUTS[self.mode] if label not in labels]
+        if missing:
+            raise CoevoError(f"CPPN genome lacks output {missing[0]!r} for {self.mode} images (it has "
+                             f"{', '.join(sorted(labels)) or 'none'}); use matching channels/color options")
+        return check(genome)

@@ -1,0 +1,149 @@
+"""NEAT variation of CPPN genomes: structural and weight mutations, and crossover aligned by innovation number.
+
+All randomness comes from Python's global ``random`` (seeded and checkpointed by the runner). Every operator
+keeps the genome acyclic over *all* its connections, so toggling a disabled gene back on never makes a cycle.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, replace
+
+from artists.cppn.genome import (
+    ConnectionGene,
+    Genome,
+    NodeGene,
+    innovation,
+    is_acyclic,
+    stable_id,
+    topological_order,
+)
+
+
+@dataclass
+class MutationRates:
+    """Per-mutation probabilities (scaled by the strength) and step sizes."""
+
+    weight: float = 0.8  # chance to perturb the weights (each connection then with probability `per_weight`)
+    per_weight: float = 0.3  # chance that a given connection is perturbed when the weights are
+    sigma: float = 0.6  # Gaussian step of a weight perturbation (times the strength)
+    replace: float = 0.1  # chance that a perturbed weight is replaced by a fresh uniform one instead
+    add_node: float = 0.15  # chance to split a connection with a new node
+    add_connection: float = 0.25  # chance to add a feed-forward connection
+    activation: float = 0.1  # chance to change one node's activation
+    toggle: float = 0.05  # chance to flip one connection's enabled flag
+    limit: float = 3.0  # weights are drawn from and clamped to [-limit, limit] (Picbreeder's bookends)
+
+
+def random_weight(limit: float) -> float:
+    return random.uniform(-limit, limit)
+
+
+def perturb_weights(genome: Genome, rates: MutationRates, strength: float) -> Genome:
+    connections = []
+    for c in genome.connections:
+        if random.random() < rates.per_weight:
+            if random.random() < rates.replace:
+                weight = random_weight(rates.limit)
+            else:
+                weight = c.weight + random.gauss(0.0, rates.sigma * strength)
+                weight = weight if abs(c.weight) > rates.limit else max(-rates.limit, min(rates.limit, weight))
+            c = replace(c, weight=weight)
+        connections.append(c)
+    return genome.with_connections(connections)
+
+
+def add_node(genome: Genome, activations: tuple[str, ...]) -> Genome:
+    """Split an enabled connection a -> b into a -> new (weight 1) -> b (the old weight); disable the old one."""
+    enabled = [c for c in genome.connections if c.enabled]
+    if not enabled:
+        return genome
+    old = random.choice(enabled)
+    ids = {n.id for n in genome.nodes}
+    k, node_id = 0, stable_id("node", old.innovation, 0)
+    while node_id in ids:
+        k += 1
+        node_id = stable_id("node", old.innovation, k)
+    node = NodeGene(node_id, "hidden", random.choice(activations))
+    connections = [replace(c, enabled=False) if c is old else c for c in genome.connections]
+    connections += [ConnectionGene(innovation(old.source, node_id), old.source, node_id, 1.0),
+                    ConnectionGene(innovation(node_id, old.target), node_id, old.target, old.weight)]
+    return Genome((*genome.nodes, node), tuple(connections))
+
+
+def add_connection(genome: Genome, limit: float, tries: int = 20) -> Genome:
+    """Connect two unconnected nodes so that the network stays feed-forward (no target is an input)."""
+    edges = [(c.source, c.target) for c in genome.connections]
+    order = topological_order((n.id for n in genome.nodes), edges)
+    assert order is not None, "genome holds a cycle"
+    rank = {node: i for i, node in enumerate(order)}
+    existing = set(edges)
+    targets = [n for n in genome.nodes if n.kind != "in"]
+    for _ in range(tries):
+        a, b = random.choice(genome.nodes), random.choice(targets)
+        source, target = (a.id, b.id) if rank[a.id] < rank[b.id] else (b.id, a.id)
+        if source == target or genome.node(target).kind == "in" or (source, target) in existing:
+            continue
+        gene = ConnectionGene(innovation(source, target), source, target, random_weight(limit))
+        return genome.with_connections((*genome.connections, gene))
+    return genome
+
+
+def change_activation(genome: Genome, activations: tuple[str, ...]) -> Genome:
+    candidates = [n for n in genome.nodes if n.kind != "in"]
+    if not candidates:
+        return genome
+    chosen = random.choice(candidates)
+    fresh = replace(chosen, activation=random.choice(activations))
+    return replace(genome, nodes=tuple(fresh if n is chosen else n for n in genome.nodes))
+
+
+def toggle_connection(genome: Genome) -> Genome:
+    if not genome.connections:
+        return genome
+    chosen = random.choice(genome.connections)
+    return genome.with_connections(replace(c, enabled=not c.enabled) if c is chosen else c
+                                   for c in genome.connections)
+
+
+def mutate(genome: Genome, rates: MutationRates, activations: tuple[str, ...], strength: float = 1.0) -> Genome:
+    """Apply each mutation with its probability (scaled by ``strength``); at least one always happens."""
+    changed = False
+    for _ in range(10):
+        if random.random() < min(1.0, rates.weight * strength):
+            genome, changed = perturb_weights(genome, rates, strength), True
+        if random.random() < min(1.0, rates.add_node * strength):
+            genome, changed = add_node(genome, activations), True
+        if random.random() < min(1.0, rates.add_connection * strength):
+            genome, changed = add_connection(genome, rates.limit), True
+        if random.random() < min(1.0, rates.activation * strength):
+            genome, changed = change_activation(genome, activations), True
+        if random.random() < min(1.0, rates.toggle * strength):
+            genome, changed = toggle_connection(genome), True
+        if changed:
+            break
+    assert is_acyclic(genome)
+    return genome
+
+
+def crossover(a: Genome, b: Genome) -> tuple[Genome, Genome]:
+    """Two children: each keeps one parent's structure; matching genes (same innovation or node id) take their
+    weight, enabled flag or activation from either parent at random; a gene disabled in either parent stays
+    disabled with probability 0.75 (NEAT)."""
+    return _child(a, b), _child(b, a)
+
+
+def _child(base: Genome, other: Genome) -> Genome:
+    other_connections = {c.innovation: c for c in other.connections}
+    other_nodes = {n.id: n for n in other.nodes}
+    nodes = tuple(replace(n, activation=other_nodes[n.id].activation)
+                  if n.id in other_nodes and n.kind != "in" and random.random() < 0.5 else n for n in base.nodes)
+    connections = []
+    for c in base.connections:
+        match = other_connections.get(c.innovation)
+        if match is not None:
+            weight = match.weight if random.random() < 0.5 else c.weight
+            enabled = not (random.random() < 0.75) if not (c.enabled and match.enabled) else True
+            c = replace(c, weight=weight, enabled=enabled)
+        connections.append(c)
+    return Genome(nodes, tuple(connections))

@@ -1,0 +1,268 @@
+"""A breeding session (Blind Watchmaker): a person chooses among children, generation after generation.
+
+The session drives the one loop (``coevo.loop.play_round``) with an interactive critic and no data, so the
+critic's scores (chosen 1, second choice 0.5, others 0) breed the next generation. It keeps the artist's
+whole history for unbounded undo, saves and exports chosen genomes, saves/resumes itself as JSON, and
+indexes its generations and saved picks in the gallery beside its folder (``Store.for_run``).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Protocol
+
+import torch
+
+from coevo.atomic import atomic_write_text
+from coevo.errors import CoevoError
+from coevo.evolution import EvolutionaryArtist, EvolutionConfig
+from coevo.fakes import FakePool
+from coevo.images import save_png
+from coevo.loop import LoopConfig, play_round
+from coevo.protocols import Critic, Genetics
+from coevo.rng import rng_state, set_rng_state
+from gallery.genomes import GenomeFile, write_genome
+from gallery.store import Store
+
+FORMAT, VERSION = "coevo-breed-session", 1
+ACTIONS = ("undo", "save", "export", "restart", "quit", "stronger", "weaker")
+AUTOSAVE_EVERY = 10  # generations between automatic session saves (always saved on quit)
+
+
+def parse_grid(text: str) -> tuple[int, int]:
+    """``"5x3"`` -> (5 columns, 3 rows)."""
+    cols, sep, rows = str(text).lower().partition("x")
+    if not sep or not cols.isdigit() or not rows.isdigit() or int(cols) < 1 or int(rows) < 1:
+        raise CoevoError(f"grid {text!r} is not COLUMNSxROWS; write e.g. --grid 5x3 (Dawkins' 15 boxes)")
+    return int(cols), int(rows)
+
+
+class SessionRequest(Exception):
+    """Raised by an interactive critic's ``score`` when the person asks for a session action, not a choice."""
+
+    def __init__(self, action: str, chosen: list[int] | None = None) -> None:
+        super().__init__(action)
+        self.action = action  # one of ACTIONS
+        self.chosen = chosen or [0]  # indices of the chosen images (the parent, 0, when none)
+
+
+class Interactive(Critic, Protocol):
+    """A critic a person drives: shows a status line and messages, raises ``SessionRequest``."""
+
+    status: str
+    session_keys: bool
+
+    def notify(self, text: str) -> None: ...
+
+
+class BreedingSession:
+    """One person's breeding: the artist, its history and the session folder."""
+
+    def __init__(self, artist_name: str, genetics: Genetics, artist: EvolutionaryArtist, folder: Path,
+                 grid: str = "5x3", export_size: int = 2048) -> None:
+        self.artist_name, self.genetics, self.artist = artist_name, genetics, artist
+        self.folder, self.grid, self.export_size = Path(folder), grid, export_size
+        self.history: list[dict[str, Any]] = []  # artist states before each step, oldest first
+        self.fakes, self.loop = FakePool("latest"), LoopConfig()
+        self.origin: dict[str, Any] = {"meta": {}, "source": ""}  # where the first parent came from (--from)
+        self._store: Store | None = None
+        self._gallery_id = 0
+
+    @classmethod
+    def start(cls, artist_name: str, genetics: Genetics, parent: Any, pop: int, size: int, folder: Path,
+              grid: str = "5x3", export_size: int = 2048, origin_meta: dict[str, Any] | None = None,
+              source: str = "") -> BreedingSession:
+        """A new session: ``parent`` in the centre and ``pop - 1`` mutant children around it."""
+        config = EvolutionConfig(pop=pop, size=size, elite=1, cxpb=1.0, mutpb=1.0, selection="chosen")
+        artist = EvolutionaryArtist(genetics, config)
+        artist.seed([parent])
+        session = cls(artist_name, genetics, artist, folder, grid, export_size)
+        session.origin = {"meta": dict(origin_meta or {}), "source": source}
+        return session
+
+    @property
+    def store(self) -> Store:
+        """The gallery beside the session folder, opened (and the session indexed) on first use."""
+        if self._store is None:
+            self._store = Store.for_run(self.folder)
+            meta, source = self.origin["meta"], self.origin["source"]
+            self._gallery_id = self._store.add_run(
+                self.folder, kind="breed", artist=self.artist_name, critic="human", source=source,
+                settings={"grid": self.grid, "size": self.artist.config.size, "options": self.genetics.options()},
+                origin=self._store.origin_of(meta, source))
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    def _record(self) -> None:
+        """Index the current generation's ancestry in the gallery."""
+        population = self.artist.population
+        self.store.record_population(self._gallery_id, self.artist.generation, [ind.id for ind in population],
+                                     [ind.parents for ind in population])
+
+    @property
+    def path(self) -> Path:
+        return self.folder / "session.json"
+
+    def play(self, critic: Interactive) -> None:
+        """Breed until the person quits; the session is saved on the way out."""
+        critic.session_keys = True
+        self._record()
+        try:
+            while self.step(critic):
+                pass
+        except KeyboardInterrupt:
+            self.save()
+            raise
+        finally:
+            self.close()
+
+    def step(self, critic: Interactive) -> bool:
+        """One round (a choice breeds a generation) or one session action; False once the person quits."""
+        critic.status = self.status()
+        before = self.artist.state_dict()
+        try:
+            play_round(self.artist, critic, None, self.fakes, self.loop)
+        except SessionRequest as request:
+            if request.action == "quit":
+                self.save()
+                return False
+            critic.notify(self.act(request.action, request.chosen))
+            return True
+        self.history.append(before)
+        self._record()
+        if self.artist.generation % AUTOSAVE_EVERY == 0:
+            self.save()
+        return True
+
+    def act(self, action: str, chosen: list[int]) -> str:
+        """Carry out a session action; returns the line to show the person."""
+        if action == "undo":
+            return self.undo()
+        if action == "save":
+            return f"saved {self.save_genome(chosen[0])}"
+        if action == "export":
+            return "exported " + ", ".join(str(p) for p in self.export(chosen[0]))
+        if action == "restart":
+            self.history.append(self.artist.state_dict())
+            self.artist.seed([self.genetics.random_genome()])
+            self._record()
+            return "restarted from a random parent (U undoes)"
+        if action in ("stronger", "weaker"):
+            factor = 1.5 if action == "stronger" else 1 / 1.5
+            self.artist.config.strength = min(20.0, max(0.05, self.artist.config.strength * factor))
+            return f"mutation strength {self.artist.config.strength:.2f}"
+        raise CoevoError(f"unknown session action {action!r}; use one of {', '.join(ACTIONS)}")
+
+    def undo(self) -> str:
+        """Go back one step (a generation or a restart), exactly; the mutation strength stays, and children
+        bred after the undo get fresh ids (so the gallery's ancestry of undone ones stays true)."""
+        if not self.history:
+            return "nothing to undo"
+        strength, next_id = self.artist.config.strength, self.artist.state_dict()["next_id"]
+        state = self.history.pop()
+        self.artist.load_state_dict({**state, "next_id": max(next_id, state["next_id"])})  # ids stay unique
+        self.artist.config.strength = strength
+        return f"back to generation {self.artist.generation}"
+
+    def status(self) -> str:
+        return (f"generation {self.artist.generation}  ·  {self.artist_name}  ·  "
+                f"strength {self.artist.config.strength:.2f}  ·  {len(self.history)} undo steps")
+
+    def _name(self, index: int) -> str:
+        return f"gen{self.artist.generation:04d}-id{self.artist.population[index].id:05d}"
+
+    def save_genome(self, index: int) -> Path:
+        """Write the genome in box ``index`` as a genome file under ``genomes/`` (its image under ``images/``)
+        and store it in the gallery."""
+        ind = self.artist.population[index]
+        record = GenomeFile(self.artist_name, self.genetics.options(), self.genetics.to_json(ind.genome),
+                            {"id": ind.id, "parents": list(ind.parents), "generation": self.artist.generation})
+        path = write_genome(self.folder / "genomes" / f"{self._name(index)}.json", record)
+        image = save_png(self.artist.ask().images[index], self.folder / "images" / f"{self._name(index)}.png")
+        self._keep(index, image)
+        return path
+
+    def export(self, index: int) -> list[Path]:
+        """The image in box ``index`` at ``export_size`` as PNG, and as SVG where the artist can."""
+        genome = self.artist.population[index].genome
+        base = self.folder / "exports" / self._name(index)
+        paths = [save_png(self.genetics.render([genome], self.export_size)[0], base.with_suffix(".png"))]
+        svg = getattr(self.genetics, "svg", None)
+        if callable(svg):
+            atomic_write_text(base.with_suffix(".svg"), svg(genome, self.export_size))
+            paths.append(base.with_suffix(".svg"))
+        self._keep(index, paths[0])
+        return paths
+
+    def _keep(self, index: int, image: Path) -> int:
+        """Store the individual in box ``index`` in the gallery (once; later calls keep its id)."""
+        ind = self.artist.population[index]
+        return self.store.add_individual(self._gallery_id, artist=self.artist_name,
+                                         genome=self.genetics.to_json(ind.genome), options=self.genetics.options(),
+                                         round_index=self.artist.generation, local_id=ind.id,
+                                         local_parents=ind.parents, image=image)
+
+    def save(self) -> Path:
+        """Write the session file atomically: artist state, history and every random generator's state."""
+        document = {"format": FORMAT, "version": VERSION, "artist": self.artist_name,
+                    "options": self.genetics.options(), "grid": self.grid, "export_size": self.export_size,
+                    "state": self.artist.state_dict(), "history": self.history, "origin": self.origin,
+                    "rng": _encode(rng_state())}
+        atomic_write_text(self.path, json.dumps(document) + "\n")
+        return self.path
+
+    @classmethod
+    def resume(cls, spec: Path) -> BreedingSession:
+        """Load a saved session (its folder or its session.json) and restore the random generators."""
+        from coevo.runner import build_genetics
+
+        path = Path(spec) / "session.json" if Path(spec).is_dir() else Path(spec)
+        try:
+            document = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise CoevoError(f"no breeding session at {path}; pass a folder made by `coevo breed`") from None
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise CoevoError(f"session file {path} is not valid JSON ({exc}); restore it or start anew") from None
+        if not isinstance(document, dict) or document.get("format") != FORMAT:
+            raise CoevoError(f"{path} is not a coevo breeding session; pass the session.json `coevo breed` wrote")
+        if document.get("version") != VERSION:
+            raise CoevoError(f"{path} has session version {document.get('version')!r}; this coevo reads {VERSION}")
+        try:
+            _, genetics = build_genetics(document["artist"], document["options"])
+            config = EvolutionConfig(**document["state"]["config"])
+            artist = EvolutionaryArtist(genetics, config)
+            artist.load_state_dict(document["state"])
+            session = cls(document["artist"], genetics, artist, path.parent, document["grid"],
+                          int(document["export_size"]))
+            session.history = list(document["history"])
+            session.origin = dict(document.get("origin") or session.origin)
+            set_rng_state(_decode(document["rng"]))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise CoevoError(f"session file {path} is incomplete ({exc!r}); restore it or start anew") from None
+        return session
+
+
+def _encode(value: Any) -> Any:
+    """Tensors to JSON-able dicts, recursively (for random generator states)."""
+    if isinstance(value, torch.Tensor):
+        return {"tensor": value.tolist(), "dtype": str(value.dtype).removeprefix("torch.")}
+    if isinstance(value, dict):
+        return {k: _encode(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_encode(v) for v in value]
+    return value
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, dict) and set(value) == {"tensor", "dtype"}:
+        return torch.tensor(value["tensor"], dtype=getattr(torch, value["dtype"]))
+    if isinstance(value, dict):
+        return {k: _decode(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_decode(v) for v in value]
+    return value

@@ -1,0 +1,94 @@
+"""``coevo breed``: breed images by hand in a window, as in Dawkins' Blind Watchmaker."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+DEFAULT_ARTIST = "biomorph"
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("breed", help="breed images by hand in a window (Blind Watchmaker)",
+                            description="Open a window of children around their parent; click the one you "
+                            "like and press Enter to breed from it (H shows every key). Example: "
+                            "coevo breed --artist biomorph   or   coevo breed --resume runs/breed-biomorph-seed0")
+    parser.add_argument("--artist", help=f"any evolutionary artist (see `coevo list`), default {DEFAULT_ARTIST}")
+    parser.add_argument("--artist-option", action="append", default=[], metavar="KEY=VALUE",
+                        help="artist option (repeatable), e.g. start=Insect or mutation=pc for biomorphs")
+    parser.add_argument("--resume", type=Path, metavar="SESSION", help="continue a saved session (folder or file)")
+    parser.add_argument("--from", dest="origin", metavar="GENOME",
+                        help="start from a genome: a file (a run's genomes/*.json, a saved one, an import) "
+                        "or gallery:ID")
+    parser.add_argument("--grid", help="boxes as COLUMNSxROWS, default 5x3 (Dawkins' 15: parent in the centre)")
+    parser.add_argument("--size", type=int, default=256, help="pixels per box image (default 256)")
+    parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    parser.add_argument("--out", type=Path, help="session folder (default runs/breed-ARTIST-seedS)")
+    parser.add_argument("--export-size", type=int, default=2048, help="pixels of images exported with E")
+    parser.set_defaults(handler=handle)
+
+
+def default_out(artist: str, seed: int) -> Path:
+    """``runs/breed-ARTIST-seedS`` (beside the runs, in the same gallery), numbered if taken."""
+    stem = f"breed-{artist}-seed{seed}".replace(":", "_").replace("/", "_")
+    path, n = Path("runs") / stem, 2
+    while (path / "session.json").exists():
+        path, n = Path("runs") / f"{stem}-{n}", n + 1
+    return path
+
+
+def new_session(args: argparse.Namespace):  # -> BreedingSession
+    """A fresh session from a random parent or from ``--from GENOME``."""
+    from coevo.breeding import BreedingSession, parse_grid
+    from coevo.commands.run import parse_option
+    from coevo.errors import CoevoError
+    from coevo.rng import seed_everything
+    from coevo.runner import build_genetics, load_genome
+
+    if not 16 <= args.size <= 4096 or not 16 <= args.export_size <= 16384:
+        raise CoevoError("--size must lie in 16..4096 and --export-size in 16..16384 pixels")
+    cols, rows = parse_grid(args.grid or "5x3")
+    seed_everything(args.seed)
+    options = dict(parse_option(t) for t in args.artist_option)
+    meta: dict = {}
+    if args.origin is not None:
+        if options:
+            raise CoevoError("--artist-option cannot change a genome loaded with --from; drop the options")
+        artist, genetics, parent, meta = load_genome(args.origin)
+        if args.artist is not None and args.artist != artist:
+            raise CoevoError(f"{args.origin} holds a {artist!r} genome, not {args.artist!r}; drop --artist")
+    else:
+        artist = args.artist or DEFAULT_ARTIST
+        channels = None if "channels" in options else 3
+        _, genetics = build_genetics(artist, options, channels)
+        parent = genetics.random_genome()
+    out = args.out or default_out(artist, args.seed)
+    if (out / "session.json").exists():
+        raise CoevoError(f"{out} already holds a session; continue it with --resume {out} or pick another --out")
+    return BreedingSession.start(artist, genetics, parent, cols * rows, args.size, out, f"{cols}x{rows}",
+                                 args.export_size, meta, str(args.origin or ""))
+
+
+def handle(args: argparse.Namespace) -> int:
+    from coevo import registry
+    from coevo.breeding import BreedingSession
+    from coevo.errors import CoevoError
+
+    if args.resume is not None:
+        if args.origin is not None or args.artist is not None or args.artist_option:
+            raise CoevoError("--resume continues a session as saved; drop --from, --artist and --artist-option")
+        session = BreedingSession.resume(args.resume)
+        if args.grid:
+            session.grid = args.grid
+    else:
+        session = new_session(args)
+    critic_class = registry.load(registry.critic_entry("human"))
+    critic = critic_class(grid=session.grid, box=session.artist.config.size,
+                          title=f"coevo breed: {session.artist_name}")
+    print(f"breeding {session.artist_name} in {session.folder} (H in the window lists the keys)")
+    try:
+        session.play(critic)
+    finally:
+        critic.close()
+    print(f"session saved: {session.path}  (continue with `coevo breed --resume {session.folder}`)")
+    return 0

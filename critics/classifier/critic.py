@@ -1,0 +1,49 @@
+"""``ClassifierCritic``: scores images by a trained, then frozen, classifier's confidence; it learns nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from coevo.classifier import LeNet, cached_classifier
+from coevo.data import ImageSet, load_data
+
+
+class ClassifierCritic:
+    """Confidence of a fixed LeNet (trained once on ``data`` and cached) that an image shows class ``target``
+    (or, with ``target = -1``, any class: the top confidence)."""
+
+    def __init__(self, shape: tuple[int, int, int] = (1, 28, 28), device: str | torch.device = "cpu",
+                 data: str = "digits", target: int = -1, steps: int = 800, cache_dir: str | None = None) -> None:
+        images = load_data(data, shape[1], shape[0])
+        self.model = self.trained(images, steps, cache_dir, device)
+        if not -1 <= target < self.model.classes:
+            raise ValueError(f"target must be -1 (any class) or a class 0..{self.model.classes - 1}, got {target}")
+        self.target = target
+
+    @staticmethod
+    def trained(images: ImageSet, steps: int, cache_dir: str | Path | None, device: str | torch.device) -> LeNet:
+        return cached_classifier(images, cache_dir, steps=steps, device=device)
+
+    @property
+    def classes(self) -> int:
+        return self.model.classes
+
+    def confidences(self, images: torch.Tensor) -> torch.Tensor:
+        """Softmax class probabilities ``(N, classes)`` on the CPU (computed in float64 at the end)."""
+        return self.model.probabilities(images.detach().float())
+
+    def score(self, images: torch.Tensor) -> torch.Tensor:
+        confidences = self.confidences(images)
+        return confidences.max(1).values if self.target < 0 else confidences[:, self.target]
+
+    def learn(self, real: torch.Tensor, fake: torch.Tensor) -> dict[str, float]:
+        return {}
+
+    def state_dict(self) -> dict[str, Any]:
+        return {"target": self.target}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        self.target = int(state["target"])

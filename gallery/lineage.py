@@ -1,0 +1,92 @@
+"""Draws an individual's stored ancestry as one PNG: thumbnails in rows, ancestors above, lines to parents."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from PIL import Image, ImageDraw, UnidentifiedImageError
+
+from coevo.atomic import atomic_write_bytes
+from gallery.store import IndividualRow
+
+THUMB = 64  # thumbnail side in pixels
+GAP_X, GAP_Y, LABEL = 16, 36, 14  # spacing between thumbnails and the label band under each
+MAX_NODES = 48  # the nearest ancestors drawn; the rest are listed on the page only
+
+
+def depths(rows: list[IndividualRow]) -> dict[int, int]:
+    """Longest-path depth of each row below the first (the individual, depth 0); parents are drawn above."""
+    present = {row.id for row in rows}
+    depth = {rows[0].id: 0}
+    for row in sorted(rows, key=lambda r: r.id, reverse=True):  # parents always have smaller ids
+        if row.id not in depth:
+            continue
+        for parent in row.parents:
+            if parent in present:
+                depth[parent] = max(depth.get(parent, 0), depth[row.id] + 1)
+    return depth
+
+
+def thumbnail(path: Path | None) -> Image.Image:
+    """The individual's image scaled to ``THUMB`` (pixels kept sharp), or a grey 'missing' tile."""
+    try:
+        if path is None:
+            raise FileNotFoundError
+        with Image.open(path) as image:
+            return image.convert("RGB").resize((THUMB, THUMB), Image.Resampling.NEAREST)
+    except (OSError, UnidentifiedImageError):
+        tile = Image.new("RGB", (THUMB, THUMB), (200, 200, 200))
+        ImageDraw.Draw(tile).text((6, THUMB // 2 - 6), "missing", fill=(120, 0, 0))
+        return tile
+
+
+def draw_lineage(rows: list[IndividualRow], out: Path, labels: dict[int, str] | None = None) -> Path:
+    """Draw ``rows`` (the individual first, then its ancestors as from ``Store.lineage``) into ``out``,
+    each thumbnail captioned by ``labels`` (default ``#id r<round>``)."""
+    rows = rows[:MAX_NODES]
+    depth = depths(rows)
+    layers: dict[int, list[IndividualRow]] = {}
+    for row in rows:
+        if row.id in depth:
+            layers.setdefault(depth[row.id], []).append(row)
+    top = max(layers)
+    widest = max(len(layer) for layer in layers.values())
+    width = widest * (THUMB + GAP_X) + GAP_X
+    height = (top + 1) * (THUMB + LABEL + GAP_Y) + GAP_Y - LABEL
+    canvas = Image.new("RGB", (width, height), (255, 255, 255))
+    draw = ImageDraw.Draw(canvas)
+    where: dict[int, tuple[int, int]] = {}
+    for level, layer in layers.items():
+        y = GAP_Y // 2 + (top - level) * (THUMB + LABEL + GAP_Y)
+        offset = (width - len(layer) * (THUMB + GAP_X) + GAP_X) // 2
+        for k, row in enumerate(sorted(layer, key=lambda r: r.id)):
+            where[row.id] = (offset + k * (THUMB + GAP_X), y)
+    for row in rows:
+        if row.id not in where:
+            continue
+        x, y = where[row.id]
+        for parent in row.parents:
+            if parent not in where:
+                continue
+            px, py = where[parent]
+            span = depth[parent] - depth[row.id]
+            if span == 1:
+                draw.line([(x + THUMB // 2, y), (px + THUMB // 2, py + THUMB + LABEL)], fill=(90, 90, 160), width=2)
+            else:  # skipping levels: route around the right so the line is not hidden behind the nodes between
+                side = max(x, px) + THUMB + 3 + 3 * (span % 4)
+                draw.line([(x + THUMB, y + THUMB // 3), (side, y + THUMB // 3), (side, py + 2 * THUMB // 3),
+                           (px + THUMB, py + 2 * THUMB // 3)], fill=(160, 90, 90), width=1)
+    for row in rows:
+        if row.id not in where:
+            continue
+        x, y = where[row.id]
+        canvas.paste(thumbnail(row.image), (x, y))
+        outline = (200, 40, 40) if row.id == rows[0].id else (60, 60, 60)
+        draw.rectangle([x - 1, y - 1, x + THUMB, y + THUMB], outline=outline, width=2 if row.id == rows[0].id else 1)
+        label = (labels or {}).get(row.id, f"#{row.id} r{row.round}")
+        draw.text((x, y + THUMB + 2), label[:12], fill=(0, 0, 0))
+    buffer = io.BytesIO()
+    canvas.save(buffer, format="PNG")
+    atomic_write_bytes(out, buffer.getvalue())
+    return out

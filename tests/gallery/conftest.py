@@ -1,0 +1,42 @@
+"""Toy runs indexed in a gallery, shared by the gallery tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from coevo.config import RunConfig
+from coevo.runner import start
+from gallery.store import Store
+
+
+def toy_config(**overrides: object) -> RunConfig:
+    """A run that takes about a second: the toy artist against a logistic critic on 8-pixel digits."""
+    values = {"artist": "tests.toys:ToyGenetics", "critic": "tests.toys:TinyCritic", "size": 8, "pop": 6,
+              "rounds": 4, "warmup": 1, "batch": 8, "seed": 3, "device": "cpu"} | overrides
+    return RunConfig(**values)  # type: ignore[arg-type]
+
+
+@dataclass
+class Branched:
+    """Run ``a`` from scratch, then run ``b`` branched from a's last champion (``origin``)."""
+
+    root: Path
+    a: Path
+    b: Path
+    origin: int
+
+
+def make_branched(root: Path) -> Branched:
+    start(toy_config(), root / "a")
+    with Store(root) as store:
+        origin = store.individuals(run=store.run_at(root / "a").id)[-1].id
+    start(toy_config(seed=4, rounds=3, start_from=f"gallery:{root}:{origin}"), root / "b")
+    return Branched(root, root / "a", root / "b", origin)
+
+
+@pytest.fixture(scope="session")
+def branched(tmp_path_factory: pytest.TempPathFactory) -> Branched:
+    return make_branched(tmp_path_factory.mktemp("gallery"))

@@ -1,0 +1,104 @@
+"""The gallery's pages and command-line helpers: built from the store, a missing image reported not fatal."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from coevo.cli import main
+from gallery.site import build_site
+from gallery.store import Store
+from tests.gallery.conftest import Branched
+
+
+@pytest.fixture
+def copy(branched: Branched, tmp_path: Path) -> Path:
+    """A private copy of the shared gallery (paths inside are relative, so it works where it lands)."""
+    root = tmp_path / "runs"
+    shutil.copytree(branched.root, root)
+    return root
+
+
+def test_build_writes_a_page_for_every_run_and_individual(copy: Path) -> None:
+    index = build_site(copy)
+    site = index.parent
+    with Store(copy) as store:
+        runs, rows = store.runs(), store.individuals()
+    assert all((site / f"run-{r.id}.html").is_file() for r in runs)
+    for row in rows:
+        text = (site / f"individual-{row.id}.html").read_text()
+        assert f"coevo render gallery:{copy}:{row.id} --size 1024" in text  # a non-default root is named
+        assert "lineage tree" in text and (site / "files" / f"lineage-{row.id}.png").is_file()
+        with Image.open(site / "files" / f"lineage-{row.id}.png") as picture:
+            assert picture.width >= 64 and picture.height >= 64
+    front = index.read_text()
+    assert all(f"run-{r.id}.html" in front for r in runs) and "Nothing published yet" in front
+    run_page = (site / f"run-{runs[0].id}.html").read_text()
+    assert "round-0000" in run_page and "files/run-1/metrics.png" in run_page and "Champions" in run_page
+
+
+def test_publish_shows_on_the_front_page_and_in_list(copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["gallery", "publish", "2", "--title", "Morning <fog>", "--root", str(copy)]) == 0
+    assert main(["gallery", "build", "--root", str(copy)]) == 0
+    front = (copy / "site" / "index.html").read_text()
+    assert "Morning &lt;fog&gt;" in front and 'href="individual-2.html"' in front
+    capsys.readouterr()
+    assert main(["gallery", "list", "--published", "--root", str(copy)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2 and lines[1].split()[0] == "2" and "published: Morning <fog>" in lines[1]
+    assert main(["gallery", "publish", "2", "--undo", "--root", str(copy)]) == 0
+    with Store(copy) as store:
+        assert store.individuals(published=True) == []
+
+
+def test_a_missing_image_is_reported_on_its_page(copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with Store(copy) as store:
+        row = store.individuals()[0]
+    assert row.image is not None
+    row.image.unlink()
+    index = build_site(copy)
+    page = (index.parent / f"individual-{row.id}.html").read_text()
+    assert "image missing" in page and "coevo render gallery:" in page
+    for html in index.parent.glob("*.html"):  # no page links the missing file
+        assert f'src="files/individual-{row.id}.png"' not in html.read_text()
+    assert not (index.parent / "files" / f"individual-{row.id}.png").exists()
+    assert main(["gallery", "show", str(row.id), "--root", str(copy)]) == 0
+    assert "MISSING" in capsys.readouterr().out
+    assert main(["gallery", "list", "--root", str(copy)]) == 0
+    assert "image missing" in capsys.readouterr().out
+
+
+def test_show_prints_the_ancestry_and_commands(branched: Branched, capsys: pytest.CaptureFixture[str]) -> None:
+    with Store(branched.root) as store:
+        last = store.individuals()[-1]
+    assert main(["gallery", "show", str(last.id), "--root", str(branched.root)]) == 0
+    out = capsys.readouterr().out
+    assert f"coevo render gallery:{branched.root}:{last.id}" in out and "ancestry:" in out
+    assert str(branched.origin) in out.split("ancestry:")[1].splitlines()[0]
+
+
+def test_commands_name_a_missing_gallery(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for action in ("list", "build", "show 1", "publish 1"):
+        assert main(["gallery", *action.split(), "--root", str(tmp_path)]) == 2
+        assert "no gallery at" in capsys.readouterr().err
+    assert not (tmp_path / "gallery.db").exists()
+
+
+def test_index_rebuilds_a_lost_gallery_from_the_run_folders(copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with Store(copy) as store:
+        before = {(store.run(r.run).name, r.round): r.genome for r in store.individuals()}  # type: ignore[union-attr]
+    for path in copy.glob("gallery.db*"):
+        path.unlink()
+    shutil.rmtree(copy / "a" / "images")
+    assert main(["gallery", "index", "--root", str(copy)]) == 0
+    with Store(copy) as store:
+        rows = store.individuals()
+        after = {(store.run(r.run).name, r.round): r.genome for r in rows}  # type: ignore[union-attr]
+        assert all(r.image is not None and r.image.is_file() for r in rows)  # lost images rendered again
+    assert after == before
+    assert main(["gallery", "index", "--root", str(copy)]) == 0  # indexing twice adds nothing
+    with Store(copy) as store:
+        assert len(store.individuals()) == len(rows)

@@ -1,0 +1,247 @@
+"""The gallery store: runs index themselves, lineage crosses branches, readers and killed writers are safe."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from coevo.cli import main
+from coevo.errors import CoevoError
+from coevo.runner import load_genome, resume
+from gallery.genomes import read_genome
+from gallery.store import MIGRATIONS, Store, parse_spec
+from tests.gallery.conftest import Branched, toy_config
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_a_run_indexes_every_round_champion_with_its_image(branched: Branched) -> None:
+    with Store.for_run(branched.a) as store:
+        run = store.run_at(branched.a)
+        assert run is not None and run.artist == "tests.toys:ToyGenetics" and run.settings["rounds"] == 4
+        rows = store.individuals(run=run.id)
+        champions = {r.local_id for r in rows}
+        rounds = sorted(r.round for r in rows)
+    files = sorted((branched.a / "genomes").glob("champion-*.json"))
+    assert len(files) == 4 and rounds[0] == 0 and len(rows) == len(champions) <= 4  # an elite champion is kept once
+    for row in rows:
+        assert row.image is not None and row.image.is_file() and row.image.parent == branched.a / "images"
+        assert row.genome["weights"] and row.score is not None
+
+
+def test_lineage_crosses_the_branch_back_to_the_first_ancestor(branched: Branched) -> None:
+    with Store(branched.root) as store:
+        run_b = store.run_at(branched.b)
+        assert run_b is not None and run_b.origin == branched.origin and run_b.source.endswith(f":{branched.origin}")
+        seeds = store.individuals(run=run_b.id)
+        assert branched.origin in seeds[0].parents  # the branch's first champion descends from the origin
+        lineage = store.lineage(seeds[-1].id)
+        ids = [r.id for r in lineage]
+        assert ids[0] == seeds[-1].id and branched.origin in ids
+        run_a = store.run_at(branched.a)
+        assert run_a is not None
+        roots = [r for r in lineage if not r.parents]
+        assert roots and all(r.run == run_a.id for r in roots)  # back to a first ancestor, in the other run
+        assert all(p < r.id for r in lineage for p in r.parents)  # parents are always older
+        assert seeds[0].id in {c.id for c in store.children(branched.origin)}
+        origin_genome = store.get(branched.origin).genome
+    name, genetics, genome, meta = load_genome(f"gallery:{branched.root}:{branched.origin}")
+    assert name == "tests.toys:ToyGenetics" and meta["gallery_id"] == branched.origin
+    assert genetics.to_json(genome) == origin_genome
+
+
+def test_cli_run_from_gallery_takes_the_artist_of_the_genome(branched: Branched, tmp_path: Path) -> None:
+    out = branched.root / "cli-branch"
+    code = main(["run", "--from", f"gallery:{branched.root}:{branched.origin}", "--critic", "tests.toys:TinyCritic",
+                 "--size", "8", "--pop", "4", "--rounds", "2", "--warmup", "1", "--batch", "8", "--device", "cpu",
+                 "--out", str(out)])
+    assert code == 0
+    with Store(branched.root) as store:
+        run = store.run_at(out)
+        assert run is not None and run.artist == "tests.toys:ToyGenetics" and run.origin == branched.origin
+    from_file = branched.root / "from-file"
+    champion = sorted((branched.a / "genomes").glob("champion-*.json"))[-1]
+    assert main(["run", "--from", str(champion), "--critic", "tests.toys:TinyCritic", "--size", "8", "--pop", "4",
+                 "--rounds", "1", "--warmup", "1", "--batch", "8", "--device", "cpu", "--out", str(from_file)]) == 0
+    local = read_genome(champion).meta["id"]
+    with Store(branched.root) as store:
+        run = store.run_at(from_file)
+        assert run is not None and run.origin is not None  # a champion file of an indexed run links too
+        assert store.get(run.origin).local_id == local and store.get(run.origin).run == store.run_at(branched.a).id
+    bad = main(["run", "--from", f"gallery:{branched.root}:{branched.origin}", "--artist", "tests.toys:TinyGenerator",
+                "--critic", "tests.toys:TinyCritic", "--size", "8", "--out", str(tmp_path / "x")])
+    assert bad == 2
+
+
+def test_resume_replaces_the_replayed_rounds(tmp_path: Path) -> None:
+    start_config = toy_config(rounds=3)
+    from coevo.runner import start
+
+    start(start_config, tmp_path / "r")
+    resume(tmp_path / "r", rounds=5)
+    with Store(tmp_path) as store:
+        rows = store.individuals()
+        assert len(store.runs()) == 1 and max(r.round for r in rows) <= 4
+        assert store.runs()[0].settings["rounds"] == 5
+        assert len({r.local_id for r in rows}) == len(rows)
+
+
+def test_bad_specs_and_ids_are_one_line_errors(branched: Branched, tmp_path: Path) -> None:
+    assert parse_spec("gallery:7") == (Path("runs"), 7)
+    assert parse_spec("gallery:/x/y:7") == (Path("/x/y"), 7)
+    assert parse_spec("gallery:/x/y/gallery.db:7") == (Path("/x/y"), 7)
+    with pytest.raises(CoevoError, match="not gallery:ID"):
+        parse_spec("gallery:seven")
+    with pytest.raises(CoevoError, match="no individual 9999"):
+        load_genome(f"gallery:{branched.root}:9999")
+    with pytest.raises(CoevoError, match="no gallery"):
+        load_genome(f"gallery:{tmp_path}:1")
+    assert main(["gallery", "show", "9999", "--root", str(branched.root)]) == 2
+
+
+def test_a_newer_schema_is_refused_and_an_old_one_migrated(tmp_path: Path) -> None:
+    with Store(tmp_path) as store:
+        assert store.version == len(MIGRATIONS)
+    db = sqlite3.connect(tmp_path / "gallery.db")
+    db.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
+    db.close()
+    with pytest.raises(CoevoError, match="upgrade coevo"):
+        Store(tmp_path)
+    empty = tmp_path / "old"
+    empty.mkdir()
+    sqlite3.connect(empty / "gallery.db").close()  # an empty database at version 0
+    with Store(empty) as store:
+        assert store.version == len(MIGRATIONS) and store.runs() == []
+    (tmp_path / "junk").mkdir()
+    (tmp_path / "junk" / "gallery.db").write_bytes(b"not a database" * 100)
+    with pytest.raises(CoevoError, match="unreadable"):
+        Store(tmp_path / "junk")
+
+
+def test_a_reader_works_while_a_writer_commits(tmp_path: Path) -> None:
+    writer, reader = Store(tmp_path), Store(tmp_path)
+    run = writer.add_run(tmp_path / "w", artist="toy")
+    writer.add_individual(run, artist="toy", genome={"weights": [0, 0, 0]}, local_id=0)
+    with writer.transaction() as db:  # an open write transaction does not block the reader
+        db.execute("INSERT INTO individuals (run, local_id, round, artist, options, genome, parents, scores, "
+                   "created) VALUES (?, 1, 0, 'toy', '{}', '{}', '[]', '{}', 0)", (run,))
+        began = time.monotonic()
+        assert len(reader.individuals()) == 1  # sees the last committed state
+        assert time.monotonic() - began < 1.0
+    assert len(reader.individuals()) == 2
+
+    errors: list[BaseException] = []
+    counts: list[int] = []
+    done, reading = threading.Event(), threading.Event()
+
+    def write() -> None:
+        try:
+            reading.wait(30)
+            with Store(tmp_path) as store:
+                for i in range(2, 150):
+                    store.add_individual(run, artist="toy", genome={"weights": [i, 0, 0]}, local_id=i,
+                                         local_parents=[i - 1], round_index=i)
+        except BaseException as exc:  # handed to the main thread
+            errors.append(exc)
+        finally:
+            done.set()
+
+    def read() -> None:
+        try:
+            with Store(tmp_path) as store:
+                while not counts or not done.is_set():
+                    counts.append(len(store.individuals()))
+                    assert store.lineage(counts[-1])[-1].parents == []
+                    reading.set()
+                counts.append(len(store.individuals()))
+        except BaseException as exc:  # handed to the main thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write), threading.Thread(target=read)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert not errors, errors
+    assert counts == sorted(counts) and counts[-1] == 150  # the reader saw commits arrive, never going back
+    assert len(set(counts)) > 2  # and read while the writer was writing
+    assert len(reader.individuals()) == 150
+    assert [r.id for r in reader.lineage(150)] == list(range(150, 1, -1))  # each the child of the one before
+    writer.close()
+    reader.close()
+
+
+WRITER = """
+import sys
+from gallery.store import Store
+store = Store(sys.argv[1])
+run = store.add_run(sys.argv[1] + "/killed", artist="toy")
+for i in range(100000):
+    gid = store.add_individual(run, artist="toy", genome={"weights": [i] * 2000}, local_id=i, local_parents=[i - 1]
+                               if i else [], round_index=i, image=None)
+    print(gid, i, flush=True)
+"""
+
+
+def test_a_kill_during_writes_loses_no_committed_row(tmp_path: Path) -> None:
+    process = subprocess.Popen([sys.executable, "-c", WRITER, str(tmp_path)], stdout=subprocess.PIPE, text=True,
+                               cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert process.stdout is not None
+    committed = [process.stdout.readline().split() for _ in range(60)]
+    process.send_signal(signal.SIGKILL)
+    committed += [line.split() for line in process.stdout.read().splitlines() if line.strip()]
+    process.wait(30)
+    assert process.returncode == -signal.SIGKILL
+    with Store(tmp_path) as store:
+        assert store.integrity() == "ok"
+        rows = {r.id: r for r in store.individuals()}
+        for gid, local in committed:
+            assert rows[int(gid)].genome == {"weights": [int(local)] * 2000}
+        assert len(rows) >= len(committed)
+        assert len(rows) <= len(committed) + 1  # at most the row committed just before its line was printed
+        store.add_individual(store.runs()[0].id, artist="toy", genome={}, local_id=10**6)  # still writable
+
+
+def test_a_breeding_session_uses_the_same_api(branched: Branched, tmp_path: Path) -> None:
+    """What `coevo breed --from gallery:ID` does: index the session, its generations and its picks."""
+    root = tmp_path / "runs"
+    shutil.copytree(branched.root, root)
+    _, genetics, genome, meta = load_genome(f"gallery:{root}:{branched.origin}")
+    with Store.for_run(root / "breed-1") as store:
+        assert store.origin_of(meta) == branched.origin
+        session = store.add_run(root / "breed-1", kind="breed", artist="tests.toys:ToyGenetics", critic="human",
+                                origin=store.origin_of(meta), source=f"gallery:{branched.origin}")
+        assert store.add_run(root / "breed-1", kind="breed", artist="x") == session  # indexed once
+        store.record_population(session, 0, [0, 1, 2], [(), (0,), (0,)])
+        store.record_population(session, 1, [3, 4], [(1,), (1, 2)])
+        pick = store.add_individual(session, artist="tests.toys:ToyGenetics", genome=genetics.to_json(genome),
+                                    options=genetics.options(), round_index=1, local_id=4, local_parents=(1, 2))
+        assert store.get(pick).parents == [branched.origin]  # generation 0 was never stored: back to the origin
+        later = store.add_individual(session, artist="tests.toys:ToyGenetics", genome=genetics.to_json(genome),
+                                     round_index=2, local_id=5, local_parents=(4,), title="kept")
+        assert [r.id for r in store.lineage(later)][:3] == [later, pick, branched.origin]
+        with pytest.raises(CoevoError, match="parent 123456 is not in the gallery"):
+            store.add_individual(session, artist="toy", genome={}, parents=[123456])
+    with Store(tmp_path / "elsewhere") as other:
+        assert other.origin_of(meta) is None  # a genome from another gallery is not a parent here
+
+
+def test_forgetting_replayed_rounds_keeps_branch_origins(branched: Branched, tmp_path: Path) -> None:
+    root = tmp_path / "runs"
+    shutil.copytree(branched.root, root)
+    with Store(root) as store:
+        run_a = store.run_at(root / "a")
+        assert run_a is not None
+        store.forget_rounds(run_a.id, 0)  # as if run a were resumed from before its first checkpoint
+        kept = store.individuals(run=run_a.id)
+        assert [r.id for r in kept] == [branched.origin]  # run b still starts from it
+        assert store.integrity() == "ok"
