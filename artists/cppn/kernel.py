@@ -25,7 +25,8 @@ CODES = {name: code for code, name in enumerate(NAMES)}
 assert [CODES[n] for n in ("sin", "cos", "gaussian", "sigmoid", "tanh", "identity", "abs", "step", "ugaussian",
                            "usigmoid", "ublin")] == list(range(11)), "activations.NAMES changed; renumber the kernel"
 
-TILE = 256  # pixels per job: its (4 + nodes) rows of TILE float32 stay in L1/L2 cache
+TILE_BYTES = 1 << 17  # a job's buffer (4 + nodes rows of tile float32) is about this size, so it stays in cache
+TILES = (64, 1024)  # the fewest and most pixels per job (few pixels per loop cost loop overhead)
 
 _ZERO, _ONE, _TWO, _HALF = np.float32(0.0), np.float32(1.0), np.float32(2.0), np.float32(0.5)
 _THOUSAND, _MILLI = np.float32(1000.0), np.float32(0.001)

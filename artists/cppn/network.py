@@ -9,9 +9,9 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from artists.cppn.genome import INPUTS, OUTPUTS, Genome
-from artists.cppn.kernel import CODES, TILE, render_networks
-from artists.cppn.render import input_grid, node_levels, to_image
+from artists.cppn.genome import INPUTS, OUTPUTS, Genome, topological_order
+from artists.cppn.kernel import CODES, TILE_BYTES, TILES, render_networks
+from artists.cppn.render import to_image
 
 _KERNEL_LOCK = threading.Lock()  # Numba's default (workqueue) threading layer must not run two kernels at once
 
@@ -36,24 +36,33 @@ def compile_genome(genome: Genome, mode: str) -> tuple[list[int], list[list[tupl
     """One genome as (activation codes, incoming (source row, weight) links per node, output rows), its nodes
     in topological order. Only nodes the outputs depend on are kept; an identity input node is its raw input row,
     any other input node a node fed by its raw input with weight 1."""
-    by_label = {n.label: n.id for n in genome.nodes if n.kind == "out"}
+    nodes = {n.id: n for n in genome.nodes}
+    incoming: dict[int, list[tuple[int, float]]] = {}
+    for c in genome.connections:  # in gene order, the order the Torch renderer sums them in
+        if c.enabled:
+            incoming.setdefault(c.target, []).append((c.source, c.weight))
+    by_label = {n.label: n.id for n in genome.outputs}
     wanted = [by_label[label] for label in OUTPUTS[mode]]
-    depth = node_levels(genome, wanted)
+    needed, stack = set(wanted), list(wanted)
+    while stack:
+        for source, _ in incoming.get(stack.pop(), ()):
+            if source not in needed:
+                needed.add(source)
+                stack.append(source)
+    order = topological_order(sorted(needed), ((s, t) for t in needed for s, _ in incoming.get(t, ())))
+    assert order is not None, "genome holds a cycle"
     row: dict[int, int] = {}
-    order = []
-    for node_id in sorted(depth, key=lambda n: (depth[n], n)):
-        node = genome.node(node_id)
+    computed = []
+    for node_id in order:
+        node = nodes[node_id]
         if node.kind == "in" and node.activation == "identity":
             row[node_id] = INPUTS.index(node.label)
         else:
-            row[node_id] = len(INPUTS) + len(order)
-            order.append(node)
-    incoming: dict[int, list[tuple[int, float]]] = {}
-    for c in genome.connections:  # in gene order, the order the Torch renderer sums them in
-        if c.enabled and c.target in row:
-            incoming.setdefault(c.target, []).append((row[c.source], c.weight))
-    links = [[(INPUTS.index(n.label), 1.0)] if n.kind == "in" else incoming.get(n.id, []) for n in order]
-    return [CODES[n.activation] for n in order], links, [row[w] for w in wanted]
+            row[node_id] = len(INPUTS) + len(computed)
+            computed.append(node)
+    links = [[(INPUTS.index(n.label), 1.0)] if n.kind == "in" else [(row[s], w) for s, w in incoming.get(n.id, ())]
+             for n in computed]
+    return [CODES[n.activation] for n in computed], links, [row[w] for w in wanted]
 
 
 def compile_genomes(genomes: list[Genome], mode: str) -> NetworkBatch:
@@ -81,9 +90,24 @@ def compile_genomes(genomes: list[Genome], mode: str) -> NetworkBatch:
     )
 
 
-def evaluate(batch: NetworkBatch, inputs: np.ndarray, ink: bool, tile: int = TILE) -> np.ndarray:
+def input_grid(size: int) -> np.ndarray:
+    """``render.input_grid`` in NumPy: the same float32 operations, x, y, d, bias rows (d can differ by an ulp where
+    torch's vectorised sqrt is not correctly rounded; NumPy's is)."""
+    axis = np.arange(size, dtype=np.float32) * np.float32(2.0 / size) - np.float32(1.0)
+    y, x = np.meshgrid(axis, axis, indexing="ij")
+    d = np.sqrt(x * x + y * y) * np.float32(1.4)
+    return np.stack([x, y, d, np.ones_like(x)]).reshape(4, -1)
+
+
+def tile_for(rows: int) -> int:
+    """Pixels per kernel job: a multiple of 16 (the vector width) whose buffer of ``rows`` rows fits TILE_BYTES."""
+    return min(TILES[1], max(TILES[0], TILE_BYTES // (4 * rows) // 16 * 16))
+
+
+def evaluate(batch: NetworkBatch, inputs: np.ndarray, ink: bool, tile: int | None = None) -> np.ndarray:
     """Every genome over every pixel: float32 (genomes, channels, pixels), output node values or, with ``ink``,
     already mapped to [-1, 1] as grey/RGB images are."""
+    tile = tile or tile_for(batch.rows)
     inputs = np.ascontiguousarray(inputs, dtype=np.float32)
     out = np.empty((len(batch), batch.outputs.shape[1], inputs.shape[1]), dtype=np.float32)
     if len(batch):
@@ -93,11 +117,11 @@ def evaluate(batch: NetworkBatch, inputs: np.ndarray, ink: bool, tile: int = TIL
     return out
 
 
-def render(genomes: list[Genome], size: int, mode: str, tile: int = TILE) -> torch.Tensor:
+def render(genomes: list[Genome], size: int, mode: str, tile: int | None = None) -> torch.Tensor:
     """Render genomes on the CPU to ``(N, channels, size, size)`` float32 in [-1, 1], as ``render.render`` does."""
-    inputs = input_grid(size, torch.device("cpu")).numpy()
+    genomes = list(genomes)
+    if not genomes:
+        return torch.zeros(0, len(OUTPUTS[mode]), size, size)
     ink = mode != "hsv"
-    values = torch.from_numpy(evaluate(compile_genomes(list(genomes), mode), inputs, ink, tile))
-    if ink:
-        return values.reshape(len(genomes), -1, size, size)
-    return to_image(values, mode, size)
+    values = torch.from_numpy(evaluate(compile_genomes(genomes, mode), input_grid(size), ink, tile))
+    return values.reshape(len(genomes), -1, size, size) if ink else to_image(values, mode, size)

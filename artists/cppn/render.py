@@ -45,7 +45,7 @@ class Plan:
     rows: int  # table rows in all
 
 
-def node_levels(genome: Genome, wanted: list[int]) -> dict[int, int]:
+def _levels(genome: Genome, wanted: list[int]) -> dict[int, int]:
     """Level of every node the wanted outputs depend on (inputs 0, others 1 + deepest source)."""
     sources: dict[int, list[int]] = {}
     for c in genome.connections:
@@ -74,7 +74,7 @@ def compile_population(genomes: list[Genome], mode: str, device: torch.device) -
         by_label = {n.label: n.id for n in genome.nodes if n.kind == "out"}
         wanted = [by_label[label] for label in OUTPUTS[mode]]
         wanted_ids.append(wanted)
-        level = node_levels(genome, wanted)
+        level = _levels(genome, wanted)
         for node_id, depth in level.items():
             node = genome.node(node_id)
             if node.kind == "in" and node.activation == "identity":
