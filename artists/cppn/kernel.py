@@ -29,6 +29,7 @@ TILE_BYTES = 1 << 17  # a job's buffer (4 + nodes rows of tile float32) is about
 TILES = (64, 1024)  # the fewest and most pixels per job (few pixels per loop cost loop overhead)
 
 _ZERO, _ONE, _TWO, _HALF = np.float32(0.0), np.float32(1.0), np.float32(2.0), np.float32(0.5)
+_D_SCALE = np.float32(1.4)  # Picbreeder's distance input is 1.4 times the radius
 _THOUSAND, _MILLI = np.float32(1000.0), np.float32(0.001)
 _LIMIT = np.float32(1e6)  # identity and abs outputs are clamped to +-_LIMIT (as render.LIMIT), keeping chains finite
 _SIG_LO, _SIG_HI = np.float32(SIGMOID_STEPS[0]), np.float32(SIGMOID_STEPS[1])
@@ -79,7 +80,12 @@ def _sin(x, quarter):
 @njit(cache=True, inline="always", error_model="numpy")
 def _exp(x):
     """exp of a float32 (clamped to +-_EXP_ARG; NaN gives NaN)."""
-    x = _EXP_ARG if x > _EXP_ARG else (-_EXP_ARG if x < -_EXP_ARG else x)
+    return _exp_near(_EXP_ARG if x > _EXP_ARG else (-_EXP_ARG if x < -_EXP_ARG else x))
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def _exp_near(x):
+    """exp of a float32 in [-_EXP_ARG, _EXP_ARG] (NaN gives NaN)."""
     k = (x * _LOG2E + _ROUND) - _ROUND
     r = (x - k * _LN2_HI) - k * _LN2_LO
     p = (((((_E1 * r + _E2) * r + _E3) * r + _E4) * r + _E5) * r + _E6) * (r * r) + r + _ONE
@@ -114,10 +120,10 @@ def _activate(code, row, n):
     elif code == GAUSSIAN:
         for i in range(n):
             s = _steps(row[i], _GAU_LO, _GAU_HI)
-            row[i] = _exp(-(s * s)) * _TWO - _ONE
+            row[i] = _exp_near(-(s * s)) * _TWO - _ONE
     elif code == SIGMOID:
         for i in range(n):
-            row[i] = _ONE / (_ONE + _exp(-_steps(row[i], _SIG_LO, _SIG_HI))) * _TWO - _ONE
+            row[i] = _ONE / (_ONE + _exp_near(-_steps(row[i], _SIG_LO, _SIG_HI))) * _TWO - _ONE
     elif code == TANH:
         for i in range(n):
             v = row[i]
@@ -208,25 +214,37 @@ def _run_tile(activations, node_links, link_sources, link_weights, first, last, 
         _activate(activations[k], row, n)
 
 
+@njit(cache=True, error_model="numpy")
+def _inputs(axis, t0, buf, n):
+    """Rows 0..3 of a tile starting at pixel t0: x, y, d = 1.4 * sqrt(x² + y²) (Picbreeder's), bias = 1."""
+    size = axis.shape[0]
+    for i in range(n):
+        x, y = axis[(t0 + i) % size], axis[(t0 + i) // size]
+        buf[0, i], buf[1, i] = x, y
+        buf[2, i] = np.float32(math.sqrt(x * x + y * y)) * _D_SCALE
+        buf[3, i] = _ONE
+
+
 @njit(parallel=True, cache=True, fastmath=False, error_model="numpy")
-def render_networks(activations, node_links, link_sources, link_weights, genome_nodes, outputs, inputs, rows, tile,
+def render_networks(activations, node_links, link_sources, link_weights, genome_nodes, outputs, axis, rows, tile,
                     ink, out):
     """Evaluate every genome over every pixel: out[g, c, i] = output node c of genome g at pixel i, or with
     ``ink`` its ink value min(|nan→0(v)|, 1) * 2 - 1 (the grey/RGB mapping of render.to_image).
 
     activations int32 (nodes,), node_links int64 (nodes + 1,): node k sums links node_links[k]..node_links[k+1]-1;
     link_sources int32 / link_weights float32 (links,), sources as buffer rows (0..3: x, y, d, bias);
-    genome_nodes int64 (genomes + 1,); outputs int32 (genomes, channels) buffer rows; inputs float32 (4, pixels);
+    genome_nodes int64 (genomes + 1,); outputs int32 (genomes, channels) buffer rows; axis float32 (size,): the
+    x (and y) coordinate of each column (row); pixels are row-major;
     rows: the most buffer rows a genome needs; out float32 (genomes, channels, pixels).
     """
-    genomes, channels, pixels = outputs.shape[0], outputs.shape[1], inputs.shape[1]
+    genomes, channels, size = outputs.shape[0], outputs.shape[1], axis.shape[0]
+    pixels = size * size
     tiles = (pixels + tile - 1) // tile
     for job in prange(genomes * tiles):
         g, t0 = job // tiles, (job % tiles) * tile
         n = min(tile, pixels - t0)
         buf = np.empty((rows, n), np.float32)
-        for r in range(4):
-            buf[r] = inputs[r, t0:t0 + n]
+        _inputs(axis, t0, buf, n)
         _run_tile(activations, node_links, link_sources, link_weights, genome_nodes[g], genome_nodes[g + 1], buf, n)
         for c in range(channels):
             row, dst = buf[outputs[g, c]], out[g, c]

@@ -90,13 +90,11 @@ def compile_genomes(genomes: list[Genome], mode: str) -> NetworkBatch:
     )
 
 
-def input_grid(size: int) -> np.ndarray:
-    """``render.input_grid`` in NumPy: the same float32 operations, x, y, d, bias rows (d can differ by an ulp where
-    torch's vectorised sqrt is not correctly rounded; NumPy's is)."""
-    axis = np.arange(size, dtype=np.float32) * np.float32(2.0 / size) - np.float32(1.0)
-    y, x = np.meshgrid(axis, axis, indexing="ij")
-    d = np.sqrt(x * x + y * y) * np.float32(1.4)
-    return np.stack([x, y, d, np.ones_like(x)]).reshape(4, -1)
+def axis(size: int) -> np.ndarray:
+    """The x (and y) coordinate of each pixel column (row), as ``render.input_grid``: 2 * index / size - 1. The
+    kernel derives d from them with the same float32 operations (its sqrt is correctly rounded, so d can differ by
+    an ulp from torch's vectorised one)."""
+    return np.arange(size, dtype=np.float32) * np.float32(2.0 / size) - np.float32(1.0)
 
 
 def tile_for(rows: int) -> int:
@@ -104,16 +102,15 @@ def tile_for(rows: int) -> int:
     return min(TILES[1], max(TILES[0], TILE_BYTES // (4 * rows) // 16 * 16))
 
 
-def evaluate(batch: NetworkBatch, inputs: np.ndarray, ink: bool, tile: int | None = None) -> np.ndarray:
-    """Every genome over every pixel: float32 (genomes, channels, pixels), output node values or, with ``ink``,
-    already mapped to [-1, 1] as grey/RGB images are."""
+def evaluate(batch: NetworkBatch, size: int, ink: bool, tile: int | None = None) -> np.ndarray:
+    """Every genome over every pixel of a size × size image: float32 (genomes, channels, size²), output node values
+    or, with ``ink``, already mapped to [-1, 1] as grey/RGB images are."""
     tile = tile or tile_for(batch.rows)
-    inputs = np.ascontiguousarray(inputs, dtype=np.float32)
-    out = np.empty((len(batch), batch.outputs.shape[1], inputs.shape[1]), dtype=np.float32)
+    out = np.empty((len(batch), batch.outputs.shape[1], size * size), dtype=np.float32)
     if len(batch):
         with _KERNEL_LOCK:
             render_networks(batch.activations, batch.node_links, batch.link_sources, batch.link_weights,
-                            batch.genome_nodes, batch.outputs, inputs, batch.rows, tile, ink, out)
+                            batch.genome_nodes, batch.outputs, axis(size), batch.rows, tile, ink, out)
     return out
 
 
@@ -123,5 +120,5 @@ def render(genomes: list[Genome], size: int, mode: str, tile: int | None = None)
     if not genomes:
         return torch.zeros(0, len(OUTPUTS[mode]), size, size)
     ink = mode != "hsv"
-    values = torch.from_numpy(evaluate(compile_genomes(genomes, mode), input_grid(size), ink, tile))
+    values = torch.from_numpy(evaluate(compile_genomes(genomes, mode), size, ink, tile))
     return values.reshape(len(genomes), -1, size, size) if ink else to_image(values, mode, size)

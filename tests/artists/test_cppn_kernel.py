@@ -41,10 +41,15 @@ def test_activations_match_the_torch_definitions_in_float32():
         np.testing.assert_allclose(row, expected, rtol=1e-6, atol=2e-7, err_msg=name)
 
 
-def test_input_grid_is_the_torch_renderers():
+def test_kernel_inputs_are_the_torch_renderers():
+    # one genome per input: its ink node is the input itself (identity, weight 1), read out before the ink mapping
+    genomes = [Genome((*INPUT_NODES, NodeGene(4, "out", "identity", "ink")), (link(i, 4, 1.0),)) for i in range(4)]
+    batch = network.compile_genomes(genomes, "grey")
     for size in (1, 5, 64, 257):
-        np.testing.assert_allclose(network.input_grid(size),
-                                   torch_renderer.input_grid(size, torch.device("cpu")).numpy(), rtol=2e-7, atol=0)
+        values = network.evaluate(batch, size, ink=False, tile=64)[:, 0]
+        grid = torch_renderer.input_grid(size, torch.device("cpu")).numpy()
+        np.testing.assert_allclose(values, grid, rtol=2e-7, atol=0)  # d: torch's sqrt is not correctly rounded
+        np.testing.assert_array_equal(values[[0, 1, 3]], grid[[0, 1, 3]])
 
 
 def evolved(genetics: CPPNGenetics, n: int, steps: int) -> list[Genome]:
