@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from artists.cppn.genome import INPUTS, OUTPUTS, Genome, topological_order
+from artists.cppn.genome import INPUTS, OUTPUTS, Genome
 from artists.cppn.kernel import CODES, TILE_BYTES, TILES, render_networks
 from artists.cppn.render import to_image
 
@@ -32,37 +32,60 @@ class NetworkBatch:
         return len(self.genome_nodes) - 1
 
 
+def needed_order(sources: dict[int, list[int]], wanted: list[int]) -> list[int]:
+    """The nodes the wanted ones depend on, each after its sources (depth-first post-order)."""
+    order: list[int] = []
+    seen: set[int] = set()
+    for root in wanted:
+        if root in seen:
+            continue
+        seen.add(root)
+        stack = [(root, iter(sources.get(root, ())))]
+        while stack:
+            node, pending = stack[-1]
+            for source in pending:
+                if source not in seen:
+                    seen.add(source)
+                    stack.append((source, iter(sources.get(source, ()))))
+                    break
+            else:
+                stack.pop()
+                order.append(node)
+    return order
+
+
 def compile_genome(genome: Genome, mode: str) -> tuple[list[int], list[list[tuple[int, float]]], list[int]]:
     """One genome as (activation codes, incoming (source row, weight) links per node, output rows), its nodes
     in topological order. Only nodes the outputs depend on are kept; an identity input node is its raw input row,
     any other input node a node fed by its raw input with weight 1."""
     nodes = {n.id: n for n in genome.nodes}
-    incoming: dict[int, list[tuple[int, float]]] = {}
+    sources: dict[int, list[int]] = {}
+    weights: dict[int, list[float]] = {}
     for c in genome.connections:  # in gene order, the order the Torch renderer sums them in
         if c.enabled:
-            incoming.setdefault(c.target, []).append((c.source, c.weight))
+            sources.setdefault(c.target, []).append(c.source)
+            weights.setdefault(c.target, []).append(c.weight)
     by_label = {n.label: n.id for n in genome.outputs}
     wanted = [by_label[label] for label in OUTPUTS[mode]]
-    needed, stack = set(wanted), list(wanted)
-    while stack:
-        for source, _ in incoming.get(stack.pop(), ()):
-            if source not in needed:
-                needed.add(source)
-                stack.append(source)
-    order = topological_order(sorted(needed), ((s, t) for t in needed for s, _ in incoming.get(t, ())))
-    assert order is not None, "genome holds a cycle"
     row: dict[int, int] = {}
-    computed = []
-    for node_id in order:
+    codes: list[int] = []
+    links: list[list[tuple[int, float]]] = []
+    for node_id in needed_order(sources, wanted):
         node = nodes[node_id]
-        if node.kind == "in" and node.activation == "identity":
-            row[node_id] = INPUTS.index(node.label)
+        if node.kind == "in":
+            if node.activation == "identity":
+                row[node_id] = INPUTS.index(node.label)
+                continue
+            incoming = [(INPUTS.index(node.label), 1.0)]
         else:
-            row[node_id] = len(INPUTS) + len(computed)
-            computed.append(node)
-    links = [[(INPUTS.index(n.label), 1.0)] if n.kind == "in" else [(row[s], w) for s, w in incoming.get(n.id, ())]
-             for n in computed]
-    return [CODES[n.activation] for n in computed], links, [row[w] for w in wanted]
+            try:
+                incoming = list(zip([row[s] for s in sources.get(node_id, ())], weights.get(node_id, ())))
+            except KeyError:
+                raise ValueError("genome holds a cycle; check() refuses such genomes") from None
+        row[node_id] = len(INPUTS) + len(codes)
+        codes.append(CODES[node.activation])
+        links.append(incoming)
+    return codes, links, [row[w] for w in wanted]
 
 
 def compile_genomes(genomes: list[Genome], mode: str) -> NetworkBatch:

@@ -105,3 +105,18 @@ def test_picbreeder_examples_match_torch_and_numpy(shared_data):
         assert ours.std() > 0.1, path.name
         assert_close(ours, torch_renderer.render([genome], 96, genetics.mode))
         assert_close(ours, reference.render([genome], 96, genetics.mode))
+
+
+def test_outputs_feeding_outputs_unused_nodes_and_cycles():
+    hue, sat, val = (NodeGene(5, "out", "sin", "hue"), NodeGene(6, "out", "tanh", "saturation"),
+                     NodeGene(7, "out", "abs", "brightness"))
+    unused = NodeGene(100, "hidden", "cos")
+    genome = Genome((*INPUT_NODES, hue, sat, val, unused),
+                    (link(0, 5, 2.0), link(5, 7, 1.5), link(1, 7, -1.0), link(2, 6, 0.7), link(7, 6, 0.4),
+                     link(3, 100, 1.0)))
+    codes, _links, rows = network.compile_genome(genome, "hsv")
+    assert len(codes) == 3 and len(set(rows)) == 3  # the unused cos node is not computed
+    assert_close(network.render([genome], 32, "hsv"), torch_renderer.render([genome], 32, "hsv"))
+    cyclic = Genome(genome.nodes, (*genome.connections, link(6, 5, 1.0)))
+    with pytest.raises(ValueError, match="cycle"):
+        network.compile_genome(cyclic, "hsv")
