@@ -64,7 +64,7 @@ def _float_from_bits(typingctx, x):
         args[0], context.get_value_type(types.float32))
 
 
-@njit(cache=True, inline="always", error_model="numpy")
+@njit(cache=True, inline="always", fastmath={"contract"}, error_model="numpy")
 def _sin(x, quarter):
     """sin(x + quarter * pi/2) of a float32 with |x| <= _TRIG_LIMIT (quarter 1 gives cos)."""
     k = (x * _TWO_OVER_PI + _ROUND) - _ROUND
@@ -77,13 +77,13 @@ def _sin(x, quarter):
     return -v if (q & 2) != 0 else v
 
 
-@njit(cache=True, inline="always", error_model="numpy")
+@njit(cache=True, inline="always", fastmath={"contract"}, error_model="numpy")
 def _exp(x):
     """exp of a float32 (clamped to +-_EXP_ARG; NaN gives NaN)."""
     return _exp_near(_EXP_ARG if x > _EXP_ARG else (-_EXP_ARG if x < -_EXP_ARG else x))
 
 
-@njit(cache=True, inline="always", error_model="numpy")
+@njit(cache=True, inline="always", fastmath={"contract"}, error_model="numpy")
 def _exp_near(x):
     """exp of a float32 in [-_EXP_ARG, _EXP_ARG] (NaN gives NaN)."""
     k = (x * _LOG2E + _ROUND) - _ROUND
@@ -93,9 +93,11 @@ def _exp_near(x):
 
 
 @njit(cache=True, inline="always", error_model="numpy")
-def _steps(v, lo, hi):
-    """Picbreeder's table position of a float32: (int)(v * 1000 + 0.5) clamped to [lo, hi], times 0.001."""
-    s = np.float32(np.trunc(v * _THOUSAND + _HALF))
+def _steps(scaled, lo, hi):
+    """Picbreeder's table position from scaled = float32(v * 1000): (int)(scaled + 0.5) clamped to [lo, hi], times
+    0.001. Callers scale in a separate loop, so the multiply is never fused with this add (fused, it would round
+    differently from the Torch renderer at some ties)."""
+    s = np.float32(np.trunc(scaled + _HALF))
     if s > hi:
         s = hi
     elif s < lo:
@@ -103,7 +105,14 @@ def _steps(v, lo, hi):
     return s * _MILLI
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, inline="always", error_model="numpy")
+def _scale(row, n):
+    """row[:n] *= 1000 (the lookup-table activations' first step)."""
+    for i in range(n):
+        row[i] = row[i] * _THOUSAND
+
+
+@njit(cache=True, fastmath={"contract"}, error_model="numpy")
 def _activate(code, row, n):
     """row[:n] = activation(row[:n]) in place."""
     if code == SIN or code == COS:
@@ -118,10 +127,12 @@ def _activate(code, row, n):
             for i in range(n):
                 row[i] = _sin(row[i], quarter)
     elif code == GAUSSIAN:
+        _scale(row, n)
         for i in range(n):
             s = _steps(row[i], _GAU_LO, _GAU_HI)
             row[i] = _exp_near(-(s * s)) * _TWO - _ONE
     elif code == SIGMOID:
+        _scale(row, n)
         for i in range(n):
             row[i] = _ONE / (_ONE + _exp_near(-_steps(row[i], _SIG_LO, _SIG_HI))) * _TWO - _ONE
     elif code == TANH:
