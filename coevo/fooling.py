@@ -34,7 +34,7 @@ class FoolConfig:
     seed: int = 0  # seeds Python, NumPy and Torch
     cxpb: float = 0.1  # chance a child comes from crossing two elites
     strength: float = 1.0  # mutation strength
-    steps: int = 800  # classifier training steps (the trained classifier is cached)
+    steps: int = 3000  # classifier training steps, to convergence as the paper's LeNet (trained once, then cached)
     device: str = "auto"  # torch device for the classifier and the renderer
     artist_options: dict[str, Any] = field(default_factory=dict)  # extra genetics options (mutation rates, ...)
 

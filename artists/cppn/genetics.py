@@ -1,5 +1,5 @@
 """``CPPNGenetics``: the CPPN artist as ``coevo.protocols.Genetics`` (random genomes, NEAT variation, batched
-Torch rendering, JSON form)."""
+rendering (Numba on the CPU, Torch on CUDA), JSON form)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from typing import Any
 
 import torch
 
+from artists.cppn import network, variation
 from artists.cppn import render as renderer
-from artists.cppn import variation
 from artists.cppn.activations import DEFAULT, NAMES
 from artists.cppn.genome import (
     INPUTS,
@@ -82,7 +82,10 @@ class CPPNGenetics:
         return variation.crossover(a, b)
 
     def render(self, genomes: list[Genome], size: int) -> torch.Tensor:
-        """``(N, channels, size, size)`` in [-1, 1], computed on this genetics' device, returned on the CPU."""
+        """``(N, channels, size, size)`` in [-1, 1], returned on the CPU: the compiled Numba kernel on a CPU device,
+        the batched Torch renderer on a GPU."""
+        if self.device.type == "cpu":
+            return network.render(list(genomes), size, self.mode)
         return renderer.render(list(genomes), size, self.mode, self.device).cpu()
 
     def options(self) -> dict[str, Any]:

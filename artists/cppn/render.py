@@ -1,4 +1,4 @@
-"""Batched CPPN rendering with Torch: a whole population at any resolution, on CUDA when present.
+"""Batched CPPN rendering with Torch: a whole population at any resolution, on CUDA (the CPU uses network.py).
 
 The whole population is compiled into one table of node rows ordered by level (one more than a node's deepest
 source) and activation: each level sums its incoming edges over all genomes (one gather-multiply-scatter on a GPU,

@@ -14,7 +14,7 @@ HELP = {  # FoolConfig field -> help text of its flag
     "seed": "random seed; the same seed gives the same run",
     "cxpb": "chance a child comes from crossing two elites",
     "strength": "mutation strength",
-    "steps": "classifier training steps (trained once, then cached)",
+    "steps": "classifier training steps (default 3000; trained once, then cached)",
     "device": "auto (CUDA when present), cpu or cuda",
     "artist": "evolutionary artist (default cppn)",
 }

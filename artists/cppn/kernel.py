@@ -1,0 +1,272 @@
+"""The compiled CPU renderer: one Numba kernel running a whole population of CPPNs over pixel tiles in float32.
+
+Work is split into (genome, tile) jobs run in parallel. A job evaluates its genome node by node (topological
+order) over one tile of pixels: each node's row of the job's small buffer gets the weighted sum of its source rows,
+then its activation in place, so every node is one tight, vectorised loop over data already in cache.
+``network.py`` compiles genomes into the flat arrays this kernel reads. The activations are those of
+``activations.py`` (Picbreeder / CPPN-X definitions, including the signed lookup-table sigmoid and gaussian).
+Compiled once and cached on disk (``cache=True``). Every helper lives in this file on purpose: Numba's disk cache
+notices changes to the kernel's own file only.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit, prange, types
+from numba.extending import intrinsic
+
+from artists.cppn.activations import GAUSSIAN_STEPS, NAMES, SIGMOID_STEPS
+
+# activation codes: the index of each name in activations.NAMES
+SIN, COS, GAUSSIAN, SIGMOID, TANH, IDENTITY, ABS, STEP, UGAUSSIAN, USIGMOID, UBLIN = range(11)
+CODES = {name: code for code, name in enumerate(NAMES)}
+assert [CODES[n] for n in ("sin", "cos", "gaussian", "sigmoid", "tanh", "identity", "abs", "step", "ugaussian",
+                           "usigmoid", "ublin")] == list(range(11)), "activations.NAMES changed; renumber the kernel"
+
+TILE_BYTES = 1 << 17  # a job's buffer (4 + nodes rows of tile float32) is about this size, so it stays in cache
+TILES = (64, 1024)  # the fewest and most pixels per job (few pixels per loop cost loop overhead)
+
+_ZERO, _ONE, _TWO, _HALF = np.float32(0.0), np.float32(1.0), np.float32(2.0), np.float32(0.5)
+_D_SCALE = np.float32(1.4)  # Picbreeder's distance input is 1.4 times the radius
+_THOUSAND, _MILLI = np.float32(1000.0), np.float32(0.001)
+_LIMIT = np.float32(1e6)  # identity and abs outputs are clamped to +-_LIMIT (as render.LIMIT), keeping chains finite
+_SIG_LO, _SIG_HI = np.float32(SIGMOID_STEPS[0]), np.float32(SIGMOID_STEPS[1])
+_GAU_LO, _GAU_HI = np.float32(GAUSSIAN_STEPS[0]), np.float32(GAUSSIAN_STEPS[1])
+
+# Transcendentals in float32 with branch-free polynomials (Cephes' sinf, cosf, expf, tanhf: within 2 ulp), so the
+# loops vectorise 16 wide; libm's float32 functions are scalar calls. Tiles holding sin/cos arguments outside the
+# polynomials' range (huge, infinite, NaN) take the scalar libm path.
+_ROUND = np.float32(12582912.0)  # 1.5 * 2**23: (v + _ROUND) - _ROUND rounds a float32 v to the nearest integer
+_TWO_OVER_PI = np.float32(0.636619772367581343)
+_PIO2_1, _PIO2_2, _PIO2_3 = np.float32(1.5703125), np.float32(4.837512969970703125e-4), \
+    np.float32(7.54978995489188216e-8)  # pi/2 in three parts: k * part is exact for |k| < 2**13
+_TRIG_LIMIT = np.float32(8192.0)  # |x| beyond this (or not finite) goes to libm's sinf / cosf
+_S1, _S2, _S3 = np.float32(-1.9515295891e-4), np.float32(8.3321608736e-3), np.float32(-1.6666654611e-1)
+_C1, _C2, _C3 = np.float32(2.443315711809948e-5), np.float32(-1.388731625493765e-3), \
+    np.float32(4.166664568298827e-2)
+_LOG2E, _LN2_HI, _LN2_LO = np.float32(1.44269504088896341), np.float32(0.693359375), np.float32(-2.12194440e-4)
+_E1, _E2, _E3, _E4, _E5, _E6 = np.float32(1.9875691500e-4), np.float32(1.3981999507e-3), \
+    np.float32(8.3334519073e-3), np.float32(4.1665795894e-2), np.float32(1.6666665459e-1), np.float32(5.0000001201e-1)
+_EXP_ARG = np.float32(87.0)  # exp's argument is clamped to +-_EXP_ARG (exp(-87) is 1.6e-38, exp(87) 6e37)
+_T1, _T2, _T3, _T4, _T5 = np.float32(-5.70498872745e-3), np.float32(2.06390887954e-2), \
+    np.float32(-5.37397155531e-2), np.float32(1.33314422036e-1), np.float32(-3.33332819422e-1)
+_TANH_SMALL = np.float32(0.625)  # below this tanh is its odd polynomial, above 1 - 2 / (exp(2|x|) + 1)
+
+
+@intrinsic
+def _float_from_bits(typingctx, x):
+    """The float32 with these IEEE bits."""
+    if x != types.int32:
+        return None
+    return types.float32(types.int32), lambda context, builder, sig, args: builder.bitcast(
+        args[0], context.get_value_type(types.float32))
+
+
+@njit(cache=True, inline="always", fastmath={"contract"}, error_model="numpy")
+def _sin(x, quarter):
+    """sin(x + quarter * pi/2) of a float32 with |x| <= _TRIG_LIMIT (quarter 1 gives cos)."""
+    k = (x * _TWO_OVER_PI + _ROUND) - _ROUND
+    r = ((x - k * _PIO2_1) - k * _PIO2_2) - k * _PIO2_3
+    q = np.int32(k) + np.int32(quarter)
+    z = r * r
+    s = ((_S1 * z + _S2) * z + _S3) * z * r + r
+    c = ((_C1 * z + _C2) * z + _C3) * z * z - _HALF * z + _ONE
+    v = c if (q & 1) != 0 else s
+    return -v if (q & 2) != 0 else v
+
+
+@njit(cache=True, inline="always", fastmath={"contract"}, error_model="numpy")
+def _exp(x):
+    """exp of a float32 (clamped to +-_EXP_ARG; NaN gives NaN)."""
+    return _exp_near(_EXP_ARG if x > _EXP_ARG else (-_EXP_ARG if x < -_EXP_ARG else x))
+
+
+@njit(cache=True, inline="always", fastmath={"contract"}, error_model="numpy")
+def _exp_near(x):
+    """exp of a float32 in [-_EXP_ARG, _EXP_ARG] (NaN gives NaN)."""
+    k = (x * _LOG2E + _ROUND) - _ROUND
+    r = (x - k * _LN2_HI) - k * _LN2_LO
+    p = (((((_E1 * r + _E2) * r + _E3) * r + _E4) * r + _E5) * r + _E6) * (r * r) + r + _ONE
+    return p * _float_from_bits(np.int32((np.int32(k) + np.int32(127)) << np.int32(23)))
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def _steps(scaled, lo, hi):
+    """Picbreeder's table position from scaled = float32(v * 1000): (int)(scaled + 0.5) clamped to [lo, hi], times
+    0.001. Callers scale in a separate loop, so the multiply is never fused with this add (fused, it would round
+    differently from the Torch renderer at some ties)."""
+    s = np.float32(np.trunc(scaled + _HALF))
+    if s > hi:
+        s = hi
+    elif s < lo:
+        s = lo
+    return s * _MILLI
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def _scale(row, n):
+    """row[:n] *= 1000 (the lookup-table activations' first step)."""
+    for i in range(n):
+        row[i] = row[i] * _THOUSAND
+
+
+@njit(cache=True, fastmath={"contract"}, error_model="numpy")
+def _activate(code, row, n):
+    """row[:n] = activation(row[:n]) in place."""
+    if code == SIN or code == COS:
+        slow = False
+        for i in range(n):
+            slow |= not abs(row[i]) <= _TRIG_LIMIT
+        if slow:
+            for i in range(n):
+                row[i] = math.sin(row[i]) if code == SIN else math.cos(row[i])
+        else:
+            quarter = 0 if code == SIN else 1
+            for i in range(n):
+                row[i] = _sin(row[i], quarter)
+    elif code == GAUSSIAN:
+        _scale(row, n)
+        for i in range(n):
+            s = _steps(row[i], _GAU_LO, _GAU_HI)
+            row[i] = _exp_near(-(s * s)) * _TWO - _ONE
+    elif code == SIGMOID:
+        _scale(row, n)
+        for i in range(n):
+            row[i] = _ONE / (_ONE + _exp_near(-_steps(row[i], _SIG_LO, _SIG_HI))) * _TWO - _ONE
+    elif code == TANH:
+        for i in range(n):
+            v = row[i]
+            a = abs(v)
+            z = v * v
+            small = ((((_T1 * z + _T2) * z + _T3) * z + _T4) * z + _T5) * z * a + a
+            large = _ONE - _TWO / (_exp(a + a) + _ONE)
+            t = small if a < _TANH_SMALL else large
+            row[i] = -t if v < _ZERO else t
+    elif code == IDENTITY or code == ABS:
+        for i in range(n):
+            v = abs(row[i]) if code == ABS else row[i]
+            if v > _LIMIT:
+                v = _LIMIT
+            elif v < -_LIMIT:
+                v = -_LIMIT
+            row[i] = v
+    elif code == STEP:
+        for i in range(n):
+            row[i] = _ONE if row[i] > _ZERO else _ZERO
+    elif code == UGAUSSIAN:
+        for i in range(n):
+            row[i] = _exp(-(row[i] * row[i]))
+    elif code == USIGMOID:
+        for i in range(n):
+            row[i] = _ONE / (_ONE + _exp(-row[i]))
+    else:  # UBLIN
+        for i in range(n):
+            v = row[i]
+            if v > _ONE:
+                v = _ONE
+            elif v < _ZERO:
+                v = _ZERO
+            row[i] = v
+
+
+@njit(cache=True, error_model="numpy")
+def _accumulate(buf, row, sources, weights, j, count, first, n):
+    """row[:n] (= 0 when ``first``) += links j .. j + count - 1 (count 1 to 4) in one pass, summed left to right as
+    one link at a time would (so the rounding is the same), reading and writing ``row`` once for up to four links."""
+    a, wa = buf[sources[j]], weights[j]
+    if count == 1:
+        if first:
+            for i in range(n):
+                row[i] = a[i] * wa
+        else:
+            for i in range(n):
+                row[i] = row[i] + a[i] * wa
+        return
+    b, wb = buf[sources[j + 1]], weights[j + 1]
+    if count == 2:
+        if first:
+            for i in range(n):
+                row[i] = a[i] * wa + b[i] * wb
+        else:
+            for i in range(n):
+                row[i] = (row[i] + a[i] * wa) + b[i] * wb
+        return
+    c, wc = buf[sources[j + 2]], weights[j + 2]
+    if count == 3:
+        if first:
+            for i in range(n):
+                row[i] = (a[i] * wa + b[i] * wb) + c[i] * wc
+        else:
+            for i in range(n):
+                row[i] = ((row[i] + a[i] * wa) + b[i] * wb) + c[i] * wc
+        return
+    d, wd = buf[sources[j + 3]], weights[j + 3]
+    if first:
+        for i in range(n):
+            row[i] = ((a[i] * wa + b[i] * wb) + c[i] * wc) + d[i] * wd
+    else:
+        for i in range(n):
+            row[i] = (((row[i] + a[i] * wa) + b[i] * wb) + c[i] * wc) + d[i] * wd
+
+
+@njit(cache=True, error_model="numpy")
+def _run_tile(activations, node_links, link_sources, link_weights, first, last, buf, n):
+    """Evaluate one genome's nodes first..last - 1 over a tile; node k's values go to buf row 4 + k - first."""
+    for k in range(first, last):
+        row = buf[4 + k - first]
+        start, stop = node_links[k], node_links[k + 1]
+        if start == stop:
+            for i in range(n):
+                row[i] = _ZERO
+        for j in range(start, stop, 4):
+            _accumulate(buf, row, link_sources, link_weights, j, min(4, stop - j), j == start, n)
+        _activate(activations[k], row, n)
+
+
+@njit(cache=True, error_model="numpy")
+def _inputs(axis, t0, buf, n):
+    """Rows 0..3 of a tile starting at pixel t0: x, y, d = 1.4 * sqrt(x² + y²) (Picbreeder's), bias = 1."""
+    size = axis.shape[0]
+    for i in range(n):
+        x, y = axis[(t0 + i) % size], axis[(t0 + i) // size]
+        buf[0, i], buf[1, i] = x, y
+        buf[2, i] = np.float32(math.sqrt(x * x + y * y)) * _D_SCALE
+        buf[3, i] = _ONE
+
+
+@njit(parallel=True, cache=True, fastmath=False, error_model="numpy")
+def render_networks(activations, node_links, link_sources, link_weights, genome_nodes, outputs, axis, rows, tile,
+                    ink, out):
+    """Evaluate every genome over every pixel: out[g, c, i] = output node c of genome g at pixel i, or with
+    ``ink`` its ink value min(|nan→0(v)|, 1) * 2 - 1 (the grey/RGB mapping of render.to_image).
+
+    activations int32 (nodes,), node_links int64 (nodes + 1,): node k sums links node_links[k]..node_links[k+1]-1;
+    link_sources int32 / link_weights float32 (links,), sources as buffer rows (0..3: x, y, d, bias);
+    genome_nodes int64 (genomes + 1,); outputs int32 (genomes, channels) buffer rows; axis float32 (size,): the
+    x (and y) coordinate of each column (row); pixels are row-major;
+    rows: the most buffer rows a genome needs; out float32 (genomes, channels, pixels).
+    """
+    genomes, channels, size = outputs.shape[0], outputs.shape[1], axis.shape[0]
+    pixels = size * size
+    tiles = (pixels + tile - 1) // tile
+    for job in prange(genomes * tiles):
+        g, t0 = job // tiles, (job % tiles) * tile
+        n = min(tile, pixels - t0)
+        buf = np.empty((rows, n), np.float32)
+        _inputs(axis, t0, buf, n)
+        _run_tile(activations, node_links, link_sources, link_weights, genome_nodes[g], genome_nodes[g + 1], buf, n)
+        for c in range(channels):
+            row, dst = buf[outputs[g, c]], out[g, c]
+            if ink:
+                for i in range(n):
+                    v = abs(row[i])
+                    if v != v:
+                        v = _ZERO
+                    elif v > _ONE:
+                        v = _ONE
+                    dst[t0 + i] = v * _TWO - _ONE
+            else:
+                for i in range(n):
+                    dst[t0 + i] = row[i]
