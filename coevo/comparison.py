@@ -148,11 +148,7 @@ def append_eval(folder: Path, row: dict[str, Any]) -> None:
 def evaluate_run(path: Path, evaluator: Evaluator, samples: int) -> tuple[Entrant, torch.Tensor]:
     """An existing run folder's latest checkpoint, evaluated once (its folder is left untouched)."""
     folder = RunFolder(path)
-    if not folder.config_path.exists():
-        raise CoevoError(f"{path} holds no run (no config.toml); pass run folders made by `coevo run`")
-    state = folder.load_checkpoint()
-    if state is None:
-        raise CoevoError(f"{path} has no checkpoint yet; let the run play at least one round")
+    state = folder.played_checkpoint()
     game = build(load_config(folder.config_path))
     game.artist.load_state_dict(state["artist"])
     game.critic.load_state_dict(state["critic"])

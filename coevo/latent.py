@@ -21,11 +21,7 @@ from gallery.runs import RunFolder
 def load_generator(run: Path) -> Any:
     """The artist of a run folder at its last checkpoint, on the CPU; it must have a latent space."""
     folder = RunFolder(run)
-    if not folder.config_path.exists():
-        raise CoevoError(f"{run} holds no run (no config.toml); pass a run folder of a DCGAN run")
-    state = folder.load_checkpoint()
-    if state is None:
-        raise CoevoError(f"{run} has no checkpoint yet; let the run play at least one round")
+    state = folder.played_checkpoint()
     config = load_config(folder.config_path)
     saved = state["artist"]
     if not isinstance(saved, dict) or "nz" not in saved or "shape" not in saved:

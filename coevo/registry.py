@@ -30,7 +30,7 @@ class Entry:
 ARTISTS: tuple[Entry, ...] = (
     Entry("gp", "artists.gp:GPGenetics", "Karl Sims pixel-function trees (DEAP, Numba)", evolutionary=True),
     Entry("biomorph", "artists.biomorph:BiomorphGenetics", "Dawkins' Blind Watchmaker biomorphs", evolutionary=True),
-    Entry("cppn", "artists.cppn:CPPNGenetics", "NEAT-style CPPNs as on Picbreeder (Numba on CPU, Torch on CUDA)", evolutionary=True),
+    Entry("cppn", "artists.cppn:CPPNGenetics", "Picbreeder CPPNs (Numba CPU, Torch CUDA)", evolutionary=True),
     Entry("dcgan", "artists.dcgan:DCGANArtist", "DCGAN generator trained by gradient steps (GAN training)"),
 )
 

@@ -75,6 +75,15 @@ class RunFolder:
         torch.save(state, buffer)
         atomic_write_bytes(self.path / CHECKPOINT, buffer.getvalue())
 
+    def played_checkpoint(self) -> dict[str, Any]:
+        """The checkpoint of a run that has played at least one round; one clear error otherwise."""
+        if not self.config_path.exists():
+            raise CoevoError(f"{self.path} holds no run (no {CONFIG}); pass a run folder made by `coevo run`")
+        state = self.load_checkpoint()
+        if state is None:
+            raise CoevoError(f"{self.path} has no checkpoint yet; let the run play at least one round")
+        return state
+
     def load_checkpoint(self) -> dict[str, Any] | None:
         path = self.path / CHECKPOINT
         if not path.exists():
