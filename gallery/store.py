@@ -120,14 +120,27 @@ class Store:
                              "holding the runs with --root DIR or gallery:DIR:ID")
         try:
             self.root.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(self.path, timeout=30.0, isolation_level=None, check_same_thread=False)
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=FULL")
-            self.db.execute("PRAGMA foreign_keys=ON")
-            self._migrate()
+            self._open()
         except sqlite3.DatabaseError as exc:
             raise CoevoError(f"gallery database {self.path} is unreadable ({exc}); move it aside and rebuild it "
                              "from the run folders with `coevo gallery index`") from None
+
+    def _open(self, attempts: int = 100) -> None:
+        """Connect, switch to WAL and migrate; a new database's WAL switch can answer "locked" at once
+        (without waiting) while another process creates it too, so that case is retried."""
+        for attempt in range(attempts):
+            self.db = sqlite3.connect(self.path, timeout=30.0, isolation_level=None, check_same_thread=False)
+            try:
+                self.db.execute("PRAGMA journal_mode=WAL")
+                self.db.execute("PRAGMA synchronous=FULL")
+                self.db.execute("PRAGMA foreign_keys=ON")
+                self._migrate()
+                return
+            except sqlite3.OperationalError as exc:
+                self.db.close()
+                if "locked" not in str(exc) or attempt == attempts - 1:
+                    raise
+                time.sleep(0.05)
 
     @classmethod
     def for_run(cls, run_folder: Path) -> Store:

@@ -14,9 +14,11 @@ BASE = ["--artist", "tests.toys:ToyGenetics", "--critic", "tests.toys:TinyCritic
 ARGS = [*BASE, "--rounds", "40", "--critic-option", "delay=0.02"]
 
 
-def coevo(*args: str, **kwargs) -> subprocess.Popen:
+def coevo(*args: str, errors: Path | None = None) -> subprocess.Popen:
+    """Start ``python -m coevo ARGS``; its stderr goes to ``errors`` when given."""
+    stderr = open(errors, "w") if errors else subprocess.DEVNULL
     return subprocess.Popen([sys.executable, "-m", "coevo", *args], cwd=ROOT, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, **kwargs)
+                            stderr=stderr)
 
 
 def lines(path: Path) -> int:
@@ -31,7 +33,7 @@ def outputs(folder: Path) -> dict[str, bytes]:
 
 def test_kill_9_then_resume_equals_an_uninterrupted_run(tmp_path: Path) -> None:
     whole, killed = tmp_path / "whole", tmp_path / "killed"
-    reference = coevo("run", *ARGS, "--out", str(whole))
+    reference = coevo("run", *ARGS, "--out", str(whole), errors=tmp_path / "reference.err")
     victim = coevo("run", *ARGS, "--out", str(killed))
     deadline = time.monotonic() + 120
     while lines(killed / "metrics.jsonl") < 12 and time.monotonic() < deadline and victim.poll() is None:
@@ -39,9 +41,10 @@ def test_kill_9_then_resume_equals_an_uninterrupted_run(tmp_path: Path) -> None:
     os.kill(victim.pid, signal.SIGKILL)
     victim.wait()
     assert 12 <= lines(killed / "metrics.jsonl") < 40, "the run was not killed mid-way"
-    assert subprocess.run([sys.executable, "-m", "coevo", "resume", str(killed)], cwd=ROOT, timeout=300,
-                          capture_output=True).returncode == 0
-    assert reference.wait(timeout=300) == 0
+    resumed = subprocess.run([sys.executable, "-m", "coevo", "resume", str(killed)], cwd=ROOT, timeout=300,
+                             capture_output=True, text=True)
+    assert resumed.returncode == 0, resumed.stderr[-2000:]
+    assert reference.wait(timeout=300) == 0, (tmp_path / "reference.err").read_text()[-2000:]
     assert outputs(killed) == outputs(whole)
     assert not list(killed.rglob("*.tmp")), "a killed write's temp file was left behind"
     assert lines(whole / "metrics.jsonl") == 40
