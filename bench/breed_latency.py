@@ -26,9 +26,9 @@ import pygame
 import torch
 
 from coevo import registry
-from coevo.breeding import BreedingSession
+from coevo.programs.breed import BreedingSession
+from coevo.programs.build import build_genetics
 from coevo.rng import seed_everything
-from coevo.runner import build_genetics
 from critics.human import HumanCritic
 
 GOAL_MS = 100.0

@@ -20,9 +20,10 @@ import torch
 from coevo.config import RunConfig
 from coevo.evolution import EvolutionaryArtist
 from coevo.loop import warm_up
-from coevo.runner import Game, build, play
+from coevo.programs.build import Game, build
+from coevo.programs.run import play
+from coevo.runfolder import RunFolder
 from coevo.scoreboard import Scoreboard
-from gallery.runs import RunFolder
 from tests.toys import BrightnessCritic
 
 GOAL_S = 180.0
@@ -77,21 +78,20 @@ def play_game(config: RunConfig, fixed_critic: bool) -> tuple[float, tuple[float
     """Warm-up wall seconds, (wall, CPU) seconds of the rounds and their profile, played into a temporary folder."""
     game = build(config)
     if fixed_critic:
-        game.critic = BrightnessCritic(game.board.critic.shape)
-        game.board = Scoreboard(game.critic, None)
+        game.players.critic = BrightnessCritic(game.board.critic.shape)
+        game.board = game.players.measures = Scoreboard(game.players.critic, None)
     profile = Profile()
     instrument(game, profile)
     with tempfile.TemporaryDirectory() as tmp:
         folder = RunFolder(Path(tmp) / "run")
         folder.create("")
         start = time.perf_counter()
-        if game.data is not None:
-            warm_up(game.artist, game.critic, game.data.sample, game.fakes, game.loop)
+        warm_up(game.players, game.progress)
         warm = time.perf_counter() - start
         profile.seconds.clear()
         profile.cpu.clear()
         wall, cpu = clocks()
-        play(folder, game, 0)
+        play(folder, game)
         now = clocks()
         return warm, (now[0] - wall, now[1] - cpu), profile
 

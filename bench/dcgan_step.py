@@ -15,18 +15,18 @@ import torch.nn.functional as F
 
 from artists.dcgan import DCGANArtist
 from coevo.fakes import FakePool
-from coevo.loop import LoopConfig, play_round
+from coevo.loop import LoopConfig, Players, play_round
 from critics.cnn import CNNCritic
 
 
 def ours(artist: DCGANArtist, critic: CNNCritic, real: torch.Tensor, cfg: LoopConfig):
-    pool = FakePool("latest")
-
     def sample(n: int) -> torch.Tensor:
         return real[torch.randint(len(real), (n,))]
 
+    players = Players(artist, critic, sample, FakePool("latest"), cfg)
+
     def step() -> None:
-        play_round(artist, critic, sample, pool, cfg)
+        play_round(players)
     return step
 
 

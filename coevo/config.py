@@ -8,7 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from coevo.errors import CoevoError
+from coevo.fakes import POLICIES, RENAMED
 from coevo.losses import LOSSES
+
+SCHEDULES = ("round", "phases")  # how artist and critic take turns (coevo.schedules)
 
 
 @dataclass
@@ -26,7 +29,12 @@ class RunConfig:
     batch: int = 64  # real and fake images per critic update
     warmup: int = 30  # critic updates before round 0 (the CNN tells digits from random GP images in ~15)
     loss: str = "nonsaturating"  # GAN loss (critic and gradient artists): minimax, nonsaturating, wgan, wgan-gp, hinge
-    fakes: str = "gallery"  # fake-set policy: latest (GAN), gallery (all champions), replay
+    schedule: str = "round"  # round (one generation per k critic steps) or phases (fool, then recover)
+    phase_generations: int = 50  # phases: artist generations per phase at most (then the phase is stalled)
+    phase_threshold: float = 0.0  # phases: the champion fools the critic once it scores above this
+    phase_accuracy: float = 0.95  # phases: the critic trains until its held-out accuracy reaches this
+    phase_critic_steps: int = 500  # phases: critic updates per phase at most
+    fakes: str = "champions"  # fake-set policy: latest (GAN), champions (every round's best, kept), replay
     replay: int = 512  # replay buffer size for fakes = "replay"
     champions: int = 1  # champions per round added to the gallery
     diversity: float = 0.0  # fitness sharing in the critic's feature space against mode collapse (0 = off)
@@ -43,10 +51,11 @@ class RunConfig:
 
     def validate(self) -> RunConfig:
         """Check ranges; raise ``CoevoError`` with the fix."""
-        for name in ("rounds", "pop", "size", "batch", "sheet_every", "checkpoint_every", "champions"):
+        for name in ("rounds", "pop", "size", "batch", "sheet_every", "checkpoint_every", "champions",
+                     "phase_generations"):
             if getattr(self, name) < 1:
                 raise CoevoError(f"{name} must be at least 1 (got {getattr(self, name)}); pass a positive value")
-        for name in ("critic_steps", "warmup", "elite", "diversity"):
+        for name in ("critic_steps", "warmup", "elite", "diversity", "phase_critic_steps"):
             if getattr(self, name) < 0:
                 raise CoevoError(f"{name} must be >= 0 (got {getattr(self, name)})")
         if self.elite > self.pop:
@@ -54,8 +63,13 @@ class RunConfig:
         for name in ("cxpb", "mutpb"):
             if not 0.0 <= getattr(self, name) <= 1.0:
                 raise CoevoError(f"{name} is a probability and must lie in [0, 1] (got {getattr(self, name)})")
-        if self.fakes not in ("latest", "gallery", "replay"):
-            raise CoevoError(f"unknown fake-set policy {self.fakes!r}; use latest, gallery or replay")
+        self.fakes = RENAMED.get(self.fakes, self.fakes)
+        if self.fakes not in POLICIES:
+            raise CoevoError(f"unknown fake-set policy {self.fakes!r}; use {', '.join(POLICIES)}")
+        if self.schedule not in SCHEDULES:
+            raise CoevoError(f"unknown schedule {self.schedule!r}; use {' or '.join(SCHEDULES)}")
+        if not 0.0 < self.phase_accuracy <= 1.0:
+            raise CoevoError(f"phase_accuracy is a share in (0, 1] (got {self.phase_accuracy})")
         if self.loss not in LOSSES:
             raise CoevoError(f"unknown loss {self.loss!r}; use one of {', '.join(LOSSES)}")
         if self.device not in ("auto", "cpu", "cuda") and not self.device.startswith("cuda:"):

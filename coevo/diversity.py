@@ -12,7 +12,7 @@ from typing import Any
 import torch
 
 from coevo.errors import CoevoError
-from coevo.protocols import Critic
+from coevo.protocols import Critic, FeatureCritic
 
 
 def niche_counts(features: torch.Tensor, radius: float) -> torch.Tensor:
@@ -28,7 +28,7 @@ class SharedFitness:
     """A ``Critic`` whose scores are the wrapped critic's minus a crowding penalty (learning is unchanged)."""
 
     def __init__(self, critic: Critic, strength: float, radius: float = 0.25) -> None:
-        if not callable(getattr(critic, "features", None)):
+        if not isinstance(critic, FeatureCritic):
             raise CoevoError("diversity needs a critic with features() (e.g. --critic cnn); pass --diversity 0 "
                              "for this one")
         if strength < 0 or radius <= 0:

@@ -1,4 +1,4 @@
-"""Which artist images the critic learns from: the latest, a growing gallery of champions, or a replay buffer."""
+"""Which artist images the critic learns from: the latest, every earlier champion, or a replay buffer."""
 
 from __future__ import annotations
 
@@ -8,24 +8,27 @@ import torch
 
 from coevo.protocols import Proposal
 
-POLICIES = ("latest", "gallery", "replay")
+POLICIES = ("latest", "champions", "replay")
+RENAMED = {"gallery": "champions"}  # old policy names, still read from wave-1 configs and checkpoints
 
 
 class FakePool:
     """Holds the fake images a critic trains on, under one of the ``POLICIES``.
 
     - ``latest``: only the current proposal (a GAN).
-    - ``gallery``: the current proposal plus every earlier round's champions, kept forever (Machado, Blair).
+    - ``champions``: the current proposal plus every earlier round's champions, kept forever (Machado, Blair).
     - ``replay``: the current proposal plus a ring buffer of the last ``capacity`` earlier images.
     """
 
     def __init__(self, policy: str = "latest", capacity: int = 512, champions: int = 1) -> None:
+        policy = RENAMED.get(policy, policy)
         if policy not in POLICIES:
             raise ValueError(f"unknown fake-set policy {policy!r}; choose one of {', '.join(POLICIES)}")
         self.policy = policy
         self.capacity = capacity
         self.champions = champions
         self.latest: torch.Tensor | None = None
+        self.latest_labels: torch.Tensor | None = None  # the classes the latest images are meant to be, if any
         self.kept: torch.Tensor | None = None  # gallery champions or replay buffer, on the CPU
         self._cursor = 0
 
@@ -35,19 +38,38 @@ class FakePool:
     def observe(self, proposal: Proposal) -> None:
         """The artist's newest images, before the critic learns."""
         self.latest = proposal.images.detach()
+        self.latest_labels = None if proposal.labels is None else proposal.labels.detach()
+
+    @property
+    def has_labels(self) -> bool:
+        """Whether labelled fakes can be sampled: the latest proposal named its classes (policy ``latest``)."""
+        return self.latest_labels is not None and self.policy == "latest"
+
+    def pool(self) -> torch.Tensor:
+        """Every fake image the policy offers now, on the CPU: the latest proposal, then what is kept."""
+        assert self.latest is not None, "observe() a proposal before sampling"
+        if self.kept is None or self.policy == "latest":
+            return self.latest.cpu()
+        return torch.cat([self.latest.cpu(), self.kept])
+
+    def _index(self, size: int, n: int) -> torch.Tensor:
+        return torch.randint(size, (n,)) if n < size else torch.randperm(size)
 
     def sample(self, n: int) -> torch.Tensor:
         """``n`` fake images drawn (with the global Torch generator) from what the policy keeps."""
-        assert self.latest is not None, "observe() a proposal before sampling"
-        pool = self.latest.cpu() if self.kept is None or self.policy == "latest" else torch.cat(
-            [self.latest.cpu(), self.kept])
-        index = torch.randint(len(pool), (n,)) if n < len(pool) else torch.randperm(len(pool))
-        return pool[index].to(self.latest.device)
+        pool = self.pool()
+        return pool[self._index(len(pool), n)].to(self.latest.device)
+
+    def sample_labelled(self, n: int) -> tuple[torch.Tensor, torch.Tensor]:
+        """``n`` of the latest fakes with the classes they were meant to be."""
+        assert self.latest is not None and self.latest_labels is not None, "observe() a labelled proposal first"
+        index = self._index(len(self.latest), n).to(self.latest.device)
+        return self.latest[index], self.latest_labels[index.to(self.latest_labels.device)]
 
     def crown(self, proposal: Proposal, scores: torch.Tensor) -> None:
         """After scoring: keep this round's champions (gallery) or its images (replay)."""
         images = proposal.images.detach().cpu()
-        if self.policy == "gallery":
+        if self.policy == "champions":
             top = torch.topk(scores.detach().float().cpu(), min(self.champions, len(images))).indices
             self.kept = images[top] if self.kept is None else torch.cat([self.kept, images[top]])
         elif self.policy == "replay":
@@ -70,5 +92,6 @@ class FakePool:
                 "kept": self.kept, "cursor": self._cursor}
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
-        self.policy, self.capacity, self.champions = state["policy"], state["capacity"], state["champions"]
+        self.policy, self.capacity, self.champions = (RENAMED.get(state["policy"], state["policy"]), state["capacity"],
+                                                      state["champions"])
         self.kept, self._cursor = state["kept"], state["cursor"]

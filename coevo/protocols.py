@@ -5,7 +5,9 @@ Images travel between artists and critics as ``torch.float32`` tensors ``(N, C, 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 import torch
@@ -20,6 +22,8 @@ class Proposal:
     ids: list[int] | None = None  # stable individual ids, for lineage
     parents: list[tuple[int, ...]] | None = None  # parent ids of each individual
     extra: dict[str, Any] = field(default_factory=dict)  # artist-specific data (e.g. the latent z)
+    labels: torch.Tensor | None = None  # (N,) the class each image is meant to be, for critics that take labels
+    per_class: bool = False  # score every image for every class, (N, classes) (MAP-Elites over a classifier)
 
     def __len__(self) -> int:
         return int(self.images.shape[0])
@@ -86,8 +90,88 @@ class Genetics(Protocol):
         ...
 
 
-class Recorder(Protocol):
-    """Receives each round's outcome (a run folder, a test, a progress bar)."""
+# Optional capabilities, declared here and checked with isinstance (never probed with hasattr).
 
-    def record(self, round_index: int, metrics: dict[str, float], proposal: Proposal,
-               scores: torch.Tensor) -> None: ...
+
+@runtime_checkable
+class FeatureCritic(Critic, Protocol):
+    """A critic that exposes its penultimate features (for diversity measures and fitness sharing)."""
+
+    def features(self, images: torch.Tensor) -> torch.Tensor: ...
+
+
+@runtime_checkable
+class ClassConfidences(Protocol):
+    """A critic that gives each image a confidence per class, ``(N, classes)`` (a classifier)."""
+
+    @property
+    def classes(self) -> int: ...
+
+    def confidences(self, images: torch.Tensor) -> torch.Tensor: ...
+
+
+@runtime_checkable
+class LabelledCritic(Critic, Protocol):
+    """A critic that judges an image as an example of a given class, D(x | y) (conditional GANs)."""
+
+    def score_labelled(self, images: torch.Tensor, labels: torch.Tensor) -> torch.Tensor: ...
+
+    def learn_labelled(self, real: torch.Tensor, real_labels: torch.Tensor, fake: torch.Tensor,
+                       fake_labels: torch.Tensor) -> dict[str, float]: ...
+
+
+@runtime_checkable
+class Sampler(Protocol):
+    """An artist that can draw any number of fresh images (a generator), for metrics at equal n."""
+
+    def sample(self, n: int) -> torch.Tensor: ...
+
+
+@runtime_checkable
+class LatentGenerator(Sampler, Protocol):
+    """A generator with a latent space: images from given latent vectors ``(N, nz)`` (``coevo latent``)."""
+
+    nz: int
+
+    def generate(self, z: torch.Tensor) -> torch.Tensor: ...
+
+
+@runtime_checkable
+class VectorGenetics(Genetics, Protocol):
+    """Genetics whose genomes also draw as vector graphics (SVG export)."""
+
+    def svg(self, genome: Any, size: int) -> str: ...
+
+
+@runtime_checkable
+class RunIndex(Protocol):
+    """One run's entry in a catalog: the ancestry of its populations and the individuals it keeps."""
+
+    def forget_rounds(self, first: int) -> None:
+        """Drop what was recorded for rounds ``first`` and later (a resumed run plays them again)."""
+        ...
+
+    def record_population(self, round_index: int, ids: Sequence[int], parents: Sequence[Sequence[int]]) -> None: ...
+
+    def add_individual(self, *, artist: str, genome: dict[str, Any], options: dict[str, Any], round_index: int,
+                       local_id: int | None, local_parents: Sequence[int], score: float | None = None,
+                       image: Path | None = None) -> int:
+        """Keep one individual (a champion, a saved pick); returns its catalog id."""
+        ...
+
+    def close(self) -> None: ...
+
+
+@runtime_checkable
+class Catalog(Protocol):
+    """Where runs index themselves and stored genomes are found again; the CLI wires in the gallery's."""
+
+    def open_run(self, folder: Path, *, kind: str, artist: str, critic: str = "", data: str = "",
+                 settings: dict[str, Any] | None = None, source: str = "",
+                 origin: dict[str, Any] | None = None) -> RunIndex:
+        """Index (or re-open) the run in ``folder``; ``origin`` is the meta of the genome it was seeded from."""
+        ...
+
+    def genome(self, spec: str) -> tuple[str, dict[str, Any], dict[str, Any], dict[str, Any]]:
+        """A stored individual named by ``spec`` (``gallery:ID``): artist, options, JSON genome and meta."""
+        ...

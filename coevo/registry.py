@@ -92,6 +92,18 @@ def construct(cls: Any, what: str, provided: dict[str, Any], options: dict[str, 
         raise CoevoError(f"bad options for {what}: {exc}") from None
 
 
+GENETICS_METHODS = ("random_genome", "mutate", "crossover", "render", "to_json", "from_json")
+
+
+def is_evolutionary(entry: Entry) -> bool:
+    """Whether an artist is given as ``Genetics`` (the loop wraps it in ``EvolutionaryArtist``): built-ins say
+    so in the table; a plugin class is when it defines the methods of ``coevo.protocols.Genetics``."""
+    if entry.evolutionary or not entry.plugin:
+        return entry.evolutionary
+    cls = load(entry)
+    return all(callable(getattr(cls, name, None)) for name in GENETICS_METHODS)
+
+
 def artist_entry(name: str) -> Entry:
     return find("artist", name, ARTISTS)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import torch
 
 from coevo.data import ImageSet
-from coevo.protocols import Critic, Proposal
+from coevo.protocols import Critic, FeatureCritic, Proposal
 
 HOLDOUT = 0.1  # share of the real images kept from the critic's training, to measure its accuracy
 MIN_REAL = 20  # smaller data sets are all used for training (no held-out accuracy)
@@ -44,16 +44,29 @@ class Scoreboard:
         """Critic accuracy on held-out real vs. the new population, and the population's diversity."""
         images = proposal.images.detach()
         metrics = {"diversity_pixels": pairwise_spread(images)}
-        features = getattr(self.critic, "features", None)
-        if callable(features):
-            metrics["diversity_features"] = pairwise_spread(features(images))
+        if isinstance(self.critic, FeatureCritic):
+            metrics["diversity_features"] = pairwise_spread(self.critic.features(images))
         if self.held_out is not None:
-            scores = self.critic.score(torch.cat([self.held_out.to(images.device), images]))  # one pass
-            real_right = (scores[: len(self.held_out)] > 0).float().mean().item()
-            fake_right = (scores[len(self.held_out):] <= 0).float().mean().item()
+            real_right, fake_right = self._rights(images)
             metrics.update(critic_accuracy=(real_right + fake_right) / 2, critic_accuracy_real=real_right,
                            critic_accuracy_fake=fake_right)
         return metrics
+
+    def accuracy(self, fakes: torch.Tensor) -> float | None:
+        """Mean of the critic's accuracy on the held-out real images and on ``fakes`` (the last ``PROBE``);
+        None without held-out images."""
+        if self.held_out is None:
+            return None
+        real_right, fake_right = self._rights(fakes[-PROBE:])
+        return (real_right + fake_right) / 2
+
+    def _rights(self, fakes: torch.Tensor) -> tuple[float, float]:
+        """Shares of held-out real images scored real (logit > 0) and of ``fakes`` scored fake, in one pass."""
+        held_out = self.held_out.to(fakes.device)
+        scores = self.critic.score(torch.cat([held_out, fakes]))
+        real_right = (scores[: len(held_out)] > 0).float().mean().item()
+        fake_right = (scores[len(held_out):] <= 0).float().mean().item()
+        return real_right, fake_right
 
     def after_scoring(self, proposal: Proposal, scores: torch.Tensor, raw: bool = True) -> dict[str, float]:
         """Fooling rate: the share of the population the (learned) critic takes for real (logit > 0).

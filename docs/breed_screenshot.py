@@ -15,9 +15,9 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
 import pygame
 
-from coevo.breeding import BreedingSession
+from coevo.programs.breed import BreedingSession
+from coevo.programs.build import build_genetics
 from coevo.rng import seed_everything
-from coevo.runner import build_genetics
 from critics.human import HumanCritic
 
 

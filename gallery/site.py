@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from coevo.atomic import atomic_write_bytes, atomic_write_text
-from gallery.genomes import GenomeFile, write_genome
+from coevo.genomefile import GenomeFile, write_genome
+from coevo.runfolder import RunFolder
 from gallery.lineage import draw_lineage
-from gallery.runs import RunFolder
 from gallery.store import IndividualRow, RunRow, Store
 
 DEFAULT_ROOT = "runs"  # the gallery root that commands may leave unnamed (gallery:ID)

@@ -39,11 +39,13 @@ def default_out(artist: str, seed: int) -> Path:
 
 def new_session(args: argparse.Namespace):  # -> BreedingSession
     """A fresh session from a random parent or from ``--from GENOME``."""
-    from coevo.breeding import BreedingSession, parse_grid
     from coevo.commands.run import parse_option
     from coevo.errors import CoevoError
+    from coevo.interactive import parse_grid
+    from coevo.programs.breed import BreedingSession
+    from coevo.programs.build import build_genetics, load_genome
     from coevo.rng import seed_everything
-    from coevo.runner import build_genetics, load_genome
+    from gallery.catalog import GalleryCatalog
 
     if not 16 <= args.size <= 4096 or not 16 <= args.export_size <= 16384:
         raise CoevoError("--size must lie in 16..4096 and --export-size in 16..16384 pixels")
@@ -54,7 +56,7 @@ def new_session(args: argparse.Namespace):  # -> BreedingSession
     if args.origin is not None:
         if options:
             raise CoevoError("--artist-option cannot change a genome loaded with --from; drop the options")
-        artist, genetics, parent, meta = load_genome(args.origin)
+        artist, genetics, parent, meta = load_genome(args.origin, GalleryCatalog())
         if args.artist is not None and args.artist != artist:
             raise CoevoError(f"{args.origin} holds a {artist!r} genome, not {args.artist!r}; drop --artist")
     else:
@@ -66,18 +68,19 @@ def new_session(args: argparse.Namespace):  # -> BreedingSession
     if (out / "session.json").exists():
         raise CoevoError(f"{out} already holds a session; continue it with --resume {out} or pick another --out")
     return BreedingSession.start(artist, genetics, parent, cols * rows, args.size, out, f"{cols}x{rows}",
-                                 args.export_size, meta, str(args.origin or ""))
+                                 args.export_size, meta, str(args.origin or ""), GalleryCatalog())
 
 
 def handle(args: argparse.Namespace) -> int:
     from coevo import registry
-    from coevo.breeding import BreedingSession
     from coevo.errors import CoevoError
+    from coevo.programs.breed import BreedingSession
+    from gallery.catalog import GalleryCatalog
 
     if args.resume is not None:
         if args.origin is not None or args.artist is not None or args.artist_option:
             raise CoevoError("--resume continues a session as saved; drop --from, --artist and --artist-option")
-        session = BreedingSession.resume(args.resume)
+        session = BreedingSession.resume(args.resume, GalleryCatalog())
         if args.grid:
             session.grid = args.grid
     else:

@@ -38,9 +38,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
-    from coevo.comparison import Budget, CompareSettings, compare, default_artists
     from coevo.config import RunConfig, load_config
     from coevo.errors import CoevoError
+    from coevo.programs.compare import Budget, CompareSettings, compare, default_artists
 
     first = load_config(args.runs[0] / "config.toml") if args.runs else RunConfig()
     data, size = args.data or first.data, args.size or first.size

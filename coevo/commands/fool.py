@@ -21,7 +21,7 @@ HELP = {  # FoolConfig field -> help text of its flag
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    from coevo.fooling import FoolConfig
+    from coevo.programs.fool import FoolConfig
 
     parser = sub.add_parser("fool", help="evolve images a classifier labels with high confidence",
                             description="Fooling images: a CPPN artist evolves one elite per class (MAP-Elites) "
@@ -41,7 +41,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     from coevo.commands.run import parse_option
-    from coevo.fooling import FoolConfig, reached, run
+    from coevo.programs.fool import FoolConfig, reached, run
 
     config = FoolConfig(**{f.name: getattr(args, f.name) for f in fields(FoolConfig) if f.name in HELP})
     config.artist_options.update(dict(parse_option(t) for t in args.artist_option))

@@ -145,9 +145,9 @@ def index_run(store, folder: Path) -> int:  # store: gallery.store.Store
     from dataclasses import asdict
 
     from coevo.config import load_config
+    from coevo.genomefile import read_genome
     from coevo.images import save_png
-    from coevo.runner import build_genetics
-    from gallery.genomes import read_genome
+    from coevo.programs.build import build_genetics
 
     config = load_config(folder / "config.toml")
     run = store.add_run(folder, artist=config.artist, critic=config.critic, data=config.data,

@@ -28,7 +28,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def handle(args: argparse.Namespace) -> int:
     from coevo.errors import CoevoError
     from coevo.images import grid, save_png
-    from coevo.latent import arithmetic, interpolation, latents, load_generator, parse_expression
+    from coevo.programs.latent import arithmetic, interpolation, latents, load_generator, parse_expression
 
     if args.count < 2 or args.steps < 2:
         raise CoevoError("--count and --steps must be at least 2")

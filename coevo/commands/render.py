@@ -22,12 +22,14 @@ def handle(args: argparse.Namespace) -> int:
     from coevo.atomic import atomic_write_text
     from coevo.errors import CoevoError
     from coevo.images import save_png
-    from coevo.runner import load_genome
+    from coevo.programs.build import load_genome
+    from coevo.protocols import VectorGenetics
+    from gallery.catalog import GalleryCatalog
 
     if args.size < 1 or args.size > 16384:
         raise CoevoError(f"--size must be between 1 and 16384 pixels (got {args.size})")
-    artist, genetics, genome, _ = load_genome(args.genome)
-    if args.svg and not callable(getattr(genetics, "svg", None)):
+    artist, genetics, genome, _ = load_genome(args.genome, GalleryCatalog())
+    if args.svg and not isinstance(genetics, VectorGenetics):
         raise CoevoError(f"artist {artist!r} has no SVG form (only line-drawing artists such as biomorph); drop --svg")
     image = genetics.render([genome], args.size)[0]
     spec = str(args.genome)

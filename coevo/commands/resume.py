@@ -17,10 +17,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     from coevo.errors import CoevoError
-    from coevo.runner import resume
+    from coevo.programs.run import resume
+    from gallery.catalog import GalleryCatalog
 
     if args.rounds is not None and args.rounds < 1:
         raise CoevoError(f"--rounds must be at least 1 (got {args.rounds})")
-    folder = resume(args.run, args.rounds)
+    folder = resume(args.run, args.rounds, GalleryCatalog())
     print(f"run finished: {folder.path}")
     return 0

@@ -82,9 +82,10 @@ def resolve(args: argparse.Namespace) -> RunConfig:
 
 def _genome_artist(spec: str) -> tuple[str, dict[str, Any]]:
     """The artist name and options of the genome a branch starts from."""
-    from coevo.runner import load_genome
+    from coevo.programs.build import load_genome
+    from gallery.catalog import GalleryCatalog
 
-    name, genetics, _, _ = load_genome(spec)
+    name, genetics, _, _ = load_genome(spec, GalleryCatalog())
     return name, genetics.options()
 
 
@@ -102,11 +103,12 @@ def default_out(config: RunConfig) -> Path:
 
 
 def handle(args: argparse.Namespace) -> int:
-    from coevo.runner import start
+    from coevo.programs.run import start
+    from gallery.catalog import GalleryCatalog
 
     config = resolve(args)
     out = args.out or default_out(config)
-    folder = start(config, out)
+    folder = start(config, out, GalleryCatalog())
     print(f"run finished: {folder.path}  (metrics.jsonl, sheets/, genomes/; continue with "
           f"`coevo resume {folder.path} --rounds N`)")
     return 0

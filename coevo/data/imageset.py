@@ -31,6 +31,13 @@ class ImageSet:
         """``n`` images drawn with the global Torch generator (checkpointed with the run)."""
         return self.images[torch.randint(len(self), (n,))]
 
+    def sample_labelled(self, n: int) -> tuple[torch.Tensor, torch.Tensor]:
+        """``n`` images and their class labels, drawn as ``sample`` draws."""
+        if self.labels is None:
+            raise ValueError(f"{self.name} has no labels")
+        index = torch.randint(len(self), (n,))
+        return self.images[index], self.labels[index]
+
     def split(self, holdout: float = 0.1) -> tuple[ImageSet, ImageSet]:
         """A fixed train / held-out split (every k-th image held out, independent of any seed)."""
         step = max(2, round(1 / holdout))

@@ -3,7 +3,7 @@
 ``score`` shows the images (the parent, image 0, in the centre box) and pumps window events until the
 person chooses: click a box to choose it, shift-click (or right-click) a second one to mate them, then
 Enter or space breeds. The chosen image scores 1, the second 0.5, the rest 0. Session keys (undo, save,
-export, strength, restart, quit) raise ``coevo.breeding.SessionRequest`` for the breeding session.
+export, strength, restart, quit) raise ``coevo.interactive.SessionRequest`` for the breeding session.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 import pygame
 
 from coevo.atomic import atomic_write_bytes
-from coevo.breeding import SessionRequest, parse_grid
 from coevo.errors import CoevoError
+from coevo.interactive import SessionRequest, parse_grid
 from critics.human.layout import STATUS, Layout
 from critics.human.pixels import rgb_pixels
 

@@ -15,8 +15,8 @@ from artists.biomorph.genome import Biomorph, basic_tree, classic, insect
 from artists.biomorph.mutation import crossover, hopeful_monster, mac_mutate, pc_mutate
 from coevo.cli import main
 from coevo.errors import CoevoError
+from coevo.genomefile import GenomeFile, write_genome
 from coevo.protocols import Genetics
-from gallery.genomes import GenomeFile, write_genome
 
 
 def dawkins_picture(genes: list[int], trickle: int, segments: int = 1, seg_dist: int = 0,

@@ -25,8 +25,8 @@ from artists.cppn.genome import (
 from artists.cppn.variation import add_node, crossover
 from coevo.errors import CoevoError
 from coevo.evolution import EvolutionaryArtist, EvolutionConfig
+from coevo.genomefile import GenomeFile, write_genome
 from coevo.protocols import Genetics
-from gallery.genomes import GenomeFile, write_genome
 from tests.toys import BrightnessCritic
 
 INPUT_NODES = (NodeGene(0, "in", "identity", "x"), NodeGene(1, "in", "identity", "y"),
@@ -164,7 +164,7 @@ def test_mutated_genomes_stay_acyclic_and_valid():
 
 
 def test_save_load_round_trip(tmp_path):
-    from coevo.runner import load_genome
+    from coevo.programs.build import load_genome
 
     random.seed(6)
     genetics = CPPNGenetics(channels=3, color="rgb", add_node=0.4)

@@ -12,9 +12,10 @@ from torch import nn
 
 from artists.dcgan import DCGANArtist
 from coevo.fakes import FakePool
-from coevo.loop import LoopConfig, coevolve
+from coevo.loop import LoopConfig, Players, Stop, coevolve
 from coevo.losses import critic_loss
 from coevo.protocols import Artist
+from coevo.schedules import EveryRound
 
 
 def discriminator(channels: int = 1) -> nn.Module:
@@ -122,8 +123,8 @@ def test_loop_rounds_equal_plain_gan_steps(loss: str, k: int) -> None:
     generator, disc = copy.deepcopy(artist.net), copy.deepcopy(critic.net)
 
     torch.manual_seed(1)
-    coevolve(artist, critic, lambda n: real[torch.randint(len(real), (n,))], FakePool("latest"),
-             LoopConfig(critic_steps=k, batch=8), range(4))
+    coevolve(Players(artist, critic, lambda n: real[torch.randint(len(real), (n,))], FakePool("latest"),
+                     LoopConfig(critic_steps=k, batch=8)), EveryRound(), Stop(rounds=4))
     torch.manual_seed(1)
     plain_gan(generator, disc, real, steps=4, k=k, batch=8, loss=loss)
 
@@ -144,8 +145,8 @@ def test_loop_with_the_cnn_critic_equals_the_hand_written_step() -> None:
     opt_g = torch.optim.Adam(g.parameters(), lr=2e-4, betas=(0.5, 0.999))
     opt_d = torch.optim.Adam(d.parameters(), lr=2e-4, betas=(0.5, 0.999))
     torch.manual_seed(1)
-    coevolve(artist, critic, lambda n: real[torch.randint(len(real), (n,))], FakePool("latest"),
-             LoopConfig(batch=8), range(3))
+    coevolve(Players(artist, critic, lambda n: real[torch.randint(len(real), (n,))], FakePool("latest"),
+                     LoopConfig(batch=8)), EveryRound(), Stop(rounds=3))
     torch.manual_seed(1)
     for _ in range(3):
         fake = g(torch.randn(8, 100))
@@ -188,7 +189,7 @@ def test_gan_rounds_on_cuda_with_mixed_precision() -> None:
     critic = CNNCritic((1, 28, 28), device="cuda")
     real = torch.rand(64, 1, 28, 28, device="cuda") * 2 - 1
     before = artist.net.main[0].weight.detach().clone()
-    coevolve(artist, critic, lambda n: real[torch.randint(len(real), (n,), device="cuda")], FakePool("latest"),
-             LoopConfig(batch=16), range(3))
+    coevolve(Players(artist, critic, lambda n: real[torch.randint(len(real), (n,), device="cuda")], FakePool("latest"),
+                     LoopConfig(batch=16)), EveryRound(), Stop(rounds=3))
     assert artist.ask().images.dtype == torch.float32
     assert not torch.equal(before, artist.net.main[0].weight)

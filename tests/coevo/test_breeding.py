@@ -11,13 +11,14 @@ import pygame
 import pytest
 import torch
 
-from coevo.breeding import BreedingSession
 from coevo.cli import main
 from coevo.evolution import EvolutionaryArtist, EvolutionConfig
+from coevo.genomefile import GenomeFile, write_genome
+from coevo.programs.breed import BreedingSession
+from coevo.programs.build import build_genetics, load_genome
 from coevo.rng import seed_everything
-from coevo.runner import build_genetics, load_genome
 from critics.human import HumanCritic
-from gallery.genomes import GenomeFile, write_genome
+from gallery.catalog import GalleryCatalog
 from gallery.store import Store
 from tests.critics.events import click, press
 from tests.toys import ToyGenetics
@@ -37,7 +38,8 @@ def critic() -> Iterator[HumanCritic]:
 def biomorph_session(folder: Path, seed: int = 0) -> BreedingSession:
     seed_everything(seed)
     _, genetics = build_genetics("biomorph", {}, 3)
-    return BreedingSession.start("biomorph", genetics, genetics.random_genome(), 15, SIZE, folder)
+    return BreedingSession.start("biomorph", genetics, genetics.random_genome(), 15, SIZE, folder,
+                                 catalog=GalleryCatalog())
 
 
 def choose(session: BreedingSession, critic: HumanCritic, box: int, key: int = pygame.K_RETURN) -> bool:
@@ -150,7 +152,7 @@ def test_quit_and_resume_continues_where_it_stopped(critic: HumanCritic, tmp_pat
         choose(kept, critic, box)
 
     random.seed(999)  # whatever happens between quitting and resuming
-    resumed = BreedingSession.resume(tmp_path / "a")
+    resumed = BreedingSession.resume(tmp_path / "a", GalleryCatalog())
     assert resumed.artist.state_dict() == stopped.artist.state_dict()
     critic.session_keys = True
     choose(resumed, critic, 2)
@@ -172,7 +174,7 @@ def test_any_evolutionary_artist_breeds(critic: HumanCritic, tmp_path: Path) -> 
     assert session.artist.population[0].genome == chosen
     press(pygame.K_ESCAPE)
     session.step(critic)
-    resumed = BreedingSession.resume(tmp_path / "runs" / "toy" / "session.json")
+    resumed = BreedingSession.resume(tmp_path / "runs" / "toy" / "session.json", GalleryCatalog())
     assert resumed.artist.state_dict() == session.artist.state_dict()
 
 
@@ -257,7 +259,8 @@ def test_breed_from_a_gallery_individual_links_the_session_to_it(critic: HumanCr
 def test_gp_breeds_in_the_window(critic: HumanCritic, tmp_path: Path) -> None:
     seed_everything(2)
     _, genetics = build_genetics("gp", {}, 3)
-    session = BreedingSession.start("gp", genetics, genetics.random_genome(), 15, SIZE, tmp_path / "runs" / "gp")
+    session = BreedingSession.start("gp", genetics, genetics.random_genome(), 15, SIZE, tmp_path / "runs" / "gp",
+                                    catalog=GalleryCatalog())
     chosen = genetics.to_json(session.artist.population[8].genome)
     shown = session.artist.ask().images[8]
     choose(session, critic, 8)

@@ -4,7 +4,7 @@ import torch
 
 from coevo.evolution import EvolutionaryArtist, EvolutionConfig
 from coevo.fakes import FakePool
-from coevo.loop import LoopConfig, play_round
+from coevo.loop import LoopConfig, Players, play_round
 from coevo.rng import seed_everything
 from tests.toys import BrightnessCritic, ToyGenetics
 
@@ -19,7 +19,8 @@ def test_evolutionary_artist_improves_against_fixed_critic() -> None:
     fakes, cfg = FakePool("latest"), LoopConfig()
     first = critic.score(artist.ask().images).max().item()
     for _ in range(25):
-        _, scores, metrics = play_round(artist, critic, None, fakes, cfg)
+        played = play_round(Players(artist, critic, None, fakes, cfg))
+    scores, metrics = played.scores, played.metrics
     assert metrics["fitness_best"] > first + 0.3
     assert scores.mean().item() > 0.5
 

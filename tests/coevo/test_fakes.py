@@ -19,7 +19,7 @@ def test_latest_only_samples_the_current_proposal() -> None:
 
 
 def test_gallery_keeps_every_rounds_champions_forever() -> None:
-    pool = FakePool("gallery", champions=2)
+    pool = FakePool("champions", champions=2)
     for r in range(5):
         p = Proposal(images=torch.arange(4.0).view(4, 1, 1, 1) + 10 * r)
         pool.observe(p)
@@ -44,5 +44,13 @@ def test_replay_is_a_ring_buffer() -> None:
 
 
 def test_unknown_policy() -> None:
-    with pytest.raises(ValueError, match="latest, gallery, replay"):
+    with pytest.raises(ValueError, match="latest, champions, replay"):
         FakePool("everything")
+
+
+def test_the_old_name_gallery_still_reads_as_champions() -> None:
+    """Wave-1 configs and checkpoints say ``gallery``; they keep resuming."""
+    assert FakePool("gallery").policy == "champions"
+    pool = FakePool("champions")
+    pool.load_state_dict({"policy": "gallery", "capacity": 512, "champions": 1, "kept": None, "cursor": 0})
+    assert pool.policy == "champions"

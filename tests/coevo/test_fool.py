@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from coevo.cli import main
-from coevo.runner import load_genome
+from coevo.programs.build import load_genome
 
 TINY = ["--data", "digits", "--generations", "3", "--batch", "12", "--size", "16", "--steps", "60",
         "--device", "cpu"]

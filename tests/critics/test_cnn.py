@@ -9,7 +9,7 @@ import torch
 
 from coevo.config import RunConfig
 from coevo.data import load_data
-from coevo.runner import build_critic
+from coevo.programs.build import build_critic
 from critics.cnn import CNNCritic
 from critics.cnn.network import stage_count
 

@@ -10,7 +10,7 @@ from PIL import Image
 
 from coevo.cli import main
 from coevo.config import RunConfig
-from coevo.runner import resume, start
+from coevo.programs.run import resume, start
 
 ARTIST = "tests.toys:ToyGenetics"
 

@@ -9,7 +9,7 @@ import pytest
 import torch
 from PIL import Image
 
-from coevo.breeding import SessionRequest
+from coevo.interactive import SessionRequest
 from coevo.protocols import Critic
 from critics.human import HumanCritic
 from critics.human.layout import Layout

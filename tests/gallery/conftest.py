@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from coevo.config import RunConfig
-from coevo.runner import start
+from coevo.programs.run import start
+from gallery.catalog import GalleryCatalog
 from gallery.store import Store
 
 
@@ -30,10 +31,10 @@ class Branched:
 
 
 def make_branched(root: Path) -> Branched:
-    start(toy_config(), root / "a")
+    start(toy_config(), root / "a", GalleryCatalog())
     with Store(root) as store:
         origin = store.individuals(run=store.run_at(root / "a").id)[-1].id
-    start(toy_config(seed=4, rounds=3, start_from=f"gallery:{root}:{origin}"), root / "b")
+    start(toy_config(seed=4, rounds=3, start_from=f"gallery:{root}:{origin}"), root / "b", GalleryCatalog())
     return Branched(root, root / "a", root / "b", origin)
 
 

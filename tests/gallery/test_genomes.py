@@ -4,8 +4,8 @@ from pathlib import Path
 import pytest
 
 from coevo.errors import CoevoError
-from coevo.runner import load_genome
-from gallery.genomes import GenomeFile, read_genome, write_genome
+from coevo.genomefile import GenomeFile, read_genome, write_genome
+from coevo.programs.build import load_genome
 
 
 def test_round_trip_through_load_genome(tmp_path: Path) -> None:

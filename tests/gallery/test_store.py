@@ -16,8 +16,10 @@ import pytest
 
 from coevo.cli import main
 from coevo.errors import CoevoError
-from coevo.runner import load_genome, resume
-from gallery.genomes import read_genome
+from coevo.genomefile import read_genome
+from coevo.programs.build import load_genome
+from coevo.programs.run import resume
+from gallery.catalog import GalleryCatalog
 from gallery.store import MIGRATIONS, Store, parse_spec
 from tests.gallery.conftest import Branched, toy_config
 
@@ -54,7 +56,7 @@ def test_lineage_crosses_the_branch_back_to_the_first_ancestor(branched: Branche
         assert all(p < r.id for r in lineage for p in r.parents)  # parents are always older
         assert seeds[0].id in {c.id for c in store.children(branched.origin)}
         origin_genome = store.get(branched.origin).genome
-    name, genetics, genome, meta = load_genome(f"gallery:{branched.root}:{branched.origin}")
+    name, genetics, genome, meta = load_genome(f"gallery:{branched.root}:{branched.origin}", GalleryCatalog())
     assert name == "tests.toys:ToyGenetics" and meta["gallery_id"] == branched.origin
     assert genetics.to_json(genome) == origin_genome
 
@@ -84,10 +86,10 @@ def test_cli_run_from_gallery_takes_the_artist_of_the_genome(branched: Branched,
 
 def test_resume_replaces_the_replayed_rounds(tmp_path: Path) -> None:
     start_config = toy_config(rounds=3)
-    from coevo.runner import start
+    from coevo.programs.run import start
 
-    start(start_config, tmp_path / "r")
-    resume(tmp_path / "r", rounds=5)
+    start(start_config, tmp_path / "r", GalleryCatalog())
+    resume(tmp_path / "r", rounds=5, catalog=GalleryCatalog())
     with Store(tmp_path) as store:
         rows = store.individuals()
         assert len(store.runs()) == 1 and max(r.round for r in rows) <= 4
@@ -102,9 +104,9 @@ def test_bad_specs_and_ids_are_one_line_errors(branched: Branched, tmp_path: Pat
     with pytest.raises(CoevoError, match="not gallery:ID"):
         parse_spec("gallery:seven")
     with pytest.raises(CoevoError, match="no individual 9999"):
-        load_genome(f"gallery:{branched.root}:9999")
+        load_genome(f"gallery:{branched.root}:9999", GalleryCatalog())
     with pytest.raises(CoevoError, match="no gallery"):
-        load_genome(f"gallery:{tmp_path}:1")
+        load_genome(f"gallery:{tmp_path}:1", GalleryCatalog())
     assert main(["gallery", "show", "9999", "--root", str(branched.root)]) == 2
 
 
@@ -215,7 +217,7 @@ def test_a_breeding_session_uses_the_same_api(branched: Branched, tmp_path: Path
     """What `coevo breed --from gallery:ID` does: index the session, its generations and its picks."""
     root = tmp_path / "runs"
     shutil.copytree(branched.root, root)
-    _, genetics, genome, meta = load_genome(f"gallery:{root}:{branched.origin}")
+    _, genetics, genome, meta = load_genome(f"gallery:{root}:{branched.origin}", GalleryCatalog())
     with Store.for_run(root / "breed-1") as store:
         assert store.origin_of(meta) == branched.origin
         session = store.add_run(root / "breed-1", kind="breed", artist="tests.toys:ToyGenetics", critic="human",

@@ -42,7 +42,7 @@ def test_each_artist_plays_the_same_budget_and_is_evaluated(compared: Path) -> N
         rounds = (compared / name / "metrics.jsonl").read_text().splitlines()
         assert len(rounds) == 6  # 96 images / 16 per round
     toy = (compared / "tests.toys_ToyGenetics" / "config.toml").read_text()
-    assert 'fakes = "gallery"' in toy and "rounds = 6" in toy
+    assert 'fakes = "champions"' in toy and "rounds = 6" in toy
     assert 'fakes = "latest"' in (compared / "dcgan" / "config.toml").read_text()
 
 
@@ -99,7 +99,7 @@ def test_report_loads_in_headless_chromium(compared: Path, tmp_path: Path) -> No
 
 
 def test_budgets_count_images_or_seconds(capsys: pytest.CaptureFixture[str]) -> None:
-    from coevo.comparison import Budget
+    from coevo.programs.compare import Budget
 
     assert Budget(images=200).fraction(50, 99.0) == 0.25
     assert Budget(images=None, seconds=4.0).fraction(10**6, 1.0) == 0.25

@@ -11,7 +11,7 @@ from PIL import Image
 
 from coevo.cli import main
 from coevo.data import load_data
-from coevo.latent import arithmetic, latents, load_generator, parse_expression, slerp
+from coevo.programs.latent import arithmetic, latents, load_generator, parse_expression, slerp
 
 
 @pytest.fixture(scope="module")

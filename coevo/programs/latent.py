@@ -14,8 +14,9 @@ import torch
 
 from coevo.config import load_config
 from coevo.errors import CoevoError
-from coevo.runner import build_artist
-from gallery.runs import RunFolder
+from coevo.programs.build import build_artist
+from coevo.protocols import LatentGenerator
+from coevo.runfolder import RunFolder
 
 
 def load_generator(run: Path) -> Any:
@@ -24,10 +25,12 @@ def load_generator(run: Path) -> Any:
     state = folder.played_checkpoint()
     config = load_config(folder.config_path)
     saved = state["artist"]
-    if not isinstance(saved, dict) or "nz" not in saved or "shape" not in saved:
+    artist = None
+    if isinstance(saved, dict) and "shape" in saved:
+        artist = build_artist(config, tuple(saved["shape"]), torch.device("cpu"))
+    if not isinstance(artist, LatentGenerator):
         raise CoevoError(f"the artist of {run} ({config.artist}) has no latent space; latent tools need a "
                          "generator such as dcgan")
-    artist = build_artist(config, tuple(saved["shape"]), torch.device("cpu"))
     artist.load_state_dict(saved)
     return artist
 

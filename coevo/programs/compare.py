@@ -1,13 +1,12 @@
 """Plays several artists against the same critic on the same data under the same budget, measuring as it goes.
 
 Each artist plays an ordinary run folder (``OUT/ARTIST``), so ``coevo resume`` and ``coevo latent`` work on it;
-evaluations land in its ``evals.jsonl``. ``coevo.report`` turns the folder into ``report.html`` and ``report.md``.
+evaluations land in its ``evals.jsonl``. ``coevo.programs.report`` turns the folder into report.html and report.md.
 """
 
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -19,12 +18,13 @@ from coevo.atomic import atomic_write_text
 from coevo.config import RunConfig, dump_config, load_config
 from coevo.data import ImageSet, load_data
 from coevo.errors import CoevoError
-from coevo.loop import play_round, warm_up
+from coevo.loop import Hook, Progress, Round, Stop, coevolve, warm_up
 from coevo.metrics import Evaluator
-from coevo.protocols import Artist
+from coevo.programs.build import Game, build
+from coevo.programs.run import Checkpointer, RunRecorder
+from coevo.protocols import Artist, Sampler
 from coevo.rng import rng_state, set_rng_state
-from coevo.runner import Game, RunRecorder, build, checkpoint
-from gallery.runs import RunFolder
+from coevo.runfolder import RunFolder
 
 DEFAULT_ARTISTS = ("dcgan", "gp", "cppn")  # the automated artists compared by default, when registered
 EVALS = "evals.jsonl"
@@ -46,6 +46,9 @@ class Budget:
     def fraction(self, images: int, seconds: float) -> float:
         """How much of the budget is spent (1.0 = all)."""
         return images / self.images if self.images is not None else seconds / float(self.seconds or 1)
+
+    def stop(self) -> Stop:
+        return Stop(images=self.images, seconds=self.seconds)
 
     def describe(self) -> str:
         return f"{self.images} images seen" if self.images is not None else f"{self.seconds:g} s of play"
@@ -84,16 +87,15 @@ def default_artists() -> list[str]:
 def artist_config(base: RunConfig, artist: str) -> RunConfig:
     """One artist's run config: the shared settings plus its paradigm's defaults (GAN or evolution)."""
     entry = registry.artist_entry(artist)
-    if entry.evolutionary or hasattr(registry.load(entry), "random_genome"):  # Genetics: an evolutionary artist
-        return replace(base, artist=artist, fakes="gallery", artist_options={})
+    if registry.is_evolutionary(entry):
+        return replace(base, artist=artist, fakes="champions", artist_options={})
     return replace(base, artist=artist, fakes="latest", warmup=0, pop=base.batch, artist_options={})
 
 
 def sample_images(artist: Artist, n: int, last: torch.Tensor) -> torch.Tensor:
     """``n`` fresh images from an artist that can sample (a generator), else its latest proposal."""
-    sample = getattr(artist, "sample", None)
-    if callable(sample):
-        return sample(n)
+    if isinstance(artist, Sampler):
+        return artist.sample(n)
     return last.detach().float().cpu()
 
 
@@ -110,34 +112,41 @@ def evaluate(game: Game, evaluator: Evaluator, samples: int, last: torch.Tensor)
     return {**metrics, "samples": float(len(images))}, images
 
 
+class Evaluations(Hook):
+    """Evaluates the artist ``settings.evals`` times, evenly over the budget, into ``evals.jsonl``."""
+
+    def __init__(self, folder: RunFolder, game: Game, settings: CompareSettings, evaluator: Evaluator) -> None:
+        self.folder, self.game, self.settings, self.evaluator = folder, game, settings, evaluator
+        self.marks = [(i + 1) / settings.evals for i in range(settings.evals)]
+        self.images = torch.zeros(0)  # the last evaluation's samples
+
+    def on_round_end(self, played: Round, progress: Progress) -> None:
+        spent = self.settings.budget.fraction(progress.images, progress.seconds)
+        if not self.marks or spent < self.marks[0] - 1e-9:
+            return
+        while self.marks and spent >= self.marks[0] - 1e-9:
+            self.marks.pop(0)
+        result, self.images = evaluate(self.game, self.evaluator, self.settings.samples, played.proposal.images)
+        append_eval(self.folder.path, {"round": progress.rounds, "images_seen": progress.images,
+                                       "seconds": round(progress.seconds, 3), **result})
+
+
 def play_artist(folder: RunFolder, game: Game, settings: CompareSettings, evaluator: Evaluator) -> torch.Tensor:
     """Play one artist until the budget is spent, evaluating ``settings.evals`` times; returns its last samples."""
     assert game.data is not None
     folder.create(dump_config(game.config))
-    warm_up(game.artist, game.critic, game.data.sample, game.fakes, game.loop)
-    recorder = RunRecorder(folder, game)
-    budget, seen, played, index = settings.budget, 0, 0.0, 0
-    marks = [(i + 1) / settings.evals for i in range(settings.evals)]
-    images = torch.zeros(0)
-    while marks:
-        began = time.perf_counter()
-        proposal, scores, metrics = play_round(game.artist, game.critic, game.data.sample, game.fakes, game.loop,
-                                               game.board.before_learning)
-        metrics.update(game.board.after_scoring(proposal, scores, raw=game.critic is game.board.critic))
-        played += time.perf_counter() - began
-        seen += len(proposal)
-        recorder.record(index, {**metrics, "images_seen": seen, "seconds": played}, proposal, scores)
-        index += 1
-        spent = budget.fraction(seen, played)
-        if spent >= marks[0] - 1e-9:
-            while marks and spent >= marks[0] - 1e-9:
-                marks.pop(0)
-            result, images = evaluate(game, evaluator, settings.samples, proposal.images)
-            append_eval(folder.path, {"round": index, "images_seen": seen, "seconds": round(played, 3), **result})
-    game.config.rounds = index
+    warm_up(game.players, game.progress)
+    stop = settings.budget.stop()
+    recorder = RunRecorder(folder, game, stop, timed=True)
+    evaluations = Evaluations(folder, game, settings, evaluator)
+    try:
+        coevolve(game.players, game.schedule, stop, game.progress, [recorder, evaluations])
+    finally:
+        recorder.close()
+    game.config.rounds = game.progress.rounds
     atomic_write_text(folder.config_path, dump_config(game.config))
-    checkpoint(folder, game, index)
-    return images
+    Checkpointer(folder, game, stop).save()
+    return evaluations.images
 
 
 def append_eval(folder: Path, row: dict[str, Any]) -> None:
@@ -150,9 +159,8 @@ def evaluate_run(path: Path, evaluator: Evaluator, samples: int) -> tuple[Entran
     folder = RunFolder(path)
     state = folder.played_checkpoint()
     game = build(load_config(folder.config_path))
-    game.artist.load_state_dict(state["artist"])
-    game.critic.load_state_dict(state["critic"])
-    rounds = int(state["round"])
+    game.load_state_dict({k: v for k, v in state.items() if k != "rng"})
+    rounds = game.progress.rounds
     with torch.no_grad():
         last = game.artist.ask().images
     result, images = evaluate(game, evaluator, samples, last)
@@ -162,7 +170,7 @@ def evaluate_run(path: Path, evaluator: Evaluator, samples: int) -> tuple[Entran
 
 def compare(settings: CompareSettings, out: Path) -> Path:
     """Play every artist into ``out/ARTIST`` and write the report; returns the report's path."""
-    from coevo.report import write_report
+    from coevo.programs.report import write_report
 
     if not settings.artists and not settings.runs:
         raise CoevoError("nothing to compare; pass --artists dcgan,gp or --runs DIR ...")

@@ -11,8 +11,8 @@ import torch
 
 from coevo.atomic import atomic_write_bytes, atomic_write_text
 from coevo.errors import CoevoError
+from coevo.genomefile import GenomeFile, write_genome
 from coevo.images import grid, save_png
-from gallery.genomes import GenomeFile, write_genome
 
 CONFIG = "config.toml"
 METRICS = "metrics.jsonl"

@@ -14,11 +14,11 @@ from tqdm import tqdm
 
 from coevo import registry
 from coevo.errors import CoevoError
+from coevo.genomefile import GenomeFile
 from coevo.images import grid, save_png
 from coevo.mapelites import MapElites
 from coevo.rng import seed_everything
-from gallery.genomes import GenomeFile
-from gallery.runs import RunFolder
+from coevo.runfolder import RunFolder
 
 
 @dataclass

@@ -15,7 +15,7 @@ from coevo.data import ImageSet
 from coevo.images import grid, save_png
 
 if TYPE_CHECKING:
-    from coevo.comparison import CompareSettings, Entrant
+    from coevo.programs.compare import CompareSettings, Entrant
 
 COLUMNS = (  # metric key, table heading, how to print it
     ("images_seen", "images seen", "{:.0f}"), ("round", "rounds", "{:.0f}"), ("seconds", "seconds", "{:.0f}"),
@@ -34,7 +34,7 @@ def write_report(out: Path, entrants: list[tuple[Entrant, torch.Tensor]], data: 
 
     ``floor`` is the metrics of held-out real images, shown as the row a perfect artist would reach.
     """
-    from coevo.comparison import real_sample
+    from coevo.programs.compare import real_sample
 
     out = Path(out)
     save_png(grid(real_sample(data), 8), out / "real.png")

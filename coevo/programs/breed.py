@@ -1,107 +1,81 @@
 """A breeding session (Blind Watchmaker): a person chooses among children, generation after generation.
 
-The session drives the one loop (``coevo.loop.play_round``) with an interactive critic and no data, so the
+The session plays the one loop (``coevo.loop.coevolve``) with an interactive critic and no data, so the
 critic's scores (chosen 1, second choice 0.5, others 0) breed the next generation. It keeps the artist's
 whole history for unbounded undo, saves and exports chosen genomes, saves/resumes itself as JSON, and
-indexes its generations and saved picks in the gallery beside its folder (``Store.for_run``).
+indexes its generations and saved picks in its catalog (the gallery beside its folder, wired by the CLI).
 """
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import torch
 
 from coevo.atomic import atomic_write_text
+from coevo.catalog import NoCatalog
 from coevo.errors import CoevoError
 from coevo.evolution import EvolutionaryArtist, EvolutionConfig
 from coevo.fakes import FakePool
+from coevo.genomefile import GenomeFile, write_genome
 from coevo.images import save_png
-from coevo.loop import LoopConfig, play_round
-from coevo.protocols import Critic, Genetics
+from coevo.interactive import ACTIONS, Interactive, SessionRequest
+from coevo.loop import Hook, LoopConfig, Players, Progress, Round, Stop, coevolve
+from coevo.protocols import Catalog, Genetics, RunIndex, VectorGenetics
 from coevo.rng import rng_state, set_rng_state
-from gallery.genomes import GenomeFile, write_genome
-from gallery.store import Store
+from coevo.schedules import EveryRound
 
 FORMAT, VERSION = "coevo-breed-session", 1
-ACTIONS = ("undo", "save", "export", "restart", "quit", "stronger", "weaker")
 AUTOSAVE_EVERY = 10  # generations between automatic session saves (always saved on quit)
 
 
-def parse_grid(text: str) -> tuple[int, int]:
-    """``"5x3"`` -> (5 columns, 3 rows)."""
-    cols, sep, rows = str(text).lower().partition("x")
-    if not sep or not cols.isdigit() or not rows.isdigit() or int(cols) < 1 or int(rows) < 1:
-        raise CoevoError(f"grid {text!r} is not COLUMNSxROWS; write e.g. --grid 5x3 (Dawkins' 15 boxes)")
-    return int(cols), int(rows)
-
-
-class SessionRequest(Exception):
-    """Raised by an interactive critic's ``score`` when the person asks for a session action, not a choice."""
-
-    def __init__(self, action: str, chosen: list[int] | None = None) -> None:
-        super().__init__(action)
-        self.action = action  # one of ACTIONS
-        self.chosen = chosen or [0]  # indices of the chosen images (the parent, 0, when none)
-
-
-class Interactive(Critic, Protocol):
-    """A critic a person drives: shows a status line and messages, raises ``SessionRequest``."""
-
-    status: str
-    session_keys: bool
-
-    def notify(self, text: str) -> None: ...
-
-
-class BreedingSession:
+class BreedingSession(Hook):
     """One person's breeding: the artist, its history and the session folder."""
 
     def __init__(self, artist_name: str, genetics: Genetics, artist: EvolutionaryArtist, folder: Path,
-                 grid: str = "5x3", export_size: int = 2048) -> None:
+                 grid: str = "5x3", export_size: int = 2048, catalog: Catalog | None = None) -> None:
         self.artist_name, self.genetics, self.artist = artist_name, genetics, artist
         self.folder, self.grid, self.export_size = Path(folder), grid, export_size
         self.history: list[dict[str, Any]] = []  # artist states before each step, oldest first
         self.fakes, self.loop = FakePool("latest"), LoopConfig()
         self.origin: dict[str, Any] = {"meta": {}, "source": ""}  # where the first parent came from (--from)
-        self._store: Store | None = None
-        self._gallery_id = 0
+        self.catalog = catalog or NoCatalog()
+        self._index: RunIndex | None = None
+        self._before: dict[str, Any] = {}
 
     @classmethod
     def start(cls, artist_name: str, genetics: Genetics, parent: Any, pop: int, size: int, folder: Path,
               grid: str = "5x3", export_size: int = 2048, origin_meta: dict[str, Any] | None = None,
-              source: str = "") -> BreedingSession:
+              source: str = "", catalog: Catalog | None = None) -> BreedingSession:
         """A new session: ``parent`` in the centre and ``pop - 1`` mutant children around it."""
         config = EvolutionConfig(pop=pop, size=size, elite=1, cxpb=1.0, mutpb=1.0, selection="chosen")
         artist = EvolutionaryArtist(genetics, config)
         artist.seed([parent])
-        session = cls(artist_name, genetics, artist, folder, grid, export_size)
+        session = cls(artist_name, genetics, artist, folder, grid, export_size, catalog)
         session.origin = {"meta": dict(origin_meta or {}), "source": source}
         return session
 
     @property
-    def store(self) -> Store:
-        """The gallery beside the session folder, opened (and the session indexed) on first use."""
-        if self._store is None:
-            self._store = Store.for_run(self.folder)
-            meta, source = self.origin["meta"], self.origin["source"]
-            self._gallery_id = self._store.add_run(
-                self.folder, kind="breed", artist=self.artist_name, critic="human", source=source,
+    def index(self) -> RunIndex:
+        """The session's entry in its catalog, opened (and the session indexed) on first use."""
+        if self._index is None:
+            self._index = self.catalog.open_run(
+                self.folder, kind="breed", artist=self.artist_name, critic="human", source=self.origin["source"],
                 settings={"grid": self.grid, "size": self.artist.config.size, "options": self.genetics.options()},
-                origin=self._store.origin_of(meta, source))
-        return self._store
+                origin=self.origin["meta"])
+        return self._index
 
     def close(self) -> None:
-        if self._store is not None:
-            self._store.close()
-            self._store = None
+        if self._index is not None:
+            self._index.close()
+            self._index = None
 
     def _record(self) -> None:
-        """Index the current generation's ancestry in the gallery."""
+        """Index the current generation's ancestry in the catalog."""
         population = self.artist.population
-        self.store.record_population(self._gallery_id, self.artist.generation, [ind.id for ind in population],
+        self.index.record_population(self.artist.generation, [ind.id for ind in population],
                                      [ind.parents for ind in population])
 
     @property
@@ -124,20 +98,25 @@ class BreedingSession:
     def step(self, critic: Interactive) -> bool:
         """One round (a choice breeds a generation) or one session action; False once the person quits."""
         critic.status = self.status()
-        before = self.artist.state_dict()
+        players = Players(self.artist, critic, None, self.fakes, self.loop)
         try:
-            play_round(self.artist, critic, None, self.fakes, self.loop)
+            coevolve(players, EveryRound(), Stop(rounds=1), Progress(), [self])
         except SessionRequest as request:
             if request.action == "quit":
                 self.save()
                 return False
             critic.notify(self.act(request.action, request.chosen))
-            return True
-        self.history.append(before)
+        return True
+
+    def on_round_start(self, progress: Progress) -> None:
+        self._before = self.artist.state_dict()
+
+    def on_round_end(self, played: Round, progress: Progress) -> None:
+        """A choice bred a generation: it can be undone, is indexed, and is saved now and then."""
+        self.history.append(self._before)
         self._record()
         if self.artist.generation % AUTOSAVE_EVERY == 0:
             self.save()
-        return True
 
     def act(self, action: str, chosen: list[int]) -> str:
         """Carry out a session action; returns the line to show the person."""
@@ -192,9 +171,8 @@ class BreedingSession:
         genome = self.artist.population[index].genome
         base = self.folder / "exports" / self._name(index)
         paths = [save_png(self.genetics.render([genome], self.export_size)[0], base.with_suffix(".png"))]
-        svg = getattr(self.genetics, "svg", None)
-        if callable(svg):
-            atomic_write_text(base.with_suffix(".svg"), svg(genome, self.export_size))
+        if isinstance(self.genetics, VectorGenetics):
+            atomic_write_text(base.with_suffix(".svg"), self.genetics.svg(genome, self.export_size))
             paths.append(base.with_suffix(".svg"))
         self._keep(index, paths[0])
         return paths
@@ -202,7 +180,7 @@ class BreedingSession:
     def _keep(self, index: int, image: Path) -> int:
         """Store the individual in box ``index`` in the gallery (once; later calls keep its id)."""
         ind = self.artist.population[index]
-        return self.store.add_individual(self._gallery_id, artist=self.artist_name,
+        return self.index.add_individual(artist=self.artist_name,
                                          genome=self.genetics.to_json(ind.genome), options=self.genetics.options(),
                                          round_index=self.artist.generation, local_id=ind.id,
                                          local_parents=ind.parents, image=image)
@@ -217,9 +195,9 @@ class BreedingSession:
         return self.path
 
     @classmethod
-    def resume(cls, spec: Path) -> BreedingSession:
+    def resume(cls, spec: Path, catalog: Catalog | None = None) -> BreedingSession:
         """Load a saved session (its folder or its session.json) and restore the random generators."""
-        from coevo.runner import build_genetics
+        from coevo.programs.build import build_genetics
 
         path = Path(spec) / "session.json" if Path(spec).is_dir() else Path(spec)
         try:
@@ -238,7 +216,7 @@ class BreedingSession:
             artist = EvolutionaryArtist(genetics, config)
             artist.load_state_dict(document["state"])
             session = cls(document["artist"], genetics, artist, path.parent, document["grid"],
-                          int(document["export_size"]))
+                          int(document["export_size"]), catalog)
             session.history = list(document["history"])
             session.origin = dict(document.get("origin") or session.origin)
             set_rng_state(_decode(document["rng"]))

@@ -1,0 +1,161 @@
+"""Builds a game from a run's config: data, artist, critic, fake pool, schedule and measures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from coevo import registry
+from coevo.catalog import NoCatalog
+from coevo.config import RunConfig
+from coevo.data import ImageSet, load_data
+from coevo.devices import resolve_device
+from coevo.diversity import SharedFitness
+from coevo.errors import CoevoError
+from coevo.evolution import EvolutionaryArtist, EvolutionConfig
+from coevo.fakes import FakePool
+from coevo.genomefile import read_genome
+from coevo.loop import LoopConfig, Players, Progress, Schedule
+from coevo.protocols import Artist, Catalog, Critic, Genetics
+from coevo.rng import seed_everything, set_rng_state
+from coevo.schedules import make_schedule
+from coevo.scoreboard import Scoreboard, split_real
+
+
+def build_genetics(name: str, options: dict[str, Any], channels: int | None = None) -> tuple[registry.Entry, Genetics]:
+    """The genetics of an evolutionary artist, by registry name or plugin path."""
+    entry = registry.artist_entry(name)
+    cls = registry.load(entry)
+    provided = {} if channels is None else {"channels": channels}
+    genetics = registry.construct(cls, f"artist {name!r}", provided, options)
+    if not isinstance(genetics, Genetics):
+        raise CoevoError(f"artist {name!r} is not evolutionary (it has no genome); pick an evolutionary artist")
+    return entry, genetics
+
+
+def load_genome(spec: str | Path, catalog: Catalog | None = None) -> tuple[str, Genetics, Any, dict[str, Any]]:
+    """Any genome file: artist name, its genetics, the genome and its metadata.
+
+    ``.json`` is a coevo genome file; other suffixes go to the importer registered for them;
+    ``gallery:ID`` (or ``gallery:ROOT:ID``) is a stored individual, its meta naming ``gallery_id`` and ``gallery_root``.
+    """
+    if str(spec).startswith("gallery:"):
+        artist, options, genome, meta = (catalog or NoCatalog()).genome(str(spec))
+        _, genetics = build_genetics(artist, options)
+        return artist, genetics, genetics.from_json(genome), meta
+    path = Path(spec)
+    importer = registry.IMPORTERS.get(path.suffix.lower())
+    if importer is not None:
+        artist, target = importer
+        return artist, *registry.load(registry.Entry(artist, target, "importer"))(path)
+    record = read_genome(path)
+    _, genetics = build_genetics(record.artist, record.options)
+    return record.artist, genetics, genetics.from_json(record.genome), record.meta
+
+
+def build_artist(config: RunConfig, shape: tuple[int, int, int], device: torch.device) -> Artist:
+    """An artist making images of ``shape`` = (C, H, W)."""
+    entry = registry.artist_entry(config.artist)
+    cls = registry.load(entry)
+    provided = {"channels": shape[0], "size": config.size, "shape": shape, "batch": config.pop, "device": device,
+                "loss": config.loss}
+    built = registry.construct(cls, f"artist {config.artist!r}", provided, dict(config.artist_options))
+    if isinstance(built, Genetics):
+        evolution = EvolutionConfig(pop=config.pop, size=config.size, elite=config.elite,
+                                    tournament=config.tournament, cxpb=config.cxpb, mutpb=config.mutpb)
+        return EvolutionaryArtist(built, evolution)
+    if not isinstance(built, Artist):
+        raise CoevoError(f"{config.artist!r} is neither an Artist nor Genetics; see coevo.protocols")
+    return built
+
+
+def build_critic(config: RunConfig, shape: tuple[int, int, int], device: torch.device) -> Critic:
+    """A critic judging images of ``shape`` = (C, H, W)."""
+    cls = registry.load(registry.critic_entry(config.critic))
+    provided = {"shape": shape, "device": device, "loss": config.loss}
+    critic = registry.construct(cls, f"critic {config.critic!r}", provided, dict(config.critic_options))
+    if not isinstance(critic, Critic):
+        raise CoevoError(f"{config.critic!r} is not a Critic (score, learn, state_dict); see coevo.protocols")
+    return critic
+
+
+@dataclass
+class Game:
+    """Everything one run plays with: its players, schedule and progress, and where it indexes itself."""
+
+    config: RunConfig
+    data: ImageSet | None  # the real images the critic trains on (without the held-out part)
+    players: Players
+    schedule: Schedule
+    board: Scoreboard  # per-round measures against the held-out real images
+    progress: Progress = field(default_factory=Progress)
+    origin: dict[str, Any] = field(default_factory=dict)  # meta of the genome the population was seeded from
+    catalog: Catalog = field(default_factory=NoCatalog)  # where the run indexes itself (the gallery, from the CLI)
+
+    @property
+    def artist(self) -> Artist:
+        return self.players.artist
+
+    @property
+    def critic(self) -> Critic:
+        """What scores the artist: the critic, or a fitness-sharing wrapper around it."""
+        return self.players.critic
+
+    @property
+    def fakes(self) -> FakePool:
+        return self.players.fakes
+
+    def state_dict(self) -> dict[str, Any]:
+        """The game's whole state but the random generators' (``coevo.rng``)."""
+        return {"round": self.progress.rounds, "progress": self.progress.state_dict(),
+                "schedule": self.schedule.state_dict(), "artist": self.artist.state_dict(),
+                "critic": self.critic.state_dict(), "fakes": self.fakes.state_dict()}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        """Restore a checkpoint, wave-1 ones (without progress or schedule) too."""
+        self.artist.load_state_dict(state["artist"])
+        self.critic.load_state_dict(state["critic"])
+        self.fakes.load_state_dict(state["fakes"])
+        self.progress = Progress(rounds=int(state["round"]))
+        self.progress.load_state_dict(state.get("progress", {}))
+        self.schedule.load_state_dict(state.get("schedule") or self.schedule.state_dict())
+        if "rng" in state:
+            set_rng_state(state["rng"])
+
+
+def build(config: RunConfig, catalog: Catalog | None = None) -> Game:
+    """Seed every generator, then load the data and build artist, critic and fake pool from the config."""
+    config.validate()
+    seed_everything(config.seed)
+    data, held_out = (None, None) if config.data == "none" else split_real(load_data(config.data, config.size))
+    shape = data.shape if data is not None else (int(config.artist_options.get("channels", 1)), config.size,
+                                                   config.size)
+    device = resolve_device(config.device)
+    artist = build_artist(config, shape, device)
+    critic = build_critic(config, shape, device)
+    judge = SharedFitness(critic, config.diversity) if config.diversity > 0 else critic
+    board = Scoreboard(critic, held_out)
+    loop = LoopConfig(critic_steps=config.critic_steps, batch=config.batch, warmup=config.warmup)
+    players = Players(artist, judge, None if data is None else data.sample,
+                      FakePool(config.fakes, config.replay, config.champions), loop, board,
+                      None if data is None or data.labels is None else data.sample_labelled)
+    catalog = catalog or NoCatalog()
+    origin = seed_population(artist, config, catalog) if config.start_from else {}
+    return Game(config, data, players, make_schedule(config), board, origin=origin, catalog=catalog)
+
+
+def seed_population(artist: Artist, config: RunConfig, catalog: Catalog) -> dict[str, Any]:
+    """Start an evolutionary artist from a stored genome (a branch); returns the genome's meta."""
+    name, genetics, genome, meta = load_genome(config.start_from, catalog)
+    if not isinstance(artist, EvolutionaryArtist):
+        raise CoevoError(f"--from needs an evolutionary artist; {config.artist!r} has no genomes")
+    if name != config.artist:
+        raise CoevoError(f"{config.start_from} is a {name!r} genome but the run's artist is {config.artist!r}; "
+                         f"pass --artist {name} or leave --artist out")
+    artist.seed([artist.genetics.from_json(genetics.to_json(genome))])
+    return meta
+
+

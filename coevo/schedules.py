@@ -1,0 +1,108 @@
+"""How artist and critic take turns, one round at a time: every round, or in phases.
+
+- ``round``: each round one artist generation (or gradient step) and k critic updates (a GAN's schedule).
+- ``phases`` (Machado et al. 2008; Vickers, Soderlund & Blair 2017): the artist evolves against a frozen
+  critic until its champion is scored real or a generation cap is hit; the phase's champions join the fake
+  set; then the critic trains until its held-out accuracy reaches a tolerance or a step cap. One round is one
+  artist generation; the round that ends a phase also holds the critic's training and the phase's metrics.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from coevo.config import RunConfig
+from coevo.errors import CoevoError
+from coevo.loop import Players, Progress, Round, judge, learn, play_round, round_metrics
+
+
+class EveryRound:
+    """The ``round`` schedule: ``coevo.loop.play_round``."""
+
+    def play(self, players: Players, progress: Progress) -> Round:
+        return play_round(players, progress)
+
+    def state_dict(self) -> dict[str, Any]:
+        return {}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        pass
+
+
+@dataclass
+class PhaseRules:
+    """When a phase's two halves end."""
+
+    threshold: float = 0.0  # the artist fools the critic once its champion scores above this (logit 0: p = 0.5)
+    generations: int = 50  # artist generations per phase at most; a phase that hits it is reported stalled
+    accuracy: float = 0.95  # the critic has recovered once its held-out accuracy reaches this
+    critic_steps: int = 500  # critic updates per phase at most
+    check_every: int = 10  # critic updates between accuracy checks
+
+
+class Phases:
+    """The ``phases`` schedule; its phase counters are checkpointed with the run."""
+
+    def __init__(self, rules: PhaseRules | None = None) -> None:
+        self.rules = rules or PhaseRules()
+        if self.rules.generations < 1 or self.rules.critic_steps < 0 or self.rules.check_every < 1:
+            raise CoevoError("phase generations and check interval must be >= 1 and critic steps >= 0")
+        if not 0.0 < self.rules.accuracy <= 1.0:
+            raise CoevoError(f"phase accuracy is a share in (0, 1] (got {self.rules.accuracy})")
+        self.phase, self.generation = 0, 0
+
+    def play(self, players: Players, progress: Progress) -> Round:
+        """One artist generation against the frozen critic, then, if the phase's artist half is over, the
+        critic's half."""
+        proposal = players.artist.ask()
+        players.fakes.observe(proposal)
+        metrics = {} if players.measures is None else dict(players.measures.before_learning(proposal))
+        scores = judge(players.critic, proposal)
+        metrics.update(players.artist.tell(proposal, scores))
+        self.generation += 1
+        champion = float(scores.detach().float().max())
+        fooled = champion > self.rules.threshold
+        metrics.update(phase=float(self.phase), phase_generation=float(self.generation), fooled=float(fooled))
+        if fooled or self.generation >= self.rules.generations:
+            players.fakes.crown(proposal, scores)
+            steps, accuracy = self.retrain(players, progress)
+            recovered = accuracy is None or accuracy >= self.rules.accuracy
+            metrics.update(generations_to_fool=float(self.generation), phase_stalled=float(not fooled),
+                           critic_steps_to_recover=float(steps), critic_recovered=float(recovered))
+            if accuracy is not None:
+                metrics["phase_critic_accuracy"] = accuracy
+            self.phase, self.generation = self.phase + 1, 0
+        metrics.update(round_metrics(players, proposal, scores))
+        return Round(progress.rounds, proposal, scores, metrics)
+
+    def retrain(self, players: Players, progress: Progress) -> tuple[int, float | None]:
+        """Train the critic until it tells held-out real from the fake set again; returns (steps, accuracy)."""
+        if players.real is None:
+            return 0, None
+        accuracy = self.accuracy(players)
+        steps = 0
+        while steps < self.rules.critic_steps and (accuracy is None or accuracy < self.rules.accuracy):
+            for _ in range(min(self.rules.check_every, self.rules.critic_steps - steps)):
+                learn(players, progress)
+                steps += 1
+            accuracy = self.accuracy(players)
+        return steps, accuracy
+
+    @staticmethod
+    def accuracy(players: Players) -> float | None:
+        return None if players.measures is None else players.measures.accuracy(players.fakes.pool())
+
+    def state_dict(self) -> dict[str, Any]:
+        return {"phase": self.phase, "generation": self.generation, "rules": asdict(self.rules)}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        self.phase, self.generation = int(state["phase"]), int(state["generation"])
+
+
+def make_schedule(config: RunConfig) -> EveryRound | Phases:
+    """The schedule a run's config names."""
+    if config.schedule == "phases":
+        return Phases(PhaseRules(config.phase_threshold, config.phase_generations, config.phase_accuracy,
+                                 config.phase_critic_steps))
+    return EveryRound()
