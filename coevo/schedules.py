@@ -3,7 +3,8 @@
 - ``round``: each round one artist generation (or gradient step) and k critic updates (a GAN's schedule).
 - ``phases`` (Machado et al. 2008; Vickers, Soderlund & Blair 2017): the artist evolves against a frozen
   critic until its champion is scored real or a generation cap is hit; the phase's champions join the fake
-  set; then the critic trains until its held-out accuracy reaches a tolerance or a step cap. One round is one
+  set; then the critic trains until it tells held-out real images from the phase's fooling images again (their
+  mean accuracy reaches a tolerance) or a step cap is hit. One round is one
   artist generation; the round that ends a phase also holds the critic's training and the phase's metrics.
 """
 
@@ -11,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from typing import Any
+
+import torch
 
 from coevo.config import RunConfig
 from coevo.errors import CoevoError
@@ -36,7 +39,7 @@ class PhaseRules:
 
     threshold: float = 0.0  # the artist fools the critic once its champion scores above this (logit 0: p = 0.5)
     generations: int = 50  # artist generations per phase at most; a phase that hits it is reported stalled
-    accuracy: float = 0.95  # the critic has recovered once its held-out accuracy reaches this
+    accuracy: float = 0.95  # the critic has recovered once its accuracy, held-out real vs fooling images, is this
     critic_steps: int = 500  # critic updates per phase at most
     check_every: int = 10  # critic updates between accuracy checks
 
@@ -66,7 +69,9 @@ class Phases:
         metrics.update(phase=float(self.phase), phase_generation=float(self.generation), fooled=float(fooled))
         if fooled or self.generation >= self.rules.generations:
             players.fakes.crown(proposal, scores)
-            steps, accuracy = self.retrain(players, progress)
+            plain = scores.detach().float().cpu()
+            fooling = proposal.images.detach().cpu()[plain > self.rules.threshold] if fooled else None
+            steps, accuracy = self.retrain(players, progress, fooling)
             recovered = accuracy is None or accuracy >= self.rules.accuracy
             metrics.update(generations_to_fool=float(self.generation), phase_stalled=float(not fooled),
                            critic_steps_to_recover=float(steps), critic_recovered=float(recovered))
@@ -76,22 +81,20 @@ class Phases:
         metrics.update(round_metrics(players, proposal, scores))
         return Round(progress.rounds, proposal, scores, metrics)
 
-    def retrain(self, players: Players, progress: Progress) -> tuple[int, float | None]:
-        """Train the critic until it tells held-out real from the fake set again; returns (steps, accuracy)."""
+    def retrain(self, players: Players, progress: Progress, fooling: torch.Tensor | None) -> tuple[int, float | None]:
+        """Train the critic on the fake set until it tells held-out real images from ``fooling`` (the phase's
+        fooling images; the whole fake set for a stalled phase) again; returns (steps, final accuracy)."""
         if players.real is None:
             return 0, None
-        accuracy = self.accuracy(players)
-        steps = 0
+        probe = players.fakes.pool() if fooling is None or len(fooling) == 0 else fooling
+        measure = (lambda: None) if players.measures is None else (lambda: players.measures.accuracy(probe))
+        accuracy, steps = measure(), 0
         while steps < self.rules.critic_steps and (accuracy is None or accuracy < self.rules.accuracy):
             for _ in range(min(self.rules.check_every, self.rules.critic_steps - steps)):
                 learn(players, progress)
                 steps += 1
-            accuracy = self.accuracy(players)
+            accuracy = measure()
         return steps, accuracy
-
-    @staticmethod
-    def accuracy(players: Players) -> float | None:
-        return None if players.measures is None else players.measures.accuracy(players.fakes.pool())
 
     def state_dict(self) -> dict[str, Any]:
         return {"phase": self.phase, "generation": self.generation, "rules": asdict(self.rules)}
