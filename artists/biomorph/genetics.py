@@ -6,7 +6,7 @@ from typing import Any
 
 import torch
 
-from artists.biomorph import draw, genome, mutation
+from artists.biomorph import draw, genome, mutation, saltation
 from artists.biomorph.genome import Biomorph
 from coevo.errors import CoevoError
 
@@ -31,7 +31,7 @@ class BiomorphGenetics:
 
     def random_genome(self) -> Biomorph:
         """A hopeful monster, or the classic genotype named by ``start``."""
-        return mutation.hopeful_monster(self.colour) if self.start == "random" else genome.classic(self.start)
+        return saltation.hopeful_monster(self.colour) if self.start == "random" else genome.classic(self.start)
 
     def mutate(self, b: Biomorph, strength: float = 1.0) -> Biomorph:
         step = mutation.mac_mutate if self.mutation == "mac" else mutation.pc_mutate
