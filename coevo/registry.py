@@ -51,6 +51,7 @@ DATASETS: tuple[Entry, ...] = (
 # file suffix -> (artist name, "module:function"); the function maps a path to (genetics, genome, meta)
 IMPORTERS: dict[str, tuple[str, str]] = {
     ".xml": ("cppn", "artists.cppn.picbreeder:import_picbreeder"),  # Picbreeder / CPPN-X genomes
+    "": ("biomorph", "artists.biomorph.album:import_album"),  # no suffix: Blind Watchmaker album, ALBUM[#K]
 }
 
 

@@ -1,4 +1,8 @@
-"""Drawing biomorphs: anti-aliased raster images auto-fitted to the cell (PIL, supersampled) and SVG."""
+"""Drawing biomorphs: anti-aliased raster images auto-fitted to the cell (PIL, supersampled) and SVG.
+
+Line widths: ``original`` draws his pen widths in his pixels, zoomed with the picture as the Mac drew
+them; ``fixed`` keeps them to the image size instead (thin lines on small pictures zoomed up).
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from artists.biomorph.develop import Line, drawn_lines
 from artists.biomorph.genome import PALETTE, Biomorph
 
 MARGIN = 0.06  # empty border around the fitted picture, as a fraction of the side
+LINE_WIDTHS = ("original", "fixed")
 
 
 def supersample(size: int) -> int:
@@ -19,9 +24,15 @@ def supersample(size: int) -> int:
     return 3 if size <= 128 else 2
 
 
-def pen_width(b: Biomorph, line: Line, size: int) -> float:
-    """Stroke width in output pixels: thickness genes scaled with the image, at least one pixel."""
-    return max(1.0, line.thick * b.thickness * size / 256)
+def pen_width(b: Biomorph, line: Line, size: int, scale: float, line_width: str = "original") -> float:
+    """Stroke width in output pixels, at least one: his pen (line thickness times the thickness gene)
+    zoomed by ``scale`` as the picture is (original), or scaled with the image ``size`` (fixed)."""
+    return max(1.0, line.thick * b.thickness * (scale if line_width == "original" else size / 256))
+
+
+def limb_box(a: tuple[float, float], z: tuple[float, float]) -> list[float]:
+    """His Limb: the rectangle spanned by a line, where oval and rectangle limbs are drawn."""
+    return [min(a[0], z[0]), min(a[1], z[1]), max(a[0], z[0]), max(a[1], z[1])]
 
 
 def fit(lines: list[Line], size: int) -> tuple[float, float, float]:
@@ -33,7 +44,7 @@ def fit(lines: list[Line], size: int) -> tuple[float, float, float]:
     return scale, size / 2 - scale * (max(xs) + min(xs)) / 2, size / 2 - scale * (max(ys) + min(ys)) / 2
 
 
-def draw(b: Biomorph, size: int) -> Image.Image:
+def draw(b: Biomorph, size: int, line_width: str = "original") -> Image.Image:
     """One biomorph as an RGB image of ``size`` pixels."""
     factor = supersample(size)
     big = size * factor
@@ -42,10 +53,14 @@ def draw(b: Biomorph, size: int) -> Image.Image:
     lines = drawn_lines(b)
     scale, ox, oy = fit(lines, big)
     for ln in lines:
-        width = pen_width(b, ln, size) * factor
+        width = pen_width(b, ln, size, scale / factor, line_width) * factor
         colour = PALETTE[b.colours[ln.level % 8]]
         a = (ln.x0 * scale + ox, ln.y0 * scale + oy)
         z = (ln.x1 * scale + ox, ln.y1 * scale + oy)
+        if b.limb_shape != "stick":
+            shape = pen.ellipse if b.limb_shape == "oval" else pen.rectangle
+            shape(limb_box(a, z), fill=colour if b.limb_fill == "filled" else None, outline=colour,
+                  width=round(width))
         pen.line([a, z], fill=colour, width=round(width))
         if width >= 6:  # round joints so thick limbs meet cleanly
             r = width / 2
@@ -55,25 +70,25 @@ def draw(b: Biomorph, size: int) -> Image.Image:
 
 
 @lru_cache(maxsize=64)
-def pixels(b: Biomorph, size: int, channels: int) -> np.ndarray:
+def pixels(b: Biomorph, size: int, channels: int, line_width: str = "original") -> np.ndarray:
     """One biomorph as uint8 ``(channels, size, size)``, cached: a parent and unmutated children recur."""
-    image = draw(b, size)
+    image = draw(b, size, line_width)
     array = np.asarray(image.convert("L"))[None] if channels == 1 else np.asarray(image).transpose(2, 0, 1)
     array.setflags(write=False)
     return array
 
 
-def render(genomes: list[Biomorph], size: int, channels: int) -> torch.Tensor:
+def render(genomes: list[Biomorph], size: int, channels: int, line_width: str = "original") -> torch.Tensor:
     """Batch of biomorphs as ``(N, channels, size, size)`` float32 in ``[-1, 1]``."""
     out = np.empty((len(genomes), channels, size, size), dtype=np.uint8)
     for i, b in enumerate(genomes):
-        out[i] = pixels(b, size, channels)
+        out[i] = pixels(b, size, channels, line_width)
     scaled = np.multiply(out, 1 / 127.5, dtype=np.float32)  # NumPy: single-threaded, steady on busy machines
     scaled -= 1.0
     return torch.from_numpy(scaled)
 
 
-def svg(b: Biomorph, size: int) -> str:
+def svg(b: Biomorph, size: int, line_width: str = "original") -> str:
     """The biomorph's line segments as SVG, in Dawkins' own integer coordinates (a viewBox fits them)."""
     lines = drawn_lines(b)
     scale, ox, oy = fit(lines, size)
@@ -85,9 +100,17 @@ def svg(b: Biomorph, size: int) -> str:
     body = [f'<rect x="{left:.3f}" y="{top:.3f}" width="{side:.3f}" height="{side:.3f}" '
             f'fill="{hexcolour(b.background)}"/>']
     for ln in lines:
-        body.append(f'<line x1="{ln.x0}" y1="{ln.y0}" x2="{ln.x1}" y2="{ln.y1}" '
-                    f'stroke="{hexcolour(b.colours[ln.level % 8])}" '
-                    f'stroke-width="{pen_width(b, ln, size) / scale:.4f}"/>')
+        colour = hexcolour(b.colours[ln.level % 8])
+        width = f'stroke-width="{pen_width(b, ln, size, scale, line_width) / scale:.4f}"'
+        if b.limb_shape != "stick":
+            x0, y0, x1, y1 = limb_box((ln.x0, ln.y0), (ln.x1, ln.y1))
+            fill = colour if b.limb_fill == "filled" else "none"
+            body.append(f'<ellipse cx="{(x0 + x1) / 2}" cy="{(y0 + y1) / 2}" rx="{(x1 - x0) / 2}" '
+                        f'ry="{(y1 - y0) / 2}" fill="{fill}" stroke="{colour}" {width}/>'
+                        if b.limb_shape == "oval" else
+                        f'<rect x="{x0}" y="{y0}" width="{x1 - x0}" height="{y1 - y0}" fill="{fill}" '
+                        f'stroke="{colour}" {width}/>')
+        body.append(f'<line x1="{ln.x0}" y1="{ln.y0}" x2="{ln.x1}" y2="{ln.y1}" stroke="{colour}" {width}/>')
     return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" '
             f'viewBox="{left:.3f} {top:.3f} {side:.3f} {side:.3f}">\n'
             '<g stroke-linecap="round">\n' + "\n".join(body) + "\n</g>\n</svg>\n")

@@ -12,6 +12,8 @@ WORRY_MAX = 4095  # his limit on segments * 2**depth (lines per picture)
 GRADIENTS = ("same", "swell", "shrink")  # his SwellType: a gene's change from one segment to the next
 COMPLETENESS = ("single", "double")  # one side only (asymmetric) or mirrored left-right
 SPOKES = ("north", "north-south", "radial")  # drawn once, mirrored up-down, or four-fold
+LIMB_SHAPES = ("stick", "oval", "rectangle")  # colour biomorphs: each line alone, or inside its box
+LIMB_FILLS = ("open", "filled")  # an oval or rectangle limb framed, or painted
 BLACK, WHITE = 0, 215  # palette indices
 
 
@@ -31,11 +33,13 @@ class Biomorph:
     colours: tuple[int, ...] = (BLACK,) * 8  # line colour per recursion level (palette index)
     background: int = WHITE  # background colour (palette index)
     thickness: int = 1  # pen thickness multiplier
+    limb_shape: str = "stick"  # LimbShapeGene (colour biomorphs)
+    limb_fill: str = "filled"  # LimbFillGene (colour biomorphs)
 
 
 def make_genes(a: int, b: int, c: int, d: int, e: int, f: int, g: int, h: int, i: int) -> Biomorph:
-    """Dawkins' MakeGenes: the nine genes with his defaults for everything else."""
-    return Biomorph(genes=(a, b, c, d, e, f, g, h, i))
+    """Dawkins' MakeGenes: the nine genes with his defaults, one-sided as the asymmetry gene is on."""
+    return Biomorph(genes=(a, b, c, d, e, f, g, h, i), completeness="single")
 
 
 def basic_tree() -> Biomorph:
@@ -48,13 +52,13 @@ def basic_tree() -> Biomorph:
 
 
 def insect() -> Biomorph:
-    """His Insect."""
+    """His Insect (one-sided, as all his MakeGenes genotypes)."""
     t = TRICKLE
     return make_genes(t, t, -4 * t, t, -t, -2 * t, 8 * t, -4 * t, 6)
 
 
 def chess() -> Biomorph:
-    """His Chess (a chess-piece-like shape)."""
+    """His Chess (a chess-piece-like shape, one-sided)."""
     t = TRICKLE
     return make_genes(-t, 3 * t, -3 * t, -3 * t, t, -2 * t, 6 * t, -5 * t, 7)
 
@@ -76,10 +80,12 @@ def too_big(b: Biomorph) -> bool:
 
 
 def palette() -> list[tuple[int, int, int]]:
-    """256 colours like the Mac's: a 6x6x6 colour cube (0 = black, 215 = white), then a grey ramp."""
+    """The Mac's 256 colours: a 6x6x6 cube (0 = black, 215 = white), then red, green, blue and grey
+    ramps of ten each, from 255 down by 25."""
     cube = [(r * 51, g * 51, b * 51) for r in range(6) for g in range(6) for b in range(6)]
-    greys = [(v, v, v) for v in (round(255 * k / 39) for k in range(40))]
-    return cube + greys
+    ramp = [255 - 25 * k for k in range(10)]
+    return (cube + [(v, 0, 0) for v in ramp] + [(0, v, 0) for v in ramp] + [(0, 0, v) for v in ramp]
+            + [(v, v, v) for v in ramp])
 
 
 PALETTE = palette()
@@ -109,14 +115,16 @@ def from_json(data: dict[str, Any]) -> Biomorph:
 def check(b: Biomorph) -> None:
     """Raise ``CoevoError`` if any gene is out of its range."""
     problems = []
-    if len(b.genes) != 9 or b.genes[8] < 1:
-        problems.append("needs 9 genes with gene 9 (depth) >= 1")
+    if len(b.genes) != 9 or b.genes[8] < 0:
+        problems.append("needs 9 genes with gene 9 (depth) >= 0")
     if len(b.gradients) != 10 or any(g not in GRADIENTS for g in b.gradients):
         problems.append(f"needs 10 gradients among {GRADIENTS}")
     if b.completeness not in COMPLETENESS:
         problems.append(f"completeness must be one of {COMPLETENESS}")
     if b.spokes not in SPOKES:
         problems.append(f"spokes must be one of {SPOKES}")
+    if b.limb_shape not in LIMB_SHAPES or b.limb_fill not in LIMB_FILLS:
+        problems.append(f"limb_shape must be one of {LIMB_SHAPES} and limb_fill one of {LIMB_FILLS}")
     ints = {"segments": b.segments, "segment_distance": b.segment_distance, "trickle": b.trickle,
             "mutation_size": b.mutation_size, "mutation_rate": b.mutation_rate, "background": b.background,
             "thickness": b.thickness}

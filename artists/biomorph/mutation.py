@@ -1,5 +1,5 @@
-"""Variation of biomorphs: Mac-style mutation (his Reproduce), PC-style (one gene one step), the
-"hopeful monster" (his DoSaltation) and a uniform crossover. Randomness from Python's ``random``.
+"""Variation of biomorphs: Mac-style mutation (his Reproduce, as the HTML5 port's monochrome and colour
+species), PC-style (one gene one step) and a uniform crossover. Randomness from Python's ``random``.
 """
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from __future__ import annotations
 import random
 from dataclasses import fields, replace
 
-from artists.biomorph.genome import PALETTE, SPOKES, WORRY_MAX, Biomorph, basic_tree
+from artists.biomorph.genome import LIMB_FILLS, LIMB_SHAPES, PALETTE, WORRY_MAX, Biomorph
 
 
 def rand_int(ceiling: int) -> int:
@@ -27,12 +27,21 @@ def rand_swell(gradient: str) -> str:
     return "same"
 
 
-def _fit_depth(b: Biomorph) -> Biomorph:
-    """Lower the depth (gene 9) until the picture is within his size worry."""
+def chance(rate: float) -> bool:
+    """His test for one gene's mutation: ``RandInt(100) < rate``."""
+    return rand_int(100) < rate
+
+
+def clamp(value: int, low: int, high: int) -> int:
+    return min(high, max(low, value))
+
+
+def fit_depth(b: Biomorph) -> Biomorph:
+    """Lower the depth (gene 9, at least 0) until the picture is within his size worry."""
     genes = list(b.genes)
-    genes[8] = max(1, genes[8])
-    b = replace(b, segments=min(b.segments, WORRY_MAX // 2))
-    while b.segments * 2 ** genes[8] > WORRY_MAX and genes[8] > 1:
+    genes[8] = max(0, genes[8])
+    b = replace(b, segments=min(b.segments, WORRY_MAX))
+    while b.segments * 2 ** genes[8] > WORRY_MAX and genes[8] > 0:
         genes[8] -= 1
     return replace(b, genes=tuple(genes))
 
@@ -43,28 +52,32 @@ def _next_spokes(spokes: str) -> str:
     return "north-south"
 
 
+def _other_completeness(completeness: str) -> str:
+    return "double" if completeness == "single" else "single"
+
+
 def _colour_step(index: int) -> int:
-    return (index + sign()) % len(PALETTE)
+    """A colour gene one step along the palette, stopping at its ends as his colour genes do."""
+    return clamp(index + sign(), 0, len(PALETTE) - 1)
 
 
-def mac_mutate(b: Biomorph, strength: float = 1.0, colour: bool = True) -> Biomorph:
-    """His Reproduce: each gene mutates with the genome's own probability, genes 1-8 by its mutation size."""
+def mono_mutate(b: Biomorph, strength: float = 1.0) -> Biomorph:
+    """His Reproduce for monochrome biomorphs, in the port's order of random draws: each gene
+    mutates with the genome's rate (half of it, truncated, for gradients and symmetries); depth may
+    reach 0; mutation size and rate stay fixed (their mutation menu items are off by default)."""
     rate = min(100.0, b.mutation_rate * strength)
-    half = rate / 2
-
-    def hit(p: float = rate) -> bool:
-        return rand_int(100) < p
-
+    half = int(rate / 2)
     genes = list(b.genes)
     for j in range(8):
-        if hit():
+        if chance(rate):
             genes[j] += b.mutation_size * sign()
-    if hit():
-        genes[8] = max(1, genes[8] + sign())
+    if chance(rate):
+        genes[8] += sign()
+    genes[8] = max(0, genes[8])
     if b.segments * 2 ** genes[8] > WORRY_MAX:
         genes[8] -= 1
     segments = b.segments
-    if hit():
+    if chance(rate):
         step = sign()
         segments += step
         if step > 0 and segments * 2 ** genes[8] > WORRY_MAX:
@@ -73,25 +86,59 @@ def mac_mutate(b: Biomorph, strength: float = 1.0, colour: bool = True) -> Biomo
     gradients = list(b.gradients)
     if segments > 1:
         for j in [*range(8), 9]:
-            if hit(half):
+            if chance(half):
                 gradients[j] = rand_swell(gradients[j])
-    if hit():
+    if chance(rate):
         gradients[8] = rand_swell(gradients[8])
-    distance = b.segment_distance + (sign() if segments > 1 and hit() else 0)
-    completeness = b.completeness
-    if hit(half):
-        completeness = "double" if completeness == "single" else "single"
-    spokes = _next_spokes(b.spokes) if hit(half) else b.spokes
-    trickle = max(1, b.trickle + sign()) if hit() else b.trickle
-    colours, background, thickness = list(b.colours), b.background, b.thickness
-    if colour:
-        colours = [_colour_step(c) if hit() else c for c in colours]
-        background = _colour_step(background) if hit(half) else background
-        thickness = min(8, max(1, thickness + sign())) if hit(half) else thickness
-    return _fit_depth(replace(b, genes=tuple(genes), segments=segments, gradients=tuple(gradients),
+    distance = b.segment_distance + (sign() if segments > 1 and chance(rate) else 0)
+    completeness = _other_completeness(b.completeness) if chance(half) else b.completeness
+    spokes = _next_spokes(b.spokes) if chance(half) else b.spokes
+    trickle = max(1, b.trickle + sign()) if chance(rate) else b.trickle
+    return fit_depth(replace(b, genes=tuple(genes), segments=segments, gradients=tuple(gradients),
                               segment_distance=distance, completeness=completeness, spokes=spokes,
-                              trickle=trickle, colours=tuple(colours), background=background,
-                              thickness=thickness))
+                              trickle=trickle))
+
+
+def colour_mutate(b: Biomorph, strength: float = 1.0) -> Biomorph:
+    """His Reproduce for colour biomorphs, in the port's order: the rate mutates first (and is used at
+    once), depth stays in 1..8, colour genes stop at the palette's ends, limbs, background, thickness,
+    mutation size and rate all mutate; half rate (not truncated) for gradients and symmetries."""
+    mutation_rate = b.mutation_rate
+    if chance(min(100.0, mutation_rate * strength)):
+        mutation_rate = clamp(mutation_rate + sign(), 1, 100)
+    rate = min(100.0, mutation_rate * strength)
+    genes = list(b.genes)
+    for j in range(8):
+        if chance(rate):
+            genes[j] += b.mutation_size * sign()
+    if chance(rate):
+        genes[8] += sign()
+    genes[8] = clamp(genes[8], 1, 8)
+    colours = tuple(_colour_step(c) if chance(rate) else c for c in b.colours)
+    limb_shape = LIMB_SHAPES[rand_int(3) - 1] if chance(rate) else b.limb_shape
+    limb_fill = LIMB_FILLS[rand_int(2) - 1] if chance(rate) else b.limb_fill
+    background = _colour_step(b.background) if chance(rate) else b.background
+    thickness = clamp(b.thickness + sign(), 1, 8) if chance(rate) else b.thickness  # the port has no cap
+    segments = max(1, b.segments + sign()) if chance(rate) else b.segments
+    gradients = list(b.gradients)
+    if segments > 1:
+        for j in [*range(8), 9]:
+            if chance(rate / 2):
+                gradients[j] = rand_swell(gradients[j])
+    distance = b.segment_distance + (sign() if segments > 1 and chance(rate) else 0)
+    completeness = _other_completeness(b.completeness) if chance(rate / 2) else b.completeness
+    spokes = _next_spokes(b.spokes) if chance(rate / 2) else b.spokes
+    trickle = max(1, b.trickle + sign()) if chance(rate) else b.trickle
+    size = max(1, b.mutation_size + sign()) if chance(rate) else b.mutation_size
+    return fit_depth(replace(b, genes=tuple(genes), colours=colours, limb_shape=limb_shape, limb_fill=limb_fill,
+                              background=background, thickness=thickness, segments=segments,
+                              gradients=tuple(gradients), segment_distance=distance, completeness=completeness,
+                              spokes=spokes, trickle=trickle, mutation_size=size, mutation_rate=mutation_rate))
+
+
+def mac_mutate(b: Biomorph, strength: float = 1.0, colour: bool = True) -> Biomorph:
+    """Mac style: every gene by the genome's own rate, as the port's colour or monochrome species."""
+    return colour_mutate(b, strength) if colour else mono_mutate(b, strength)
 
 
 def _pc_step(b: Biomorph, slot: int, colour: bool) -> Biomorph:
@@ -102,7 +149,7 @@ def _pc_step(b: Biomorph, slot: int, colour: bool) -> Biomorph:
         return replace(b, genes=tuple(genes))
     if slot == 8:
         genes = list(b.genes)
-        genes[8] = max(1, genes[8] + sign())
+        genes[8] = clamp(genes[8] + sign(), 1, 8) if colour else max(0, genes[8] + sign())
         return replace(b, genes=tuple(genes))
     if slot < 19:
         gradients = list(b.gradients)
@@ -110,11 +157,13 @@ def _pc_step(b: Biomorph, slot: int, colour: bool) -> Biomorph:
         return replace(b, gradients=tuple(gradients))
     simple = {19: lambda: replace(b, segments=max(1, b.segments + sign())),
               20: lambda: replace(b, segment_distance=b.segment_distance + sign()),
-              21: lambda: replace(b, completeness="double" if b.completeness == "single" else "single"),
+              21: lambda: replace(b, completeness=_other_completeness(b.completeness)),
               22: lambda: replace(b, spokes=_next_spokes(b.spokes)),
               23: lambda: replace(b, trickle=max(1, b.trickle + sign())),
               24: lambda: replace(b, background=_colour_step(b.background)),
-              25: lambda: replace(b, thickness=min(8, max(1, b.thickness + sign())))}
+              25: lambda: replace(b, thickness=clamp(b.thickness + sign(), 1, 8)),
+              34: lambda: replace(b, limb_shape=random.choice([s for s in LIMB_SHAPES if s != b.limb_shape])),
+              35: lambda: replace(b, limb_fill="open" if b.limb_fill == "filled" else "filled")}
     if slot in simple:
         return simple[slot]()
     colours = list(b.colours)
@@ -124,52 +173,10 @@ def _pc_step(b: Biomorph, slot: int, colour: bool) -> Biomorph:
 
 def pc_mutate(b: Biomorph, strength: float = 1.0, colour: bool = True) -> Biomorph:
     """As on the PC: exactly one gene changes by one step (``round(strength)`` genes when stronger)."""
-    slots = 34 if colour else 24
+    slots = 36 if colour else 24
     for _ in range(max(1, round(strength))):
         b = _pc_step(b, random.randrange(slots), colour)
-    return _fit_depth(b)
-
-
-def _random_colours(b: Biomorph) -> Biomorph:
-    """Random line colours on a random background that differs from them in lightness."""
-
-    def light(i: int) -> float:
-        r, g, bl = PALETTE[i]
-        return (0.299 * r + 0.587 * g + 0.114 * bl) / 255
-
-    while True:
-        colours = tuple(rand_int(len(PALETTE)) - 1 for _ in range(8))
-        background = rand_int(len(PALETTE)) - 1
-        if min(abs(light(c) - light(background)) for c in colours) > 0.3:
-            return replace(b, colours=colours, background=background, thickness=rand_int(3))
-
-
-def hopeful_monster(colour: bool = True) -> Biomorph:
-    """His DoSaltation on a BasicTree: a random but viable biomorph."""
-    b = basic_tree()
-    segments, distance = rand_int(6), rand_int(20)
-    completeness = "single" if rand_int(100) < 50 else "double"
-    r = rand_int(100)
-    spokes = SPOKES[2] if r < 33 else SPOKES[1] if r < 66 else SPOKES[0]
-    trickle = rand_int(10)
-    size = trickle // 2 if trickle > 1 else b.mutation_size
-    genes, gradients = list(b.genes), list(b.gradients)
-    factor = {"same": 0, "swell": 1, "shrink": 1}
-    for j in range(8):
-        while True:
-            genes[j] = size * (rand_int(19) - 10)
-            gradients[j] = rand_swell(gradients[j])
-            if abs(genes[j] * segments * factor[gradients[j]]) <= 9 * trickle:
-                break
-    while True:
-        gradients[8] = rand_swell(gradients[8])
-        gradients[9] = rand_swell(gradients[9])
-        if abs(distance * segments * factor[gradients[9]]) <= 100:
-            break
-    genes[8] = rand_int(5) + 1
-    b = replace(b, genes=tuple(genes), gradients=tuple(gradients), segments=segments, segment_distance=distance,
-                completeness=completeness, spokes=spokes, trickle=trickle, mutation_size=max(1, size))
-    return _fit_depth(_random_colours(b) if colour else b)
+    return fit_depth(b)
 
 
 def crossover(a: Biomorph, b: Biomorph) -> tuple[Biomorph, Biomorph]:
@@ -183,5 +190,5 @@ def crossover(a: Biomorph, b: Biomorph) -> tuple[Biomorph, Biomorph]:
             right[f.name] = tuple(p if s else q for p, q, s in zip(x, y, swap))
         else:
             left[f.name], right[f.name] = (y, x) if random.random() < 0.5 else (x, y)
-    return _fit_depth(Biomorph(**left)), _fit_depth(Biomorph(**right))
+    return fit_depth(Biomorph(**left)), fit_depth(Biomorph(**right))
 

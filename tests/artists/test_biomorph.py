@@ -12,7 +12,8 @@ import torch
 from artists.biomorph import BiomorphGenetics
 from artists.biomorph.develop import develop, drawn_lines
 from artists.biomorph.genome import Biomorph, basic_tree, classic, insect
-from artists.biomorph.mutation import crossover, hopeful_monster, mac_mutate, pc_mutate
+from artists.biomorph.mutation import crossover, mac_mutate, pc_mutate
+from artists.biomorph.saltation import hopeful_monster
 from coevo.cli import main
 from coevo.errors import CoevoError
 from coevo.genomefile import GenomeFile, write_genome
@@ -102,13 +103,14 @@ def test_basic_tree_segments_follow_dawkins_develop() -> None:
 
 def test_completeness_and_spokes_mirror_the_picture() -> None:
     base = develop(insect())
-    assert len(drawn_lines(replace(insect(), completeness="single"))) == len(base)
-    double = drawn_lines(insect())
+    assert len(drawn_lines(insect())) == len(base)  # his Insect is one-sided
+    both = replace(insect(), completeness="double")
+    double = drawn_lines(both)
     assert len(double) == 2 * len(base)
     assert {(-a.x0, a.y0, -a.x1, a.y1) for a in double} == {(a.x0, a.y0, a.x1, a.y1) for a in double}
-    four = drawn_lines(replace(insect(), spokes="north-south"))
+    four = drawn_lines(replace(both, spokes="north-south"))
     assert {(a.x0, -a.y0, a.x1, -a.y1) for a in four} == {(a.x0, a.y0, a.x1, a.y1) for a in four}
-    assert len(drawn_lines(replace(insect(), spokes="radial"))) == 8 * len(base)
+    assert len(drawn_lines(replace(both, spokes="radial"))) == 8 * len(base)
 
 
 def test_render_is_batched_antialiased_and_fitted() -> None:
@@ -151,7 +153,7 @@ def test_mac_mutation_changes_genes_by_the_mutation_size() -> None:
 
 def test_pc_mutation_changes_one_gene_one_step() -> None:
     random.seed(4)
-    parent = replace(insect(), segments=3, thickness=2, trickle=5)
+    parent = replace(insect(), segments=3, thickness=2, trickle=5, colours=(100,) * 8)  # no gene at a bound
     for _ in range(300):
         child = pc_mutate(parent)
         diffs = []

@@ -1,0 +1,121 @@
+"""Dawkins' saved albums (Blind Watchmaker, Mac): 40 bytes per biomorph, big-endian, in the field order
+of his Pascal ``person`` record (documented by the HTML5 port's monochrome serialization).
+
+``ALBUM`` loads the whole album as a contact sheet (render it); ``ALBUM#K`` loads its K-th biomorph
+(counting from 1, in reading order of the sheet) to render or breed.
+"""
+
+from __future__ import annotations
+
+import math
+import struct
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from artists.biomorph.genetics import BiomorphGenetics
+from artists.biomorph.genome import COMPLETENESS, SPOKES, Biomorph, check
+from coevo.errors import CoevoError
+
+RECORD = 40  # bytes per biomorph
+# genes 1-9, 10 gradients, segments, distance, completeness, spokes, trickle, mutation size and rate
+LAYOUT = struct.Struct(">9h10b2h2b3h")
+SWELLS = ("swell", "same", "shrink")  # his SwellType (Swell, Same, Shrink), stored as its ordinal
+
+
+def decode(record: bytes, where: str) -> Biomorph:
+    """One 40-byte record as a biomorph; ``CoevoError`` naming ``where`` if a field is out of range."""
+    fields = LAYOUT.unpack(record)
+    genes, swells, (segments, distance, completeness, spokes, trickle, size, rate) = \
+        fields[:9], fields[9:19], fields[19:]
+    if any(not 0 <= s < 3 for s in swells) or not 0 <= completeness < 2 or not 0 <= spokes < 3:
+        raise CoevoError(f"{where} is not a Blind Watchmaker biomorph (gradient, completeness or spokes byte "
+                         "out of range); give an album saved by the Mac program or the HTML5 port")
+    b = Biomorph(genes=tuple(genes), gradients=tuple(SWELLS[s] for s in swells), segments=segments,
+                 segment_distance=distance, completeness=COMPLETENESS[completeness], spokes=SPOKES[spokes],
+                 trickle=trickle, mutation_size=size, mutation_rate=rate)
+    try:
+        check(b)
+    except CoevoError as exc:
+        raise CoevoError(f"{where}: {exc}; give an album saved by the Mac program or the HTML5 port") from None
+    return b
+
+
+def read_album(path: Path) -> list[Biomorph]:
+    """Every biomorph of the album file at ``path``."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CoevoError(f"cannot read biomorph album {path} ({exc.strerror}); check the path") from None
+    if not data or len(data) % RECORD:
+        raise CoevoError(f"{path} is not a Blind Watchmaker album: {len(data)} bytes, not a whole number of "
+                         f"{RECORD}-byte biomorphs (truncated or another file?); give an album saved by the "
+                         "Mac program or the HTML5 port")
+    return [decode(data[i:i + RECORD], f"{path}, biomorph {i // RECORD + 1}") for i in range(0, len(data), RECORD)]
+
+
+def split_spec(path: Path) -> tuple[Path, int | None]:
+    """``ALBUM#K`` as the album's path and K (from 1); a plain path (even one with '#') as the whole album."""
+    head, hash_, index = str(path).rpartition("#")
+    if not hash_ or path.exists() or not index.isdigit():
+        return path, None
+    return Path(head), int(index)
+
+
+class AlbumSheet:
+    """A whole album as one genome: it renders as a contact sheet, and breeds not at all."""
+
+    def __init__(self, biomorphs: BiomorphGenetics, count: int) -> None:
+        self.biomorphs = biomorphs
+        self.count = count
+
+    def layout(self, n: int, size: int) -> tuple[int, int]:
+        """Columns and cell side: a near-square grid filling ``size`` pixels."""
+        cols = math.ceil(math.sqrt(n))
+        return cols, size // cols
+
+    def render(self, genomes: list[tuple[Biomorph, ...]], size: int) -> torch.Tensor:
+        sheets = torch.ones((len(genomes), self.biomorphs.channels, size, size))
+        for sheet, album in zip(sheets, genomes):
+            cols, cell = self.layout(len(album), size)
+            cells = self.biomorphs.render(list(album), max(cell, 1))
+            for i, image in enumerate(cells):
+                top, left = (i // cols) * cell, (i % cols) * cell
+                sheet[:, top:top + cell, left:left + cell] = image
+        return sheets
+
+    def svg(self, album: tuple[Biomorph, ...], size: int) -> str:
+        """The sheet as SVG: each biomorph's own SVG nested in its cell."""
+        cols, cell = self.layout(len(album), size)
+        parts = [f'<svg x="{(i % cols) * cell}" y="{(i // cols) * cell}" '
+                 + self.biomorphs.svg(b, cell).removeprefix("<svg ") for i, b in enumerate(album)]
+        return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}">\n'
+                + "".join(parts) + "</svg>\n")
+
+    def _refuse(self, *_: Any, **__: Any) -> Any:
+        raise CoevoError(f"a whole album ({self.count} biomorphs) only renders as a contact sheet; to breed, "
+                         f"pick one biomorph as 'ALBUM#K' with K in 1..{self.count}")
+
+    random_genome = mutate = crossover = from_json = _refuse
+
+    def options(self) -> dict[str, Any]:
+        return self.biomorphs.options()
+
+    def to_json(self, album: tuple[Biomorph, ...]) -> Any:
+        return [self.biomorphs.to_json(b) for b in album]
+
+
+def import_album(spec: Path) -> tuple[Any, Any, dict[str, Any]]:
+    """The coevo importer (see coevo.registry.IMPORTERS): an album, or one biomorph of it as ``ALBUM#K``,
+    as monochrome biomorphs (his albums hold no colour genes)."""
+    path, index = split_spec(Path(spec))
+    album = read_album(path)
+    genetics = BiomorphGenetics(channels=3, colour=False)
+    meta: dict[str, Any] = {"album": str(path), "title": path.name}
+    if index is None:
+        return AlbumSheet(genetics, len(album)), tuple(album), meta | {"count": len(album)}
+    if not 1 <= index <= len(album):
+        raise CoevoError(f"{path} holds {len(album)} biomorphs, so #{index} does not exist; "
+                         f"pick #1..#{len(album)}")
+    return genetics, album[index - 1], meta | {"index": index, "title": f"{path.name} #{index}"}

@@ -1,0 +1,100 @@
+"""Dawkins' saved albums (../shared/data/dawkins-albums): import, contact sheet, breeding from one."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pytest
+
+from artists.biomorph.album import AlbumSheet, read_album
+from artists.biomorph.genome import Biomorph
+from coevo.cli import main
+from coevo.errors import CoevoError
+from coevo.runner import load_genome
+
+ALBUMS = Path(__file__).resolve().parents[3] / ".." / "shared" / "data" / "dawkins-albums"
+needs_albums = pytest.mark.skipif(not (ALBUMS / "Exhibition zoo").exists(),
+                                  reason=f"Dawkins' albums not found in {ALBUMS} (shared data of the project)")
+
+SAME, SWELL, SHRINK = "same", "swell", "shrink"
+
+
+@needs_albums
+def test_albums_load_to_the_genes_of_their_bytes() -> None:
+    # Chinese character: fff0 fff0 0012 fff8 0006 fff8 0012 0010 0003 | 01 01 01 00 00 00 01 01 00 01 |
+    # 0005 0005 | 00 00 | 0005 0002 0005
+    assert read_album(ALBUMS / "Chinese character") == [Biomorph(
+        genes=(-16, -16, 18, -8, 6, -8, 18, 16, 3),
+        gradients=(SAME, SAME, SAME, SWELL, SWELL, SWELL, SAME, SAME, SWELL, SAME), segments=5,
+        segment_distance=5, completeness="single", spokes="north", trickle=5, mutation_size=2, mutation_rate=5)]
+    # Handkerchief with bows: 0012 ffee fff4 0006 000a fff4 ffee fffc 0004 | 01 01 01 01 02 01 01 00 02 01 |
+    # 0004 0006 | 01 02 | 0002 0002 0005
+    assert read_album(ALBUMS / "Handkerchief with bows") == [Biomorph(
+        genes=(18, -18, -12, 6, 10, -12, -18, -4, 4),
+        gradients=(SAME, SAME, SAME, SAME, SHRINK, SAME, SAME, SWELL, SHRINK, SAME), segments=4,
+        segment_distance=6, completeness="double", spokes="radial", trickle=2, mutation_size=2, mutation_rate=5)]
+    zoo = read_album(ALBUMS / "Exhibition zoo")
+    assert len(zoo) == 60
+    # Exhibition zoo, 14th (bytes 520-559): 000a ffba 001e ffe2 001e 0032 0032 fff6 0005 |
+    # 01 01 01 02 00 00 02 02 01 01 | 0001 0046 | 01 00 | 000a 0005 0005
+    assert zoo[13] == Biomorph(
+        genes=(10, -70, 30, -30, 30, 50, 50, -10, 5),
+        gradients=(SAME, SAME, SAME, SHRINK, SWELL, SWELL, SHRINK, SHRINK, SAME, SAME), segments=1,
+        segment_distance=70, completeness="double", spokes="north", trickle=10, mutation_size=5, mutation_rate=5)
+
+
+def test_bad_albums_raise_one_clear_error(tmp_path: Path) -> None:
+    truncated = tmp_path / "Truncated"
+    truncated.write_bytes(bytes(40 + 17))
+    with pytest.raises(CoevoError, match=r"57 bytes, not a whole number of 40-byte biomorphs.*give an album"):
+        read_album(truncated)
+    garbage = tmp_path / "Garbage"
+    garbage.write_bytes(b"\x7f" * 40)
+    with pytest.raises(CoevoError, match="biomorph 1 is not a Blind Watchmaker biomorph"):
+        read_album(garbage)
+    with pytest.raises(CoevoError, match="cannot read biomorph album"):
+        read_album(tmp_path / "Missing")
+
+
+@needs_albums
+def test_album_spec_loads_one_biomorph_or_the_sheet() -> None:
+    artist, genetics, genome, meta = load_genome(ALBUMS / "Exhibition zoo#14")
+    assert artist == "biomorph" and genome == read_album(ALBUMS / "Exhibition zoo")[13]
+    assert meta["index"] == 14 and genetics.colour is False
+    artist, sheet, album, meta = load_genome(ALBUMS / "Exhibition zoo")
+    assert isinstance(sheet, AlbumSheet) and len(album) == 60 and meta["count"] == 60
+    with pytest.raises(CoevoError, match=r"ALBUM#K' with K in 1..60"):
+        sheet.mutate(album)
+    with pytest.raises(CoevoError, match="holds 60 biomorphs, so #61 does not exist"):
+        load_genome(ALBUMS / "Exhibition zoo#61")
+
+
+@needs_albums
+def test_render_writes_a_contact_sheet(tmp_path: Path) -> None:
+    out = tmp_path / "zoo.png"
+    assert main(["render", str(ALBUMS / "Exhibition zoo"), "--out", str(out), "--size", "160", "--svg"]) == 0
+    from PIL import Image
+
+    image = Image.open(out).convert("L")
+    assert image.size == (160, 160)
+    cell = 160 // 8  # 60 biomorphs: 8 columns of 20 pixels
+    inked = [image.crop((c * cell, r * cell, (c + 1) * cell, (r + 1) * cell)).getextrema()[0] < 128
+             for r in range(8) for c in range(8)]
+    assert inked == [True] * 60 + [False] * 4
+    assert (tmp_path / "zoo.svg").read_text().count("<line") > 60
+
+
+@needs_albums
+def test_breed_from_one_biomorph_of_an_album(tmp_path: Path) -> None:
+    from coevo.commands.breed import new_session
+
+    args = argparse.Namespace(size=64, export_size=64, grid="3x3", seed=0, artist_option=[], artist=None,
+                              origin=ALBUMS / "Exhibition zoo#3", out=tmp_path / "s")
+    session = new_session(args)
+    assert session.artist_name == "biomorph"
+    assert session.artist.population[0].genome == read_album(ALBUMS / "Exhibition zoo")[2]  # the parent
+    session.close()
+    whole = argparse.Namespace(**{**vars(args), "origin": ALBUMS / "Exhibition zoo", "out": tmp_path / "t"})
+    with pytest.raises(CoevoError, match="only renders as a contact sheet"):
+        new_session(whole)
