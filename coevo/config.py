@@ -5,13 +5,14 @@ from __future__ import annotations
 import tomllib
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from coevo.errors import CoevoError
 from coevo.fakes import POLICIES, RENAMED
 from coevo.losses import LOSSES
 
 SCHEDULES = ("round", "phases")  # how artist and critic take turns (coevo.schedules)
+Settings = TypeVar("Settings")  # a settings dataclass: RunConfig, or a program's own (FoolConfig)
 
 
 @dataclass
@@ -77,34 +78,35 @@ class RunConfig:
         return self
 
 
-def from_mapping(values: dict[str, Any], source: str) -> RunConfig:
-    """Build a config from a parsed mapping, naming any unknown key or wrong type."""
-    known = {f.name: f for f in fields(RunConfig)}
+def from_mapping(values: dict[str, Any], source: str, cls: type[Settings] = RunConfig) -> Settings:
+    """Build a settings dataclass (a run's by default) from a parsed mapping, naming any unknown key or wrong type."""
+    known = {f.name: f for f in fields(cls)}
+    defaults = cls()
     kwargs: dict[str, Any] = {}
     for key, value in values.items():
         if key not in known:
             raise CoevoError(f"{source}: unknown setting {key!r}; valid settings: {', '.join(known)}")
-        expected = type(getattr(RunConfig(), key))
+        expected = type(getattr(defaults, key))
         if expected is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
         if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
             raise CoevoError(f"{source}: {key} must be {_KIND[expected]}, got {value!r}")
         kwargs[key] = value
-    return RunConfig(**kwargs)
+    return cls(**kwargs)
 
 
 _KIND = {int: "an integer", float: "a number", str: "a string", bool: "true or false", dict: "a table"}
 
 
-def load_config(path: Path) -> RunConfig:
-    """Read a TOML config file."""
+def load_config(path: Path, cls: type[Settings] = RunConfig) -> Settings:
+    """Read a TOML settings file (a run's ``config.toml`` by default)."""
     try:
         values = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise CoevoError(f"config file {path} does not exist; check the path") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise CoevoError(f"config file {path} is not valid TOML ({exc}); fix the syntax") from None
-    return from_mapping(values, str(path))
+    return from_mapping(values, str(path), cls)
 
 
 def _toml_value(value: Any) -> str:
@@ -119,11 +121,15 @@ def _toml_value(value: Any) -> str:
     raise TypeError(f"cannot write {type(value).__name__} to TOML")
 
 
-def dump_config(config: RunConfig) -> str:
-    """The config as TOML text that ``load_config`` reads back to an equal config."""
-    data = asdict(config)
-    tables = {k: data.pop(k) for k in ("artist_options", "critic_options")}
-    lines = [f"{key} = {_toml_value(value)}" for key, value in data.items()]
+def dump_toml(values: dict[str, Any]) -> str:
+    """Flat TOML: plain values first, then each dict value as a ``[table]`` (the one TOML writer)."""
+    tables = {k: v for k, v in values.items() if isinstance(v, dict)}
+    lines = [f"{key} = {_toml_value(value)}" for key, value in values.items() if key not in tables]
     for name, table in tables.items():
         lines += ["", f"[{name}]"] + [f"{key} = {_toml_value(value)}" for key, value in table.items()]
     return "\n".join(lines) + "\n"
+
+
+def dump_config(config: Any) -> str:
+    """A settings dataclass as TOML text that ``load_config`` reads back to an equal one."""
+    return dump_toml(asdict(config))

@@ -1,7 +1,8 @@
-"""A MAP-Elites archive over any ``Genetics``: one elite per cell, each cell scored separately.
+"""MAP-Elites over any ``Genetics`` as an artist: one elite per cell (class), each cell scored separately.
 
-Each generation breeds a batch of children from random elites (mutation, sometimes crossover), scores every
-child for every cell, and a child takes each cell it beats the elite of (Nguyen, Yosinski & Clune 2015).
+Each generation ``ask`` breeds a batch of children from random elites (mutation, sometimes crossover) and
+proposes them for per-class scoring; ``tell`` takes the critic's ``(N, cells)`` scores, and a child takes
+every cell whose elite it beats (Nguyen, Yosinski & Clune 2015).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 
 import torch
 
-from coevo.protocols import Genetics
+from coevo.protocols import Genetics, Proposal
 
 CellScorer = Callable[[torch.Tensor], torch.Tensor]  # images (B, C, H, W) -> scores (B, cells)
 
@@ -30,7 +31,7 @@ class Elite:
 
 
 class MapElites:
-    """The archive and its generational loop."""
+    """The archive as an ``Artist``: its proposals ask to be scored per cell (``Proposal.per_class``)."""
 
     def __init__(self, genetics: Genetics, cells: int, batch: int = 100, size: int = 28, cxpb: float = 0.1,
                  strength: float = 1.0) -> None:
@@ -40,6 +41,8 @@ class MapElites:
         self.archive: list[Elite | None] = [None] * cells
         self.generation = 0
         self._next_id = 0
+        self._pending: list[tuple[Any, tuple[int, ...]]] | None = None  # the children asked about, not yet told
+        self._images: torch.Tensor | None = None
 
     def children(self) -> list[tuple[Any, tuple[int, ...]]]:
         """A batch of (genome, parent ids): random genomes while the archive is empty, else offspring of elites."""
@@ -57,25 +60,63 @@ class MapElites:
                 out.append((self.genetics.mutate(a.genome, self.strength), (a.id,)))
         return out
 
-    def step(self, scorer: CellScorer) -> torch.Tensor:
-        """One generation; returns the archive's scores per cell afterwards (``-inf`` for empty cells)."""
-        batch = self.children()
-        images = self.genetics.render([g for g, _ in batch], self.size)
-        scores = scorer(images).detach().float().cpu()
-        ids = list(range(self._next_id, self._next_id + len(batch)))
-        self._next_id += len(batch)
+    def ask(self) -> Proposal:
+        """This generation's children, rendered; asking again before ``tell`` shows the same children."""
+        if self._pending is None:
+            self._pending = self.children()
+            self._images = self.genetics.render([g for g, _ in self._pending], self.size)
+        ids = list(range(self._next_id, self._next_id + len(self._pending)))
+        return Proposal(self._images, genomes=[g for g, _ in self._pending], ids=ids,
+                        parents=[p for _, p in self._pending], per_class=True)
+
+    def tell(self, proposal: Proposal, scores: torch.Tensor) -> dict[str, float]:
+        """Each cell takes its best child if it is at least as good as the elite (ties move on: neutral drift)."""
+        if self._pending is None or proposal.ids is None or proposal.ids[0] != self._next_id:
+            raise RuntimeError("tell() got a proposal that is not the current batch; call ask() first")
+        scores = scores.detach().float().cpu()
+        if scores.shape != (len(self._pending), len(self.archive)):
+            raise ValueError(f"MAP-Elites needs scores (children, cells) = ({len(self._pending)}, "
+                             f"{len(self.archive)}), got {tuple(scores.shape)}")
         for cell in range(len(self.archive)):
             best = int(torch.argmax(scores[:, cell]))
             value = float(scores[best, cell])
             current = self.archive[cell]
-            if current is None or value >= current.score:  # ties move on: neutral drift off plateaus
-                genome, parents = batch[best]
-                self.archive[cell] = Elite(genome, value, self.generation, ids[best], parents)
+            if current is None or value >= current.score:
+                genome, parents = self._pending[best]
+                self.archive[cell] = Elite(genome, value, self.generation, proposal.ids[best], parents)
+        self._next_id += len(self._pending)
+        self._pending, self._images = None, None
         self.generation += 1
+        return self.metrics()
+
+    def step(self, scorer: CellScorer) -> torch.Tensor:
+        """One generation scored by ``scorer`` outside any loop; returns the archive's scores per cell."""
+        proposal = self.ask()
+        self.tell(proposal, scorer(proposal.images))
         return self.scores()
+
+    def metrics(self) -> dict[str, float]:
+        """The elite's score per cell, and their minimum and mean."""
+        values = self.scores().tolist()
+        return {**{f"confidence_{c}": v for c, v in enumerate(values)}, "confidence_min": min(values),
+                "confidence_mean": sum(values) / len(values)}
 
     def scores(self) -> torch.Tensor:
         return torch.tensor([-float("inf") if e is None else e.score for e in self.archive])
 
     def elites(self) -> list[Elite | None]:
         return list(self.archive)
+
+    def state_dict(self) -> dict[str, Any]:
+        """The archive with genomes in JSON form (checkpoints hold no pickled objects)."""
+        cells = [None if e is None else {"genome": self.genetics.to_json(e.genome), "score": e.score,
+                                         "generation": e.generation, "id": e.id, "parents": list(e.parents)}
+                 for e in self.archive]
+        return {"cells": cells, "generation": self.generation, "next_id": self._next_id}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        self.archive = [None if c is None else Elite(self.genetics.from_json(c["genome"]), float(c["score"]),
+                                                     int(c["generation"]), int(c["id"]), tuple(c["parents"]))
+                        for c in state["cells"]]
+        self.generation, self._next_id = int(state["generation"]), int(state["next_id"])
+        self._pending, self._images = None, None

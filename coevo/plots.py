@@ -1,4 +1,4 @@
-"""A run's learning curves as one PNG: fitness, critic accuracy and fooling rate, losses, gallery, diversity."""
+"""The one plotting module: a run's learning curves, and a fooling run's confidences, as PNG bytes."""
 
 from __future__ import annotations
 
@@ -13,7 +13,32 @@ PANELS = (  # (title, [(metric, label)])
     ("fake set", [("fakes", "images kept")]),
     ("population diversity", [("diversity_pixels", "pixels"), ("diversity_features", "critic features")]),
     ("artist loss", [("artist_loss", "loss")]),
+    ("phases: generations to fool", [("generations_to_fool", "generations"), ("phase_stalled", "stalled (1)")]),
+    ("phases: critic steps to recover", [("critic_steps_to_recover", "critic updates")]),
 )
+
+
+def plot_confidences(rows: list[dict[str, Any]], classes: int) -> bytes:
+    """PNG bytes of a fooling run's elite confidence per class per generation, and 1 - confidence on a log scale."""
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(7, 7), dpi=100)
+    top, bottom = figure.subplots(2, 1, sharex=True)
+    generations = [r["generation"] for r in rows]
+    for c in range(classes):
+        values = [r[f"confidence_{c}"] for r in rows]
+        top.plot(generations, values, label=str(c))
+        bottom.plot(generations, [max(1.0 - v, 1e-12) for v in values], label=str(c))
+    top.set_ylabel("confidence")
+    top.legend(ncol=5, fontsize=8, title="class")
+    bottom.set_yscale("log")
+    bottom.axhline(1e-4, color="k", linestyle="--", linewidth=0.8)
+    bottom.set_ylabel("1 - confidence (dashed: 99.99%)")
+    bottom.set_xlabel("generation")
+    figure.suptitle("Fooling images: the elite's classifier confidence per class")
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", metadata={"Software": None})
+    return buffer.getvalue()
 
 
 def plot_curves(rows: list[dict[str, Any]], title: str = "") -> bytes:

@@ -93,3 +93,13 @@ class RunFolder:
         except Exception as exc:  # torch raises many types for a damaged file
             raise CoevoError(f"checkpoint {path} is unreadable ({type(exc).__name__}); delete it to restart "
                              "the run from round 0") from None
+
+
+def default_folder(stem: str, root: Path = Path("runs")) -> Path:
+    """The one default output rule: ``runs/STEM``, numbered ``STEM-2``, ``STEM-3``, ... while taken (not empty);
+    plugin names (``module:Class``) are made file-system safe."""
+    stem = stem.replace(":", "_").replace("/", "_")
+    path, n = root / stem, 2
+    while path.exists() and (not path.is_dir() or any(path.iterdir())):
+        path, n = root / f"{stem}-{n}", n + 1
+    return path

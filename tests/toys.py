@@ -124,3 +124,31 @@ class TinyGenerator:
     def load_state_dict(self, state: dict[str, Any]) -> None:
         self.net.load_state_dict(state["net"])
         self.opt.load_state_dict(state["opt"])
+
+
+class ToyClassifier:
+    """A fixed "classifier" of mean brightness into three classes (dark, grey, bright); ``delay`` seconds per
+    call slow it down for kill tests. It takes (and ignores) the classifier critic's ``data`` and ``steps``."""
+
+    classes = 3
+
+    def __init__(self, shape: tuple[int, int, int] = (1, 8, 8), data: str = "", steps: int = 0,
+                 delay: float = 0.0) -> None:
+        self.shape, self.delay = shape, delay
+
+    def confidences(self, images: torch.Tensor) -> torch.Tensor:
+        time.sleep(self.delay)
+        mean = images.detach().float().mean(dim=(1, 2, 3))
+        return torch.softmax(torch.stack([-4 * mean, 1 - 8 * mean.abs(), 4 * mean], dim=1), dim=1)
+
+    def score(self, images: torch.Tensor) -> torch.Tensor:
+        return self.confidences(images).max(1).values
+
+    def learn(self, real: torch.Tensor, fake: torch.Tensor) -> dict[str, float]:
+        return {}
+
+    def state_dict(self) -> dict[str, Any]:
+        return {}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        pass

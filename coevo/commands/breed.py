@@ -28,15 +28,6 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=handle)
 
 
-def default_out(artist: str, seed: int) -> Path:
-    """``runs/breed-ARTIST-seedS`` (beside the runs, in the same gallery), numbered if taken."""
-    stem = f"breed-{artist}-seed{seed}".replace(":", "_").replace("/", "_")
-    path, n = Path("runs") / stem, 2
-    while (path / "session.json").exists():
-        path, n = Path("runs") / f"{stem}-{n}", n + 1
-    return path
-
-
 def new_session(args: argparse.Namespace):  # -> BreedingSession
     """A fresh session from a random parent or from ``--from GENOME``."""
     from coevo.commands.run import parse_option
@@ -45,6 +36,7 @@ def new_session(args: argparse.Namespace):  # -> BreedingSession
     from coevo.programs.breed import BreedingSession
     from coevo.programs.build import build_genetics, load_genome
     from coevo.rng import seed_everything
+    from coevo.runfolder import default_folder
     from gallery.catalog import GalleryCatalog
 
     if not 16 <= args.size <= 4096 or not 16 <= args.export_size <= 16384:
@@ -64,7 +56,7 @@ def new_session(args: argparse.Namespace):  # -> BreedingSession
         channels = None if "channels" in options else 3
         _, genetics = build_genetics(artist, options, channels)
         parent = genetics.random_genome()
-    out = args.out or default_out(artist, args.seed)
+    out = args.out or default_folder(f"breed-{artist}-seed{args.seed}")
     if (out / "session.json").exists():
         raise CoevoError(f"{out} already holds a session; continue it with --resume {out} or pick another --out")
     return BreedingSession.start(artist, genetics, parent, cols * rows, args.size, out, f"{cols}x{rows}",

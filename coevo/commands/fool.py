@@ -7,7 +7,7 @@ from dataclasses import fields
 from pathlib import Path
 
 HELP = {  # FoolConfig field -> help text of its flag
-    "data": "labelled data the classifier learns: mnist:DIR (default mnist:../shared/data/mnist), digits, .npz",
+    "data": "labelled data the classifier learns: digits (bundled, the default), mnist:DIR, .npz",
     "generations": "MAP-Elites generations (default 50)",
     "batch": "children bred and scored per generation (default 100)",
     "size": "image side the classifier sees (default 28)",
@@ -35,19 +35,34 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                                 help=HELP[f.name])
     parser.add_argument("--artist-option", action="append", default=[], metavar="KEY=VALUE",
                         help="extra artist option (repeatable), e.g. add_node=0.05")
-    parser.add_argument("--out", type=Path, help="run folder (default runs/fool-seedS)")
+    parser.add_argument("--critic", default="classifier", help="classifier critic (default classifier)")
+    parser.add_argument("--critic-option", action="append", default=[], metavar="KEY=VALUE",
+                        help="extra classifier option (repeatable)")
+    parser.add_argument("--out", type=Path, help="run folder (default runs/fool-seedS, numbered if taken)")
     parser.set_defaults(handler=handle)
 
 
 def handle(args: argparse.Namespace) -> int:
     from coevo.commands.run import parse_option
-    from coevo.programs.fool import FoolConfig, reached, run
+    from coevo.programs.fool import FoolConfig, run
+    from coevo.runfolder import default_folder
+    from gallery.catalog import GalleryCatalog
 
     config = FoolConfig(**{f.name: getattr(args, f.name) for f in fields(FoolConfig) if f.name in HELP})
+    config.critic = args.critic
     config.artist_options.update(dict(parse_option(t) for t in args.artist_option))
-    out = args.out or Path("runs") / f"fool-seed{config.seed}"
-    folder, scores = run(config, out)
+    config.critic_options.update(dict(parse_option(t) for t in args.critic_option))
+    out = args.out or default_folder(f"fool-seed{config.seed}")
+    folder, scores = run(config, out, GalleryCatalog())
+    report(folder.path, scores)
+    return 0
+
+
+def report(folder: Path, scores: list[float]) -> None:
+    """The final confidences and where the files are."""
+    from coevo.programs.fool import reached
+
     print("confidence per class: " + "  ".join(f"{c}:{s:.6f}" for c, s in enumerate(scores)))
     verdict = "every class at >= 99.99%" if reached(scores) else "not every class reached 99.99%"
-    print(f"{verdict}; wrote {folder.path} (metrics.jsonl, confidence.png, elites.png, genomes/)")
-    return 0
+    print(f"{verdict}; wrote {folder} (metrics.jsonl, confidence.png, elites.png, genomes/; a killed run "
+          f"continues with `coevo resume {folder}`)")

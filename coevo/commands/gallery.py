@@ -136,34 +136,38 @@ def handle_index(args: argparse.Namespace) -> int:
         for folder in sorted(p.parent for p in args.root.glob("*/config.toml")):
             if store.run_at(folder) is None:
                 count = index_run(store, folder)
-                print(f"indexed {folder}: {count} champions")
+                print(f"indexed {folder}: {count} individuals")
     return 0
 
 
 def index_run(store, folder: Path) -> int:  # store: gallery.store.Store
-    """Add a run folder's settings and champion genomes (rendering images it lacks) to the store."""
+    """Add a run folder's settings and kept genomes (champions, or a fooling run's elites; rendering images it
+    lacks) to the store."""
     from dataclasses import asdict
 
     from coevo.config import load_config
     from coevo.genomefile import read_genome
     from coevo.images import save_png
     from coevo.programs.build import build_genetics
+    from coevo.programs.fool import KIND, FoolConfig, is_fool_folder
 
-    config = load_config(folder / "config.toml")
-    run = store.add_run(folder, artist=config.artist, critic=config.critic, data=config.data,
-                        settings=asdict(config), source=config.start_from)
-    champions = sorted((folder / "genomes").glob("champion-*.json"))
-    for path in champions:
+    fool = is_fool_folder(folder)
+    config = load_config(folder / "config.toml", FoolConfig) if fool else load_config(folder / "config.toml")
+    run = store.add_run(folder, kind=KIND if fool else "run", artist=config.artist, critic=config.critic,
+                        data=config.data, settings=asdict(config), source="" if fool else config.start_from)
+    kept = sorted((folder / "genomes").glob("class-*.json" if fool else "champion-*.json"))
+    for path in kept:
         record = read_genome(path)
-        round_index = int(record.meta.get("round", path.stem.rpartition("-")[2]))
+        round_index = int(record.meta.get("generation" if fool else "round", path.stem.rpartition("-")[2]))
         image = folder / "images" / f"{path.stem}.png"
         if not image.is_file():
             _, genetics = build_genetics(record.artist, record.options)
             save_png(genetics.render([genetics.from_json(record.genome)], config.size)[0], image)
+        score = record.meta.get("confidence" if fool else "score")
         store.add_individual(run, artist=record.artist, genome=record.genome, options=record.options,
                              round_index=round_index, local_id=record.meta.get("id"),
-                             local_parents=record.meta.get("parents", []), score=record.meta.get("score"), image=image)
-    return len(champions)
+                             local_parents=record.meta.get("parents", []), score=score, image=image)
+    return len(kept)
 
 
 def handle_build(args: argparse.Namespace) -> int:

@@ -16,12 +16,19 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
+    from coevo.commands.fool import report
     from coevo.errors import CoevoError
+    from coevo.programs.fool import is_fool_folder
+    from coevo.programs.fool import resume as resume_fool
     from coevo.programs.run import resume
     from gallery.catalog import GalleryCatalog
 
     if args.rounds is not None and args.rounds < 1:
         raise CoevoError(f"--rounds must be at least 1 (got {args.rounds})")
+    if is_fool_folder(args.run):
+        folder, scores = resume_fool(args.run, args.rounds, GalleryCatalog())
+        report(folder.path, scores)
+        return 0
     folder = resume(args.run, args.rounds, GalleryCatalog())
     print(f"run finished: {folder.path}")
     return 0

@@ -99,21 +99,13 @@ def _plain(config: RunConfig) -> dict[str, Any]:
     return {f.name: getattr(config, f.name) for f in fields(RunConfig)}
 
 
-def default_out(config: RunConfig) -> Path:
-    """``runs/ARTIST-vs-CRITIC-seedS``, numbered if taken."""
-    stem = f"{config.artist}-vs-{config.critic}-seed{config.seed}".replace(":", "_").replace("/", "_")
-    path, n = Path("runs") / stem, 2
-    while (path / "config.toml").exists():
-        path, n = Path("runs") / f"{stem}-{n}", n + 1
-    return path
-
-
 def handle(args: argparse.Namespace) -> int:
     from coevo.programs.run import start
+    from coevo.runfolder import default_folder
     from gallery.catalog import GalleryCatalog
 
     config = resolve(args)
-    out = args.out or default_out(config)
+    out = args.out or default_folder(f"{config.artist}-vs-{config.critic}-seed{config.seed}")
     folder = start(config, out, GalleryCatalog())
     print(f"run finished: {folder.path}  (metrics.jsonl, sheets/, genomes/; continue with "
           f"`coevo resume {folder.path} --rounds N`)")

@@ -1,31 +1,46 @@
-"""Fooling images (Nguyen, Yosinski & Clune 2015): an evolutionary artist evolves one elite per class of a fixed
-classifier (MAP-Elites), scored by the classifier's confidence for that class, into a run folder."""
+"""``coevo fool``: fooling images (Nguyen, Yosinski & Clune 2015) played through ``coevolve``.
+
+A MAP-Elites artist (``coevo.mapelites``) keeps one elite per class of a fixed classifier critic and is scored
+by the classifier's confidence for each class. The run folder gets ``metrics.jsonl`` (one line per
+generation), a checkpoint after every generation (``coevo resume`` continues a killed run byte-identical),
+``confidence.png``, ``elites.png`` (and 8x larger) and ``genomes/class-K.json``; the elites are indexed in the
+catalog (the gallery) like any run's champions.
+"""
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-import torch
-from tqdm import tqdm
-
 from coevo import registry
+from coevo.atomic import atomic_write_bytes, atomic_write_text
+from coevo.catalog import NoCatalog
+from coevo.config import dump_config, load_config
+from coevo.data import load_data
+from coevo.devices import resolve_device
 from coevo.errors import CoevoError
+from coevo.fakes import FakePool
 from coevo.genomefile import GenomeFile
 from coevo.images import grid, save_png
+from coevo.loop import Hook, Players, Progress, Round, Stop, coevolve
 from coevo.mapelites import MapElites
-from coevo.rng import seed_everything
+from coevo.plots import plot_confidences
+from coevo.programs.run import Checkpointer, ProgressBar
+from coevo.protocols import Catalog, ClassConfidences, RunIndex
+from coevo.rng import seed_everything, set_rng_state
 from coevo.runfolder import RunFolder
+from coevo.schedules import EveryRound
+
+KIND = "fool"  # the catalog's name for such runs
 
 
 @dataclass
 class FoolConfig:
     """Settings of a fooling run; saved as ``config.toml`` in its folder."""
 
-    data: str = "mnist:../shared/data/mnist"  # labelled data the classifier is trained on (digits, mnist:DIR, .npz)
+    data: str = "digits"  # labelled data the classifier is trained on (digits, mnist:DIR, .npz)
     artist: str = "cppn"  # evolutionary artist (registry name or plugin)
     critic: str = "classifier"  # fixed classifier critic with confidences(images) -> (N, classes)
     generations: int = 50  # MAP-Elites generations
@@ -37,6 +52,7 @@ class FoolConfig:
     steps: int = 3000  # classifier training steps, to convergence as the paper's LeNet (trained once, then cached)
     device: str = "auto"  # torch device for the classifier and the renderer
     artist_options: dict[str, Any] = field(default_factory=dict)  # extra genetics options (mutation rates, ...)
+    critic_options: dict[str, Any] = field(default_factory=dict)  # extra classifier options
 
     def validate(self) -> FoolConfig:
         for name in ("generations", "batch", "size", "steps"):
@@ -49,108 +65,132 @@ class FoolConfig:
         return self
 
 
-def _toml(config: FoolConfig) -> str:
-    values = asdict(config)
-    options = values.pop("artist_options")
-    lines = [f"{k} = {json.dumps(v)}" for k, v in values.items()]
-    lines += ["", "[artist_options]"] + [f"{k} = {json.dumps(v)}" for k, v in options.items()]
-    return "\n".join(lines) + "\n"
+@dataclass
+class FoolGame:
+    """The players of a fooling run and how far it has played."""
+
+    config: FoolConfig
+    artist: MapElites
+    players: Players
+    progress: Progress = field(default_factory=Progress)
+
+    def state_dict(self) -> dict[str, Any]:
+        return {"round": self.progress.rounds, "progress": self.progress.state_dict(),
+                "artist": self.artist.state_dict()}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        self.artist.load_state_dict(state["artist"])
+        self.progress.load_state_dict(state["progress"])
+        set_rng_state(state["rng"])
 
 
-def _device(name: str) -> str:
-    if name == "auto":
-        return "cuda" if torch.cuda.is_available() else "cpu"
-    if name.startswith("cuda") and not torch.cuda.is_available():
-        raise CoevoError(f"device {name!r} asked for but no CUDA GPU is available; use --device cpu or auto")
-    return name
-
-
-def build(config: FoolConfig) -> tuple[Any, Any]:
-    """The artist's genetics (grey or colour to match the data) and the classifier critic."""
-    device = _device(config.device)
-    critic_cls = registry.load(registry.critic_entry(config.critic))
-    from coevo.data import load_data
-
-    shape = load_data(config.data, config.size).shape
-    critic = registry.construct(critic_cls, f"critic {config.critic!r}",
-                                {"shape": shape, "device": device}, {"data": config.data, "steps": config.steps})
-    if not hasattr(critic, "confidences"):
-        raise CoevoError(f"critic {config.critic!r} has no confidences(images); use the classifier critic")
-    genetics_cls = registry.load(registry.artist_entry(config.artist))
-    genetics = registry.construct(genetics_cls, f"artist {config.artist!r}", {"channels": shape[0], "device": device},
-                                  dict(config.artist_options))
-    return genetics, critic
-
-
-def plot_curves(rows: list[dict[str, Any]], classes: int, path: Path) -> None:
-    """Confidence per class per generation, and 1 - confidence on a log scale."""
-    import io
-
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from coevo.atomic import atomic_write_bytes
-
-    figure, (top, bottom) = plt.subplots(2, 1, figsize=(7, 7), sharex=True)
-    generations = [r["generation"] for r in rows]
-    for c in range(classes):
-        values = [r[f"confidence_{c}"] for r in rows]
-        top.plot(generations, values, label=str(c))
-        bottom.plot(generations, [max(1.0 - v, 1e-12) for v in values], label=str(c))
-    top.set_ylabel("confidence")
-    top.legend(ncol=5, fontsize=8, title="class")
-    bottom.set_yscale("log")
-    bottom.axhline(1e-4, color="k", linestyle="--", linewidth=0.8)
-    bottom.set_ylabel("1 - confidence (dashed: 99.99%)")
-    bottom.set_xlabel("generation")
-    figure.suptitle("Fooling images: the elite's classifier confidence per class")
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=100)
-    plt.close(figure)
-    atomic_write_bytes(path, buffer.getvalue())
-
-
-def run(config: FoolConfig, out: Path) -> tuple[RunFolder, list[float]]:
-    """Evolve the fooling images into ``out``; returns the folder and the final confidence per class."""
+def build(config: FoolConfig) -> FoolGame:
+    """Seed every generator; the classifier critic and the MAP-Elites artist (grey or colour as the data)."""
     config.validate()
     seed_everything(config.seed)
-    genetics, critic = build(config)
-    folder = RunFolder(out)
-    folder.create(_toml(config))
-    archive = MapElites(genetics, critic.classes, config.batch, config.size, config.cxpb, config.strength)
-    rows: list[dict[str, Any]] = []
-    bar = tqdm(range(config.generations), desc="fooling", unit="gen", leave=False, dynamic_ncols=True)
-    for generation in bar:
-        scores = archive.step(critic.confidences).tolist()
-        row: dict[str, Any] = {"generation": generation}
-        row.update({f"confidence_{c}": round(s, 8) for c, s in enumerate(scores)})
-        row.update(confidence_min=round(min(scores), 8), confidence_mean=round(sum(scores) / len(scores), 8))
-        folder.append_metrics(row)
-        rows.append(row)
-        bar.set_postfix(min=f"{min(scores):.5f}")
-    bar.close()
-    save(folder, archive, genetics, config, critic.classes, rows)
-    return folder, archive.scores().tolist()
+    device = resolve_device(config.device)
+    shape = load_data(config.data, config.size).shape
+    critic = registry.construct(registry.load(registry.critic_entry(config.critic)), f"critic {config.critic!r}",
+                                {"shape": shape, "device": device},
+                                {"data": config.data, "steps": config.steps, **config.critic_options})
+    if not isinstance(critic, ClassConfidences):
+        raise CoevoError(f"critic {config.critic!r} has no confidences(images); use the classifier critic")
+    entry = registry.artist_entry(config.artist)
+    if not registry.is_evolutionary(entry):
+        raise CoevoError(f"artist {config.artist!r} has no genomes for MAP-Elites; use an evolutionary artist "
+                         "such as cppn or gp")
+    genetics = registry.construct(registry.load(entry), f"artist {config.artist!r}",
+                                  {"channels": shape[0], "device": device}, dict(config.artist_options))
+    artist = MapElites(genetics, critic.classes, config.batch, config.size, config.cxpb, config.strength)
+    return FoolGame(config, artist, Players(artist, critic, None, FakePool("latest")))
 
 
-def save(folder: RunFolder, archive: MapElites, genetics: Any, config: FoolConfig, classes: int,
-         rows: list[dict[str, Any]]) -> None:
-    """Curve, elite grids (as the classifier sees them and large) and one genome file per class."""
-    plot_curves(rows, classes, folder.path / "confidence.png")
-    elites = [e for e in archive.elites() if e is not None]
-    genomes = [e.genome for e in elites]
-    save_png(grid(genetics.render(genomes, config.size), columns=len(genomes)), folder.path / "elites.png")
+class FoolRecorder(Hook):
+    """A metrics line per generation and the population's ancestry; the elites' files at the end."""
+
+    def __init__(self, folder: RunFolder, game: FoolGame, index: RunIndex, stop: Stop) -> None:
+        self.folder, self.game, self.index, self.stop = folder, game, index, stop
+        index.forget_rounds(game.progress.rounds)
+
+    def on_round_end(self, played: Round, progress: Progress) -> None:
+        row: dict[str, Any] = {"generation": played.index}
+        row.update({k: round(v, 8) for k, v in self.game.artist.metrics().items()})
+        self.folder.append_metrics(row)
+        proposal = played.proposal
+        if proposal.ids is not None and proposal.parents is not None:
+            self.index.record_population(played.index, proposal.ids, proposal.parents)
+        if self.stop.reached(progress):
+            save(self.folder, self.game, self.index)
+
+
+def save(folder: RunFolder, game: FoolGame, index: RunIndex) -> None:
+    """Curve, elite grids (as the classifier sees them and large), one genome file per class, catalog entries."""
+    config, genetics = game.config, game.artist.genetics
+    rows = folder.metrics()
+    atomic_write_bytes(folder.path / "confidence.png", plot_confidences(rows, len(game.artist.archive)))
+    elites = [(cell, e) for cell, e in enumerate(game.artist.elites()) if e is not None]
+    genomes = [e.genome for _, e in elites]
+    small = genetics.render(genomes, config.size)
+    save_png(grid(small, columns=len(genomes)), folder.path / "elites.png")
     save_png(grid(genetics.render(genomes, 8 * config.size), columns=len(genomes), pad=8),
              folder.path / "elites-large.png")
-    for cell, elite in enumerate(archive.elites()):
-        if elite is None:
-            continue
+    for (cell, elite), image in zip(elites, small):
         meta = {"class": cell, "confidence": elite.score, "generation": elite.generation, "id": elite.id,
                 "parents": list(elite.parents)}
         record = GenomeFile(config.artist, genetics.options(), genetics.to_json(elite.genome), meta)
         folder.save_genome(f"class-{cell}", record)
+        picture = save_png(image, folder.path / "images" / f"class-{cell}.png")
+        index.add_individual(artist=config.artist, genome=record.genome, options=record.options,
+                             round_index=elite.generation, local_id=elite.id, local_parents=elite.parents,
+                             score=elite.score, image=picture)
+
+
+def play(folder: RunFolder, game: FoolGame, catalog: Catalog) -> list[float]:
+    """Play the remaining generations; returns the final confidence per class."""
+    config = game.config
+    stop = Stop(rounds=config.generations)
+    index = catalog.open_run(folder.path, kind=KIND, artist=config.artist, critic=config.critic, data=config.data,
+                             settings=asdict(config))
+    bar = ProgressBar(config.generations, game.progress.rounds, "fooling")
+    try:
+        coevolve(game.players, EveryRound(), stop, game.progress,
+                 [FoolRecorder(folder, game, index, stop), Checkpointer(folder, game, stop), bar])
+    finally:
+        bar.close()
+        index.close()
+    return game.artist.scores().tolist()
+
+
+def run(config: FoolConfig, out: Path, catalog: Catalog | None = None) -> tuple[RunFolder, list[float]]:
+    """Evolve the fooling images into ``out``; returns the folder and the final confidence per class."""
+    game = build(config)  # fails on bad input before anything is written
+    folder = RunFolder(out)
+    folder.create(dump_config(config))
+    return folder, play(folder, game, catalog or NoCatalog())
+
+
+def is_fool_folder(path: Path) -> bool:
+    """Whether ``path`` holds a fooling run (its config names fooling settings)."""
+    config = RunFolder(path).config_path
+    return config.is_file() and "generations = " in config.read_text(encoding="utf-8")
+
+
+def resume(out: Path, generations: int | None = None,
+           catalog: Catalog | None = None) -> tuple[RunFolder, list[float]]:
+    """Continue a killed fooling run from its last checkpoint (or extend a finished one)."""
+    folder = RunFolder(out)
+    config = load_config(folder.config_path, FoolConfig)
+    if generations is not None:
+        config.generations = generations
+    folder.remove_partial_writes()
+    game = build(config)
+    state = folder.load_checkpoint()
+    if state is not None:
+        game.load_state_dict(state)
+    folder.keep_metrics(game.progress.rounds)
+    if generations is not None:
+        atomic_write_text(folder.config_path, dump_config(config))
+    return folder, play(folder, game, catalog or NoCatalog())
 
 
 def reached(scores: list[float], threshold: float = 0.9999) -> bool:

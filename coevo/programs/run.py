@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any, Protocol
 
 import torch
 from tqdm import tqdm
@@ -85,10 +86,16 @@ class RunRecorder(Hook):
 
 
 
+class Stateful(Protocol):
+    """What a checkpoint holds: a game's whole state but the random generators'."""
+
+    def state_dict(self) -> dict[str, Any]: ...
+
+
 class Checkpointer(Hook):
     """Saves the game and every random generator's state atomically every ``every`` rounds and at the end."""
 
-    def __init__(self, folder: RunFolder, game: Game, stop: Stop, every: int = 1) -> None:
+    def __init__(self, folder: RunFolder, game: Stateful, stop: Stop, every: int = 1) -> None:
         self.folder, self.game, self.stop, self.every = folder, game, stop, every
 
     def on_round_end(self, played: Round, progress: Progress) -> None:

@@ -39,3 +39,67 @@ def test_fool_refuses_bad_settings(capsys):
     assert main(["fool", "--data", "digits", "--generations", "0"]) == 2
     assert "generations must be at least 1" in capsys.readouterr().err
     assert main(["fool", "--data", "nowhere", "--out", "/tmp/never-written"]) == 2
+
+
+FAST = ["--artist", "tests.toys:ToyGenetics", "--critic", "tests.toys:ToyClassifier", "--data", "digits",
+        "--size", "16", "--batch", "8", "--seed", "3"]
+
+
+def test_fool_is_a_run_killed_and_resumed_byte_identical(tmp_path):
+    """kill -9 mid-run, then `coevo resume`: metrics, genomes and pictures equal an uninterrupted run's."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.coevo.test_resume import lines
+    from tests.conftest import ROOT
+
+    def start(out, delay):
+        return subprocess.Popen([sys.executable, "-m", "coevo", "fool", *FAST, "--generations", "60",
+                                 "--critic-option", f"delay={delay}", "--out", str(out)], cwd=ROOT,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    whole, killed = tmp_path / "runs" / "whole", tmp_path / "runs" / "killed"
+    reference, victim = start(whole, 0.0), start(killed, 0.05)
+    deadline = time.monotonic() + 120
+    while lines(killed / "metrics.jsonl") < 10 and time.monotonic() < deadline and victim.poll() is None:
+        time.sleep(0.01)
+    os.kill(victim.pid, signal.SIGKILL)
+    victim.wait()
+    assert 10 <= lines(killed / "metrics.jsonl") < 60, "the run was not killed mid-way"
+    resumed = subprocess.run([sys.executable, "-m", "coevo", "resume", str(killed)], cwd=ROOT, timeout=300,
+                             capture_output=True, text=True)
+    assert resumed.returncode == 0, resumed.stderr[-2000:]
+    assert "confidence per class" in resumed.stdout
+    assert reference.wait(timeout=300) == 0
+    for name in ("metrics.jsonl", "elites.png", "genomes/class-0.json", "genomes/class-2.json"):
+        assert (killed / name).read_bytes() == (whole / name).read_bytes(), name
+
+
+def test_fool_indexes_its_elites_in_the_gallery(tmp_path):
+    from gallery.store import Store
+
+    out = tmp_path / "runs" / "fool"
+    assert main(["fool", *FAST, "--generations", "4", "--out", str(out)]) == 0
+    with Store(tmp_path / "runs") as store:
+        [run] = store.runs()
+        elites = store.individuals(run.id)
+    assert run.kind == "fool" and len(elites) == 3
+    assert all(row.image is not None and row.image.is_file() for row in elites)
+    assert main(["resume", str(out), "--rounds", "6"]) == 0  # extended like any run
+    assert len((out / "metrics.jsonl").read_text().splitlines()) == 6
+
+
+def test_gallery_index_takes_a_fooling_run(tmp_path):
+    """The recovery for a lost gallery.db re-indexes fooling runs beside ordinary ones (issue 18, item 6)."""
+    out = tmp_path / "runs" / "fool"
+    assert main(["fool", *FAST, "--generations", "2", "--out", str(out)]) == 0
+    (tmp_path / "runs" / "gallery.db").unlink()
+    assert main(["gallery", "index", "--root", str(tmp_path / "runs")]) == 0
+    from gallery.store import Store
+
+    with Store(tmp_path / "runs") as store:
+        [run] = store.runs()
+        assert run.kind == "fool" and len(store.individuals(run.id)) == 3
