@@ -9,6 +9,7 @@ from typing import Any
 
 import torch
 
+from artists.cppn import exact as exact_renderer
 from artists.cppn import network, variation
 from artists.cppn import render as renderer
 from artists.cppn.activations import DEFAULT, NAMES
@@ -29,11 +30,24 @@ from coevo.errors import CoevoError
 _RATES = variation.MutationRates()
 
 
+def flag(value: bool | str, name: str) -> bool:
+    """A boolean option given as a bool or as command-line text (true/false, yes/no, on/off, 1/0)."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("true", "yes", "on", "1"):
+        return True
+    if text in ("false", "no", "off", "0"):
+        return False
+    raise ValueError(f"{name} must be true or false, got {value!r}")
+
+
 class CPPNGenetics:
     """NEAT-style CPPNs drawing grey ("ink") or colour (HSV as Picbreeder, or RGB) images.
 
     Options: ``channels`` 1 or 3, ``color`` hsv (Picbreeder) or rgb, ``hidden`` connections split in a random
-    genome, ``activations`` (comma-separated) mutation picks from, and the mutation rates of ``MutationRates``.
+    genome, ``activations`` (comma-separated) mutation picks from, ``exact`` (render in double as CPPN-X's C++,
+    ``exact.py``; set for imported Picbreeder genomes) and the mutation rates of ``MutationRates``.
     """
 
     def __init__(self, channels: int = 1, color: str = "hsv", hidden: int = 2, activations: str = ",".join(DEFAULT),
@@ -41,7 +55,7 @@ class CPPNGenetics:
                  per_weight: float = _RATES.per_weight, sigma: float = _RATES.sigma, replace: float = _RATES.replace,
                  add_node: float = _RATES.add_node, add_connection: float = _RATES.add_connection,
                  activation: float = _RATES.activation, toggle: float = _RATES.toggle,
-                 limit: float = _RATES.limit) -> None:
+                 limit: float = _RATES.limit, exact: bool | str = False) -> None:
         if channels not in (1, 3):
             raise ValueError(f"channels must be 1 (grey) or 3 (colour), got {channels}")
         if color not in ("hsv", "rgb"):
@@ -52,6 +66,7 @@ class CPPNGenetics:
             bad = unknown[0] if unknown else "(none)"
             raise ValueError(f"unknown activation {bad}; choose from {', '.join(NAMES)}")
         self.channels = channels
+        self.exact = flag(exact, "exact")
         self.color = color
         self.mode = "grey" if channels == 1 else color
         self.hidden = int(hidden)
@@ -83,7 +98,9 @@ class CPPNGenetics:
 
     def render(self, genomes: list[Genome], size: int) -> torch.Tensor:
         """``(N, channels, size, size)`` in [-1, 1], returned on the CPU: the compiled Numba kernel on a CPU device,
-        the batched Torch renderer on a GPU."""
+        the batched Torch renderer on a GPU; with ``exact``, CPPN-X's float64 evaluation."""
+        if self.exact:
+            return exact_renderer.render(list(genomes), size, self.mode)
         if self.device.type == "cpu":
             return network.render(list(genomes), size, self.mode)
         return renderer.render(list(genomes), size, self.mode, self.device).cpu()
@@ -92,7 +109,7 @@ class CPPNGenetics:
         defaults = asdict(variation.MutationRates())
         changed = {k: v for k, v in asdict(self.rates).items() if v != defaults[k]}
         return {"channels": self.channels, "color": self.color, "hidden": self.hidden,
-                "activations": ",".join(self.activations), **changed}
+                "activations": ",".join(self.activations), **changed, **({"exact": True} if self.exact else {})}
 
     def to_json(self, genome: Genome) -> dict[str, Any]:
         return to_json(genome)

@@ -31,6 +31,7 @@ TILES = (64, 1024)  # the fewest and most pixels per job (few pixels per loop co
 _ZERO, _ONE, _TWO, _HALF = np.float32(0.0), np.float32(1.0), np.float32(2.0), np.float32(0.5)
 _D_SCALE = np.float32(1.4)  # Picbreeder's distance input is 1.4 times the radius
 _THOUSAND, _MILLI = np.float32(1000.0), np.float32(0.001)
+_LEVELS, _HALF_LEVELS = np.float32(255.0), np.float32(127.5)  # CPPN-X's bytes as images: b / 127.5 - 1
 _LIMIT = np.float32(1e6)  # identity and abs outputs are clamped to +-_LIMIT (as render.LIMIT), keeping chains finite
 _SIG_LO, _SIG_HI = np.float32(SIGMOID_STEPS[0]), np.float32(SIGMOID_STEPS[1])
 _GAU_LO, _GAU_HI = np.float32(GAUSSIAN_STEPS[0]), np.float32(GAUSSIAN_STEPS[1])
@@ -236,11 +237,20 @@ def _inputs(axis, t0, buf, n):
         buf[3, i] = _ONE
 
 
+@njit(cache=True, inline="always", error_model="numpy")
+def _ink(value):
+    """CPPN-X's grey / RGB level of a node value, as ``pixels.red_byte`` then ``pixels.to_image``: the byte
+    (|v| * 255 truncated in double, 255 from |v| >= 1 and for NaN) as byte / 127.5 - 1 in float32."""
+    v = abs(np.float64(value))
+    level = np.float32(np.trunc(v * 255.0)) if v < 1.0 else _LEVELS
+    return level / _HALF_LEVELS - _ONE
+
+
 @njit(parallel=True, cache=True, fastmath=False, error_model="numpy")
 def render_networks(activations, node_links, link_sources, link_weights, genome_nodes, outputs, axis, rows, tile,
                     ink, out):
     """Evaluate every genome over every pixel: out[g, c, i] = output node c of genome g at pixel i, or with
-    ``ink`` its ink value min(|nan→0(v)|, 1) * 2 - 1 (the grey/RGB mapping of render.to_image).
+    ``ink`` its CPPN-X grey/RGB level as pixels.to_image maps it (``_ink``).
 
     activations int32 (nodes,), node_links int64 (nodes + 1,): node k sums links node_links[k]..node_links[k+1]-1;
     link_sources int32 / link_weights float32 (links,), sources as buffer rows (0..3: x, y, d, bias);
@@ -261,12 +271,7 @@ def render_networks(activations, node_links, link_sources, link_weights, genome_
             row, dst = buf[outputs[g, c]], out[g, c]
             if ink:
                 for i in range(n):
-                    v = abs(row[i])
-                    if v != v:
-                        v = _ZERO
-                    elif v > _ONE:
-                        v = _ONE
-                    dst[t0 + i] = v * _TWO - _ONE
+                    dst[t0 + i] = _ink(row[i])
             else:
                 for i in range(n):
                     dst[t0 + i] = row[i]

@@ -11,7 +11,7 @@ import torch
 
 from artists.cppn.genome import INPUTS, OUTPUTS, Genome
 from artists.cppn.kernel import CODES, TILE_BYTES, TILES, render_networks
-from artists.cppn.render import to_image
+from artists.cppn.pixels import to_image
 
 _KERNEL_LOCK = threading.Lock()  # Numba's default (workqueue) threading layer must not run two kernels at once
 

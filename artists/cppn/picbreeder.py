@@ -105,10 +105,11 @@ def read_picbreeder(path: Path) -> tuple[Genome, dict[str, Any]]:
 
 
 def import_picbreeder(path: Path) -> tuple[CPPNGenetics, Genome, dict[str, Any]]:
-    """Genetics that draw the genome as Picbreeder did, the genome itself, and its lineage ids."""
+    """Genetics that draw the genome as CPPN-X's C++ does (``exact``, kept by bred children), the genome itself,
+    and its lineage ids."""
     genome, meta = read_picbreeder(path)
     channels, color = _mode(genome, Path(path))
-    genetics = CPPNGenetics(channels=channels, color=color)
+    genetics = CPPNGenetics(channels=channels, color=color, exact=True)
     where = f"Picbreeder genome {path}"
     try:
         return genetics, genetics.accept(genome), meta

@@ -8,7 +8,7 @@ import torch
 
 from artists.cppn.activations import NUMPY
 from artists.cppn.genome import INPUTS, OUTPUTS, Genome, topological_order
-from artists.cppn.render import to_image
+from artists.cppn.pixels import to_image
 
 
 def forward(genome: Genome, size: int, mode: str, dtype: type = np.float32) -> np.ndarray:

@@ -5,7 +5,7 @@ source) and activation: each level sums its incoming edges over all genomes (one
 fused multiply-adds on a CPU), then runs each activation in place on one contiguous slice. Pixels go in chunks, so any
 resolution fits in memory.
 Inputs, outputs and colours follow CPPN-X (Picbreeder): x, y = 2 * index / size - 1, d = 1.4 * sqrt(x² + y²),
-bias = 1; grey = |ink|; colour = HSV from |hue| (its sign picks the direction), saturation, |brightness|.
+bias = 1; pixels are CPPN-X's bytes (``pixels.py``).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import torch
 
 from artists.cppn.activations import TORCH_INPLACE
 from artists.cppn.genome import INPUTS, OUTPUTS, Genome
+from artists.cppn.pixels import to_image
 
 UNBOUNDED = {"identity", "abs"}  # activations whose outputs get clamped to +-LIMIT
 LIMIT = 1e6  # keeps identity chains finite
@@ -154,42 +155,6 @@ def evaluate(plan: Plan, grid: torch.Tensor) -> torch.Tensor:
                     values.clamp_(-LIMIT, LIMIT)
         parts.append(table[plan.outputs])
     return torch.cat(parts, dim=2)
-
-
-def _blue(v: torch.Tensor) -> torch.Tensor:
-    """CPPN-X's blue byte of a node image (0..255 float), which it reads as saturation and as hue's sign."""
-    inside = v.clamp(0.0, 1.0) * 255.0
-    above = (1.0 - ((v - 1.0) / 5.0).clamp(0.0, 1.0)) * 255.0
-    below = ((v.abs() - 1.0) / 5.0).clamp(0.0, 1.0) * 255.0
-    return torch.where(v > 1.0, above, torch.where(v < -1.0, below, inside))
-
-
-def hsv_to_rgb(h: torch.Tensor, s: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
-    """Hue in [0, 1), saturation and value in [0, 1] to RGB in [0, 1], stacked on a new dim 1."""
-    h6 = (h % 1.0) * 6.0
-    sector = torch.floor(h6)
-    f = h6 - sector
-    p, q, t = v * (1 - s), v * (1 - f * s), v * (1 - (1 - f) * s)
-    sector = sector.long() % 6
-    r = torch.stack([v, q, p, p, t, v])
-    g = torch.stack([t, v, v, q, p, p])
-    b = torch.stack([p, p, t, v, v, q])
-    pick = sector[None]
-    return torch.stack([c.gather(0, pick)[0] for c in (r, g, b)], dim=1)
-
-
-def to_image(outputs: torch.Tensor, mode: str, size: int) -> torch.Tensor:
-    """Output node values ``(N, C, pixels)`` to images ``(N, channels, size, size)`` in [-1, 1]."""
-    outputs = torch.nan_to_num(outputs, nan=0.0)
-    if mode == "hsv":
-        hue, sat, val = outputs[:, 0], outputs[:, 1], outputs[:, 2]
-        magnitude = hue.abs().clamp(max=1.0)
-        positive = torch.floor(_blue(hue)) >= 1.0
-        image = hsv_to_rgb(torch.where(positive, magnitude, 1.0 - magnitude), _blue(sat) / 255.0,
-                           val.abs().clamp(max=1.0))
-    else:
-        image = outputs.abs().clamp(max=1.0)
-    return (image * 2.0 - 1.0).reshape(outputs.shape[0], -1, size, size)
 
 
 def render(genomes: list[Genome], size: int, mode: str, device: torch.device | str = "cpu") -> torch.Tensor:

@@ -22,11 +22,14 @@ def link(source: int, target: int, weight: float, enabled: bool = True) -> Conne
 
 
 def assert_close(ours: torch.Tensor, theirs: torch.Tensor) -> None:
-    """Equal to float32 rounding, bar the rare pixel where an ulp moves a step or a Picbreeder table entry."""
+    """The same CPPN-X pixel bytes, bar pixels where a float32 ulp moves a node across a byte boundary (saturated
+    nodes at 1 - ulp are common): one level for a grey or RGB byte; a hue byte moves the colour by a degree, a few
+    levels, so colour images may differ more in a few pixels."""
     assert ours.shape == theirs.shape and ours.dtype == torch.float32
-    difference = (ours - theirs).abs()
-    assert difference.mean() < 1e-5, difference.mean()
-    assert (difference > 1e-4).float().mean() < 1e-3, (difference > 1e-4).float().mean()
+    levels = (ours - theirs).abs() * 127.5
+    assert (levels > 1.01).float().mean() < 1e-2, (levels > 1.01).float().mean()
+    if ours.shape[1] == 1:
+        assert levels.max() < 1.01, levels.max()
 
 
 def test_activations_match_the_torch_definitions_in_float32():
@@ -91,7 +94,8 @@ def test_hand_built_genome_and_odd_nodes_render_as_torch_does():
     assert torch.allclose(ours, torch_renderer.render([genome], 4, "grey"), atol=1e-6)
     assert torch.allclose(ours, reference.render([genome], 4, "grey"), atol=1e-6)
     # row 1, col 1: x = y = -0.5: h = 0, pre = -tanh(-0.5) + 0.3 * sigmoid(0) = 0.462117 -> 462 steps
-    assert ours[0, 0, 1, 1].item() == pytest.approx(2 * abs(2 * np.exp(-0.462 ** 2) - 1) - 1, abs=1e-5)
+    # CPPN-X's grey byte truncates |ink| * 255
+    assert ours[0, 0, 1, 1].item() == pytest.approx(int(abs(2 * np.exp(-0.462 ** 2) - 1) * 255) / 127.5 - 1, abs=1e-6)
     assert network.render([], 8, "hsv").shape == (0, 3, 8, 8)
 
 
