@@ -137,8 +137,8 @@ class LatentGenerator(Sampler, Protocol):
 
 
 @runtime_checkable
-class VectorGenetics(Genetics, Protocol):
-    """Genetics whose genomes also draw as vector graphics (SVG export)."""
+class VectorDrawing(Protocol):
+    """Genetics (or an album of genomes) that also draw a genome as vector graphics (SVG export)."""
 
     def svg(self, genome: Any, size: int) -> str: ...
 

@@ -23,13 +23,13 @@ def handle(args: argparse.Namespace) -> int:
     from coevo.errors import CoevoError
     from coevo.images import save_png
     from coevo.programs.build import load_genome
-    from coevo.protocols import VectorGenetics
+    from coevo.protocols import VectorDrawing
     from gallery.catalog import GalleryCatalog
 
     if args.size < 1 or args.size > 16384:
         raise CoevoError(f"--size must be between 1 and 16384 pixels (got {args.size})")
     artist, genetics, genome, _ = load_genome(args.genome, GalleryCatalog())
-    if args.svg and not isinstance(genetics, VectorGenetics):
+    if args.svg and not isinstance(genetics, VectorDrawing):
         raise CoevoError(f"artist {artist!r} has no SVG form (only line-drawing artists such as biomorph); drop --svg")
     image = genetics.render([genome], args.size)[0]
     spec = str(args.genome)

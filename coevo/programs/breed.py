@@ -23,7 +23,7 @@ from coevo.genomefile import GenomeFile, write_genome
 from coevo.images import save_png
 from coevo.interactive import ACTIONS, Interactive, SessionRequest
 from coevo.loop import Hook, LoopConfig, Players, Progress, Round, Stop, coevolve
-from coevo.protocols import Catalog, Genetics, RunIndex, VectorGenetics
+from coevo.protocols import Catalog, Genetics, RunIndex, VectorDrawing
 from coevo.rng import rng_state, set_rng_state
 from coevo.schedules import EveryRound
 
@@ -171,7 +171,7 @@ class BreedingSession(Hook):
         genome = self.artist.population[index].genome
         base = self.folder / "exports" / self._name(index)
         paths = [save_png(self.genetics.render([genome], self.export_size)[0], base.with_suffix(".png"))]
-        if isinstance(self.genetics, VectorGenetics):
+        if isinstance(self.genetics, VectorDrawing):
             atomic_write_text(base.with_suffix(".svg"), self.genetics.svg(genome, self.export_size))
             paths.append(base.with_suffix(".svg"))
         self._keep(index, paths[0])

@@ -10,6 +10,7 @@ catalog (the gallery) like any run's champions.
 from __future__ import annotations
 
 import math
+import tomllib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -172,7 +173,12 @@ def run(config: FoolConfig, out: Path, catalog: Catalog | None = None) -> tuple[
 def is_fool_folder(path: Path) -> bool:
     """Whether ``path`` holds a fooling run (its config names fooling settings)."""
     config = RunFolder(path).config_path
-    return config.is_file() and "generations = " in config.read_text(encoding="utf-8")
+    if not config.is_file():
+        return False
+    try:
+        return "generations" in tomllib.loads(config.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return False  # not a fooling run's config; the run commands report what is wrong with it
 
 
 def resume(out: Path, generations: int | None = None,
