@@ -58,3 +58,35 @@ def test_resume_extends_a_finished_run(tmp_path: Path) -> None:
     assert coevo("run", *BASE, "--rounds", "8", "--out", str(extended)).wait(timeout=300) == 0
     assert lines(short / "metrics.jsonl") == 8
     assert (short / "metrics.jsonl").read_bytes() == (extended / "metrics.jsonl").read_bytes()
+
+
+def test_a_wave_1_run_folder_still_resumes(tmp_path: Path) -> None:
+    """Configs and checkpoints written before schedules and progress (``fakes = "gallery"``) resume as before."""
+    import torch
+
+    from coevo.programs.run import resume, start
+    from tests.gallery.conftest import toy_config
+
+    start(toy_config(rounds=3), tmp_path / "old")
+    start(toy_config(rounds=5), tmp_path / "whole")
+    config = tmp_path / "old" / "config.toml"
+    wave1 = [line for line in config.read_text().splitlines() if not line.startswith(("schedule", "phase_"))]
+    config.write_text("\n".join(wave1).replace('fakes = "champions"', 'fakes = "gallery"') + "\n")
+    state = torch.load(tmp_path / "old" / "checkpoint.pt", weights_only=True)
+    del state["progress"], state["schedule"]
+    state["fakes"]["policy"] = "gallery"
+    torch.save(state, tmp_path / "old" / "checkpoint.pt")
+    resume(tmp_path / "old", rounds=5)
+    assert (tmp_path / "old" / "metrics.jsonl").read_bytes() == (tmp_path / "whole" / "metrics.jsonl").read_bytes()
+
+
+def test_a_phases_run_resumed_midway_equals_an_uninterrupted_one(tmp_path: Path) -> None:
+    """The phase counters travel in the checkpoint: a run stopped between phases carries on the same phase."""
+    from coevo.programs.run import resume, start
+    from tests.gallery.conftest import toy_config
+
+    phases = {"schedule": "phases", "phase_generations": 3, "phase_critic_steps": 20}
+    start(toy_config(rounds=4, **phases), tmp_path / "part")
+    resume(tmp_path / "part", rounds=9)
+    start(toy_config(rounds=9, **phases), tmp_path / "whole")
+    assert (tmp_path / "part" / "metrics.jsonl").read_bytes() == (tmp_path / "whole" / "metrics.jsonl").read_bytes()

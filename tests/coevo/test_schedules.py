@@ -1,0 +1,82 @@
+"""The phases schedule (Machado 2008; Vickers 2017): fool a frozen critic, then retrain it until it is not fooled."""
+
+from __future__ import annotations
+
+import torch
+
+from coevo.data.imageset import ImageSet
+from coevo.evolution import EvolutionaryArtist, EvolutionConfig
+from coevo.fakes import FakePool
+from coevo.loop import LoopConfig, Players, Stop, coevolve
+from coevo.rng import seed_everything
+from coevo.schedules import PhaseRules, Phases
+from coevo.scoreboard import Scoreboard
+from tests.toys import TinyCritic, ToyGenetics
+
+
+class Counting(TinyCritic):
+    """Counts its updates."""
+
+    updates = 0
+
+    def learn(self, real: torch.Tensor, fake: torch.Tensor) -> dict[str, float]:
+        self.updates += 1
+        return super().learn(real, fake)
+
+
+def players(critic: TinyCritic) -> Players:
+    real = ImageSet(torch.full((40, 1, 8, 8), 0.8) + 0.1 * torch.randn(40, 1, 8, 8), None, "bright")
+    artist = EvolutionaryArtist(ToyGenetics(), EvolutionConfig(pop=8, size=8))
+    return Players(artist, critic, real.sample, FakePool("champions"), LoopConfig(batch=8),
+                   Scoreboard(critic, real))
+
+
+def rows(rules: PhaseRules, rounds: int) -> tuple[list[dict[str, float]], Counting]:
+    seed_everything(0)
+    critic = Counting((1, 8, 8), lr=0.05)
+    played: list[dict[str, float]] = []
+
+    class Keep:
+        def on_round_start(self, progress) -> None:
+            self.before = critic.updates
+
+        def on_round_end(self, round_, progress) -> None:
+            played.append({**round_.metrics, "updates": critic.updates - self.before})
+
+    coevolve(players(critic), Phases(rules), Stop(rounds=rounds), hooks=[Keep()])
+    return played, critic
+
+
+def test_a_phase_that_cannot_fool_stalls_at_the_cap_and_says_so() -> None:
+    played, _ = rows(PhaseRules(threshold=1e9, generations=3, critic_steps=10), rounds=7)
+    ends = [r for r in played if "generations_to_fool" in r]
+    assert [r["phase"] for r in ends] == [0, 1]
+    assert all(r["phase_stalled"] == 1 and r["generations_to_fool"] == 3 for r in ends)
+    assert [r["updates"] for r in played if "generations_to_fool" not in r] == [0] * 5  # the critic is frozen
+
+
+def test_the_critic_trains_until_it_is_no_longer_fooled() -> None:
+    played, _ = rows(PhaseRules(threshold=-1e9, generations=5, accuracy=0.9, critic_steps=400), rounds=4)
+    assert all(r["generations_to_fool"] == 1 and r["phase_stalled"] == 0 for r in played)  # always fooled
+    for r in played:
+        recovered = r["phase_critic_accuracy"] >= 0.9
+        assert r["critic_recovered"] == float(recovered)
+        assert r["updates"] == r["critic_steps_to_recover"]
+        assert recovered or r["critic_steps_to_recover"] == 400
+    assert played[0]["critic_steps_to_recover"] > 0
+
+
+def test_gp_against_the_cnn_ends_each_phase_fooled_or_stalled(tmp_path) -> None:
+    """The done-when of the phases schedule, on the bundled digits at a small size."""
+    from coevo.config import RunConfig
+    from coevo.programs.run import start
+
+    config = RunConfig(schedule="phases", rounds=8, pop=8, size=16, batch=16, warmup=10, phase_generations=3,
+                       phase_critic_steps=40, device="cpu", critic_options={"width": 8})
+    metrics = start(config, tmp_path / "run").metrics()
+    ends = [r for r in metrics if "generations_to_fool" in r]
+    assert ends, "no phase ended in 8 generations with a cap of 3"
+    for row in ends:
+        fooled = row["score_max"] > config.phase_threshold  # scored by the critic frozen for that phase
+        assert (fooled and row["phase_stalled"] == 0) or (row["phase_stalled"] == 1
+                                                           and row["generations_to_fool"] == 3)
