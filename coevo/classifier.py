@@ -6,8 +6,6 @@ Used by the fixed-classifier critic (fooling images) and by image metrics (``fea
 from __future__ import annotations
 
 import hashlib
-import io
-import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -15,7 +13,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from coevo.atomic import atomic_write_bytes
+from coevo import modelcache
 from coevo.data import ImageSet
 from coevo.errors import CoevoError
 
@@ -115,10 +113,7 @@ def data_hash(data: ImageSet, settings: TrainSettings) -> str:
 
 def cache_folder(cache_dir: str | Path | None = None) -> Path:
     """The argument, else ``$COEVO_CACHE/classifiers``, else ``~/.cache/coevo/classifiers``."""
-    if cache_dir is not None:
-        return Path(cache_dir)
-    root = os.environ.get("COEVO_CACHE")
-    return Path(root) / "classifiers" if root else Path.home() / ".cache" / "coevo" / "classifiers"
+    return modelcache.cache_folder("classifiers", cache_dir)
 
 
 def cached_classifier(data: ImageSet, cache_dir: str | Path | None = None, steps: int = 800, seed: int = 0,
@@ -128,20 +123,7 @@ def cached_classifier(data: ImageSet, cache_dir: str | Path | None = None, steps
     settings = TrainSettings(steps=steps, seed=seed)
     labels = _labels_of(data)
     path = cache_folder(cache_dir) / f"lenet-{data_hash(data, settings)[:32]}.pt"
-    if path.is_file():
-        try:
-            state = torch.load(path, map_location="cpu", weights_only=True)
-            model = LeNet(data.shape, int(labels.max()) + 1)
-            model.load_state_dict(state)
-            return model.to(device).eval()
-        except Exception:  # torch raises many types for a damaged file: train again below
-            pass
-    model = train_classifier(data, device=device, settings=settings)
-    buffer = io.BytesIO()
-    torch.save({k: v.cpu() for k, v in model.state_dict().items()}, buffer)
-    try:
-        atomic_write_bytes(path, buffer.getvalue())
-    except OSError as exc:
-        raise CoevoError(f"cannot write classifier cache {path} ({exc.strerror}); set COEVO_CACHE to a writable "
-                         "folder") from None
-    return model
+    model = modelcache.cached_model(path, LeNet(data.shape, int(labels.max()) + 1),
+                                    lambda: train_classifier(data, device=device, settings=settings),
+                                    f"the LeNet classifier on {data.name} ({steps} steps)")
+    return model.to(device).eval()

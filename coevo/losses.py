@@ -5,10 +5,36 @@ Critic scores are logits (or Wasserstein critic values); higher means "more real
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import torch
 import torch.nn.functional as F
 
 LOSSES = ("minimax", "nonsaturating", "wgan", "wgan-gp", "hinge")
+
+
+# loss -> (optimiser, learning rate, Adam betas): the recipe of the paper that introduced each loss, for both sides
+RECIPES: dict[str, tuple[str, float, tuple[float, float]]] = {
+    "minimax": ("adam", 2e-4, (0.5, 0.999)),  # DCGAN (Radford et al. 2016)
+    "nonsaturating": ("adam", 2e-4, (0.5, 0.999)),
+    "hinge": ("adam", 2e-4, (0.5, 0.999)),
+    "wgan": ("rmsprop", 5e-5, (0.0, 0.0)),  # WGAN with weight clipping (Arjovsky et al. 2017)
+    "wgan-gp": ("adam", 1e-4, (0.5, 0.9)),  # WGAN-GP (Gulrajani et al. 2017)
+}
+
+
+def make_optimizer(params: Any, loss: str, optimizer: str | None = None, lr: float | None = None,
+                   betas: Sequence[float] | None = None) -> torch.optim.Optimizer:
+    """The loss's recipe (``RECIPES``), with any of optimiser, learning rate and betas overridden."""
+    default_opt, default_lr, default_betas = RECIPES[check(loss)]
+    name, rate = optimizer or default_opt, default_lr if lr is None else float(lr)
+    if name == "adam":
+        pair = tuple(float(b) for b in (default_betas if betas is None else betas))
+        return torch.optim.Adam(params, lr=rate, betas=(pair[0], pair[1]))
+    if name == "rmsprop":
+        return torch.optim.RMSprop(params, lr=rate)
+    raise ValueError(f"unknown optimizer {name!r}; use adam or rmsprop")
 
 
 def check(name: str) -> str:

@@ -41,6 +41,28 @@ def plot_confidences(rows: list[dict[str, Any]], classes: int) -> bytes:
     return buffer.getvalue()
 
 
+Series = dict[str, list[tuple[float, float]]]  # line label -> (x, y) points
+
+
+def plot_series(panels: list[tuple[str, Series]], xlabel: str) -> bytes:
+    """PNG bytes of one row of panels, each a title and its labelled lines (a comparison's curves)."""
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(4 * len(panels), 3.6), dpi=90, layout="constrained")
+    axes = figure.subplots(1, len(panels), squeeze=False)[0]
+    for axis, (title, lines) in zip(axes, panels):
+        for label, points in lines.items():
+            if points:
+                axis.plot(*zip(*points), marker="o" if len(points) < 30 else None, label=label)
+        axis.set_title(title)
+        axis.set_xlabel(xlabel)
+        axis.grid(alpha=0.3)
+    axes[0].legend()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", metadata={"Software": None})
+    return buffer.getvalue()
+
+
 def plot_curves(rows: list[dict[str, Any]], title: str = "") -> bytes:
     """PNG bytes of every panel that has data in ``rows`` (metrics.jsonl lines), against the round."""
     from matplotlib.figure import Figure  # a bare Figure renders with Agg, no GUI backend or pyplot state

@@ -11,17 +11,8 @@ from typing import Any
 import torch
 
 from artists.dcgan.networks import SIZES, Generator
-from coevo.losses import artist_loss, check
+from coevo.losses import artist_loss, check, make_optimizer
 from coevo.protocols import Proposal
-
-# loss -> (optimiser, learning rate, Adam betas): the recipes of the DCGAN, WGAN and WGAN-GP papers
-OPTIMISER_DEFAULTS: dict[str, tuple[str, float, tuple[float, float]]] = {
-    "minimax": ("adam", 2e-4, (0.5, 0.999)),
-    "nonsaturating": ("adam", 2e-4, (0.5, 0.999)),
-    "hinge": ("adam", 2e-4, (0.5, 0.999)),
-    "wgan": ("rmsprop", 5e-5, (0.0, 0.0)),
-    "wgan-gp": ("adam", 1e-4, (0.5, 0.9)),
-}
 
 
 class DCGANArtist:
@@ -39,7 +30,6 @@ class DCGANArtist:
             raise ValueError(f"the DCGAN artist makes square {'/'.join(map(str, SIZES))} pixel images, "
                              f"not {height}x{width}; pass --size 28, 32 or 64")
         self.loss = check(loss)
-        default_opt, default_lr, default_betas = OPTIMISER_DEFAULTS[loss]
         self.shape, self.batch, self.nz, self.ngf = (channels, height, width), batch, nz, ngf
         self.device = torch.device(device)
         self.net = Generator(nz, channels, height, ngf).to(self.device)
@@ -47,10 +37,7 @@ class DCGANArtist:
         self.amp = cuda and torch.cuda.is_bf16_supported() and (amp is None or bool(amp))
         if cuda:
             self.net = self.net.to(memory_format=torch.channels_last)
-        self.optimizer = optimizer or default_opt
-        self.lr = default_lr if lr is None else float(lr)
-        self.betas = tuple(default_betas if betas is None else betas)
-        self.opt = make_optimizer(self.optimizer, self.net.parameters(), self.lr, self.betas)
+        self.opt = make_optimizer(self.net.parameters(), self.loss, optimizer, lr, betas)
         self.steps = 0
 
     def ask(self) -> Proposal:
@@ -88,12 +75,3 @@ class DCGANArtist:
         self.net.load_state_dict(state["net"])
         self.opt.load_state_dict(state["opt"])
         self.steps = int(state["steps"])
-
-
-def make_optimizer(name: str, params: Any, lr: float, betas: tuple[float, ...]) -> torch.optim.Optimizer:
-    """Adam (with ``betas``) or RMSProp, as the GAN recipes use."""
-    if name == "adam":
-        return torch.optim.Adam(params, lr=lr, betas=(float(betas[0]), float(betas[1])))
-    if name == "rmsprop":
-        return torch.optim.RMSprop(params, lr=lr)
-    raise ValueError(f"unknown optimizer {name!r}; use adam or rmsprop")

@@ -8,17 +8,14 @@ No pretrained weights are downloaded.
 from __future__ import annotations
 
 import hashlib
-import io
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import torch
 
-from coevo.atomic import atomic_write_bytes
 from coevo.data import ImageSet
 from coevo.metrics.autoencoder import AutoEncoder, train_autoencoder
+from coevo.modelcache import cache_folder, cached_model
 
 AUTOENCODER_VERSION = 1  # bump when the autoencoder or its training changes, to retrain cached nets
 
@@ -33,11 +30,6 @@ class FeatureNet:
     classes: int = 0  # number of classes predict() can return
 
 
-def cache_dir() -> Path:
-    """Where trained autoencoders are kept: ``$COEVO_CACHE/autoencoders`` or ``~/.cache/coevo/autoencoders``."""
-    return Path(os.environ.get("COEVO_CACHE") or Path.home() / ".cache" / "coevo") / "autoencoders"
-
-
 def content_hash(images: torch.Tensor, labels: torch.Tensor | None = None) -> str:
     """A short SHA-256 of the images (and labels): equal data, equal hash, whatever its file name."""
     digest = hashlib.sha256(str(tuple(images.shape)).encode())
@@ -49,19 +41,10 @@ def content_hash(images: torch.Tensor, labels: torch.Tensor | None = None) -> st
 
 def cached_autoencoder(images: torch.Tensor, epochs: int = 10) -> AutoEncoder:
     """An autoencoder trained on ``images``, loaded from the cache when the same data was seen before."""
-    path = cache_dir() / f"autoencoder-v{AUTOENCODER_VERSION}-e{epochs}-{content_hash(images)}.pt"
-    net = AutoEncoder(images.shape[1])
-    if path.exists():
-        try:
-            net.load_state_dict(torch.load(path, map_location="cpu", weights_only=True))
-            return net.eval()
-        except Exception:  # a damaged cache file is retrained and replaced
-            pass
-    net = train_autoencoder(images, epochs)
-    buffer = io.BytesIO()
-    torch.save(net.state_dict(), buffer)
-    atomic_write_bytes(path, buffer.getvalue())
-    return net
+    name = f"autoencoder-v{AUTOENCODER_VERSION}-e{epochs}-{content_hash(images)}.pt"
+    net = cached_model(cache_folder("autoencoders") / name, AutoEncoder(images.shape[1]),
+                       lambda: train_autoencoder(images, epochs), f"the metrics' autoencoder ({epochs} epochs)")
+    return net.eval()
 
 
 def _batched(fn: Callable[[torch.Tensor], torch.Tensor]) -> Callable[[torch.Tensor], torch.Tensor]:

@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 import torch
 
-from coevo.atomic import atomic_write_text
+from coevo.atomic import atomic_write_bytes, atomic_write_text
 from coevo.data import ImageSet
 from coevo.images import grid, save_png
+from coevo.plots import plot_series
 
 if TYPE_CHECKING:
     from coevo.programs.compare import CompareSettings, Entrant
@@ -71,27 +72,11 @@ def _cell(row: dict[str, Any], key: str, form: str) -> str:
 
 def plot_curves(path: Path, entrants: list[Entrant]) -> str | None:
     """FID, precision, recall and the critic's mean score against images seen, one line per artist."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
     panels = (("fid", "FID (own features) ↓"), ("precision", "precision ↑"), ("recall", "recall ↑"),
               ("score_mean", "critic's mean score of the artist's images"))
-    figure, axes = plt.subplots(1, 4, figsize=(16, 3.6), constrained_layout=True)
-    for axis, (key, title) in zip(axes, panels):
-        for entrant in entrants:
-            rows = entrant.rounds if key == "score_mean" else entrant.evals
-            points = [(seen(row, entrant), row[key]) for row in rows if key in row]
-            if points:
-                xs, ys = zip(*points)
-                axis.plot(xs, ys, marker="o" if len(points) < 30 else None, label=entrant.label)
-        axis.set_title(title)
-        axis.set_xlabel("images seen")
-        axis.grid(alpha=0.3)
-    axes[0].legend()
-    figure.savefig(path, dpi=90)
-    plt.close(figure)
+    series = [(title, {e.label: [(seen(row, e), row[key]) for row in (e.rounds if key == "score_mean" else e.evals)
+                                 if key in row] for e in entrants}) for key, title in panels]
+    atomic_write_bytes(path, plot_series(series, "images seen"))
     return path.name
 
 

@@ -9,22 +9,8 @@ from typing import Any
 import torch
 
 from coevo import losses
+from coevo.devices import resolve_device
 from critics.cnn.network import Discriminator
-
-# loss -> (optimiser, learning rate, betas) defaults from the papers that introduced each loss
-DEFAULTS: dict[str, tuple[str, float, tuple[float, float]]] = {
-    "minimax": ("adam", 2e-4, (0.5, 0.999)),  # DCGAN (Radford et al. 2016)
-    "nonsaturating": ("adam", 2e-4, (0.5, 0.999)),
-    "hinge": ("adam", 2e-4, (0.5, 0.999)),
-    "wgan": ("rmsprop", 5e-5, (0.0, 0.0)),  # WGAN with weight clipping (Arjovsky et al. 2017)
-    "wgan-gp": ("adam", 1e-4, (0.5, 0.9)),  # WGAN-GP (Gulrajani et al. 2017)
-}
-
-
-def _device(device: str | torch.device) -> torch.device:
-    if str(device) == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    return torch.device(device)
 
 
 class CNNCritic:
@@ -41,7 +27,7 @@ class CNNCritic:
                  betas: tuple[float, float] | list[float] | None = None, width: int = 32, clip: float = 0.01,
                  penalty: float = 10.0, chunk: int = 512) -> None:
         self.shape = tuple(int(s) for s in shape)
-        self.device = _device(device)
+        self.device = resolve_device(str(device))
         self.loss = losses.check(loss)
         wasserstein = loss in ("wgan", "wgan-gp")
         self.norm = norm or ("layer" if wasserstein else "spectral")
@@ -51,13 +37,7 @@ class CNNCritic:
             raise ValueError("width and chunk must be positive")
         self.clip, self.penalty, self.chunk = clip, penalty, chunk
         self.net = Discriminator(self.shape, width, self.norm).to(self.device)
-        kind, default_lr, default_betas = DEFAULTS[loss]
-        rate = default_lr if lr is None else float(lr)
-        if kind == "rmsprop":
-            self.opt: torch.optim.Optimizer = torch.optim.RMSprop(self.net.parameters(), lr=rate)
-        else:
-            pair = tuple(float(b) for b in (betas or default_betas))
-            self.opt = torch.optim.Adam(self.net.parameters(), lr=rate, betas=pair)
+        self.opt = losses.make_optimizer(self.net.parameters(), self.loss, lr=lr, betas=betas)
         cuda = self.device.type == "cuda"
         self.amp_dtype = (torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16) if cuda else None
         self.scaler = torch.amp.GradScaler("cuda", enabled=self.amp_dtype is torch.float16)
