@@ -41,11 +41,12 @@ def plot_confidences(rows: list[dict[str, Any]], classes: int) -> bytes:
     return buffer.getvalue()
 
 
-Series = dict[str, list[tuple[float, float]]]  # line label -> (x, y) points
+Band = list[tuple[float, float, float, float]]  # (x, mean, low, high) points of a line with its interval
 
 
-def plot_series(panels: list[tuple[str, Series]], xlabel: str) -> bytes:
-    """PNG bytes of one row of panels, each a title and its labelled lines (a comparison's curves)."""
+def plot_series(panels: list[tuple[str, dict[str, Band]]], xlabel: str) -> bytes:
+    """PNG bytes of one row of panels, each a title and its labelled lines with shaded intervals (a comparison's
+    curves over seeds; a line without spread shows no band)."""
     from matplotlib.figure import Figure
 
     figure = Figure(figsize=(4 * len(panels), 3.6), dpi=90, layout="constrained")
@@ -53,7 +54,9 @@ def plot_series(panels: list[tuple[str, Series]], xlabel: str) -> bytes:
     for axis, (title, lines) in zip(axes, panels):
         for label, points in lines.items():
             if points:
-                axis.plot(*zip(*points), marker="o" if len(points) < 30 else None, label=label)
+                xs, means, lows, highs = zip(*points)
+                line = axis.plot(xs, means, marker="o" if len(points) < 30 else None, label=label)[0]
+                axis.fill_between(xs, lows, highs, color=line.get_color(), alpha=0.2, linewidth=0)
         axis.set_title(title)
         axis.set_xlabel(xlabel)
         axis.grid(alpha=0.3)

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("compare", help="compare artists (DCGAN, GP, ...) under one budget; write a report",
-                            description="Play each artist against a fresh copy of the same critic on the same "
-                            "data and budget, measure FID, KID, precision/recall, class coverage and critic "
-                            "accuracy with features trained on the data itself, and write report.html and "
-                            "report.md. Example: coevo compare --artists dcgan,gp --data digits --images 20000")
+                            description="Play each artist on each seed against a fresh copy of the same critic on "
+                            "the same data and budget, measure KID, FID, precision/recall, class coverage, "
+                            "memorisation and critic accuracy at one matched n with features trained on a half of "
+                            "the data the evaluation never uses, and write report.html and report.md with 95%% "
+                            "intervals over seeds and paired tests. Run it again with the same settings to continue "
+                            "a killed comparison. Example: coevo compare --artists dcgan,gp --data digits --seeds 3")
     parser.add_argument("--artists", help="comma-separated artists (default: every automated one registered)")
     parser.add_argument("--runs", type=Path, nargs="+", default=[], metavar="DIR",
                         help="existing run folders to evaluate and report beside the played artists")
@@ -25,13 +28,20 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--warmup", type=int, default=50, help="critic updates before round 0 (evolutionary "
                         "artists; a GAN starts at once)")
     budget = parser.add_mutually_exclusive_group()
-    budget.add_argument("--images", type=int, help="budget: images each artist shows the critic (default 20000)")
-    budget.add_argument("--seconds", type=float, help="budget: wall-clock seconds of play per artist")
+    budget.add_argument("--images", type=int, help="budget: images each run shows the critic (default 20000)")
+    budget.add_argument("--critic-updates", type=int, help="budget: critic updates per run")
+    budget.add_argument("--rounds", type=int, help="budget: rounds per run (generations / GAN steps)")
+    budget.add_argument("--seconds", type=float, help="budget: seconds of play per run (not reproducible)")
+    parser.add_argument("--seeds", type=int, default=3, help="seeds per artist, from --seed on (default 3)")
+    parser.add_argument("--workers", type=int, default=0, help="run the artist x seed runs on a Dask LocalCluster "
+                        "of N processes (default 0: one by one here; the results are the same)")
+    parser.add_argument("--scheduler", help="address of a running Dask scheduler to run the runs on instead")
     parser.add_argument("--evals", type=int, default=5, help="evaluations per artist over the budget (default 5)")
-    parser.add_argument("--samples", type=int, default=1000, help="generated images per evaluation (default 1000)")
+    parser.add_argument("--samples", type=int, default=1000, help="images per evaluation, the same n for every "
+                        "artist and the real floor (default 1000, fewer if the held-out real images are fewer)")
     parser.add_argument("--features", default="auto", choices=("auto", "classifier", "autoencoder"),
                         help="metric features: a classifier (labelled data) or an autoencoder")
-    parser.add_argument("--seed", type=int, default=0, help="random seed shared by every artist")
+    parser.add_argument("--seed", type=int, default=0, help="first seed (default 0)")
     parser.add_argument("--device", default="auto", help="auto, cpu or cuda")
     parser.add_argument("--out", type=Path, default=Path("runs/compare"), help="comparison folder")
     parser.set_defaults(handler=handle)
@@ -48,13 +58,13 @@ def handle(args: argparse.Namespace) -> int:
         raise CoevoError("a comparison needs real data; pass --data digits, mnist:DIR, a folder or a .npz")
     base = RunConfig(critic=args.critic, data=data, size=size, loss=args.loss, batch=args.batch,
                      critic_steps=args.critic_steps, pop=args.pop, warmup=args.warmup, seed=args.seed,
-                     device=args.device,
-                     rounds=10**9, sheet_every=10**9, checkpoint_every=10**9).validate()
+                     device=args.device).validate()
     artists = [a.strip() for a in args.artists.split(",") if a.strip()] if args.artists is not None else (
         [] if args.runs else default_artists())
-    budget = Budget(seconds=args.seconds, images=None) if args.seconds is not None else Budget(
-        20000 if args.images is None else args.images)
-    settings = CompareSettings(base, artists, budget, args.evals, args.samples, args.features, list(args.runs))
+    budget = Budget(images=args.images, critic_updates=args.critic_updates, rounds=args.rounds, seconds=args.seconds)
+    command = " ".join(["coevo", *sys.argv[1:]])
+    settings = CompareSettings(base, artists, budget, args.seeds, args.evals, args.samples, args.features,
+                               list(args.runs), args.workers, args.scheduler, command)
     report = compare(settings, args.out)
     print(f"wrote {report} and {report.with_suffix('.md')}")
     return 0

@@ -28,6 +28,7 @@ class FeatureNet:
     features: Callable[[torch.Tensor], torch.Tensor]  # (N, C, H, W) in [-1, 1] -> (N, D)
     predict: Callable[[torch.Tensor], torch.Tensor] | None = None  # (N, C, H, W) -> (N,) class labels
     classes: int = 0  # number of classes predict() can return
+    probabilities: Callable[[torch.Tensor], torch.Tensor] | None = None  # (N, C, H, W) -> (N, classes)
 
 
 def content_hash(images: torch.Tensor, labels: torch.Tensor | None = None) -> str:
@@ -65,7 +66,8 @@ def classifier_features(data: ImageSet, net: torch.nn.Module | None = None) -> F
     from coevo.classifier import cached_classifier
 
     net = (net or cached_classifier(data)).cpu().eval()
-    return FeatureNet("classifier", _batched(net.features), _batched(lambda x: net(x).argmax(1)), net.classes)
+    return FeatureNet("classifier", _batched(net.features), _batched(lambda x: net(x).argmax(1)), net.classes,
+                      _batched(lambda x: torch.softmax(net(x).double(), dim=1)))
 
 
 def feature_net(data: ImageSet, kind: str = "auto") -> FeatureNet:

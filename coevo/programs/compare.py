@@ -1,13 +1,20 @@
-"""Plays several artists against the same critic on the same data under the same budget, measuring as it goes.
+"""``coevo compare``: every artist against a fresh copy of the same critic, on the same data, seeds and budget.
 
-Each artist plays an ordinary run folder (``OUT/ARTIST``), so ``coevo resume`` and ``coevo latent`` work on it;
-evaluations land in its ``evals.jsonl``. ``coevo.programs.report`` turns the folder into report.html and report.md.
+Each artist × seed plays an ordinary run folder (``OUT/ARTIST/seed-S``) through ``coevolve``; the runs are
+independent, so they run one by one or on a Dask cluster (``coevo.programs.sweep``) with identical bytes.
+Evaluations land in each run's ``evals.jsonl``, all at the same n images, and ``done.json`` marks a finished
+run, so a killed comparison continues where it stopped (an unfinished run is played again from its start).
+``coevo.programs.report`` turns the folder into report.html and report.md.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
-from dataclasses import dataclass, field, replace
+import shutil
+import time
+from collections import OrderedDict
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -16,66 +23,116 @@ import torch
 from coevo import registry
 from coevo.atomic import atomic_write_text
 from coevo.config import RunConfig, dump_config, load_config
-from coevo.data import ImageSet, load_data
+from coevo.data import load_data
 from coevo.errors import CoevoError
+from coevo.images import grid, save_png, to_uint8
+from coevo.jsonlines import append_line, read_lines
 from coevo.loop import Hook, Progress, Round, Stop, coevolve, warm_up
 from coevo.metrics import Evaluator
 from coevo.programs.build import Game, build
 from coevo.programs.run import Checkpointer, RunRecorder
-from coevo.protocols import Artist, Sampler
+from coevo.programs.sweep import Task, run_tasks
+from coevo.protocols import Sampler
 from coevo.rng import rng_state, set_rng_state
 from coevo.runfolder import RunFolder
 
 DEFAULT_ARTISTS = ("dcgan", "gp", "cppn")  # the automated artists compared by default, when registered
-EVALS = "evals.jsonl"
+EVALS, DONE, SETTINGS = "evals.jsonl", "done.json", "compare.json"
+SHOWN = 64  # pixels per sample on the report's grids (small images are enlarged, nearest neighbour)
 
 
 @dataclass
 class Budget:
-    """How much each artist may play: images shown to the critic, or wall-clock seconds (whichever is set)."""
+    """How much each artist may play: images shown, critic updates, rounds (artist generations or gradient steps)
+    or seconds of play; exactly one is set (images by default)."""
 
-    images: int | None = 20000  # images the artist shows the critic in all
-    seconds: float | None = None  # wall-clock seconds of play (evaluation time excluded)
+    images: int | None = None
+    critic_updates: int | None = None
+    rounds: int | None = None
+    seconds: float | None = None
 
     def __post_init__(self) -> None:
-        if (self.images is None) == (self.seconds is None):
-            raise CoevoError("give exactly one budget: --images N or --seconds S")
-        if (self.images is not None and self.images < 1) or (self.seconds is not None and self.seconds <= 0):
+        given = {k: v for k, v in asdict(self).items() if v is not None}
+        if not given:
+            self.images = 20000
+        elif len(given) > 1:
+            raise CoevoError("give one budget: --images N, --critic-updates N, --rounds N or --seconds S")
+        elif next(iter(given.values())) <= 0:
             raise CoevoError("the budget must be positive")
 
-    def fraction(self, images: int, seconds: float) -> float:
-        """How much of the budget is spent (1.0 = all)."""
-        return images / self.images if self.images is not None else seconds / float(self.seconds or 1)
+    @property
+    def kind(self) -> str:
+        return next(k for k, v in asdict(self).items() if v is not None)
+
+    def limit(self) -> float:
+        return float(getattr(self, self.kind))
 
     def stop(self) -> Stop:
-        return Stop(images=self.images, seconds=self.seconds)
+        return Stop(**{self.kind: getattr(self, self.kind)})
+
+    def fraction(self, progress: Progress) -> float:
+        """How much of the budget is spent (1.0 = all)."""
+        return getattr(progress, self.kind) / self.limit()
 
     def describe(self) -> str:
-        return f"{self.images} images seen" if self.images is not None else f"{self.seconds:g} s of play"
+        units = {"images": "images shown", "critic_updates": "critic updates", "rounds": "rounds",
+                 "seconds": "s of play"}
+        return f"{self.limit():g} {units[self.kind]} per artist and seed"
 
 
 @dataclass
 class CompareSettings:
-    """What every compared artist shares."""
+    """What every compared artist shares, and how the sweep runs."""
 
-    base: RunConfig  # critic, data, size, seed, loss, device, critic steps: shared by all artists
+    base: RunConfig  # critic, data, size, first seed, loss, device, critic steps: shared by all artists
     artists: list[str] = field(default_factory=lambda: default_artists())  # registry names or plugin paths
     budget: Budget = field(default_factory=Budget)
-    evals: int = 5  # evaluations per artist, evenly spread over the budget
-    samples: int = 1000  # generated images per evaluation (artists that can sample; else their population)
+    seeds: int = 3  # seeds base.seed, base.seed + 1, ...: each artist plays each
+    evals: int = 5  # evaluations per run, evenly spread over the budget
+    samples: int = 1000  # images per evaluation (fewer if the held-out real images are fewer: the same n for all)
     features: str = "auto"  # metric features: auto (classifier when labelled), classifier, autoencoder
     runs: list[Path] = field(default_factory=list)  # existing run folders to evaluate and report beside them
+    workers: int = 0  # Dask LocalCluster worker processes; 0 plays the runs one by one in this process
+    scheduler: str | None = None  # address of a running Dask scheduler, instead of a local cluster
+    command: str = ""  # the command line, for the report's provenance
+
+    def validate(self) -> CompareSettings:
+        if not self.artists and not self.runs:
+            raise CoevoError("nothing to compare; pass --artists dcgan,gp or --runs DIR ...")
+        if self.evals < 1 or self.samples < 8 or self.seeds < 1 or self.workers < 0:
+            raise CoevoError("need --evals >= 1, --samples >= 8, --seeds >= 1 and --workers >= 0")
+        if self.base.data == "none":
+            raise CoevoError("a comparison needs real data; pass --data digits, mnist:DIR, a folder or a .npz")
+        return self
+
+    def seed_list(self) -> list[int]:
+        return [self.base.seed + i for i in range(self.seeds)]
+
+    def fingerprint(self) -> dict[str, Any]:
+        """Everything that decides the results (not how the sweep is run): a rerun continues only if it matches."""
+        return {"base": asdict(self.base), "artists": self.artists, "budget": asdict(self.budget),
+                "seeds": self.seeds, "evals": self.evals, "samples": self.samples, "features": self.features}
+
+
+@dataclass
+class SeedRun:
+    """One artist's run on one seed: its evaluations, round metrics and what it spent."""
+
+    seed: int
+    folder: Path
+    evals: list[dict[str, Any]]
+    rounds: list[dict[str, Any]]
+    spent: dict[str, float]  # done.json: images, critic_updates, rounds, seconds, cpu_seconds, samples
 
 
 @dataclass
 class Entrant:
-    """One column of the report: a played artist or an existing run, with its evaluations and round metrics."""
+    """One row of the report: a played artist over its seeds, or an existing run (one 'seed')."""
 
-    label: str  # the artist's name, or the run folder's name
-    folder: Path  # its run folder
-    config: RunConfig  # its settings
-    evals: list[dict[str, Any]]  # evaluations over time (images_seen, seconds, fid, ...)
-    rounds: list[dict[str, Any]]  # metrics.jsonl rows
+    label: str
+    config: RunConfig
+    runs: list[SeedRun]
+    played: bool = True  # False for an existing run folder evaluated once
 
 
 def default_artists() -> list[str]:
@@ -84,122 +141,129 @@ def default_artists() -> list[str]:
     return [name for name in DEFAULT_ARTISTS if name in names]
 
 
-def artist_config(base: RunConfig, artist: str) -> RunConfig:
-    """One artist's run config: the shared settings plus its paradigm's defaults (GAN or evolution)."""
-    entry = registry.artist_entry(artist)
-    if registry.is_evolutionary(entry):
-        return replace(base, artist=artist, fakes="champions", artist_options={})
-    return replace(base, artist=artist, fakes="latest", warmup=0, pop=base.batch, artist_options={})
+def artist_config(base: RunConfig, artist: str, seed: int) -> RunConfig:
+    """One artist's run config on one seed: the shared settings plus its paradigm's defaults (GAN or evolution).
+    Its contact sheets are written at the end only; the champion sheet still holds every round."""
+    shared = replace(base, artist=artist, seed=seed, artist_options={}, rounds=10**9, sheet_every=10**9,
+                     checkpoint_every=10**9)
+    if registry.is_evolutionary(registry.artist_entry(artist)):
+        return replace(shared, fakes="champions")
+    return replace(shared, fakes="latest", warmup=0, pop=base.batch)
 
 
-def sample_images(artist: Artist, n: int, last: torch.Tensor) -> torch.Tensor:
-    """``n`` fresh images from an artist that can sample (a generator), else its latest proposal."""
-    if isinstance(artist, Sampler):
-        return artist.sample(n)
-    return last.detach().float().cpu()
+class RecentImages(Hook):
+    """The last ``n`` distinct images an artist showed: an evolutionary artist's n-image sample (its population
+    is smaller than n, so the latest generations' distinct individuals stand in for it)."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+        self.kept: OrderedDict[bytes, torch.Tensor] = OrderedDict()
+
+    def on_round_end(self, played: Round, progress: Progress) -> None:
+        images = played.proposal.images.detach().float().cpu()
+        for image, pixels in zip(images, to_uint8(images)):
+            key = hashlib.sha1(pixels.tobytes()).digest()
+            self.kept.pop(key, None)
+            self.kept[key] = image
+        while len(self.kept) > self.n:
+            self.kept.popitem(last=False)
+
+    def images(self) -> torch.Tensor:
+        return torch.stack(list(self.kept.values()))
 
 
-def evaluate(game: Game, evaluator: Evaluator, samples: int, last: torch.Tensor) -> tuple[dict[str, float],
-                                                                                     torch.Tensor]:
-    """The metrics of the artist's current images; leaves every random generator as it found it."""
+def sample(game: Game, recent: RecentImages) -> torch.Tensor:
+    """``recent.n`` images: fresh samples from a generator, else the latest distinct individuals shown."""
+    if isinstance(game.artist, Sampler):
+        return game.artist.sample(recent.n).detach().float().cpu()
+    return recent.images()
+
+
+def evaluate(game: Game, evaluator: Evaluator, images: torch.Tensor) -> dict[str, Any]:
+    """The metrics of ``images``; leaves every random generator as it found it."""
     state = rng_state()
     try:
-        images = sample_images(game.artist, samples, last)
         wasserstein = game.config.loss in ("wgan", "wgan-gp")
-        metrics = evaluator.evaluate(images, game.critic, None if wasserstein else 0.0)
+        return {**evaluator.evaluate(images, game.critic, None if wasserstein else 0.0), "samples": len(images)}
     finally:
         set_rng_state(state)
-    return {**metrics, "samples": float(len(images))}, images
 
 
 class Evaluations(Hook):
-    """Evaluates the artist ``settings.evals`` times, evenly over the budget, into ``evals.jsonl``."""
+    """Evaluates the artist ``evals`` times, evenly over the budget, into ``evals.jsonl``."""
 
-    def __init__(self, folder: RunFolder, game: Game, settings: CompareSettings, evaluator: Evaluator) -> None:
-        self.folder, self.game, self.settings, self.evaluator = folder, game, settings, evaluator
-        self.marks = [(i + 1) / settings.evals for i in range(settings.evals)]
+    def __init__(self, folder: RunFolder, game: Game, budget: Budget, evals: int, evaluator: Evaluator,
+                 recent: RecentImages) -> None:
+        self.folder, self.game, self.budget, self.evaluator, self.recent = folder, game, budget, evaluator, recent
+        self.marks = [(i + 1) / evals for i in range(evals)]
         self.images = torch.zeros(0)  # the last evaluation's samples
 
     def on_round_end(self, played: Round, progress: Progress) -> None:
-        spent = self.settings.budget.fraction(progress.images, progress.seconds)
+        spent = self.budget.fraction(progress)
         if not self.marks or spent < self.marks[0] - 1e-9:
             return
         while self.marks and spent >= self.marks[0] - 1e-9:
             self.marks.pop(0)
-        result, self.images = evaluate(self.game, self.evaluator, self.settings.samples, played.proposal.images)
-        append_eval(self.folder.path, {"round": progress.rounds, "images_seen": progress.images,
-                                       "seconds": round(progress.seconds, 3), **result})
+        self.images = sample(self.game, self.recent)
+        row = {"round": progress.rounds, "images_seen": progress.images, "critic_updates": progress.critic_updates,
+               "seconds": round(progress.seconds, 3), **evaluate(self.game, self.evaluator, self.images)}
+        append_line(self.folder.path / EVALS, row)
 
 
-def play_artist(folder: RunFolder, game: Game, settings: CompareSettings, evaluator: Evaluator) -> torch.Tensor:
-    """Play one artist until the budget is spent, evaluating ``settings.evals`` times; returns its last samples."""
-    assert game.data is not None
-    folder.create(dump_config(game.config))
+def play_task(base: dict[str, Any], artist: str, seed: int, folder: str, budget: dict[str, Any], evals: int,
+              samples: int, features: str) -> dict[str, float]:
+    """Play one artist on one seed into ``folder`` (a Dask task: plain arguments); returns what it spent."""
+    config = artist_config(RunConfig(**base), artist, seed)
+    game = build(config)
+    evaluator = Evaluator(load_data(config.data, config.size), kind=features)  # the cached feature network
+    run = RunFolder(Path(folder))
+    shutil.rmtree(run.path, ignore_errors=True)  # an unfinished run from a killed comparison plays again
+    run.create(dump_config(config))
+    cpu = time.process_time()
     warm_up(game.players, game.progress)
-    stop = settings.budget.stop()
-    recorder = RunRecorder(folder, game, stop, timed=True)
-    evaluations = Evaluations(folder, game, settings, evaluator)
+    stop, limits = Budget(**budget).stop(), Budget(**budget)
+    recorder = RunRecorder(run, game, stop, counted=True)
+    recent = RecentImages(samples)
+    evaluations = Evaluations(run, game, limits, evals, evaluator, recent)
     try:
-        coevolve(game.players, game.schedule, stop, game.progress, [recorder, evaluations])
+        coevolve(game.players, game.schedule, stop, game.progress, [recorder, recent, evaluations])
     finally:
         recorder.close()
-    game.config.rounds = game.progress.rounds
-    atomic_write_text(folder.config_path, dump_config(game.config))
-    Checkpointer(folder, game, stop).save()
-    return evaluations.images
+    config.rounds = game.progress.rounds
+    atomic_write_text(run.config_path, dump_config(config))
+    Checkpointer(run, game, stop).save()
+    save_png(grid(enlarge(evaluations.images[:64]), 8), run.path / "samples.png")
+    spent = {"images": game.progress.images, "critic_updates": game.progress.critic_updates,
+             "rounds": game.progress.rounds, "seconds": round(game.progress.seconds, 3),
+             "cpu_seconds": round(time.process_time() - cpu, 3), "samples": len(evaluations.images)}
+    atomic_write_text(run.path / DONE, json.dumps(spent) + "\n")
+    return spent
 
 
-def append_eval(folder: Path, row: dict[str, Any]) -> None:
-    with open(folder / EVALS, "a", encoding="utf-8") as handle:
-        handle.write(json.dumps({k: round(v, 6) if isinstance(v, float) else v for k, v in row.items()}) + "\n")
+def enlarge(images: torch.Tensor) -> torch.Tensor:
+    """Images at least ``SHOWN`` pixels wide (nearest neighbour), so a person can see them on the report."""
+    if len(images) == 0:
+        return torch.ones(1, 1, SHOWN, SHOWN)
+    scale = max(1, -(-SHOWN // images.shape[-1]))
+    return torch.nn.functional.interpolate(images.float(), scale_factor=scale, mode="nearest")
 
 
-def evaluate_run(path: Path, evaluator: Evaluator, samples: int) -> tuple[Entrant, torch.Tensor]:
+def evaluate_run(path: Path, evaluator: Evaluator, samples: int) -> Entrant:
     """An existing run folder's latest checkpoint, evaluated once (its folder is left untouched)."""
     folder = RunFolder(path)
     state = folder.played_checkpoint()
     game = build(load_config(folder.config_path))
     game.load_state_dict({k: v for k, v in state.items() if k != "rng"})
-    rounds = game.progress.rounds
+    recent = RecentImages(samples)
     with torch.no_grad():
-        last = game.artist.ask().images
-    result, images = evaluate(game, evaluator, samples, last)
-    row = {"round": rounds, "images_seen": rounds * len(last), **result}
-    return Entrant(path.name, path, game.config, [row], folder.metrics()), images
-
-
-def compare(settings: CompareSettings, out: Path) -> Path:
-    """Play every artist into ``out/ARTIST`` and write the report; returns the report's path."""
-    from coevo.programs.report import write_report
-
-    if not settings.artists and not settings.runs:
-        raise CoevoError("nothing to compare; pass --artists dcgan,gp or --runs DIR ...")
-    if settings.evals < 1 or settings.samples < 8:
-        raise CoevoError("need --evals >= 1 and --samples >= 8")
-    out = Path(out)
-    taken = [a for a in settings.artists if (out / folder_name(a) / "config.toml").exists()]
-    if taken:
-        raise CoevoError(f"{out} already holds a comparison (a run of {taken[0]!r}); choose another --out")
-    games = [build(artist_config(settings.base, artist)) for artist in settings.artists]  # bad input fails early
-    if settings.base.data == "none":
-        raise CoevoError("a comparison needs real data; pass --data digits, mnist:DIR, a folder or a .npz")
-    data = load_data(settings.base.data, settings.base.size)  # all of it: the metrics' features learn from it
-    evaluator = Evaluator(data, kind=settings.features)
-    out.mkdir(parents=True, exist_ok=True)
-    entrants: list[tuple[Entrant, torch.Tensor]] = []
-    for artist, game in zip(settings.artists, games):
-        game = build(game.config)  # rebuilt right before play: each artist starts from the same seeded state
-        folder = RunFolder(out / folder_name(artist))
-        images = play_artist(folder, game, settings, evaluator)
-        entrants.append((Entrant(artist, folder.path, game.config, load_evals(folder.path), folder.metrics()),
-                         images))
-    for path in settings.runs:
-        config = load_config(Path(path) / "config.toml") if (Path(path) / "config.toml").exists() else None
-        if config is not None and (config.data, config.size) != (settings.base.data, settings.base.size):
-            raise CoevoError(f"run {path} played on {config.data} at {config.size} px, not {settings.base.data} at "
-                             f"{settings.base.size} px; pass the same --data and --size")
-        entrants.append(evaluate_run(path, evaluator, settings.samples))
-    return write_report(out, entrants, data, settings, evaluator.net.kind, evaluator.real_floor(settings.samples))
+        proposal = game.artist.ask()
+    recent.on_round_end(Round(0, proposal, torch.zeros(len(proposal)), {}), game.progress)
+    images = sample(game, recent)
+    row = {"round": game.progress.rounds, "images_seen": game.progress.images,
+           "critic_updates": game.progress.critic_updates, **evaluate(game, evaluator, images)}
+    spent = {k: float(getattr(game.progress, k)) for k in ("images", "critic_updates", "rounds", "seconds")}
+    return Entrant(path.name, game.config, [SeedRun(game.config.seed, path, [row], folder.metrics(),
+                                                    {**spent, "samples": len(images)})], played=False)
 
 
 def folder_name(artist: str) -> str:
@@ -207,15 +271,63 @@ def folder_name(artist: str) -> str:
     return artist.replace(":", "_").replace("/", "_")
 
 
-def load_evals(folder: Path) -> list[dict[str, Any]]:
-    """The evaluations an artist's run folder holds, in order."""
-    path = Path(folder) / EVALS
-    if not path.exists():
-        return []
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+def open_comparison(out: Path, settings: CompareSettings) -> None:
+    """Create ``out`` with its settings, or continue a comparison there that has exactly the same settings."""
+    path = out / SETTINGS
+    wanted = json.dumps(settings.fingerprint(), sort_keys=True, default=str)
+    if path.is_file():
+        if path.read_text(encoding="utf-8").strip() != wanted:
+            raise CoevoError(f"{out} holds a comparison with other settings; pass the same ones to continue it, "
+                             "or choose another --out")
+        return
+    if out.exists() and any(out.iterdir()):
+        raise CoevoError(f"{out} is not empty and holds no comparison; choose another --out")
+    out.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(path, wanted + "\n")
 
 
-def real_sample(data: ImageSet, n: int = 64) -> torch.Tensor:
+def compare(settings: CompareSettings, out: Path) -> Path:
+    """Play every artist on every seed into ``out/ARTIST/seed-S`` and write the report; returns its path."""
+    from coevo.programs.report import write_report
+
+    settings.validate()
+    out = Path(out)
+    for artist in settings.artists:  # bad input fails before anything is written
+        build(artist_config(settings.base, artist, settings.base.seed))
+    data = load_data(settings.base.data, settings.base.size)
+    evaluator = Evaluator(data, kind=settings.features)  # trains (and caches) the feature network once, here
+    n = evaluator.matched(settings.samples)
+    open_comparison(out, settings)
+    tasks, places = [], []
+    for artist in settings.artists:
+        for seed in settings.seed_list():
+            folder = out / folder_name(artist) / f"seed-{seed}"
+            places.append((artist, seed, folder))
+            if not (folder / DONE).is_file():
+                tasks.append(Task(play_task, {"base": asdict(settings.base), "artist": artist, "seed": seed,
+                                              "folder": str(folder), "budget": asdict(settings.budget),
+                                              "evals": settings.evals, "samples": n, "features": settings.features},
+                                  f"{artist} seed {seed}"))
+    run_tasks(tasks, settings.workers, settings.scheduler)
+    entrants = [Entrant(artist, load_config(out / folder_name(artist) / f"seed-{settings.base.seed}" /
+                                            "config.toml"),
+                        [seed_run(folder, seed) for a, seed, folder in places if a == artist])
+                for artist in settings.artists]
+    for path in settings.runs:
+        config = load_config(Path(path) / "config.toml") if (Path(path) / "config.toml").exists() else None
+        if config is not None and (config.data, config.size) != (settings.base.data, settings.base.size):
+            raise CoevoError(f"run {path} played on {config.data} at {config.size} px, not {settings.base.data} at "
+                             f"{settings.base.size} px; pass the same --data and --size")
+        entrants.append(evaluate_run(Path(path), evaluator, n))
+    return write_report(out, entrants, data, settings, evaluator, n)
+
+
+def seed_run(folder: Path, seed: int) -> SeedRun:
+    run = RunFolder(folder)
+    spent = json.loads((folder / DONE).read_text(encoding="utf-8"))
+    return SeedRun(seed, folder, read_lines(folder / EVALS), run.metrics(), spent)
+
+
+def real_sample(images: torch.Tensor, n: int = 64) -> torch.Tensor:
     """A fixed, seed-independent sample of real images for the report."""
-    return data.images[:: max(1, len(data) // n)][:n]
-
+    return images[:: max(1, len(images) // n)][:n]

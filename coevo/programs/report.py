@@ -1,10 +1,16 @@
-"""The comparison report: sample grids side by side, a metrics table, curves over time and the settings,
-as ``report.html`` (for a browser) and ``report.md`` (for a repository), with PNGs beside them."""
+"""The comparison report: the verdict with its tests, sample grids, metrics over seeds with 95% intervals at one
+matched n, budgets, class histograms, a memorisation check, curves with bands, settings and provenance, as
+``report.html`` (for a browser) and ``report.md`` (for a repository), with PNGs beside them."""
 
 from __future__ import annotations
 
 import html
+import math
+import platform
+import shutil
+import subprocess
 import time
+from itertools import combinations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -13,52 +19,148 @@ import torch
 from coevo.atomic import atomic_write_bytes, atomic_write_text
 from coevo.data import ImageSet
 from coevo.images import grid, save_png
+from coevo.metrics import Evaluator
+from coevo.metrics.evaluator import CONFIDENT
+from coevo.metrics.stats import estimate, verdict
 from coevo.plots import plot_series
 
 if TYPE_CHECKING:
     from coevo.programs.compare import CompareSettings, Entrant
 
-COLUMNS = (  # metric key, table heading, how to print it
-    ("images_seen", "images seen", "{:.0f}"), ("round", "rounds", "{:.0f}"), ("seconds", "seconds", "{:.0f}"),
-    ("fid", "FID ↓", "{:.2f}"), ("kid", "KID ↓", "{:.4f}"), ("precision", "precision ↑", "{:.3f}"),
-    ("recall", "recall ↑", "{:.3f}"), ("coverage", "class coverage ↑", "{:.2f}"),
-    ("class_tv", "class TV ↓", "{:.3f}"), ("critic_accuracy", "critic accuracy", "{:.3f}"),
-    ("samples", "samples", "{:.0f}"),
+METRICS = (  # key, heading, lower is better, digits
+    ("kid", "KID ↓", True, 4), ("fid", "FID ↓", True, 2), ("precision", "precision ↑", False, 3),
+    ("recall", "recall ↑", False, 3), ("coverage", f"coverage (p ≥ {CONFIDENT}) ↑", False, 2),
+    ("confident", "confidently a digit ↑", False, 2), ("class_tv", "class TV ↓", True, 3),
+    ("nn_distance", "nearest training image (RMS)", False, 3), ("critic_accuracy", "critic accuracy", True, 3),
 )
-SETTINGS = ("artist", "critic", "data", "size", "loss", "pop", "batch", "critic_steps", "fakes", "warmup", "seed",
-            "device")
+BUDGETS = (("images", "images shown"), ("critic_updates", "critic updates"),
+           ("rounds", "rounds (generations / steps)"), ("seconds", "wall s of play"), ("cpu_seconds", "CPU s"))
+SETTINGS = ("artist", "critic", "data", "size", "loss", "pop", "batch", "critic_steps", "fakes", "warmup", "device")
+HEADLINE = "kid"  # unbiased at small n, so the ranking uses it; FID stands beside it at the same n
 
 
-def write_report(out: Path, entrants: list[tuple[Entrant, torch.Tensor]], data: ImageSet,
-                 settings: CompareSettings, features: str, floor: dict[str, float] | None = None) -> Path:
-    """Write the PNGs, ``report.md`` and ``report.html`` into ``out``; returns the HTML's path.
+def final(entrant: Entrant, key: str) -> list[float]:
+    """The metric's value at each seed's last evaluation."""
+    return [run.evals[-1][key] for run in entrant.runs if run.evals and isinstance(run.evals[-1].get(key), float
+                                                                                   | int)]
 
-    ``floor`` is the metrics of held-out real images, shown as the row a perfect artist would reach.
-    """
-    from coevo.programs.compare import real_sample
 
-    out = Path(out)
-    save_png(grid(real_sample(data), 8), out / "real.png")
-    grids = []
-    for entrant, images in entrants:
+def cell(values: list[float], digits: int) -> str:
+    e = estimate(values)
+    if math.isnan(e.mean):
+        return "—"
+    text = f"{e.mean:.{digits}f}"
+    return text if math.isnan(e.half_width) else f"{text} ± {e.half_width:.{digits}f}"
+
+
+def provenance(settings: CompareSettings, device: str) -> dict[str, str]:
+    """Where the numbers came from: the command, versions, commit, machine and date."""
+    import numba
+
+    import coevo
+
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=Path(coevo.__file__).parent,
+                                capture_output=True, text=True, timeout=10).stdout.strip() or "unknown"
+    except (OSError, subprocess.SubprocessError):
+        commit = "unknown"
+    return {"command": settings.command or "(library call)", "coevo": f"{coevo.__version__} (git {commit})",
+            "python / torch / numba": f"{platform.python_version()} / {torch.__version__} / {numba.__version__}",
+            "device": device, "machine": f"{platform.machine()} {platform.processor() or ''}, "
+                                         f"{torch.get_num_threads()} torch threads here, 1 per run",
+            "written": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())}
+
+
+def verdicts(entrants: list[Entrant]) -> list[str]:
+    """The ranking on the headline metric, and a paired test for every pair of played artists."""
+    played = [e for e in entrants if e.played]
+    ranked = sorted(played, key=lambda e: estimate(final(e, HEADLINE)).mean)
+    lines = ["ranking by mean KID (lower is better): " + ", ".join(e.label for e in ranked)]
+    lines += [verdict(a.label, final(a, HEADLINE), b.label, final(b, HEADLINE)) + " on KID"
+              for a, b in combinations(ranked, 2)]
+    return lines
+
+
+def curves(path: Path, entrants: list[Entrant]) -> str:
+    """KID, FID, precision and recall against images shown: the mean over seeds with its 95% band."""
+    panels = []
+    for key, title, _, _ in METRICS[:4]:
+        lines = {}
+        for entrant in entrants:
+            count = min(len(run.evals) for run in entrant.runs)
+            points = []
+            for i in range(count):
+                rows = [run.evals[i] for run in entrant.runs]
+                e = estimate([r[key] for r in rows if key in r])
+                spread = 0.0 if math.isnan(e.half_width) else e.half_width
+                points.append((sum(r["images_seen"] for r in rows) / len(rows), e.mean, e.mean - spread,
+                               e.mean + spread))
+            lines[entrant.label] = points
+        panels.append((title, lines))
+    atomic_write_bytes(path, plot_series(panels, "images shown"))
+    return path.name
+
+
+def pictures(out: Path, entrants: list[Entrant], data: ImageSet) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Sample grids (the first seed's last evaluation) and champion sheets of evolutionary runs, copied beside
+    the report."""
+    from coevo.programs.compare import enlarge, real_sample
+
+    save_png(grid(enlarge(real_sample(data.images)), 8), out / "real.png")
+    samples, champions = [("real data", "real.png")], []
+    for entrant in entrants:
+        run = entrant.runs[0]
         name = f"samples-{safe(entrant.label)}.png"
-        save_png(grid(images[:64], 8) if len(images) else torch.ones(1, 8, 8), out / name)
-        grids.append((entrant.label, name))
-    curves = plot_curves(out / "curves.png", [e for e, _ in entrants])
-    played = len(settings.artists)
-    header = {"data": data.name, "image shape": "×".join(map(str, data.shape)),
-              "budget": settings.budget.describe() if played else "— (finished runs, each evaluated once)",
-              "metric features": f"{features} trained on the data set itself (no downloaded weights)",
-              "evaluations": (f"{settings.evals} per played artist, " if played else "") +
-              f"{settings.samples} samples each (an evolutionary artist: its population)",
-              "written": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())}
-    table = [(e.label, e.evals[-1] if e.evals else {}) for e, _ in entrants]
+        if (run.folder / "samples.png").is_file():
+            shutil.copyfile(run.folder / "samples.png", out / name)
+            samples.append((entrant.label, name))
+        sheet = run.folder / "sheets" / "champions.png"
+        if sheet.is_file() and entrant.config.fakes == "champions":
+            shutil.copyfile(sheet, out / f"champions-{safe(entrant.label)}.png")
+            champions.append((entrant.label, f"champions-{safe(entrant.label)}.png"))
+    return samples, champions
+
+
+def write_report(out: Path, entrants: list[Entrant], data: ImageSet, settings: CompareSettings,
+                 evaluator: Evaluator, n: int) -> Path:
+    """Write the PNGs, ``report.md`` and ``report.html`` into ``out``; returns the HTML's path."""
+    out = Path(out)
+    floor = evaluator.real_floor(n)
+    samples, champions = pictures(out, entrants, data)
+    accuracy = "" if evaluator.accuracy is None else f", {evaluator.accuracy:.1%} accurate on the held-out half"
+    header = {
+        "data": f"{data.name}, {'×'.join(map(str, data.shape))}",
+        "budget": settings.budget.describe() if settings.artists else "— (finished runs, each evaluated once)",
+        "seeds": ", ".join(map(str, settings.seed_list())) + " (intervals: mean ± 95% Student t over seeds)",
+        "matched n": f"every metric on {n} images per artist and evaluation, and the real floor at the same n; "
+                     "a generator samples n fresh images, an evolutionary artist shows the last n distinct "
+                     "individuals of its latest generations",
+        "metric features": f"{evaluator.net.kind} trained on a fixed half of the data (no downloaded weights)"
+                           f"{accuracy}; the reference and floor images come from the other half",
+        "coverage": f"share of classes that at least a tenth of their fair share of all images is confidently "
+                    f"(p ≥ {CONFIDENT}) classified as",
+        "memorisation": "nearest training image: median RMS pixel distance of each sample to its closest "
+                        "training image (the floor row: held-out real images), a copy scores 0",
+        **provenance(settings, settings.base.device),
+    }
+    table = [(e.label, {k: cell(final(e, k), d) for k, _, _, d in METRICS}) for e in entrants]
     if floor is not None:
-        table.append(("real data (held out)", floor))
-    configs = [(e.label, {k: getattr(e.config, k) for k in SETTINGS}) for e, _ in entrants]
-    atomic_write_text(out / "report.md", markdown(header, grids, table, curves, configs))
+        table.append(("real data (held out)", {k: cell([floor[k]], d) if k in floor else "—"
+                                               for k, _, _, d in METRICS}))
+    budgets = [(e.label, {k: cell([float(r.spent.get(k, math.nan)) for r in e.runs], 0) for k, _ in BUDGETS})
+               for e in entrants]
+    histograms = [(e.label, [estimate(values).mean for values in zip(*[r.evals[-1]["class_hist"] for r in e.runs
+                                                                       if "class_hist" in r.evals[-1]])])
+                  for e in entrants]
+    if floor is not None and "class_hist" in floor:
+        histograms.append(("real data (held out)", floor["class_hist"]))
+    sections = {"verdict": verdicts(entrants), "samples": samples, "champions": champions, "table": table,
+                "budgets": budgets, "histograms": [h for h in histograms if h[1]],
+                "curves": curves(out / "curves.png", entrants),
+                "settings": [(e.label, {k: getattr(e.config, k) for k in SETTINGS}) for e in entrants]}
+    atomic_write_text(out / "report.md", markdown(header, sections))
     path = out / "report.html"
-    atomic_write_text(path, page(header, grids, table, curves, configs))
+    atomic_write_text(path, page(header, sections))
     return path
 
 
@@ -66,68 +168,74 @@ def safe(label: str) -> str:
     return "".join(c if c.isalnum() or c in "-_" else "_" for c in label)
 
 
-def _cell(row: dict[str, Any], key: str, form: str) -> str:
-    return form.format(row[key]) if isinstance(row.get(key), (int, float)) else "—"
-
-
-def plot_curves(path: Path, entrants: list[Entrant]) -> str | None:
-    """FID, precision, recall and the critic's mean score against images seen, one line per artist."""
-    panels = (("fid", "FID (own features) ↓"), ("precision", "precision ↑"), ("recall", "recall ↑"),
-              ("score_mean", "critic's mean score of the artist's images"))
-    series = [(title, {e.label: [(seen(row, e), row[key]) for row in (e.rounds if key == "score_mean" else e.evals)
-                                 if key in row] for e in entrants}) for key, title in panels]
-    atomic_write_bytes(path, plot_series(series, "images seen"))
-    return path.name
-
-
-def seen(row: dict[str, Any], entrant: Entrant) -> float:
-    """Images the artist had shown by this row (older run folders record only the round)."""
-    return float(row["images_seen"]) if "images_seen" in row else (row["round"] + 1) * entrant.config.pop
-
-
-def markdown(header: dict[str, str], grids: list[tuple[str, str]], table: list[tuple[str, dict[str, Any]]],
-             curves: str | None, configs: list[tuple[str, dict[str, Any]]]) -> str:
-    lines = ["# coevo comparison", "", *[f"- **{k}**: {v}" for k, v in header.items()], "", "## Samples", "",
-             "| real | " + " | ".join(label for label, _ in grids) + " |",
-             "|---" * (len(grids) + 1) + "|",
-             "| ![real](real.png) | " + " | ".join(f"![{label}]({name})" for label, name in grids) + " |",
-             "", "## Metrics (last evaluation)", "",
-             "| artist | " + " | ".join(h for _, h, _ in COLUMNS) + " |", "|---" * (len(COLUMNS) + 1) + "|"]
-    lines += [f"| {label} | " + " | ".join(_cell(row, k, f) for k, _, f in COLUMNS) + " |" for label, row in table]
-    if curves:
-        lines += ["", "## Curves over time", "", f"![curves]({curves})"]
-    lines += ["", "## Settings", "", "| setting | " + " | ".join(label for label, _ in configs) + " |",
-              "|---" * (len(configs) + 1) + "|"]
-    lines += [f"| {key} | " + " | ".join(str(c[key]) for _, c in configs) + " |" for key in SETTINGS]
+def markdown(header: dict[str, str], s: dict[str, Any]) -> str:
+    lines = ["# coevo comparison", "", *[f"- **{k}**: {v}" for k, v in header.items()], "", "## Verdict", "",
+             *[f"- {line}" for line in s["verdict"]], "", "## Samples", "",
+             " ".join(f"![{label}]({name})" for label, name in s["samples"]), ""]
+    if s["champions"]:
+        lines += ["## Champions of every round", "", *[f"![{label}]({name})" for label, name in s["champions"]], ""]
+    lines += ["## Metrics (last evaluation, mean ± 95% interval over seeds)", "",
+              "| artist | " + " | ".join(h for _, h, _, _ in METRICS) + " |", "|---" * (len(METRICS) + 1) + "|",
+              *[f"| {label} | " + " | ".join(row[k] for k, _, _, _ in METRICS) + " |" for label, row in s["table"]],
+              "", "## Budgets spent (mean over seeds)", "", "| artist | " + " | ".join(h for _, h in BUDGETS) + " |",
+              "|---" * (len(BUDGETS) + 1) + "|",
+              *[f"| {label} | " + " | ".join(row[k] for k, _ in BUDGETS) + " |" for label, row in s["budgets"]], ""]
+    if s["histograms"]:
+        classes = len(s["histograms"][0][1])
+        lines += ["## Confident class histogram", "", "| artist | " + " | ".join(map(str, range(classes))) + " |",
+                  "|---" * (classes + 1) + "|",
+                  *[f"| {label} | " + " | ".join(f"{v:.2f}" for v in hist) + " |" for label, hist in s["histograms"]],
+                  ""]
+    lines += ["## Curves", "", f"![curves]({s['curves']})", "", "## Settings", "",
+              "| setting | " + " | ".join(label for label, _ in s["settings"]) + " |",
+              "|---" * (len(s["settings"]) + 1) + "|"]
+    lines += [f"| {key} | " + " | ".join(str(c[key]) for _, c in s["settings"]) + " |" for key in SETTINGS]
     return "\n".join(lines) + "\n"
 
 
-STYLE = """body{font-family:system-ui,sans-serif;margin:2em;color:#222;background:#fff}
+STYLE = """body{font-family:system-ui,sans-serif;margin:2em;color:#222;background:#fff;max-width:90em}
 table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 10px;text-align:right}
 th:first-child,td:first-child{text-align:left}.grids{display:flex;flex-wrap:wrap;gap:1.5em}
-figure{margin:0}figure img{width:260px;image-rendering:pixelated;border:1px solid #ccc}
+figure{margin:0}figure img{max-width:560px;image-rendering:pixelated;border:1px solid #ccc}
 img.curves{max-width:100%}"""
 
 
-def page(header: dict[str, str], grids: list[tuple[str, str]], table: list[tuple[str, dict[str, Any]]],
-         curves: str | None, configs: list[tuple[str, dict[str, Any]]]) -> str:
+def rows_html(head: list[str], rows: list[list[str]]) -> str:
     e = html.escape
-    figures = [("real data", "real.png"), *grids]
+    return ("<table><tr>" + "".join(f"<th>{e(h)}</th>" for h in head) + "</tr>"
+            + "".join("<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>" for row in rows) + "</table>")
+
+
+def figures(items: list[tuple[str, str]]) -> str:
+    e = html.escape
+    return "<div class='grids'>" + "".join(
+        f"<figure><img src='{e(name)}' alt='{e(label)}'><figcaption>{e(label)}</figcaption></figure>"
+        for label, name in items) + "</div>"
+
+
+def page(header: dict[str, str], s: dict[str, Any]) -> str:
+    e = html.escape
     parts = ["<!doctype html><html lang='en'><head><meta charset='utf-8'><title>coevo comparison</title>",
              f"<style>{STYLE}</style></head><body><h1>coevo comparison</h1><ul>",
-             *[f"<li><b>{e(k)}</b>: {e(v)}</li>" for k, v in header.items()], "</ul><h2>Samples</h2>",
-             "<div class='grids'>",
-             *[f"<figure><img src='{e(name)}' alt='{e(label)} samples'><figcaption>{e(label)}</figcaption></figure>"
-               for label, name in figures], "</div><h2>Metrics (last evaluation)</h2><table><tr><th>artist</th>",
-             *[f"<th>{e(h)}</th>" for _, h, _ in COLUMNS], "</tr>"]
-    for label, row in table:
-        parts += [f"<tr><td>{e(label)}</td>", *[f"<td>{_cell(row, k, f)}</td>" for k, _, f in COLUMNS], "</tr>"]
-    parts.append("</table>")
-    if curves:
-        parts.append(f"<h2>Curves over time</h2><img class='curves' src='{e(curves)}' alt='metric curves'>")
-    parts += ["<h2>Settings</h2><table><tr><th>setting</th>", *[f"<th>{e(label)}</th>" for label, _ in configs],
-              "</tr>"]
-    for key in SETTINGS:
-        parts += [f"<tr><td>{e(key)}</td>", *[f"<td>{e(str(c[key]))}</td>" for _, c in configs], "</tr>"]
-    parts.append("</table></body></html>")
+             *[f"<li><b>{e(k)}</b>: {e(v)}</li>" for k, v in header.items()], "</ul>",
+             "<h2>Verdict</h2><ul>", *[f"<li>{e(line)}</li>" for line in s["verdict"]], "</ul>",
+             "<h2>Samples</h2>", figures(s["samples"])]
+    if s["champions"]:
+        parts += ["<h2>Champions of every round</h2>", figures(s["champions"])]
+    parts += ["<h2>Metrics (last evaluation, mean ± 95% interval over seeds)</h2>",
+              rows_html(["artist", *[h for _, h, _, _ in METRICS]],
+                        [[label, *[row[k] for k, _, _, _ in METRICS]] for label, row in s["table"]]),
+              "<h2>Budgets spent (mean over seeds)</h2>",
+              rows_html(["artist", *[h for _, h in BUDGETS]],
+                        [[label, *[row[k] for k, _ in BUDGETS]] for label, row in s["budgets"]])]
+    if s["histograms"]:
+        classes = len(s["histograms"][0][1])
+        parts += ["<h2>Confident class histogram</h2>",
+                  rows_html(["artist", *map(str, range(classes))],
+                            [[label, *[f"{v:.2f}" for v in hist]] for label, hist in s["histograms"]])]
+    parts += [f"<h2>Curves over time</h2><img class='curves' src='{e(s['curves'])}' alt='metric curves'>",
+              "<h2>Settings</h2>",
+              rows_html(["setting", *[label for label, _ in s["settings"]]],
+                        [[key, *[str(c[key]) for _, c in s["settings"]]] for key in SETTINGS]),
+              "</body></html>"]
     return "\n".join(parts) + "\n"

@@ -29,8 +29,8 @@ class RunRecorder(Hook):
     """Writes each round into the run folder (a metrics line, contact sheets, curves, the champion's genome and
     image) and indexes the run, its ancestry and its champions in the game's catalog (the gallery)."""
 
-    def __init__(self, folder: RunFolder, game: Game, stop: Stop, timed: bool = False) -> None:
-        self.folder, self.game, self.stop, self.timed = folder, game, stop, timed
+    def __init__(self, folder: RunFolder, game: Game, stop: Stop, counted: bool = False) -> None:
+        self.folder, self.game, self.stop, self.counted = folder, game, stop, counted
         self.champions = ChampionSheet(folder)
         cfg = game.config
         self.index = game.catalog.open_run(folder.path, kind="run", artist=cfg.artist, critic=cfg.critic,
@@ -40,9 +40,8 @@ class RunRecorder(Hook):
 
     def on_round_end(self, played: Round, progress: Progress) -> None:
         metrics = dict(played.metrics)
-        if self.timed:  # wall-clock figures differ between runs, so only comparisons record them
-            metrics.update(images_seen=progress.images, critic_updates=progress.critic_updates,
-                           seconds=progress.seconds)
+        if self.counted:  # a comparison's budgets (deterministic counts: wall time stays out of the metrics)
+            metrics.update(images_seen=progress.images, critic_updates=progress.critic_updates)
         self.record(played.index, metrics, played.proposal, played.scores, last=self.stop.reached(progress))
 
     def record(self, round_index: int, metrics: dict[str, float], proposal: Proposal, scores: torch.Tensor,

@@ -15,56 +15,101 @@ from PIL import Image
 from coevo.cli import main
 from coevo.data import load_data
 
+ARGS = ["--artists", "dcgan,tests.toys:ToyGenetics", "--size", "28", "--batch", "16", "--pop", "16", "--warmup",
+        "2", "--images", "96", "--evals", "2", "--samples", "24", "--seeds", "2", "--device", "cpu"]
+
+
+def tiny_digits(root: Path) -> Path:
+    digits = load_data("digits", 28)
+    np.savez(root / "digits.npz", images=((digits.images[:96, 0].numpy() + 1) * 127.5).astype(np.uint8))
+    return root / "digits.npz"
+
 
 @pytest.fixture(scope="module")
 def compared(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A small comparison of the DCGAN and an evolutionary (toy) artist on 64 real digits."""
+    """A small comparison of the DCGAN and an evolutionary (toy) artist on 96 real digits, over two seeds."""
     root = tmp_path_factory.mktemp("compare")
-    digits = load_data("digits", 28)
-    np.savez(root / "digits.npz", images=((digits.images[:64, 0].numpy() + 1) * 127.5).astype(np.uint8))
     patch = pytest.MonkeyPatch()
     patch.setenv("COEVO_CACHE", str(root / "cache"))
     try:
-        code = main(["compare", "--artists", "dcgan,tests.toys:ToyGenetics", "--data", str(root / "digits.npz"),
-                     "--size", "28", "--batch", "16", "--pop", "16", "--warmup", "2", "--images", "96", "--evals", "2",
-                     "--samples", "48", "--device", "cpu", "--out", str(root / "out")])
+        code = main(["compare", *ARGS, "--data", str(tiny_digits(root)), "--out", str(root / "out")])
     finally:
         patch.undo()
     assert code == 0
     return root / "out"
 
 
-def test_each_artist_plays_the_same_budget_and_is_evaluated(compared: Path) -> None:
+def rows(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+def test_each_artist_plays_each_seed_on_the_same_budget_at_matched_n(compared: Path) -> None:
     for name in ("dcgan", "tests.toys_ToyGenetics"):
-        evals = [json.loads(line) for line in (compared / name / "evals.jsonl").read_text().splitlines()]
-        assert len(evals) == 2 and evals[-1]["images_seen"] == 96
-        assert evals[-1]["fid"] > 0 and 0 <= evals[-1]["precision"] <= 1
-        rounds = (compared / name / "metrics.jsonl").read_text().splitlines()
-        assert len(rounds) == 6  # 96 images / 16 per round
-    toy = (compared / "tests.toys_ToyGenetics" / "config.toml").read_text()
-    assert 'fakes = "champions"' in toy and "rounds = 6" in toy
-    assert 'fakes = "latest"' in (compared / "dcgan" / "config.toml").read_text()
+        for seed in (0, 1):
+            run = compared / name / f"seed-{seed}"
+            evals = rows(run / "evals.jsonl")
+            assert len(evals) == 2 and evals[-1]["images_seen"] == 96
+            assert [e["samples"] for e in evals] == [24, 24]  # the same n for every artist (and the floor)
+            assert evals[-1]["fid"] > 0 and 0 <= evals[-1]["precision"] <= 1
+            assert len(rows(run / "metrics.jsonl")) == 6  # 96 images / 16 per round
+            done = json.loads((run / "done.json").read_text())
+            assert done["images"] == 96 and done["critic_updates"] > 0 and done["cpu_seconds"] > 0
+        assert rows(compared / name / "seed-0" / "metrics.jsonl") != rows(compared / name / "seed-1" / "metrics.jsonl")
+    toy = (compared / "tests.toys_ToyGenetics" / "seed-0" / "config.toml").read_text()
+    assert 'fakes = "champions"' in toy and "rounds = 6" in toy and "seed = 0" in toy
+    assert 'fakes = "latest"' in (compared / "dcgan" / "seed-1" / "config.toml").read_text()
 
 
-def test_report_names_every_artist_and_metric(compared: Path) -> None:
+def test_report_has_intervals_budgets_verdict_and_provenance(compared: Path) -> None:
     text = (compared / "report.md").read_text()
-    assert "| dcgan |" in text and "| tests.toys:ToyGenetics |" in text and "FID" in text
+    assert "| dcgan |" in text and "| tests.toys:ToyGenetics |" in text and "KID" in text and "FID" in text
+    assert " ± " in text and "real data (held out)" in text  # intervals over seeds, and the floor row
+    assert "critic updates" in text and "CPU s" in text and "images shown" in text
+    assert "paired t-test over 2 seeds" in text and "ranking by mean KID" in text
+    assert "**command**: coevo compare" in text or "**command**:" in text
+    assert "git " in text and "torch" in text
     for image in re.findall(r"\]\(([^)]+\.png)\)", text):
         Image.open(compared / image).verify()
+    assert Image.open(compared / "samples-dcgan.png").size[0] >= 8 * 64  # at least 64 px per sample
+
+
+def test_a_killed_comparison_continues_and_a_changed_one_is_refused(compared: Path, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COEVO_CACHE", str(compared.parent / "cache"))
+    copy = tmp_path / "out"
+    shutil.copytree(compared, copy)
+    unfinished = copy / "dcgan" / "seed-1"
+    (unfinished / "done.json").unlink()
+    (unfinished / "metrics.jsonl").write_text("{half a line")
+    kept = (copy / "dcgan" / "seed-0" / "metrics.jsonl").stat().st_mtime_ns
+    data = str(compared.parent / "digits.npz")
+    assert main(["compare", *ARGS, "--data", data, "--out", str(copy)]) == 0
+    assert (copy / "dcgan" / "seed-0" / "metrics.jsonl").stat().st_mtime_ns == kept  # a finished run is kept
+    assert (unfinished / "metrics.jsonl").read_bytes() == (compared / "dcgan" / "seed-1" / "metrics.jsonl").read_bytes()
+    assert main(["compare", *ARGS, "--data", data, "--out", str(copy), "--seeds", "3"]) == 2  # other settings
+
+
+def test_dask_runs_equal_one_by_one_runs(compared: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 2-worker LocalCluster plays the same bytes as the sequential comparison."""
+    monkeypatch.setenv("COEVO_CACHE", str(compared.parent / "cache"))
+    data = str(compared.parent / "digits.npz")
+    assert main(["compare", *ARGS, "--data", data, "--out", str(tmp_path / "dask"), "--workers", "2"]) == 0
+    for name in ("dcgan", "tests.toys_ToyGenetics"):
+        for seed in (0, 1):
+            for file in ("metrics.jsonl", "config.toml", "samples.png"):
+                ours, theirs = tmp_path / "dask" / name / f"seed-{seed}" / file, compared / name / f"seed-{seed}" / file
+                assert ours.read_bytes() == theirs.read_bytes(), (name, seed, file)
 
 
 def test_finished_runs_are_evaluated_into_a_report(compared: Path, tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COEVO_CACHE", str(compared.parent / "cache"))
-    before = sorted(p.name for p in (compared / "dcgan").iterdir())
-    assert main(["compare", "--runs", str(compared / "dcgan"), "--size", "28", "--samples", "48",
+    run = compared / "dcgan" / "seed-0"
+    before = sorted(p.name for p in run.iterdir())
+    assert main(["compare", "--runs", str(run), "--size", "28", "--samples", "24",
                  "--out", str(tmp_path / "again")]) == 0
-    assert "| dcgan | 96 | 6 |" in (tmp_path / "again" / "report.md").read_text()
-    assert sorted(p.name for p in (compared / "dcgan").iterdir()) == before  # the run folder is left alone
-
-
-def test_an_existing_comparison_is_not_overwritten(compared: Path) -> None:
-    assert main(["compare", "--artists", "dcgan", "--out", str(compared), "--images", "16"]) == 2
+    assert "| seed-0 |" in (tmp_path / "again" / "report.md").read_text()
+    assert sorted(p.name for p in run.iterdir()) == before  # the run folder is left alone
 
 
 CHECK = """<!doctype html><html><body><pre id="result">pending</pre>
@@ -91,18 +136,24 @@ def test_report_loads_in_headless_chromium(compared: Path, tmp_path: Path) -> No
     dom = chromium("--allow-file-access-from-files", "--virtual-time-budget=10000", "--dump-dom", page.as_uri())
     found = re.search(r"images=(\d+) broken=(\[.*?\]) title=([^<]*)", dom)
     assert found, dom[-2000:]
-    assert int(found.group(1)) == 4 and found.group(2) == "[]" and found.group(3) == "coevo comparison"
+    assert int(found.group(1)) >= 5 and found.group(2) == "[]" and found.group(3) == "coevo comparison"
+    report = (compared / "report.html").read_text()
+    assert "± 95% interval" in report and "<th>KID ↓</th>" in report
     shot = tmp_path / "shot.png"
     chromium(f"--screenshot={shot}", "--window-size=1200,900", (compared / "report.html").as_uri())
     pixels = np.asarray(Image.open(shot).convert("L"), dtype=np.float64)
     assert pixels.std() > 10 and len(np.unique(pixels)) > 20  # text, tables and sample grids, not a blank page
 
 
-def test_budgets_count_images_or_seconds(capsys: pytest.CaptureFixture[str]) -> None:
+def test_budgets_count_images_updates_rounds_or_seconds(capsys: pytest.CaptureFixture[str]) -> None:
+    from coevo.loop import Progress
     from coevo.programs.compare import Budget
 
-    assert Budget(images=200).fraction(50, 99.0) == 0.25
-    assert Budget(images=None, seconds=4.0).fraction(10**6, 1.0) == 0.25
+    progress = Progress(rounds=3, images=50, critic_updates=10, seconds=1.0)
+    assert Budget(images=200).fraction(progress) == 0.25
+    assert Budget(seconds=4.0).fraction(progress) == 0.25
+    assert Budget(critic_updates=40).fraction(progress) == 0.25 and Budget(rounds=12).fraction(progress) == 0.25
+    assert Budget().images == 20000
     for argv in (["--images", "0"], ["--seconds", "-1"]):
         assert main(["compare", *argv]) == 2
         assert "budget must be positive" in capsys.readouterr().err

@@ -25,7 +25,7 @@ def halves(data: ImageSet) -> tuple[ImageSet, torch.Tensor]:
     """The first half as the reference data, the second as the 'generated' set (the digits begin in class order
     0, 1, ..., 9, 0, 1, ..., so even and odd indices would hold different digits).
 
-    The feature nets train on both halves, as ``Evaluator`` trains on the whole data set.
+    The feature nets here train on both halves; ``split=False`` takes the reference as given.
     """
     half = len(data) // 2
     return ImageSet(data.images[:half], None if data.labels is None else data.labels[:half], data.name), \
@@ -47,7 +47,7 @@ def test_real_halves_score_near_zero_and_noise_raises_the_distance(digits: Image
         net = classifier_features(digits, classifier.train_classifier(digits, steps=150))
     else:
         net = autoencoder_features(digits, epochs=3)
-    evaluator = Evaluator(reference, net=net)
+    evaluator = Evaluator(reference, net=net, split=False)
     same = evaluator.evaluate(other)
     scores = [evaluator.evaluate(noisy(other, s)) for s in (0.25, 0.5, 1.0, 2.0)]
     fids = [same["fid"]] + [s["fid"] for s in scores]
@@ -68,3 +68,27 @@ def test_autoencoder_is_cached_by_content(digits: ImageSet) -> None:
         assert torch.equal(a, b)
     other = cached_autoencoder(digits.images[200:400], epochs=1)
     assert not torch.equal(first.encoder[0].weight, other.encoder[0].weight)
+
+
+def test_one_repeated_image_covers_one_class_in_ten() -> None:
+    from coevo.metrics.evaluator import confident_coverage
+
+    sure = torch.zeros(50, 10, dtype=torch.float64)
+    sure[:, 3] = 1.0
+    assert confident_coverage(sure)[:2] == (0.1, 1.0)
+    unsure = torch.full((50, 10), 0.1, dtype=torch.float64)  # nothing recognisable: covers nothing
+    assert confident_coverage(unsure)[:2] == (0.0, 0.0)
+
+
+def test_feature_net_never_sees_the_reference_images(digits: ImageSet) -> None:
+    """The network learns from one half of the fixed split; the reference and floor come from the other."""
+    evaluator = Evaluator(digits, kind="autoencoder")
+    train, _ = digits.split(0.5)
+    assert torch.equal(evaluator.train, train.images)
+    seen = {bytes(image.numpy().tobytes()) for image in train.images}
+    assert not any(bytes(image.numpy().tobytes()) in seen for image in evaluator.real)
+    n = evaluator.matched(400)
+    assert n == min(400, len(evaluator.rest))
+    floor = evaluator.real_floor(n)
+    assert floor is not None and floor["samples"] == n
+    assert abs(floor["kid"]) < 0.1 * evaluator.evaluate(noisy(evaluator.rest[:n], 1.0))["kid"]

@@ -1,0 +1,60 @@
+"""Statistics over seeds for a comparison: mean with a 95% t interval, and a paired test between two artists."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from scipy import stats
+
+LEVEL = 0.95  # confidence of the intervals
+ALPHA = 0.05  # significance level of the paired tests
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A metric over seeds: its mean and the half-width of the 95% t interval (NaN with a single seed)."""
+
+    mean: float
+    half_width: float
+    n: int
+
+    def __str__(self) -> str:
+        return f"{self.mean:.4g}" if math.isnan(self.half_width) else f"{self.mean:.4g} ± {self.half_width:.2g}"
+
+
+def estimate(values: Sequence[float]) -> Estimate:
+    """Mean and Student-t 95% interval of per-seed values (seeds are independent runs)."""
+    values = [float(v) for v in values if v is not None and math.isfinite(float(v))]
+    if not values:
+        return Estimate(math.nan, math.nan, 0)
+    n = len(values)
+    mean = sum(values) / n
+    if n < 2:
+        return Estimate(mean, math.nan, 1)
+    sd = math.sqrt(sum((v - mean) ** 2 for v in values) / (n - 1))
+    return Estimate(mean, float(stats.t.ppf((1 + LEVEL) / 2, n - 1)) * sd / math.sqrt(n), n)
+
+
+def paired_p(a: Sequence[float], b: Sequence[float]) -> float:
+    """Two-sided p-value of a paired t-test across seeds (the same seed pairs two runs); NaN if undefined."""
+    pairs = [(float(x), float(y)) for x, y in zip(a, b) if math.isfinite(float(x)) and math.isfinite(float(y))]
+    if len(pairs) < 2:
+        return math.nan
+    differences = [x - y for x, y in pairs]
+    if all(d == differences[0] for d in differences):
+        return 0.0 if differences[0] != 0 else 1.0
+    return float(stats.ttest_rel([x for x, _ in pairs], [y for _, y in pairs]).pvalue)
+
+
+def verdict(name_a: str, a: Sequence[float], name_b: str, b: Sequence[float], lower_is_better: bool = True) -> str:
+    """One sentence: which artist is better on this metric, or that the seeds cannot tell them apart."""
+    p = paired_p(a, b)
+    if math.isnan(p):
+        return f"{name_a} vs {name_b}: too few paired seeds for a test"
+    better_a = (estimate(a).mean < estimate(b).mean) == lower_is_better
+    first, second = (name_a, name_b) if better_a else (name_b, name_a)
+    if p < ALPHA:
+        return f"{first} beats {second} (paired t-test over {len(a)} seeds, p = {p:.3g})"
+    return f"{name_a} and {name_b} are not distinguishable (paired t-test over {len(a)} seeds, p = {p:.2g})"
