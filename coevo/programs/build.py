@@ -17,7 +17,7 @@ from coevo.diversity import SharedFitness
 from coevo.errors import CoevoError
 from coevo.evolution import EvolutionaryArtist, EvolutionConfig
 from coevo.fakes import FakePool
-from coevo.genomefile import read_genome
+from coevo.genomefile import check_genome_file, read_genome
 from coevo.loop import LoopConfig, Players, Progress, Schedule
 from coevo.protocols import Artist, Catalog, Critic, Genetics
 from coevo.rng import seed_everything, set_rng_state
@@ -48,12 +48,16 @@ def load_genome(spec: str | Path, catalog: Catalog | None = None) -> tuple[str, 
         return artist, genetics, genetics.from_json(genome), meta
     path = Path(spec)
     importer = registry.IMPORTERS.get(path.suffix.lower())
-    if importer is not None:
-        artist, target = importer
-        return artist, *registry.load(registry.Entry(artist, target, "importer"))(path)
-    record = read_genome(path)
-    _, genetics = build_genetics(record.artist, record.options)
-    return record.artist, genetics, genetics.from_json(record.genome), record.meta
+    try:
+        if importer is not None:
+            check_genome_file(path)
+            artist, target = importer
+            return artist, *registry.load(registry.Entry(artist, target, "importer"))(path)
+        record = read_genome(path)
+        _, genetics = build_genetics(record.artist, record.options)
+        return record.artist, genetics, genetics.from_json(record.genome), record.meta
+    except RecursionError:
+        raise CoevoError(f"genome {path} is nested too deeply to read; pass a genome written by coevo") from None
 
 
 def build_artist(config: RunConfig, shape: tuple[int, int, int], device: torch.device) -> Artist:
