@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +12,7 @@ from coevo.atomic import atomic_write_bytes, atomic_write_text
 from coevo.errors import CoevoError
 from coevo.genomefile import GenomeFile, write_genome
 from coevo.images import grid, save_png
+from coevo.jsonl import append_jsonl, read_jsonl, write_jsonl
 
 CONFIG = "config.toml"
 METRICS = "metrics.jsonl"
@@ -46,23 +46,27 @@ class RunFolder:
             path.unlink(missing_ok=True)
 
     def metrics(self) -> list[dict[str, Any]]:
-        """Every recorded round's metrics, in order."""
-        path = self.path / METRICS
-        if not path.exists():
-            return []
-        return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        """Every recorded round's metrics, in order (a torn last line skipped)."""
+        return read_jsonl(self.path / METRICS)
 
     def append_metrics(self, row: dict[str, Any]) -> None:
-        with open(self.path / METRICS, "a", encoding="utf-8") as handle:
-            handle.write(json.dumps(row) + "\n")
+        append_jsonl(self.path / METRICS, row)
 
-    def keep_metrics(self, rounds: int) -> None:
-        """Drop metric lines past ``rounds`` (written after the last checkpoint of a killed run)."""
+    def metrics_before(self, rounds: int) -> list[dict[str, Any]]:
+        """The metric rows of rounds before ``rounds``, in order (what a checkpoint at ``rounds`` accounts for)."""
+        rows = self.metrics()
+        ends = next((i for i, row in enumerate(rows) if int(row.get("round", rounds)) >= rounds), len(rows))
+        return rows[:ends]
+
+    def keep_metrics(self, rounds: int) -> int:
+        """Repair metrics.jsonl to the rows of rounds before ``rounds``, whatever its tail holds (lines written after
+        the last checkpoint of a killed run, a torn line); returns how many rows it keeps."""
         path = self.path / METRICS
-        if path.exists():
-            lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-            if len(lines) != rounds:
-                atomic_write_text(path, "".join(lines[:rounds]))
+        kept = self.metrics_before(rounds)
+        text = write_jsonl(kept)
+        if not path.exists() or path.read_bytes() != text.encode("utf-8"):
+            atomic_write_text(path, text)
+        return len(kept)
 
     def save_sheet(self, name: str, images: torch.Tensor, columns: int | None = None) -> Path:
         return save_png(grid(images, columns), self.path / "sheets" / f"{name}.png")

@@ -242,7 +242,7 @@ def read_metrics(folder: Path) -> list[dict[str, Any]]:
     """A run folder's metrics, or none when the file is absent or damaged."""
     try:
         return RunFolder(folder).metrics()
-    except (OSError, ValueError):
+    except CoevoError:
         return []
 
 

@@ -6,7 +6,6 @@ evaluations land in its ``evals.jsonl``. ``coevo.programs.report`` turns the fol
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from coevo.atomic import atomic_write_text
 from coevo.config import RunConfig, dump_config, load_config
 from coevo.data import ImageSet, load_data
 from coevo.errors import CoevoError
+from coevo.jsonl import append_jsonl, read_jsonl
 from coevo.loop import Hook, Progress, Round, Stop, coevolve, warm_up
 from coevo.metrics import Evaluator
 from coevo.programs.build import Game, build
@@ -150,8 +150,7 @@ def play_artist(folder: RunFolder, game: Game, settings: CompareSettings, evalua
 
 
 def append_eval(folder: Path, row: dict[str, Any]) -> None:
-    with open(folder / EVALS, "a", encoding="utf-8") as handle:
-        handle.write(json.dumps({k: round(v, 6) if isinstance(v, float) else v for k, v in row.items()}) + "\n")
+    append_jsonl(folder / EVALS, {k: round(v, 6) if isinstance(v, float) else v for k, v in row.items()})
 
 
 def evaluate_run(path: Path, evaluator: Evaluator, samples: int) -> tuple[Entrant, torch.Tensor]:
@@ -209,10 +208,7 @@ def folder_name(artist: str) -> str:
 
 def load_evals(folder: Path) -> list[dict[str, Any]]:
     """The evaluations an artist's run folder holds, in order."""
-    path = Path(folder) / EVALS
-    if not path.exists():
-        return []
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return read_jsonl(Path(folder) / EVALS)
 
 
 def real_sample(data: ImageSet, n: int = 64) -> torch.Tensor:

@@ -137,16 +137,25 @@ def start(config: RunConfig, out: Path, catalog: Catalog | None = None) -> RunFo
     return folder
 
 
-def resume(out: Path, rounds: int | None = None, catalog: Catalog | None = None) -> RunFolder:
-    """Continue a killed or finished run from its last checkpoint, optionally to a new round count."""
+def resume(out: Path, rounds: int | None = None, catalog: Catalog | None = None, force: bool = False) -> RunFolder:
+    """Continue a killed or finished run from its last checkpoint, optionally to a new round count; shortening
+    the run or continuing with metrics lost needs ``force``."""
     folder = RunFolder(out)
     if not folder.config_path.exists():
         raise CoevoError(f"{out} holds no run (no {folder.config_path.name}); start one with `coevo run --out {out}`")
     config = load_config(folder.config_path)
-    if rounds is not None:
-        config.rounds = rounds
     folder.remove_partial_writes()
     state = folder.load_checkpoint()
+    played = 0 if state is None else int(state["round"])
+    if rounds is not None:
+        if rounds < played and not force:
+            raise CoevoError(f"{out} has played {played} rounds; --rounds {rounds} would shorten it: pass a larger "
+                             "--rounds, or --force to mark it shorter (its rounds stay on disk)")
+        config.rounds = rounds
+    recorded = folder.metrics_before(played)
+    if played and (not recorded or int(recorded[-1].get("round", -1)) != played - 1) and not force:
+        raise CoevoError(f"{out}/metrics.jsonl holds {len(recorded)} of the {played} rounds its checkpoint played; "
+                         "restore the file, or pass --force to continue with those rounds missing")
     game = build(config, catalog)
     if state is None:
         warm_up(game.players, game.progress)

@@ -1,5 +1,6 @@
 """A run killed with SIGKILL and resumed ends byte-identical to one never interrupted."""
 
+import json
 import os
 import signal
 import subprocess
@@ -58,3 +59,55 @@ def test_resume_extends_a_finished_run(tmp_path: Path) -> None:
     assert coevo("run", *BASE, "--rounds", "8", "--out", str(extended)).wait(timeout=300) == 0
     assert lines(short / "metrics.jsonl") == 8
     assert (short / "metrics.jsonl").read_bytes() == (extended / "metrics.jsonl").read_bytes()
+
+
+TOY_IN_PROCESS = [*BASE, "--rounds", "5"]
+
+
+def test_item4_resume_repairs_a_torn_last_metrics_line(tmp_path: Path) -> None:
+    from coevo.cli import main
+
+    out = tmp_path / "run"
+    assert main(["run", *TOY_IN_PROCESS, "--out", str(out)]) == 0
+    with open(out / "metrics.jsonl", "a") as handle:
+        handle.write('{"round": 5, "fitness_be')  # a kill mid-append after the last checkpoint
+    assert main(["resume", str(out), "--rounds", "7"]) == 0
+    rows = [json.loads(line) for line in (out / "metrics.jsonl").read_text().splitlines()]
+    assert [row["round"] for row in rows] == list(range(7))
+
+
+def test_item4_a_truncated_last_line_is_reported_then_repaired(tmp_path: Path, capsys) -> None:
+    """The issue's case: the last recorded round's line cut in half; resume says so, --force repairs and goes on."""
+    from coevo.cli import main
+
+    out = tmp_path / "run"
+    assert main(["run", *TOY_IN_PROCESS, "--out", str(out)]) == 0
+    text = (out / "metrics.jsonl").read_text()
+    (out / "metrics.jsonl").write_text(text[: len(text) - 40])
+    capsys.readouterr()
+    assert main(["resume", str(out), "--rounds", "6"]) == 2
+    err = capsys.readouterr().err
+    assert "holds 4 of the 5 rounds" in err and "--force" in err and len(err.splitlines()) == 1
+    assert main(["resume", str(out), "--rounds", "6", "--force"]) == 0
+    assert main(["resume", str(out), "--rounds", "7"]) == 0
+    rows = [json.loads(line) for line in (out / "metrics.jsonl").read_text().splitlines()]
+    assert [row["round"] for row in rows] == [0, 1, 2, 3, 5, 6]
+
+
+def test_item12_resume_never_shortens_a_run_or_drops_metrics_without_force(tmp_path: Path, capsys) -> None:
+    from coevo.cli import main
+
+    out = tmp_path / "run"
+    assert main(["run", *TOY_IN_PROCESS, "--out", str(out)]) == 0
+    config = (out / "config.toml").read_bytes()
+    capsys.readouterr()
+    assert main(["resume", str(out), "--rounds", "3"]) == 2
+    assert "would shorten it" in capsys.readouterr().err
+    assert (out / "config.toml").read_bytes() == config
+    (out / "metrics.jsonl").write_text("")
+    assert main(["resume", str(out), "--rounds", "6"]) == 2
+    assert "holds 0 of the 5 rounds" in capsys.readouterr().err
+    assert (out / "config.toml").read_bytes() == config
+    assert main(["resume", str(out), "--rounds", "6", "--force"]) == 0
+    assert len((out / "metrics.jsonl").read_text().splitlines()) == 1
+    assert main(["resume", str(out), "--rounds", "3", "--force"]) == 0
