@@ -24,7 +24,7 @@ from coevo.programs.build import Game, build
 from coevo.programs.run import Checkpointer, RunRecorder
 from coevo.protocols import Artist, Sampler
 from coevo.rng import rng_state, set_rng_state
-from coevo.runfolder import RunFolder
+from coevo.runfolder import RunFolder, check_kind, folder_lock, mark_kind
 
 DEFAULT_ARTISTS = ("dcgan", "gp", "cppn")  # the automated artists compared by default, when registered
 EVALS = "evals.jsonl"
@@ -134,7 +134,7 @@ class Evaluations(Hook):
 def play_artist(folder: RunFolder, game: Game, settings: CompareSettings, evaluator: Evaluator) -> torch.Tensor:
     """Play one artist until the budget is spent, evaluating ``settings.evals`` times; returns its last samples."""
     assert game.data is not None
-    folder.create(dump_config(game.config))
+    folder.create(dump_config(game.config), kind="run")
     warm_up(game.players, game.progress)
     stop = settings.budget.stop()
     recorder = RunRecorder(folder, game, stop, timed=True)
@@ -169,13 +169,13 @@ def evaluate_run(path: Path, evaluator: Evaluator, samples: int) -> tuple[Entran
 
 def compare(settings: CompareSettings, out: Path) -> Path:
     """Play every artist into ``out/ARTIST`` and write the report; returns the report's path."""
-    from coevo.programs.report import write_report
 
     if not settings.artists and not settings.runs:
         raise CoevoError("nothing to compare; pass --artists dcgan,gp or --runs DIR ...")
     if settings.evals < 1 or settings.samples < 8:
         raise CoevoError("need --evals >= 1 and --samples >= 8")
     out = Path(out)
+    check_kind(out, "compare")
     taken = [a for a in settings.artists if (out / folder_name(a) / "config.toml").exists()]
     if taken:
         raise CoevoError(f"{out} already holds a comparison (a run of {taken[0]!r}); choose another --out")
@@ -184,7 +184,15 @@ def compare(settings: CompareSettings, out: Path) -> Path:
         raise CoevoError("a comparison needs real data; pass --data digits, mnist:DIR, a folder or a .npz")
     data = load_data(settings.base.data, settings.base.size)  # all of it: the metrics' features learn from it
     evaluator = Evaluator(data, kind=settings.features)
-    out.mkdir(parents=True, exist_ok=True)
+    with folder_lock(out):
+        mark_kind(out, "compare")
+        return _compare(settings, out, games, data, evaluator)
+
+
+def _compare(settings: CompareSettings, out: Path, games: list[Game], data: ImageSet, evaluator: Evaluator) -> Path:
+    """``compare`` with its folder locked: play every artist, evaluate the finished runs, write the report."""
+    from coevo.programs.report import write_report
+
     entrants: list[tuple[Entrant, torch.Tensor]] = []
     for artist, game in zip(settings.artists, games):
         game = build(game.config)  # rebuilt right before play: each artist starts from the same seeded state

@@ -111,3 +111,22 @@ def test_item12_resume_never_shortens_a_run_or_drops_metrics_without_force(tmp_p
     assert main(["resume", str(out), "--rounds", "6", "--force"]) == 0
     assert len((out / "metrics.jsonl").read_text().splitlines()) == 1
     assert main(["resume", str(out), "--rounds", "3", "--force"]) == 0
+
+
+def test_item3_a_second_process_on_a_live_run_is_refused_and_kill_9_frees_the_lock(tmp_path: Path) -> None:
+    live = tmp_path / "live"
+    victim = coevo("run", *ARGS, "--out", str(live))
+    deadline = time.monotonic() + 120
+    while lines(live / "metrics.jsonl") < 3 and time.monotonic() < deadline and victim.poll() is None:
+        time.sleep(0.01)
+    second = subprocess.run([sys.executable, "-m", "coevo", "resume", str(live), "--rounds", "50"], cwd=ROOT,
+                            timeout=300, capture_output=True, text=True)
+    assert second.returncode == 2 and f"process {victim.pid}" in second.stderr
+    assert len(second.stderr.splitlines()) == 1
+    os.kill(victim.pid, signal.SIGKILL)
+    victim.wait()
+    assert "rounds = 40" in (live / "config.toml").read_text()
+    resumed = subprocess.run([sys.executable, "-m", "coevo", "resume", str(live)], cwd=ROOT, timeout=300,
+                             capture_output=True, text=True)
+    assert resumed.returncode == 0, resumed.stderr[-2000:]
+    assert lines(live / "metrics.jsonl") == 40
