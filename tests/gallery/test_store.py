@@ -282,3 +282,15 @@ def test_item7_a_reader_does_not_wait_for_a_write_and_bad_files_are_refused(tmp_
         Store(foreign)
     tables = sqlite3.connect(foreign / "gallery.db").execute("SELECT name FROM sqlite_master").fetchall()
     assert tables == [("photos",)]
+
+
+def test_item14_gallery_show_of_an_unscored_individual_says_so(tmp_path: Path, capsys) -> None:
+    from coevo.cli import main
+
+    with Store(tmp_path / "runs") as store:
+        run = store.add_run(tmp_path / "runs" / "breed-gp-seed0", kind="breed", artist="gp")
+        individual = store.add_individual(run, artist="gp", genome={"trees": ["x"]}, score=None)
+    capsys.readouterr()
+    assert main(["gallery", "show", str(individual), "--root", str(tmp_path / "runs")]) == 0
+    out = capsys.readouterr().out
+    assert "score:    none" in out and "None" not in out
