@@ -13,6 +13,9 @@ from coevo.losses import LOSSES
 
 SCHEDULES = ("round", "phases")  # how artist and critic take turns (coevo.schedules)
 Settings = TypeVar("Settings")  # a settings dataclass: RunConfig, or a program's own (FoolConfig)
+SIZES = (8, 1024)  # image side in pixels: the CNN critic needs 8 to convolve, and a round's images must fit memory
+MAX_BATCH = 65536  # images per round or per critic update
+MAX_SEED = 2**63 - 1  # TOML integers (config.toml) are 64-bit
 
 
 @dataclass
@@ -59,6 +62,16 @@ class RunConfig:
         for name in ("critic_steps", "warmup", "elite", "diversity", "phase_critic_steps"):
             if getattr(self, name) < 0:
                 raise CoevoError(f"{name} must be >= 0 (got {getattr(self, name)})")
+        if not SIZES[0] <= self.size <= SIZES[1]:
+            raise CoevoError(f"size must lie in {SIZES[0]}..{SIZES[1]} pixels (got {self.size}); pass e.g. --size 32 "
+                             "(render a champion larger with `coevo render GENOME.json --size N`)")
+        for name in ("pop", "batch"):
+            if getattr(self, name) > MAX_BATCH:
+                raise CoevoError(f"{name} must be at most {MAX_BATCH} images (got {getattr(self, name)}); lower it")
+        if self.tournament < 1:
+            raise CoevoError(f"tournament must be at least 1 (got {self.tournament}); pass e.g. --tournament 3")
+        if not 0 <= self.seed <= MAX_SEED:
+            raise CoevoError(f"seed must lie in 0..{MAX_SEED} (got {self.seed}); pass a smaller --seed")
         if self.elite > self.pop:
             raise CoevoError(f"elite ({self.elite}) cannot exceed pop ({self.pop}); lower --elite or raise --pop")
         for name in ("cxpb", "mutpb"):
@@ -104,6 +117,8 @@ def load_config(path: Path, cls: type[Settings] = RunConfig) -> Settings:
         values = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise CoevoError(f"config file {path} does not exist; check the path") from None
+    except OSError as exc:
+        raise CoevoError(f"cannot read config file {path} ({exc.strerror}); pass a TOML file") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise CoevoError(f"config file {path} is not valid TOML ({exc}); fix the syntax") from None
     return from_mapping(values, str(path), cls)

@@ -12,6 +12,7 @@ from coevo.errors import CoevoError
 
 FORMAT = "coevo-genome"
 VERSION = 1
+MAX_BYTES = 4 * 2**20  # genome file size limit: real genomes are kilobytes; a runaway one takes minutes and GBs
 
 
 @dataclass
@@ -35,15 +36,30 @@ def write_genome(path: Path, record: GenomeFile) -> Path:
 _RESERVED = {"format", "version", "artist", "options", "genome"}
 
 
+def check_genome_file(path: Path) -> None:
+    """Refuse a genome path that is missing, not a file, or larger than ``MAX_BYTES``."""
+    if not path.exists():
+        raise CoevoError(f"genome file {path} does not exist; check the path")
+    if not path.is_file():
+        raise CoevoError(f"{path} is not a file; pass a genome file such as RUN/genomes/best.json")
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise CoevoError(f"genome file {path} is {size / 2**20:.1f} MiB; coevo reads genome files up to "
+                         f"{MAX_BYTES // 2**20} MiB (no real genome is that large): pass another file")
+
+
 def read_genome(path: Path) -> GenomeFile:
     """Read and check a genome file; every problem is one ``CoevoError`` line naming the fix."""
     path = Path(path)
+    check_genome_file(path)
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise CoevoError(f"genome file {path} does not exist; check the path") from None
+    except OSError as exc:
+        raise CoevoError(f"cannot read genome file {path} ({exc.strerror}); check the path") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise CoevoError(f"genome file {path} is not valid JSON ({exc}); restore it from a run folder") from None
+    except RecursionError:
+        raise CoevoError(f"genome file {path} is nested too deeply to read; pass a genome written by coevo") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise CoevoError(f"{path} is not a coevo genome file (no \"format\": \"{FORMAT}\"); "
                          "pass a file written by coevo")

@@ -10,11 +10,16 @@ from coevo.protocols import Critic
 ACTIONS = ("undo", "save", "export", "restart", "quit", "stronger", "weaker")
 
 
+MAX_GRID = 12  # boxes per side: a person compares a few dozen at most, and each box is a full-size image in memory
+
+
 def parse_grid(text: str) -> tuple[int, int]:
-    """``"5x3"`` -> (5 columns, 3 rows)."""
+    """``"5x3"`` -> (5 columns, 3 rows), each 1..``MAX_GRID``."""
     cols, sep, rows = str(text).lower().partition("x")
     if not sep or not cols.isdigit() or not rows.isdigit() or int(cols) < 1 or int(rows) < 1:
         raise CoevoError(f"grid {text!r} is not COLUMNSxROWS; write e.g. --grid 5x3 (Dawkins' 15 boxes)")
+    if int(cols) > MAX_GRID or int(rows) > MAX_GRID:
+        raise CoevoError(f"grid {text} is too large: at most {MAX_GRID}x{MAX_GRID} boxes; write e.g. --grid 5x3")
     return int(cols), int(rows)
 
 

@@ -63,8 +63,12 @@ def artist_loss(name: str, fake: torch.Tensor) -> torch.Tensor:
 
 
 def gradient_penalty(score, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
-    """WGAN-GP's penalty (||grad score(x_hat)|| - 1)^2 on random interpolates (Gulrajani et al. 2017)."""
-    alpha = torch.rand(real.shape[0], 1, 1, 1, device=real.device, dtype=real.dtype)
+    """WGAN-GP's penalty (||grad score(x_hat)|| - 1)^2 on random interpolates (Gulrajani et al. 2017).
+
+    Real and fake batches may differ in size (a fake pool smaller than the batch): pairs are cut to the shorter."""
+    n = min(real.shape[0], fake.shape[0])
+    real, fake = real[:n], fake[:n]
+    alpha = torch.rand(n, 1, 1, 1, device=real.device, dtype=real.dtype)
     mixed = (alpha * real.detach() + (1 - alpha) * fake.detach()).requires_grad_(True)
     (grad,) = torch.autograd.grad(score(mixed).sum(), mixed, create_graph=True)
     return ((grad.flatten(1).norm(dim=1) - 1.0) ** 2).mean()

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import fcntl
 import io
-import json
+import os
+import shutil
+import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -13,10 +18,97 @@ from coevo.atomic import atomic_write_bytes, atomic_write_text
 from coevo.errors import CoevoError
 from coevo.genomefile import GenomeFile, write_genome
 from coevo.images import grid, save_png
+from coevo.jsonl import append_jsonl, read_jsonl, write_jsonl
 
 CONFIG = "config.toml"
 METRICS = "metrics.jsonl"
 CHECKPOINT = "checkpoint.pt"
+KIND = ".coevo-kind"  # one word naming what the folder holds (a key of KINDS)
+LOCK = ".coevo-lock"  # flock'ed by the process writing into the folder; holds its pid
+KINDS = {"run": "a run (`coevo run`)", "session": "a breeding session (`coevo breed`)",
+         "fool": "a fooling run (`coevo fool`)", "compare": "a comparison (`coevo compare`)"}
+
+
+def folder_kind(path: Path) -> str | None:
+    """What a folder holds: its mark, or for folders made before marks, what its files show; None for neither."""
+    path = Path(path)
+    try:
+        return (path / KIND).read_text(encoding="utf-8").strip()
+    except (FileNotFoundError, NotADirectoryError):
+        pass
+    except OSError:
+        return None
+    if (path / "session.json").is_file():
+        return "session"
+    if (path / CONFIG).is_file():
+        try:
+            settings = tomllib.loads((path / CONFIG).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            return "run"
+        return "fool" if "generations" in settings else "run"
+    if (path / "report.md").is_file() or any((path / name).is_file() for name in ("report.html",)):
+        return "compare"
+    return None
+
+
+def check_kind(path: Path, kind: str) -> None:
+    """Refuse a folder that holds another kind of thing than ``kind`` (one line naming both)."""
+    found = folder_kind(path)
+    if found is not None and found != kind:
+        raise CoevoError(f"{path} holds {KINDS.get(found, found)}, not {KINDS[kind]}; choose another folder")
+
+
+def mark_kind(path: Path, kind: str) -> None:
+    """Mark a folder as holding ``kind``, so every command can tell it apart."""
+    if not (Path(path) / KIND).exists():
+        atomic_write_text(Path(path) / KIND, kind + "\n")
+
+
+@contextmanager
+def folder_lock(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on a folder while writing into it; a second process is refused with the holder's pid.
+    The lock is an flock, so it goes with the process (a kill -9 frees it)."""
+    path = Path(path)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        handle = open(path / LOCK, "a+", encoding="utf-8")
+    except OSError as exc:
+        raise CoevoError(f"cannot use folder {path} ({exc.strerror}); choose another folder") from None
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            pid = handle.read().strip() or "?"
+            raise CoevoError(f"{path} is in use by coevo process {pid}; wait for it to finish or stop it "
+                             f"(kill {pid}), then try again") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"{os.getpid()}\n")
+        handle.flush()
+        yield
+    finally:
+        handle.close()
+
+
+def folder_contents(path: Path) -> set[str] | None:
+    """The names in a folder, or None when it does not exist (what ``remove_started`` restores)."""
+    return {p.name for p in Path(path).iterdir()} if Path(path).is_dir() else None
+
+
+def remove_started(path: Path, before: set[str] | None) -> None:
+    """Undo a start that failed before playing a round: the folder goes, or, if it existed, what was added to it."""
+    path = Path(path)
+    if before is None:
+        shutil.rmtree(path, ignore_errors=True)
+        return
+    for child in list(path.iterdir()) if path.is_dir() else []:
+        if child.name in before:
+            continue
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child, ignore_errors=True)
+        else:
+            child.unlink(missing_ok=True)
 
 
 class RunFolder:
@@ -29,15 +121,23 @@ class RunFolder:
     def config_path(self) -> Path:
         return self.path / CONFIG
 
-    def create(self, config_toml: str) -> None:
-        """Start a new run folder; refuses to touch an existing run."""
+    def check_new(self) -> None:
+        """Refuse a folder that already holds a run."""
         if self.config_path.exists():
             raise CoevoError(f"{self.path} already holds a run; continue it with `coevo resume {self.path}` "
                              "or choose another --out")
+
+    def create(self, config_toml: str, kind: str | None = None) -> None:
+        """Start a new run folder (marked as ``kind`` when given); refuses to touch an existing run."""
+        if kind is not None:
+            check_kind(self.path, kind)
+        self.check_new()
         try:
             self.path.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise CoevoError(f"cannot create run folder {self.path} ({exc.strerror}); choose another --out") from None
+        if kind is not None:
+            mark_kind(self.path, kind)
         atomic_write_text(self.config_path, config_toml)
 
     def remove_partial_writes(self) -> None:
@@ -46,23 +146,27 @@ class RunFolder:
             path.unlink(missing_ok=True)
 
     def metrics(self) -> list[dict[str, Any]]:
-        """Every recorded round's metrics, in order."""
-        path = self.path / METRICS
-        if not path.exists():
-            return []
-        return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        """Every recorded round's metrics, in order (a torn last line skipped)."""
+        return read_jsonl(self.path / METRICS)
 
     def append_metrics(self, row: dict[str, Any]) -> None:
-        with open(self.path / METRICS, "a", encoding="utf-8") as handle:
-            handle.write(json.dumps(row) + "\n")
+        append_jsonl(self.path / METRICS, row)
 
-    def keep_metrics(self, rounds: int) -> None:
-        """Drop metric lines past ``rounds`` (written after the last checkpoint of a killed run)."""
+    def metrics_before(self, rounds: int) -> list[dict[str, Any]]:
+        """The metric rows of rounds before ``rounds``, in order (what a checkpoint at ``rounds`` accounts for)."""
+        rows = self.metrics()
+        ends = next((i for i, row in enumerate(rows) if int(row.get("round", rounds)) >= rounds), len(rows))
+        return rows[:ends]
+
+    def keep_metrics(self, rounds: int) -> int:
+        """Repair metrics.jsonl to the rows of rounds before ``rounds``, whatever its tail holds (lines written after
+        the last checkpoint of a killed run, a torn line); returns how many rows it keeps."""
         path = self.path / METRICS
-        if path.exists():
-            lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-            if len(lines) != rounds:
-                atomic_write_text(path, "".join(lines[:rounds]))
+        kept = self.metrics_before(rounds)
+        text = write_jsonl(kept)
+        if not path.exists() or path.read_bytes() != text.encode("utf-8"):
+            atomic_write_text(path, text)
+        return len(kept)
 
     def save_sheet(self, name: str, images: torch.Tensor, columns: int | None = None) -> Path:
         return save_png(grid(images, columns), self.path / "sheets" / f"{name}.png")
@@ -79,6 +183,7 @@ class RunFolder:
         """The checkpoint of a run that has played at least one round; one clear error otherwise."""
         if not self.config_path.exists():
             raise CoevoError(f"{self.path} holds no run (no {CONFIG}); pass a run folder made by `coevo run`")
+        check_kind(self.path, "run")
         state = self.load_checkpoint()
         if state is None:
             raise CoevoError(f"{self.path} has no checkpoint yet; let the run play at least one round")

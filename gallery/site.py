@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from coevo.atomic import atomic_write_bytes, atomic_write_text
+from coevo.errors import CoevoError
 from coevo.genomefile import GenomeFile, write_genome
 from coevo.runfolder import RunFolder
 from gallery.lineage import draw_lineage
@@ -241,7 +242,7 @@ def read_metrics(folder: Path) -> list[dict[str, Any]]:
     """A run folder's metrics, or none when the file is absent or damaged."""
     try:
         return RunFolder(folder).metrics()
-    except (OSError, ValueError):
+    except CoevoError:
         return []
 
 
@@ -277,5 +278,7 @@ def curve_png(folder: Path, out: Path) -> Path | None:
 def build_site(root: Path, out: Path | None = None) -> Path:
     """Build the site of the gallery at ``root`` into ``out`` (default ``ROOT/site``); returns the front page."""
     spec_root = "" if Path(root).resolve() == Path(DEFAULT_ROOT).resolve() else str(root)
+    if out is not None and Path(out).exists() and not Path(out).is_dir():
+        raise CoevoError(f"--out {out} is a file; the site is a folder of pages: name a folder, e.g. --out site")
     with Store(root, create=False) as store:
         return Site(store, Path(out) if out else store.root / "site", spec_root).build()

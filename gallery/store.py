@@ -24,6 +24,7 @@ from typing import Any
 from coevo.errors import CoevoError
 
 FILENAME = "gallery.db"
+BUSY_SECONDS = {False: 30.0, True: 2.0}  # how long a writer / a reader waits for another connection's write
 
 # Schema migrations, applied in order; PRAGMA user_version counts how many a database has had.
 MIGRATIONS: tuple[str, ...] = (
@@ -115,12 +116,22 @@ class Store:
     def __init__(self, root: Path, create: bool = True) -> None:
         self.root = Path(root).resolve()
         self.path = self.root / FILENAME
+        self.reader = not create
         if not self.path.exists() and not create:
             raise CoevoError(f"no gallery at {self.path} (the first run in a folder makes one); name the folder "
                              "holding the runs with --root DIR or gallery:DIR:ID")
+        if not create and self.path.is_file() and self.path.stat().st_size == 0:
+            raise CoevoError(f"gallery database {self.path} is empty (0 bytes); delete it and rebuild it from the "
+                             "run folders with `coevo gallery index`")
         try:
             self.root.mkdir(parents=True, exist_ok=True)
             self._open()
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise CoevoError(f"gallery database {self.path} is unreadable ({exc}); move it aside and rebuild "
+                                 "it from the run folders with `coevo gallery index`") from None
+            raise CoevoError(f"gallery database {self.path} is busy: another process has held a write for over "
+                             f"{BUSY_SECONDS[self.reader]:g} s; try again, or stop that process") from None
         except sqlite3.DatabaseError as exc:
             raise CoevoError(f"gallery database {self.path} is unreadable ({exc}); move it aside and rebuild it "
                              "from the run folders with `coevo gallery index`") from None
@@ -128,8 +139,9 @@ class Store:
     def _open(self, attempts: int = 100) -> None:
         """Connect, switch to WAL and migrate; a new database's WAL switch can answer "locked" at once
         (without waiting) while another process creates it too, so that case is retried."""
-        for attempt in range(attempts):
-            self.db = sqlite3.connect(self.path, timeout=30.0, isolation_level=None, check_same_thread=False)
+        for attempt in range(1 if self.reader else attempts):
+            self.db = sqlite3.connect(self.path, timeout=BUSY_SECONDS[self.reader], isolation_level=None,
+                                      check_same_thread=False)
             try:
                 self.db.execute("PRAGMA journal_mode=WAL")
                 self.db.execute("PRAGMA synchronous=FULL")
@@ -161,6 +173,13 @@ class Store:
         return int(self.db.execute("PRAGMA user_version").fetchone()[0])
 
     def _migrate(self) -> None:
+        """Bring the schema up to date; a current one is left alone (so a reader takes no write lock), and a
+        foreign SQLite file (tables but no coevo version) is refused rather than adopted."""
+        if self.version == len(MIGRATIONS):
+            return
+        if self.version == 0 and self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+            raise CoevoError(f"{self.path} is an SQLite database that coevo did not make (it has tables but no coevo "
+                             "schema); move it aside or name another folder with --root")
         with self.transaction():
             current = self.version
             if current > len(MIGRATIONS):

@@ -17,6 +17,7 @@ import torch
 from artists.biomorph.genetics import BiomorphGenetics
 from artists.biomorph.genome import COMPLETENESS, SPOKES, Biomorph, check
 from coevo.errors import CoevoError
+from coevo.genomefile import check_genome_file
 
 RECORD = 40  # bytes per biomorph
 # genes 1-9, 10 gradients, segments, distance, completeness, spokes, trickle, mutation size and rate
@@ -110,6 +111,7 @@ def import_album(spec: Path) -> tuple[Any, Any, dict[str, Any]]:
     """The coevo importer (see coevo.registry.IMPORTERS): an album, or one biomorph of it as ``ALBUM#K``,
     as monochrome biomorphs (his albums hold no colour genes)."""
     path, index = split_spec(Path(spec))
+    check_genome_file(path)
     album = read_album(path)
     genetics = BiomorphGenetics(channels=3, colour=False)
     meta: dict[str, Any] = {"album": str(path), "title": path.name}

@@ -12,6 +12,7 @@ from artists.cppn.activations import FROM_XML
 from artists.cppn.genetics import CPPNGenetics
 from artists.cppn.genome import INPUTS, OUTPUT_IDS, ConnectionGene, Genome, NodeGene, innovation, stable_id
 from coevo.errors import CoevoError
+from coevo.genomefile import check_genome_file
 
 
 def _read(path: Path) -> ET.Element:
@@ -107,6 +108,7 @@ def read_picbreeder(path: Path) -> tuple[Genome, dict[str, Any]]:
 def import_picbreeder(path: Path) -> tuple[CPPNGenetics, Genome, dict[str, Any]]:
     """Genetics that draw the genome as CPPN-X's C++ does (``exact``, kept by bred children), the genome itself,
     and its lineage ids."""
+    check_genome_file(Path(path))
     genome, meta = read_picbreeder(path)
     channels, color = _mode(genome, Path(path))
     genetics = CPPNGenetics(channels=channels, color=color, exact=True)

@@ -28,22 +28,25 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def handle(args: argparse.Namespace) -> int:
     from coevo.errors import CoevoError
     from coevo.images import grid, save_png
-    from coevo.programs.latent import arithmetic, interpolation, latents, load_generator, parse_expression
+    from coevo.programs import latent as program
 
     if args.count < 2 or args.steps < 2:
         raise CoevoError("--count and --steps must be at least 2")
-    artist = load_generator(args.run)
-    z = latents(args.count, artist.nz, args.seed)
+    if args.count > program.MAX_COUNT or args.steps > program.MAX_STEPS:
+        raise CoevoError(f"--count is at most {program.MAX_COUNT} images and --steps at most {program.MAX_STEPS} "
+                         f"(got {args.count} and {args.steps}); more would not fit memory: pass a smaller value")
+    artist = program.load_generator(args.run)
+    z = program.latents(args.count, artist.nz, args.seed)
     if args.action == "sheet":
         images, columns = artist.generate(z), 8
     elif args.action == "interpolate":
         pairs = [_pair(text, args.count) for text in args.pairs] or [(i, i + 1) for i in range(0, 8, 2)]
-        images, columns = artist.generate(interpolation(z, pairs, args.steps)), args.steps
+        images, columns = artist.generate(program.interpolation(z, pairs, args.steps)), args.steps
     else:
         if not args.expression:
             raise CoevoError("arithmetic needs an expression of sheet indices, e.g. coevo latent DIR arithmetic 3-7+12")
-        terms = parse_expression(args.expression, args.count)
-        images, columns = artist.generate(arithmetic(z, terms, 15 - len(terms), args.seed)), 8
+        terms = program.parse_expression(args.expression, args.count)
+        images, columns = artist.generate(program.arithmetic(z, terms, 15 - len(terms), args.seed)), 8
     out = args.out or args.run / f"latent-{args.action}.png"
     save_png(grid(images, columns), out)
     print(f"wrote {out} ({len(images)} images)")

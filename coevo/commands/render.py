@@ -13,7 +13,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("genome", type=Path, help="a genome file: coevo .json, an imported format (see README), "
                         "or gallery:ID for a stored individual")
     parser.add_argument("--size", type=int, default=512, help="image side in pixels (default 512)")
-    parser.add_argument("--out", type=Path, help="output PNG (default: the genome's name with .png)")
+    parser.add_argument("--out", type=Path, help="output image, PNG or JPEG by its suffix (default: the genome's "
+                        "name with .png)")
     parser.add_argument("--svg", action="store_true", help="also write an SVG beside the PNG (biomorphs)")
     parser.set_defaults(handler=handle)
 
@@ -21,7 +22,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def handle(args: argparse.Namespace) -> int:
     from coevo.atomic import atomic_write_text
     from coevo.errors import CoevoError
-    from coevo.images import save_png
+    from coevo.images import save_image
     from coevo.programs.build import load_genome
     from coevo.protocols import VectorDrawing
     from gallery.catalog import GalleryCatalog
@@ -35,7 +36,9 @@ def handle(args: argparse.Namespace) -> int:
     spec = str(args.genome)
     stored = spec.startswith("gallery:")
     out = args.out or (Path(f"gallery-{spec.rpartition(':')[2]}.png") if stored else args.genome.with_suffix(".png"))
-    save_png(image, out)
+    if out.is_dir():
+        raise CoevoError(f"--out {out} is a folder; name the image file, e.g. --out {out / 'image.png'}")
+    save_image(image, out)
     print(f"wrote {out} ({args.size}x{args.size})")
     if args.svg:
         atomic_write_text(out.with_suffix(".svg"), genetics.svg(genome, args.size))

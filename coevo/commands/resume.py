@@ -12,6 +12,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                             "kill ends identical to one never interrupted (same machine).")
     parser.add_argument("run", type=Path, metavar="DIR", help="the run folder")
     parser.add_argument("--rounds", type=int, help="new total number of rounds (to extend a finished run)")
+    parser.add_argument("--force", action="store_true", help="allow --rounds below the rounds played, or "
+                        "continuing with rounds missing from metrics.jsonl")
     parser.set_defaults(handler=handle)
 
 
@@ -29,6 +31,6 @@ def handle(args: argparse.Namespace) -> int:
         folder, scores = resume_fool(args.run, args.rounds, GalleryCatalog())
         report(folder.path, scores)
         return 0
-    folder = resume(args.run, args.rounds, GalleryCatalog())
+    folder = resume(args.run, args.rounds, GalleryCatalog(), force=args.force)
     print(f"run finished: {folder.path}")
     return 0

@@ -60,6 +60,10 @@ def from_array(array: np.ndarray, labels: np.ndarray | None, name: str, size: in
         raise CoevoError(f"{name}: images have shape {tuple(array.shape)}; expected (N, H, W), (N, H, W, C) "
                          "or (N, C, H, W) with C in 1, 3, 4 and N > 0")
     images = images[:, :3].float() if images.shape[1] == 4 else images.float()
+    if not torch.isfinite(images).all():
+        bad = int((~torch.isfinite(images)).flatten(1).any(1).sum())
+        raise CoevoError(f"{name}: {bad} images hold NaN or Inf values; replace them (e.g. np.nan_to_num) or "
+                         "drop those images")
     if array.dtype == np.uint8 or images.max() > 1.0:
         images = images / 127.5 - 1.0
     elif images.min() >= 0.0:

@@ -22,8 +22,8 @@ def load(path: Path, size: int | None = None, channels: int | None = None) -> Im
                                  "save it with np.savez(path, images=..., labels=...)")
             images = archive["images"]
             labels = archive["labels"] if "labels" in archive else None
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise CoevoError(f"cannot read {path} as .npz ({exc}); save it with np.savez") from None
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise CoevoError(f"cannot read {path} as .npz ({exc or type(exc).__name__}); save it with np.savez") from None
     if not np.issubdtype(images.dtype, np.number):
         raise CoevoError(f"{path}: images must be numeric, got {images.dtype}")
     return from_array(images, labels, str(path), size, channels)

@@ -25,6 +25,7 @@ from coevo.interactive import ACTIONS, Interactive, SessionRequest
 from coevo.loop import Hook, LoopConfig, Players, Progress, Round, Stop, coevolve
 from coevo.protocols import Catalog, Genetics, RunIndex, VectorDrawing
 from coevo.rng import rng_state, set_rng_state
+from coevo.runfolder import check_kind, folder_lock, mark_kind
 from coevo.schedules import EveryRound
 
 FORMAT, VERSION = "coevo-breed-session", 1
@@ -51,6 +52,7 @@ class BreedingSession(Hook):
               source: str = "", catalog: Catalog | None = None) -> BreedingSession:
         """A new session: ``parent`` in the centre and ``pop - 1`` mutant children around it."""
         config = EvolutionConfig(pop=pop, size=size, elite=1, cxpb=1.0, mutpb=1.0, selection="chosen")
+        check_kind(folder, "session")
         artist = EvolutionaryArtist(genetics, config)
         artist.seed([parent])
         session = cls(artist_name, genetics, artist, folder, grid, export_size, catalog)
@@ -85,15 +87,17 @@ class BreedingSession(Hook):
     def play(self, critic: Interactive) -> None:
         """Breed until the person quits; the session is saved on the way out."""
         critic.session_keys = True
-        self._record()
-        try:
-            while self.step(critic):
-                pass
-        except KeyboardInterrupt:
-            self.save()
-            raise
-        finally:
-            self.close()
+        with folder_lock(self.folder):
+            mark_kind(self.folder, "session")
+            self._record()
+            try:
+                while self.step(critic):
+                    pass
+            except KeyboardInterrupt:
+                self.save()
+                raise
+            finally:
+                self.close()
 
     def step(self, critic: Interactive) -> bool:
         """One round (a choice breeds a generation) or one session action; False once the person quits."""
@@ -150,7 +154,8 @@ class BreedingSession(Hook):
 
     def status(self) -> str:
         return (f"generation {self.artist.generation}  ·  {self.artist_name}  ·  "
-                f"strength {self.artist.config.strength:.2f}  ·  {len(self.history)} undo steps")
+                f"strength {self.artist.config.strength:.2f}  ·  {len(self.history)} undo "
+                f"step{'' if len(self.history) == 1 else 's'}")
 
     def _name(self, index: int) -> str:
         return f"gen{self.artist.generation:04d}-id{self.artist.population[index].id:05d}"
@@ -200,6 +205,7 @@ class BreedingSession(Hook):
         from coevo.programs.build import build_genetics
 
         path = Path(spec) / "session.json" if Path(spec).is_dir() else Path(spec)
+        check_kind(path.parent, "session")
         try:
             document = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:

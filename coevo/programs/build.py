@@ -48,12 +48,15 @@ def load_genome(spec: str | Path, catalog: Catalog | None = None) -> tuple[str, 
         return artist, genetics, genetics.from_json(genome), meta
     path = Path(spec)
     importer = registry.IMPORTERS.get(path.suffix.lower())
-    if importer is not None:
-        artist, target = importer
-        return artist, *registry.load(registry.Entry(artist, target, "importer"))(path)
-    record = read_genome(path)
-    _, genetics = build_genetics(record.artist, record.options)
-    return record.artist, genetics, genetics.from_json(record.genome), record.meta
+    try:
+        if importer is not None:  # each importer checks its own file (a spec may name a part of one: ALBUM#K)
+            artist, target = importer
+            return artist, *registry.load(registry.Entry(artist, target, "importer"))(path)
+        record = read_genome(path)
+        _, genetics = build_genetics(record.artist, record.options)
+        return record.artist, genetics, genetics.from_json(record.genome), record.meta
+    except RecursionError:
+        raise CoevoError(f"genome {path} is nested too deeply to read; pass a genome written by coevo") from None
 
 
 def build_artist(config: RunConfig, shape: tuple[int, int, int], device: torch.device) -> Artist:
@@ -130,9 +133,10 @@ def build(config: RunConfig, catalog: Catalog | None = None) -> Game:
     """Seed every generator, then load the data and build artist, critic and fake pool from the config."""
     config.validate()
     seed_everything(config.seed)
-    data, held_out = (None, None) if config.data == "none" else split_real(load_data(config.data, config.size))
-    shape = data.shape if data is not None else (int(config.artist_options.get("channels", 1)), config.size,
-                                                   config.size)
+    channels = artist_channels(config)
+    data, held_out = ((None, None) if config.data == "none"
+                      else split_real(load_data(config.data, config.size, channels)))
+    shape = data.shape if data is not None else (channels or 1, config.size, config.size)
     device = resolve_device(config.device)
     artist = build_artist(config, shape, device)
     critic = build_critic(config, shape, device)
@@ -145,6 +149,17 @@ def build(config: RunConfig, catalog: Catalog | None = None) -> Game:
     catalog = catalog or NoCatalog()
     origin = seed_population(artist, config, catalog) if config.start_from else {}
     return Game(config, data, players, make_schedule(config), board, origin=origin, catalog=catalog)
+
+
+def artist_channels(config: RunConfig) -> int | None:
+    """The channels an artist option asks for (``channels=3`` draws colour), so that the real data is converted to
+    match (grey digits as RGB); ``None`` when the artist follows the data."""
+    value = config.artist_options.get("channels")
+    if value is None:
+        return None
+    if isinstance(value, bool) or value not in (1, 3):
+        raise CoevoError(f"--artist-option channels={value!r}: channels must be 1 (grey) or 3 (colour)")
+    return int(value)
 
 
 def seed_population(artist: Artist, config: RunConfig, catalog: Catalog) -> dict[str, Any]:

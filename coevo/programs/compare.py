@@ -23,10 +23,10 @@ import torch
 from coevo import registry
 from coevo.atomic import atomic_write_text
 from coevo.config import RunConfig, dump_config, load_config
-from coevo.data import load_data
+from coevo.data import ImageSet, load_data
 from coevo.errors import CoevoError
 from coevo.images import grid, save_png, to_uint8
-from coevo.jsonlines import append_line, read_lines
+from coevo.jsonl import append_jsonl, read_jsonl
 from coevo.loop import Hook, Progress, Round, Stop, coevolve, warm_up
 from coevo.metrics import Evaluator
 from coevo.programs.build import Game, build
@@ -34,7 +34,7 @@ from coevo.programs.run import Checkpointer, RunRecorder
 from coevo.programs.sweep import Task, run_tasks
 from coevo.protocols import Sampler
 from coevo.rng import rng_state, set_rng_state
-from coevo.runfolder import RunFolder
+from coevo.runfolder import RunFolder, check_kind, folder_lock, mark_kind
 
 DEFAULT_ARTISTS = ("dcgan", "gp", "cppn")  # the automated artists compared by default, when registered
 EVALS, DONE, SETTINGS = "evals.jsonl", "done.json", "compare.json"
@@ -207,7 +207,7 @@ class Evaluations(Hook):
         self.images = sample(self.game, self.recent)
         row = {"round": progress.rounds, "images_seen": progress.images, "critic_updates": progress.critic_updates,
                "seconds": round(progress.seconds, 3), **evaluate(self.game, self.evaluator, self.images)}
-        append_line(self.folder.path / EVALS, row)
+        append_jsonl(self.folder.path / EVALS, {k: round(v, 6) if isinstance(v, float) else v for k, v in row.items()})
 
 
 def play_task(base: dict[str, Any], artist: str, seed: int, folder: str, budget: dict[str, Any], evals: int,
@@ -218,7 +218,7 @@ def play_task(base: dict[str, Any], artist: str, seed: int, folder: str, budget:
     evaluator = Evaluator(load_data(config.data, config.size), kind=features)  # the cached feature network
     run = RunFolder(Path(folder))
     shutil.rmtree(run.path, ignore_errors=True)  # an unfinished run from a killed comparison plays again
-    run.create(dump_config(config))
+    run.create(dump_config(config), kind="run")
     cpu = time.process_time()
     warm_up(game.players, game.progress)
     stop, limits = Budget(**budget).stop(), Budget(**budget)
@@ -280,7 +280,7 @@ def open_comparison(out: Path, settings: CompareSettings) -> None:
             raise CoevoError(f"{out} holds a comparison with other settings; pass the same ones to continue it, "
                              "or choose another --out")
         return
-    if out.exists() and any(out.iterdir()):
+    if out.exists() and any(not p.name.startswith(".") for p in out.iterdir()):
         raise CoevoError(f"{out} is not empty and holds no comparison; choose another --out")
     out.mkdir(parents=True, exist_ok=True)
     atomic_write_text(path, wanted + "\n")
@@ -288,16 +288,24 @@ def open_comparison(out: Path, settings: CompareSettings) -> None:
 
 def compare(settings: CompareSettings, out: Path) -> Path:
     """Play every artist on every seed into ``out/ARTIST/seed-S`` and write the report; returns its path."""
-    from coevo.programs.report import write_report
-
     settings.validate()
     out = Path(out)
+    check_kind(out, "compare")
     for artist in settings.artists:  # bad input fails before anything is written
         build(artist_config(settings.base, artist, settings.base.seed))
     data = load_data(settings.base.data, settings.base.size)
     evaluator = Evaluator(data, kind=settings.features)  # trains (and caches) the feature network once, here
     n = evaluator.matched(settings.samples)
-    open_comparison(out, settings)
+    with folder_lock(out):
+        open_comparison(out, settings)
+        mark_kind(out, "compare")
+        return play_all(settings, out, data, evaluator, n)
+
+
+def play_all(settings: CompareSettings, out: Path, data: ImageSet, evaluator: Evaluator, n: int) -> Path:
+    """``compare`` with its folder locked: play the unfinished runs, evaluate given ones, write the report."""
+    from coevo.programs.report import write_report
+
     tasks, places = [], []
     for artist in settings.artists:
         for seed in settings.seed_list():
@@ -325,7 +333,7 @@ def compare(settings: CompareSettings, out: Path) -> Path:
 def seed_run(folder: Path, seed: int) -> SeedRun:
     run = RunFolder(folder)
     spent = json.loads((folder / DONE).read_text(encoding="utf-8"))
-    return SeedRun(seed, folder, read_lines(folder / EVALS), run.metrics(), spent)
+    return SeedRun(seed, folder, read_jsonl(folder / EVALS), run.metrics(), spent)
 
 
 def real_sample(images: torch.Tensor, n: int = 64) -> torch.Tensor:

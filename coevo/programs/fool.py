@@ -10,7 +10,6 @@ catalog (the gallery) like any run's champions.
 from __future__ import annotations
 
 import math
-import tomllib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,7 +30,7 @@ from coevo.plots import plot_confidences
 from coevo.programs.run import Checkpointer, ProgressBar
 from coevo.protocols import Catalog, ClassConfidences, RunIndex
 from coevo.rng import seed_everything, set_rng_state
-from coevo.runfolder import RunFolder
+from coevo.runfolder import RunFolder, check_kind, folder_contents, folder_kind, folder_lock, remove_started
 from coevo.schedules import EveryRound
 
 KIND = "fool"  # the catalog's name for such runs
@@ -114,7 +113,7 @@ class FoolRecorder(Hook):
         index.forget_rounds(game.progress.rounds)
 
     def on_round_end(self, played: Round, progress: Progress) -> None:
-        row: dict[str, Any] = {"generation": played.index}
+        row: dict[str, Any] = {"round": played.index, "generation": played.index}  # every run's rows have a round
         row.update({k: round(v, 8) for k, v in self.game.artist.metrics().items()})
         self.folder.append_metrics(row)
         proposal = played.proposal
@@ -166,25 +165,34 @@ def run(config: FoolConfig, out: Path, catalog: Catalog | None = None) -> tuple[
     """Evolve the fooling images into ``out``; returns the folder and the final confidence per class."""
     game = build(config)  # fails on bad input before anything is written
     folder = RunFolder(out)
-    folder.create(dump_config(config))
-    return folder, play(folder, game, catalog or NoCatalog())
+    check_kind(out, KIND)
+    folder.check_new()
+    before = folder_contents(out)
+    with folder_lock(out):
+        try:
+            folder.create(dump_config(config), kind=KIND)
+            return folder, play(folder, game, catalog or NoCatalog())
+        except BaseException:
+            if folder.load_checkpoint() is None:  # nothing to resume: leave nothing that blocks the rerun
+                remove_started(out, before)
+            raise
 
 
 def is_fool_folder(path: Path) -> bool:
-    """Whether ``path`` holds a fooling run (its config names fooling settings)."""
-    config = RunFolder(path).config_path
-    if not config.is_file():
-        return False
-    try:
-        return "generations" in tomllib.loads(config.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError):
-        return False  # not a fooling run's config; the run commands report what is wrong with it
+    """Whether ``path`` holds a fooling run."""
+    return folder_kind(path) == KIND
 
 
 def resume(out: Path, generations: int | None = None,
            catalog: Catalog | None = None) -> tuple[RunFolder, list[float]]:
     """Continue a killed fooling run from its last checkpoint (or extend a finished one)."""
-    folder = RunFolder(out)
+    check_kind(out, KIND)
+    with folder_lock(out):
+        return _resume(RunFolder(out), generations, catalog)
+
+
+def _resume(folder: RunFolder, generations: int | None, catalog: Catalog | None) -> tuple[RunFolder, list[float]]:
+    """``resume`` with the folder locked."""
     config = load_config(folder.config_path, FoolConfig)
     if generations is not None:
         config.generations = generations

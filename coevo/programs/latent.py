@@ -18,6 +18,9 @@ from coevo.programs.build import build_artist
 from coevo.protocols import LatentGenerator
 from coevo.runfolder import RunFolder
 
+MAX_COUNT = 1024  # images on a latent sheet: each is a generator forward pass held in memory
+MAX_STEPS = 256  # images per interpolation strip
+
 
 def load_generator(run: Path) -> Any:
     """The artist of a run folder at its last checkpoint, on the CPU; it must have a latent space."""

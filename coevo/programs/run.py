@@ -22,7 +22,7 @@ from coevo.programs.build import Game, build
 from coevo.programs.champions import ChampionSheet
 from coevo.protocols import Catalog, Proposal
 from coevo.rng import rng_state
-from coevo.runfolder import RunFolder
+from coevo.runfolder import RunFolder, check_kind, folder_contents, folder_lock, remove_started
 
 
 class RunRecorder(Hook):
@@ -137,22 +137,48 @@ def start(config: RunConfig, out: Path, catalog: Catalog | None = None) -> RunFo
     """Create the run folder, warm the critic up and play the whole run."""
     game = build(config, catalog)  # fails on bad input before anything is written
     folder = RunFolder(out)
-    folder.create(dump_config(config))
-    warm_up(game.players, game.progress)
-    play(folder, game)
+    check_kind(out, "run")
+    folder.check_new()
+    before = folder_contents(out)
+    with folder_lock(out):
+        try:
+            folder.create(dump_config(config), kind="run")
+            warm_up(game.players, game.progress)
+            play(folder, game)
+        except BaseException:
+            if folder.load_checkpoint() is None:  # nothing to resume: leave nothing that blocks the rerun
+                remove_started(out, before)
+            raise
     return folder
 
 
-def resume(out: Path, rounds: int | None = None, catalog: Catalog | None = None) -> RunFolder:
-    """Continue a killed or finished run from its last checkpoint, optionally to a new round count."""
+def resume(out: Path, rounds: int | None = None, catalog: Catalog | None = None, force: bool = False) -> RunFolder:
+    """Continue a killed or finished run from its last checkpoint, optionally to a new round count; shortening
+    the run or continuing with metrics lost needs ``force``."""
     folder = RunFolder(out)
     if not folder.config_path.exists():
         raise CoevoError(f"{out} holds no run (no {folder.config_path.name}); start one with `coevo run --out {out}`")
+    check_kind(out, "run")
+    with folder_lock(out):
+        return _resume(folder, rounds, catalog, force)
+
+
+def _resume(folder: RunFolder, rounds: int | None, catalog: Catalog | None, force: bool) -> RunFolder:
+    """``resume`` with the folder locked."""
+    out = folder.path
     config = load_config(folder.config_path)
-    if rounds is not None:
-        config.rounds = rounds
     folder.remove_partial_writes()
     state = folder.load_checkpoint()
+    played = 0 if state is None else int(state["round"])
+    if rounds is not None:
+        if rounds < played and not force:
+            raise CoevoError(f"{out} has played {played} rounds; --rounds {rounds} would shorten it: pass a larger "
+                             "--rounds, or --force to mark it shorter (its rounds stay on disk)")
+        config.rounds = rounds
+    recorded = folder.metrics_before(played)
+    if played and (not recorded or int(recorded[-1].get("round", -1)) != played - 1) and not force:
+        raise CoevoError(f"{out}/metrics.jsonl holds {len(recorded)} of the {played} rounds its checkpoint played; "
+                         "restore the file, or pass --force to continue with those rounds missing")
     game = build(config, catalog)
     if state is None:
         warm_up(game.players, game.progress)

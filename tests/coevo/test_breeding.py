@@ -269,3 +269,18 @@ def test_gp_breeds_in_the_window(critic: HumanCritic, tmp_path: Path) -> None:
     press(pygame.K_u, "u")
     session.step(critic)
     assert session.artist.generation == 0
+
+
+def test_item14_one_undo_step_is_singular(critic: HumanCritic, tmp_path: Path) -> None:
+    session = biomorph_session(tmp_path / "s")
+    assert "0 undo steps" in session.status()
+    choose(session, critic, 3)
+    assert "1 undo step" in session.status() and "1 undo steps" not in session.status()
+    session.close()
+
+
+def test_item10_a_runaway_grid_is_refused_naming_the_limit(tmp_path: Path, capsys) -> None:
+    assert main(["breed", "--grid", "100x100", "--out", str(tmp_path / "x")]) == 2
+    err = capsys.readouterr().err
+    assert "at most 12x12" in err and len(err.splitlines()) == 1
+    assert not (tmp_path / "x").exists()

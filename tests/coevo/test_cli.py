@@ -104,3 +104,54 @@ def test_console_script_one_line_error_in_a_real_process(tmp_path: Path) -> None
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2
     assert done.stderr.strip().startswith("coevo: error: unknown artist") and len(done.stderr.splitlines()) == 1
+
+
+def make_item9_inputs(tmp: Path) -> dict[str, tuple[list[str], str]]:
+    """Inputs a new user tried that gave tracebacks (issue 18, item 9)."""
+    from gallery.store import Store
+
+    (tmp / "zero.npz").write_bytes(b"")
+    (tmp / "folder").mkdir()
+    deep = '{"format": "coevo-genome", "version": 1, "artist": "gp", "options": {}, "genome": {"trees": '
+    (tmp / "deep.json").write_text(deep + "[" * 100000 + "]" * 100000 + "}}")
+    from coevo.genomefile import GenomeFile, write_genome
+    write_genome(tmp / "ok.json", GenomeFile("gp", {}, {"trees": ["sin(x)"]}))
+    Store(tmp / "runs").close()
+    (tmp / "site.html").write_text("x")
+    return {
+        "zero-byte npz": (["run", *TOY, "--data", str(tmp / "zero.npz")], "cannot read"),
+        "size 1": (["run", *TOY, "--size", "1"], "size must lie in"),
+        "size 2048": (["run", *TOY, "--size", "2048"], "size must lie in"),
+        "size 100000": (["run", *TOY, "--size", "100000"], "size must lie in"),
+        "tournament 0": (["run", *TOY, "--tournament", "0"], "tournament must be at least 1"),
+        "huge seed": (["run", *TOY, "--seed", "99999999999999999999999"], "seed must lie in"),
+        "render a folder": (["render", str(tmp / "folder")], "is not a file"),
+        "render out a folder": (["render", str(tmp / "ok.json"), "--size", "16", "--out", str(tmp / "folder")],
+                                "is a folder"),
+        "config a folder": (["run", "--config", str(tmp / "folder")], "cannot read config file"),
+        "deep genome": (["render", str(tmp / "deep.json")], "nested too deeply"),
+        "site out a file": (["gallery", "build", "--root", str(tmp / "runs"), "--out", str(tmp / "site.html")],
+                            "is a file"),
+    }
+
+
+@pytest.mark.parametrize("case", ["zero-byte npz", "size 1", "size 2048", "size 100000", "tournament 0",
+                                  "huge seed", "render a folder", "render out a folder", "config a folder",
+                                  "deep genome", "site out a file"])
+def test_item9_one_line_errors_instead_of_tracebacks(case: str, tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    args, match = make_item9_inputs(tmp_path)[case]
+    capsys.readouterr()
+    code = main([*args, "--out", str(tmp_path / "run")] if args[0] == "run" else args)
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert match in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "run").exists()
+
+
+def test_item14_render_writes_jpeg_for_a_jpg_suffix(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from coevo.genomefile import GenomeFile, write_genome
+
+    write_genome(tmp_path / "g.json", GenomeFile("gp", {}, {"trees": ["sin(x)"]}))
+    assert main(["render", str(tmp_path / "g.json"), "--size", "24", "--out", str(tmp_path / "x.jpg")]) == 0
+    assert Image.open(tmp_path / "x.jpg").format == "JPEG"

@@ -1,5 +1,6 @@
 """A run killed with SIGKILL and resumed ends byte-identical to one never interrupted."""
 
+import json
 import os
 import signal
 import subprocess
@@ -90,3 +91,74 @@ def test_a_phases_run_resumed_midway_equals_an_uninterrupted_one(tmp_path: Path)
     resume(tmp_path / "part", rounds=9)
     start(toy_config(rounds=9, **phases), tmp_path / "whole")
     assert (tmp_path / "part" / "metrics.jsonl").read_bytes() == (tmp_path / "whole" / "metrics.jsonl").read_bytes()
+
+
+TOY_IN_PROCESS = [*BASE, "--rounds", "5"]
+
+
+def test_item4_resume_repairs_a_torn_last_metrics_line(tmp_path: Path) -> None:
+    from coevo.cli import main
+
+    out = tmp_path / "run"
+    assert main(["run", *TOY_IN_PROCESS, "--out", str(out)]) == 0
+    with open(out / "metrics.jsonl", "a") as handle:
+        handle.write('{"round": 5, "fitness_be')  # a kill mid-append after the last checkpoint
+    assert main(["resume", str(out), "--rounds", "7"]) == 0
+    rows = [json.loads(line) for line in (out / "metrics.jsonl").read_text().splitlines()]
+    assert [row["round"] for row in rows] == list(range(7))
+
+
+def test_item4_a_truncated_last_line_is_reported_then_repaired(tmp_path: Path, capsys) -> None:
+    """The issue's case: the last recorded round's line cut in half; resume says so, --force repairs and goes on."""
+    from coevo.cli import main
+
+    out = tmp_path / "run"
+    assert main(["run", *TOY_IN_PROCESS, "--out", str(out)]) == 0
+    text = (out / "metrics.jsonl").read_text()
+    (out / "metrics.jsonl").write_text(text[: len(text) - 40])
+    capsys.readouterr()
+    assert main(["resume", str(out), "--rounds", "6"]) == 2
+    err = capsys.readouterr().err
+    assert "holds 4 of the 5 rounds" in err and "--force" in err and len(err.splitlines()) == 1
+    assert main(["resume", str(out), "--rounds", "6", "--force"]) == 0
+    assert main(["resume", str(out), "--rounds", "7"]) == 0
+    rows = [json.loads(line) for line in (out / "metrics.jsonl").read_text().splitlines()]
+    assert [row["round"] for row in rows] == [0, 1, 2, 3, 5, 6]
+
+
+def test_item12_resume_never_shortens_a_run_or_drops_metrics_without_force(tmp_path: Path, capsys) -> None:
+    from coevo.cli import main
+
+    out = tmp_path / "run"
+    assert main(["run", *TOY_IN_PROCESS, "--out", str(out)]) == 0
+    config = (out / "config.toml").read_bytes()
+    capsys.readouterr()
+    assert main(["resume", str(out), "--rounds", "3"]) == 2
+    assert "would shorten it" in capsys.readouterr().err
+    assert (out / "config.toml").read_bytes() == config
+    (out / "metrics.jsonl").write_text("")
+    assert main(["resume", str(out), "--rounds", "6"]) == 2
+    assert "holds 0 of the 5 rounds" in capsys.readouterr().err
+    assert (out / "config.toml").read_bytes() == config
+    assert main(["resume", str(out), "--rounds", "6", "--force"]) == 0
+    assert len((out / "metrics.jsonl").read_text().splitlines()) == 1
+    assert main(["resume", str(out), "--rounds", "3", "--force"]) == 0
+
+
+def test_item3_a_second_process_on_a_live_run_is_refused_and_kill_9_frees_the_lock(tmp_path: Path) -> None:
+    live = tmp_path / "live"
+    victim = coevo("run", *ARGS, "--out", str(live))
+    deadline = time.monotonic() + 120
+    while lines(live / "metrics.jsonl") < 3 and time.monotonic() < deadline and victim.poll() is None:
+        time.sleep(0.01)
+    second = subprocess.run([sys.executable, "-m", "coevo", "resume", str(live), "--rounds", "50"], cwd=ROOT,
+                            timeout=300, capture_output=True, text=True)
+    assert second.returncode == 2 and f"process {victim.pid}" in second.stderr
+    assert len(second.stderr.splitlines()) == 1
+    os.kill(victim.pid, signal.SIGKILL)
+    victim.wait()
+    assert "rounds = 40" in (live / "config.toml").read_text()
+    resumed = subprocess.run([sys.executable, "-m", "coevo", "resume", str(live)], cwd=ROOT, timeout=300,
+                             capture_output=True, text=True)
+    assert resumed.returncode == 0, resumed.stderr[-2000:]
+    assert lines(live / "metrics.jsonl") == 40

@@ -124,3 +124,10 @@ def test_cuda_mixed_precision_learns_and_reloads() -> None:
     copy = CNNCritic((3, 64, 64), device="cuda")
     copy.load_state_dict(critic.state_dict())
     assert torch.equal(copy.score(real), critic.score(real))
+
+
+def test_item1_wgan_gp_with_a_fake_batch_smaller_than_the_real_batch() -> None:
+    """The gradient penalty pairs real and fake images when the fake pool holds fewer than a batch (README)."""
+    critic = CNNCritic((1, 32, 32), loss="wgan-gp")
+    metrics = critic.learn(noise(64, (1, 32, 32)), noise(32, (1, 32, 32)))
+    assert metrics["critic_penalty"] >= 0.0

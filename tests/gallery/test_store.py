@@ -247,3 +247,50 @@ def test_forgetting_replayed_rounds_keeps_branch_origins(branched: Branched, tmp
         kept = store.individuals(run=run_a.id)
         assert [r.id for r in kept] == [branched.origin]  # run b still starts from it
         assert store.integrity() == "ok"
+
+
+def test_item7_a_reader_does_not_wait_for_a_write_and_bad_files_are_refused(tmp_path: Path, capsys) -> None:
+    import sqlite3
+    import time
+
+    from coevo.cli import main
+
+    Store(tmp_path / "runs").close()
+    writer = sqlite3.connect(tmp_path / "runs" / "gallery.db", isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("INSERT INTO runs (path, kind, artist, critic, data, settings, created) "
+                   "VALUES ('x', 'run', 'gp', '', '', '{}', 0)")
+    started = time.monotonic()
+    assert main(["gallery", "list", "--runs", "--root", str(tmp_path / "runs")]) == 0
+    assert time.monotonic() - started < 5
+    writer.execute("ROLLBACK")
+    writer.close()
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / "gallery.db").write_bytes(b"")
+    foreign = tmp_path / "foreign"
+    foreign.mkdir()
+    other = sqlite3.connect(foreign / "gallery.db")
+    other.execute("CREATE TABLE photos (id INTEGER)")
+    other.commit()
+    other.close()
+    capsys.readouterr()
+    for root, message in ((tmp_path / "empty", "is empty (0 bytes)"), (foreign, "coevo did not make")):
+        assert main(["gallery", "build", "--root", str(root)]) == 2
+        err = capsys.readouterr().err
+        assert message in err and len(err.splitlines()) == 1
+    with pytest.raises(CoevoError, match="coevo did not make"):
+        Store(foreign)
+    tables = sqlite3.connect(foreign / "gallery.db").execute("SELECT name FROM sqlite_master").fetchall()
+    assert tables == [("photos",)]
+
+
+def test_item14_gallery_show_of_an_unscored_individual_says_so(tmp_path: Path, capsys) -> None:
+    from coevo.cli import main
+
+    with Store(tmp_path / "runs") as store:
+        run = store.add_run(tmp_path / "runs" / "breed-gp-seed0", kind="breed", artist="gp")
+        individual = store.add_individual(run, artist="gp", genome={"trees": ["x"]}, score=None)
+    capsys.readouterr()
+    assert main(["gallery", "show", str(individual), "--root", str(tmp_path / "runs")]) == 0
+    out = capsys.readouterr().out
+    assert "score:    none" in out and "None" not in out

@@ -70,3 +70,11 @@ def test_bad_requests_name_the_fix(run: Path, argv: list[str], capsys: pytest.Ca
 def test_a_run_without_a_generator_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["latent", str(tmp_path), "sheet"]) == 2
     assert "no run" in capsys.readouterr().err
+
+
+def test_item10_a_runaway_sheet_is_refused_naming_the_limit(run: Path, tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["latent", str(run), "sheet", "--count", "1000000", "--out", str(tmp_path / "s.png")]) == 2
+    err = capsys.readouterr().err
+    assert "at most 1024" in err and len(err.splitlines()) == 1
+    assert not (tmp_path / "s.png").exists()
