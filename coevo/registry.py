@@ -33,6 +33,7 @@ ARTISTS: tuple[Entry, ...] = (
     Entry("cppn", "artists.cppn:CPPNGenetics", "Picbreeder CPPNs (Numba CPU, Torch CUDA)", evolutionary=True),
     Entry("lines", "artists.lines:LinesGenetics", "Vickers turtle line drawings (linear GP, HLS, push/pop)",
           evolutionary=True),
+    Entry("ants", "artists.ants:AntGenetics", "Greenfield ant paintings (toroidal grid, Numba)", evolutionary=True),
     Entry("dcgan", "artists.dcgan:DCGANArtist", "DCGAN generator trained by gradient steps (GAN training)"),
 )
 
