@@ -34,6 +34,8 @@ ARTISTS: tuple[Entry, ...] = (
     Entry("lines", "artists.lines:LinesGenetics", "Vickers turtle line drawings (linear GP, HLS, push/pop)",
           evolutionary=True),
     Entry("ants", "artists.ants:AntGenetics", "Greenfield ant paintings (toroidal grid, Numba)", evolutionary=True),
+    Entry("evoeco", "artists.evoeco:EvoEcoGenetics", "EvoEco painting agents, or totalistic CA (mode=ca; Numba)",
+          evolutionary=True),
     Entry("dcgan", "artists.dcgan:DCGANArtist", "DCGAN generator trained by gradient steps (GAN training)"),
 )
 

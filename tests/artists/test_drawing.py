@@ -20,7 +20,7 @@ from critics.human import HumanCritic
 from gallery.catalog import GalleryCatalog
 from tests.critics.events import click, press
 
-ARTISTS = ["lines", "ants"]
+ARTISTS = ["lines", "ants", "evoeco"]
 SIZE = 48
 
 
