@@ -9,6 +9,7 @@ import torch
 
 from artists.lines import program, raster
 from artists.lines.program import Program
+from artists.lines.trace import trace
 from artists.lines.turtle import Rules, Stroke, run
 from coevo.errors import CoevoError
 
@@ -57,7 +58,8 @@ class LinesGenetics:
         return run(genome, self.rules)[0]
 
     def render(self, genomes: list[Program], size: int) -> torch.Tensor:
-        strokes, offsets = pack([self.strokes(g) for g in genomes])
+        r = self.rules
+        strokes, offsets = trace(genomes, r.canvas, r.max_steps, r.max_move, r.pushpop, r.colour, r.stack)
         images = raster.draw(strokes, offsets, self.rules.canvas, self.channels, size)
         return torch.from_numpy(images * 2 - 1)
 

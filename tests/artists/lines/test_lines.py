@@ -14,6 +14,7 @@ from artists.lines import LinesGenetics
 from artists.lines import program as prog
 from artists.lines.genetics import pack
 from artists.lines.raster import draw, draw_python
+from artists.lines.trace import trace
 from artists.lines.turtle import Rules, Stroke, hls_rgb, run
 from coevo.errors import CoevoError
 from coevo.protocols import Genetics, VectorDrawing
@@ -94,6 +95,18 @@ def test_rendering_at_any_size_is_antialiased_and_matches_the_python_loop() -> N
     genomes = [colour.random_genome() for _ in range(3)]
     strokes, offsets = pack([colour.strokes(g) for g in genomes])
     assert np.allclose(draw(strokes, offsets, 128, 3, 40), draw_python(strokes, offsets, 128, 3, 40), atol=1e-5)
+
+
+@pytest.mark.parametrize("rules", [Rules(), Rules(colour=False, pushpop=False, max_steps=50), Rules(max_move=-1)])
+def test_the_compiled_turtle_draws_exactly_what_the_reference_draws(rules: Rules) -> None:
+    random.seed(11)
+    programs = [prog.random_program((1, 60)) for _ in range(60)]
+    programs += [(("repeat", 9),) * 12, (("repeat", 9), ("repeat", 9), ("repeat", 9), ("fd", 1), ("end",)),
+                 (("push",),) * 120 + (("fd", 3), ("pop",)) * 110]
+    strokes, offsets = trace(programs, rules.canvas, rules.max_steps, rules.max_move, rules.pushpop, rules.colour)
+    for n, p in enumerate(programs):
+        expected = np.array(run(p, rules)[0], dtype=np.float64).reshape(-1, 8)
+        assert np.allclose(strokes[offsets[n]:offsets[n + 1]], expected, rtol=0, atol=1e-9), p
 
 
 def test_variation_keeps_programs_valid_over_a_thousand_applications() -> None:
