@@ -4,7 +4,7 @@ Drives the real window (headless: SDL's dummy driver, so the final screen flip i
 real breeding session with posted clicks. Baseline: the same loop with a trivial artist (one grey level
 per genome), i.e. the window, session and gallery overhead alone. Goal: at most 100 ms on 2 CPU cores.
 
-    PYTHONPATH=. python bench/breed_latency.py [--choices 20]
+    PYTHONPATH=. python bench/breed_latency.py [--choices 20] [--artists lines,ants,evoeco]
 """
 
 from __future__ import annotations
@@ -107,9 +107,10 @@ def render_alone(artist: str) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--choices", type=int, default=20, help="choices timed per artist")
+    parser.add_argument("--artists", default="biomorph,gp", help="comma-separated, e.g. lines,ants,evoeco")
     args = parser.parse_args()
-    names = [BASELINE, "biomorph"] + [e.name for e in registry.ARTISTS
-                                                      if e.name == "gp" and e.evolutionary]
+    wanted = args.artists.split(",")
+    names = [BASELINE] + [e.name for e in registry.ARTISTS if e.name in wanted and e.evolutionary]
     critic = HumanCritic(box=BOX)
     medians: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as folder:
@@ -121,8 +122,9 @@ def main() -> None:
                   f"render of 15 new genomes alone: {render_alone(name):6.1f} ms")
     critic.close()
     print(f"15 boxes of {BOX}x{BOX}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
-    if "gp" not in medians:
-        print("gp: not registered in this checkout (skipped)")
+    for name in wanted:
+        if name not in medians:
+            print(f"{name}: not registered in this checkout (skipped)")
     baseline = medians.pop(BASELINE)
     print(f"baseline (window + session, trivial artist): {baseline:.1f} ms; goal {GOAL_MS:.0f} ms")
     print("ratio median/goal: " + ", ".join(f"{k} {v / GOAL_MS:.2f}" for k, v in medians.items())

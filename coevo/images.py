@@ -58,3 +58,13 @@ def save_image(image: torch.Tensor, path: Path) -> Path:
     to_pil(image).save(buffer, format=kind, **({"quality": 95} if kind == "JPEG" else {}))
     atomic_write_bytes(path, buffer.getvalue())
     return Path(path)
+
+
+def cells(grids: np.ndarray, size: int) -> torch.Tensor:
+    """Grids of cells, uint8 ``(N, G, G, C)``, shown at ``size`` pixels as ``(N, C, size, size)`` in ``[-1, 1]``:
+    each cell a block of pixels when enlarging (sharp cells, any factor), averaged over when shrinking."""
+    x = torch.from_numpy(np.ascontiguousarray(grids.transpose(0, 3, 1, 2))).float()
+    if size != x.shape[-1]:
+        mode = "nearest-exact" if size > x.shape[-1] else "area"
+        x = torch.nn.functional.interpolate(x, size=(size, size), mode=mode)
+    return x / 127.5 - 1.0

@@ -31,6 +31,11 @@ ARTISTS: tuple[Entry, ...] = (
     Entry("gp", "artists.gp:GPGenetics", "Karl Sims pixel-function trees (DEAP, Numba)", evolutionary=True),
     Entry("biomorph", "artists.biomorph:BiomorphGenetics", "Dawkins' Blind Watchmaker biomorphs", evolutionary=True),
     Entry("cppn", "artists.cppn:CPPNGenetics", "Picbreeder CPPNs (Numba CPU, Torch CUDA)", evolutionary=True),
+    Entry("lines", "artists.lines:LinesGenetics", "Vickers turtle line drawings (linear GP, HLS, push/pop)",
+          evolutionary=True),
+    Entry("ants", "artists.ants:AntGenetics", "Greenfield ant paintings (toroidal grid, Numba)", evolutionary=True),
+    Entry("evoeco", "artists.evoeco:EvoEcoGenetics", "EvoEco painting agents, or totalistic CA (mode=ca; Numba)",
+          evolutionary=True),
     Entry("dcgan", "artists.dcgan:DCGANArtist", "DCGAN generator trained by gradient steps (GAN training)"),
 )
 

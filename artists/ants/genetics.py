@@ -1,0 +1,125 @@
+"""``AntGenetics``: Greenfield-style ant paintings as an evolutionary artist (see coevo.protocols.Genetics)."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+import torch
+
+from artists.ants import genome, simulate
+from artists.ants.genome import Ant, Painting
+from coevo.images import cells
+
+
+def _colour(channels: int) -> tuple[int, ...]:
+    return tuple(random.randint(0, 255) for _ in range(channels))
+
+
+def _nudge(value: int, spread: int, low: int, high: int) -> int:
+    return max(low, min(high, value + random.randint(-spread, spread)))
+
+
+class AntGenetics:
+    """8-12 ants (``ants=(8, 12)``) on a toroidal ``grid`` (128) for ``steps`` steps each (3000), grey or colour."""
+
+    def __init__(self, channels: int = 1, grid: int = 128, steps: int = 3000, ants: tuple[int, int] | list = (8, 12),
+                 ) -> None:
+        if channels not in (1, 3):
+            raise ValueError(f"channels must be 1 (grey) or 3 (colour), got {channels}")
+        low, high = (int(v) for v in ants)
+        if not 1 <= low <= high <= genome.MAX_ANTS or grid < 4 or steps < 1:
+            raise ValueError(f"ants must be a range within 1..{genome.MAX_ANTS}, grid >= 4 and steps >= 1")
+        self.channels, self.grid, self.steps, self.ants = channels, grid, steps, (low, high)
+
+    def random_ant(self) -> Ant:
+        paint = _colour(self.channels)
+        follow = paint if random.random() < 0.3 else _colour(self.channels)  # some ants follow their own trail
+        return Ant(round(random.random(), 4) % 1, round(random.random(), 4) % 1, random.randrange(8),
+                   (random.randint(0, 9), random.randint(1, 40), random.randint(0, 9)), paint,
+                   random.choice((256, 256, random.randint(32, 256))), follow, random.randint(0, 80))
+
+    def random_genome(self) -> Painting:
+        return Painting(tuple(self.random_ant() for _ in range(random.randint(*self.ants))),
+                        random.randrange(genome.SEED_LIMIT))
+
+    def _mutate_ant(self, ant: Ant, strength: float) -> Ant:
+        gene = random.choice(("place", "heading", "turns", "paint", "alpha", "follow", "tolerance", "new"))
+        if gene == "place":
+            return replace(ant, x=round((ant.x + random.gauss(0, 0.1 * strength)) % 1, 4) % 1,
+                           y=round((ant.y + random.gauss(0, 0.1 * strength)) % 1, 4) % 1)
+        if gene == "heading":
+            return replace(ant, heading=(ant.heading + random.choice((-1, 1))) % 8)
+        if gene == "turns":
+            turns = list(ant.turns)
+            k = random.randrange(3)
+            turns[k] = _nudge(turns[k], 3, 0, 100)
+            return replace(ant, turns=tuple(turns) if sum(turns) else ant.turns)
+        if gene in ("paint", "follow"):
+            colour = list(getattr(ant, gene))
+            spread = max(1, round(48 * strength))
+            for c in range(len(colour)):
+                colour[c] = _nudge(colour[c], spread, 0, 255)
+            return replace(ant, **{gene: tuple(colour)})
+        if gene == "alpha":
+            return replace(ant, alpha=_nudge(ant.alpha, 48, 1, 256))
+        if gene == "tolerance":
+            return replace(ant, tolerance=_nudge(ant.tolerance, 16, 0, 255))
+        return self.random_ant()
+
+    def mutate(self, p: Painting, strength: float = 1.0) -> Painting:
+        """``strength`` changes (stochastically rounded, at least one): one gene of one ant, a new ant, an ant
+        more or fewer (within ``ants``), or (rarely) a new seed for the painting's turns."""
+        ants, seed = list(p.ants), p.seed
+        for _ in range(max(1, int(strength) + (random.random() < strength - int(strength)))):
+            r = random.random()
+            if r < 0.08:
+                seed = random.randrange(genome.SEED_LIMIT)
+            elif r < 0.14 and len(ants) < self.ants[1]:
+                ants.insert(random.randint(0, len(ants)), self.random_ant())
+            elif r < 0.2 and len(ants) > self.ants[0]:
+                del ants[random.randrange(len(ants))]
+            else:
+                i = random.randrange(len(ants))
+                ants[i] = self._mutate_ant(ants[i], strength)
+        return Painting(tuple(ants), seed)
+
+    def crossover(self, a: Painting, b: Painting) -> tuple[Painting, Painting]:
+        """Uniform over the ants: each place in the colony from one parent or the other; the seeds swap too."""
+        left, right = list(a.ants), list(b.ants)
+        for i in range(min(len(left), len(right))):
+            if random.random() < 0.5:
+                left[i], right[i] = right[i], left[i]
+        seeds = (a.seed, b.seed) if random.random() < 0.5 else (b.seed, a.seed)
+        return Painting(tuple(left), seeds[0]), Painting(tuple(right), seeds[1])
+
+    def pack(self, paintings: list[Painting]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Ants as integers ``(N, A, FIELDS)`` on this grid, their counts and the seeds."""
+        width = max([len(p.ants) for p in paintings] + [1])
+        table = np.zeros((len(paintings), width, simulate.FIELDS), dtype=np.int64)
+        for n, p in enumerate(paintings):
+            for a, ant in enumerate(p.ants):
+                table[n, a, :8] = (int(ant.x * self.grid) % self.grid, int(ant.y * self.grid) % self.grid,
+                                   ant.heading, *ant.turns, ant.alpha, ant.tolerance)
+                table[n, a, 8:8 + self.channels] = ant.paint
+                table[n, a, 11:11 + self.channels] = ant.follow
+        counts = np.array([len(p.ants) for p in paintings], dtype=np.int64)
+        return table, counts, np.array([p.seed for p in paintings], dtype=np.int64)
+
+    def paint(self, paintings: list[Painting]) -> np.ndarray:
+        """uint8 ``(N, grid, grid, channels)``."""
+        return simulate.paint(*self.pack(paintings), self.steps, self.grid, self.channels)
+
+    def render(self, paintings: list[Painting], size: int) -> torch.Tensor:
+        return cells(self.paint(paintings), size)
+
+    def options(self) -> dict[str, Any]:
+        return {"channels": self.channels, "grid": self.grid, "steps": self.steps, "ants": list(self.ants)}
+
+    def to_json(self, p: Painting) -> dict[str, Any]:
+        return genome.to_json(p)
+
+    def from_json(self, data: dict[str, Any]) -> Painting:
+        return genome.from_json(data, self.channels)
