@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from coevo.errors import CoevoError
 
-COMMANDS = ("run", "resume", "breed", "list", "render", "gallery", "fool", "compare",
+COMMANDS = ("run", "resume", "breed", "list", "render", "gallery", "fool", "compare", "sweep",
             "latent")  # modules in coevo.commands, in --help order
 
 DESCRIPTION = """\

@@ -60,8 +60,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("run", help="start a run: an artist against a critic on real data",
                             description="Start a run. Settings come from defaults, then --config, then flags. "
                             "Example: coevo run --artist gp --critic cnn --data digits --rounds 30")
-    parser.add_argument("--config", type=Path, help="a TOML file of settings (flags override it)")
     parser.add_argument("--out", type=Path, help="run folder (default runs/ARTIST-vs-CRITIC-seedS)")
+    add_settings(parser)
+    parser.set_defaults(handler=handle)
+
+
+def add_settings(parser: argparse.ArgumentParser) -> None:
+    """``--config``, a flag per run setting, and the artist's and critic's ``KEY=VALUE`` options."""
+    parser.add_argument("--config", type=Path, help="a TOML file of settings (flags override it)")
     kinds = {f.name: type(getattr(RunConfig(), f.name)) for f in fields(RunConfig)}
     for name, text in FLAGS.items():
         parser.add_argument(*ALIASES.get(name, []), "--" + name.replace("_", "-"), dest=name, type=kinds[name],
@@ -70,7 +76,6 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                         help="extra artist option (repeatable), e.g. channels=3")
     parser.add_argument("--critic-option", action="append", default=[], metavar="KEY=VALUE",
                         help="extra critic option (repeatable)")
-    parser.set_defaults(handler=handle)
 
 
 def resolve(args: argparse.Namespace) -> RunConfig:

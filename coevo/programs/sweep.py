@@ -93,3 +93,95 @@ def say(line: str) -> None:
 if __name__ == "__main__":  # the child process of call_in_child: trusted files written by its parent
     _task = pickle.loads(Path(sys.argv[1]).read_bytes())
     Path(sys.argv[2]).write_bytes(pickle.dumps(call(_task)))
+
+
+def parse_grid(texts: Sequence[str], parse_value: Callable[[str], tuple[str, Any]]) -> dict[str, list[Any]]:
+    """``["pop=16,32", "schedule=round,phases"]`` -> ``{"pop": [16, 32], "schedule": ["round", "phases"]}``."""
+    from coevo.config import RunConfig
+    from coevo.errors import CoevoError
+
+    known = set(RunConfig.__dataclass_fields__)
+    grid: dict[str, list[Any]] = {}
+    for text in texts:
+        key, sep, values = text.partition("=")
+        if not sep or key not in known or key in ("seed", "artist_options", "critic_options"):
+            raise CoevoError(f"--set {text!r} is not KEY=V1,V2 with KEY a run setting (not seed: use --seeds); "
+                             f"e.g. --set pop=16,32")
+        grid[key] = [parse_value(f"{key}={value}")[1] for value in values.split(",") if value]
+    return grid
+
+
+def combinations(grid: dict[str, list[Any]]) -> list[dict[str, Any]]:
+    """Every combination of the grid's values ([{}] for an empty grid)."""
+    import itertools
+
+    return [dict(zip(grid, values)) for values in itertools.product(*grid.values())]
+
+
+def run_name(combination: dict[str, Any], seed: int) -> str:
+    """A run folder's name: its settings and seed (``pop=16,schedule=phases,seed=0``)."""
+    parts = [f"{k}={v}" for k, v in combination.items()] + [f"seed={seed}"]
+    return ",".join(parts).replace("/", "_").replace(":", "_")
+
+
+def play_run(config: dict[str, Any], folder: str, catalog: Any) -> dict[str, Any]:
+    """A sweep's task: start the run, or continue it if a killed sweep left it unfinished; its last metrics."""
+    from coevo.config import RunConfig
+    from coevo.programs.run import resume, start
+    from coevo.runfolder import RunFolder
+
+    run = RunFolder(Path(folder))
+    settings = RunConfig(**config)
+    done = resume(run.path, catalog=catalog) if run.config_path.exists() else start(settings, run.path, catalog)
+    rows = done.metrics()
+    return rows[-1] if rows else {}
+
+
+def sweep(base: Any, grid: dict[str, list[Any]], seeds: int, out: Path, workers: int = 0,
+          scheduler: str | None = None, catalog: Any = None) -> Path:
+    """Play every combination on every seed into ``out`` (one gallery for all) and write ``out/sweep.md``."""
+    from dataclasses import asdict, replace
+
+    from coevo.errors import CoevoError
+    from coevo.runfolder import RunFolder
+
+    if seeds < 1:
+        raise CoevoError(f"--seeds must be at least 1 (got {seeds})")
+    plan = []
+    for combination in combinations(grid):
+        for seed in range(base.seed, base.seed + seeds):
+            config = replace(base, seed=seed, **combination).validate()  # every bad value fails before playing
+            plan.append((combination, seed, config, Path(out) / run_name(combination, seed)))
+    tasks = []
+    for _, _, config, folder in plan:
+        state = RunFolder(folder).load_checkpoint() if folder.exists() else None
+        if state is None or int(state["round"]) < config.rounds:
+            tasks.append(Task(play_run, {"config": asdict(config), "folder": str(folder), "catalog": catalog},
+                              folder.name))
+    Path(out).mkdir(parents=True, exist_ok=True)
+    run_tasks(tasks, workers, scheduler)
+    return write_summary(Path(out), [(c, RunFolder(f).metrics()) for c, _, _, f in plan], seeds)
+
+
+SUMMARY = (("fitness_best", "best fitness"), ("critic_accuracy", "critic accuracy"), ("fooling_rate", "fooling rate"))
+
+
+def write_summary(out: Path, runs: list[tuple[dict[str, Any], list[dict[str, Any]]]], seeds: int) -> Path:
+    """``sweep.md``: each combination's final metrics, mean ± 95% interval over its seeds."""
+    from coevo.atomic import atomic_write_text
+    from coevo.metrics.stats import estimate
+
+    lines = ["# coevo sweep", "", f"{seeds} seeds per combination; last round's metrics, mean ± 95% t interval.", "",
+             "| settings | " + " | ".join(h for _, h in SUMMARY) + " |", "|---" * (len(SUMMARY) + 1) + "|"]
+    seen: list[str] = []
+    for combination, _ in runs:
+        name = ", ".join(f"{k}={v}" for k, v in combination.items()) or "(the config as given)"
+        if name in seen:
+            continue
+        seen.append(name)
+        finals = [rows[-1] for c, rows in runs if c == combination and rows]
+        cells = [str(estimate([row[k] for row in finals if k in row])) for k, _ in SUMMARY]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    path = out / "sweep.md"
+    atomic_write_text(path, "\n".join(lines) + "\n")
+    return path
