@@ -38,6 +38,7 @@ CRITICS: tuple[Entry, ...] = (
     Entry("cnn", "critics.cnn:CNNCritic", "DCGAN-style convolutional discriminator (Torch; CUDA when present)"),
     Entry("human", "critics.human:HumanCritic", "a person choosing in a Pygame window (use coevo breed)"),
     Entry("classifier", "critics.classifier:ClassifierCritic", "fixed cached LeNet classifier (fooling images)"),
+    Entry("features", "critics.features:FeaturesCritic", "MLP on aesthetic image features (Machado; Vickers)"),
 )
 
 DATASETS: tuple[Entry, ...] = (
