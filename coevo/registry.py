@@ -39,6 +39,7 @@ CRITICS: tuple[Entry, ...] = (
     Entry("human", "critics.human:HumanCritic", "a person choosing in a Pygame window (use coevo breed)"),
     Entry("classifier", "critics.classifier:ClassifierCritic", "fixed cached LeNet classifier (fooling images)"),
     Entry("features", "critics.features:FeaturesCritic", "MLP on aesthetic image features (Machado; Vickers)"),
+    Entry("novelty", "critics.novelty:NoveltyCritic", "curious SOM, interest = Wundt(novelty) (Saunders & Gero)"),
 )
 
 DATASETS: tuple[Entry, ...] = (
