@@ -40,6 +40,7 @@ CRITICS: tuple[Entry, ...] = (
     Entry("classifier", "critics.classifier:ClassifierCritic", "fixed cached LeNet classifier (fooling images)"),
     Entry("features", "critics.features:FeaturesCritic", "MLP on aesthetic image features (Machado; Vickers)"),
     Entry("novelty", "critics.novelty:NoveltyCritic", "curious SOM, interest = Wundt(novelty) (Saunders & Gero)"),
+    Entry("preference", "critics.preference:PreferenceCritic", "a person's taste learned from breeding sessions"),
 )
 
 DATASETS: tuple[Entry, ...] = (
