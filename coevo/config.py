@@ -38,7 +38,7 @@ class RunConfig:
     phase_threshold: float = 0.0  # phases: the champion fools the critic once it scores above this
     phase_accuracy: float = 0.95  # phases: the critic trains until its held-out accuracy reaches this
     phase_critic_steps: int = 500  # phases: critic updates per phase at most
-    fakes: str = "champions"  # fake-set policy: latest (GAN), champions (every round's best, kept), replay
+    fakes: str = "champions"  # fake-set policy: latest (GAN), champions (every round's best), replay, archive (all)
     replay: int = 512  # replay buffer size for fakes = "replay"
     champions: int = 1  # champions per round added to the gallery
     diversity: float = 0.0  # fitness sharing in the critic's feature space against mode collapse (0 = off)

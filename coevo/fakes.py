@@ -1,4 +1,4 @@
-"""Which artist images the critic learns from: the latest, every earlier champion, or a replay buffer."""
+"""Which artist images the critic learns from: the latest, every earlier champion, a replay buffer, or all."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import torch
 
 from coevo.protocols import Proposal
 
-POLICIES = ("latest", "champions", "replay")
+POLICIES = ("latest", "champions", "replay", "archive")
 RENAMED = {"gallery": "champions"}  # old policy names, still read from wave-1 configs and checkpoints
 
 
@@ -18,6 +18,9 @@ class FakePool:
     - ``latest``: only the current proposal (a GAN).
     - ``champions``: the current proposal plus every earlier round's champions, kept forever (Machado, Blair).
     - ``replay``: the current proposal plus a ring buffer of the last ``capacity`` earlier images.
+    - ``archive``: every image the run produced, kept forever (Machado et al. 2008: the engine's whole output
+      joins the negatives, not only champions); an individual shown again (an elite, or the warm-up's
+      population in round 0) joins once, by its id. It grows by a population a round, on the CPU.
     """
 
     def __init__(self, policy: str = "latest", capacity: int = 512, champions: int = 1) -> None:
@@ -29,8 +32,9 @@ class FakePool:
         self.champions = champions
         self.latest: torch.Tensor | None = None
         self.latest_labels: torch.Tensor | None = None  # the classes the latest images are meant to be, if any
-        self.kept: torch.Tensor | None = None  # gallery champions or replay buffer, on the CPU
+        self.kept: torch.Tensor | None = None  # gallery champions, replay buffer or archive, on the CPU
         self._cursor = 0
+        self.archived: set[int] = set()  # ids of the individuals in the archive
 
     def __len__(self) -> int:
         return 0 if self.kept is None else int(self.kept.shape[0])
@@ -39,6 +43,16 @@ class FakePool:
         """The artist's newest images, before the critic learns."""
         self.latest = proposal.images.detach()
         self.latest_labels = None if proposal.labels is None else proposal.labels.detach()
+        if self.policy == "archive":
+            self._archive(proposal)
+
+    def _archive(self, proposal: Proposal) -> None:
+        images = self.latest.cpu()
+        if proposal.ids is not None:
+            new = [i for i, ident in enumerate(proposal.ids) if ident not in self.archived]
+            self.archived.update(proposal.ids)
+            images = images[new]
+        self.kept = images.clone() if self.kept is None else torch.cat([self.kept, images])
 
     @property
     def has_labels(self) -> bool:
@@ -50,6 +64,8 @@ class FakePool:
         assert self.latest is not None, "observe() a proposal before sampling"
         if self.kept is None or self.policy == "latest":
             return self.latest.cpu()
+        if self.policy == "archive":  # the latest images are in it already
+            return self.kept
         return torch.cat([self.latest.cpu(), self.kept])
 
     def _index(self, size: int, n: int) -> torch.Tensor:
@@ -89,9 +105,10 @@ class FakePool:
 
     def state_dict(self) -> dict[str, Any]:
         return {"policy": self.policy, "capacity": self.capacity, "champions": self.champions,
-                "kept": self.kept, "cursor": self._cursor}
+                "kept": self.kept, "cursor": self._cursor, "archived": sorted(self.archived)}
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         self.policy, self.capacity, self.champions = (RENAMED.get(state["policy"], state["policy"]), state["capacity"],
                                                       state["champions"])
         self.kept, self._cursor = state["kept"], state["cursor"]
+        self.archived = set(state.get("archived", ()))  # checkpoints before the archive policy have none

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 import torch
 
 from coevo.fakes import FakePool
-from coevo.protocols import Artist, ClassConfidences, Critic, LabelledCritic, Proposal
+from coevo.protocols import Artist, ClassConfidences, Critic, LabelledCritic, Proposal, SelfTaughtCritic
 
 RealSampler = Callable[[int], torch.Tensor]  # n -> n real images (N, C, H, W) in [-1, 1]
 LabelledSampler = Callable[[int], tuple[torch.Tensor, torch.Tensor]]  # n -> (images, class labels (N,))
@@ -160,6 +160,23 @@ def learn(players: Players, progress: Progress | None = None) -> dict[str, float
     return metrics
 
 
+def bare_critic(players: Players) -> Critic:
+    """The critic itself, under any wrapper that changes its scores (fitness sharing)."""
+    return players.critic if players.measures is None else players.measures.critic
+
+
+def study(players: Players, proposal: Proposal, progress: Progress | None = None) -> dict[str, float]:
+    """Show a judged proposal to a critic that learns from the artist's images alone (``SelfTaughtCritic``);
+    one critic update. Other critics learn only from real against fake (``learn``)."""
+    critic = bare_critic(players)
+    if not isinstance(critic, SelfTaughtCritic) or proposal.per_class:
+        return {}
+    metrics = critic.study(proposal.images.detach())
+    if progress is not None:
+        progress.critic_updates += 1
+    return metrics
+
+
 def judge(critic: Critic, proposal: Proposal) -> torch.Tensor:
     """The critic's scores of a proposal: per class for a per-class proposal, for the meant class where the
     proposal names one and the critic takes labels, else plain ``score``."""
@@ -186,7 +203,8 @@ def round_metrics(players: Players, proposal: Proposal, scores: torch.Tensor) ->
 
 
 def play_round(players: Players, progress: Progress | None = None) -> Round:
-    """One round of the ``round`` schedule: ask, k critic updates, score, tell, crown the champions."""
+    """One round of the ``round`` schedule: ask, k critic updates, score, tell, crown the champions; a
+    self-taught critic then studies the proposal."""
     proposal = players.artist.ask()
     players.fakes.observe(proposal)
     metrics = {} if players.measures is None else dict(players.measures.before_learning(proposal))
@@ -197,4 +215,5 @@ def play_round(players: Players, progress: Progress | None = None) -> Round:
     metrics.update(players.artist.tell(proposal, scores))
     players.fakes.crown(proposal, scores)
     metrics.update(round_metrics(players, proposal, scores))
+    metrics.update(study(players, proposal, progress))
     return Round(progress.rounds if progress is not None else 0, proposal, scores, metrics)

@@ -101,6 +101,39 @@ class FeatureCritic(Critic, Protocol):
 
 
 @runtime_checkable
+class SelfTaughtCritic(Critic, Protocol):
+    """A critic that learns from the artist's images alone, no real images (a curious agent's memory, as
+    Saunders & Gero's SOM): the loop shows it every judged proposal once, after scoring it, with or without
+    real data (``coevo.loop.study``)."""
+
+    def study(self, images: torch.Tensor) -> dict[str, float]: ...
+
+
+@runtime_checkable
+class ExplainedScores(Protocol):
+    """A critic with its own measures of images it has just scored (each jury member's score, the novelty
+    distribution); the scoreboard adds them to the round's metrics. A pure function of state and images."""
+
+    def explain(self, images: torch.Tensor) -> dict[str, float]: ...
+
+
+@runtime_checkable
+class CriticPictures(Protocol):
+    """A critic that can show its own state as pictures (a SOM's prototypes): name -> one ``(C, H, W)`` image
+    in ``[-1, 1]``; run programs write them into the run folder (a critic writes no files)."""
+
+    def pictures(self) -> dict[str, torch.Tensor]: ...
+
+
+@runtime_checkable
+class PhasedCritic(Critic, Protocol):
+    """A critic that wants to know when a phase of the ``phases`` schedule ends, before it retrains (a jury
+    that keeps earlier phases' critics, Vickers et al. 2017)."""
+
+    def next_phase(self) -> dict[str, float]: ...
+
+
+@runtime_checkable
 class ClassConfidences(Protocol):
     """A critic that gives each image a confidence per class, ``(N, classes)`` (a classifier)."""
 

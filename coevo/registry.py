@@ -43,6 +43,10 @@ CRITICS: tuple[Entry, ...] = (
     Entry("cnn", "critics.cnn:CNNCritic", "DCGAN-style convolutional discriminator (Torch; CUDA when present)"),
     Entry("human", "critics.human:HumanCritic", "a person choosing in a Pygame window (use coevo breed)"),
     Entry("classifier", "critics.classifier:ClassifierCritic", "fixed cached LeNet classifier (fooling images)"),
+    Entry("features", "critics.features:FeaturesCritic", "MLP on aesthetic image features (Machado; Vickers)"),
+    Entry("novelty", "critics.novelty:NoveltyCritic", "curious SOM, interest = Wundt(novelty) (Saunders & Gero)"),
+    Entry("preference", "critics.preference:PreferenceCritic", "a person's taste learned from breeding sessions"),
+    Entry("jury", "critics.jury:JuryCritic", "weighted jury of critics, earlier phases' at 1, 1/2, 1/4 (Vickers)"),
 )
 
 DATASETS: tuple[Entry, ...] = (

@@ -6,6 +6,8 @@
   set; then the critic trains until it tells held-out real images from the phase's fooling images again (their
   mean accuracy reaches a tolerance) or a step cap is hit. One round is one
   artist generation; the round that ends a phase also holds the critic's training and the phase's metrics.
+  A ``PhasedCritic`` (a jury) hears of the phase's end before it retrains; a ``SelfTaughtCritic`` (the novelty
+  SOM) stays frozen during a phase too, and studies the phase's last generation when the phase ends.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ import torch
 
 from coevo.config import RunConfig
 from coevo.errors import CoevoError
-from coevo.loop import Players, Progress, Round, judge, learn, play_round, round_metrics
+from coevo.loop import Players, Progress, Round, bare_critic, judge, learn, play_round, round_metrics, study
+from coevo.protocols import PhasedCritic
 
 
 class EveryRound:
@@ -71,7 +74,11 @@ class Phases:
             players.fakes.crown(proposal, scores)
             plain = scores.detach().float().cpu()
             fooling = proposal.images.detach().cpu()[plain > self.rules.threshold] if fooled else None
+            critic = bare_critic(players)
+            if isinstance(critic, PhasedCritic):
+                metrics.update(critic.next_phase())
             steps, accuracy = self.retrain(players, progress, fooling)
+            metrics.update(study(players, proposal, progress))
             recovered = accuracy is None or accuracy >= self.rules.accuracy
             metrics.update(generations_to_fool=float(self.generation), phase_stalled=float(not fooled),
                            critic_steps_to_recover=float(steps), critic_recovered=float(recovered))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import torch
 
 from coevo.data import ImageSet
-from coevo.protocols import Critic, FeatureCritic, Proposal
+from coevo.protocols import Critic, ExplainedScores, FeatureCritic, Proposal
 
 HOLDOUT = 0.1  # share of the real images kept from the critic's training, to measure its accuracy
 MIN_REAL = 20  # smaller data sets are all used for training (no held-out accuracy)
@@ -69,10 +69,14 @@ class Scoreboard:
         return real_right, fake_right
 
     def after_scoring(self, proposal: Proposal, scores: torch.Tensor, raw: bool = True) -> dict[str, float]:
-        """Fooling rate: the share of the population the (learned) critic takes for real (logit > 0).
+        """Fooling rate: the share of the population the (learned) critic takes for real (logit > 0), and the
+        critic's own measures of the images (``ExplainedScores``).
 
         ``raw`` says whether ``scores`` are the bare critic's; if a fitness wrapper changed them, rescore.
         """
         plain = scores.detach() if raw else self.critic.score(proposal.images.detach())
-        return {"fooling_rate": (plain.float() > 0).float().mean().item()}
+        metrics = {"fooling_rate": (plain.float() > 0).float().mean().item()}
+        if isinstance(self.critic, ExplainedScores):
+            metrics.update(self.critic.explain(proposal.images.detach()))
+        return metrics
 

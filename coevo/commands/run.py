@@ -29,7 +29,7 @@ FLAGS = {  # config field -> help text for its command-line flag
     "phase_threshold": "phases: the champion fools the critic once its score is above this (logit; default 0)",
     "phase_accuracy": "phases: the critic trains until its held-out accuracy reaches this (default 0.95)",
     "phase_critic_steps": "phases: critic updates per phase at most (default 500)",
-    "fakes": "what the critic learns against: latest, champions (every round's best, kept), replay",
+    "fakes": "what the critic learns against: latest, champions (every round's best, kept), replay, archive",
     "replay": "replay buffer size for --fakes replay",
     "diversity": "fitness sharing strength in the critic's feature space (0 = off), against mode collapse",
     "elite": "individuals kept unchanged each generation",

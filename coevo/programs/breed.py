@@ -16,6 +16,7 @@ import torch
 
 from coevo.atomic import atomic_write_text
 from coevo.catalog import NoCatalog
+from coevo.choices import SESSION_FORMAT, SESSION_VERSION
 from coevo.errors import CoevoError
 from coevo.evolution import EvolutionaryArtist, EvolutionConfig
 from coevo.fakes import FakePool
@@ -28,7 +29,7 @@ from coevo.rng import rng_state, set_rng_state
 from coevo.runfolder import check_kind, folder_lock, mark_kind
 from coevo.schedules import EveryRound
 
-FORMAT, VERSION = "coevo-breed-session", 1
+FORMAT, VERSION = SESSION_FORMAT, SESSION_VERSION  # coevo.choices reads the sessions, too
 AUTOSAVE_EVERY = 10  # generations between automatic session saves (always saved on quit)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -76,9 +76,14 @@ def build_artist(config: RunConfig, shape: tuple[int, int, int], device: torch.d
 
 
 def build_critic(config: RunConfig, shape: tuple[int, int, int], device: torch.device) -> Critic:
-    """A critic judging images of ``shape`` = (C, H, W)."""
+    """A critic judging images of ``shape`` = (C, H, W); one that holds other critics (a jury) is handed
+    ``make_critic(name, options)``, which builds them the same way."""
     cls = registry.load(registry.critic_entry(config.critic))
-    provided = {"shape": shape, "device": device, "loss": config.loss}
+
+    def make_critic(name: str, options: dict[str, Any]) -> Critic:
+        return build_critic(replace(config, critic=name, critic_options=dict(options)), shape, device)
+
+    provided = {"shape": shape, "device": device, "loss": config.loss, "make_critic": make_critic}
     critic = registry.construct(cls, f"critic {config.critic!r}", provided, dict(config.critic_options))
     if not isinstance(critic, Critic):
         raise CoevoError(f"{config.critic!r} is not a Critic (score, learn, state_dict); see coevo.protocols")

@@ -20,7 +20,7 @@ from coevo.loop import Hook, Progress, Round, Stop, coevolve, warm_up
 from coevo.plots import plot_curves
 from coevo.programs.build import Game, build
 from coevo.programs.champions import ChampionSheet
-from coevo.protocols import Catalog, Proposal
+from coevo.protocols import Catalog, CriticPictures, Proposal
 from coevo.rng import rng_state
 from coevo.runfolder import RunFolder, check_kind, folder_contents, folder_lock, remove_started
 
@@ -59,8 +59,16 @@ class RunRecorder(Hook):
         if round_index % cfg.sheet_every == 0 or last:
             self.folder.save_sheet(f"round-{round_index:04d}", proposal.images.detach()[order])
             self.champions.save(round_index + 1)
+            self.save_critic_pictures()
             title = f"{cfg.artist} vs {cfg.critic} on {cfg.data}, seed {cfg.seed}"
             atomic_write_bytes(self.folder.path / "curves.png", plot_curves(self.folder.metrics(), title))
+
+    def save_critic_pictures(self) -> None:
+        """The critic's pictures of its own state (``CriticPictures``: a SOM's map) as ``critic-NAME.png``."""
+        critic = self.game.board.critic
+        if isinstance(critic, CriticPictures):
+            for name, image in critic.pictures().items():
+                save_png(image, self.folder.path / f"critic-{name}.png")
 
     def close(self) -> None:
         self.index.close()
