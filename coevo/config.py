@@ -8,8 +8,6 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from coevo.errors import CoevoError
-from coevo.fakes import POLICIES, RENAMED
-from coevo.losses import LOSSES
 
 SCHEDULES = ("round", "phases")  # how artist and critic take turns (coevo.schedules)
 Settings = TypeVar("Settings")  # a settings dataclass: RunConfig, or a program's own (FoolConfig)
@@ -55,6 +53,9 @@ class RunConfig:
 
     def validate(self) -> RunConfig:
         """Check ranges; raise ``CoevoError`` with the fix."""
+        from coevo.fakes import POLICIES, RENAMED  # imported here: reading a config needs no torch
+        from coevo.losses import LOSSES
+
         for name in ("rounds", "pop", "size", "batch", "sheet_every", "checkpoint_every", "champions",
                      "phase_generations"):
             if getattr(self, name) < 1:
@@ -89,6 +90,36 @@ class RunConfig:
         if self.device not in ("auto", "cpu", "cuda") and not self.device.startswith("cuda:"):
             raise CoevoError(f"unknown device {self.device!r}; use auto, cpu or cuda")
         return self
+
+
+@dataclass
+class FoolConfig:
+    """Settings of a fooling run; saved as ``config.toml`` in its folder."""
+
+    data: str = "digits"  # labelled data the classifier is trained on (digits, mnist:DIR, .npz)
+    artist: str = "cppn"  # evolutionary artist (registry name or plugin)
+    critic: str = "classifier"  # fixed classifier critic with confidences(images) -> (N, classes)
+    generations: int = 50  # MAP-Elites generations
+    batch: int = 100  # children bred and scored per generation
+    size: int = 28  # image side the classifier sees (MNIST: 28)
+    seed: int = 0  # seeds Python, NumPy and Torch
+    cxpb: float = 0.1  # chance a child comes from crossing two elites
+    strength: float = 1.0  # mutation strength
+    steps: int = 3000  # classifier training steps, to convergence as the paper's LeNet (trained once, then cached)
+    device: str = "auto"  # torch device for the classifier and the renderer
+    artist_options: dict[str, Any] = field(default_factory=dict)  # extra genetics options (mutation rates, ...)
+    critic_options: dict[str, Any] = field(default_factory=dict)  # extra classifier options
+
+    def validate(self) -> FoolConfig:
+        for name in ("generations", "batch", "size", "steps"):
+            if getattr(self, name) < 1:
+                raise CoevoError(f"{name} must be at least 1 (got {getattr(self, name)})")
+        if self.size < 16:
+            raise CoevoError(f"--size must be at least 16 pixels for the classifier (got {self.size})")
+        if not 0.0 <= self.cxpb <= 1.0:
+            raise CoevoError(f"cxpb is a probability in [0, 1] (got {self.cxpb})")
+        return self
+
 
 
 def from_mapping(values: dict[str, Any], source: str, cls: type[Settings] = RunConfig) -> Settings:

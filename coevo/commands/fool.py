@@ -21,7 +21,7 @@ HELP = {  # FoolConfig field -> help text of its flag
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    from coevo.programs.fool import FoolConfig
+    from coevo.config import FoolConfig
 
     parser = sub.add_parser("fool", help="evolve images a classifier labels with high confidence",
                             description="Fooling images: a CPPN artist evolves one elite per class (MAP-Elites) "
@@ -44,7 +44,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     from coevo.commands.run import parse_option
-    from coevo.programs.fool import FoolConfig, run
+    from coevo.config import FoolConfig
+    from coevo.programs.fool import run
     from coevo.runfolder import default_folder
     from gallery.catalog import GalleryCatalog
 

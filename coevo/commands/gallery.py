@@ -145,11 +145,11 @@ def index_run(store, folder: Path) -> int:  # store: gallery.store.Store
     lacks) to the store."""
     from dataclasses import asdict
 
-    from coevo.config import load_config
+    from coevo.config import FoolConfig, load_config
     from coevo.genomefile import read_genome
     from coevo.images import save_png
     from coevo.programs.build import build_genetics
-    from coevo.programs.fool import KIND, FoolConfig, is_fool_folder
+    from coevo.programs.fool import KIND, is_fool_folder
 
     fool = is_fool_folder(folder)
     config = load_config(folder / "config.toml", FoolConfig) if fool else load_config(folder / "config.toml")

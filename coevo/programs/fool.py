@@ -17,7 +17,7 @@ from typing import Any
 from coevo import registry
 from coevo.atomic import atomic_write_bytes, atomic_write_text
 from coevo.catalog import NoCatalog
-from coevo.config import dump_config, load_config
+from coevo.config import FoolConfig, dump_config, load_config
 from coevo.data import load_data
 from coevo.devices import resolve_device
 from coevo.errors import CoevoError
@@ -34,35 +34,6 @@ from coevo.runfolder import RunFolder, check_kind, folder_contents, folder_kind,
 from coevo.schedules import EveryRound
 
 KIND = "fool"  # the catalog's name for such runs
-
-
-@dataclass
-class FoolConfig:
-    """Settings of a fooling run; saved as ``config.toml`` in its folder."""
-
-    data: str = "digits"  # labelled data the classifier is trained on (digits, mnist:DIR, .npz)
-    artist: str = "cppn"  # evolutionary artist (registry name or plugin)
-    critic: str = "classifier"  # fixed classifier critic with confidences(images) -> (N, classes)
-    generations: int = 50  # MAP-Elites generations
-    batch: int = 100  # children bred and scored per generation
-    size: int = 28  # image side the classifier sees (MNIST: 28)
-    seed: int = 0  # seeds Python, NumPy and Torch
-    cxpb: float = 0.1  # chance a child comes from crossing two elites
-    strength: float = 1.0  # mutation strength
-    steps: int = 3000  # classifier training steps, to convergence as the paper's LeNet (trained once, then cached)
-    device: str = "auto"  # torch device for the classifier and the renderer
-    artist_options: dict[str, Any] = field(default_factory=dict)  # extra genetics options (mutation rates, ...)
-    critic_options: dict[str, Any] = field(default_factory=dict)  # extra classifier options
-
-    def validate(self) -> FoolConfig:
-        for name in ("generations", "batch", "size", "steps"):
-            if getattr(self, name) < 1:
-                raise CoevoError(f"{name} must be at least 1 (got {getattr(self, name)})")
-        if self.size < 16:
-            raise CoevoError(f"--size must be at least 16 pixels for the classifier (got {self.size})")
-        if not 0.0 <= self.cxpb <= 1.0:
-            raise CoevoError(f"cxpb is a probability in [0, 1] (got {self.cxpb})")
-        return self
 
 
 @dataclass

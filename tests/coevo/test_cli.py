@@ -155,3 +155,19 @@ def test_item14_render_writes_jpeg_for_a_jpg_suffix(tmp_path: Path, capsys: pyte
     write_genome(tmp_path / "g.json", GenomeFile("gp", {}, {"trees": ["sin(x)"]}))
     assert main(["render", str(tmp_path / "g.json"), "--size", "24", "--out", str(tmp_path / "x.jpg")]) == 0
     assert Image.open(tmp_path / "x.jpg").format == "JPEG"
+
+
+def test_help_and_list_start_without_torch() -> None:
+    """Start-up: parsing the command line and listing the registry import no torch (issue 17)."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    probe = ("import sys, contextlib\nfrom coevo.cli import main\nwith contextlib.suppress(SystemExit): main(['{}'])\n"
+             "heavy = [m for m in sys.modules if m.split('.')[0] in ('torch', 'numba')]\n"
+             "print(heavy[:3]); sys.exit(3 if heavy else 0)")
+    for command in ("--help", "list"):
+        result = subprocess.run([sys.executable, "-c", probe.format(command)], cwd=ROOT, capture_output=True,
+                                text=True, timeout=120)
+        assert result.returncode == 0, (command, result.stdout[-500:], result.stderr[-2000:])
