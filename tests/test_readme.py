@@ -58,6 +58,8 @@ def test_readme_command_runs(command: str, tmp_path: Path, monkeypatch: pytest.M
     if command.startswith("coevo gallery"):  # the gallery commands need a run to show
         assert main(["run", *BUDGET, "--out", "runs/a"]) == 0
     args = shlex.split(command)[1:]
-    if args[0] == "run":
+    if args[0] in ("run", "sweep"):  # later flags win: the README's settings with a small budget
         args += BUDGET + ([] if "--out" in args else ["--out", "runs/readme"])
+    if args[0] == "sweep":
+        args += ["--seeds", "1", "--size", "16"]
     assert main(args) == 0, command
