@@ -17,7 +17,9 @@ PLACEHOLDER = re.compile(r"\b(DIR|ID|RUN|GENOME|PICBREEDER|SPEC|PX|[ACNST])\b|\|
 SKIPS = {"coevo breed": "opens a Pygame window (needs a display and a person)",
          "coevo compare": "trains a feature network and plays every artist (minutes); see test_compare",
          "coevo render ../shared": "needs the shared Picbreeder data beside the checkout",
-         "coevo gallery serve": "serves until stopped"}
+         "coevo gallery serve": "serves until stopped",
+         "coevo run --critic preference": "learns from a person's recorded breeding session (tests/critics covers it "
+                                          "with a scripted session)"}
 
 
 def readme_commands() -> list[str]:

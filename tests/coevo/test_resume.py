@@ -8,6 +8,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import ROOT
 
 BASE = ["--artist", "tests.toys:ToyGenetics", "--critic", "tests.toys:TinyCritic", "--size", "8", "--pop", "12",
@@ -51,6 +53,7 @@ def test_kill_9_then_resume_equals_an_uninterrupted_run(tmp_path: Path) -> None:
     assert lines(whole / "metrics.jsonl") == 40
 
 
+@pytest.mark.slow
 def test_resume_extends_a_finished_run(tmp_path: Path) -> None:
     short, extended = tmp_path / "short", tmp_path / "long"
     assert coevo("run", *BASE, "--rounds", "5", "--out", str(short)).wait(timeout=300) == 0

@@ -7,6 +7,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 import torch
 
 from coevo import cli
@@ -54,6 +55,7 @@ def test_a_features_phases_run_from_the_cli(tmp_path: Path) -> None:
     assert len(lines) == 6 and "generations_to_fool" in "".join(lines)
 
 
+@pytest.mark.slow
 def test_kill_9_then_resume_a_features_phases_run(tmp_path: Path) -> None:
     whole, killed = tmp_path / "whole", tmp_path / "killed"
     rounds = ["--rounds", "16"]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from coevo.cli import main
 
 TOY = ["--artist", "tests.toys:ToyGenetics", "--critic", "tests.toys:TinyCritic", "--size", "8", "--pop", "6",
@@ -11,6 +13,7 @@ TOY = ["--artist", "tests.toys:ToyGenetics", "--critic", "tests.toys:TinyCritic"
 RUNS = [f"pop={p},seed={s}" for p in (4, 6) for s in (0, 1)]
 
 
+@pytest.mark.slow
 def test_every_combination_plays_every_seed_and_dask_gives_the_same_bytes(tmp_path: Path) -> None:
     assert main(["sweep", *TOY, "--out", str(tmp_path / "one")]) == 0
     assert sorted(p.name for p in (tmp_path / "one").iterdir() if p.is_dir()) == RUNS

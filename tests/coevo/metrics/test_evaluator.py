@@ -37,7 +37,7 @@ def noisy(images: torch.Tensor, sigma: float) -> torch.Tensor:
     return (images + sigma * noise).clamp(-1, 1)
 
 
-@pytest.mark.parametrize("kind", ["autoencoder", "classifier"])
+@pytest.mark.parametrize("kind", ["autoencoder", pytest.param("classifier", marks=pytest.mark.slow)])
 def test_real_halves_score_near_zero_and_noise_raises_the_distance(digits: ImageSet, kind: str) -> None:
     reference, other = halves(digits)
     if kind == "classifier":
