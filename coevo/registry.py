@@ -36,6 +36,8 @@ ARTISTS: tuple[Entry, ...] = (
     Entry("ants", "artists.ants:AntGenetics", "Greenfield ant paintings (toroidal grid, Numba)", evolutionary=True),
     Entry("evoeco", "artists.evoeco:EvoEcoGenetics", "EvoEco painting agents, or totalistic CA (mode=ca; Numba)",
           evolutionary=True),
+    Entry("hercl-function", "artists.hercl:HERCLFunctionGenetics",
+          "HERCL programs mapping (x, y, r, theta) to grey (Soderlund & Blair)", evolutionary=True),
     Entry("dcgan", "artists.dcgan:DCGANArtist", "DCGAN generator trained by gradient steps (GAN training)"),
 )
 

@@ -1,0 +1,86 @@
+"""HERCsearch-style variation (Blair 2013-2015): point, insert and delete mutations of instructions, and
+crossovers that splice in a bar, a branch (a run of consecutive bars) or a whole cell of another program.
+Every operator returns a valid program (each cell keeps at least one bar); randomness is Python's ``random``.
+"""
+
+from __future__ import annotations
+
+import random
+
+from coevo.hercl.program import REGISTER_OPS, Bar, Instr, Program
+
+PLAIN = [op for op in "+&a;:cv=e<g^ij{n%*-~/o!#>?rzysq}xhtw"]
+MUTATIONS = ("point", "insert", "delete")
+CROSSOVERS = ("bar", "branch", "cell")
+
+
+def random_instr(num_reg: int, num_cells: int) -> Instr:
+    op = random.choice(PLAIN)
+    if op == "#":
+        value = round(abs(random.gauss(0.0, 2.0)), random.choice((0, 1, 2)))
+        text = f"{value:g}" if value != int(value) else str(int(value))
+        return Instr("#", text, random.random() < 0.5)
+    if op in REGISTER_OPS and num_reg > 0 and random.random() < 0.6:
+        return Instr(op, str(random.randrange(num_reg)))
+    if op in ":;" and random.random() < 0.3:
+        return Instr(op, str(random.randrange(1, 3)))
+    if op == "j":
+        return Instr(op, str(random.randrange(num_cells))) if num_cells > 1 else Instr("#", "1")
+    return Instr(op)
+
+
+def _with_bar(program: Program, c: int, b: int, bar: Bar) -> Program:
+    cells = [list(cell) for cell in program.cells]
+    cells[c][b] = bar
+    return Program(tuple(tuple(cell) for cell in cells), program.num_reg, program.stack_size, program.mem_size)
+
+
+def _pick_bar(program: Program) -> tuple[int, int]:
+    c = random.randrange(len(program.cells))
+    return c, random.randrange(len(program.cells[c]))
+
+
+def mutate(program: Program, kind: str | None = None, max_bar: int = 12) -> Program:
+    """One point (replace an instruction), insert or delete mutation in a random bar."""
+    kind = kind or random.choice(MUTATIONS)
+    c, b = _pick_bar(program)
+    bar = program.cells[c][b]
+    instrs = list(bar.instrs)
+    new = lambda: random_instr(program.num_reg, len(program.cells))  # noqa: E731
+    if (kind == "insert" and len(instrs) < max_bar) or not instrs:
+        instrs.insert(random.randrange(len(instrs) + 1), new())
+    elif kind == "delete":
+        del instrs[random.randrange(len(instrs))]
+    else:
+        instrs[random.randrange(len(instrs))] = new()
+    return _with_bar(program, c, b, Bar(tuple(instrs), bar.end))
+
+
+def crossover(a: Program, b: Program, level: str | None = None, max_bars: int = 16) -> Program:
+    """``a`` with a bar, a branch (run of bars) or a cell of ``b`` spliced in, at a random place."""
+    level = level or random.choice(CROSSOVERS)
+    cells = [list(cell) for cell in a.cells]
+    c = random.randrange(len(cells))
+    donor = b.cells[random.randrange(len(b.cells))]
+    if level == "cell":
+        cells[c] = list(donor)
+    elif level == "bar":
+        cells[c][random.randrange(len(cells[c]))] = random.choice(donor)
+    else:
+        i = random.randrange(len(cells[c]))
+        j = random.randint(i + 1, len(cells[c]))
+        p = random.randrange(len(donor))
+        q = random.randint(p + 1, len(donor))
+        cells[c][i:j] = donor[p:q]
+    cells[c] = cells[c][:max_bars]
+    return Program(tuple(tuple(cell) for cell in cells), a.num_reg, a.stack_size, a.mem_size)
+
+
+def random_program(num_cells: int = 2, num_reg: int = 4, stack_size: int = 16, mem_size: int = 0,
+                   bars: tuple[int, int] = (1, 3), length: tuple[int, int] = (2, 8)) -> Program:
+    cells = []
+    for _ in range(num_cells):
+        cell = tuple(Bar(tuple(random_instr(num_reg, num_cells) for _ in range(random.randint(*length))))
+                     for _ in range(random.randint(*bars)))
+        cells.append(cell)
+    return Program(tuple(cells), num_reg, stack_size, mem_size)
