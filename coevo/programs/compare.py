@@ -30,7 +30,7 @@ from coevo.jsonl import append_jsonl, read_jsonl
 from coevo.loop import Hook, Progress, Round, Stop, coevolve, warm_up
 from coevo.metrics import Evaluator
 from coevo.programs.build import Game, build
-from coevo.programs.run import Checkpointer, RunRecorder
+from coevo.programs.run import Checkpointer, ProgressBar, RunRecorder
 from coevo.programs.sweep import Task, run_tasks
 from coevo.protocols import Sampler
 from coevo.rng import rng_state, set_rng_state
@@ -73,6 +73,12 @@ class Budget:
     def fraction(self, progress: Progress) -> float:
         """How much of the budget is spent (1.0 = all)."""
         return getattr(progress, self.kind) / self.limit()
+
+    def rounds_hint(self, per_round: int) -> int | None:
+        """How many rounds the budget buys, where that is known in advance (for a progress bar)."""
+        if self.kind == "rounds":
+            return int(self.limit())
+        return -(-int(self.limit()) // per_round) if self.kind == "images" else None
 
     def describe(self) -> str:
         units = {"images": "images shown", "critic_updates": "critic updates", "rounds": "rounds",
@@ -225,9 +231,11 @@ def play_task(base: dict[str, Any], artist: str, seed: int, folder: str, budget:
     recorder = RunRecorder(run, game, stop, counted=True)
     recent = RecentImages(samples)
     evaluations = Evaluations(run, game, limits, evals, evaluator, recent)
+    bar = ProgressBar(limits.rounds_hint(config.pop), 0, f"{artist} seed {seed}")
     try:
-        coevolve(game.players, game.schedule, stop, game.progress, [recorder, recent, evaluations])
+        coevolve(game.players, game.schedule, stop, game.progress, [recorder, recent, evaluations, bar])
     finally:
+        bar.close()
         recorder.close()
     config.rounds = game.progress.rounds
     atomic_write_text(run.config_path, dump_config(config))
