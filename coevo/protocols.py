@@ -137,6 +137,15 @@ class LatentGenerator(Sampler, Protocol):
 
 
 @runtime_checkable
+class ConditionalGenerator(LatentGenerator, Protocol):
+    """A latent generator that draws a named class, G(z | y) (``coevo latent RUN classes``)."""
+
+    classes: int
+
+    def generate_labelled(self, z: torch.Tensor, labels: torch.Tensor) -> torch.Tensor: ...
+
+
+@runtime_checkable
 class VectorDrawing(Protocol):
     """Genetics (or an album of genomes) that also draw a genome as vector graphics (SVG export)."""
 

@@ -32,10 +32,13 @@ ARTISTS: tuple[Entry, ...] = (
     Entry("biomorph", "artists.biomorph:BiomorphGenetics", "Dawkins' Blind Watchmaker biomorphs", evolutionary=True),
     Entry("cppn", "artists.cppn:CPPNGenetics", "Picbreeder CPPNs (Numba CPU, Torch CUDA)", evolutionary=True),
     Entry("dcgan", "artists.dcgan:DCGANArtist", "DCGAN generator trained by gradient steps (GAN training)"),
+    Entry("vae", "artists.vae:VAEArtist", "convolutional VAE trained on the data; its decoder draws (AE-GAN option)"),
+    Entry("cdcgan", "artists.dcgan:ConditionalDCGANArtist", "class-conditional DCGAN G(z|y) (use with ccnn)"),
 )
 
 CRITICS: tuple[Entry, ...] = (
     Entry("cnn", "critics.cnn:CNNCritic", "DCGAN-style convolutional discriminator (Torch; CUDA when present)"),
+    Entry("ccnn", "critics.cnn:ConditionalCNNCritic", "projection discriminator D(x|y) for conditional GANs"),
     Entry("human", "critics.human:HumanCritic", "a person choosing in a Pygame window (use coevo breed)"),
     Entry("classifier", "critics.classifier:ClassifierCritic", "fixed cached LeNet classifier (fooling images)"),
 )
