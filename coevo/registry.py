@@ -33,6 +33,7 @@ ARTISTS: tuple[Entry, ...] = (
     Entry("cppn", "artists.cppn:CPPNGenetics", "Picbreeder CPPNs (Numba CPU, Torch CUDA)", evolutionary=True),
     Entry("dcgan", "artists.dcgan:DCGANArtist", "DCGAN generator trained by gradient steps (GAN training)"),
     Entry("vae", "artists.vae:VAEArtist", "convolutional VAE trained on the data; its decoder draws (AE-GAN option)"),
+    Entry("pixels", "artists.pixels:PixelArtist", "pixels by gradient on a fixed classifier: fooling, FGSM, PGD"),
     Entry("cdcgan", "artists.dcgan:ConditionalDCGANArtist", "class-conditional DCGAN G(z|y) (use with ccnn)"),
 )
 
