@@ -137,6 +137,22 @@ class LatentGenerator(Sampler, Protocol):
 
 
 @runtime_checkable
+class DifferentiableGenerator(LatentGenerator, Protocol):
+    """A latent generator whose images keep their graph back to z (gradient samplers such as PPGN)."""
+
+    def decode(self, z: torch.Tensor) -> torch.Tensor:
+        """Images for latents ``(N, nz)`` in eval mode, differentiable with respect to ``z``, on z's device."""
+        ...
+
+
+@runtime_checkable
+class LatentEncoder(Protocol):
+    """A generator that also maps images to latent codes (a VAE's encoder): codes of real data."""
+
+    def encode(self, images: torch.Tensor) -> torch.Tensor: ...
+
+
+@runtime_checkable
 class ConditionalGenerator(LatentGenerator, Protocol):
     """A latent generator that draws a named class, G(z | y) (``coevo latent RUN classes``)."""
 

@@ -68,6 +68,11 @@ class DCGANArtist:
         self.net.eval()
         return self.net(z.to(self.device)).float().cpu()
 
+    def decode(self, z: torch.Tensor) -> torch.Tensor:
+        """Images for latents with their graph back to ``z`` (eval mode), for gradient samplers (PPGN)."""
+        self.net.eval()
+        return self.net(z.to(self.device)).float().to(z.device)
+
     def sample(self, n: int) -> torch.Tensor:
         """``n`` images from fresh latents (for metrics), on the CPU."""
         return torch.cat([self.generate(torch.randn(min(256, n - i), self.nz)) for i in range(0, n, 256)])

@@ -57,6 +57,11 @@ class ConditionalDCGANArtist(DCGANArtist):
         """Images for given latents, the classes cycling 0, 1, ... (``generate_labelled`` names them)."""
         return self.generate_labelled(z, self.cycle(len(z)))
 
+    def decode(self, z: torch.Tensor) -> torch.Tensor:
+        """Images with their graph back to ``z``, the classes cycling as in ``generate``."""
+        self.net.eval()
+        return self.net(z.to(self.device), self.cycle(len(z)).to(self.device)).float().to(z.device)
+
     def sample(self, n: int) -> torch.Tensor:
         """``n`` images from fresh latents, the classes cycling (balanced), on the CPU."""
         return self.sample_labelled(n)[0]

@@ -86,6 +86,10 @@ class VAEArtist:
         """Decoded images for given latents ``(N, nz)``, on the CPU."""
         return self.decoder(z.to(self.device)).float().cpu()
 
+    def decode(self, z: torch.Tensor) -> torch.Tensor:
+        """Decoded images with their graph back to ``z``, for gradient samplers (PPGN)."""
+        return self.decoder(z.to(self.device)).float().to(z.device)
+
     def sample(self, n: int) -> torch.Tensor:
         """``n`` images from the prior, on the CPU."""
         return torch.cat([self.generate(torch.randn(min(256, n - i), self.nz)) for i in range(0, n, 256)])
