@@ -34,6 +34,8 @@ ARTISTS: tuple[Entry, ...] = (
     Entry("dcgan", "artists.dcgan:DCGANArtist", "DCGAN generator trained by gradient steps (GAN training)"),
     Entry("vae", "artists.vae:VAEArtist", "convolutional VAE trained on the data; its decoder draws (AE-GAN option)"),
     Entry("pixels", "artists.pixels:PixelArtist", "pixels by gradient on a fixed classifier: fooling, FGSM, PGD"),
+    Entry("latent", "coevo.programs.latentbreed:LatentGenetics", "a generator run's latent space as genomes "
+          "(coevo breed --from RUN)", evolutionary=True),
     Entry("cdcgan", "artists.dcgan:ConditionalDCGANArtist", "class-conditional DCGAN G(z|y) (use with ccnn)"),
 )
 
