@@ -149,3 +149,16 @@ def test_a_conditional_run_without_labels_is_refused(tmp_path: Path, capsys: pyt
     assert main(["run", "--artist", "cdcgan", "--critic", "ccnn", "--data", str(tmp_path / "x.npz"), "--size", "28",
                  "--fakes", "latest", "--rounds", "1", "--warmup", "0", "--out", str(tmp_path / "run")]) == 2
     assert "labelled data" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("loss", ["minimax", "nonsaturating", "wgan", "wgan-gp", "hinge"])
+def test_every_loss_plays_conditional_rounds(loss: str) -> None:
+    torch.manual_seed(0)
+    data = load_data("digits", 28)
+    artist = ConditionalDCGANArtist((1, 28, 28), batch=8, ngf=8, loss=loss)
+    critic = ConditionalCNNCritic((1, 28, 28), width=8, loss=loss)
+    embedding = artist.net.labels.weight.detach().clone()
+    coevolve(Players(artist, critic, data.sample, FakePool("latest"), LoopConfig(batch=8, critic_steps=2),
+                     real_labelled=data.sample_labelled), EveryRound(), Stop(rounds=2))
+    assert not torch.equal(embedding, artist.net.labels.weight)  # the label embedding learns
+    assert torch.isfinite(critic.net.embed.weight).all() and torch.isfinite(artist.ask().images).all()
