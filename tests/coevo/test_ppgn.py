@@ -108,3 +108,15 @@ def test_coevo_ppgn_samples_pixels_without_a_generator(tmp_path: Path, monkeypat
     assert main(["ppgn", "--data", "digits", "--size", "16", "--classes", "1", "--chains", "2", "--steps", "5",
                  "--classifier-steps", "30", "--out", str(tmp_path / "pixels")]) == 0
     assert main(["ppgn", "--classes", "1", "--out", str(tmp_path / "none")]) == 2  # no run and no data
+
+
+def test_coevo_ppgn_samples_through_a_dcgan(tmp_path: Path, monkeypatch) -> None:
+    """A generator without an encoder: the DAE learns its N(0, I) latents."""
+    monkeypatch.setenv("COEVO_CACHE", str(tmp_path / "cache"))
+    run28 = tmp_path / "dcgan28"
+    assert main(["run", "--artist", "dcgan", "--critic", "cnn", "--size", "28", "--fakes", "latest", "--rounds", "1",
+                 "--pop", "4", "--batch", "4", "--warmup", "0", "--device", "cpu", "--artist-option", "ngf=8",
+                 "--critic-option", "width=8", "--out", str(run28)]) == 0
+    assert main(["ppgn", str(run28), "--classes", "2", "--chains", "2", "--steps", "4", "--keep-every", "1",
+                 "--dae-steps", "10", "--classifier-steps", "30", "--out", str(tmp_path / "out")]) == 0
+    assert json.loads((tmp_path / "out" / "ppgn.json").read_text())["settings"]["run"] == str(run28)
