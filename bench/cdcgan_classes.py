@@ -3,7 +3,7 @@ ordinary loop (``coevo.programs.build`` + ``coevolve``) and, every ``--every`` s
 (3000 steps, as ``coevo fool``) to classify 1000 class-cycling samples: the share read as the asked class, and
 their within-class pixel spread (mode collapse inside a class shows as a spread far below the real digits').
 
-Usage: PYTHONPATH=. python bench/cdcgan_classes.py --data mnist:../shared/data/mnist --steps 1500 [--seed 0]
+Usage: PYTHONPATH=. python bench/cdcgan_classes.py --data mnist:../shared/data/mnist --steps 2000 [--seed 0]
 [--loss hinge] [--until 0.9]
 """
 
@@ -55,7 +55,7 @@ class Accuracy(Hook):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", default="mnist:../shared/data/mnist")
-    parser.add_argument("--steps", type=int, default=1500)
+    parser.add_argument("--steps", type=int, default=2000)
     parser.add_argument("--every", type=int, default=250)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--loss", default="hinge")

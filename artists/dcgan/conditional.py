@@ -22,7 +22,7 @@ class ConditionalDCGANArtist(DCGANArtist):
     """
 
     def __init__(self, shape: tuple[int, int, int] = (1, 28, 28), batch: int = 64, device: str | torch.device = "cpu",
-                 loss: str = "nonsaturating", classes: int = 10, nz: int = 100, ngf: int = 64, embed: int = 50,
+                 loss: str = "nonsaturating", classes: int = 10, nz: int = 100, ngf: int = 64, embed: int = 10,
                  lr: float | None = None, betas: tuple[float, float] | list[float] | None = None,
                  optimizer: str | None = None, amp: bool | None = None) -> None:
         if classes < 2:

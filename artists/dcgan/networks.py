@@ -61,7 +61,7 @@ class ConditionalGenerator(nn.Module):
     """G(z | y) -> image (Mirza & Osindero 2014): the class's learned embedding is concatenated to ``z``."""
 
     def __init__(self, nz: int = 100, classes: int = 10, channels: int = 1, size: int = 64, ngf: int = 64,
-                 embed: int = 50) -> None:
+                 embed: int = 10) -> None:
         super().__init__()
         self.nz, self.classes, self.embed = nz, classes, embed
         self.labels = nn.Embedding(classes, embed)
