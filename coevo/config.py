@@ -97,7 +97,7 @@ class FoolConfig:
     """Settings of a fooling run; saved as ``config.toml`` in its folder."""
 
     data: str = "digits"  # labelled data the classifier is trained on (digits, mnist:DIR, .npz)
-    artist: str = "cppn"  # evolutionary artist (registry name or plugin)
+    artist: str = "cppn"  # evolutionary artist (MAP-Elites over its genomes) or a gradient fooler (pixels)
     critic: str = "classifier"  # fixed classifier critic with confidences(images) -> (N, classes)
     generations: int = 50  # MAP-Elites generations
     batch: int = 100  # children bred and scored per generation

@@ -170,6 +170,31 @@ class LatentGenerator(Sampler, Protocol):
 
 
 @runtime_checkable
+class DifferentiableGenerator(LatentGenerator, Protocol):
+    """A latent generator whose images keep their graph back to z (gradient samplers such as PPGN)."""
+
+    def decode(self, z: torch.Tensor) -> torch.Tensor:
+        """Images for latents ``(N, nz)`` in eval mode, differentiable with respect to ``z``, on z's device."""
+        ...
+
+
+@runtime_checkable
+class LatentEncoder(Protocol):
+    """A generator that also maps images to latent codes (a VAE's encoder): codes of real data."""
+
+    def encode(self, images: torch.Tensor) -> torch.Tensor: ...
+
+
+@runtime_checkable
+class ConditionalGenerator(LatentGenerator, Protocol):
+    """A latent generator that draws a named class, G(z | y) (``coevo latent RUN classes``)."""
+
+    classes: int
+
+    def generate_labelled(self, z: torch.Tensor, labels: torch.Tensor) -> torch.Tensor: ...
+
+
+@runtime_checkable
 class VectorDrawing(Protocol):
     """Genetics (or an album of genomes) that also draw a genome as vector graphics (SVG export)."""
 
@@ -207,4 +232,23 @@ class Catalog(Protocol):
 
     def genome(self, spec: str) -> tuple[str, dict[str, Any], dict[str, Any], dict[str, Any]]:
         """A stored individual named by ``spec`` (``gallery:ID``): artist, options, JSON genome and meta."""
+        ...
+
+
+@runtime_checkable
+class GradientFooler(Protocol):
+    """A gradient artist for ``coevo fool`` (``pixels``): per-class proposals, its best image per class as scored."""
+
+    def metrics(self) -> dict[str, float]:
+        """``confidence_K`` per class, ``confidence_min``, ``confidence_mean`` (as ``MapElites``), and its own."""
+        ...
+
+    def scores(self) -> torch.Tensor: ...
+
+    def elites(self) -> list[torch.Tensor | None]:
+        """Each class's best image ``(C, H, W)`` as scored, None for a class without one."""
+        ...
+
+    def pairs(self) -> tuple[torch.Tensor, torch.Tensor] | None:
+        """Attacks (FGSM, PGD): the real images and their current perturbed forms; else None."""
         ...

@@ -39,10 +39,16 @@ ARTISTS: tuple[Entry, ...] = (
     Entry("hercl-function", "artists.hercl:HERCLFunctionGenetics",
           "HERCL programs mapping (x, y, r, theta) to grey (Soderlund & Blair)", evolutionary=True),
     Entry("dcgan", "artists.dcgan:DCGANArtist", "DCGAN generator trained by gradient steps (GAN training)"),
+    Entry("vae", "artists.vae:VAEArtist", "convolutional VAE trained on the data; its decoder draws (AE-GAN option)"),
+    Entry("pixels", "artists.pixels:PixelArtist", "pixels by gradient on a fixed classifier: fooling, FGSM, PGD"),
+    Entry("latent", "coevo.programs.latentbreed:LatentGenetics", "a generator run's latent space as genomes "
+          "(coevo breed --from RUN)", evolutionary=True),
+    Entry("cdcgan", "artists.dcgan:ConditionalDCGANArtist", "class-conditional DCGAN G(z|y) (use with ccnn)"),
 )
 
 CRITICS: tuple[Entry, ...] = (
     Entry("cnn", "critics.cnn:CNNCritic", "DCGAN-style convolutional discriminator (Torch; CUDA when present)"),
+    Entry("ccnn", "critics.cnn:ConditionalCNNCritic", "projection discriminator D(x|y) for conditional GANs"),
     Entry("human", "critics.human:HumanCritic", "a person choosing in a Pygame window (use coevo breed)"),
     Entry("classifier", "critics.classifier:ClassifierCritic", "fixed cached LeNet classifier (fooling images)"),
     Entry("features", "critics.features:FeaturesCritic", "MLP on aesthetic image features (Machado; Vickers)"),

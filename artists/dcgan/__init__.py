@@ -1,5 +1,6 @@
-"""DCGAN artist: a gradient-trained generator playing the same loop as the evolutionary artists."""
+"""DCGAN artists: gradient-trained generators (plain and class-conditional) playing the same loop."""
 
 from artists.dcgan.artist import DCGANArtist
+from artists.dcgan.conditional import ConditionalDCGANArtist
 
-__all__ = ["DCGANArtist"]
+__all__ = ["ConditionalDCGANArtist", "DCGANArtist"]

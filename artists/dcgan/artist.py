@@ -32,13 +32,18 @@ class DCGANArtist:
         self.loss = check(loss)
         self.shape, self.batch, self.nz, self.ngf = (channels, height, width), batch, nz, ngf
         self.device = torch.device(device)
-        self.net = Generator(nz, channels, height, ngf).to(self.device)
+        self.net = self.network().to(self.device)
         cuda = self.device.type == "cuda"
         self.amp = cuda and torch.cuda.is_bf16_supported() and (amp is None or bool(amp))
         if cuda:
             self.net = self.net.to(memory_format=torch.channels_last)
         self.opt = make_optimizer(self.net.parameters(), self.loss, optimizer, lr, betas)
         self.steps = 0
+
+    def network(self) -> torch.nn.Module:
+        """The generator network (subclasses build theirs from the same settings)."""
+        channels, size, _ = self.shape
+        return Generator(self.nz, channels, size, self.ngf)
 
     def ask(self) -> Proposal:
         """A fresh batch G(z), with its graph, and z in ``extra``."""
@@ -62,6 +67,11 @@ class DCGANArtist:
         """Images for given latents ``(N, nz)``, in eval mode (BatchNorm running statistics)."""
         self.net.eval()
         return self.net(z.to(self.device)).float().cpu()
+
+    def decode(self, z: torch.Tensor) -> torch.Tensor:
+        """Images for latents with their graph back to ``z`` (eval mode), for gradient samplers (PPGN)."""
+        self.net.eval()
+        return self.net(z.to(self.device)).float().to(z.device)
 
     def sample(self, n: int) -> torch.Tensor:
         """``n`` images from fresh latents (for metrics), on the CPU."""

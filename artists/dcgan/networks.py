@@ -55,3 +55,20 @@ class Generator(nn.Module):
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
         return self.main(z.view(z.shape[0], self.nz, 1, 1))
+
+
+class ConditionalGenerator(nn.Module):
+    """G(z | y) -> image (Mirza & Osindero 2014): the class's learned embedding is concatenated to ``z``."""
+
+    def __init__(self, nz: int = 100, classes: int = 10, channels: int = 1, size: int = 64, ngf: int = 64,
+                 embed: int = 10) -> None:
+        super().__init__()
+        self.nz, self.classes, self.embed = nz, classes, embed
+        self.labels = nn.Embedding(classes, embed)
+        self.main = generator_layers(nz + embed, channels, size, ngf)
+        self.apply(init_weights)
+        nn.init.normal_(self.labels.weight, 0.0, 1.0)  # the embedding lives on the latent's scale
+
+    def forward(self, z: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+        h = torch.cat([z.view(z.shape[0], self.nz), self.labels(labels.long())], dim=1)
+        return self.main(h.view(h.shape[0], self.nz + self.embed, 1, 1))

@@ -19,7 +19,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--resume", type=Path, metavar="SESSION", help="continue a saved session (folder or file)")
     parser.add_argument("--from", dest="origin", metavar="GENOME",
                         help="start from a genome: a file (a run's genomes/*.json, a saved one, an import) "
-                        "or gallery:ID")
+                        "or gallery:ID; or a generator's run folder (dcgan, cdcgan, vae) to breed its latent space")
     parser.add_argument("--grid", help="boxes as COLUMNSxROWS, default 5x3 (Dawkins' 15: parent in the centre)")
     parser.add_argument("--size", type=int, default=256, help="pixels per box image (default 256)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
@@ -45,7 +45,16 @@ def new_session(args: argparse.Namespace):  # -> BreedingSession
     seed_everything(args.seed)
     options = dict(parse_option(t) for t in args.artist_option)
     meta: dict = {}
-    if args.origin is not None:
+    if args.origin is not None and (Path(args.origin) / "config.toml").is_file():  # a generator's run folder
+        artist, meta = "latent", {"run": str(Path(args.origin).resolve())}
+        from coevo.config import load_config
+
+        trained = load_config(Path(args.origin) / "config.toml").artist
+        if args.artist is not None and args.artist not in (trained, "latent"):
+            raise CoevoError(f"{args.origin} trained a {trained!r} generator, not {args.artist!r}; drop --artist")
+        _, genetics = build_genetics("latent", {**options, "run": meta["run"]})
+        parent = genetics.random_genome()
+    elif args.origin is not None:
         if options:
             raise CoevoError("--artist-option cannot change a genome loaded with --from; drop the options")
         artist, genetics, parent, meta = load_genome(args.origin, GalleryCatalog())

@@ -16,7 +16,7 @@ HELP = {  # FoolConfig field -> help text of its flag
     "strength": "mutation strength",
     "steps": "classifier training steps (default 3000; trained once, then cached)",
     "device": "auto (CUDA when present), cpu or cuda",
-    "artist": "evolutionary artist (default cppn)",
+    "artist": "evolutionary artist for MAP-Elites (default cppn), or pixels (gradient fooling, FGSM, PGD)",
 }
 
 
@@ -60,10 +60,15 @@ def handle(args: argparse.Namespace) -> int:
 
 
 def report(folder: Path, scores: list[float]) -> None:
-    """The final confidences and where the files are."""
+    """The final confidences (and, for attacks, the share of real images flipped) and where the files are."""
     from coevo.programs.fool import reached
+    from coevo.runfolder import RunFolder
 
     print("confidence per class: " + "  ".join(f"{c}:{s:.6f}" for c, s in enumerate(scores)))
+    last = (RunFolder(folder).metrics() or [{}])[-1]
+    if "flipped" in last:
+        print(f"last generation: {last['flipped']:.2%} of the real images flipped away from their class, "
+              f"{last['target_reached']:.2%} read as the target class")
     verdict = "every class at >= 99.99%" if reached(scores) else "not every class reached 99.99%"
     print(f"{verdict}; wrote {folder} (metrics.jsonl, confidence.png, elites.png, genomes/; a killed run "
           f"continues with `coevo resume {folder}`)")

@@ -7,13 +7,16 @@ from pathlib import Path
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("latent", help="explore a DCGAN run's latent space (sheet, interpolate, arithmetic)",
+    parser = sub.add_parser("latent", help="explore a generator run's latent space (sheet, classes, interpolate, "
+                            "arithmetic)",
                             description="Explore the latent space of a run's generator (its last checkpoint). "
-                            "`sheet` draws a numbered sheet of samples; `interpolate` walks between sheet images; "
+                            "`sheet` draws a numbered sheet of samples; `classes` one row per class (cdcgan); "
+                            "`interpolate` walks between sheet images; "
                             "`arithmetic` adds and subtracts their latents. Example: coevo latent runs/x sheet, "
                             "then coevo latent runs/x arithmetic 3,4-7+12")
     parser.add_argument("run", type=Path, metavar="DIR", help="a run folder of a generator artist (dcgan)")
-    parser.add_argument("action", choices=("sheet", "interpolate", "arithmetic"), help="what to make")
+    parser.add_argument("action", choices=("sheet", "classes", "interpolate", "arithmetic"),
+                        help="what to make (classes: one row per class, for a conditional generator)")
     parser.add_argument("expression", nargs="?", help="arithmetic: sheet indices joined by + and -, commas "
                         "averaging a group (e.g. 3,4-7+12)")
     parser.add_argument("--count", type=int, default=64, help="images on the sheet (default 64)")
@@ -21,32 +24,53 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--pairs", nargs="+", default=[], metavar="I,J",
                         help="interpolate: sheet index pairs (default: consecutive pairs 0,1 2,3 ...)")
     parser.add_argument("--steps", type=int, default=10, help="interpolate: images per strip (default 10)")
+    parser.add_argument("--columns", type=int, default=10, help="classes: images per class row (default 10)")
+    parser.add_argument("--label", type=int, help="conditional generators: draw every image as this class "
+                        "(default: the sheet cycles through the classes)")
     parser.add_argument("--out", type=Path, help="output PNG (default DIR/latent-ACTION.png)")
     parser.set_defaults(handler=handle)
 
 
 def handle(args: argparse.Namespace) -> int:
+    import torch
+
     from coevo.errors import CoevoError
     from coevo.images import grid, save_png
-    from coevo.programs import latent as program
+    from coevo.programs import latent
+    from coevo.protocols import ConditionalGenerator
 
-    if args.count < 2 or args.steps < 2:
-        raise CoevoError("--count and --steps must be at least 2")
-    if args.count > program.MAX_COUNT or args.steps > program.MAX_STEPS:
-        raise CoevoError(f"--count is at most {program.MAX_COUNT} images and --steps at most {program.MAX_STEPS} "
+    if args.count < 2 or args.steps < 2 or args.columns < 1:
+        raise CoevoError("--count and --steps must be at least 2, --columns at least 1")
+    if args.count > latent.MAX_COUNT or args.steps > latent.MAX_STEPS:
+        raise CoevoError(f"--count is at most {latent.MAX_COUNT} images and --steps at most {latent.MAX_STEPS} "
                          f"(got {args.count} and {args.steps}); more would not fit memory: pass a smaller value")
-    artist = program.load_generator(args.run)
-    z = program.latents(args.count, artist.nz, args.seed)
+    artist = latent.load_generator(args.run)
+    conditional = isinstance(artist, ConditionalGenerator)
+    if args.label is not None and not (conditional and 0 <= args.label < artist.classes):
+        raise CoevoError(f"--label needs a conditional generator (cdcgan) and a class of it; {args.run} has "
+                         + (f"classes 0..{artist.classes - 1}" if conditional else "no classes"))
+
+    def draw(z):
+        if args.label is None:
+            return artist.generate(z)
+        return artist.generate_labelled(z, torch.full((len(z),), args.label, dtype=torch.long))
+
+    z = latent.latents(args.count, artist.nz, args.seed)
     if args.action == "sheet":
-        images, columns = artist.generate(z), 8
+        images, columns = draw(z), 8
+    elif args.action == "classes":
+        if not conditional:
+            raise CoevoError(f"the generator of {args.run} has no classes; per-class sheets need a conditional "
+                             "generator (--artist cdcgan --critic ccnn)")
+        images, columns = latent.class_rows(artist, args.columns, args.seed), args.columns
     elif args.action == "interpolate":
         pairs = [_pair(text, args.count) for text in args.pairs] or [(i, i + 1) for i in range(0, 8, 2)]
-        images, columns = artist.generate(program.interpolation(z, pairs, args.steps)), args.steps
+        images, columns = draw(latent.interpolation(z, pairs, args.steps)), args.steps
     else:
         if not args.expression:
             raise CoevoError("arithmetic needs an expression of sheet indices, e.g. coevo latent DIR arithmetic 3-7+12")
-        terms = program.parse_expression(args.expression, args.count)
-        images, columns = artist.generate(program.arithmetic(z, terms, 15 - len(terms), args.seed)), 8
+        terms = latent.parse_expression(args.expression, args.count)
+        images, columns = draw(latent.arithmetic(z, terms, 15 - len(terms), args.seed)), 8
     out = args.out or args.run / f"latent-{args.action}.png"
     save_png(grid(images, columns), out)
     print(f"wrote {out} ({len(images)} images)")

@@ -19,7 +19,7 @@ from coevo.evolution import EvolutionaryArtist, EvolutionConfig
 from coevo.fakes import FakePool
 from coevo.genomefile import read_genome
 from coevo.loop import LoopConfig, Players, Progress, Schedule
-from coevo.protocols import Artist, Catalog, Critic, Genetics
+from coevo.protocols import Artist, Catalog, ConditionalGenerator, Critic, Genetics, LabelledCritic
 from coevo.rng import seed_everything, set_rng_state
 from coevo.schedules import make_schedule
 from coevo.scoreboard import Scoreboard, split_real
@@ -59,12 +59,21 @@ def load_genome(spec: str | Path, catalog: Catalog | None = None) -> tuple[str, 
         raise CoevoError(f"genome {path} is nested too deeply to read; pass a genome written by coevo") from None
 
 
-def build_artist(config: RunConfig, shape: tuple[int, int, int], device: torch.device) -> Artist:
-    """An artist making images of ``shape`` = (C, H, W)."""
+def classes_of(data: ImageSet | None) -> dict[str, int]:
+    """``{"classes": K}`` for labelled data (given to artists and critics that take it), else nothing."""
+    if data is None or data.labels is None or not len(data.labels):
+        return {}
+    return {"classes": int(data.labels.max()) + 1}
+
+
+def build_artist(config: RunConfig, shape: tuple[int, int, int], device: torch.device,
+                 extra: dict[str, Any] | None = None) -> Artist:
+    """An artist making images of ``shape`` = (C, H, W); ``extra``: more provided arguments (``classes``, and
+    ``real``, the real-image sampler, for artists that learn from the data)."""
     entry = registry.artist_entry(config.artist)
     cls = registry.load(entry)
     provided = {"channels": shape[0], "size": config.size, "shape": shape, "batch": config.pop, "device": device,
-                "loss": config.loss}
+                "loss": config.loss, **(extra or {})}
     built = registry.construct(cls, f"artist {config.artist!r}", provided, dict(config.artist_options))
     if isinstance(built, Genetics):
         evolution = EvolutionConfig(pop=config.pop, size=config.size, elite=config.elite,
@@ -75,15 +84,16 @@ def build_artist(config: RunConfig, shape: tuple[int, int, int], device: torch.d
     return built
 
 
-def build_critic(config: RunConfig, shape: tuple[int, int, int], device: torch.device) -> Critic:
-    """A critic judging images of ``shape`` = (C, H, W); one that holds other critics (a jury) is handed
-    ``make_critic(name, options)``, which builds them the same way."""
+def build_critic(config: RunConfig, shape: tuple[int, int, int], device: torch.device,
+                 extra: dict[str, Any] | None = None) -> Critic:
+    """A critic judging images of ``shape`` = (C, H, W); ``extra``: more provided arguments (``classes``). One that
+    holds other critics (a jury) is handed ``make_critic(name, options)``, which builds them the same way."""
     cls = registry.load(registry.critic_entry(config.critic))
 
     def make_critic(name: str, options: dict[str, Any]) -> Critic:
-        return build_critic(replace(config, critic=name, critic_options=dict(options)), shape, device)
+        return build_critic(replace(config, critic=name, critic_options=dict(options)), shape, device, extra)
 
-    provided = {"shape": shape, "device": device, "loss": config.loss, "make_critic": make_critic}
+    provided = {"shape": shape, "device": device, "loss": config.loss, "make_critic": make_critic, **(extra or {})}
     critic = registry.construct(cls, f"critic {config.critic!r}", provided, dict(config.critic_options))
     if not isinstance(critic, Critic):
         raise CoevoError(f"{config.critic!r} is not a Critic (score, learn, state_dict); see coevo.protocols")
@@ -143,8 +153,13 @@ def build(config: RunConfig, catalog: Catalog | None = None) -> Game:
                       else split_real(load_data(config.data, config.size, channels)))
     shape = data.shape if data is not None else (channels or 1, config.size, config.size)
     device = resolve_device(config.device)
-    artist = build_artist(config, shape, device)
-    critic = build_critic(config, shape, device)
+    classes = classes_of(data)
+    real = {} if data is None else {"real": data.sample}  # for artists that learn from the data (vae)
+    artist = build_artist(config, shape, device, classes | real)
+    critic = build_critic(config, shape, device, classes)
+    if isinstance(artist, ConditionalGenerator) and isinstance(critic, LabelledCritic) and not classes:
+        raise CoevoError(f"the conditional artist {config.artist!r} needs labelled data (digits, mnist:DIR, a .npz "
+                         f"with labels); {config.data!r} has none")
     judge = SharedFitness(critic, config.diversity) if config.diversity > 0 else critic
     board = Scoreboard(critic, held_out)
     loop = LoopConfig(critic_steps=config.critic_steps, batch=config.batch, warmup=config.warmup)

@@ -1,10 +1,13 @@
 """``coevo fool``: fooling images (Nguyen, Yosinski & Clune 2015) played through ``coevolve``.
 
 A MAP-Elites artist (``coevo.mapelites``) keeps one elite per class of a fixed classifier critic and is scored
-by the classifier's confidence for each class. The run folder gets ``metrics.jsonl`` (one line per
-generation), a checkpoint after every generation (``coevo resume`` continues a killed run byte-identical),
-``confidence.png``, ``elites.png`` (and 8x larger) and ``genomes/class-K.json``; the elites are indexed in the
-catalog (the gallery) like any run's champions.
+by the classifier's confidence for each class. A gradient artist (``pixels``: gradient ascent on the image, or
+FGSM / PGD perturbing real images) plays the same loop with the same per-class scores, metrics and sheets; it
+keeps the best image per class as scored (a ``GradientFooler``). The run folder gets ``metrics.jsonl`` (one line
+per generation), a checkpoint after every generation (``coevo resume`` continues a killed run byte-identical),
+``confidence.png``, ``elites.png`` (and 8x larger) and, for MAP-Elites, ``genomes/class-K.json``, its elites
+indexed in the catalog (the gallery) like any run's champions; a gradient fooler's images have no genomes, and
+its attacks (FGSM, PGD) add ``attacks.png`` (real images above, perturbed below).
 """
 
 from __future__ import annotations
@@ -13,6 +16,9 @@ import math
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+import torch
+import torch.nn.functional as F
 
 from coevo import registry
 from coevo.atomic import atomic_write_bytes, atomic_write_text
@@ -28,7 +34,7 @@ from coevo.loop import Hook, Players, Progress, Round, Stop, coevolve
 from coevo.mapelites import MapElites
 from coevo.plots import plot_confidences
 from coevo.programs.run import Checkpointer, ProgressBar
-from coevo.protocols import Catalog, ClassConfidences, RunIndex
+from coevo.protocols import Artist, Catalog, ClassConfidences, GradientFooler, RunIndex
 from coevo.rng import seed_everything, set_rng_state
 from coevo.runfolder import RunFolder, check_kind, folder_contents, folder_kind, folder_lock, remove_started
 from coevo.schedules import EveryRound
@@ -41,7 +47,7 @@ class FoolGame:
     """The players of a fooling run and how far it has played."""
 
     config: FoolConfig
-    artist: MapElites
+    artist: MapElites | GradientFooler
     players: Players
     progress: Progress = field(default_factory=Progress)
 
@@ -60,7 +66,8 @@ def build(config: FoolConfig) -> FoolGame:
     config.validate()
     seed_everything(config.seed)
     device = resolve_device(config.device)
-    shape = load_data(config.data, config.size).shape
+    data = load_data(config.data, config.size)
+    shape = data.shape
     critic = registry.construct(registry.load(registry.critic_entry(config.critic)), f"critic {config.critic!r}",
                                 {"shape": shape, "device": device},
                                 {"data": config.data, "steps": config.steps, **config.critic_options})
@@ -68,8 +75,14 @@ def build(config: FoolConfig) -> FoolGame:
         raise CoevoError(f"critic {config.critic!r} has no confidences(images); use the classifier critic")
     entry = registry.artist_entry(config.artist)
     if not registry.is_evolutionary(entry):
-        raise CoevoError(f"artist {config.artist!r} has no genomes for MAP-Elites; use an evolutionary artist "
-                         "such as cppn or gp")
+        provided = {"shape": shape, "device": device, "classes": critic.classes, "batch": config.batch,
+                    "real_labelled": data.sample_labelled if data.labels is not None else None}
+        fooler = registry.construct(registry.load(entry), f"artist {config.artist!r}", provided,
+                                    dict(config.artist_options))
+        if not (isinstance(fooler, Artist) and isinstance(fooler, GradientFooler)):
+            raise CoevoError(f"artist {config.artist!r} can neither evolve genomes for MAP-Elites nor fool by "
+                             "gradient; use cppn, gp or pixels")
+        return FoolGame(config, fooler, Players(fooler, critic, None, FakePool("latest")))
     genetics = registry.construct(registry.load(entry), f"artist {config.artist!r}",
                                   {"channels": shape[0], "device": device}, dict(config.artist_options))
     artist = MapElites(genetics, critic.classes, config.batch, config.size, config.cxpb, config.strength)
@@ -96,9 +109,13 @@ class FoolRecorder(Hook):
 
 def save(folder: RunFolder, game: FoolGame, index: RunIndex) -> None:
     """Curve, elite grids (as the classifier sees them and large), one genome file per class, catalog entries."""
-    config, genetics = game.config, game.artist.genetics
     rows = folder.metrics()
-    atomic_write_bytes(folder.path / "confidence.png", plot_confidences(rows, len(game.artist.archive)))
+    artist = game.artist
+    atomic_write_bytes(folder.path / "confidence.png", plot_confidences(rows, len(artist.scores())))
+    if not isinstance(artist, MapElites):
+        save_images(folder, artist)
+        return
+    config, genetics = game.config, artist.genetics
     elites = [(cell, e) for cell, e in enumerate(game.artist.elites()) if e is not None]
     genomes = [e.genome for _, e in elites]
     small = genetics.render(genomes, config.size)
@@ -114,6 +131,21 @@ def save(folder: RunFolder, game: FoolGame, index: RunIndex) -> None:
         index.add_individual(artist=config.artist, genome=record.genome, options=record.options,
                              round_index=elite.generation, local_id=elite.id, local_parents=elite.parents,
                              score=elite.score, image=picture)
+
+
+def save_images(folder: RunFolder, artist: GradientFooler) -> None:
+    """A gradient fooler's elite grids and per-class images; ``attacks.png`` (real above, perturbed below)."""
+    elites = [(cell, image) for cell, image in enumerate(artist.elites()) if image is not None]
+    small = torch.stack([image for _, image in elites])
+    save_png(grid(small, columns=len(elites)), folder.path / "elites.png")
+    large = F.interpolate(small, scale_factor=8, mode="nearest")
+    save_png(grid(large, columns=len(elites), pad=8), folder.path / "elites-large.png")
+    for (cell, _), image in zip(elites, small):
+        save_png(image, folder.path / "images" / f"class-{cell}.png")
+    pairs = artist.pairs()
+    if pairs is not None:
+        real, perturbed = (images[:10] for images in pairs)
+        save_png(grid(torch.cat([real, perturbed]), columns=len(real)), folder.path / "attacks.png")
 
 
 def play(folder: RunFolder, game: FoolGame, catalog: Catalog) -> list[float]:

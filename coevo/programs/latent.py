@@ -1,7 +1,7 @@
 """Latent-space tools for a saved generator: a numbered sample sheet, interpolation strips, vector arithmetic.
 
-Any artist with ``nz`` and ``generate(z) -> images`` qualifies (the DCGAN artist does); it is rebuilt from a
-run folder's config and checkpoint.
+Any artist with ``nz`` and ``generate(z) -> images`` qualifies (dcgan, cdcgan, vae); it is rebuilt from a
+run folder's config and checkpoint. A conditional generator (cdcgan) also draws per-class sheets.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import torch
 from coevo.config import load_config
 from coevo.errors import CoevoError
 from coevo.programs.build import build_artist
-from coevo.protocols import LatentGenerator
+from coevo.protocols import ConditionalGenerator, LatentGenerator
 from coevo.runfolder import RunFolder
 
 MAX_COUNT = 1024  # images on a latent sheet: each is a generator forward pass held in memory
@@ -30,7 +30,8 @@ def load_generator(run: Path) -> Any:
     saved = state["artist"]
     artist = None
     if isinstance(saved, dict) and "shape" in saved:
-        artist = build_artist(config, tuple(saved["shape"]), torch.device("cpu"))
+        extra = {"classes": int(saved["classes"])} if "classes" in saved else {}
+        artist = build_artist(config, tuple(saved["shape"]), torch.device("cpu"), extra)
     if not isinstance(artist, LatentGenerator):
         raise CoevoError(f"the artist of {run} ({config.artist}) has no latent space; latent tools need a "
                          "generator such as dcgan")
@@ -43,6 +44,13 @@ def latents(n: int, nz: int, seed: int) -> torch.Tensor:
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         return torch.randn(n, nz)
+
+
+def class_rows(generator: ConditionalGenerator, columns: int, seed: int) -> torch.Tensor:
+    """One row per class, ``columns`` latents shared by every row (a column keeps its style across classes)."""
+    z = latents(columns, generator.nz, seed).repeat(generator.classes, 1)
+    labels = torch.arange(generator.classes).repeat_interleave(columns)
+    return generator.generate_labelled(z, labels)
 
 
 def slerp(a: torch.Tensor, b: torch.Tensor, steps: int) -> torch.Tensor:

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import torch
+import torch.nn.functional as F
 
 from coevo.classifier import LeNet, cached_classifier
 from coevo.data import ImageSet, load_data
@@ -32,7 +33,12 @@ class ClassifierCritic:
         return self.model.classes
 
     def confidences(self, images: torch.Tensor) -> torch.Tensor:
-        """Softmax class probabilities ``(N, classes)`` on the CPU (computed in float64 at the end)."""
+        """Softmax class probabilities ``(N, classes)`` (computed in float64 at the end): on the CPU, or, for
+        images that carry a graph (gradient artists), differentiable and on the images' device."""
+        if torch.is_grad_enabled() and images.requires_grad:
+            device = next(self.model.parameters()).device
+            logits = self.model(images.float().to(device)).double()
+            return F.softmax(logits, dim=1).to(images.device)
         return self.model.probabilities(images.detach().float())
 
     def score(self, images: torch.Tensor) -> torch.Tensor:

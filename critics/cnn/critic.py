@@ -36,11 +36,15 @@ class CNNCritic:
         if width < 1 or chunk < 1:
             raise ValueError("width and chunk must be positive")
         self.clip, self.penalty, self.chunk = clip, penalty, chunk
-        self.net = Discriminator(self.shape, width, self.norm).to(self.device)
+        self.net = self.network(width).to(self.device)
         self.opt = losses.make_optimizer(self.net.parameters(), self.loss, lr=lr, betas=betas)
         cuda = self.device.type == "cuda"
         self.amp_dtype = (torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16) if cuda else None
         self.scaler = torch.amp.GradScaler("cuda", enabled=self.amp_dtype is torch.float16)
+
+    def network(self, width: int) -> torch.nn.Module:
+        """The discriminator network (subclasses build theirs from the same settings)."""
+        return Discriminator(self.shape, width, self.norm)
 
     @property
     def feature_size(self) -> int:
@@ -63,13 +67,18 @@ class CNNCritic:
 
     def score(self, images: torch.Tensor) -> torch.Tensor:
         """Logits ``(N,)`` (higher = more real), float32 on the images' device; differentiable w.r.t. images."""
+        return self._score(images)
+
+    def _score(self, images: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
         self._check(images)
         self.net.eval()
+        given = () if labels is None else (labels.to(self.device),)
         if torch.is_grad_enabled() and images.requires_grad:
             with self._autocast():
-                return self.net(images.to(self.device)).float().to(images.device)
+                return self.net(images.to(self.device), *given).float().to(images.device)
         with torch.no_grad(), self._autocast():
-            parts = [self.net(part).float() for part in self._chunks(images)]
+            parts = [self.net(part, *(g[start: start + self.chunk] for g in given)).float()
+                     for start, part in zip(range(0, len(images), self.chunk), self._chunks(images))]
         return torch.cat(parts).to(images.device) if parts else torch.zeros(0, device=images.device)
 
     def features(self, images: torch.Tensor) -> torch.Tensor:
@@ -82,19 +91,25 @@ class CNNCritic:
 
     def learn(self, real: torch.Tensor, fake: torch.Tensor) -> dict[str, float]:
         """One optimiser step of the configured loss on a batch of real and a batch of fake images."""
+        return self._learn(real, fake)
+
+    def _learn(self, real: torch.Tensor, fake: torch.Tensor, labels: torch.Tensor | None = None) -> dict[str, float]:
+        """One step; ``labels`` (real's then fake's, concatenated) go to a conditional network."""
         self._check(real)
         self._check(fake)
         real = real.detach().to(self.device)
         fake = fake.detach().to(self.device)
+        given = () if labels is None else (labels.to(self.device),)
         self.net.train()
         self.opt.zero_grad(set_to_none=True)
         with self._autocast():
-            logits = self.net(torch.cat([real, fake])).float()  # one batch: batch-norm statistics of the mix
+            logits = self.net(torch.cat([real, fake]), *given).float()  # one batch: batch-norm statistics of the mix
         on_real, on_fake = logits[: len(real)], logits[len(real):]
         loss = losses.critic_loss(self.loss, on_real, on_fake)
         metrics = {}
-        if self.loss == "wgan-gp":
-            penalty = losses.gradient_penalty(self.net, real.float(), fake.float())
+        if self.loss == "wgan-gp":  # conditional: the interpolates are judged as the real images' classes
+            real_given = tuple(g[: len(real)] for g in given)
+            penalty = losses.gradient_penalty(lambda x: self.net(x, *real_given), real.float(), fake.float())
             metrics["critic_penalty"] = penalty
             loss = loss + self.penalty * penalty
         self.scaler.scale(loss).backward()

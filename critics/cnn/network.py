@@ -68,3 +68,27 @@ class Discriminator(nn.Module):
     def forward(self, images: torch.Tensor) -> torch.Tensor:
         return self.head(self.body(images)).squeeze(1)
 
+
+
+class ProjectionDiscriminator(nn.Module):
+    """D(x | y) = psi(phi(x)) + embed(y) . phi(x): the projection discriminator (Miyato & Koyama 2018).
+
+    ``phi`` is the plain ``Discriminator``'s body, ``psi`` its linear head; ``embed`` holds one vector per class
+    (spectrally normalised with the rest when ``norm`` is spectral). Without labels it is the unconditional term.
+    """
+
+    def __init__(self, shape: tuple[int, int, int], classes: int, width: int = 32, norm: str = "batch") -> None:
+        super().__init__()
+        plain = Discriminator(shape, width, norm)
+        self.body, self.head, self.features = plain.body, plain.head, plain.features
+        embed = nn.Embedding(classes, self.features)
+        nn.init.normal_(embed.weight, 0.0, 0.02)
+        self.embed = spectral_norm(embed) if norm == "spectral" else embed
+        self.classes = classes
+
+    def forward(self, images: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
+        phi = self.body(images)
+        out = self.head(phi).squeeze(1)
+        if labels is None:
+            return out
+        return out + (self.embed(labels.long()) * phi).sum(1)

@@ -1,0 +1,122 @@
+"""The PPGN update rule on a toy differentiable model, its ablations, the code DAE, and ``coevo ppgn`` end to end."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import torch
+
+from coevo import ppgn
+from coevo.cli import main
+
+MU = torch.tensor([[2.0, -1.0, 0.5]])  # the toy class's mean
+
+
+def toy_log_prob(h: torch.Tensor) -> torch.Tensor:
+    """log p(y | G(h)) for G = identity and a Gaussian class around MU: the gradient is MU - h."""
+    return -0.5 * (h - MU).pow(2).sum(1)
+
+
+def shrink(h: torch.Tensor) -> torch.Tensor:
+    """R(h) = 0.5 h: the ideal denoiser of a zero-mean Gaussian prior, so R(h) - h = -0.5 h."""
+    return 0.5 * h
+
+
+def test_one_step_is_the_papers_update() -> None:
+    h = torch.tensor([[0.3, 0.4, -0.2], [1.0, 0.0, 2.0]])
+    rule = ppgn.Rule(eps1=0.1, eps2=0.2, eps3=0.05)
+    noise = 0.05 * torch.randn(h.shape, generator=torch.Generator().manual_seed(3))
+    got = ppgn.step(h, shrink, toy_log_prob, rule, generator=torch.Generator().manual_seed(3))
+    expected = h + 0.1 * (shrink(h) - h) + 0.2 * (MU - h) + noise
+    assert torch.allclose(got, expected, atol=1e-6)
+
+
+def test_without_noise_the_chain_settles_where_prior_and_class_balance() -> None:
+    """Fixed point of h + e1 (0.5 h - h) + e2 (MU - h): h* = e2 MU / (e2 + 0.5 e1)."""
+    rule = ppgn.Rule(eps1=0.2, eps2=0.1, eps3=0.0)
+    h = torch.zeros(4, 3)
+    for _ in range(500):
+        h = ppgn.step(h, shrink, toy_log_prob, rule)
+    assert torch.allclose(h, (0.1 * MU / (0.1 + 0.1)).expand(4, 3), atol=1e-5)
+    dgn_am = ppgn.Rule(eps1=0.0, eps2=0.1, eps3=0.0)  # no prior: straight to the class's mode
+    h = torch.zeros(4, 3)
+    for _ in range(500):
+        h = ppgn.step(h, shrink, toy_log_prob, dgn_am)
+    assert torch.allclose(h, MU.expand(4, 3), atol=1e-5)
+    large = ppgn.Rule(eps1=1.9, eps2=0.001, eps3=0.0)  # a large prior weight: the class is all but ignored
+    h = torch.ones(4, 3)
+    for _ in range(500):
+        h = ppgn.step(h, shrink, toy_log_prob, large)
+    assert h.abs().max() < 0.01
+
+
+def test_noise_keeps_the_chain_moving_and_normalise_fixes_the_step() -> None:
+    rule = ppgn.Rule(eps1=0.2, eps2=0.1, eps3=0.1)
+    h, path = torch.zeros(1, 3), []
+    generator = torch.Generator().manual_seed(0)
+    for _ in range(300):
+        h = ppgn.step(h, shrink, toy_log_prob, rule, generator=generator)
+        path.append(h)
+    assert torch.cat(path[100:]).std(0).min() > 0.05  # it mixes around the fixed point instead of stopping
+    h = torch.tensor([[0.0, 0.0, 0.0]])
+    normalised = ppgn.Rule(eps1=0.0, eps2=1.0, eps3=0.0, normalise=True, lr=0.3, lr_end=0.1)
+    moved = ppgn.step(h, None, toy_log_prob, normalised) - h
+    assert torch.allclose(moved.abs().mean(), torch.tensor(0.3))  # sampler.py: lr / mean|d_h| * d_h
+    moved = ppgn.step(h, None, toy_log_prob, normalised, progress=1.0) - h
+    assert torch.allclose(moved.abs().mean(), torch.tensor(0.1))
+    clipped = ppgn.step(torch.full((1, 3), 29.9), None, lambda t: t.sum(1), ppgn.Rule(eps1=0, eps3=0, clip=(0, 30)))
+    assert clipped.max() == 30
+
+
+def test_the_code_dae_points_towards_the_data() -> None:
+    codes = torch.randn(2000, 2) * 0.1 + torch.tensor([3.0, -2.0])
+    dae = ppgn.train_dae(codes, sigma=0.5, steps=600)
+    far = torch.tensor([[4.0, -1.0]])
+    with torch.no_grad():
+        direction = dae(far) - far
+    assert float((direction * (torch.tensor([[3.0, -2.0]]) - far)).sum()) > 0  # R(h) - h points to the codes
+    assert torch.equal(ppgn.train_dae(codes[:200], steps=5).net[0].weight, ppgn.train_dae(codes[:200], steps=5)
+                       .net[0].weight)
+
+
+@pytest.fixture(scope="module")
+def vae_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    run = tmp_path_factory.mktemp("ppgn") / "vae"
+    assert main(["run", "--artist", "vae", "--critic", "cnn", "--size", "16", "--rounds", "3", "--pop", "16",
+                 "--batch", "16", "--warmup", "0", "--critic-steps", "0", "--device", "cpu", "--fakes", "latest",
+                 "--artist-option", "nz=4", "--artist-option", "width=8", "--critic-option", "width=8",
+                 "--out", str(run)]) == 0
+    return run
+
+
+@pytest.mark.parametrize("extra", [[], ["--eps1", "0"], ["--prior", "encoder", "--normalise", "--lr", "0.05"]])
+def test_coevo_ppgn_writes_a_sheet_and_the_figures(vae_run: Path, tmp_path: Path, monkeypatch,
+                                                   extra: list[str]) -> None:
+    monkeypatch.setenv("COEVO_CACHE", str(tmp_path / "cache"))
+    out = tmp_path / "ppgn"
+    assert main(["ppgn", str(vae_run), "--classes", "0", "3", "--chains", "2", "--steps", "6", "--keep-every", "1",
+                 "--dae-steps", "20", "--classifier-steps", "30", *extra, "--out", str(out)]) == 0
+    summary = json.loads((out / "ppgn.json").read_text())
+    assert set(summary["classes"]) == {"0", "3"} and 0 <= summary["confidence_mean"] <= 1
+    assert summary["diversity_chain"] >= 0 and (out / "ppgn.png").stat().st_size > 0
+
+
+def test_coevo_ppgn_samples_pixels_without_a_generator(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("COEVO_CACHE", str(tmp_path / "cache"))
+    assert main(["ppgn", "--data", "digits", "--size", "16", "--classes", "1", "--chains", "2", "--steps", "5",
+                 "--classifier-steps", "30", "--out", str(tmp_path / "pixels")]) == 0
+    assert main(["ppgn", "--classes", "1", "--out", str(tmp_path / "none")]) == 2  # no run and no data
+
+
+def test_coevo_ppgn_samples_through_a_dcgan(tmp_path: Path, monkeypatch) -> None:
+    """A generator without an encoder: the DAE learns its N(0, I) latents."""
+    monkeypatch.setenv("COEVO_CACHE", str(tmp_path / "cache"))
+    run28 = tmp_path / "dcgan28"
+    assert main(["run", "--artist", "dcgan", "--critic", "cnn", "--size", "28", "--fakes", "latest", "--rounds", "1",
+                 "--pop", "4", "--batch", "4", "--warmup", "0", "--device", "cpu", "--artist-option", "ngf=8",
+                 "--critic-option", "width=8", "--out", str(run28)]) == 0
+    assert main(["ppgn", str(run28), "--classes", "2", "--chains", "2", "--steps", "4", "--keep-every", "1",
+                 "--dae-steps", "10", "--classifier-steps", "30", "--out", str(tmp_path / "out")]) == 0
+    assert json.loads((tmp_path / "out" / "ppgn.json").read_text())["settings"]["run"] == str(run28)
