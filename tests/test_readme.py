@@ -18,6 +18,9 @@ SKIPS = {"coevo breed": "opens a Pygame window (needs a display and a person)",
          "coevo compare": "trains a feature network and plays every artist (minutes); see test_compare",
          "coevo render ../shared": "needs the shared Picbreeder data beside the checkout",
          "coevo gallery serve": "serves until stopped",
+         "coevo latent runs/": "needs the generator run trained by the command before it (tests/coevo/commands/"
+                               "test_latent.py covers latent walks)",
+         "coevo ppgn runs/": "needs the generator run trained by the command before it (tests/coevo/test_ppgn.py)",
          "coevo run --critic preference": "learns from a person's recorded breeding session (tests/critics covers it "
                                           "with a scripted session)"}
 
