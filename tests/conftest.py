@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -21,3 +22,20 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"no shared data folder at {SHARED_DATA} (only on the project's machines)")
     return SHARED_DATA
+
+
+def kill_when(victim: subprocess.Popen, metrics: Path, rows: int, seconds: float = 300) -> int:
+    """SIGKILL ``victim`` once ``metrics`` holds ``rows`` lines (or it ends, or time runs out); the lines it left."""
+    import os
+    import signal
+    import time
+
+    def count() -> int:
+        return len(metrics.read_text().splitlines()) if metrics.exists() else 0
+
+    deadline = time.monotonic() + seconds
+    while count() < rows and time.monotonic() < deadline and victim.poll() is None:
+        time.sleep(0.01)
+    os.kill(victim.pid, signal.SIGKILL)
+    victim.wait()
+    return count()

@@ -18,7 +18,7 @@ from coevo.programs.build import build_genetics, load_genome
 from coevo.rng import seed_everything
 from critics.human import HumanCritic
 from gallery.catalog import GalleryCatalog
-from tests.critics.events import click, press
+from tests.critics.events import breeding_window, click, press
 
 ARTISTS = ["lines", "ants", "evoeco"]
 SIZE = 48
@@ -26,11 +26,7 @@ SIZE = 48
 
 @pytest.fixture
 def critic() -> Iterator[HumanCritic]:
-    window = HumanCritic(box=SIZE, timeout=10)
-    window.session_keys = True
-    pygame.event.clear()
-    yield window
-    window.close()
+    yield from breeding_window(SIZE)
 
 
 @pytest.mark.parametrize("name", ARTISTS)

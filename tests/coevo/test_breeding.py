@@ -20,7 +20,7 @@ from coevo.rng import seed_everything
 from critics.human import HumanCritic
 from gallery.catalog import GalleryCatalog
 from gallery.store import Store
-from tests.critics.events import click, press
+from tests.critics.events import breeding_window, click, press
 from tests.toys import ToyGenetics
 
 SIZE = 48
@@ -28,11 +28,7 @@ SIZE = 48
 
 @pytest.fixture
 def critic() -> Iterator[HumanCritic]:
-    window = HumanCritic(box=SIZE, timeout=10)
-    window.session_keys = True
-    pygame.event.clear()
-    yield window
-    window.close()
+    yield from breeding_window(SIZE)
 
 
 def biomorph_session(folder: Path, seed: int = 0) -> BreedingSession:

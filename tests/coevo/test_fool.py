@@ -47,14 +47,10 @@ FAST = ["--artist", "tests.toys:ToyGenetics", "--critic", "tests.toys:ToyClassif
 
 def test_fool_is_a_run_killed_and_resumed_byte_identical(tmp_path):
     """kill -9 mid-run, then `coevo resume`: metrics, genomes and pictures equal an uninterrupted run's."""
-    import os
-    import signal
     import subprocess
     import sys
-    import time
 
-    from tests.coevo.test_resume import lines
-    from tests.conftest import ROOT
+    from tests.conftest import ROOT, kill_when
 
     def start(out, delay):
         return subprocess.Popen([sys.executable, "-m", "coevo", "fool", *FAST, "--generations", "60",
@@ -63,12 +59,7 @@ def test_fool_is_a_run_killed_and_resumed_byte_identical(tmp_path):
 
     whole, killed = tmp_path / "runs" / "whole", tmp_path / "runs" / "killed"
     reference, victim = start(whole, 0.0), start(killed, 0.05)
-    deadline = time.monotonic() + 120
-    while lines(killed / "metrics.jsonl") < 10 and time.monotonic() < deadline and victim.poll() is None:
-        time.sleep(0.01)
-    os.kill(victim.pid, signal.SIGKILL)
-    victim.wait()
-    assert 10 <= lines(killed / "metrics.jsonl") < 60, "the run was not killed mid-way"
+    assert 10 <= kill_when(victim, killed / "metrics.jsonl", 10, 120) < 60, "the run was not killed mid-way"
     resumed = subprocess.run([sys.executable, "-m", "coevo", "resume", str(killed)], cwd=ROOT, timeout=300,
                              capture_output=True, text=True)
     assert resumed.returncode == 0, resumed.stderr[-2000:]

@@ -18,7 +18,7 @@ from coevo.programs.build import build_genetics, load_genome
 from coevo.rng import seed_everything
 from critics.human import HumanCritic
 from gallery.catalog import GalleryCatalog
-from tests.critics.events import click, press
+from tests.critics.events import breeding_window, click, press
 
 SIZE = 48
 
@@ -37,11 +37,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 @pytest.fixture
 def critic() -> Iterator[HumanCritic]:
-    window = HumanCritic(box=SIZE, timeout=10)
-    window.session_keys = True
-    pygame.event.clear()
-    yield window
-    window.close()
+    yield from breeding_window(SIZE)
 
 
 def choose(session: BreedingSession, critic: HumanCritic, box: int, key: int = pygame.K_RETURN) -> bool:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, kill_when
 
 BASE = ["--artist", "tests.toys:ToyGenetics", "--critic", "tests.toys:TinyCritic", "--size", "8", "--pop", "12",
         "--warmup", "3", "--batch", "16", "--seed", "7", "--sheet-every", "10"]
@@ -38,12 +38,7 @@ def test_kill_9_then_resume_equals_an_uninterrupted_run(tmp_path: Path) -> None:
     whole, killed = tmp_path / "whole", tmp_path / "killed"
     reference = coevo("run", *ARGS, "--out", str(whole), errors=tmp_path / "reference.err")
     victim = coevo("run", *ARGS, "--out", str(killed))
-    deadline = time.monotonic() + 120
-    while lines(killed / "metrics.jsonl") < 12 and time.monotonic() < deadline and victim.poll() is None:
-        time.sleep(0.01)
-    os.kill(victim.pid, signal.SIGKILL)
-    victim.wait()
-    assert 12 <= lines(killed / "metrics.jsonl") < 40, "the run was not killed mid-way"
+    assert 12 <= kill_when(victim, killed / "metrics.jsonl", 12, 120) < 40, "the run was not killed mid-way"
     resumed = subprocess.run([sys.executable, "-m", "coevo", "resume", str(killed)], cwd=ROOT, timeout=300,
                              capture_output=True, text=True)
     assert resumed.returncode == 0, resumed.stderr[-2000:]

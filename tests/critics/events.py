@@ -20,3 +20,14 @@ def press(key: int, text: str = "") -> None:
     """A key press (down and up)."""
     pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=key, mod=0, unicode=text))
     pygame.event.post(pygame.event.Event(pygame.KEYUP, key=key, mod=0, unicode=text))
+
+
+def breeding_window(size: int):  # -> Iterator[HumanCritic]
+    """A real headless breeding window with session keys on, events cleared; closed afterwards (for fixtures)."""
+    from critics.human import HumanCritic
+
+    window = HumanCritic(box=size, timeout=10)
+    window.session_keys = True
+    pygame.event.clear()
+    yield window
+    window.close()

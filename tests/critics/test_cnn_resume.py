@@ -1,15 +1,12 @@
 """GP against the CNN critic killed with SIGKILL and resumed ends byte-identical to a run never interrupted."""
 
-import os
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, kill_when
 
 ARGS = ["--artist", "gp", "--critic", "cnn", "--size", "16", "--pop", "16", "--warmup", "5", "--batch", "16",
         "--seed", "11", "--sheet-every", "4", "--rounds", "14", "--critic-option", "width=8"]
@@ -32,12 +29,7 @@ def test_kill_9_then_resume_a_cnn_run(tmp_path: Path) -> None:
     assert subprocess.run([*command, str(whole)], cwd=ROOT, capture_output=True, timeout=600).returncode == 0
     victim = subprocess.Popen([*command, str(killed)], cwd=ROOT, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 300
-    while lines(killed / "metrics.jsonl") < 6 and time.monotonic() < deadline and victim.poll() is None:
-        time.sleep(0.01)
-    os.kill(victim.pid, signal.SIGKILL)
-    victim.wait()
-    assert 6 <= lines(killed / "metrics.jsonl") < 14, "the run was not killed mid-way"
+    assert 6 <= kill_when(victim, killed / "metrics.jsonl", 6) < 14, "the run was not killed mid-way"
     assert subprocess.run([sys.executable, "-m", "coevo", "resume", str(killed)], cwd=ROOT, timeout=600,
                           capture_output=True).returncode == 0
     assert outputs(killed) == outputs(whole)
