@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import html
-import io
 import json
 import shutil
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from typing import Any
 from coevo.atomic import atomic_write_bytes, atomic_write_text
 from coevo.errors import CoevoError
 from coevo.genomefile import GenomeFile, write_genome
+from coevo.plots import plot_curves
 from coevo.runfolder import RunFolder
 from gallery.lineage import draw_lineage
 from gallery.store import IndividualRow, RunRow, Store
@@ -162,9 +162,11 @@ class Site:
         if champions:
             body.append("<h2>Champions</h2><div class=\"grid\">" + "".join(
                 self.card(r, f"#{r.id} round {r.round} · {score_text(r.score)}") for r in champions) + "</div>")
-        plotted = curve_png(run.path, self.out / "files" / f"run-{run.id}" / "metrics.png")
-        curves = [f"files/run-{run.id}/metrics.png"] if plotted else []
-        curves += [self.copy(p, f"run-{run.id}/curves/{p.name}") for p in sorted(run.path.glob("*.png"))]
+        own = sorted(run.path.glob("*.png"))  # the run's curves.png (confidence.png, critic pictures, ...)
+        curves = [self.copy(p, f"run-{run.id}/curves/{p.name}") for p in own]
+        if not any(p.name in ("curves.png", "confidence.png") for p in own):  # an older run: plot them here, once
+            plotted = curve_png(run, self.out / "files" / f"run-{run.id}" / "metrics.png")
+            curves = ([f"files/run-{run.id}/metrics.png"] if plotted else []) + curves
         if any(curves):
             body.append("<h2>Curves</h2>" + "".join(f"<p><img class=\"sheet\" src=\"{esc(c)}\" alt=\"curves\"></p>"
                                                     for c in curves if c))
@@ -246,32 +248,16 @@ def read_metrics(folder: Path) -> list[dict[str, Any]]:
         return []
 
 
-def curve_png(folder: Path, out: Path) -> Path | None:
-    """Plot every numeric metric of a run against the round (one small panel each); None without metrics."""
-    source = folder / "metrics.jsonl"
+def curve_png(run: RunRow, out: Path) -> Path | None:
+    """The run's learning curves (``coevo.plots``, as runs plot them) for a run folder without its own; None
+    without metrics."""
+    source = run.path / "metrics.jsonl"
     if out.is_file() and source.is_file() and out.stat().st_mtime >= source.stat().st_mtime:
         return out  # already plotted from these metrics
-    metrics = read_metrics(folder)
-    keys = sorted({k for m in metrics for k, v in m.items() if k != "round" and isinstance(v, (int, float))})
-    if not metrics or not keys:
+    metrics = read_metrics(run.path)
+    if not metrics:
         return None
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    columns = min(3, len(keys))
-    rows = -(-len(keys) // columns)
-    figure = Figure(figsize=(4 * columns, 2.6 * rows), dpi=80)
-    FigureCanvasAgg(figure)
-    for index, key in enumerate(keys):
-        axes = figure.add_subplot(rows, columns, index + 1)
-        points = [(m.get("round", i), m[key]) for i, m in enumerate(metrics) if isinstance(m.get(key), (int, float))]
-        axes.plot([p[0] for p in points], [p[1] for p in points], marker="." if len(points) < 30 else None)
-        axes.set_title(key, fontsize=10)
-        axes.set_xlabel("round", fontsize=8)
-    figure.tight_layout()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    atomic_write_bytes(out, buffer.getvalue())
+    atomic_write_bytes(out, plot_curves(metrics, f"{run.artist} vs {run.critic}"))
     return out
 
 

@@ -88,7 +88,9 @@ def handle_list(args: argparse.Namespace) -> int:
             rows.append([str(row.id), names.get(row.run, "?"), str(row.round), row.artist,
                          "" if row.score is None else f"{row.score:.4f}", ",".join(map(str, row.parents)) or "-",
                          "; ".join(notes)])
-        table(["ID", "RUN", "ROUND", "ARTIST", "SCORE", "PARENTS", "NOTES"], rows)
+        table(["ID", "RUN", "ROUND", "ARTIST", "SCORE@ROUND", "PARENTS", "NOTES"], rows)
+        if rows:  # a critic changes as it learns, so scores compare only within one round of one run
+            print("SCORE@ROUND: the score its run's critic gave it in that round (not comparable across rounds)")
     return 0
 
 

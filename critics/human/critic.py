@@ -284,4 +284,14 @@ class HumanCritic:
                 raise KeyboardInterrupt
             self.notify("that key works under `coevo breed`")
             return
+        if action == "export":  # rendering at full size takes a while: say so before the window stops answering
+            self.show_now("exporting the chosen image at full size...")
         raise SessionRequest(action, list(self.selected) or [0])
+
+    def show_now(self, text: str) -> None:
+        """Put ``text`` in the status line and on screen at once (before a long action)."""
+        self.notify(text)
+        width, height = self.surface.get_size()
+        self.surface.fill(COLOURS["back"], (0, height - STATUS, width, STATUS))
+        self._draw_status()
+        pygame.display.flip()

@@ -280,3 +280,21 @@ def test_item10_a_runaway_grid_is_refused_naming_the_limit(tmp_path: Path, capsy
     err = capsys.readouterr().err
     assert "at most 12x12" in err and len(err.splitlines()) == 1
     assert not (tmp_path / "x").exists()
+
+
+def test_item14_export_says_so_on_screen_before_it_renders(critic: HumanCritic, tmp_path: Path) -> None:
+    """E shows "exporting..." in the window at once, before the slow full-size render starts."""
+    session = biomorph_session(tmp_path / "runs" / "s")
+    session.export_size = 64
+    shown: list[str] = []
+    render = session.genetics.render
+
+    def spy(genomes, size):
+        if size == 64:
+            shown.append(critic._message)
+        return render(genomes, size)
+
+    session.genetics.render = spy
+    press(pygame.K_e, "e")
+    session.step(critic)
+    assert shown and shown[0].startswith("exporting")

@@ -37,7 +37,19 @@ def test_build_writes_a_page_for_every_run_and_individual(copy: Path) -> None:
     front = index.read_text()
     assert all(f"run-{r.id}.html" in front for r in runs) and "Nothing published yet" in front
     run_page = (site / f"run-{runs[0].id}.html").read_text()
-    assert "round-0000" in run_page and "files/run-1/metrics.png" in run_page and "Champions" in run_page
+    assert "round-0000" in run_page and "Champions" in run_page
+    assert run_page.count("alt=\"curves\"") == 1 and "curves/curves.png" in run_page  # item 14: curves once
+
+
+def test_item14_an_older_run_without_curves_gets_them_plotted_once(copy: Path) -> None:
+    from gallery.store import Store
+
+    with Store(copy) as store:
+        run = store.runs()[0]
+    (run.path / "curves.png").unlink()
+    assert main(["gallery", "build", "--root", str(copy)]) == 0
+    page = (copy / "site" / f"run-{run.id}.html").read_text()
+    assert page.count("alt=\"curves\"") == 1 and f"files/run-{run.id}/metrics.png" in page
 
 
 def test_publish_shows_on_the_front_page_and_in_list(copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -48,7 +60,8 @@ def test_publish_shows_on_the_front_page_and_in_list(copy: Path, capsys: pytest.
     capsys.readouterr()
     assert main(["gallery", "list", "--published", "--root", str(copy)]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 2 and lines[1].split()[0] == "2" and "published: Morning <fog>" in lines[1]
+    assert len(lines) == 3 and lines[1].split()[0] == "2" and "published: Morning <fog>" in lines[1]
+    assert "SCORE@ROUND" in lines[0] and "not comparable across rounds" in lines[2]  # item 14: scores say their round
     assert main(["gallery", "publish", "2", "--undo", "--root", str(copy)]) == 0
     with Store(copy) as store:
         assert store.individuals(published=True) == []
