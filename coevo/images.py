@@ -38,6 +38,24 @@ def grid(images: torch.Tensor, columns: int | None = None, pad: int = 2, fill: f
     return sheet
 
 
+def numbered(images: torch.Tensor, columns: int, scale: int = 2, pad: int = 2) -> torch.Tensor:
+    """A contact sheet (``grid``) of images enlarged ``scale``× with each one's index in its top-left corner, so a
+    person can name them (``coevo latent RUN sheet``, then ``interpolate --pairs 3,12``)."""
+    from PIL import ImageDraw
+
+    big = torch.nn.functional.interpolate(images.detach().float().cpu(), scale_factor=scale, mode="nearest")
+    picture = to_pil(grid(big, columns, pad)).convert("RGB")
+    draw = ImageDraw.Draw(picture)
+    side_y, side_x = big.shape[-2:]
+    for i in range(len(big)):
+        r, k = divmod(i, columns)
+        x, y = pad + k * (side_x + pad) + 1, pad + r * (side_y + pad)
+        draw.rectangle((x, y, x + 6 * len(str(i)) + 2, y + 10), fill=(255, 255, 255))
+        draw.text((x + 1, y), str(i), fill=(200, 0, 0))
+    array = torch.from_numpy(np.asarray(picture).copy()).permute(2, 0, 1).float()
+    return array / 127.5 - 1.0
+
+
 def save_png(image: torch.Tensor, path: Path) -> Path:
     """Write a ``(C, H, W)`` image as PNG, atomically (temp file then rename)."""
     buffer = io.BytesIO()

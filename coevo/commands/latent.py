@@ -35,7 +35,7 @@ def handle(args: argparse.Namespace) -> int:
     import torch
 
     from coevo.errors import CoevoError
-    from coevo.images import grid, save_png
+    from coevo.images import grid, numbered, save_png
     from coevo.programs import latent
     from coevo.protocols import ConditionalGenerator
 
@@ -72,7 +72,7 @@ def handle(args: argparse.Namespace) -> int:
         terms = latent.parse_expression(args.expression, args.count)
         images, columns = draw(latent.arithmetic(z, terms, 15 - len(terms), args.seed)), 8
     out = args.out or args.run / f"latent-{args.action}.png"
-    save_png(grid(images, columns), out)
+    save_png(numbered(images, columns) if args.action == "sheet" else grid(images, columns), out)
     print(f"wrote {out} ({len(images)} images)")
     return 0
 

@@ -39,9 +39,11 @@ def test_interpolation_strips_run_between_sheet_images(run: Path, tmp_path: Path
     assert main(["latent", str(run), "sheet", "--count", "16", "--out", str(tmp_path / "sheet.png")]) == 0
     assert main(["latent", str(run), "interpolate", "--count", "16", "--pairs", "3,12", "--steps", "6",
                  "--out", str(tmp_path / "strip.png")]) == 0
-    sheet, strip = cells(tmp_path / "sheet.png", 8), cells(tmp_path / "strip.png", 6)
+    sheet, strip = cells(tmp_path / "sheet.png", 8, side=56), cells(tmp_path / "strip.png", 6)
     assert len(strip) == 6
-    assert np.abs(strip[0].astype(int) - sheet[3]).max() <= 1 and np.abs(strip[-1].astype(int) - sheet[12]).max() <= 1
+    for index, end in ((3, strip[0]), (12, strip[-1])):  # the sheet is 2x, in RGB, numbered in the top-left corner
+        shown = sheet[index][::2, ::2, 0].astype(int)
+        assert np.abs(shown[8:] - end[8:]).max() <= 1
     assert not np.array_equal(strip[2], strip[0])
 
 
@@ -78,3 +80,11 @@ def test_item10_a_runaway_sheet_is_refused_naming_the_limit(run: Path, tmp_path:
     err = capsys.readouterr().err
     assert "at most 1024" in err and len(err.splitlines()) == 1
     assert not (tmp_path / "s.png").exists()
+
+
+def test_item14_the_sheet_numbers_its_images(run: Path, tmp_path: Path) -> None:
+    """Each sample carries its index (red on white, top-left), the numbers interpolate and arithmetic take."""
+    assert main(["latent", str(run), "sheet", "--count", "16", "--out", str(tmp_path / "sheet.png")]) == 0
+    sheet = cells(tmp_path / "sheet.png", 8, side=56)
+    corner = sheet[5][:10, :10]
+    assert (corner == [255, 255, 255]).all(axis=-1).any() and ((corner[..., 0] > 150) & (corner[..., 1] < 80)).any()
