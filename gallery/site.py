@@ -20,7 +20,7 @@ from coevo.genomefile import GenomeFile, write_genome
 from coevo.plots import plot_curves
 from coevo.runfolder import RunFolder
 from gallery.lineage import draw_lineage
-from gallery.store import IndividualRow, RunRow, Store
+from gallery.store import IndividualRow, RunRow, Store, no_parents
 
 DEFAULT_ROOT = "runs"  # the gallery root that commands may leave unnamed (gallery:ID)
 
@@ -195,7 +195,7 @@ class Site:
                 f"<tr><th>score</th><td>{score_text(row.score)}</td></tr>",
                 f"<tr><th>published</th><td>{'yes' if row.published else 'no'}</td></tr>",
                 "<tr><th>parents</th><td>" + (" ".join(f"<a href=\"individual-{p}.html\">#{p}</a>"
-                                                      for p in row.parents) or "none (a first ancestor)") +
+                                                      for p in row.parents) or esc(no_parents(run))) +
                 "</td></tr>",
                 "<tr><th>children</th><td>" + (" ".join(f"<a href=\"individual-{c.id}.html\">#{c.id}</a>"
                                                        for c in self.store.children(row.id)) or "none") +

@@ -410,6 +410,14 @@ class Store:
                              title, created)
 
 
+def no_parents(run: RunRow | None) -> str:
+    """What to say of an individual with no stored parents: where its run began (a Picbreeder XML, an album, a
+    genome file), or that it is a first ancestor."""
+    if run is not None and run.source and not run.source.startswith("gallery:"):
+        return f"none stored: its run started from {run.source}"
+    return "none (a first ancestor)"
+
+
 def parse_spec(spec: str) -> tuple[Path, int]:
     """``gallery:ID`` (root ``runs``) or ``gallery:ROOT:ID`` -> (gallery root, id)."""
     body = spec.removeprefix("gallery:")

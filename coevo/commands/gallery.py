@@ -95,6 +95,8 @@ def handle_list(args: argparse.Namespace) -> int:
 
 
 def handle_show(args: argparse.Namespace) -> int:
+    from gallery.store import no_parents
+
     with open_store(args.root) as store:
         row = store.get(args.id)
         run = store.run(row.run)
@@ -111,7 +113,7 @@ def handle_show(args: argparse.Namespace) -> int:
     print(f"  artist:   {row.artist}  {json.dumps(row.options)}")
     print(f"  score:    {'none (not scored by a critic)' if row.score is None else f'{row.score:.4f}'}")
     print(f"  image:    {image}")
-    print(f"  parents:  {', '.join(map(str, row.parents)) or 'none (a first ancestor)'}")
+    print(f"  parents:  {', '.join(map(str, row.parents)) or no_parents(run)}")
     print(f"  children: {', '.join(str(c.id) for c in children) or 'none'}")
     print(f"  ancestry: {', '.join(str(r.id) for r in lineage[1:]) or 'none'}  (nearest first; "
           f"first ancestors: {', '.join(str(r.id) for r in lineage if not r.parents)})")

@@ -294,3 +294,20 @@ def test_item14_gallery_show_of_an_unscored_individual_says_so(tmp_path: Path, c
     assert main(["gallery", "show", str(individual), "--root", str(tmp_path / "runs")]) == 0
     out = capsys.readouterr().out
     assert "score:    none" in out and "None" not in out
+
+
+def test_item14_a_bred_picbreeder_genome_names_its_source_xml(tmp_path: Path, capsys) -> None:
+    """A run started from a Picbreeder XML (or any file) says where its first individuals came from."""
+    from tests.conftest import SHARED_DATA
+
+    xml = SHARED_DATA / "picbreeder" / "4376_ButterflyColor.xml"
+    if not xml.is_file():
+        pytest.skip(f"the shared Picbreeder genomes are not at {xml.parent}")
+    out = tmp_path / "runs" / "bred"
+    assert main(["run", "--from", str(xml), "--critic", "tests.toys:TinyCritic", "--data", "none", "--size", "16",
+                 "--pop", "4", "--rounds", "1", "--warmup", "0", "--out", str(out)]) == 0
+    with Store(tmp_path / "runs") as store:
+        [row] = [r for r in store.individuals() if not r.parents]
+    capsys.readouterr()
+    assert main(["gallery", "show", str(row.id), "--root", str(tmp_path / "runs")]) == 0
+    assert f"its run started from {xml}" in capsys.readouterr().out
