@@ -11,7 +11,7 @@ from coevo.atomic import atomic_write_bytes
 from gallery.store import IndividualRow
 
 THUMB = 64  # thumbnail side in pixels
-GAP_X, GAP_Y, LABEL = 16, 36, 14  # spacing between thumbnails and the label band under each
+GAP_X, GAP_Y, LABEL = 16, 36, 26  # spacing between thumbnails and the two-line label band under each
 MAX_NODES = 48  # the nearest ancestors drawn; the rest are listed on the page only
 
 
@@ -39,6 +39,21 @@ def thumbnail(path: Path | None) -> Image.Image:
         tile = Image.new("RGB", (THUMB, THUMB), (200, 200, 200))
         ImageDraw.Draw(tile).text((6, THUMB // 2 - 6), "missing", fill=(120, 0, 0))
         return tile
+
+
+def label_lines(draw: ImageDraw.ImageDraw, label: str, width: int) -> list[str]:
+    """``label`` in at most two lines of at most ``width`` pixels, the second ending in "..." when cut."""
+    lines: list[str] = []
+    rest = label
+    while rest and len(lines) < 2:
+        cut = len(rest)
+        while cut > 1 and draw.textlength(rest[:cut]) > width:
+            cut -= 1
+        lines.append(rest[:cut])
+        rest = rest[cut:].lstrip()
+    if rest:
+        lines[-1] = lines[-1][:-3] + "..."
+    return lines
 
 
 def draw_lineage(rows: list[IndividualRow], out: Path, labels: dict[int, str] | None = None) -> Path:
@@ -85,7 +100,8 @@ def draw_lineage(rows: list[IndividualRow], out: Path, labels: dict[int, str] | 
         outline = (200, 40, 40) if row.id == rows[0].id else (60, 60, 60)
         draw.rectangle([x - 1, y - 1, x + THUMB, y + THUMB], outline=outline, width=2 if row.id == rows[0].id else 1)
         label = (labels or {}).get(row.id, f"#{row.id} r{row.round}")
-        draw.text((x, y + THUMB + 2), label[:12], fill=(0, 0, 0))
+        for line, text in enumerate(label_lines(draw, label, THUMB + GAP_X - 4)):
+            draw.text((x, y + THUMB + 2 + 12 * line), text, fill=(0, 0, 0))
     buffer = io.BytesIO()
     canvas.save(buffer, format="PNG")
     atomic_write_bytes(out, buffer.getvalue())

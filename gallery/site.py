@@ -29,7 +29,8 @@ body { font-family: sans-serif; margin: 1.5em; color: #222; max-width: 1200px; }
 a { color: #1a4fa0; } table { border-collapse: collapse; } td, th { padding: 3px 8px; border-bottom: 1px solid #ddd;
 text-align: left; vertical-align: middle; } img.px { image-rendering: pixelated; } .thumb { width: 64px; height: 64px; }
 .big { width: 320px; height: 320px; } .grid { display: flex; flex-wrap: wrap; gap: 12px; }
-.card { text-align: center; font-size: 0.85em; } .missing, .broken { color: #a00; font-weight: bold; }
+.card { text-align: center; font-size: 0.85em; max-width: 160px; overflow-wrap: anywhere; }
+h1, td { overflow-wrap: anywhere; } .missing, .broken { color: #a00; font-weight: bold; }
 pre { background: #f4f4f4; padding: 8px; overflow-x: auto; max-height: 400px; } code { background: #f4f4f4; }
 .sheet { max-width: 100%; image-rendering: pixelated; } nav { margin-bottom: 1em; }
 """

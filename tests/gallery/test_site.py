@@ -115,3 +115,15 @@ def test_index_rebuilds_a_lost_gallery_from_the_run_folders(copy: Path, capsys: 
     assert main(["gallery", "index", "--root", str(copy)]) == 0  # indexing twice adds nothing
     with Store(copy) as store:
         assert len(store.individuals()) == len(rows)
+
+
+def test_item14_long_lineage_labels_wrap_instead_of_being_cut() -> None:
+    from PIL import Image, ImageDraw
+
+    from gallery.lineage import GAP_X, THUMB, label_lines
+
+    draw = ImageDraw.Draw(Image.new("RGB", (10, 10)))
+    lines = label_lines(draw, "#12 r3 Morning fog over the long valley at dawn", THUMB + GAP_X - 4)
+    assert len(lines) == 2 and lines[0].startswith("#12 r3") and lines[1].endswith("...")
+    assert all(draw.textlength(line) <= THUMB + GAP_X - 4 for line in lines)
+    assert label_lines(draw, "#7 r0", 76) == ["#7 r0"]
