@@ -41,8 +41,8 @@ HEADLINE = "kid"  # unbiased at small n, so the ranking uses it; FID stands besi
 
 def final(entrant: Entrant, key: str) -> list[float]:
     """The metric's value at each seed's last evaluation."""
-    return [run.evals[-1][key] for run in entrant.runs if run.evals and isinstance(run.evals[-1].get(key), float
-                                                                                   | int)]
+    last = [run.evals[-1] for run in entrant.runs if run.evals]
+    return [row[key] for row in last if isinstance(row.get(key), float | int)]
 
 
 def cell(values: list[float], digits: int) -> str:
@@ -101,7 +101,10 @@ def curves(path: Path, entrants: list[Entrant]) -> str:
     return path.name
 
 
-def pictures(out: Path, entrants: list[Entrant], data: ImageSet) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+Captioned = list[tuple[str, str]]  # (label, PNG file name beside the report)
+
+
+def pictures(out: Path, entrants: list[Entrant], data: ImageSet) -> tuple[Captioned, Captioned]:
     """Sample grids (the first seed's last evaluation) and champion sheets of evolutionary runs, copied beside
     the report."""
     from coevo.programs.compare import enlarge, real_sample
