@@ -24,6 +24,8 @@ from coevo.protocols import Catalog, CriticPictures, Proposal
 from coevo.rng import rng_state
 from coevo.runfolder import RunFolder, check_kind, folder_contents, folder_lock, remove_started
 
+CURVES_EVERY = 25  # rounds between rewrites of curves.png (and at the last round)
+
 
 class RunRecorder(Hook):
     """Writes each round into the run folder (a metrics line, contact sheets, curves, the champion's genome and
@@ -37,6 +39,7 @@ class RunRecorder(Hook):
                                            data=cfg.data, settings=asdict(cfg), source=cfg.start_from,
                                            origin=game.origin)
         self.index.forget_rounds(game.progress.rounds)
+        self.rows = folder.metrics()  # every recorded round, kept here so the curves never re-read the file
 
     def on_round_end(self, played: Round, progress: Progress) -> None:
         metrics = dict(played.metrics)
@@ -47,7 +50,9 @@ class RunRecorder(Hook):
     def record(self, round_index: int, metrics: dict[str, float], proposal: Proposal, scores: torch.Tensor,
                last: bool = False) -> None:
         cfg = self.game.config
-        self.folder.append_metrics({"round": round_index, **{k: round(float(v), 6) for k, v in metrics.items()}})
+        row = {"round": round_index, **{k: round(float(v), 6) for k, v in metrics.items()}}
+        self.folder.append_metrics(row)
+        self.rows.append(row)
         if scores.ndim == 2:  # per-class scores: rank by each image's best class
             scores = scores.max(dim=1).values
         order = torch.argsort(scores.detach().float().cpu(), descending=True)
@@ -60,8 +65,9 @@ class RunRecorder(Hook):
             self.folder.save_sheet(f"round-{round_index:04d}", proposal.images.detach()[order])
             self.champions.save(round_index + 1)
             self.save_critic_pictures()
+        if (round_index + 1) % CURVES_EVERY == 0 or last:  # plotting costs a fixed ~0.3 s: now and then, and at the end
             title = f"{cfg.artist} vs {cfg.critic} on {cfg.data}, seed {cfg.seed}"
-            atomic_write_bytes(self.folder.path / "curves.png", plot_curves(self.folder.metrics(), title))
+            atomic_write_bytes(self.folder.path / "curves.png", plot_curves(self.rows, title))
 
     def save_critic_pictures(self) -> None:
         """The critic's pictures of its own state (``CriticPictures``: a SOM's map) as ``critic-NAME.png``."""
