@@ -126,7 +126,7 @@ class TinyGenerator:
         self.opt.load_state_dict(state["opt"])
 
 
-class ToyClassifier:
+class ToyClassifier(BrightnessCritic):
     """A fixed "classifier" of mean brightness into three classes (dark, grey, bright); ``delay`` seconds per
     call slow it down for kill tests. It takes (and ignores) the classifier critic's ``data`` and ``steps``."""
 
@@ -143,12 +143,3 @@ class ToyClassifier:
 
     def score(self, images: torch.Tensor) -> torch.Tensor:
         return self.confidences(images).max(1).values
-
-    def learn(self, real: torch.Tensor, fake: torch.Tensor) -> dict[str, float]:
-        return {}
-
-    def state_dict(self) -> dict[str, Any]:
-        return {}
-
-    def load_state_dict(self, state: dict[str, Any]) -> None:
-        pass

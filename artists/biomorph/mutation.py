@@ -61,18 +61,25 @@ def _colour_step(index: int) -> int:
     return clamp(index + sign(), 0, len(PALETTE) - 1)
 
 
-def mono_mutate(b: Biomorph, strength: float = 1.0) -> Biomorph:
-    """His Reproduce for monochrome biomorphs, in the port's order of random draws: each gene
-    mutates with the genome's rate (half of it, truncated, for gradients and symmetries); depth may
-    reach 0; mutation size and rate stay fixed (their mutation menu items are off by default)."""
-    rate = min(100.0, b.mutation_rate * strength)
-    half = int(rate / 2)
+def step_genes(b: Biomorph, rate: float) -> list[int]:
+    """Genes 1-8 each step by the mutation size with chance ``rate``, then depth (gene 9) by one: the first
+    draws of both species' Reproduce, in the port's order."""
     genes = list(b.genes)
     for j in range(8):
         if chance(rate):
             genes[j] += b.mutation_size * sign()
     if chance(rate):
         genes[8] += sign()
+    return genes
+
+
+def mono_mutate(b: Biomorph, strength: float = 1.0) -> Biomorph:
+    """His Reproduce for monochrome biomorphs, in the port's order of random draws: each gene
+    mutates with the genome's rate (half of it, truncated, for gradients and symmetries); depth may
+    reach 0; mutation size and rate stay fixed (their mutation menu items are off by default)."""
+    rate = min(100.0, b.mutation_rate * strength)
+    half = int(rate / 2)
+    genes = step_genes(b, rate)
     genes[8] = max(0, genes[8])
     if b.segments * 2 ** genes[8] > WORRY_MAX:
         genes[8] -= 1
@@ -107,12 +114,7 @@ def colour_mutate(b: Biomorph, strength: float = 1.0) -> Biomorph:
     if chance(min(100.0, mutation_rate * strength)):
         mutation_rate = clamp(mutation_rate + sign(), 1, 100)
     rate = min(100.0, mutation_rate * strength)
-    genes = list(b.genes)
-    for j in range(8):
-        if chance(rate):
-            genes[j] += b.mutation_size * sign()
-    if chance(rate):
-        genes[8] += sign()
+    genes = step_genes(b, rate)
     genes[8] = clamp(genes[8], 1, 8)
     colours = tuple(_colour_step(c) if chance(rate) else c for c in b.colours)
     limb_shape = LIMB_SHAPES[rand_int(3) - 1] if chance(rate) else b.limb_shape

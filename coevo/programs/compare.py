@@ -166,7 +166,11 @@ class RecentImages(Hook):
         self.kept: OrderedDict[bytes, torch.Tensor] = OrderedDict()
 
     def on_round_end(self, played: Round, progress: Progress) -> None:
-        images = played.proposal.images.detach().float().cpu()
+        self.add(played.proposal.images)
+
+    def add(self, images: torch.Tensor) -> None:
+        """Keep these images (a repeat moves to the newest place), forgetting the oldest past ``n``."""
+        images = images.detach().float().cpu()
         for image, pixels in zip(images, to_uint8(images)):
             key = hashlib.sha1(pixels.tobytes()).digest()
             self.kept.pop(key, None)
@@ -265,7 +269,7 @@ def evaluate_run(path: Path, evaluator: Evaluator, samples: int) -> Entrant:
     recent = RecentImages(samples)
     with torch.no_grad():
         proposal = game.artist.ask()
-    recent.on_round_end(Round(0, proposal, torch.zeros(len(proposal)), {}), game.progress)
+    recent.add(proposal.images)
     images = sample(game, recent)
     row = {"round": game.progress.rounds, "images_seen": game.progress.images,
            "critic_updates": game.progress.critic_updates, **evaluate(game, evaluator, images)}
