@@ -11,6 +11,7 @@ from PIL import Image
 
 from artists.hercl import HERCLFunctionGenetics
 from coevo.cli import main
+from coevo.evolution import EvolutionaryArtist, EvolutionConfig
 from coevo.hercl import parse
 
 
@@ -31,6 +32,37 @@ def test_random_genomes_render_in_range_and_round_trip():
     assert img.shape == (7, 1, 8, 8) and img.min() >= -1 and img.max() <= 1
     for genome in genomes:
         assert g.from_json(json.loads(json.dumps(g.to_json(genome)))) == genome
+
+
+def test_the_compiled_render_equals_the_reference_pixel_loop():
+    random.seed(3)
+    fast, slow = HERCLFunctionGenetics(max_steps=80), HERCLFunctionGenetics(max_steps=80, engine="python")
+    genomes = [fast.random_genome() for _ in range(6)]
+    for _ in range(30):
+        genomes.append(fast.mutate(random.choice(genomes), 2.0))
+    assert torch.equal(fast.render(genomes, 8), slow.render(genomes, 8))
+
+
+def test_the_library_keeps_champions_feeds_mutation_and_is_checkpointed():
+    random.seed(4)
+    genetics = HERCLFunctionGenetics(library=4, transgenic=1.0)
+    artist = EvolutionaryArtist(genetics, EvolutionConfig(pop=6, size=4))
+    for generation in range(3):
+        proposal = artist.ask()
+        scores = torch.arange(6, dtype=torch.float32) * (1 if generation % 2 else -1)
+        champion = proposal.genomes[5 if generation % 2 else 0]
+        artist.tell(proposal, scores)
+        assert champion in genetics.library
+    state = json.loads(json.dumps(artist.state_dict()))
+    again = EvolutionaryArtist(HERCLFunctionGenetics(library=4, transgenic=1.0), EvolutionConfig(pop=6, size=4))
+    again.load_state_dict(state)
+    assert again.genetics.library.programs == genetics.library.programs
+    marker = parse("[c=2,r=4,s=16,m=0]\n 0[123#wo]\n 1[123#wo|123#]\n")
+    lone = HERCLFunctionGenetics(library=2, transgenic=1.0)
+    lone.remember(marker, 1.0)
+    child = lone.mutate(genetics.random_genome())
+    assert any("123#" in "".join(i.text() for i in bar.instrs) for cell in child.cells for bar in cell)
+    assert HERCLFunctionGenetics(library=0).memory_state() == {"library": None}
 
 
 def test_run_against_the_cnn_critic_and_render(tmp_path: Path):
