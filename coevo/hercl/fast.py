@@ -51,9 +51,17 @@ class Bytecode(NamedTuple):
     random: bool  # the program has a ``?``
 
 
-@lru_cache(maxsize=4096)
 def compile_program(program: Program) -> Bytecode:
-    """The program's bytecode (cached per program: programs are immutable)."""
+    """The program's bytecode, kept on the (immutable) program after the first call: hashing a program to
+    look it up would cost more than a short run."""
+    code = program.__dict__.get("_bytecode")
+    if code is None:
+        code = _compile(program)
+        program.__dict__["_bytecode"] = code  # a cache beside the fields: equality and hashing ignore it
+    return code
+
+
+def _compile(program: Program) -> Bytecode:
     ops: list[int] = []
     args: list[int] = []
     vals: list[float] = []
@@ -104,6 +112,7 @@ def _randoms(seed: int, n: int) -> np.ndarray:
     return out
 
 
+_NO_RANDOMS = _randoms(0, 0)
 _T27, _DBL_MIN = 134217729.0, 2.2250738585072014e-308
 
 
@@ -491,6 +500,28 @@ def _execute_batch(op, arg, val, bar_start, cell_first, cell_bars, msize, msgs, 
             output_len[p] = -1
 
 
+@njit(cache=True)
+def _run_one(op, arg, val, bar_start, cell_first, cell_bars, msize, ssize, msgs, msg_len, n_msgs, reg, randoms,
+             max_steps, max_depth):
+    """One run with its own workspace: (stack bottom first, values written, message starts, steps, halted,
+    messages sent, values written)."""
+    stack = np.zeros(ssize)
+    depth = max(max_depth, 1)
+    fc = np.zeros(depth, np.int64)
+    fb, fpc, fr, fbp = np.zeros_like(fc), np.zeros_like(fc), np.zeros_like(fc), np.zeros_like(fc)
+    out_vals = np.zeros(max_steps + 1)
+    out_offs = np.zeros(max_steps + 2, np.int64)
+    steps, halted, sp, items, n_out, n_vals = _execute(
+        op, arg, val, bar_start, cell_first, cell_bars, msize, msgs, msg_len, n_msgs, reg, randoms, max_steps,
+        max_depth, stack, np.zeros(max(msize, 1)), np.zeros(max_steps + 2, np.bool_), fc, fb, fpc, fr,
+        np.zeros(depth), fbp, out_vals, out_offs)
+    order = np.empty(items)
+    for i in range(items):
+        j = sp - items + 1 + i
+        order[i] = stack[j + ssize if j < 0 else j]
+    return order, out_vals[:n_vals], out_offs[:n_out + 1], steps, halted
+
+
 @dataclass
 class Batch:
     """One program run on many inputs: per run its steps, whether it halted by itself, its stack (``depth``
@@ -523,34 +554,32 @@ def _check(max_steps: int, max_depth: int) -> None:
         raise ValueError("need max_steps >= 0 and max_depth >= 1")
 
 
+def _pack(messages: list[list[float]]) -> tuple[np.ndarray, np.ndarray, int]:
+    """Messages as rows of a float array (padded), their lengths, and how many."""
+    n = len(messages)
+    lengths = [len(m) for m in messages]
+    if n and min(lengths) == max(lengths) > 0:
+        return np.array(messages, np.float64), np.full(n, lengths[0], np.int64), n
+    msgs = np.zeros((max(n, 1), max(max(lengths, default=0), 1)))
+    for i, m in enumerate(messages):
+        msgs[i, : len(m)] = m
+    return msgs, np.array(lengths or [0], np.int64), n
+
+
 def run_numba(program: Program, inputs: list[list[float]] | None = None, max_steps: int = 1000,
               max_depth: int = 64, seed: int = 0, registers: list[float] | None = None) -> Result:
     """``machine.run`` on the compiled engine: the same ``Result``."""
     _check(max_steps, max_depth)
     code = compile_program(program)
-    messages = [list(map(float, m)) for m in (inputs or [])]
-    width = max((len(m) for m in messages), default=0)
-    msgs = np.zeros((max(len(messages), 1), max(width, 1)))
-    msg_len = np.zeros(max(len(messages), 1), np.int64)
-    for i, m in enumerate(messages):
-        msgs[i, : len(m)] = m
-        msg_len[i] = len(m)
+    msgs, msg_len, n_msgs = _pack(inputs or [])
     reg = _start_registers(code, registers)
-    stack = np.zeros(code.stack_size)
-    depth = max(max_depth, 1)
-    frames = [np.zeros(depth, np.int64) for _ in range(5)]
-    out_vals, out_offs = np.zeros(max_steps + 1), np.zeros(max_steps + 2, np.int64)
-    randoms = _randoms(seed, max_steps) if code.random else _randoms(0, 0)
-    steps, halted, sp, items, n_out, n_vals = _execute(
-        code.op, code.arg, code.val, code.bar_start, code.cell_first, code.cell_bars, code.mem_size, msgs,
-        msg_len, len(messages), reg, randoms, max_steps, max_depth, stack, np.zeros(max(code.mem_size, 1)),
-        np.zeros(max_steps + 2, np.bool_), frames[0], frames[1], frames[2], frames[3], np.zeros(depth),
-        frames[4], out_vals, out_offs)
-    ssize = code.stack_size
-    order = [float(stack[(sp - items + 1 + i) % ssize]) for i in range(items)]
-    values = out_vals.tolist()
-    outputs = [values[out_offs[k]:out_offs[k + 1]] for k in range(n_out)]
-    return Result(outputs, order, reg.tolist(), int(steps), bool(halted), values[out_offs[n_out]:n_vals])
+    randoms = _randoms(seed, max_steps) if code.random else _NO_RANDOMS
+    stack, values, starts, steps, halted = _run_one(
+        code.op, code.arg, code.val, code.bar_start, code.cell_first, code.cell_bars, code.mem_size,
+        code.stack_size, msgs, msg_len, n_msgs, reg, randoms, max_steps, max_depth)
+    values, starts = values.tolist(), starts.tolist()
+    outputs = [values[starts[k]:starts[k + 1]] for k in range(len(starts) - 1)]
+    return Result(outputs, stack.tolist(), reg.tolist(), int(steps), bool(halted), values[starts[-1]:])
 
 
 def run_batch(program: Program, inputs: np.ndarray, max_steps: int = 1000, max_depth: int = 64, seed: int = 0,
@@ -569,7 +598,7 @@ def run_batch(program: Program, inputs: np.ndarray, max_steps: int = 1000, max_d
     batch = Batch(np.zeros(runs, np.int64), np.zeros(runs, np.bool_), np.zeros((runs, code.stack_size)),
                   np.zeros(runs, np.int64), np.zeros((runs, code.num_reg)), np.full((runs, width), np.nan),
                   np.zeros(runs, np.int64))
-    randoms = _randoms(seed, max_steps) if code.random else _randoms(0, 0)
+    randoms = _randoms(seed, max_steps) if code.random else _NO_RANDOMS
     _execute_batch(code.op, code.arg, code.val, code.bar_start, code.cell_first, code.cell_bars, code.mem_size,
                    msgs, msg_len, _start_registers(code, registers), randoms, max_steps, max_depth,
                    code.stack_size, width, batch.steps, batch.halted, batch.stack, batch.depth, batch.registers,
