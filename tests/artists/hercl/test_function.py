@@ -6,6 +6,7 @@ import json
 import random
 from pathlib import Path
 
+import numpy as np
 import torch
 from PIL import Image
 
@@ -74,3 +75,21 @@ def test_run_against_the_cnn_critic_and_render(tmp_path: Path):
     png = tmp_path / "best.png"
     assert main(["render", str(best), "--size", "24", "--out", str(png)]) == 0
     assert Image.open(png).size == (24, 24)
+
+
+def test_coevo_compare_plays_it_by_default_and_reports_it(tmp_path: Path, monkeypatch):
+    from coevo.data import load_data
+    from coevo.programs.compare import default_artists
+
+    assert "hercl-function" in default_artists()
+    monkeypatch.setenv("COEVO_CACHE", str(tmp_path / "cache"))
+    digits = load_data("digits", 16).images[:40, 0].numpy()
+    np.savez(tmp_path / "digits.npz", images=((digits + 1) * 127.5).astype(np.uint8))
+    out = tmp_path / "out"
+    assert main(["compare", "--artists", "hercl-function", "--data", str(tmp_path / "digits.npz"), "--size", "16",
+                 "--pop", "8", "--batch", "8", "--warmup", "1", "--images", "32", "--evals", "1", "--samples",
+                 "16", "--seeds", "1", "--device", "cpu", "--out", str(out)]) == 0
+    run = out / "hercl-function" / "seed-0"
+    evals = [json.loads(line) for line in (run / "evals.jsonl").read_text().splitlines()]
+    assert len(evals) == 1 and evals[0]["images_seen"] == 32 and 1 <= evals[0]["samples"] <= 16
+    assert (run / "done.json").exists() and "| hercl-function |" in (out / "report.md").read_text()
