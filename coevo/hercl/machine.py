@@ -45,15 +45,19 @@ ENGINES = ("auto", "numba", "python")
 def run(program: Program, inputs: list[list[float]] | None = None, max_steps: int = 1000,
         max_depth: int = 64, seed: int = 0, registers: list[float] | None = None, engine: str = "auto") -> Result:
     """Run ``program`` on ``inputs`` from a fresh state (or given global ``registers``). ``engine``: ``numba``
-    (the compiled bytecode loop of ``coevo.hercl.fast``; what ``auto`` picks) or ``python`` (``run_python``, the
-    reference); both give the same result, bit for bit."""
+    (the compiled bytecode loop of ``coevo.hercl.fast``; what ``auto`` picks when Numba imports) or ``python``
+    (``run_python``, the reference); both give the same result, bit for bit."""
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
-    if engine == "python":
-        return run_python(program, inputs, max_steps, max_depth, seed, registers)
-    from coevo.hercl.fast import run_numba
-
-    return run_numba(program, inputs, max_steps, max_depth, seed, registers)
+    if engine != "python":
+        try:
+            from coevo.hercl.fast import run_numba
+        except ImportError:
+            if engine == "numba":
+                raise
+        else:
+            return run_numba(program, inputs, max_steps, max_depth, seed, registers)
+    return run_python(program, inputs, max_steps, max_depth, seed, registers)
 
 
 def run_python(program: Program, inputs: list[list[float]] | None = None, max_steps: int = 1000,

@@ -122,3 +122,17 @@ def test_bad_limits_and_engines_are_refused():
         run(program, engine="c")
     with pytest.raises(ValueError, match="max_depth"):
         run(program, max_depth=0)
+
+
+def test_a_batch_of_several_messages_per_run():
+    rng = random.Random(6)
+    for _ in range(60):
+        program = parse(random_text(rng))
+        inputs = np.array([[[rng.gauss(0, 2) for _ in range(3)] for _ in range(2)] for _ in range(5)])
+        batch = run_batch(program, inputs, max_steps=150, seed=2, width=3)
+        for p, messages in enumerate(inputs.tolist()):
+            ref = run(program, messages, max_steps=150, seed=2, engine="python")
+            assert (batch.steps[p], bool(batch.halted[p])) == (ref.steps, ref.halted)
+            assert same(batch.stack[p, :batch.depth[p]].tolist(), ref.stack)
+            first = ref.outputs[0][:3] if ref.outputs else []
+            assert same(batch.output[p, :len(first)].tolist(), first)
