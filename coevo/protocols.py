@@ -94,6 +94,19 @@ class Genetics(Protocol):
 
 
 @runtime_checkable
+class RememberingGenetics(Protocol):
+    """Genetics that remember each judged generation's champion and draw on that memory in variation (HERCL's
+    library of successful code); the evolutionary artist shows them the champion before it breeds, and keeps
+    their memory (plain data) in its checkpoint."""
+
+    def remember(self, genome: Any, fitness: float) -> None: ...
+
+    def memory_state(self) -> dict[str, Any]: ...
+
+    def load_memory_state(self, state: dict[str, Any]) -> None: ...
+
+
+@runtime_checkable
 class FeatureCritic(Critic, Protocol):
     """A critic that exposes its penultimate features (for diversity measures and fitness sharing)."""
 
