@@ -1,13 +1,17 @@
-"""Makes the README pictures of the novelty and jury critics from real runs (played here unless already there):
+"""Makes the README pictures of the novelty, preference and jury critics from real runs (played here unless
+already there):
 
-    docs/wundt.png          the Wundt curve H(N) = R(N) - P(N) with the novelty critic's default constants
-    docs/novelty-run.png    a novelty run's novelty over time (median, quartiles, extremes) and the SOM's error
-    docs/jury-phases.png    each jury member's mean score over a phases run, phase ends marked
+    docs/wundt.png                 the Wundt curve H(N) = R(N) - P(N) with the novelty critic's default constants
+    docs/novelty-run.png           a novelty run's novelty over time (median, quartiles, extremes), the SOM's error
+    docs/preference-agreement.png  `coevo breed --agreement` on a scripted session (gp, a person who always
+                                   picks the brightest of 15 children and restarts every 8th generation)
+    docs/jury-phases.png           each jury member's mean score over a phases run, phase ends marked
 
     PYTHONPATH=. python docs/critics_figures.py [--runs runs/docs]
 
 The runs are `coevo run --critic novelty --data none --rounds 40 --seed 0` and `coevo run --critic jury
---critic-option members=features,cnn --schedule phases --fakes archive --rounds 30 --seed 0`.
+--critic-option members=features,cnn --schedule phases --fakes archive --rounds 14 --seed 0` (about 30 minutes
+on 2 busy cores: each phase end retrains the critics, and the jury grows).
 """
 
 from __future__ import annotations
@@ -15,18 +19,23 @@ from __future__ import annotations
 import argparse
 import inspect
 import json
+import shutil
 from pathlib import Path
 
 import torch
 from matplotlib.figure import Figure
 
 from coevo.cli import main as coevo
+from coevo.interactive import SessionRequest
+from coevo.programs.breed import BreedingSession
+from coevo.programs.build import build_genetics
+from coevo.rng import seed_everything
 from critics.novelty.critic import wundt
 
 RUNS = {
     "novelty": ["--critic", "novelty", "--data", "none", "--rounds", "40", "--seed", "0"],
     "jury": ["--critic", "jury", "--critic-option", "members=features,cnn", "--schedule", "phases",
-             "--fakes", "archive", "--rounds", "30", "--seed", "0"],
+             "--fakes", "archive", "--rounds", "14", "--seed", "0"],
 }
 
 
@@ -64,8 +73,9 @@ def wundt_figure(path: Path) -> None:
                   (float(n[peak]), float(interest[peak])), textcoords="offset points", xytext=(8, 6), fontsize=9)
     axis.set_xlabel("novelty N (RMS distance to the best-matching SOM unit)")
     axis.set_ylabel("score")
-    axis.set_title("Wundt curve, novelty critic defaults: " + ", ".join(f"{k} {v:g}" for k, v in defaults.items()),
-                   fontsize=7)
+    reward_text = ", ".join(f"{k} {v:g}" for k, v in defaults.items() if k.startswith("reward"))
+    punish_text = ", ".join(f"{k} {v:g}" for k, v in defaults.items() if k.startswith("punish"))
+    axis.set_title(f"Wundt curve, the novelty critic's defaults\n{reward_text}\n{punish_text}", fontsize=8)
     axis.legend(fontsize=8, loc="lower left")
     save(figure, path)
 
@@ -115,6 +125,49 @@ def jury_figure(rows: list[dict[str, float]], path: Path) -> None:
     save(figure, path)
 
 
+class BrightestPerson:
+    """A scripted person at the breeding window: chooses the brightest child, restarts every ``restart``-th time."""
+
+    def __init__(self, restart: int = 8) -> None:
+        self.status, self.session_keys, self.restart, self.calls = "", True, restart, 0
+
+    def score(self, images: torch.Tensor) -> torch.Tensor:
+        self.calls += 1
+        if self.calls % self.restart == 0:
+            raise SessionRequest("restart")
+        scores = torch.zeros(len(images))
+        scores[int(images.mean(dim=(1, 2, 3)).argmax())] = 1.0
+        return scores
+
+    def notify(self, text: str) -> None:
+        pass
+
+    def learn(self, real: torch.Tensor, fake: torch.Tensor) -> dict[str, float]:
+        return {}
+
+    def state_dict(self) -> dict:
+        return {}
+
+    def load_state_dict(self, state: dict) -> None:
+        pass
+
+
+def preference_figure(runs: Path, path: Path, generations: int = 40) -> None:
+    """A scripted gp session through the real session loop, then `coevo breed --agreement` on it."""
+    folder = runs / "person"
+    if not (folder / "session.json").is_file():
+        seed_everything(0)
+        _, genetics = build_genetics("gp", {}, 3)
+        session = BreedingSession.start("gp", genetics, genetics.random_genome(), 15, 32, folder)
+        person = BrightestPerson()
+        while person.calls < generations:
+            session.step(person)
+        session.save()
+    assert coevo(["breed", "--agreement", str(folder)]) == 0
+    shutil.copyfile(folder / "agreement.png", path)
+    print(f"wrote {path}")
+
+
 def run() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=Path, default=Path("runs/docs"), help="where the runs are played")
@@ -122,6 +175,7 @@ def run() -> None:
     here = Path(__file__).parent
     wundt_figure(here / "wundt.png")
     novelty_figure(metrics(args.runs, "novelty"), here / "novelty-run.png")
+    preference_figure(args.runs, here / "preference-agreement.png")
     jury_figure(metrics(args.runs, "jury"), here / "jury-phases.png")
 
 
