@@ -123,6 +123,14 @@ def test_a_before_any_choice_says_so_and_keeps_the_window(window: HumanCritic, t
     assert not (session.folder / "agreement.json").exists()
 
 
+def test_sessions_saved_before_the_marks_count_every_step_as_the_persons() -> None:
+    from coevo.choices import chosen_by
+
+    assert chosen_by({"history": [{}, {}]}) == ["person", "person"]
+    assert chosen_by({"history": [{}, {}, {}], "chosen_by": ["person", "critic:preference"]}) == [
+        "person", "critic:preference", "person"]
+
+
 def test_the_key_is_in_the_help_legend() -> None:
     from critics.human.critic import HELP, HINTS, KEYS
 
