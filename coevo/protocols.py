@@ -147,6 +147,26 @@ class PhasedCritic(Critic, Protocol):
 
 
 @runtime_checkable
+class PersonModel(Critic, Protocol):
+    """A critic learned from one person's recorded choices (Li & Hu 2010): how often it orders held-out pairs
+    (chosen, unchosen) as the person did, beside chance, as a JSON-able report (``agreement``, ``chance``, …)."""
+
+    def agreement_report(self) -> dict[str, Any]: ...
+
+
+@runtime_checkable
+class ShowsPicks(Protocol):
+    """A window that can show another critic choosing ("breed for me"): the images with ``chosen`` framed and
+    ``note`` in the status line for ``seconds``; True when the person took the window back (a key or a click)."""
+
+    def show_pick(self, images: torch.Tensor, chosen: int, note: str, seconds: float) -> bool: ...
+
+    def show_now(self, text: str) -> None:
+        """Put ``text`` on screen at once (before a long action)."""
+        ...
+
+
+@runtime_checkable
 class ClassConfidences(Protocol):
     """A critic that gives each image a confidence per class, ``(N, classes)`` (a classifier)."""
 
