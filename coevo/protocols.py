@@ -101,6 +101,14 @@ class FeatureCritic(Critic, Protocol):
 
 
 @runtime_checkable
+class FeatureScores(FeatureCritic, Protocol):
+    """A feature critic whose scores are a function of its features: both from one pass over the images (the
+    scoreboard needs both before learning), equal to what ``features`` and ``score`` give."""
+
+    def features_and_scores(self, images: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]: ...
+
+
+@runtime_checkable
 class SelfTaughtCritic(Critic, Protocol):
     """A critic that learns from the artist's images alone, no real images (a curious agent's memory, as
     Saunders & Gero's SOM): the loop shows it every judged proposal once, after scoring it, with or without
