@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from coevo.threads import DEFAULT_THREADS
+
 DEFAULT_ARTIST = "biomorph"
 
 
@@ -23,6 +25,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--grid", help="boxes as COLUMNSxROWS, default 5x3 (Dawkins' 15: parent in the centre)")
     parser.add_argument("--size", type=int, default=256, help="pixels per box image (default 256)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    parser.add_argument("--threads", type=int, default=DEFAULT_THREADS,
+                        help=f"torch CPU threads (default {DEFAULT_THREADS})")
     parser.add_argument("--out", type=Path, help="session folder (default runs/breed-ARTIST-seedS)")
     parser.add_argument("--export-size", type=int, default=2048, help="pixels of images exported with E")
     parser.set_defaults(handler=handle)
@@ -76,8 +80,10 @@ def handle(args: argparse.Namespace) -> int:
     from coevo import registry
     from coevo.errors import CoevoError
     from coevo.programs.breed import BreedingSession
+    from coevo.threads import use_threads
     from gallery.catalog import GalleryCatalog
 
+    use_threads(args.threads)
     if args.resume is not None:
         if args.origin is not None or args.artist is not None or args.artist_option:
             raise CoevoError("--resume continues a session as saved; drop --from, --artist and --artist-option")
