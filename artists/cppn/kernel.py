@@ -348,17 +348,16 @@ def _write(buf, rows, mapping, tables, dst, t0, n):
                 dst[c, t0 + i] = row[i]
 
 
-@njit(parallel=True, cache=True, error_model="numpy")
+@njit(cache=True, error_model="numpy")
 def hsv_images(values, out):
     """CPPN-X's HSV colours of output node values (genomes, 3, pixels) (any float dtype) as image values in out
     (genomes, 3, pixels) float32, as ``pixels.to_image`` maps them; for renderers that compute node values
-    elsewhere (the exact renderer)."""
-    genomes, pixels = values.shape[0], values.shape[2]
+    elsewhere (the exact renderer). One thread: it follows single-threaded NumPy work."""
     sector, fraction, unit = _hsv_tables()
-    for job in prange(genomes * pixels):
-        g, i = job // pixels, job % pixels
-        r, gr, b = _hsv_bytes(values[g, 0, i], values[g, 1, i], values[g, 2, i], sector, fraction, unit)
-        out[g, 0, i], out[g, 1, i], out[g, 2, i] = _level(r), _level(gr), _level(b)
+    for g in range(values.shape[0]):
+        for i in range(values.shape[2]):
+            r, gr, b = _hsv_bytes(values[g, 0, i], values[g, 1, i], values[g, 2, i], sector, fraction, unit)
+            out[g, 0, i], out[g, 1, i], out[g, 2, i] = _level(r), _level(gr), _level(b)
 
 
 @njit(parallel=True, cache=True, fastmath=False, error_model="numpy")
