@@ -6,6 +6,7 @@ Images travel between artists and critics as ``torch.float32`` tensors ``(N, C, 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -226,6 +227,14 @@ class RunIndex(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+@runtime_checkable
+class BatchedRunIndex(RunIndex, Protocol):
+    """A run index that can take many writes as one (a database's single transaction): the run recorder writes
+    the rounds it kept in one batch."""
+
+    def batch(self) -> AbstractContextManager[None]: ...
 
 
 @runtime_checkable

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -22,7 +24,7 @@ from coevo.loop import Hook, Progress, Round, Stop, coevolve, warm_up
 from coevo.plots import plot_curves
 from coevo.programs.build import Game, build
 from coevo.programs.champions import ChampionSheet
-from coevo.protocols import Catalog, CriticPictures, Proposal
+from coevo.protocols import BatchedRunIndex, Catalog, CriticPictures, Proposal
 from coevo.rng import rng_state
 from coevo.runfolder import RunFolder, check_kind, folder_contents, folder_lock, remove_started
 
@@ -90,14 +92,15 @@ class RunRecorder(Hook):
             atomic_write_bytes(self.folder.path / "curves.png", plot_curves(self.rows, title))
 
     def flush(self) -> None:
-        """Write the kept rounds' sheets, champions and gallery rows, in round order; the champion sheet and
-        ``best.json`` once."""
+        """Write the kept rounds' sheets, champions and gallery rows, in round order (the gallery rows in one
+        batch where the index takes one); the champion sheet and ``best.json`` once."""
         pending, self.pending = self.pending, []
+        rows: list[Callable[[], object]] = []
         for kept in pending:
             if kept.population is not None:
-                self.index.record_population(kept.round_index, *kept.population)
+                rows.append(partial(self.index.record_population, kept.round_index, *kept.population))
             if kept.champion is not None and kept.image is not None:
-                self._save_champion(kept.champion, kept.image)
+                rows.append(self._save_champion(kept.champion, kept.image))
             if kept.sheet is not None:
                 self.folder.save_sheet(f"round-{kept.round_index:04d}", kept.sheet)
         if any(kept.sheet is not None for kept in pending):
@@ -105,6 +108,9 @@ class RunRecorder(Hook):
         champions = [kept.champion for kept in pending if kept.champion is not None]
         if champions:
             self.folder.save_genome("best", champions[-1])
+        with self.index.batch() if isinstance(self.index, BatchedRunIndex) else nullcontext():
+            for row in rows:
+                row()
 
     def save_critic_pictures(self) -> None:
         """The critic's pictures of its own state (``CriticPictures``: a SOM's map) as ``critic-NAME.png``."""
@@ -129,13 +135,14 @@ class RunRecorder(Hook):
         return GenomeFile(self.game.config.artist, genetics.options(), genetics.to_json(proposal.genomes[best]),
                           meta)
 
-    def _save_champion(self, record: GenomeFile, image: torch.Tensor) -> None:
+    def _save_champion(self, record: GenomeFile, image: torch.Tensor) -> Callable[[], object]:
+        """Write the champion's genome file and image; returns its gallery row, to add with the others."""
         round_index = record.meta["round"]
         self.folder.save_genome(f"champion-{round_index:04d}", record)
         path = save_png(image, self.folder.path / "images" / f"champion-{round_index:04d}.png")
-        self.index.add_individual(artist=record.artist, genome=record.genome, options=record.options,
-                                  round_index=round_index, local_id=record.meta["id"],
-                                  local_parents=record.meta["parents"], score=record.meta["score"], image=path)
+        return partial(self.index.add_individual, artist=record.artist, genome=record.genome, options=record.options,
+                       round_index=round_index, local_id=record.meta["id"], local_parents=record.meta["parents"],
+                       score=record.meta["score"], image=path)
 
 
 class Stateful(Protocol):
