@@ -3,7 +3,9 @@
 Work is split into (genome, tile) jobs run in parallel. A job evaluates its genome node by node (topological
 order) over one tile of pixels: each node's row of the job's small buffer gets the weighted sum of its source rows,
 then its activation in place, so every node is one tight, vectorised loop over data already in cache.
-``network.py`` compiles genomes into the flat arrays this kernel reads. The activations are those of
+``network.py`` compiles genomes into the flat arrays this kernel reads. The kernel also maps output values to
+CPPN-X's pixels (grey / RGB bytes, HSV through Qt's conversion) in double, as ``pixels.py`` states the rules, so
+a render leaves no float64 temporaries behind. The activations are those of
 ``activations.py`` (Picbreeder / CPPN-X definitions, including the signed lookup-table sigmoid and gaussian).
 Compiled once and cached on disk (``cache=True``). Every helper lives in this file on purpose: Numba's disk cache
 notices changes to the kernel's own file only.
