@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from coevo.errors import CoevoError
+from coevo.threads import DEFAULT_THREADS, check_threads
 
 SCHEDULES = ("round", "phases")  # how artist and critic take turns (coevo.schedules)
 Settings = TypeVar("Settings")  # a settings dataclass: RunConfig, or a program's own (FoolConfig)
@@ -46,7 +47,10 @@ class RunConfig:
     mutpb: float = 0.9  # evolutionary artists: mutation probability per child
     sheet_every: int = 5  # write a contact sheet every n rounds (and at the last)
     checkpoint_every: int = 1  # write a checkpoint every n rounds (and at the last)
+    checkpoint_seconds: float = 10.0  # ... but at most one per this many seconds (0: every n rounds); a resume
+    # replays the rounds after the last checkpoint, so the files end the same whenever checkpoints fall
     device: str = "auto"  # torch device for networks: auto (CUDA when present), cpu, cuda
+    threads: int = DEFAULT_THREADS  # torch CPU threads (results can depend on it, so a resume keeps the run's)
     start_from: str = ""  # seed the population from a genome: gallery:ID, gallery:ROOT:ID or a file ("" = random)
     artist_options: dict[str, Any] = field(default_factory=dict)  # extra keyword options for the artist
     critic_options: dict[str, Any] = field(default_factory=dict)  # extra keyword options for the critic
@@ -60,7 +64,8 @@ class RunConfig:
                      "phase_generations"):
             if getattr(self, name) < 1:
                 raise CoevoError(f"{name} must be at least 1 (got {getattr(self, name)}); pass a positive value")
-        for name in ("critic_steps", "warmup", "elite", "diversity", "phase_critic_steps"):
+        check_threads(self.threads)
+        for name in ("critic_steps", "warmup", "elite", "diversity", "phase_critic_steps", "checkpoint_seconds"):
             if getattr(self, name) < 0:
                 raise CoevoError(f"{name} must be >= 0 (got {getattr(self, name)})")
         if not SIZES[0] <= self.size <= SIZES[1]:
@@ -107,6 +112,7 @@ class FoolConfig:
     strength: float = 1.0  # mutation strength
     steps: int = 3000  # classifier training steps, to convergence as the paper's LeNet (trained once, then cached)
     device: str = "auto"  # torch device for the classifier and the renderer
+    threads: int = DEFAULT_THREADS  # torch CPU threads
     artist_options: dict[str, Any] = field(default_factory=dict)  # extra genetics options (mutation rates, ...)
     critic_options: dict[str, Any] = field(default_factory=dict)  # extra classifier options
 
@@ -118,6 +124,7 @@ class FoolConfig:
             raise CoevoError(f"--size must be at least 16 pixels for the classifier (got {self.size})")
         if not 0.0 <= self.cxpb <= 1.0:
             raise CoevoError(f"cxpb is a probability in [0, 1] (got {self.cxpb})")
+        check_threads(self.threads)
         return self
 
 

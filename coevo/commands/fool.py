@@ -16,6 +16,7 @@ HELP = {  # FoolConfig field -> help text of its flag
     "strength": "mutation strength",
     "steps": "classifier training steps (default 3000; trained once, then cached)",
     "device": "auto (CUDA when present), cpu or cuda",
+    "threads": "torch CPU threads (default 1)",
     "artist": "evolutionary artist for MAP-Elites (default cppn), or pixels (gradient fooling, FGSM, PGD)",
 }
 

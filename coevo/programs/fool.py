@@ -38,6 +38,7 @@ from coevo.protocols import Artist, Catalog, ClassConfidences, GradientFooler, R
 from coevo.rng import seed_everything, set_rng_state
 from coevo.runfolder import RunFolder, check_kind, folder_contents, folder_lock, remove_started
 from coevo.schedules import EveryRound
+from coevo.threads import use_threads
 
 KIND = "fool"  # the catalog's name for such runs
 
@@ -62,8 +63,10 @@ class FoolGame:
 
 
 def build(config: FoolConfig) -> FoolGame:
-    """Seed every generator; the classifier critic and the MAP-Elites artist (grey or colour as the data)."""
+    """Set torch's threads and seed every generator; the classifier critic and the MAP-Elites artist (grey or colour
+    as the data)."""
     config.validate()
+    use_threads(config.threads)
     seed_everything(config.seed)
     device = resolve_device(config.device)
     data = load_data(config.data, config.size)
