@@ -172,8 +172,8 @@ def summarise(config: PPGNConfig, targets: torch.Tensor, final: torch.Tensor, ke
               confidences: Any, evaluator: Any = None) -> dict[str, Any]:
     """Confidence of the final samples and the three diversities, per class and overall (means over classes)."""
     p_final = confidences(final).double()[torch.arange(len(targets)), targets]
-    pool = torch.stack(kept, 1) if kept else final[:, None]  # (chains, kept, C, H, W)
-    p_pool = _target_p(confidences, pool, targets)
+    pool = torch.stack(kept, 1) if kept else final[:, :0, None]  # (chains, kept, C, H, W); none kept: (N, 0, ...)
+    p_pool = _target_p(confidences, pool, targets) if kept else torch.zeros(len(targets), 0, dtype=torch.float64)
     rows: dict[str, dict[str, float]] = {}
     confident_all = []
     for cls in targets.unique().tolist():
@@ -194,7 +194,7 @@ def summarise(config: PPGNConfig, targets: torch.Tensor, final: torch.Tensor, ke
                                "confidence_min": float(p_final.min()),
                                "class_confidence_min": min(r["confidence_mean"] for r in rows.values()),
                                "share_99": float((p_final >= CONFIDENT).double().mean()),
-                               "samples_share_99": float((p_pool >= CONFIDENT).double().mean())}
+                               "samples_share_99": float((p_pool >= CONFIDENT).double().mean()) if kept else 0.0}
     for key in next(iter(rows.values())):
         if key.startswith("diversity") or key.startswith("feature_diversity"):
             summary[key] = sum(r[key] for r in rows.values()) / len(rows)

@@ -174,6 +174,8 @@ def test_sample_diversity_counts_only_confident_samples() -> None:
     assert row["samples"] == 4 and row["samples_99"] == 3 and summary["samples_share_99"] == 0.75
     assert row["diversity_samples"] == pytest.approx((0.0 + 0.5 + 0.5) / 3)  # pairs of {0, 0, 0.5}
     assert row["diversity_chain"] == pytest.approx((0.5 + 0.9) / 2) and row["diversity_final"] == pytest.approx(0.4)
+    none = program.summarise(program.PPGNConfig(), torch.tensor([0, 0]), kept[1], [], confidences)
+    assert none["classes"]["0"]["samples"] == 0 and none["samples_share_99"] == 0 and none["diversity_samples"] == 0
 
 
 def test_evaluated_samples_get_feature_diversity_and_precision() -> None:
