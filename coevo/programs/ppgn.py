@@ -163,12 +163,12 @@ def sample(config: PPGNConfig) -> tuple[dict[str, Any], torch.Tensor]:
         from coevo.metrics import Evaluator  # trains (or loads) the metrics' feature network
 
         evaluator = Evaluator(data)
-    summary = summarise(config, sampler.targets, final, keeper.kept, critic.confidences, evaluator)
+    summary = summarise(sampler.targets, final, keeper.kept, critic.confidences, evaluator)
     summary["settings"] = asdict(config)
     return summary, final
 
 
-def summarise(config: PPGNConfig, targets: torch.Tensor, final: torch.Tensor, kept: list[torch.Tensor],
+def summarise(targets: torch.Tensor, final: torch.Tensor, kept: list[torch.Tensor],
               confidences: Any, evaluator: Any = None) -> dict[str, Any]:
     """Confidence of the final samples and the three diversities, per class and overall (means over classes)."""
     p_final = confidences(final).double()[torch.arange(len(targets)), targets]

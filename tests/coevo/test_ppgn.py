@@ -169,12 +169,12 @@ def test_sample_diversity_counts_only_confident_samples() -> None:
         sure = (images.flatten(1)[:, 0] < 0.8).double()
         return torch.stack([0.5 + 0.499999 * sure, 0.5 - 0.499999 * sure], 1)
 
-    summary = program.summarise(program.PPGNConfig(), torch.tensor([0, 0]), kept[1], kept, confidences)
+    summary = program.summarise(torch.tensor([0, 0]), kept[1], kept, confidences)
     row = summary["classes"]["0"]
     assert row["samples"] == 4 and row["samples_99"] == 3 and summary["samples_share_99"] == 0.75
     assert row["diversity_samples"] == pytest.approx((0.0 + 0.5 + 0.5) / 3)  # pairs of {0, 0, 0.5}
     assert row["diversity_chain"] == pytest.approx((0.5 + 0.9) / 2) and row["diversity_final"] == pytest.approx(0.4)
-    none = program.summarise(program.PPGNConfig(), torch.tensor([0, 0]), kept[1], [], confidences)
+    none = program.summarise(torch.tensor([0, 0]), kept[1], [], confidences)
     assert none["classes"]["0"]["samples"] == 0 and none["samples_share_99"] == 0 and none["diversity_samples"] == 0
 
 
@@ -184,7 +184,7 @@ def test_evaluated_samples_get_feature_diversity_and_precision() -> None:
     data = load_data("digits", 16)
     evaluator = Evaluator(data, reference=100, net=classifier_features(data, LeNet((1, 16, 16))))
     kept = [data.images[i: i + 20] for i in range(0, 60, 20)]  # 20 chains, three real digits each
-    summary = program.summarise(program.PPGNConfig(), torch.zeros(20, dtype=torch.long), kept[-1], kept,
+    summary = program.summarise(torch.zeros(20, dtype=torch.long), kept[-1], kept,
                                 lambda images: torch.tensor([[1.0, 0.0]]).repeat(len(images), 1), evaluator)
     assert summary["feature_diversity_samples"] > 0 and summary["feature_diversity_final"] > 0
     assert 0 < summary["samples_precision"] <= 1 and summary["samples_fid"] >= 0
