@@ -85,7 +85,7 @@ class RunRecorder(Hook):
             if proposal.ids is not None and proposal.parents is not None:
                 pending.population = (proposal.ids, proposal.parents)
             pending.champion = self._champion(round_index, proposal, scores, int(order[0]))
-            pending.image = proposal.images.detach()[int(order[0])].clone()
+        pending.image = proposal.images.detach()[int(order[0])].clone()
         if round_index % cfg.sheet_every == 0 or last:
             pending.sheet = proposal.images.detach()[order]
             self.save_critic_pictures()  # the critic's state now: it cannot wait
@@ -104,6 +104,8 @@ class RunRecorder(Hook):
                 rows.append(partial(self.index.record_population, kept.round_index, *kept.population))
             if kept.champion is not None and kept.image is not None:
                 rows.append(self._save_champion(kept.champion, kept.image))
+            elif kept.image is not None:  # a generator's best sample: kept so the champion sheet survives a resume
+                save_png(kept.image, self._champion_image(kept.round_index))
             if kept.sheet is not None:
                 self.folder.save_sheet(f"round-{kept.round_index:04d}", kept.sheet)
         if any(kept.sheet is not None for kept in pending):
@@ -138,11 +140,14 @@ class RunRecorder(Hook):
         return GenomeFile(self.game.config.artist, genetics.options(), genetics.to_json(proposal.genomes[best]),
                           meta)
 
+    def _champion_image(self, round_index: int) -> Path:
+        return self.folder.path / "images" / f"champion-{round_index:04d}.png"
+
     def _save_champion(self, record: GenomeFile, image: torch.Tensor) -> Callable[[], object]:
         """Write the champion's genome file and image; returns its gallery row, to add with the others."""
         round_index = record.meta["round"]
         self.folder.save_genome(f"champion-{round_index:04d}", record)
-        path = save_png(image, self.folder.path / "images" / f"champion-{round_index:04d}.png")
+        path = save_png(image, self._champion_image(round_index))
         return partial(self.index.add_individual, artist=record.artist, genome=record.genome, options=record.options,
                        round_index=round_index, local_id=record.meta["id"], local_parents=record.meta["parents"],
                        score=record.meta["score"], image=path)
