@@ -101,6 +101,7 @@ class FoolConfig:
     critic: str = "classifier"  # fixed classifier critic with confidences(images) -> (N, classes)
     generations: int = 50  # MAP-Elites generations
     batch: int = 100  # children bred and scored per generation
+    elites: int = 1  # individuals kept per class (the best, then runners-up that breed as well)
     size: int = 28  # image side the classifier sees (MNIST: 28)
     seed: int = 0  # seeds Python, NumPy and Torch
     cxpb: float = 0.1  # chance a child comes from crossing two elites
@@ -111,7 +112,7 @@ class FoolConfig:
     critic_options: dict[str, Any] = field(default_factory=dict)  # extra classifier options
 
     def validate(self) -> FoolConfig:
-        for name in ("generations", "batch", "size", "steps"):
+        for name in ("generations", "batch", "elites", "size", "steps"):
             if getattr(self, name) < 1:
                 raise CoevoError(f"{name} must be at least 1 (got {getattr(self, name)})")
         if self.size < 16:

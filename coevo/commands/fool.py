@@ -10,6 +10,7 @@ HELP = {  # FoolConfig field -> help text of its flag
     "data": "labelled data the classifier learns: digits (bundled, the default), mnist:DIR, .npz",
     "generations": "MAP-Elites generations (default 50)",
     "batch": "children bred and scored per generation (default 100)",
+    "elites": "individuals kept per class; runners-up breed as well (default 1)",
     "size": "image side the classifier sees (default 28)",
     "seed": "random seed; the same seed gives the same run",
     "cxpb": "chance a child comes from crossing two elites",

@@ -85,7 +85,8 @@ def build(config: FoolConfig) -> FoolGame:
         return FoolGame(config, fooler, Players(fooler, critic, None, FakePool("latest")))
     genetics = registry.construct(registry.load(entry), f"artist {config.artist!r}",
                                   {"channels": shape[0], "device": device}, dict(config.artist_options))
-    artist = MapElites(genetics, critic.classes, config.batch, config.size, config.cxpb, config.strength)
+    artist = MapElites(genetics, critic.classes, config.batch, config.size, config.cxpb, config.strength,
+                       config.elites)
     return FoolGame(config, artist, Players(artist, critic, None, FakePool("latest")))
 
 

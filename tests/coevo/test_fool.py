@@ -94,3 +94,13 @@ def test_gallery_index_takes_a_fooling_run(tmp_path):
     with Store(tmp_path / "runs") as store:
         [run] = store.runs()
         assert run.kind == "fool" and len(store.individuals(run.id)) == 3
+
+
+def test_runners_up_survive_a_resume(tmp_path):
+    """--elites 3: three generations then a resume to six equals six straight (the runners-up are checkpointed)."""
+    whole, parted = tmp_path / "runs" / "whole", tmp_path / "runs" / "parted"
+    assert main(["fool", *FAST, "--elites", "3", "--generations", "6", "--out", str(whole)]) == 0
+    assert main(["fool", *FAST, "--elites", "3", "--generations", "3", "--out", str(parted)]) == 0
+    assert main(["resume", str(parted), "--rounds", "6"]) == 0
+    for name in ("metrics.jsonl", "genomes/class-0.json", "genomes/class-1.json", "genomes/class-2.json"):
+        assert (parted / name).read_bytes() == (whole / name).read_bytes(), name
