@@ -149,14 +149,14 @@ def index_run(store, folder: Path) -> int:  # store: gallery.store.Store
     lacks) to the store."""
     from dataclasses import asdict
 
-    from coevo.config import FoolConfig, load_config
+    from coevo.config import load_config
     from coevo.genomefile import read_genome
     from coevo.images import save_png
     from coevo.programs.build import build_genetics
-    from coevo.programs.fool import KIND, is_fool_folder
+    from coevo.programs.fool import KIND, is_fool_folder, read_config
 
     fool = is_fool_folder(folder)
-    config = load_config(folder / "config.toml", FoolConfig) if fool else load_config(folder / "config.toml")
+    config = read_config(folder / "config.toml") if fool else load_config(folder / "config.toml")
     run = store.add_run(folder, kind=KIND if fool else "run", artist=config.artist, critic=config.critic,
                         data=config.data, settings=asdict(config), source="" if fool else config.start_from)
     kept = sorted((folder / "genomes").glob("class-*.json" if fool else "champion-*.json"))

@@ -67,6 +67,8 @@ def test_state_round_trip_keeps_runners_up_and_reads_one_per_cell_checkpoints():
     again = MapElites(ToyGenetics(), cells=2, batch=8, size=8, per_cell=2)
     again.load_state_dict(state)
     assert again.state_dict() == state
+    assert [[e.id for e in cell] for cell in again.runners_up] == [[e.id for e in cell] for cell in archive.runners_up]
+    assert all(len(cell) == 1 for cell in again.runners_up)
     single = MapElites(ToyGenetics(), cells=2, batch=8, size=8)
     old = {k: v for k, v in state.items() if k != "runners_up"}  # what a one-per-cell checkpoint holds
     single.load_state_dict(old)
