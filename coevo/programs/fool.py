@@ -1,7 +1,8 @@
 """``coevo fool``: fooling images (Nguyen, Yosinski & Clune 2015) played through ``coevolve``.
 
-A MAP-Elites artist (``coevo.mapelites``) keeps one elite per class of a fixed classifier critic and is scored
-by the classifier's confidence for each class. A gradient artist (``pixels``: gradient ascent on the image, or
+A MAP-Elites artist (``coevo.mapelites``) keeps one elite per class of a fixed classifier critic (``elites``: more)
+and is scored by the classifier's confidence for each class; by default it breeds as the paper's MNIST runs do
+(200 mutated copies of random elites a generation, their mutation rates for the cppn artist: ``NGUYEN_RATES``). A gradient artist (``pixels``: gradient ascent on the image, or
 FGSM / PGD perturbing real images) plays the same loop with the same per-class scores, metrics and sheets; it
 keeps the best image per class as scored (a ``GradientFooler``). The run folder gets ``metrics.jsonl`` (one line
 per generation), a checkpoint after every generation (``coevo resume`` continues a killed run byte-identical),
