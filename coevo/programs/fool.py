@@ -2,9 +2,10 @@
 
 A MAP-Elites artist (``coevo.mapelites``) keeps one elite per class of a fixed classifier critic (``elites``: more)
 and is scored by the classifier's confidence for each class; by default it breeds as the paper's MNIST runs do
-(200 mutated copies of random elites a generation, their mutation rates for the cppn artist: ``NGUYEN_RATES``). A gradient artist (``pixels``: gradient ascent on the image, or
-FGSM / PGD perturbing real images) plays the same loop with the same per-class scores, metrics and sheets; it
-keeps the best image per class as scored (a ``GradientFooler``). The run folder gets ``metrics.jsonl`` (one line
+(200 mutated copies of random elites a generation, their mutation rates for the cppn artist: ``NGUYEN_RATES``).
+A gradient artist (``pixels``: gradient ascent on the image, or FGSM / PGD perturbing real images) plays the same
+loop with the same per-class scores, metrics and sheets; it keeps the best image per class as scored (a
+``GradientFooler``). The run folder gets ``metrics.jsonl`` (one line
 per generation), a checkpoint after every generation (``coevo resume`` continues a killed run byte-identical),
 ``confidence.png``, ``elites.png`` (and 8x larger) and, for MAP-Elites, ``genomes/class-K.json``, its elites
 indexed in the catalog (the gallery) like any run's champions; a gradient fooler's images have no genomes, and
