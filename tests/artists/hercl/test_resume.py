@@ -11,7 +11,8 @@ from tests.conftest import ROOT, kill_when
 
 ARGS = ["--artist", "hercl-function", "--critic", "tests.toys:TinyCritic", "--size", "8", "--pop", "12",
         "--warmup", "2", "--batch", "16", "--seed", "5", "--sheet-every", "8", "--rounds", "30",
-        "--critic-option", "delay=0.03", "--artist-option", "library=6", "--artist-option", "transgenic=0.5"]
+        "--critic-option", "delay=0.03", "--artist-option", "library=6", "--artist-option", "transgenic=0.5",
+        "--checkpoint-seconds", "0"]  # a checkpoint every round, as the library is read from it below
 
 
 def outputs(folder: Path) -> dict[str, bytes]:
