@@ -24,6 +24,15 @@ def test_digits_is_the_embedded_default() -> None:
     check_images(data.images, 1, 16)
 
 
+def test_digits_inverted_and_counted() -> None:
+    plain, ink = load_data("digits:40", 16), load_data("digits:invert:40", 16)
+    assert len(plain) == len(ink) == 40 and plain.labels.tolist() == load_data("digits", 16).labels[:40].tolist()
+    assert torch.allclose(ink.images, -plain.images, atol=1e-6)  # dark on white: 1 - x on [0, 1]
+    for bad in ("digits:0", "digits:ink", "digits:3:4"):
+        with pytest.raises(CoevoError, match="digits:invert:N"):
+            load_data(bad, 16)
+
+
 def test_mnist_gzipped_and_plain(shared_data: Path, tmp_path: Path) -> None:
     data = load_data(f"mnist:{shared_data / 'mnist'}", 28)
     assert len(data) == 10000 and data.labels.tolist()[:3] == [7, 2, 1]
