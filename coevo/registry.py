@@ -62,8 +62,8 @@ CRITICS: tuple[Entry, ...] = (
 
 DATASETS: tuple[Entry, ...] = (
     Entry("digits", "coevo.data.digits:load", "scikit-learn's 1,797 real handwritten digits, bundled (default)"),
-    Entry("digits:invert[:N]", "coevo.data.digits:load", "the digits dark on white (ink on a turtle's canvas); "
-          "digits:N the first N"),
+    Entry("digits:ink[:N]", "coevo.data.digits:load", "the digits in black ink on white (like a turtle's "
+          "pen); digits:N the first N"),
     Entry("mnist:DIR[:train|t10k]", "coevo.data.mnist:load", "MNIST IDX files in DIR, gzipped or not"),
     Entry("DIR or folder:DIR", "coevo.data.folder:load", "every PNG/JPEG under DIR, resized, grey or RGB"),
     Entry("FILE.npz", "coevo.data.npz:load", "arrays 'images' (N,H,W[,C] or N,C,H,W) and optional 'labels'"),

@@ -1,5 +1,6 @@
 """Makes docs/hercl-vickers-phases.png: each phase's champion of a Vickers co-evolution run, in a row, with its
-complexity (strokes drawn, turtle commands, JPEG compression size and Machado's JPEG complexity).
+complexity: distinct strokes (a stroke drawn again over itself counts once), turtle commands, the share of
+the canvas inked, JPEG compression size and Machado's JPEG complexity (``coevo.imagefeatures``).
 
     coevo run --config vickers2017 --out runs/vickers
     python docs/hercl_vickers_figure.py runs/vickers
@@ -30,8 +31,10 @@ def champions(folder: Path) -> list[dict]:
         _, genetics, genome, _ = load_genome(folder / "genomes" / f"champion-{int(row['round']):04d}.json")
         image = genetics.render([genome], 128)
         jpeg = jpeg_complexity((image + 1) / 2)
+        strokes = {(round(s.x0), round(s.y0), round(s.x1), round(s.y1), s.size) for s in genetics.strokes(genome)}
         out.append({"phase": int(row["phase"]) + 1, "fooled": not row["phase_stalled"],
-                    "generations": int(row["generations_to_fool"]), "strokes": len(genetics.strokes(genome)),
+                    "generations": int(row["generations_to_fool"]), "strokes": len(strokes),
+                    "ink": float((image < 0).float().mean()),
                     "commands": len(genetics.turtle(genome)), "jpeg_size": float(jpeg["jpeg_size"][0]),
                     "jpeg_complexity": float(jpeg["jpeg_complexity"][0]), "image": image[0, 0].numpy()})
     return out
@@ -53,11 +56,12 @@ def main() -> None:
         ax.set_axis_off()
     figure.tight_layout()
     figure.savefig(args.out, metadata={"Software": None})
-    print("| phase | fooled after (generations) | strokes | turtle commands | JPEG size | JPEG complexity |")
-    print("|---|---|---|---|---|---|")
+    print("| phase | fooled after (generations) | distinct strokes | turtle commands | ink | JPEG size | "
+          "JPEG complexity |")
+    print("|---|---|---|---|---|---|---|")
     for c in found:
         print(f"| {c['phase']} | {c['generations'] if c['fooled'] else 'stalled'} | {c['strokes']} | "
-              f"{c['commands']} | {c['jpeg_size']:.4f} | {c['jpeg_complexity']:.5f} |")
+              f"{c['commands']} | {c['ink']:.1%} | {c['jpeg_size']:.4f} | {c['jpeg_complexity']:.5f} |")
     print(f"wrote {args.out}")
 
 

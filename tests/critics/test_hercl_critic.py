@@ -68,7 +68,7 @@ def test_hercsearch_evolves_a_classifier_of_two_separable_clusters() -> None:
 def test_the_critic_tells_digits_from_a_blank_canvas_and_its_state_resumes() -> None:
     random.seed(0)
     torch.manual_seed(0)
-    real, blank = load_data("digits:invert:40", 64).images, torch.ones(8, 1, 64, 64)
+    real, blank = load_data("digits:ink:40", 64).images, torch.ones(8, 1, 64, 64)
     critic = HERCLCritic(shape=(1, 64, 64), evals=300)
     for _ in range(30):
         metrics = critic.learn(real, blank)
