@@ -3,7 +3,8 @@ are scored by the critics of the current phase and of every earlier one, the pha
 2^-p (``artist-critic/make-artists.sh`` in wofnot/hercl: weights 1, ½, ¼, …, each shared among that phase's
 critics). The score is the weighted mean of the members' scores; each member's mean score is in the metrics.
 
-Members are built by the program (``make_critic``, so a jury may hold any critic without importing it). With
+Members are built by the program (``make_critic``, so a jury may hold any critic without importing it), each
+with ``member_options``. With
 the ``phases`` schedule, when a phase ends the current members join the jury frozen (they learn no more) and
 fresh members are built for the next phase (``restart=true``, Vickers: a new critic each phase) or copies of
 the current ones carry on learning (``restart=false``); a frozen member p phases old weighs weight × decay^p,
@@ -38,7 +39,7 @@ class JuryCritic:
 
     def __init__(self, make_critic: MakeCritic | None = None, members: str | list[str] = "features",
                  weights: str | list[float] = "", decay: float = 0.5, keep: int = 6, restart: bool = True,
-                 combine: str = "mean", tolerance: float = 10.0) -> None:
+                 combine: str = "mean", tolerance: float = 10.0, member_options: dict[str, Any] | None = None) -> None:
         if make_critic is None:
             raise ValueError("a jury needs a program that builds its members (coevo run passes make_critic)")
         self.make = make_critic
@@ -56,7 +57,8 @@ class JuryCritic:
         if combine not in ("mean", "cost"):
             raise ValueError(f"combine is mean (weighted mean score) or cost (art-school's sum), not {combine!r}")
         self.combine, self.tolerance = combine, float(tolerance)
-        self.current = [self.make(n, {}) for n in self.names]
+        self.member_options = dict(member_options or {})  # every member's own options, e.g. {evals = 100}
+        self.current = [self.make(n, dict(self.member_options)) for n in self.names]
         if combine == "cost" and not all(isinstance(c, RealProbability) for c in self.current):
             raise ValueError("combine=cost needs members that give a probability of real (e.g. hercl)")
         self.past: list[tuple[int, int, Critic]] = []  # (phases ago, member index, frozen critic)
@@ -87,7 +89,7 @@ class JuryCritic:
     def next_phase(self) -> dict[str, float]:
         """A phase ended: the current members join the jury frozen; new ones judge (and learn) from now on."""
         self.past = [(age + 1, k, c) for age, k, c in self.past if age + 1 <= self.keep]
-        fresh = [self.make(n, {}) for n in self.names]
+        fresh = [self.make(n, dict(self.member_options)) for n in self.names]
         if not self.restart:
             for new, old in zip(fresh, self.current):
                 new.load_state_dict(old.state_dict())
@@ -115,6 +117,6 @@ class JuryCritic:
             critic.load_state_dict(saved)
         self.past = []
         for entry in state["past"]:
-            critic = self.make(self.names[int(entry["member"])], {})
+            critic = self.make(self.names[int(entry["member"])], dict(self.member_options))
             critic.load_state_dict(entry["state"])
             self.past.append((int(entry["age"]), int(entry["member"]), critic))

@@ -7,7 +7,8 @@ from coevo.errors import CoevoError
 
 
 def test_toml_round_trip(tmp_path: Path) -> None:
-    config = RunConfig(artist="x:Y", rounds=7, cxpb=0.25, artist_options={"channels": 3, "color": "hsv"})
+    config = RunConfig(artist="x:Y", rounds=7, cxpb=0.25, artist_options={"channels": 3, "color": "hsv"},
+                       critic_options={"member_options": {"evals": 40, "name": "a"}})
     path = tmp_path / "c.toml"
     path.write_text(dump_config(config))
     assert load_config(path) == config

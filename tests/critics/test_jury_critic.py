@@ -96,3 +96,16 @@ def test_cost_is_art_schools_sum_over_the_jury_and_its_tolerance_marks_success()
     assert torch.allclose(jury.score(images), torch.full((2,), 10 - (100.0 + 0.5 * 20)))
     with pytest.raises(ValueError, match="probability"):
         JuryCritic(lambda name, options: Constant(1.0), members="c", combine="cost")
+
+
+def test_member_options_reach_every_member_fresh_or_restored() -> None:
+    seen = []
+
+    def make(name: str, options: dict) -> Probable:
+        seen.append(dict(options))
+        return Probable(options["value"])
+
+    jury = JuryCritic(make, members="p,p", member_options={"value": 0.5})
+    jury.next_phase()
+    JuryCritic(make, members="p,p", member_options={"value": 0.5}).load_state_dict(jury.state_dict())
+    assert seen == [{"value": 0.5}] * 8  # two members, two fresh ones, then two and the two restored past ones
