@@ -8,18 +8,18 @@ program reads no input; its first output message is its answer and must hold one
 the wrong end (<= 0 for a real item, >= 1 for a fake one) is a penalty, as are a non-finite value or a message
 of another length (none: 2); a program still running at the step limit is rejected.
 
-Incremental learning (hercsearch ``-n``): the items are shuffled once, the champion is judged on the first
+Incremental learning (hercsearch ``-n``): the items are in a random order, the champion is judged on the first
 ``trials`` of them (at first 2) and is *perfect* when it has no penalty and its cost is at most ``trials x
-item_cost`` (0.1, super.c's value for 0/1 targets and make-critics.sh's ``-t 0.1``); a perfect candidate goes on
-to the following items while it stays perfect, so the curriculum grows, and the search is done when every item
-is passed. New items join at random places after the curriculum. Where ``make-train.sh`` repeats the smaller
-class until both have as many items, here each item is weighted (in cost, penalty and the allowed cost) so
-that both classes weigh as much. A child (a
-mutation, or a crossover with the codebank of random programs and earlier champions) replaces the champion when
-better (``better_candidate``): more items passed, then perfect, then less penalty, then less ``0.01 x codons +
-0.01 x mean steps`` plus ``1000 x cost`` while not perfect; ties go to the child half the time, and a
-child level with the champion but for a worse score wins with probability sigmoid(-difference) (``anneal``;
-eval.c allows that only for point mutations), so the search drifts through neutral variants.
+item_cost`` (0.1, super.c's value for 0/1 targets and make-critics.sh's ``-t 0.1``); a perfect candidate goes on to
+the following items while it stays perfect, so the curriculum grows, and the search is done when every item is
+passed. New items join at random places after the curriculum. Where ``make-train.sh`` repeats the smaller class
+until both have as many items, here each item is weighted (in cost, penalty and the allowed cost) so that both
+classes weigh as much. A child (mutations, or a crossover with the codebank of random programs and earlier
+champions) replaces the champion when better (``better_candidate``): more items passed, then perfect, then less
+penalty, then less ``0.01 x codons + 0.01 x mean steps`` plus ``1000 x cost`` while not perfect; ties go to the
+child half the time, and a child level with the champion but for a worse score wins with probability
+sigmoid(-difference) (``anneal``; eval.c allows that only for point mutations), so the search drifts through neutral
+variants.
 Departures: the search starts from a program answering one random feature (``K<wo``), not from empty code;
 one champion instead of a ladder of several; no trimming phase, no SWAP_FAILS or reshuffling;
 identical outputs on every item cost a penalty of 1 (super.c's ``all_outputs_same``).
@@ -171,7 +171,8 @@ class Search:
             child = mutate(child)
         return child
 
-    def _anneal(self, judged: Judged, new: tuple[float, ...], old: tuple[float, ...]) -> bool:
+    @staticmethod
+    def _anneal(new: tuple[float, ...], old: tuple[float, ...]) -> bool:
         """eval.c's drift (``anneal``): a child level with the champion but for its score wins with probability
         sigmoid(-(score difference)) (eval.c allows it only for point mutations that cost less or are penalised)."""
         if new[:3] != old[:3]:
@@ -184,7 +185,7 @@ class Search:
         self.evaluations += 1
         judged = judge(child, self.items, self.trials, self.max_steps, self.standing)
         new, old = judged.key(child.size()), self.standing.key(self.champion.size())
-        if new < old or (new == old and random.random() < 0.5) or self._anneal(judged, new, old):
+        if new < old or (new == old and random.random() < 0.5) or self._anneal(new, old):
             if judged.passed > self.standing.passed and self.standing.perfect:
                 self.codebank.append(self.champion)  # earlier champions join the codebank
                 self.codebank = self.codebank[-64:]

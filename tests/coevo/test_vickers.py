@@ -1,12 +1,18 @@
 """The bundled Vickers co-evolution config (hercl-lines against juries of hercl critics, in phases): killed with
-SIGKILL and resumed it ends byte-identical to a run never interrupted."""
+SIGKILL and resumed it ends byte-identical to a run never interrupted; later phases draw more (slow)."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from coevo.cli import main
+from coevo.imagefeatures import jpeg_complexity
+from coevo.programs.build import load_genome
 from tests.coevo.test_resume import coevo, lines, outputs
 from tests.conftest import ROOT, kill_when
 
@@ -27,3 +33,21 @@ def test_a_vickers_run_killed_and_resumed_equals_an_uninterrupted_one(tmp_path: 
                              capture_output=True, text=True)
     assert resumed.returncode == 0, resumed.stderr[-2000:]
     assert outputs(killed) == outputs(whole) and lines(killed / "metrics.jsonl") == 6
+
+
+@pytest.mark.slow
+def test_later_phases_draw_more_than_the_first(tmp_path: Path) -> None:
+    """The paper's qualitative result on a small budget: phase 1's champion is a simple line, phase 2's draws
+    more distinct strokes and compresses worse (the README's run, two phases of it)."""
+    out = tmp_path / "run"
+    assert main(["run", "--config", "vickers2017", "--rounds", "80", "--out", str(out)]) == 0
+    rows = [json.loads(line) for line in (out / "metrics.jsonl").read_text().splitlines()]
+    figures = []
+    for row in (r for r in rows if "generations_to_fool" in r):
+        _, genetics, genome, _ = load_genome(out / "genomes" / f"champion-{int(row['round']):04d}.json")
+        strokes = {(round(s.x0), round(s.y0), round(s.x1), round(s.y1)) for s in genetics.strokes(genome)}
+        image = (genetics.render([genome], 128) + 1) / 2
+        figures.append((len(strokes), float(jpeg_complexity(image)["jpeg_size"][0])))
+    assert len(figures) == 2
+    (first_strokes, first_jpeg), (second_strokes, second_jpeg) = figures
+    assert first_strokes < 150 and second_strokes > first_strokes and second_jpeg > first_jpeg
