@@ -53,7 +53,8 @@ def main() -> None:
         ax.imshow(c["image"], cmap="gray", vmin=-1, vmax=1)
         ax.set_title(f"phase {c['phase']}{'' if c['fooled'] else ' (stalled)'}\n{c['strokes']} strokes, "
                      f"JPEG {c['jpeg_size']:.3f}", fontsize=7)
-        ax.set_axis_off()
+        ax.set_xticks([])
+        ax.set_yticks([])  # the frame shows the canvas edge
     figure.tight_layout()
     figure.savefig(args.out, metadata={"Software": None})
     print("| phase | fooled after (generations) | distinct strokes | turtle commands | ink | JPEG size | "
