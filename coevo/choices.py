@@ -3,7 +3,9 @@
 A session's ``session.json`` (``coevo breed``) keeps the artist's state before every generation the person bred
 (its undo history) and the current one. Two consecutive states give one judged generation: the images shown,
 and as *chosen* those that live on in the next generation (as the elite, or as a newborn's parents). A restart (no
-individual lives on) is no judgement and is skipped. Read by critics that model the person (Li & Hu 2010).
+individual lives on) is no judgement and is skipped, and so is a generation a critic chose for the person ("breed
+for me": the session's ``chosen_by`` names who chose each step, ``PERSON`` or ``critic:NAME``). Read by critics that
+model the person (Li & Hu 2010).
 """
 
 from __future__ import annotations
@@ -20,6 +22,14 @@ from coevo import registry
 from coevo.errors import CoevoError
 
 SESSION_FORMAT, SESSION_VERSION = "coevo-breed-session", 1  # what coevo.programs.breed writes
+PERSON, RESTART = "person", "restart"  # who chose a step (else "critic:NAME"); sessions without chosen_by: PERSON
+
+
+def chosen_by(document: dict[str, Any]) -> list[str]:
+    """Who chose each step of a session's history (the person unless the session says otherwise)."""
+    history = document.get("history") or []
+    marks = [str(m) for m in document.get("chosen_by") or []]
+    return (marks + [PERSON] * len(history))[: len(history)]
 
 
 @dataclass(eq=False)  # compared by identity
@@ -79,7 +89,9 @@ def judgements(spec: str | Path, size: int) -> list[Judgement]:
             cls = registry.load(registry.artist_entry(document["artist"]))
             genetics = registry.construct(cls, f"artist {document['artist']!r}", {}, dict(document["options"]))
             states = [*document["history"], document["state"]]
-            for before, after in itertools.pairwise(states):
+            for (before, after), chooser in zip(itertools.pairwise(states), chosen_by(document)):
+                if chooser != PERSON:
+                    continue  # a critic's choice, or a restart: not the person's judgement
                 shown = before["population"]
                 ids = {int(d["id"]) for d in shown}
                 kept = {int(d["id"]) for d in after["population"]} & ids  # the elite: the first choice

@@ -14,7 +14,7 @@ from typing import Any
 import torch
 from deap import tools
 
-from coevo.protocols import Genetics, Proposal
+from coevo.protocols import Genetics, Proposal, RememberingGenetics
 
 SELECTIONS = ("tournament", "chosen")
 
@@ -98,6 +98,9 @@ class EvolutionaryArtist:
             ind.fitness = value if math.isfinite(value) else -math.inf
         finite = [ind.fitness for ind in self.population]
         metrics = {"fitness_best": max(finite), "fitness_mean": sum(finite) / len(finite)}
+        if isinstance(self.genetics, RememberingGenetics):
+            champion = max(self.population, key=lambda ind: ind.fitness)
+            self.genetics.remember(champion.genome, champion.fitness)
         self.population = self._breed(self.population)
         self.generation += 1
         self._cache = None
@@ -136,7 +139,9 @@ class EvolutionaryArtist:
         return ind
 
     def state_dict(self) -> dict[str, Any]:
+        memory = {"memory": self.genetics.memory_state()} if isinstance(self.genetics, RememberingGenetics) else {}
         return {
+            **memory,
             "config": asdict(self.config),
             "generation": self.generation,
             "next_id": self._next_id,
@@ -156,4 +161,6 @@ class EvolutionaryArtist:
                        float(d["fitness"]))
             for d in state["population"]
         ]
+        if "memory" in state and isinstance(self.genetics, RememberingGenetics):
+            self.genetics.load_memory_state(state["memory"])
         self._cache = None

@@ -7,7 +7,8 @@ from typing import Protocol, runtime_checkable
 from coevo.errors import CoevoError
 from coevo.protocols import Critic
 
-ACTIONS = ("undo", "save", "export", "restart", "quit", "stronger", "weaker")
+ACTIONS = ("undo", "save", "export", "restart", "quit", "stronger", "weaker",
+           "auto", "takeover")  # auto: hand the window to the learned critic ("breed for me"); takeover: take it back
 
 
 MAX_GRID = 12  # boxes per side: a person compares a few dozen at most, and each box is a full-size image in memory

@@ -92,3 +92,29 @@ def plot_curves(rows: list[dict[str, Any]], title: str = "") -> bytes:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", metadata={"Software": None})
     return buffer.getvalue()
+
+
+def plot_agreement(report: dict[str, Any]) -> bytes:
+    """PNG bytes of a person model's held-out pairwise agreement with the person, per held-out generation and
+    overall, against the 50% chance line (``coevo.protocols.PersonModel.agreement_report``)."""
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(5, 3), dpi=80)
+    axis = figure.subplots()
+    held = report.get("held_out") or []
+    xs = list(range(1, len(held) + 1))
+    axis.plot(xs, [h["agreement"] for h in held], "o", color="tab:blue", markersize=4, label="held-out generation")
+    if report.get("agreement") is not None:
+        axis.axhline(report["agreement"], color="tab:blue", label=f"held-out agreement {report['agreement']:.2f}")
+    axis.axhline(report["chance"], color="tab:red", linestyle="--", label=f"chance {report['chance']:.0%}")
+    axis.set_ylim(0, 1.05)
+    axis.set_xlim(0, max(xs, default=0) + 1)
+    axis.set_xlabel(f"held-out generation (every {report.get('holdout', '?')}th judged one)", fontsize=8)
+    axis.set_ylabel("pairs ordered as the person did", fontsize=8)
+    axis.set_title(f"{report.get('pairs_test', 0)} held-out pairs; training agreement "
+                   f"{report.get('train_agreement', float('nan')):.2f} on {report.get('pairs_train', 0)}", fontsize=9)
+    axis.legend(fontsize=7, loc="lower right")
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", metadata={"Software": None})
+    return buffer.getvalue()

@@ -94,6 +94,19 @@ class Genetics(Protocol):
 
 
 @runtime_checkable
+class RememberingGenetics(Protocol):
+    """Genetics that remember each judged generation's champion and draw on that memory in variation (HERCL's
+    library of successful code); the evolutionary artist shows them the champion before it breeds, and keeps
+    their memory (plain data) in its checkpoint."""
+
+    def remember(self, genome: Any, fitness: float) -> None: ...
+
+    def memory_state(self) -> dict[str, Any]: ...
+
+    def load_memory_state(self, state: dict[str, Any]) -> None: ...
+
+
+@runtime_checkable
 class FeatureCritic(Critic, Protocol):
     """A critic that exposes its penultimate features (for diversity measures and fitness sharing)."""
 
@@ -131,6 +144,26 @@ class PhasedCritic(Critic, Protocol):
     that keeps earlier phases' critics, Vickers et al. 2017)."""
 
     def next_phase(self) -> dict[str, float]: ...
+
+
+@runtime_checkable
+class PersonModel(Critic, Protocol):
+    """A critic learned from one person's recorded choices (Li & Hu 2010): how often it orders held-out pairs
+    (chosen, unchosen) as the person did, beside chance, as a JSON-able report (``agreement``, ``chance``, …)."""
+
+    def agreement_report(self) -> dict[str, Any]: ...
+
+
+@runtime_checkable
+class ShowsPicks(Protocol):
+    """A window that can show another critic choosing ("breed for me"): the images with ``chosen`` framed and
+    ``note`` in the status line for ``seconds``; True when the person took the window back (a key or a click)."""
+
+    def show_pick(self, images: torch.Tensor, chosen: int, note: str, seconds: float) -> bool: ...
+
+    def show_now(self, text: str) -> None:
+        """Put ``text`` on screen at once (before a long action)."""
+        ...
 
 
 @runtime_checkable

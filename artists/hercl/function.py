@@ -2,14 +2,18 @@
 
 x and y are in [-1, 1] (y up), r the distance from the centre, θ the angle. The pixel's value is the first
 value of the program's first output message, else the top of its stack, else 0; NaN becomes 0 and the rest is
-clamped to [-1, 1]. Execution is bounded by ``max_steps`` per pixel. Variation is HERCsearch-style
-(``coevo.hercl.variation``): point/insert/delete mutations, and bar, branch or cell crossover.
+clamped to [-1, 1]. Execution is bounded by ``max_steps`` per pixel. A population renders on the compiled engine
+(``coevo.hercl.fast.run_batch``: one program over all its pixels; ``engine="python"`` for the reference).
+Variation is HERCsearch-style (``coevo.hercl.variation``): point/insert/delete mutations, bar, branch, cell or
+block crossover, and, as HERCsearch's transgenic level, a mutation may instead be a crossover with a program of
+the library (``coevo.hercl.library``) that holds the champions of earlier generations.
 """
 
 from __future__ import annotations
 
 import math
 import random
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -17,12 +21,17 @@ import torch
 
 from coevo.errors import CoevoError
 from coevo.hercl import Program, parse, run
+from coevo.hercl.fast import run_batch
+from coevo.hercl.library import Library
 from coevo.hercl.program import Bar, Instr
-from coevo.hercl.variation import crossover, mutate, random_program
+from coevo.hercl.variation import crossover, library_crossover, mutate, random_program
+
+ENGINES = ("numba", "python")
 
 
-def pixel_value(program: Program, message: list[float], max_steps: int) -> float:
-    result = run(program, [message], max_steps=max_steps)
+def pixel_value(program: Program, message: list[float], max_steps: int, engine: str = "python") -> float:
+    """One pixel's grey value, run on one engine."""
+    result = run(program, [message], max_steps=max_steps, engine=engine)
     if result.outputs and result.outputs[0]:
         v = result.outputs[0][0]
     elif result.stack:
@@ -32,19 +41,36 @@ def pixel_value(program: Program, message: list[float], max_steps: int) -> float
     return 0.0 if math.isnan(v) else max(-1.0, min(1.0, v))
 
 
+@lru_cache(maxsize=8)
+def pixel_inputs(size: int) -> np.ndarray:
+    """Each pixel's message (x, y, r, θ), row by row, ``(size * size, 4)``; r and θ by Python's ``math`` (as the
+    reference interpreter's pixels get them)."""
+    coords = (np.arange(size) + 0.5) / size * 2 - 1
+    rows = [[float(x), float(-y), math.hypot(x, -y), math.atan2(-y, x)] for y in coords for x in coords]
+    out = np.array(rows, np.float64).reshape(size * size, 4)
+    out.flags.writeable = False
+    return out
+
+
 class HERCLFunctionGenetics:
     """Random HERCL programs (reading their pixel first), HERCsearch variation, per-pixel rendering."""
 
     channels = 1
 
-    def __init__(self, cells: int = 2, registers: int = 4, stack: int = 16, max_steps: int = 60) -> None:
-        if cells < 1 or registers < 0 or stack < 1 or max_steps < 1:
-            raise ValueError("need cells >= 1, registers >= 0, stack >= 1, max_steps >= 1")
+    def __init__(self, cells: int = 2, registers: int = 4, stack: int = 16, max_steps: int = 60,
+                 library: int = 32, transgenic: float = 0.25, engine: str = "numba") -> None:
+        if cells < 1 or registers < 0 or stack < 1 or max_steps < 1 or library < 0:
+            raise ValueError("need cells >= 1, registers >= 0, stack >= 1, max_steps >= 1, library >= 0")
+        if not 0.0 <= transgenic <= 1.0 or engine not in ENGINES:
+            raise ValueError(f"need 0 <= transgenic <= 1 and engine one of {', '.join(ENGINES)}")
         self.cells, self.registers, self.stack, self.max_steps = cells, registers, stack, max_steps
+        self.transgenic, self.engine = transgenic, engine
+        self.library = Library(library) if library else None
 
     def options(self) -> dict[str, Any]:
         return {"cells": self.cells, "registers": self.registers, "stack": self.stack,
-                "max_steps": self.max_steps}
+                "max_steps": self.max_steps, "library": self.library.capacity if self.library else 0,
+                "transgenic": self.transgenic, "engine": self.engine}
 
     def random_genome(self) -> Program:
         p = random_program(self.cells, self.registers, self.stack)
@@ -56,22 +82,39 @@ class HERCLFunctionGenetics:
     def mutate(self, genome: Program, strength: float = 1.0) -> Program:
         n = max(1, int(strength) + (random.random() < strength - int(strength)))
         for _ in range(n):
-            genome = mutate(genome)
+            if self.library and random.random() < self.transgenic:
+                genome = library_crossover(genome, self.library)
+            else:
+                genome = mutate(genome)
         return genome
 
     def crossover(self, a: Program, b: Program) -> tuple[Program, Program]:
         return crossover(a, b), crossover(b, a)
 
+    # the library: each judged generation's champion (coevo.protocols.RememberingGenetics)
+
+    def remember(self, genome: Program, fitness: float) -> None:
+        if self.library is not None:
+            self.library.add(genome)
+
+    def memory_state(self) -> dict[str, Any]:
+        return {"library": self.library.state_dict() if self.library else None}
+
+    def load_memory_state(self, state: dict[str, Any]) -> None:
+        if state.get("library") is not None:
+            self.library = Library.from_state(state["library"])
+
     def render(self, genomes: list[Program], size: int) -> torch.Tensor:
-        coords = (np.arange(size) + 0.5) / size * 2 - 1
+        inputs = pixel_inputs(size)
         out = np.zeros((len(genomes), 1, size, size), dtype=np.float32)
         for n, g in enumerate(genomes):
-            for row in range(size):
-                y = -coords[row]
-                for col in range(size):
-                    x = coords[col]
-                    msg = [x, y, math.hypot(x, y), math.atan2(y, x)]
-                    out[n, 0, row, col] = pixel_value(g, msg, self.max_steps)
+            if self.engine == "python":
+                values = np.array([pixel_value(g, msg, self.max_steps) for msg in inputs.tolist()])
+            else:
+                batch = run_batch(g, inputs, max_steps=self.max_steps)
+                v = np.where(batch.output_len > 0, batch.output[:, 0], batch.top())
+                values = np.where(np.isnan(v), 0.0, np.clip(v, -1.0, 1.0))
+            out[n, 0] = values.reshape(size, size)
         return torch.from_numpy(out)
 
     def to_json(self, genome: Program) -> dict[str, Any]:

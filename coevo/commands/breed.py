@@ -25,6 +25,15 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     parser.add_argument("--out", type=Path, help="session folder (default runs/breed-ARTIST-seedS)")
     parser.add_argument("--export-size", type=int, default=2048, help="pixels of images exported with E")
+    parser.add_argument("--auto", type=int, default=10, metavar="N",
+                        help="generations the A key hands to your learned critic (breed for me), default 10")
+    parser.add_argument("--auto-delay", type=float, default=0.5, metavar="SECONDS",
+                        help="how long each of the critic's picks shows before it breeds (default 0.5)")
+    parser.add_argument("--sessions", default="", metavar="DIR[,DIR...]",
+                        help="your other breeding sessions the learned critic also learns from (A key, --agreement)")
+    parser.add_argument("--agreement", type=Path, metavar="SESSION",
+                        help="no window: learn the person from SESSION (and --sessions), write agreement.json and "
+                        "agreement.png (held-out pairwise agreement, 50%% chance line) into it, print the figure")
     parser.set_defaults(handler=handle)
 
 
@@ -72,12 +81,29 @@ def new_session(args: argparse.Namespace):  # -> BreedingSession
                                  args.export_size, meta, str(args.origin or ""), GalleryCatalog())
 
 
+def report(args: argparse.Namespace) -> int:
+    """``--agreement SESSION``: the person model's agreement report, written into the session folder."""
+    from coevo.programs.agreement import report_session, summary
+
+    result, paths = report_session(args.agreement, others(args))
+    print(f"{summary(result)}; wrote {', '.join(str(p) for p in paths)}")
+    return 0
+
+
+def others(args: argparse.Namespace) -> list[str]:
+    return [part.strip() for part in args.sessions.split(",") if part.strip()]
+
+
 def handle(args: argparse.Namespace) -> int:
     from coevo import registry
     from coevo.errors import CoevoError
     from coevo.programs.breed import BreedingSession
     from gallery.catalog import GalleryCatalog
 
+    if not 1 <= args.auto <= 100000 or not 0 <= args.auto_delay <= 60:
+        raise CoevoError("--auto must lie in 1..100000 generations and --auto-delay in 0..60 seconds")
+    if args.agreement is not None:
+        return report(args)
     if args.resume is not None:
         if args.origin is not None or args.artist is not None or args.artist_option:
             raise CoevoError("--resume continues a session as saved; drop --from, --artist and --artist-option")
@@ -86,6 +112,7 @@ def handle(args: argparse.Namespace) -> int:
             session.grid = args.grid
     else:
         session = new_session(args)
+    session.auto_generations, session.auto_delay, session.sessions = args.auto, args.auto_delay, others(args)
     critic_class = registry.load(registry.critic_entry("human"))
     critic = critic_class(grid=session.grid, box=session.artist.config.size,
                           title=f"coevo breed: {session.artist_name}")

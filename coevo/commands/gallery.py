@@ -132,46 +132,17 @@ def handle_publish(args: argparse.Namespace) -> int:
 
 
 def handle_index(args: argparse.Namespace) -> int:
+    from coevo.programs.reindex import index_folder
+    from gallery.catalog import GalleryCatalog
     from gallery.store import Store
 
     if not args.root.is_dir():
         raise CoevoError(f"{args.root} is not a folder; pass --root with the folder that holds the runs")
     with Store(args.root) as store:
-        for folder in sorted(p.parent for p in args.root.glob("*/config.toml")):
-            if store.run_at(folder) is None:
-                count = index_run(store, folder)
-                print(f"indexed {folder}: {count} individuals")
+        new = [p.parent for p in sorted(args.root.glob("*/config.toml")) if store.run_at(p.parent) is None]
+    for folder in new:
+        print(f"indexed {folder}: {index_folder(GalleryCatalog(), folder)} individuals")
     return 0
-
-
-def index_run(store, folder: Path) -> int:  # store: gallery.store.Store
-    """Add a run folder's settings and kept genomes (champions, or a fooling run's elites; rendering images it
-    lacks) to the store."""
-    from dataclasses import asdict
-
-    from coevo.config import FoolConfig, load_config
-    from coevo.genomefile import read_genome
-    from coevo.images import save_png
-    from coevo.programs.build import build_genetics
-    from coevo.programs.fool import KIND, is_fool_folder
-
-    fool = is_fool_folder(folder)
-    config = load_config(folder / "config.toml", FoolConfig) if fool else load_config(folder / "config.toml")
-    run = store.add_run(folder, kind=KIND if fool else "run", artist=config.artist, critic=config.critic,
-                        data=config.data, settings=asdict(config), source="" if fool else config.start_from)
-    kept = sorted((folder / "genomes").glob("class-*.json" if fool else "champion-*.json"))
-    for path in kept:
-        record = read_genome(path)
-        round_index = int(record.meta.get("generation" if fool else "round", path.stem.rpartition("-")[2]))
-        image = folder / "images" / f"{path.stem}.png"
-        if not image.is_file():
-            _, genetics = build_genetics(record.artist, record.options)
-            save_png(genetics.render([genetics.from_json(record.genome)], config.size)[0], image)
-        score = record.meta.get("confidence" if fool else "score")
-        store.add_individual(run, artist=record.artist, genome=record.genome, options=record.options,
-                             round_index=round_index, local_id=record.meta.get("id"),
-                             local_parents=record.meta.get("parents", []), score=score, image=image)
-    return len(kept)
 
 
 def handle_build(args: argparse.Namespace) -> int:

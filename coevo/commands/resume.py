@@ -20,14 +20,15 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def handle(args: argparse.Namespace) -> int:
     from coevo.commands.fool import report
     from coevo.errors import CoevoError
-    from coevo.programs.fool import is_fool_folder
+    from coevo.programs.fool import KIND as FOOL
     from coevo.programs.fool import resume as resume_fool
     from coevo.programs.run import resume
+    from coevo.runfolder import folder_kind
     from gallery.catalog import GalleryCatalog
 
     if args.rounds is not None and args.rounds < 1:
         raise CoevoError(f"--rounds must be at least 1 (got {args.rounds})")
-    if is_fool_folder(args.run):
+    if folder_kind(args.run) == FOOL:
         folder, scores = resume_fool(args.run, args.rounds, GalleryCatalog())
         report(folder.path, scores)
         return 0

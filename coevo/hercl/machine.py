@@ -9,6 +9,8 @@ comparisons push and the branches read and reset. ``?`` draws from a generator s
 Input is a list of messages (lists of numbers): ``i`` moves to the next message (false when there is none),
 ``s`` pushes the next value of the current message (false when it is used up). Output: ``w`` pops a value
 into the output buffer, ``o`` sends the buffer as a message.
+
+``run_python`` here is the reference; ``run`` runs the same machine compiled (``coevo.hercl.fast``) by default.
 """
 
 from __future__ import annotations
@@ -37,10 +39,30 @@ class _Frame:
         self.c, self.b, self.k, self.r, self.local, self.bp_reset = c, b, 0, -1, 0.0, bp_reset
 
 
+ENGINES = ("auto", "numba", "python")
+
+
 def run(program: Program, inputs: list[list[float]] | None = None, max_steps: int = 1000,
-        max_depth: int = 64, seed: int = 0, registers: list[float] | None = None, max_outputs: int = 0) -> Result:
-    """Run ``program`` on ``inputs`` from a fresh state (or given global ``registers``); with ``max_outputs``,
-    stop once that many messages are sent (a critic's verdict, a drawing's last command)."""
+        max_depth: int = 64, seed: int = 0, registers: list[float] | None = None, engine: str = "auto") -> Result:
+    """Run ``program`` on ``inputs`` from a fresh state (or given global ``registers``). ``engine``: ``numba``
+    (the compiled bytecode loop of ``coevo.hercl.fast``; what ``auto`` picks when Numba imports) or ``python``
+    (``run_python``, the reference); both give the same result, bit for bit."""
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
+    if engine != "python":
+        try:
+            from coevo.hercl.fast import run_numba
+        except ImportError:
+            if engine == "numba":
+                raise
+        else:
+            return run_numba(program, inputs, max_steps, max_depth, seed, registers)
+    return run_python(program, inputs, max_steps, max_depth, seed, registers)
+
+
+def run_python(program: Program, inputs: list[list[float]] | None = None, max_steps: int = 1000,
+               max_depth: int = 64, seed: int = 0, registers: list[float] | None = None) -> Result:
+    """The reference interpreter, in plain Python: run ``program`` on ``inputs`` from a fresh state."""
     cells = program.cells
     ncells, nreg, ssize, msize = len(cells), program.num_reg, program.stack_size, program.mem_size
     messages = [list(map(float, m)) for m in (inputs or [])]
@@ -116,7 +138,7 @@ def run(program: Program, inputs: list[list[float]] | None = None, max_steps: in
 
     push_frame(ncells - 1)
     steps = 0
-    while state["running"] and steps < max_steps and not (max_outputs and len(outputs) >= max_outputs):
+    while state["running"] and steps < max_steps:
         f = frames[-1]
         bar = cells[f.c][f.b]
         steps += 1

@@ -4,6 +4,11 @@ The session plays the one loop (``coevo.loop.coevolve``) with an interactive cri
 critic's scores (chosen 1, second choice 0.5, others 0) breed the next generation. It keeps the artist's
 whole history for unbounded undo, saves and exports chosen genomes, saves/resumes itself as JSON, and
 indexes its generations and saved picks in its catalog (the gallery beside its folder, wired by the CLI).
+
+"Breed for me" (the A key): the person's learned preference critic (``coevo.programs.agreement``, trained on
+the session so far and the person's other sessions) picks the parent for a number of generations, its picks
+framed in the window one by one, until the person presses a key or clicks; the session marks those steps as the
+critic's (``chosen_by``), so no model ever learns from them as the person's choices.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ import torch
 
 from coevo.atomic import atomic_write_text
 from coevo.catalog import NoCatalog
-from coevo.choices import SESSION_FORMAT, SESSION_VERSION
+from coevo.choices import PERSON, RESTART, SESSION_FORMAT, SESSION_VERSION, chosen_by
 from coevo.errors import CoevoError
 from coevo.evolution import EvolutionaryArtist, EvolutionConfig
 from coevo.fakes import FakePool
@@ -24,13 +29,47 @@ from coevo.genomefile import GenomeFile, write_genome
 from coevo.images import save_png
 from coevo.interactive import ACTIONS, Interactive, SessionRequest
 from coevo.loop import Hook, LoopConfig, Players, Progress, Round, Stop, coevolve
-from coevo.protocols import Catalog, Genetics, RunIndex, VectorDrawing
+from coevo.programs.agreement import MODEL, learn_person, summary, write_agreement
+from coevo.protocols import Catalog, Critic, Genetics, RunIndex, ShowsPicks, VectorDrawing
 from coevo.rng import rng_state, set_rng_state
 from coevo.runfolder import check_kind, folder_lock, mark_kind
 from coevo.schedules import EveryRound
 
 FORMAT, VERSION = SESSION_FORMAT, SESSION_VERSION  # coevo.choices reads the sessions, too
 AUTOSAVE_EVERY = 10  # generations between automatic session saves (always saved on quit)
+
+
+class Autopilot:
+    """A learned critic choosing for the person: each generation its best-scored image is the one choice (1, the
+    rest 0, as a person's single click), framed in the window for ``delay`` seconds first; a key or a click there
+    raises ``SessionRequest("takeover")`` before the pick breeds anything."""
+
+    def __init__(self, model: Critic, window: ShowsPicks, generations: int, delay: float, name: str = MODEL) -> None:
+        self.model, self.window, self.generations, self.delay, self.name = model, window, generations, delay, name
+        self.done = 0  # generations it has bred
+
+    @property
+    def chooser(self) -> str:
+        return f"critic:{self.name}"
+
+    def score(self, images: torch.Tensor) -> torch.Tensor:
+        pick = int(torch.argmax(self.model.score(images).detach().float().cpu()))
+        note = (f"breeding for you: generation {self.done + 1} of {self.generations}, the {self.name} critic's "
+                "pick framed  ·  any key or click takes over")
+        if self.window.show_pick(images, pick, note, self.delay):
+            raise SessionRequest("takeover")
+        scores = torch.zeros(int(images.shape[0]))
+        scores[pick] = 1.0
+        return scores
+
+    def learn(self, real: torch.Tensor, fake: torch.Tensor) -> dict[str, float]:
+        return {}
+
+    def state_dict(self) -> dict[str, Any]:
+        return {}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        pass
 
 
 class BreedingSession(Hook):
@@ -41,6 +80,11 @@ class BreedingSession(Hook):
         self.artist_name, self.genetics, self.artist = artist_name, genetics, artist
         self.folder, self.grid, self.export_size = Path(folder), grid, export_size
         self.history: list[dict[str, Any]] = []  # artist states before each step, oldest first
+        self.chosen_by: list[str] = []  # who chose each step of the history: PERSON, RESTART or "critic:NAME"
+        self.auto_generations = 10  # "breed for me": generations the A key hands to the learned critic
+        self.auto_delay = 0.5  # seconds each of its picks shows before it breeds
+        self.sessions: list[str] = []  # the person's other sessions the learned critic also learns from
+        self.pilot: Autopilot | None = None  # the learned critic, while it breeds for the person
         self.fakes, self.loop = FakePool("latest"), LoopConfig()
         self.origin: dict[str, Any] = {"meta": {}, "source": ""}  # where the first parent came from (--from)
         self.catalog = catalog or NoCatalog()
@@ -103,15 +147,37 @@ class BreedingSession(Hook):
     def step(self, critic: Interactive) -> bool:
         """One round (a choice breeds a generation) or one session action; False once the person quits."""
         critic.status = self.status()
-        players = Players(self.artist, critic, None, self.fakes, self.loop)
+        judge = critic if self.pilot is None else self.pilot
+        players = Players(self.artist, judge, None, self.fakes, self.loop)
         try:
             coevolve(players, EveryRound(), Stop(rounds=1), Progress(), [self])
         except SessionRequest as request:
             if request.action == "quit":
                 self.save()
                 return False
-            critic.notify(self.act(request.action, request.chosen))
+            message = self.hand_over(critic) if request.action == "auto" else self.act(request.action, request.chosen)
+            critic.notify(message)
+            return True
+        if self.pilot is not None and self.pilot.done >= self.pilot.generations:
+            critic.notify(f"the {self.pilot.name} critic bred {self.pilot.done} generations for you; your turn")
+            self.pilot = None
         return True
+
+    def hand_over(self, window: Interactive) -> str:
+        """"Breed for me": learn the person's taste from the session as saved (and their other sessions), write
+        its agreement report into the session folder, and let it choose the next ``auto_generations``."""
+        if not isinstance(window, ShowsPicks):
+            return "this window cannot show a critic's picks"
+        window.show_now("learning your taste from your choices so far...")
+        self.save()
+        try:
+            model = learn_person(self.folder, self.sessions)
+        except CoevoError as exc:
+            return f"cannot breed for you yet: {exc}"
+        report = model.agreement_report()
+        write_agreement(self.folder, report)
+        self.pilot = Autopilot(model, window, self.auto_generations, self.auto_delay)
+        return f"breeding {self.auto_generations} generations for you: {summary(report)}"
 
     def on_round_start(self, progress: Progress) -> None:
         self._before = self.artist.state_dict()
@@ -119,6 +185,9 @@ class BreedingSession(Hook):
     def on_round_end(self, played: Round, progress: Progress) -> None:
         """A choice bred a generation: it can be undone, is indexed, and is saved now and then."""
         self.history.append(self._before)
+        self.chosen_by.append(PERSON if self.pilot is None else self.pilot.chooser)
+        if self.pilot is not None:
+            self.pilot.done += 1
         self._record()
         if self.artist.generation % AUTOSAVE_EVERY == 0:
             self.save()
@@ -131,8 +200,12 @@ class BreedingSession(Hook):
             return f"saved {self.save_genome(chosen[0])}"
         if action == "export":
             return "exported " + ", ".join(str(p) for p in self.export(chosen[0]))
+        if action == "takeover":
+            done, self.pilot = (0 if self.pilot is None else self.pilot.done), None
+            return f"your turn again (the critic bred {done} generation{'' if done == 1 else 's'}; U undoes them)"
         if action == "restart":
             self.history.append(self.artist.state_dict())
+            self.chosen_by.append(RESTART)
             self.artist.seed([self.genetics.random_genome()])
             self._record()
             return "restarted from a random parent (U undoes)"
@@ -149,6 +222,7 @@ class BreedingSession(Hook):
             return "nothing to undo"
         strength, next_id = self.artist.config.strength, self.artist.state_dict()["next_id"]
         state = self.history.pop()
+        del self.chosen_by[len(self.history):]
         self.artist.load_state_dict({**state, "next_id": max(next_id, state["next_id"])})  # ids stay unique
         self.artist.config.strength = strength
         return f"back to generation {self.artist.generation}"
@@ -195,7 +269,8 @@ class BreedingSession(Hook):
         """Write the session file atomically: artist state, history and every random generator's state."""
         document = {"format": FORMAT, "version": VERSION, "artist": self.artist_name,
                     "options": self.genetics.options(), "grid": self.grid, "export_size": self.export_size,
-                    "state": self.artist.state_dict(), "history": self.history, "origin": self.origin,
+                    "state": self.artist.state_dict(), "history": self.history, "chosen_by": self.chosen_by,
+                    "origin": self.origin,
                     "rng": _encode(rng_state())}
         atomic_write_text(self.path, json.dumps(document) + "\n")
         return self.path
@@ -225,6 +300,7 @@ class BreedingSession(Hook):
             session = cls(document["artist"], genetics, artist, path.parent, document["grid"],
                           int(document["export_size"]), catalog)
             session.history = list(document["history"])
+            session.chosen_by = chosen_by(document)
             session.origin = dict(document.get("origin") or session.origin)
             set_rng_state(_decode(document["rng"]))
         except (KeyError, TypeError, ValueError) as exc:

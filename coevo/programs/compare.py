@@ -36,7 +36,7 @@ from coevo.protocols import Sampler
 from coevo.rng import rng_state, set_rng_state
 from coevo.runfolder import RunFolder, check_kind, folder_lock, mark_kind
 
-DEFAULT_ARTISTS = ("dcgan", "gp", "cppn")  # the automated artists compared by default, when registered
+DEFAULT_ARTISTS = ("dcgan", "gp", "cppn", "hercl-function")  # automated artists compared by default, when registered
 EVALS, DONE, SETTINGS = "evals.jsonl", "done.json", "compare.json"
 SHOWN = 64  # pixels per sample on the report's grids (small images are enlarged, nearest neighbour)
 

@@ -36,7 +36,7 @@ from coevo.plots import plot_confidences
 from coevo.programs.run import Checkpointer, ProgressBar
 from coevo.protocols import Artist, Catalog, ClassConfidences, GradientFooler, RunIndex
 from coevo.rng import seed_everything, set_rng_state
-from coevo.runfolder import RunFolder, check_kind, folder_contents, folder_kind, folder_lock, remove_started
+from coevo.runfolder import RunFolder, check_kind, folder_contents, folder_lock, remove_started
 from coevo.schedules import EveryRound
 
 KIND = "fool"  # the catalog's name for such runs
@@ -179,11 +179,6 @@ def run(config: FoolConfig, out: Path, catalog: Catalog | None = None) -> tuple[
             if folder.load_checkpoint() is None:  # nothing to resume: leave nothing that blocks the rerun
                 remove_started(out, before)
             raise
-
-
-def is_fool_folder(path: Path) -> bool:
-    """Whether ``path`` holds a fooling run."""
-    return folder_kind(path) == KIND
 
 
 def resume(out: Path, generations: int | None = None,

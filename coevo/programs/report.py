@@ -45,6 +45,14 @@ def final(entrant: Entrant, key: str) -> list[float]:
     return [row[key] for row in last if isinstance(row.get(key), float | int)]
 
 
+def short_label(entrant: Entrant, n: int) -> str:
+    """The entrant's label, flagged when its last evaluation had fewer than ``n`` images (a finished evolutionary
+    run shows only its final population), because KID and FID at a smaller n do not compare with the others."""
+    counts = [run.evals[-1].get("samples", n) for run in entrant.runs if run.evals]
+    fewest = min(counts, default=n)
+    return entrant.label if fewest >= n else f"{entrant.label} (on {fewest} of {n} images: not matched)"
+
+
 def cell(values: list[float], digits: int) -> str:
     e = estimate(values)
     if math.isnan(e.mean):
@@ -146,7 +154,7 @@ def write_report(out: Path, entrants: list[Entrant], data: ImageSet, settings: C
                         "training image (the floor row: held-out real images), a copy scores 0",
         **provenance(settings, settings.base.device),
     }
-    table = [(e.label, {k: cell(final(e, k), d) for k, _, _, d in METRICS}) for e in entrants]
+    table = [(short_label(e, n), {k: cell(final(e, k), d) for k, _, _, d in METRICS}) for e in entrants]
     if floor is not None:
         table.append(("real data (held out)", {k: cell([floor[k]], d) if k in floor else "—"
                                                for k, _, _, d in METRICS}))

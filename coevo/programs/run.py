@@ -18,9 +18,10 @@ from coevo.genomefile import GenomeFile
 from coevo.images import save_png
 from coevo.loop import Hook, Progress, Round, Stop, coevolve, warm_up
 from coevo.plots import plot_curves
+from coevo.programs.agreement import write_agreement
 from coevo.programs.build import Game, build
 from coevo.programs.champions import ChampionSheet
-from coevo.protocols import Catalog, CriticPictures, Proposal
+from coevo.protocols import Catalog, CriticPictures, PersonModel, Proposal
 from coevo.rng import rng_state
 from coevo.runfolder import RunFolder, check_kind, folder_contents, folder_lock, remove_started
 
@@ -40,6 +41,8 @@ class RunRecorder(Hook):
                                            origin=game.origin)
         self.index.forget_rounds(game.progress.rounds)
         self.rows = folder.metrics()  # every recorded round, kept here so the curves never re-read the file
+        if isinstance(game.board.critic, PersonModel):  # learned before the run, fixed through it: written once
+            write_agreement(folder.path, game.board.critic.agreement_report(), "critic-agreement")
 
     def on_round_end(self, played: Round, progress: Progress) -> None:
         metrics = dict(played.metrics)

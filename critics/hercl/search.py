@@ -44,7 +44,7 @@ REJECT = 1e6  # penalty of a program stopped at the step limit
 def answer(program: Program, features: list[float], max_steps: int) -> tuple[list[float] | None, int, bool]:
     """The program's first output message on ``features`` (in its registers), its steps, and whether it was
     stopped at the step limit."""
-    result = run(program, None, max_steps=max_steps, registers=features, max_outputs=1)
+    result = run(program, None, max_steps=max_steps, registers=features)  # later messages are not read
     message = result.outputs[0] if result.outputs else None
     return message, result.steps, message is None and not result.halted
 

@@ -3,7 +3,8 @@
 ``score`` shows the images (the parent, image 0, in the centre box) and pumps window events until the
 person chooses: click a box to choose it, shift-click (or right-click) a second one to mate them, then
 Enter or space breeds. The chosen image scores 1, the second 0.5, the rest 0. Session keys (undo, save,
-export, strength, restart, quit) raise ``coevo.interactive.SessionRequest`` for the breeding session.
+export, strength, restart, breed for me, quit) raise ``coevo.interactive.SessionRequest`` for the breeding
+session. ``show_pick`` shows another critic's choice (framed) while it breeds for the person ("breed for me").
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from critics.human.layout import STATUS, Layout
 from critics.human.pixels import rgb_pixels
 
 KEYS = {  # key name -> session action
-    "u": "undo", "backspace": "undo", "s": "save", "e": "export", "r": "restart", "escape": "quit",
+    "u": "undo", "backspace": "undo", "s": "save", "e": "export", "r": "restart", "a": "auto", "escape": "quit",
     "+": "stronger", "=": "stronger", "[+]": "stronger", "-": "weaker", "[-]": "weaker",
 }
 BREED_KEYS = ("return", "enter", "space")
@@ -41,11 +42,14 @@ HELP = [
     ("E", "export the chosen image at high resolution (PNG; SVG for biomorphs)"),
     ("+ / -", "stronger / weaker mutation"),
     ("R", "restart from a random parent"),
+    ("A", "breed for me: your learned critic picks for a while (any key or click takes over)"),
     ("H", "show or hide this help"),
     ("Esc / close", "save the session and quit"),
 ]
-HINTS = "click choose · shift-click mate · Enter breed · U undo · S save · E export · +/- strength · R random · H help"
+HINTS = ("click choose · shift-click mate · Enter breed · U undo · S save · E export · +/- strength · R random · "
+         "A breed for me · H help")
 COLOURS = {"back": (38, 40, 44), "parent": (120, 160, 255), "first": (255, 150, 0), "second": (80, 220, 120),
+           "critic": (230, 70, 200),
            "text": (230, 230, 230), "dim": (150, 150, 160)}
 
 
@@ -71,6 +75,7 @@ class HumanCritic:
         self._scaled_side = 0
         self._message, self._message_until = "", 0.0
         self._help = self._shift = False
+        self._pick: int | None = None  # the box another critic chose, while it breeds for the person
         self.surface = self._open(box, title)
         self.font = pygame.font.Font(None, 22)
 
@@ -132,6 +137,42 @@ class HumanCritic:
     def learn(self, real: torch.Tensor, fake: torch.Tensor) -> dict[str, float]:
         return {}  # a person's taste is not trained here
 
+    # --- another critic choosing (coevo.protocols.ShowsPicks) -------------------------------------
+
+    def show_pick(self, images: torch.Tensor, chosen: int, note: str, seconds: float) -> bool:
+        """Show the images with box ``chosen`` framed as the critic's pick and ``note`` in the status line for
+        ``seconds``; True as soon as the person presses a key or clicks (a clicked box stays selected)."""
+        count = int(images.shape[0])
+        if images is not self._images:
+            self._take(images)
+        self._pick, status, self.status = chosen, self.status, note
+        try:
+            self._draw(count)
+            ends = time.perf_counter() + seconds
+            while True:
+                for event in self._events():
+                    if self._takes_over(event, count):
+                        return True
+                if self.idle is not None:
+                    self.idle()
+                if time.perf_counter() >= ends:
+                    return False
+        finally:
+            self._pick, self.status = None, status
+
+    def _takes_over(self, event: pygame.event.Event, count: int) -> bool:
+        """Whether an event during another critic's turn hands the window back to the person."""
+        if event.type == pygame.QUIT:
+            self._request("quit")
+        if event.type in (pygame.VIDEORESIZE, pygame.VIDEOEXPOSE, pygame.WINDOWSIZECHANGED):
+            self.surface = pygame.display.get_surface()
+            self._draw(count)
+        if event.type == pygame.MOUSEBUTTONDOWN and getattr(event, "button", 0) in (1, 3):
+            self._pick = None
+            self._click(event.pos, count, False)
+            return True
+        return event.type == pygame.KEYDOWN and getattr(event, "key", None) not in SHIFTS
+
     def state_dict(self) -> dict[str, Any]:
         return {}
 
@@ -176,8 +217,8 @@ class HumanCritic:
         for index in range(count):
             x, y, side, _ = layout.box(index)
             surface.blit(self._picture(index, side), (x, y))
-            frame = ("first" if self.selected[:1] == [index] else "second" if index in self.selected[1:]
-                     else "parent" if index == 0 else None)
+            frame = ("critic" if index == self._pick else "first" if self.selected[:1] == [index]
+                     else "second" if index in self.selected[1:] else "parent" if index == 0 else None)
             if frame is not None:
                 width = 2 if frame == "parent" else 5
                 pygame.draw.rect(surface, COLOURS[frame], (x - 3, y - 3, side + 6, side + 6), width)

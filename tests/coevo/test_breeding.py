@@ -227,6 +227,8 @@ def test_breed_command_from_a_genome_file(tmp_path: Path, monkeypatch) -> None:
     (["--size", "4"], "--size"),
     (["--artist", "tests.toys:TinyGenerator"], "not evolutionary"),
     (["--artist", "biomorph", "--artist-option", "mutation=dna"], "mutation must be mac"),
+    (["--auto", "0"], "--auto must lie in"),
+    (["--auto-delay", "-1"], "--auto-delay in"),
 ])
 def test_breed_command_rejects_bad_input(tmp_path: Path, capsys, argv: list[str], message: str) -> None:
     assert main(["breed", "--out", str(tmp_path / "x"), *argv]) == 2

@@ -1,11 +1,20 @@
-"""HERCL interpreter: each instruction against hand-worked programs, the text format, and the limits."""
+"""HERCL interpreter: each instruction against hand-worked programs (on both engines), the text format, the limits."""
 
+import functools
 import math
+import sys
 
 import pytest
 
 from coevo.errors import CoevoError
 from coevo.hercl import parse, run
+
+
+@pytest.fixture(autouse=True, params=["python", "numba"])
+def engine(request, monkeypatch):
+    """Every hand-worked case runs on both engines: the reference interpreter and the compiled one."""
+    monkeypatch.setattr(sys.modules[__name__], "run", functools.partial(run, engine=request.param))
+    return request.param
 
 
 def prog(body: str, r: int = 4, s: int = 16, m: int = 0, cells: tuple[str, ...] = ()) -> str:

@@ -69,3 +69,5 @@ def test_a_run_evolves_for_the_person_from_the_cli(tmp_path: Path) -> None:
     rows = [json.loads(line) for line in (out / "metrics.jsonl").read_text().splitlines()]
     assert rows[-1]["fitness_best"] >= rows[0]["fitness_best"] and rows[0]["preference_chance"] == 0.5
     assert rows[0]["preference_agreement"] > 0.5
+    report = json.loads((out / "critic-agreement.json").read_text())  # the run's copy of the agreement report
+    assert abs(report["agreement"] - rows[0]["preference_agreement"]) < 1e-6 and (out / "critic-agreement.png").exists()

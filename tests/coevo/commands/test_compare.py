@@ -13,6 +13,7 @@ import pytest
 from PIL import Image
 
 from coevo.cli import main
+from coevo.config import load_config
 from coevo.data import load_data
 
 ARGS = ["--artists", "dcgan,tests.toys:ToyGenetics", "--size", "28", "--batch", "16", "--pop", "16", "--warmup",
@@ -110,6 +111,17 @@ def test_finished_runs_are_evaluated_into_a_report(compared: Path, tmp_path: Pat
                  "--out", str(tmp_path / "again")]) == 0
     assert "| seed-0 |" in (tmp_path / "again" / "report.md").read_text()
     assert sorted(p.name for p in run.iterdir()) == before  # the run folder is left alone
+
+
+def test_a_finished_evolutionary_run_with_fewer_images_is_flagged(compared: Path, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COEVO_CACHE", str(compared.parent / "cache"))
+    run = compared / "tests.toys_ToyGenetics" / "seed-0"
+    pop = load_config(run / "config.toml").pop
+    assert main(["compare", "--runs", str(run), "--size", "28", "--samples", "24",
+                 "--out", str(tmp_path / "again")]) == 0
+    assert pop < 24 and f"| seed-0 (on {pop} of 24 images: not matched) |" in (
+        tmp_path / "again" / "report.md").read_text()
 
 
 CHECK = """<!doctype html><html><body><pre id="result">pending</pre>
