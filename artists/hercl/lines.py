@@ -139,7 +139,7 @@ class HERCLLinesGenetics:
     def turtle(self, genome: Program) -> Turtle:
         """The turtle commands the program's messages make."""
         r = self.rules
-        sent = run(genome, None, max_steps=self.max_steps).outputs  # commands past the 900th are not read
+        sent = run(genome, None, max_steps=self.max_steps).outputs  # messages past the 900th are not read
         return commands(sent, r.pushpop, r.colour, r.max_steps)
 
     def strokes(self, genome: Program) -> list[Stroke]:

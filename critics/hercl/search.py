@@ -31,7 +31,7 @@ import math
 import random
 from dataclasses import dataclass
 
-from coevo.hercl import Program, parse, run
+from coevo.hercl import Program, parse, run_python
 from coevo.hercl.variation import crossover, mutate, random_program
 
 ITEM_COST = 0.1
@@ -44,7 +44,8 @@ REJECT = 1e6  # penalty of a program stopped at the step limit
 def answer(program: Program, features: list[float], max_steps: int) -> tuple[list[float] | None, int, bool]:
     """The program's first output message on ``features`` (in its registers), its steps, and whether it was
     stopped at the step limit."""
-    result = run(program, None, max_steps=max_steps, registers=features)  # later messages are not read
+    # the reference engine, which stops at the first message as super.c does (the compiled one runs on)
+    result = run_python(program, None, max_steps=max_steps, registers=features, max_outputs=1)
     message = result.outputs[0] if result.outputs else None
     return message, result.steps, message is None and not result.halted
 
