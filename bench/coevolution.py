@@ -8,6 +8,7 @@ ratio of the whole game to the artist alone (the same rounds judged by a fixed c
 from __future__ import annotations
 
 import argparse
+import os
 import tempfile
 import time
 from collections import defaultdict
@@ -103,15 +104,17 @@ def main() -> None:
     parser.add_argument("--pop", type=int, default=64)
     parser.add_argument("--size", type=int, default=32)
     parser.add_argument("--warmup", type=int, default=RunConfig.warmup)
-    parser.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default)")
+    parser.add_argument("--threads", type=int, default=RunConfig.threads, help="torch threads (the run's option)")
+    parser.add_argument("--checkpoint-seconds", type=float, default=RunConfig.checkpoint_seconds,
+                        help="the run's checkpoint cadence by time (0: a checkpoint every round)")
     args = parser.parse_args()
-    if args.threads:
-        torch.set_num_threads(args.threads)
     config = RunConfig(artist=args.artist, critic="cnn", data="digits", rounds=args.rounds, pop=args.pop,
                        size=args.size, warmup=args.warmup, critic_steps=1, fakes="gallery", sheet_every=10,
-                       checkpoint_every=1, device="cpu")
+                       checkpoint_every=1, checkpoint_seconds=args.checkpoint_seconds, device="cpu",
+                       threads=args.threads)
     print(f"{args.artist} vs cnn on digits: pop {args.pop}, {args.size}x{args.size}, {args.rounds} rounds, "
-          f"critic retrained every round, {torch.get_num_threads()} torch threads")
+          f"critic retrained every round, {args.threads} torch threads, checkpoints at most every "
+          f"{args.checkpoint_seconds:g} s; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     _, (alone, _), _ = play_game(config, fixed_critic=True)
     warm, (total, total_cpu), profile = play_game(config, fixed_critic=False)
     rows = sorted(((label, seconds, profile.cpu[label]) for label, seconds in profile.seconds.items()),
@@ -125,7 +128,8 @@ def main() -> None:
           f"({1000 * total / args.rounds:.0f} ms a round); whole: {warm + total:.2f} s, goal <= {GOAL_S:.0f} s: "
           f"{'met' if warm + total <= GOAL_S else 'missed'}")
     print(f"artist alone (fixed critic): {alone:.2f} s")
-    print(f"ratio coevolution / artist alone: {total / alone:.2f}")
+    print(f"ratio coevolution / artist alone: {total / alone:.2f}   (torch threads {torch.get_num_threads()}, "
+          f"load average {os.getloadavg()[0]:.1f})")
 
 
 if __name__ == "__main__":

@@ -1,8 +1,9 @@
-"""MAP-Elites over any ``Genetics`` as an artist: one elite per cell (class), each cell scored separately.
+"""MAP-Elites over any ``Genetics`` as an artist: an elite per cell (class), each cell scored separately.
 
 Each generation ``ask`` breeds a batch of children from random elites (mutation, sometimes crossover) and
 proposes them for per-class scoring; ``tell`` takes the critic's ``(N, cells)`` scores, and a child takes
-every cell whose elite it beats (Nguyen, Yosinski & Clune 2015).
+every cell whose elite it beats (Nguyen, Yosinski & Clune 2015). With ``per_cell`` > 1 a cell also keeps its
+runners-up (the next best distinct individuals), and they breed as elites do.
 """
 
 from __future__ import annotations
@@ -34,11 +35,13 @@ class MapElites:
     """The archive as an ``Artist``: its proposals ask to be scored per cell (``Proposal.per_class``)."""
 
     def __init__(self, genetics: Genetics, cells: int, batch: int = 100, size: int = 28, cxpb: float = 0.1,
-                 strength: float = 1.0) -> None:
-        if cells < 1 or batch < 1:
-            raise ValueError("cells and batch must be at least 1")
+                 strength: float = 1.0, per_cell: int = 1) -> None:
+        if cells < 1 or batch < 1 or per_cell < 1:
+            raise ValueError("cells, batch and per_cell must be at least 1")
         self.genetics, self.batch, self.size, self.cxpb, self.strength = genetics, batch, size, cxpb, strength
+        self.per_cell = per_cell
         self.archive: list[Elite | None] = [None] * cells
+        self.runners_up: list[list[Elite]] = [[] for _ in range(cells)]  # per cell, best first, per_cell - 1 at most
         self.generation = 0
         self._next_id = 0
         self._pending: list[tuple[Any, tuple[int, ...]]] | None = None  # the children asked about, not yet told
@@ -46,7 +49,8 @@ class MapElites:
 
     def children(self) -> list[tuple[Any, tuple[int, ...]]]:
         """A batch of (genome, parent ids): random genomes while the archive is empty, else offspring of elites."""
-        elites = [e for e in self.archive if e is not None]
+        elites = [e for cell, top in enumerate(self.archive) if top is not None
+                  for e in (top, *self.runners_up[cell])]
         if not elites:
             return [(self.genetics.random_genome(), ()) for _ in range(self.batch)]
         out: list[tuple[Any, tuple[int, ...]]] = []
@@ -70,7 +74,8 @@ class MapElites:
                         parents=[p for _, p in self._pending], per_class=True)
 
     def tell(self, proposal: Proposal, scores: torch.Tensor) -> dict[str, float]:
-        """Each cell takes its best child if it is at least as good as the elite (ties move on: neutral drift)."""
+        """Each cell takes its best children if they are at least as good as its elites (ties move on: neutral
+        drift)."""
         if self._pending is None or proposal.ids is None or proposal.ids[0] != self._next_id:
             raise RuntimeError("tell() got a proposal that is not the current batch; call ask() first")
         scores = scores.detach().float().cpu()
@@ -78,16 +83,20 @@ class MapElites:
             raise ValueError(f"MAP-Elites needs scores (children, cells) = ({len(self._pending)}, "
                              f"{len(self.archive)}), got {tuple(scores.shape)}")
         for cell in range(len(self.archive)):
-            best = int(torch.argmax(scores[:, cell]))
-            value = float(scores[best, cell])
-            current = self.archive[cell]
-            if current is None or value >= current.score:
-                genome, parents = self._pending[best]
-                self.archive[cell] = Elite(genome, value, self.generation, proposal.ids[best], parents)
+            self._keep_best(cell, scores[:, cell], proposal.ids)
         self._next_id += len(self._pending)
         self._pending, self._images = None, None
         self.generation += 1
         return self.metrics()
+
+    def _keep_best(self, cell: int, scores: torch.Tensor, ids: list[int]) -> None:
+        """The cell's ``per_cell`` best of its elites and this batch; a child ranks above an equal elite."""
+        order = torch.argsort(scores, descending=True, stable=True)[: self.per_cell].tolist()
+        children = [Elite(self._pending[i][0], float(scores[i]), self.generation, ids[i], self._pending[i][1])
+                    for i in order]
+        current = [e for e in (self.archive[cell], *self.runners_up[cell]) if e is not None]
+        kept = sorted(children + current, key=lambda e: -e.score)[: self.per_cell]  # stable: children first
+        self.archive[cell], self.runners_up[cell] = kept[0], kept[1:]
 
     def step(self, scorer: CellScorer) -> torch.Tensor:
         """One generation scored by ``scorer`` outside any loop; returns the archive's scores per cell."""
@@ -108,15 +117,25 @@ class MapElites:
         return list(self.archive)
 
     def state_dict(self) -> dict[str, Any]:
-        """The archive with genomes in JSON form (checkpoints hold no pickled objects)."""
-        cells = [None if e is None else {"genome": self.genetics.to_json(e.genome), "score": e.score,
-                                         "generation": e.generation, "id": e.id, "parents": list(e.parents)}
-                 for e in self.archive]
-        return {"cells": cells, "generation": self.generation, "next_id": self._next_id}
+        """The archive with genomes in JSON form (checkpoints hold no pickled objects); runners-up only when
+        kept, so a one-per-cell checkpoint reads as before."""
+        state: dict[str, Any] = {"cells": [None if e is None else self._elite_json(e) for e in self.archive],
+                                 "generation": self.generation, "next_id": self._next_id}
+        if self.per_cell > 1:
+            state["runners_up"] = [[self._elite_json(e) for e in cell] for cell in self.runners_up]
+        return state
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
-        self.archive = [None if c is None else Elite(self.genetics.from_json(c["genome"]), float(c["score"]),
-                                                     int(c["generation"]), int(c["id"]), tuple(c["parents"]))
-                        for c in state["cells"]]
+        self.archive = [None if c is None else self._elite(c) for c in state["cells"]]
+        kept = state.get("runners_up", [[] for _ in self.archive])
+        self.runners_up = [[self._elite(c) for c in cell] for cell in kept]
         self.generation, self._next_id = int(state["generation"]), int(state["next_id"])
         self._pending, self._images = None, None
+
+    def _elite_json(self, e: Elite) -> dict[str, Any]:
+        return {"genome": self.genetics.to_json(e.genome), "score": e.score, "generation": e.generation, "id": e.id,
+                "parents": list(e.parents)}
+
+    def _elite(self, c: dict[str, Any]) -> Elite:
+        return Elite(self.genetics.from_json(c["genome"]), float(c["score"]), int(c["generation"]), int(c["id"]),
+                     tuple(c["parents"]))

@@ -9,17 +9,25 @@ prior term. With eps1 = 0 (and eps3 = 0) it is DGN-AM, activation maximisation t
 2016); with a large eps1 the prior outweighs the class. The public sampler (Evolving-AI-Lab/ppgn, ``sampler.py``)
 also rescales every step to ``lr / mean|d_h|`` (``normalise``), decays ``lr`` linearly to ``lr_end`` and clips
 h to a range (``clip``); both are options here, off by default, so the plain rule above is what runs.
+
+``PPGNSampler`` plays the chains through ``coevolve`` as an artist: ``ask`` proposes G(h) of every chain, to be
+scored per class by a fixed classifier (the critic), and ``tell`` takes one step with the gradient of
+log p(y | G(h)) back through those scores (as the ``pixels`` artist does on the image itself).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import torch
 from torch import nn
 
+from coevo.protocols import Proposal
+
 Prior = Callable[[torch.Tensor], torch.Tensor]  # h -> R(h), the denoising autoencoder's reconstruction
+Render = Callable[[torch.Tensor], torch.Tensor]  # h -> images G(h) (N, C, H, W), differentiable in h
 LogProb = Callable[[torch.Tensor], torch.Tensor]  # h -> log p(y | G(h)) per code, (N,), differentiable in h
 
 
@@ -40,13 +48,20 @@ def step(h: torch.Tensor, prior: Prior | None, log_prob: LogProb, rule: Rule, pr
          generator: torch.Generator | None = None) -> torch.Tensor:
     """One PPGN step on codes ``h`` ``(N, ...)``; ``progress`` in [0, 1] decays the normalised step size."""
     h = h.detach()
-    d_prior = torch.zeros_like(h) if prior is None or rule.eps1 == 0 else (prior(h).detach() - h)
     probe = h.clone().requires_grad_(True)
     (d_condition,) = torch.autograd.grad(log_prob(probe).sum(), probe)
+    return update(h, prior, d_condition, rule, progress, generator)
+
+
+def update(h: torch.Tensor, prior: Prior | None, d_condition: torch.Tensor, rule: Rule, progress: float = 0.0,
+           generator: torch.Generator | None = None) -> torch.Tensor:
+    """The step from a given ``d_condition`` = d log p(y | G(h)) / dh: add the prior, the noise, and move."""
+    h = h.detach()
+    d_prior = torch.zeros_like(h) if prior is None or rule.eps1 == 0 else (prior(h).detach() - h)
     noise = torch.zeros_like(h)
     if rule.eps3 > 0:
         noise = rule.eps3 * torch.randn(h.shape, generator=generator, dtype=h.dtype).to(h.device)
-    d_h = rule.eps1 * d_prior + rule.eps2 * d_condition + noise
+    d_h = rule.eps1 * d_prior + rule.eps2 * d_condition.detach() + noise
     if rule.normalise:
         size = rule.lr + (rule.lr_end - rule.lr) * progress
         scale = d_h.abs().flatten(1).mean(1).clamp_min(1e-12)
@@ -84,3 +99,78 @@ def train_dae(codes: torch.Tensor, sigma: float = 0.5, steps: int = 2000, batch:
             loss.backward()
             optimiser.step()
     return dae.eval()
+
+
+class PPGNSampler:
+    """Chains of codes ``start`` ``(N, ...)``, chain i conditioned on class ``targets[i]``: an ``Artist`` whose
+    proposals ask to be scored per class (a classifier's softmax, with its graph) and whose ``tell`` is one PPGN
+    step. It keeps each class's most confident image as scored (a ``GradientFooler``, as the pixels artist)."""
+
+    def __init__(self, render: Render, start: torch.Tensor, targets: torch.Tensor, classes: int, rule: Rule,
+                 prior: Prior | None = None, steps: int = 1, seed: int = 0) -> None:
+        if start.shape[0] != targets.shape[0] or classes < 2 or steps < 1:
+            raise ValueError("one target class per chain, at least 2 classes and 1 step")
+        self.render, self.rule, self.prior, self.steps = render, rule, prior, int(steps)
+        self.h, self.targets, self.classes = start.detach().clone(), targets.long(), int(classes)
+        self.noise = torch.Generator().manual_seed(seed)
+        self.taken = 0
+        self.best: list[tuple[float, torch.Tensor] | None] = [None] * self.classes
+        self.last: dict[str, float] = {}
+
+    def ask(self) -> Proposal:
+        """G(h) of every chain, carrying the graph back to the codes (kept in ``extra["h"]``)."""
+        h = self.h.clone().requires_grad_(True)
+        return Proposal(self.render(h), labels=self.targets, per_class=True, extra={"h": h})
+
+    def tell(self, proposal: Proposal, scores: torch.Tensor) -> dict[str, float]:
+        """One step h <- h + eps1 (R(h) - h) + eps2 d log p(y | G(h)) / dh + N(0, eps3^2), the gradient taken
+        through the critic's per-class ``scores`` of ``proposal``."""
+        if scores.shape != (len(self.targets), self.classes) or not scores.requires_grad:
+            raise ValueError(f"the PPGN sampler needs per-class scores ({len(self.targets)}, {self.classes}) with "
+                             f"their gradient, got {tuple(scores.shape)}; use the classifier critic")
+        picked = scores.gather(1, self.targets.to(scores.device)[:, None]).squeeze(1)
+        self._crown(proposal.images.detach().cpu(), picked.detach().double().cpu())
+        (d_condition,) = torch.autograd.grad(picked.clamp_min(1e-300).log().sum(), proposal.extra["h"])
+        self.h = update(self.h, self.prior, d_condition, self.rule, self.taken / max(1, self.steps - 1), self.noise)
+        self.taken += 1
+        return self.metrics()
+
+    def _crown(self, images: torch.Tensor, picked: torch.Tensor) -> None:
+        for cls in range(self.classes):
+            mine = (self.targets == cls).nonzero().squeeze(1)
+            if len(mine):
+                pick = mine[int(picked[mine].argmax())]
+                current = self.best[cls]
+                if current is None or float(picked[pick]) >= current[0]:
+                    self.best[cls] = (float(picked[pick]), images[pick].clone())
+        self.last = {"target_confidence_mean": float(picked.mean()), "target_confidence_min": float(picked.min()),
+                     "share_99": float((picked >= 0.99).double().mean())}
+
+    @torch.no_grad()
+    def images(self) -> torch.Tensor:
+        """The chains' current images G(h), in [-1, 1], on the CPU."""
+        return self.render(self.h).detach().float().clamp(-1, 1).cpu()
+
+    def metrics(self) -> dict[str, float]:
+        """The best confidence per class so far (as ``MapElites``), their minimum and mean, this step's rates."""
+        values = self.scores().tolist()
+        return {**{f"confidence_{c}": v for c, v in enumerate(values)}, "confidence_min": min(values),
+                "confidence_mean": sum(values) / len(values), **self.last}
+
+    def scores(self) -> torch.Tensor:
+        return torch.tensor([-float("inf") if b is None else b[0] for b in self.best], dtype=torch.float64)
+
+    def elites(self) -> list[torch.Tensor | None]:
+        return [None if b is None else b[1] for b in self.best]
+
+    def pairs(self) -> tuple[torch.Tensor, torch.Tensor] | None:
+        return None  # no real images are attacked
+
+    def state_dict(self) -> dict[str, Any]:
+        return {"h": self.h.clone(), "noise": self.noise.get_state(), "taken": self.taken,
+                "best": [None if b is None else [b[0], b[1]] for b in self.best], "last": dict(self.last)}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        self.h, self.taken, self.last = state["h"].clone(), int(state["taken"]), dict(state["last"])
+        self.noise.set_state(state["noise"])
+        self.best = [None if b is None else (float(b[0]), b[1]) for b in state["best"]]

@@ -6,6 +6,7 @@ Images travel between artists and critics as ``torch.float32`` tensors ``(N, C, 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -111,6 +112,14 @@ class FeatureCritic(Critic, Protocol):
     """A critic that exposes its penultimate features (for diversity measures and fitness sharing)."""
 
     def features(self, images: torch.Tensor) -> torch.Tensor: ...
+
+
+@runtime_checkable
+class FeatureScores(FeatureCritic, Protocol):
+    """A feature critic whose scores are a function of its features: both from one pass over the images (the
+    scoreboard needs both before learning), equal to what ``features`` and ``score`` give."""
+
+    def features_and_scores(self, images: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]: ...
 
 
 @runtime_checkable
@@ -259,6 +268,14 @@ class RunIndex(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+@runtime_checkable
+class BatchedRunIndex(RunIndex, Protocol):
+    """A run index that can take many writes as one (a database's single transaction): the run recorder writes
+    the rounds it kept in one batch."""
+
+    def batch(self) -> AbstractContextManager[None]: ...
 
 
 @runtime_checkable

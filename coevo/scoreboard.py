@@ -9,7 +9,7 @@ from __future__ import annotations
 import torch
 
 from coevo.data import ImageSet
-from coevo.protocols import Critic, ExplainedScores, FeatureCritic, Proposal
+from coevo.protocols import Critic, ExplainedScores, FeatureCritic, FeatureScores, Proposal
 
 HOLDOUT = 0.1  # share of the real images kept from the critic's training, to measure its accuracy
 MIN_REAL = 20  # smaller data sets are all used for training (no held-out accuracy)
@@ -41,15 +41,25 @@ class Scoreboard:
         self.held_out = None if held_out is None else held_out.images[:PROBE]
 
     def before_learning(self, proposal: Proposal) -> dict[str, float]:
-        """Critic accuracy on held-out real vs. the new population, and the population's diversity."""
+        """Critic accuracy on held-out real vs. the new population, and the population's diversity; a
+        ``FeatureScores`` critic gives features and scores in one pass."""
         images = proposal.images.detach()
         metrics = {"diversity_pixels": pairwise_spread(images)}
-        if isinstance(self.critic, FeatureCritic):
-            metrics["diversity_features"] = pairwise_spread(self.critic.features(images))
+        features, accuracy = None, {}
         if self.held_out is not None:
-            real_right, fake_right = self._rights(images)
-            metrics.update(critic_accuracy=(real_right + fake_right) / 2, critic_accuracy_real=real_right,
-                           critic_accuracy_fake=fake_right)
+            both = torch.cat([self.held_out.to(images.device), images])
+            if isinstance(self.critic, FeatureScores):
+                all_features, scores = self.critic.features_and_scores(both)
+                features = all_features[len(self.held_out):]
+            else:
+                scores = self.critic.score(both)
+            real_right, fake_right = self._shares(scores, len(self.held_out))
+            accuracy = {"critic_accuracy": (real_right + fake_right) / 2, "critic_accuracy_real": real_right,
+                        "critic_accuracy_fake": fake_right}
+        if isinstance(self.critic, FeatureCritic):
+            metrics["diversity_features"] = pairwise_spread(self.critic.features(images) if features is None
+                                                            else features)
+        metrics.update(accuracy)
         return metrics
 
     def accuracy(self, fakes: torch.Tensor) -> float | None:
@@ -63,10 +73,13 @@ class Scoreboard:
     def _rights(self, fakes: torch.Tensor) -> tuple[float, float]:
         """Shares of held-out real images scored real (logit > 0) and of ``fakes`` scored fake, in one pass."""
         held_out = self.held_out.to(fakes.device)
-        scores = self.critic.score(torch.cat([held_out, fakes]))
-        real_right = (scores[: len(held_out)] > 0).float().mean().item()
-        fake_right = (scores[len(held_out):] <= 0).float().mean().item()
-        return real_right, fake_right
+        return self._shares(self.critic.score(torch.cat([held_out, fakes])), len(held_out))
+
+    @staticmethod
+    def _shares(scores: torch.Tensor, real: int) -> tuple[float, float]:
+        """Shares of the first ``real`` scores above 0 (held-out real taken for real) and of the rest at or
+        below 0 (fakes taken for fake)."""
+        return (scores[:real] > 0).float().mean().item(), (scores[real:] <= 0).float().mean().item()
 
     def after_scoring(self, proposal: Proposal, scores: torch.Tensor, raw: bool = True) -> dict[str, float]:
         """Fooling rate: the share of the population the (learned) critic takes for real (logit > 0), and the

@@ -193,7 +193,11 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction (taken at once, so concurrent writers queue instead of deadlocking)."""
+        """One write transaction (taken at once, so concurrent writers queue instead of deadlocking); a
+        transaction opened inside another joins it (one commit for a batch of writes)."""
+        if self.db.in_transaction:
+            yield self.db
+            return
         self.db.execute("BEGIN IMMEDIATE")
         try:
             yield self.db

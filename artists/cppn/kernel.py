@@ -3,7 +3,9 @@
 Work is split into (genome, tile) jobs run in parallel. A job evaluates its genome node by node (topological
 order) over one tile of pixels: each node's row of the job's small buffer gets the weighted sum of its source rows,
 then its activation in place, so every node is one tight, vectorised loop over data already in cache.
-``network.py`` compiles genomes into the flat arrays this kernel reads. The activations are those of
+``network.py`` compiles genomes into the flat arrays this kernel reads. The kernel also maps output values to
+CPPN-X's pixels (grey / RGB bytes, HSV through Qt's conversion) in double, as ``pixels.py`` states the rules, so
+a render leaves no float64 temporaries behind. The activations are those of
 ``activations.py`` (Picbreeder / CPPN-X definitions, including the signed lookup-table sigmoid and gaussian).
 Compiled once and cached on disk (``cache=True``). Every helper lives in this file on purpose: Numba's disk cache
 notices changes to the kernel's own file only.
@@ -31,7 +33,10 @@ TILES = (64, 1024)  # the fewest and most pixels per job (few pixels per loop co
 _ZERO, _ONE, _TWO, _HALF = np.float32(0.0), np.float32(1.0), np.float32(2.0), np.float32(0.5)
 _D_SCALE = np.float32(1.4)  # Picbreeder's distance input is 1.4 times the radius
 _THOUSAND, _MILLI = np.float32(1000.0), np.float32(0.001)
-_LEVELS, _HALF_LEVELS = np.float32(255.0), np.float32(127.5)  # CPPN-X's bytes as images: b / 127.5 - 1
+_HALF_LEVELS = np.float32(127.5)  # CPPN-X's bytes as images: b / 127.5 - 1
+_DEGREES_PER_LEVEL, _USHRT_MAX = 360.0 / 255.0, 65535.0  # pixels.py's constants, in double
+_INV_256 = 1.0 / 256.0  # exact: x / 256 and x * _INV_256 are the same double
+RAW, INK, HSV = range(3)  # render_networks' output mappings: node values, grey / RGB levels, HSV colours
 _LIMIT = np.float32(1e6)  # identity and abs outputs are clamped to +-_LIMIT (as render.LIMIT), keeping chains finite
 _SIG_LO, _SIG_HI = np.float32(SIGMOID_STEPS[0]), np.float32(SIGMOID_STEPS[1])
 _GAU_LO, _GAU_HI = np.float32(GAUSSIAN_STEPS[0]), np.float32(GAUSSIAN_STEPS[1])
@@ -238,19 +243,131 @@ def _inputs(axis, t0, buf, n):
 
 
 @njit(cache=True, inline="always", error_model="numpy")
-def _ink(value):
-    """CPPN-X's grey / RGB level of a node value, as ``pixels.red_byte`` then ``pixels.to_image``: the byte
-    (|v| * 255 truncated in double, 255 from |v| >= 1 and for NaN) as byte / 127.5 - 1 in float32."""
+def _red_byte(value):
+    """CPPN-X's red byte of a node value (``pixels.red_byte``): |v| * 255 truncated in double, 255 from |v| >= 1
+    and for NaN."""
     v = abs(np.float64(value))
-    level = np.float32(np.trunc(v * 255.0)) if v < 1.0 else _LEVELS
-    return level / _HALF_LEVELS - _ONE
+    return np.trunc(v * 255.0) if v < 1.0 else 255.0
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def _blue_byte(value):
+    """CPPN-X's blue byte of a node value (``pixels.blue_byte``), in double; NaN gives 0."""
+    v = np.float64(value)
+    if v != v:
+        return 0.0
+    beyond = min(max((abs(v) - 1.0) / 5.0, 0.0), 1.0)
+    if v > 1.0:
+        return np.trunc((1.0 - beyond) * 255.0)
+    if v < -1.0:
+        return np.trunc(beyond * 255.0)
+    return np.trunc(min(max(v, 0.0), 1.0) * 255.0)
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def _level(byte):
+    """A CPPN-X byte as an image value in float32: byte / 127.5 - 1 (``pixels.to_image``)."""
+    return np.float32(byte) / _HALF_LEVELS - _ONE
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def _ink(value):
+    """CPPN-X's grey / RGB level of a node value, as ``pixels.red_byte`` then ``pixels.to_image``."""
+    return _level(_red_byte(value))
+
+
+@njit(cache=True, error_model="numpy")
+def _hsv_tables():
+    """Qt's per-degree sector and fraction (h = degrees * 100 / 6000) and per-byte 16-bit fraction (byte * 257 /
+    65535), computed once per call with the same double operations as ``pixels.qt_hsv_to_rgb``, so the pixel loop
+    has no divisions."""
+    sector, fraction, unit = np.empty(360, np.int64), np.empty(360), np.empty(256)
+    for degrees in range(360):
+        h = np.float64(degrees) * 100.0 / 6000.0
+        sector[degrees] = min(max(np.int64(np.trunc(h)), 0), 5)
+        fraction[degrees] = h - np.trunc(h)
+    for byte in range(256):
+        unit[byte] = np.float64(byte) * 257.0 / _USHRT_MAX
+    return sector, fraction, unit
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def _qt_byte(c):
+    """A Qt channel in [0, 1] rounded to 16 bits, then its high byte (as ``pixels.qt_hsv_to_rgb``; / 256 is exact)."""
+    return np.floor(np.trunc(c * _USHRT_MAX + 0.5) * _INV_256)
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def _hsv_bytes(hue, saturation, brightness, sector, fraction, unit):
+    """CPPN-X's RGB bytes of one pixel's hue, saturation and brightness node values, every step in double as
+    ``pixels.hue_degrees`` then ``pixels.qt_hsv_to_rgb`` (Qt 4.8's setHsv / toRgb); tables from ``_hsv_tables``."""
+    turn = _red_byte(hue) * _DEGREES_PER_LEVEL
+    degrees = np.trunc(turn + 360.0 if _blue_byte(hue) > 0.0 else -turn + 360.0)  # 0 .. 720, whole
+    while degrees >= 360.0:  # mod 360 of a non-negative whole number
+        degrees -= 360.0
+    value = _red_byte(brightness)
+    saturation_byte = _blue_byte(saturation)
+    if saturation_byte == 0.0:  # achromatic: Qt copies the value
+        grey = np.floor(value * 257.0 * _INV_256)
+        return grey, grey, grey
+    d = np.int64(degrees)
+    k, f = sector[d], fraction[d]
+    s, v = unit[np.int64(saturation_byte)], unit[np.int64(value)]
+    p, q, t = v * (1.0 - s), v * (1.0 - s * f), v * (1.0 - s * (1.0 - f))
+    if k == 0:
+        r, g, b = v, t, p
+    elif k == 1:
+        r, g, b = q, v, p
+    elif k == 2:
+        r, g, b = p, v, t
+    elif k == 3:
+        r, g, b = p, q, v
+    elif k == 4:
+        r, g, b = t, p, v
+    else:
+        r, g, b = v, p, q
+    return _qt_byte(r), _qt_byte(g), _qt_byte(b)
+
+
+@njit(cache=True, error_model="numpy")
+def _write(buf, rows, mapping, tables, dst, t0, n):
+    """Write a tile's output rows to ``dst`` (channels, pixels) from pixel t0: the node values (RAW), CPPN-X's
+    grey / RGB levels (INK) or its HSV colours (HSV), as ``pixels.to_image`` maps them."""
+    if mapping == HSV:
+        sector, fraction, unit = tables
+        hue, saturation, brightness = buf[rows[0]], buf[rows[1]], buf[rows[2]]
+        for i in range(n):
+            r, g, b = _hsv_bytes(hue[i], saturation[i], brightness[i], sector, fraction, unit)
+            dst[0, t0 + i], dst[1, t0 + i], dst[2, t0 + i] = _level(r), _level(g), _level(b)
+        return
+    for c in range(rows.shape[0]):
+        row = buf[rows[c]]
+        if mapping == INK:
+            for i in range(n):
+                dst[c, t0 + i] = _ink(row[i])
+        else:
+            for i in range(n):
+                dst[c, t0 + i] = row[i]
+
+
+@njit(cache=True, error_model="numpy")
+def hsv_images(values, out):
+    """CPPN-X's HSV colours of output node values (genomes, 3, pixels) (any float dtype) as image values in out
+    (genomes, 3, pixels) float32, as ``pixels.to_image`` maps them; for renderers that compute node values
+    elsewhere (the exact renderer). One thread: it follows single-threaded NumPy work."""
+    sector, fraction, unit = _hsv_tables()
+    for g in range(values.shape[0]):
+        for i in range(values.shape[2]):
+            r, gr, b = _hsv_bytes(values[g, 0, i], values[g, 1, i], values[g, 2, i], sector, fraction, unit)
+            out[g, 0, i], out[g, 1, i], out[g, 2, i] = _level(r), _level(gr), _level(b)
 
 
 @njit(parallel=True, cache=True, fastmath=False, error_model="numpy")
 def render_networks(activations, node_links, link_sources, link_weights, genome_nodes, outputs, axis, rows, tile,
-                    ink, out):
-    """Evaluate every genome over every pixel: out[g, c, i] = output node c of genome g at pixel i, or with
-    ``ink`` its CPPN-X grey/RGB level as pixels.to_image maps it (``_ink``).
+                    mapping, out):
+    """Evaluate every genome over every pixel: out[g, c, i] = output node c of genome g at pixel i (``mapping``
+    RAW), its CPPN-X grey / RGB level (INK) or CPPN-X's HSV colour of outputs hue, saturation, brightness (HSV), as
+    pixels.to_image maps them (``_write``).
 
     activations int32 (nodes,), node_links int64 (nodes + 1,): node k sums links node_links[k]..node_links[k+1]-1;
     link_sources int32 / link_weights float32 (links,), sources as buffer rows (0..3: x, y, d, bias);
@@ -258,20 +375,14 @@ def render_networks(activations, node_links, link_sources, link_weights, genome_
     x (and y) coordinate of each column (row); pixels are row-major;
     rows: the most buffer rows a genome needs; out float32 (genomes, channels, pixels).
     """
-    genomes, channels, size = outputs.shape[0], outputs.shape[1], axis.shape[0]
+    genomes, size = outputs.shape[0], axis.shape[0]
     pixels = size * size
     tiles = (pixels + tile - 1) // tile
+    tables = _hsv_tables()
     for job in prange(genomes * tiles):
         g, t0 = job // tiles, (job % tiles) * tile
         n = min(tile, pixels - t0)
         buf = np.empty((rows, n), np.float32)
         _inputs(axis, t0, buf, n)
         _run_tile(activations, node_links, link_sources, link_weights, genome_nodes[g], genome_nodes[g + 1], buf, n)
-        for c in range(channels):
-            row, dst = buf[outputs[g, c]], out[g, c]
-            if ink:
-                for i in range(n):
-                    dst[t0 + i] = _ink(row[i])
-            else:
-                for i in range(n):
-                    dst[t0 + i] = row[i]
+        _write(buf, outputs[g], mapping, tables, out[g], t0, n)

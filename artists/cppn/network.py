@@ -10,8 +10,7 @@ import numpy as np
 import torch
 
 from artists.cppn.genome import INPUTS, OUTPUTS, Genome
-from artists.cppn.kernel import CODES, TILE_BYTES, TILES, render_networks
-from artists.cppn.pixels import to_image
+from artists.cppn.kernel import CODES, HSV, INK, RAW, TILE_BYTES, TILES, render_networks
 
 _KERNEL_LOCK = threading.Lock()  # Numba's default (workqueue) threading layer must not run two kernels at once
 
@@ -125,23 +124,27 @@ def tile_for(rows: int) -> int:
     return min(TILES[1], max(TILES[0], TILE_BYTES // (4 * rows) // 16 * 16))
 
 
-def evaluate(batch: NetworkBatch, size: int, ink: bool, tile: int | None = None) -> np.ndarray:
+MAPPINGS = {"raw": RAW, "ink": INK, "hsv": HSV}  # what evaluate writes: node values, grey / RGB levels, HSV colours
+
+
+def evaluate(batch: NetworkBatch, size: int, mapping: str = "raw", tile: int | None = None) -> np.ndarray:
     """Every genome over every pixel of a size × size image: float32 (genomes, channels, size²), output node values
-    or, with ``ink``, already mapped to [-1, 1] as grey/RGB images are."""
+    (``raw``) or already mapped to [-1, 1] as ``pixels.to_image`` maps them: grey / RGB levels (``ink``) or HSV
+    colours (``hsv``, three outputs hue, saturation, brightness)."""
     tile = tile or tile_for(batch.rows)
     out = np.empty((len(batch), batch.outputs.shape[1], size * size), dtype=np.float32)
     if len(batch):
         with _KERNEL_LOCK:
             render_networks(batch.activations, batch.node_links, batch.link_sources, batch.link_weights,
-                            batch.genome_nodes, batch.outputs, axis(size), batch.rows, tile, ink, out)
+                            batch.genome_nodes, batch.outputs, axis(size), batch.rows, tile, MAPPINGS[mapping], out)
     return out
 
 
 def render(genomes: list[Genome], size: int, mode: str, tile: int | None = None) -> torch.Tensor:
-    """Render genomes on the CPU to ``(N, channels, size, size)`` float32 in [-1, 1], as ``render.render`` does."""
+    """Render genomes on the CPU to ``(N, channels, size, size)`` float32 in [-1, 1], as ``render.render`` does
+    (the pixel mapping runs inside the kernel)."""
     genomes = list(genomes)
     if not genomes:
         return torch.zeros(0, len(OUTPUTS[mode]), size, size)
-    ink = mode != "hsv"
-    values = torch.from_numpy(evaluate(compile_genomes(genomes, mode), size, ink, tile))
-    return values.reshape(len(genomes), -1, size, size) if ink else to_image(values, mode, size)
+    values = evaluate(compile_genomes(genomes, mode), size, "hsv" if mode == "hsv" else "ink", tile)
+    return torch.from_numpy(values).reshape(len(genomes), -1, size, size)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from coevo.threads import DEFAULT_THREADS
+
 DEFAULT_ARTIST = "biomorph"
 
 
@@ -23,6 +25,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--grid", help="boxes as COLUMNSxROWS, default 5x3 (Dawkins' 15: parent in the centre)")
     parser.add_argument("--size", type=int, default=256, help="pixels per box image (default 256)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    parser.add_argument("--threads", type=int, default=DEFAULT_THREADS,
+                        help=f"torch CPU threads (default {DEFAULT_THREADS})")
     parser.add_argument("--out", type=Path, help="session folder (default runs/breed-ARTIST-seedS)")
     parser.add_argument("--export-size", type=int, default=2048, help="pixels of images exported with E")
     parser.add_argument("--auto", type=int, default=10, metavar="N",
@@ -98,10 +102,12 @@ def handle(args: argparse.Namespace) -> int:
     from coevo import registry
     from coevo.errors import CoevoError
     from coevo.programs.breed import BreedingSession
+    from coevo.threads import use_threads
     from gallery.catalog import GalleryCatalog
 
     if not 1 <= args.auto <= 100000 or not 0 <= args.auto_delay <= 60:
         raise CoevoError("--auto must lie in 1..100000 generations and --auto-delay in 0..60 seconds")
+    use_threads(args.threads)
     if args.agreement is not None:
         return report(args)
     if args.resume is not None:

@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from coevo.threads import DEFAULT_THREADS
+
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("compare", help="compare artists (DCGAN, GP, ...) under one budget; write a report",
@@ -43,6 +45,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                         help="metric features: a classifier (labelled data) or an autoencoder")
     parser.add_argument("--seed", type=int, default=0, help="first seed (default 0)")
     parser.add_argument("--device", default="auto", help="auto, cpu or cuda")
+    parser.add_argument("--threads", type=int, default=DEFAULT_THREADS,
+                        help=f"torch CPU threads per run (default {DEFAULT_THREADS})")
     parser.add_argument("--out", type=Path, default=Path("runs/compare"), help="comparison folder")
     parser.set_defaults(handler=handle)
 
@@ -58,7 +62,7 @@ def handle(args: argparse.Namespace) -> int:
         raise CoevoError("a comparison needs real data; pass --data digits, mnist:DIR, a folder or a .npz")
     base = RunConfig(critic=args.critic, data=data, size=size, loss=args.loss, batch=args.batch,
                      critic_steps=args.critic_steps, pop=args.pop, warmup=args.warmup, seed=args.seed,
-                     device=args.device).validate()
+                     device=args.device, threads=args.threads).validate()
     artists = [a.strip() for a in args.artists.split(",") if a.strip()] if args.artists is not None else (
         [] if args.runs else default_artists())
     budget = Budget(images=args.images, critic_updates=args.critic_updates, rounds=args.rounds, seconds=args.seconds)

@@ -9,13 +9,16 @@ from pathlib import Path
 HELP = {  # FoolConfig field -> help text of its flag
     "data": "labelled data the classifier learns: digits (bundled, the default), mnist:DIR, .npz",
     "generations": "MAP-Elites generations (default 50)",
-    "batch": "children bred and scored per generation (default 100)",
+    "batch": "children bred and scored per generation (default 200, as Nguyen et al.)",
+    "elites": "individuals kept per class; runners-up breed as well (default 1)",
     "size": "image side the classifier sees (default 28)",
     "seed": "random seed; the same seed gives the same run",
-    "cxpb": "chance a child comes from crossing two elites",
+    "cxpb": "chance a child comes from crossing two elites (default 0, as Nguyen et al.)",
     "strength": "mutation strength",
+    "rates": "mutation rates: nguyen (the paper's MNIST runs, the default; cppn only) or artist (its own)",
     "steps": "classifier training steps (default 3000; trained once, then cached)",
     "device": "auto (CUDA when present), cpu or cuda",
+    "threads": "torch CPU threads (default 1)",
     "artist": "evolutionary artist for MAP-Elites (default cppn), or pixels (gradient fooling, FGSM, PGD)",
 }
 

@@ -18,7 +18,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--classes", type=int, nargs="+", default=[], help="classes to sample (default: all)")
     for name, kind, default, text in (
             ("chains", int, 4, "chains per class"), ("steps", int, 400, "steps per chain"),
-            ("keep-every", int, 20, "keep a sample every N steps of the second half (chain diversity)"),
+            ("keep-every", int, 20, "keep a sample every N steps after the burn-in (chain diversity)"),
+            ("burn-in", int, -1, "steps before samples are kept (-1: half the steps)"),
             ("eps1", float, 1e-2, "prior weight (0: DGN-AM)"), ("eps2", float, 1.0, "class-gradient weight"),
             ("eps3", float, 5e-2, "noise standard deviation"), ("lr", float, 1.0, "normalised step size"),
             ("lr-end", float, 1.0, "normalised step size at the last step"),
@@ -29,6 +30,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--normalise", action="store_true", help="scale each step to lr / mean|d_h| (sampler.py)")
     parser.add_argument("--prior", choices=("dae", "encoder"), default="dae",
                         help="R: a DAE on codes (default) or E(G(h)) through a VAE's encoder (sampler.py)")
+    parser.add_argument("--evaluate", action="store_true",
+                        help="also measure the kept samples in the metrics' LeNet features and against real images")
     parser.add_argument("--out", type=Path, help="output folder (default RUN/ppgn, or runs/ppgn)")
     parser.set_defaults(handler=handle)
 
@@ -39,10 +42,14 @@ def handle(args: argparse.Namespace) -> int:
 
     if min(args.chains, args.steps, args.keep_every, args.dae_steps, args.classifier_steps) < 1:
         raise CoevoError("--chains, --steps, --keep-every, --dae-steps and --classifier-steps must be at least 1")
+    if not -1 <= args.burn_in < args.steps:
+        raise CoevoError(f"--burn-in must be -1 (half the steps) or 0..{args.steps - 1} (fewer than --steps)")
     config = PPGNConfig(run=args.run, data=args.data, size=args.size, classes=args.classes, chains=args.chains,
-                        steps=args.steps, keep_every=args.keep_every, eps1=args.eps1, eps2=args.eps2, eps3=args.eps3,
-                        normalise=args.normalise, lr=args.lr, lr_end=args.lr_end, prior=args.prior, sigma=args.sigma,
-                        dae_steps=args.dae_steps, classifier_steps=args.classifier_steps, seed=args.seed)
+                        steps=args.steps, keep_every=args.keep_every, burn_in=args.burn_in, eps1=args.eps1,
+                        eps2=args.eps2, eps3=args.eps3, normalise=args.normalise, lr=args.lr, lr_end=args.lr_end,
+                        prior=args.prior, sigma=args.sigma,
+                        dae_steps=args.dae_steps, classifier_steps=args.classifier_steps, evaluate=args.evaluate,
+                        seed=args.seed)
     out = args.out or (Path(args.run) / "ppgn" if args.run else Path("runs") / "ppgn")
     summary = run(config, out)
     for cls, row in summary["classes"].items():
@@ -50,5 +57,6 @@ def handle(args: argparse.Namespace) -> int:
               f"diversity final {row['diversity_final']:.3f} chain {row['diversity_chain']:.3f}")
     print(f"all: confidence mean {summary['confidence_mean']:.4f}, lowest class mean "
           f"{summary['class_confidence_min']:.4f}, {summary['share_99']:.1%} of samples >= 0.99; diversity final "
-          f"{summary['diversity_final']:.3f}, within chains {summary['diversity_chain']:.3f}; wrote {out}")
+          f"{summary['diversity_final']:.3f}, within chains {summary['diversity_chain']:.3f}, kept samples >= 0.99 "
+          f"{summary['diversity_samples']:.3f} ({summary['samples_share_99']:.1%} of them); wrote {out}")
     return 0

@@ -39,7 +39,9 @@ FLAGS = {  # config field -> help text for its command-line flag
     "mutpb": "mutation probability",
     "sheet_every": "write a contact sheet every N rounds",
     "checkpoint_every": "checkpoint every N rounds",
+    "checkpoint_seconds": "but at most one checkpoint per S seconds (default 10; 0: every N rounds) and at the end",
     "device": "auto (CUDA when present), cpu or cuda",
+    "threads": "torch CPU threads (default 1: fastest on a shared 2-core machine; a resume keeps the run's)",
     "start_from": "branch: seed the population from gallery:ID (see `coevo gallery list`) or a genome file; "
                   "the artist defaults to the genome's",
 }

@@ -23,6 +23,7 @@ from coevo.protocols import Artist, Catalog, ConditionalGenerator, Critic, Genet
 from coevo.rng import seed_everything, set_rng_state
 from coevo.schedules import make_schedule
 from coevo.scoreboard import Scoreboard, split_real
+from coevo.threads import use_threads
 
 
 def build_genetics(name: str, options: dict[str, Any], channels: int | None = None) -> tuple[registry.Entry, Genetics]:
@@ -145,8 +146,10 @@ class Game:
 
 
 def build(config: RunConfig, catalog: Catalog | None = None) -> Game:
-    """Seed every generator, then load the data and build artist, critic and fake pool from the config."""
+    """Set torch's threads and seed every generator, then load the data and build artist, critic and fake pool
+    from the config."""
     config.validate()
+    use_threads(config.threads)
     seed_everything(config.seed)
     channels = artist_channels(config)
     data, held_out = ((None, None) if config.data == "none"

@@ -28,7 +28,7 @@ def to_bytes(image: torch.Tensor) -> torch.Tensor:
 
 class ChampionSheet:
     """Keeps each round's best image as uint8; after a resume, earlier champions come back from the run's
-    ``images/champion-NNNN.png`` (written for evolutionary artists), else they are left out."""
+    ``images/champion-NNNN.png`` (written for every artist; a run from before that leaves them out)."""
 
     def __init__(self, folder: RunFolder) -> None:
         self.folder = folder

@@ -283,12 +283,20 @@ def folder_name(artist: str) -> str:
     return artist.replace(":", "_").replace("/", "_")
 
 
+def same_settings(saved: dict[str, Any], wanted: dict[str, Any]) -> bool:
+    """Whether a saved fingerprint matches; a run setting added to coevo since (absent there) must be its default."""
+    defaults = asdict(RunConfig())
+    base = {k: v for k, v in wanted["base"].items() if k in saved.get("base", {}) or v != defaults.get(k)}
+    normal = json.loads(json.dumps({**wanted, "base": base}, default=str))
+    return saved == normal
+
+
 def open_comparison(out: Path, settings: CompareSettings) -> None:
     """Create ``out`` with its settings, or continue a comparison there that has exactly the same settings."""
     path = out / SETTINGS
     wanted = json.dumps(settings.fingerprint(), sort_keys=True, default=str)
     if path.is_file():
-        if path.read_text(encoding="utf-8").strip() != wanted:
+        if not same_settings(json.loads(path.read_text(encoding="utf-8")), settings.fingerprint()):
             raise CoevoError(f"{out} holds a comparison with other settings; pass the same ones to continue it, "
                              "or choose another --out")
         return

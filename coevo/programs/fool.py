@@ -1,9 +1,11 @@
 """``coevo fool``: fooling images (Nguyen, Yosinski & Clune 2015) played through ``coevolve``.
 
-A MAP-Elites artist (``coevo.mapelites``) keeps one elite per class of a fixed classifier critic and is scored
-by the classifier's confidence for each class. A gradient artist (``pixels``: gradient ascent on the image, or
-FGSM / PGD perturbing real images) plays the same loop with the same per-class scores, metrics and sheets; it
-keeps the best image per class as scored (a ``GradientFooler``). The run folder gets ``metrics.jsonl`` (one line
+A MAP-Elites artist (``coevo.mapelites``) keeps one elite per class of a fixed classifier critic (``elites``: more)
+and is scored by the classifier's confidence for each class; by default it breeds as the paper's MNIST runs do
+(200 mutated copies of random elites a generation, their mutation rates for the cppn artist: ``NGUYEN_RATES``).
+A gradient artist (``pixels``: gradient ascent on the image, or FGSM / PGD perturbing real images) plays the same
+loop with the same per-class scores, metrics and sheets; it keeps the best image per class as scored (a
+``GradientFooler``). The run folder gets ``metrics.jsonl`` (one line
 per generation), a checkpoint after every generation (``coevo resume`` continues a killed run byte-identical),
 ``confidence.png``, ``elites.png`` (and 8x larger) and, for MAP-Elites, ``genomes/class-K.json``, its elites
 indexed in the catalog (the gallery) like any run's champions; a gradient fooler's images have no genomes, and
@@ -38,8 +40,16 @@ from coevo.protocols import Artist, Catalog, ClassConfidences, GradientFooler, R
 from coevo.rng import seed_everything, set_rng_state
 from coevo.runfolder import RunFolder, check_kind, folder_contents, folder_lock, remove_started
 from coevo.schedules import EveryRound
+from coevo.threads import use_threads
 
 KIND = "fool"  # the catalog's name for such runs
+BEFORE = {"rates": "artist"}  # what a config.toml written before ``rates`` existed ran with
+# Nguyen et al.'s MNIST mutation (Evolving-AI-Lab/fooling, sferes dl_map_elites_images_mnist.cpp) in the cppn
+# artist's terms: every weight mutated with p 0.1 (polynomial, eta 15, on [-10, 10]: a step of sd 1.62),
+# add-neuron and add-connection 0.5, an activation change per neuron 0.1 (about 0.3 per genome early on); the
+# paper's delete-connection 0.3 and delete-neuron 0.2 have no counterpart here
+NGUYEN_RATES = {"cppn": {"weight": 1.0, "per_weight": 0.1, "sigma": 1.62, "replace": 0.0, "add_node": 0.5,
+                         "add_connection": 0.5, "activation": 0.3, "limit": 10.0}}
 
 
 @dataclass
@@ -62,8 +72,10 @@ class FoolGame:
 
 
 def build(config: FoolConfig) -> FoolGame:
-    """Seed every generator; the classifier critic and the MAP-Elites artist (grey or colour as the data)."""
+    """Set torch's threads and seed every generator; the classifier critic and the MAP-Elites artist (grey or colour
+    as the data)."""
     config.validate()
+    use_threads(config.threads)
     seed_everything(config.seed)
     device = resolve_device(config.device)
     data = load_data(config.data, config.size)
@@ -83,9 +95,11 @@ def build(config: FoolConfig) -> FoolGame:
             raise CoevoError(f"artist {config.artist!r} can neither evolve genomes for MAP-Elites nor fool by "
                              "gradient; use cppn, gp or pixels")
         return FoolGame(config, fooler, Players(fooler, critic, None, FakePool("latest")))
+    rates = NGUYEN_RATES.get(config.artist, {}) if config.rates == "nguyen" else {}
     genetics = registry.construct(registry.load(entry), f"artist {config.artist!r}",
-                                  {"channels": shape[0], "device": device}, dict(config.artist_options))
-    artist = MapElites(genetics, critic.classes, config.batch, config.size, config.cxpb, config.strength)
+                                  {"channels": shape[0], "device": device}, {**rates, **config.artist_options})
+    artist = MapElites(genetics, critic.classes, config.batch, config.size, config.cxpb, config.strength,
+                       config.elites)
     return FoolGame(config, artist, Players(artist, critic, None, FakePool("latest")))
 
 
@@ -181,6 +195,11 @@ def run(config: FoolConfig, out: Path, catalog: Catalog | None = None) -> tuple[
             raise
 
 
+def read_config(path: Path) -> FoolConfig:
+    """A fooling run's ``config.toml``; one written before ``rates`` existed reads as it ran."""
+    return load_config(path, FoolConfig, BEFORE)
+
+
 def resume(out: Path, generations: int | None = None,
            catalog: Catalog | None = None) -> tuple[RunFolder, list[float]]:
     """Continue a killed fooling run from its last checkpoint (or extend a finished one)."""
@@ -191,7 +210,7 @@ def resume(out: Path, generations: int | None = None,
 
 def _resume(folder: RunFolder, generations: int | None, catalog: Catalog | None) -> tuple[RunFolder, list[float]]:
     """``resume`` with the folder locked."""
-    config = load_config(folder.config_path, FoolConfig)
+    config = read_config(folder.config_path)
     if generations is not None:
         config.generations = generations
     folder.remove_partial_writes()

@@ -1,10 +1,16 @@
 """``coevo ppgn``: Plug & Play sampling (``coevo.ppgn``) from a generator trained here, conditioned on the cached
-LeNet's classes; per-class confidence and diversity of the samples, and a sheet with one row per class.
+LeNet's classes, played through ``coevolve``: the chains are a ``PPGNSampler`` artist, the fixed classifier its
+critic, one round one step of every chain. Writes per-class confidence and diversity, and a sheet (a row a class).
 
 G is a run's generator (dcgan, vae: any ``DifferentiableGenerator``), or none (pixel-space fooling: h is the
 image). R, the prior on h, is a denoising autoencoder trained on codes of the data (a VAE's encoder means of the
 real images; for a generator without an encoder, its N(0, I) latents), or, with ``prior = "encoder"``, the
 "upside-down" autoencoder of the public sampler, R(h) = E(G(h)) (a VAE's encoder).
+
+Diversity is measured three ways: between the chains' final samples, along each chain, and, as the paper samples
+(chains run on after a burn-in, a sample kept every few steps if its confidence passes a threshold), between all
+samples a class kept after ``burn_in`` steps that the classifier gives >= 0.99; with ``evaluate`` also in the
+features of the metrics' own LeNet (trained apart from the classifier) and against real images (precision).
 """
 
 from __future__ import annotations
@@ -15,21 +21,23 @@ from pathlib import Path
 from typing import Any
 
 import torch
-import torch.nn.functional as F
 
-from coevo import ppgn
+from coevo import ppgn, registry
 from coevo.atomic import atomic_write_text
-from coevo.classifier import cached_classifier
 from coevo.config import load_config
-from coevo.data import load_data
+from coevo.data import ImageSet, load_data
 from coevo.errors import CoevoError
+from coevo.fakes import FakePool
 from coevo.images import grid, save_png
+from coevo.loop import Hook, Players, Progress, Round, Stop, coevolve
 from coevo.programs.latent import load_generator
-from coevo.protocols import DifferentiableGenerator, LatentEncoder
+from coevo.protocols import ClassConfidences, DifferentiableGenerator, LatentEncoder
 from coevo.runfolder import RunFolder
+from coevo.schedules import EveryRound
 from coevo.scoreboard import pairwise_spread
 
 PRIORS = ("dae", "encoder")
+CONFIDENT = 0.99  # a kept sample counts for the samples' diversity when the classifier is this sure of its class
 
 
 @dataclass
@@ -42,7 +50,8 @@ class PPGNConfig:
     classes: list[int] = field(default_factory=list)  # classes to sample; empty = all
     chains: int = 4  # chains per class, each from its own random start
     steps: int = 400  # steps per chain
-    keep_every: int = 20  # keep a sample every this many steps in the second half (for chain diversity)
+    keep_every: int = 20  # keep a sample every this many steps after the burn-in
+    burn_in: int = -1  # steps before samples are kept; -1 = half the steps
     eps1: float = 1e-2
     eps2: float = 1.0
     eps3: float = 5e-2
@@ -53,7 +62,23 @@ class PPGNConfig:
     sigma: float = 0.5  # the DAE's training noise
     dae_steps: int = 2000
     classifier_steps: int = 3000  # the cached LeNet's training steps (as coevo fool)
+    evaluate: bool = False  # also measure the kept samples with the metrics' feature network (coevo.metrics)
     seed: int = 0
+
+    def kept_after(self) -> int:
+        return self.steps // 2 if self.burn_in < 0 else self.burn_in
+
+
+class KeepSamples(Hook):
+    """After the burn-in, keeps the chains' images every ``every`` steps (the step a round has just taken)."""
+
+    def __init__(self, sampler: ppgn.PPGNSampler, burn_in: int, every: int) -> None:
+        self.sampler, self.burn_in, self.every = sampler, burn_in, every
+        self.kept: list[torch.Tensor] = []
+
+    def on_round_end(self, played: Round, progress: Progress) -> None:
+        if progress.rounds > self.burn_in and progress.rounds % self.every == 0:
+            self.kept.append(self.sampler.images())
 
 
 def _codes(generator: Any, data_images: torch.Tensor, n: int, seed: int) -> torch.Tensor:
@@ -65,81 +90,125 @@ def _codes(generator: Any, data_images: torch.Tensor, n: int, seed: int) -> torc
         return torch.randn(n, generator.nz)
 
 
-def sample(config: PPGNConfig) -> tuple[dict[str, Any], torch.Tensor]:
-    """Run the chains; returns the summary (per class and overall) and a sheet tensor (one row per class)."""
-    if config.prior not in PRIORS:
-        raise CoevoError(f"unknown prior {config.prior!r}; choose one of {', '.join(PRIORS)}")
-    generator = None
-    data_spec = config.data
-    if config.run:
-        generator = load_generator(Path(config.run))
-        if not isinstance(generator, DifferentiableGenerator):
-            raise CoevoError(f"the generator of {config.run} cannot pass gradients back to its latent; use a dcgan "
-                             "or vae run")
-        run_config = load_config(RunFolder(Path(config.run)).config_path)
-        data_spec = data_spec or run_config.data
-        size = generator.sample(1).shape[-1]
-    else:
-        size = config.size
-    if not data_spec:
-        raise CoevoError("without a generator run, name the classifier's data with --data")
-    data = load_data(data_spec, size)
-    classifier = cached_classifier(data, steps=config.classifier_steps)
-    for parameter in classifier.parameters():
-        parameter.requires_grad_(False)
-    classes = config.classes or list(range(classifier.classes))
+def _generator(config: PPGNConfig) -> tuple[Any, str, int]:
+    """The run's differentiable generator (or None), the classifier's data and the image side."""
+    if not config.run:
+        if not config.data:
+            raise CoevoError("without a generator run, name the classifier's data with --data")
+        return None, config.data, config.size
+    generator = load_generator(Path(config.run))
+    if not isinstance(generator, DifferentiableGenerator):
+        raise CoevoError(f"the generator of {config.run} cannot pass gradients back to its latent; use a dcgan "
+                         "or vae run")
+    data = config.data or load_config(RunFolder(Path(config.run)).config_path).data
+    return generator, data, int(generator.sample(1).shape[-1])
 
-    prior = None
-    if generator is not None and config.eps1 > 0:
-        if config.prior == "encoder":
-            if not isinstance(generator, LatentEncoder):
-                raise CoevoError("prior = encoder needs a generator with an encoder (a vae run); use prior = dae")
-            prior = lambda h: generator.encode(generator.decode(h))  # noqa: E731  (sampler.py: E(G(h)))
-        else:
-            dae = ppgn.train_dae(_codes(generator, data.images, 5000, config.seed), config.sigma, config.dae_steps,
-                                 seed=config.seed)
-            prior = dae
-    render = generator.decode if generator is not None else (lambda h: h)
-    rule = ppgn.Rule(config.eps1, config.eps2, config.eps3, config.normalise, config.lr, config.lr_end,
-                     None if generator is not None else (-1.0, 1.0))
 
-    rows, summary = [], {"classes": {}}
-    chain_spread, final_spread, confidences = [], [], []
-    noise = torch.Generator().manual_seed(config.seed)
+def _prior(config: PPGNConfig, generator: Any, data: ImageSet) -> ppgn.Prior | None:
+    """R: a DAE on the data's codes, or E(G(h)); none without a generator or with eps1 = 0."""
+    if generator is None or config.eps1 == 0:
+        return None
+    if config.prior == "encoder":
+        if not isinstance(generator, LatentEncoder):
+            raise CoevoError("prior = encoder needs a generator with an encoder (a vae run); use prior = dae")
+        return lambda h: generator.encode(generator.decode(h))  # sampler.py: E(G(h))
+    return ppgn.train_dae(_codes(generator, data.images, 5000, config.seed), config.sigma, config.dae_steps,
+                          seed=config.seed)
+
+
+def _starts(config: PPGNConfig, classes: list[int], generator: Any, shape: tuple[int, ...]) -> torch.Tensor:
+    """Each class's chains start from random codes of their own seed: N(0, I) latents, or faint noise images."""
+    starts = []
     for cls in classes:
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(config.seed * 1000 + cls)
-            h = (torch.randn(config.chains, generator.nz) if generator is not None
-                 else 0.1 * torch.randn(config.chains, data.shape[0], size, size))
-        target = torch.full((config.chains,), cls)
+            starts.append(torch.randn(config.chains, generator.nz) if generator is not None
+                          else 0.1 * torch.randn(config.chains, *shape))
+    return torch.cat(starts)
 
-        def log_prob(codes: torch.Tensor, target: torch.Tensor = target) -> torch.Tensor:
-            return F.log_softmax(classifier(render(codes)), dim=1).gather(1, target[:, None]).squeeze(1)
 
-        kept = []
-        for index in range(config.steps):
-            h = ppgn.step(h, prior, log_prob, rule, index / max(1, config.steps - 1), noise)
-            if index >= config.steps // 2 and (index + 1) % config.keep_every == 0:
-                with torch.no_grad():
-                    kept.append(render(h).detach().clamp(-1, 1))
-        with torch.no_grad():
-            final = render(h).detach().clamp(-1, 1)
-            p = classifier.probabilities(final)[:, cls].double()
-        rows.append(final)
-        confidences.append(p)
-        within = [pairwise_spread(torch.stack([k[c] for k in kept])) for c in range(config.chains)] if kept else [0]
-        chain_spread.append(sum(within) / len(within))
-        final_spread.append(pairwise_spread(final))
-        summary["classes"][str(cls)] = {"confidence_mean": float(p.mean()), "confidence_min": float(p.min()),
-                                        "share_99": float((p >= 0.99).double().mean()),
-                                        "diversity_final": final_spread[-1], "diversity_chain": chain_spread[-1]}
-    every = torch.cat(confidences)
-    summary.update(confidence_mean=float(every.mean()), confidence_min=float(every.min()),
-                   class_confidence_min=min(float(c.mean()) for c in confidences),
-                   share_99=float((every >= 0.99).double().mean()),
-                   diversity_final=sum(final_spread) / len(final_spread),
-                   diversity_chain=sum(chain_spread) / len(chain_spread), settings=asdict(config))
-    return summary, torch.cat(rows)
+def build(config: PPGNConfig) -> tuple[Players, ppgn.PPGNSampler, ImageSet]:
+    """The players: the PPGN sampler (every class's chains) and the fixed classifier critic."""
+    if config.prior not in PRIORS:
+        raise CoevoError(f"unknown prior {config.prior!r}; choose one of {', '.join(PRIORS)}")
+    generator, data_spec, size = _generator(config)
+    data = load_data(data_spec, size)
+    critic = registry.construct(registry.load(registry.critic_entry("classifier")), "critic 'classifier'",
+                                {"shape": data.shape, "device": "cpu"},
+                                {"data": data_spec, "steps": config.classifier_steps})
+    assert isinstance(critic, ClassConfidences)
+    classes = config.classes or list(range(critic.classes))
+    if any(not 0 <= c < critic.classes for c in classes):
+        raise CoevoError(f"--classes must lie in 0..{critic.classes - 1} (the classifier's classes)")
+    render = generator.decode if generator is not None else (lambda h: h * 1.0)
+    rule = ppgn.Rule(config.eps1, config.eps2, config.eps3, config.normalise, config.lr, config.lr_end,
+                     None if generator is not None else (-1.0, 1.0))
+    targets = torch.tensor(classes).repeat_interleave(config.chains)
+    sampler = ppgn.PPGNSampler(render, _starts(config, classes, generator, data.shape), targets, critic.classes,
+                               rule, _prior(config, generator, data), config.steps, config.seed)
+    return Players(sampler, critic, None, FakePool("latest")), sampler, data
+
+
+def sample(config: PPGNConfig) -> tuple[dict[str, Any], torch.Tensor]:
+    """Play the chains through ``coevolve``; returns the summary (per class and overall) and a sheet tensor (one
+    row per class, one column per chain: the final samples)."""
+    players, sampler, data = build(config)
+    keeper = KeepSamples(sampler, config.kept_after(), config.keep_every)
+    coevolve(players, EveryRound(), Stop(rounds=config.steps), hooks=[keeper])
+    final = sampler.images()
+    critic = players.critic
+    assert isinstance(critic, ClassConfidences)
+    evaluator = None
+    if config.evaluate:
+        from coevo.metrics import Evaluator  # trains (or loads) the metrics' feature network
+
+        evaluator = Evaluator(data)
+    summary = summarise(sampler.targets, final, keeper.kept, critic.confidences, evaluator)
+    summary["settings"] = asdict(config)
+    return summary, final
+
+
+def summarise(targets: torch.Tensor, final: torch.Tensor, kept: list[torch.Tensor],
+              confidences: Any, evaluator: Any = None) -> dict[str, Any]:
+    """Confidence of the final samples and the three diversities, per class and overall (means over classes)."""
+    p_final = confidences(final).double()[torch.arange(len(targets)), targets]
+    pool = torch.stack(kept, 1) if kept else final[:, :0, None]  # (chains, kept, C, H, W); none kept: (N, 0, ...)
+    p_pool = _target_p(confidences, pool, targets) if kept else torch.zeros(len(targets), 0, dtype=torch.float64)
+    rows: dict[str, dict[str, float]] = {}
+    confident_all = []
+    for cls in targets.unique().tolist():
+        mine = (targets == cls).nonzero().squeeze(1)
+        p = p_final[mine]
+        sure = pool[mine][p_pool[mine] >= CONFIDENT]
+        confident_all.append(sure)
+        row = {"confidence_mean": float(p.mean()), "confidence_min": float(p.min()),
+               "share_99": float((p >= CONFIDENT).double().mean()), "diversity_final": pairwise_spread(final[mine]),
+               "diversity_chain": sum(pairwise_spread(pool[c]) for c in mine) / len(mine),
+               "samples": float(pool[mine].shape[0] * pool.shape[1]), "samples_99": float(len(sure)),
+               "diversity_samples": pairwise_spread(sure)}
+        if evaluator is not None:
+            row["feature_diversity_samples"] = pairwise_spread(evaluator.net.features(sure)) if len(sure) else 0.0
+            row["feature_diversity_final"] = pairwise_spread(evaluator.net.features(final[mine]))
+        rows[str(cls)] = row
+    summary: dict[str, Any] = {"classes": rows, "confidence_mean": float(p_final.mean()),
+                               "confidence_min": float(p_final.min()),
+                               "class_confidence_min": min(r["confidence_mean"] for r in rows.values()),
+                               "share_99": float((p_final >= CONFIDENT).double().mean()),
+                               "samples_share_99": float((p_pool >= CONFIDENT).double().mean()) if kept else 0.0}
+    for key in next(iter(rows.values())):
+        if key.startswith("diversity") or key.startswith("feature_diversity"):
+            summary[key] = sum(r[key] for r in rows.values()) / len(rows)
+    confident = torch.cat(confident_all)
+    if evaluator is not None and len(confident) > 2 * evaluator.k:
+        measured = evaluator.evaluate(confident)
+        summary.update({f"samples_{k}": measured[k] for k in ("precision", "recall", "fid", "kid")})
+    return summary
+
+
+def _target_p(confidences: Any, pool: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    """The classifier's confidence in each kept sample's target class, ``(chains, kept)``."""
+    p = confidences(pool.flatten(0, 1)).double().view(*pool.shape[:2], -1)
+    return p.gather(2, targets[:, None, None].expand(-1, pool.shape[1], 1)).squeeze(2)
 
 
 def run(config: PPGNConfig, out: Path) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from pathlib import Path
 
-from coevo.config import FoolConfig, load_config
+from coevo.config import load_config
 from coevo.genomefile import read_genome
 from coevo.images import save_png
 from coevo.programs import fool
@@ -18,7 +18,7 @@ def index_folder(catalog: Catalog, folder: Path) -> int:
     """Add a run folder's settings and kept genomes (champions, or a fooling run's elites, rendering the images it
     lacks) to ``catalog``; returns how many individuals were added."""
     is_fool = folder_kind(folder) == fool.KIND
-    config = load_config(folder / "config.toml", FoolConfig) if is_fool else load_config(folder / "config.toml")
+    config = fool.read_config(folder / "config.toml") if is_fool else load_config(folder / "config.toml")
     run = catalog.open_run(folder, kind=fool.KIND if is_fool else "run", artist=config.artist,
                            critic=config.critic, data=config.data, settings=asdict(config),
                            source="" if is_fool else config.start_from)

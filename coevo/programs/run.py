@@ -3,7 +3,11 @@ and checkpointing so that a killed run resumes byte-identical."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
+import time
+from collections.abc import Callable
+from contextlib import nullcontext
+from dataclasses import asdict, dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -21,16 +25,31 @@ from coevo.plots import plot_curves
 from coevo.programs.agreement import write_agreement
 from coevo.programs.build import Game, build
 from coevo.programs.champions import ChampionSheet
-from coevo.protocols import Catalog, CriticPictures, PersonModel, Proposal
+from coevo.protocols import BatchedRunIndex, Catalog, CriticPictures, PersonModel, Proposal
 from coevo.rng import rng_state
 from coevo.runfolder import RunFolder, check_kind, folder_contents, folder_lock, remove_started
 
 CURVES_EVERY = 25  # rounds between rewrites of curves.png (and at the last round)
 
 
+@dataclass
+class Pending:
+    """One round's files and gallery rows, kept until the next flush (before a checkpoint, and at the end)."""
+
+    round_index: int
+    sheet: torch.Tensor | None = None  # the population, best first, when a contact sheet is due
+    population: tuple[Any, Any] | None = None  # (ids, parents) for the gallery's ancestry
+    champion: GenomeFile | None = None  # the champion's genome file (evolutionary artists)
+    image: torch.Tensor | None = None  # the champion's image (C, H, W)
+
+
 class RunRecorder(Hook):
     """Writes each round into the run folder (a metrics line, contact sheets, curves, the champion's genome and
-    image) and indexes the run, its ancestry and its champions in the game's catalog (the gallery)."""
+    image) and indexes the run, its ancestry and its champions in the game's catalog (the gallery).
+
+    The metrics line is written at once (a resume checks it against the checkpoint); sheets, genomes and gallery
+    rows wait in memory until ``flush``, which the checkpointer calls before each checkpoint and ``close`` at the
+    end, so a kill loses only rounds the resume plays again, and the files end byte-identical."""
 
     def __init__(self, folder: RunFolder, game: Game, stop: Stop, counted: bool = False) -> None:
         self.folder, self.game, self.stop, self.counted = folder, game, stop, counted
@@ -41,6 +60,7 @@ class RunRecorder(Hook):
                                            origin=game.origin)
         self.index.forget_rounds(game.progress.rounds)
         self.rows = folder.metrics()  # every recorded round, kept here so the curves never re-read the file
+        self.pending: list[Pending] = []
         if isinstance(game.board.critic, PersonModel):  # learned before the run, fixed through it: written once
             write_agreement(folder.path, game.board.critic.agreement_report(), "critic-agreement")
 
@@ -60,17 +80,42 @@ class RunRecorder(Hook):
             scores = scores.max(dim=1).values
         order = torch.argsort(scores.detach().float().cpu(), descending=True)
         self.champions.add(round_index, proposal.images[int(order[0])])
+        pending = Pending(round_index)
         if proposal.genomes is not None:
             if proposal.ids is not None and proposal.parents is not None:
-                self.index.record_population(round_index, proposal.ids, proposal.parents)
-            self._save_champion(round_index, proposal, scores, int(order[0]))
+                pending.population = (proposal.ids, proposal.parents)
+            pending.champion = self._champion(round_index, proposal, scores, int(order[0]))
+        pending.image = proposal.images.detach()[int(order[0])].clone()
         if round_index % cfg.sheet_every == 0 or last:
-            self.folder.save_sheet(f"round-{round_index:04d}", proposal.images.detach()[order])
-            self.champions.save(round_index + 1)
-            self.save_critic_pictures()
+            pending.sheet = proposal.images.detach()[order]
+            self.save_critic_pictures()  # the critic's state now: it cannot wait
+        self.pending.append(pending)
         if (round_index + 1) % CURVES_EVERY == 0 or last:  # plotting costs a fixed ~0.3 s: now and then, and at the end
             title = f"{cfg.artist} vs {cfg.critic} on {cfg.data}, seed {cfg.seed}"
             atomic_write_bytes(self.folder.path / "curves.png", plot_curves(self.rows, title))
+
+    def flush(self) -> None:
+        """Write the kept rounds' sheets, champions and gallery rows, in round order (the gallery rows in one
+        batch where the index takes one); the champion sheet and ``best.json`` once."""
+        pending, self.pending = self.pending, []
+        rows: list[Callable[[], object]] = []
+        for kept in pending:
+            if kept.population is not None:
+                rows.append(partial(self.index.record_population, kept.round_index, *kept.population))
+            if kept.champion is not None and kept.image is not None:
+                rows.append(self._save_champion(kept.champion, kept.image))
+            elif kept.image is not None:  # a generator's best sample: kept so the champion sheet survives a resume
+                save_png(kept.image, self._champion_image(kept.round_index))
+            if kept.sheet is not None:
+                self.folder.save_sheet(f"round-{kept.round_index:04d}", kept.sheet)
+        if any(kept.sheet is not None for kept in pending):
+            self.champions.save(pending[-1].round_index + 1)
+        champions = [kept.champion for kept in pending if kept.champion is not None]
+        if champions:
+            self.folder.save_genome("best", champions[-1])
+        with self.index.batch() if isinstance(self.index, BatchedRunIndex) else nullcontext():
+            for row in rows:
+                row()
 
     def save_critic_pictures(self) -> None:
         """The critic's pictures of its own state (``CriticPictures``: a SOM's map) as ``critic-NAME.png``."""
@@ -80,26 +125,32 @@ class RunRecorder(Hook):
                 save_png(image, self.folder.path / f"critic-{name}.png")
 
     def close(self) -> None:
+        self.flush()
         self.index.close()
 
-    def _save_champion(self, round_index: int, proposal: Proposal, scores: torch.Tensor, best: int) -> None:
+    def _champion(self, round_index: int, proposal: Proposal, scores: torch.Tensor, best: int) -> GenomeFile | None:
+        """The round's champion as a genome file, or None for an artist without genomes."""
         artist = self.game.artist
         genetics = artist.genetics if isinstance(artist, EvolutionaryArtist) else None
         if genetics is None or proposal.genomes is None:
-            return
+            return None
         meta = {"id": proposal.ids[best] if proposal.ids else None,
                 "parents": list(proposal.parents[best]) if proposal.parents else [],
                 "round": round_index, "score": round(float(scores[best].detach()), 6)}
-        record = GenomeFile(self.game.config.artist, genetics.options(), genetics.to_json(proposal.genomes[best]),
-                            meta)
-        self.folder.save_genome(f"champion-{round_index:04d}", record)
-        self.folder.save_genome("best", record)
-        image_path = self.folder.path / "images" / f"champion-{round_index:04d}.png"
-        image = save_png(proposal.images.detach()[best], image_path)
-        self.index.add_individual(artist=record.artist, genome=record.genome, options=record.options,
-                                  round_index=round_index, local_id=meta["id"], local_parents=meta["parents"],
-                                  score=meta["score"], image=image)
+        return GenomeFile(self.game.config.artist, genetics.options(), genetics.to_json(proposal.genomes[best]),
+                          meta)
 
+    def _champion_image(self, round_index: int) -> Path:
+        return self.folder.path / "images" / f"champion-{round_index:04d}.png"
+
+    def _save_champion(self, record: GenomeFile, image: torch.Tensor) -> Callable[[], object]:
+        """Write the champion's genome file and image; returns its gallery row, to add with the others."""
+        round_index = record.meta["round"]
+        self.folder.save_genome(f"champion-{round_index:04d}", record)
+        path = save_png(image, self._champion_image(round_index))
+        return partial(self.index.add_individual, artist=record.artist, genome=record.genome, options=record.options,
+                       round_index=round_index, local_id=record.meta["id"], local_parents=record.meta["parents"],
+                       score=record.meta["score"], image=path)
 
 
 class Stateful(Protocol):
@@ -109,17 +160,26 @@ class Stateful(Protocol):
 
 
 class Checkpointer(Hook):
-    """Saves the game and every random generator's state atomically every ``every`` rounds and at the end."""
+    """Saves the game and every random generator's state atomically every ``every`` rounds, but at most once per
+    ``seconds`` (0: no limit), and at the end; ``before`` runs first (the recorder's flush: every file of the
+    rounds a checkpoint accounts for is written before it)."""
 
-    def __init__(self, folder: RunFolder, game: Stateful, stop: Stop, every: int = 1) -> None:
-        self.folder, self.game, self.stop, self.every = folder, game, stop, every
+    def __init__(self, folder: RunFolder, game: Stateful, stop: Stop, every: int = 1, seconds: float = 0.0,
+                 before: Callable[[], None] | None = None) -> None:
+        self.folder, self.game, self.stop, self.every, self.seconds = folder, game, stop, every, seconds
+        self.before = before
+        self.saved = time.monotonic()
 
     def on_round_end(self, played: Round, progress: Progress) -> None:
-        if progress.rounds % self.every == 0 or self.stop.reached(progress):
+        due = progress.rounds % self.every == 0 and time.monotonic() - self.saved >= self.seconds
+        if due or self.stop.reached(progress):
             self.save()
 
     def save(self) -> None:
+        if self.before is not None:
+            self.before()
         self.folder.save_checkpoint({**self.game.state_dict(), "rng": rng_state()})
+        self.saved = time.monotonic()
 
 
 class ProgressBar(Hook):
@@ -141,10 +201,10 @@ def play(folder: RunFolder, game: Game) -> None:
     cfg = game.config
     stop = Stop(rounds=cfg.rounds)
     recorder = RunRecorder(folder, game, stop)
+    checkpointer = Checkpointer(folder, game, stop, cfg.checkpoint_every, cfg.checkpoint_seconds, recorder.flush)
     bar = ProgressBar(cfg.rounds, game.progress.rounds, f"{cfg.artist} vs {cfg.critic}")
     try:
-        coevolve(game.players, game.schedule, stop, game.progress,
-                 [recorder, Checkpointer(folder, game, stop, cfg.checkpoint_every), bar])
+        coevolve(game.players, game.schedule, stop, game.progress, [recorder, checkpointer, bar])
     finally:
         bar.close()
         recorder.close()

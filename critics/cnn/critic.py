@@ -89,6 +89,21 @@ class CNNCritic:
             parts = [self.net.body(part).float().cpu() for part in self._chunks(images)]
         return torch.cat(parts) if parts else torch.zeros(0, self.feature_size)
 
+    def features_and_scores(self, images: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """``features(images)`` and ``score(images)`` (no gradient) from one pass through the network, chunk by
+        chunk as ``score`` goes: the head runs on the body's output instead of a second body pass."""
+        self._check(images)
+        self.net.eval()
+        features, scores = [], []
+        with torch.no_grad(), self._autocast():
+            for part in self._chunks(images):
+                phi = self.net.body(part)
+                features.append(phi.float().cpu())
+                scores.append(self.net.head(phi).squeeze(1).float())
+        if not scores:
+            return torch.zeros(0, self.feature_size), torch.zeros(0, device=images.device)
+        return torch.cat(features), torch.cat(scores).to(images.device)
+
     def learn(self, real: torch.Tensor, fake: torch.Tensor) -> dict[str, float]:
         """One optimiser step of the configured loss on a batch of real and a batch of fake images."""
         return self._learn(real, fake)

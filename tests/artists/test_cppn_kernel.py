@@ -13,6 +13,7 @@ from artists.cppn import render as torch_renderer
 from artists.cppn.activations import NAMES, TORCH
 from artists.cppn.genome import ConnectionGene, Genome, NodeGene, innovation
 from artists.cppn.picbreeder import import_picbreeder
+from artists.cppn.pixels import to_image
 
 INPUT_NODES = tuple(NodeGene(i, "in", "identity", label) for i, label in enumerate(("x", "y", "d", "bias")))
 
@@ -49,7 +50,7 @@ def test_kernel_inputs_are_the_torch_renderers():
     genomes = [Genome((*INPUT_NODES, NodeGene(4, "out", "identity", "ink")), (link(i, 4, 1.0),)) for i in range(4)]
     batch = network.compile_genomes(genomes, "grey")
     for size in (1, 5, 64, 257):
-        values = network.evaluate(batch, size, ink=False, tile=64)[:, 0]
+        values = network.evaluate(batch, size, "raw", tile=64)[:, 0]
         grid = torch_renderer.input_grid(size, torch.device("cpu")).numpy()
         np.testing.assert_allclose(values, grid, rtol=2e-7, atol=0)  # d: torch's sqrt is not correctly rounded
         np.testing.assert_array_equal(values[[0, 1, 3]], grid[[0, 1, 3]])
@@ -73,6 +74,30 @@ def test_random_genomes_match_torch_and_numpy(channels, color):
     assert_close(ours, torch_renderer.render(population, 37, genetics.mode))
     assert_close(ours, reference.render(population, 37, genetics.mode))
     assert torch.equal(ours, genetics.render(population, 37))  # the genetics draw with the kernel on a CPU
+
+
+@pytest.mark.parametrize("mode", ["grey", "hsv", "rgb"])
+def test_kernel_pixel_mapping_is_pixels_to_image_exactly(mode):
+    # the kernel maps node values to CPPN-X's pixels itself; the same float32 node values through pixels.to_image
+    # (the Torch statement of the rules) give identical images, for evolved genomes and for hand-picked values
+    random.seed(13)
+    genetics = CPPNGenetics(channels=1 if mode == "grey" else 3, color="rgb" if mode == "rgb" else "hsv",
+                            activations=",".join(NAMES), add_node=0.4, activation=0.3)
+    population = evolved(genetics, 6, 25)
+    batch = network.compile_genomes(population, mode)
+    raw = torch.from_numpy(network.evaluate(batch, 33, "raw", tile=64))
+    assert torch.equal(network.render(population, 33, mode, tile=64), to_image(raw, mode, 33))
+    special = np.array([0.0, -0.0, 1e-9, 0.3, 0.5, 0.999, 1.0, 1.5, 6.0, 7.0, -0.5, -1.0, -1.2, -6.5, 1 / 255, 0.003,
+                        np.inf, -np.inf, np.nan], dtype=np.float32)
+    grid = np.stack(np.meshgrid(special, special, special, indexing="ij")).reshape(1, 3, -1)
+    values = np.concatenate([grid, np.random.default_rng(0).uniform(-8, 8, (1, 3, 4000)).astype(np.float32)], 2)
+    out = np.empty_like(values)
+    kernel.hsv_images(values, out)
+    assert torch.equal(torch.from_numpy(out), to_image(torch.from_numpy(values), "hsv", 1).reshape(1, 3, -1))
+    exact_values = values.astype(np.float64) * 1.0000001  # the exact renderer's float64 node values
+    kernel.hsv_images(exact_values, out)
+    assert torch.equal(torch.from_numpy(out), to_image(torch.from_numpy(exact_values), "hsv", 1)
+                       .reshape(1, 3, -1))
 
 
 def test_tile_size_does_not_change_the_image():

@@ -1,4 +1,5 @@
-"""The PPGN update rule on a toy differentiable model, its ablations, the code DAE, and ``coevo ppgn`` end to end."""
+"""The PPGN update rule on a toy differentiable model, its ablations, the code DAE, the sampler as an artist on
+``coevolve``, and ``coevo ppgn`` end to end."""
 
 from __future__ import annotations
 
@@ -9,7 +10,16 @@ import pytest
 import torch
 
 from coevo import ppgn
+from coevo.classifier import LeNet
 from coevo.cli import main
+from coevo.data import load_data
+from coevo.fakes import FakePool
+from coevo.loop import Players, Stop, coevolve
+from coevo.metrics import Evaluator
+from coevo.metrics.features import classifier_features
+from coevo.programs import ppgn as program
+from coevo.protocols import Artist, GradientFooler
+from coevo.schedules import EveryRound
 
 MU = torch.tensor([[2.0, -1.0, 0.5]])  # the toy class's mean
 
@@ -81,6 +91,105 @@ def test_the_code_dae_points_towards_the_data() -> None:
                        .net[0].weight)
 
 
+CENTRES = torch.tensor([[2.0, -1.0, 0.5], [-1.0, 1.0, 0.0], [0.0, 0.0, -2.0]])  # three toy classes
+
+
+class GaussianClassifier:
+    """A fixed, differentiable classifier of (N, 1, 1, 3) images: softmax of -|x - centre_k|^2 / 2."""
+
+    classes = 3
+
+    def confidences(self, images: torch.Tensor) -> torch.Tensor:
+        return torch.softmax(-0.5 * (images.flatten(1)[:, None] - CENTRES).pow(2).sum(2).double(), dim=1)
+
+    def score(self, images: torch.Tensor) -> torch.Tensor:
+        return self.confidences(images).max(1).values
+
+    def learn(self, real: torch.Tensor, fake: torch.Tensor) -> dict[str, float]:
+        return {}
+
+    def state_dict(self) -> dict:
+        return {}
+
+    def load_state_dict(self, state: dict) -> None:
+        pass
+
+
+def image(h: torch.Tensor) -> torch.Tensor:
+    return h.view(-1, 1, 1, 3) * 1.0
+
+
+def toy_sampler(seed: int = 5) -> ppgn.PPGNSampler:
+    start = torch.tensor([[0.3, 0.4, -0.2], [1.0, 0.0, 2.0], [0.0, -1.0, 1.0], [0.5, 0.5, 0.5]])
+    rule = ppgn.Rule(eps1=0.1, eps2=0.2, eps3=0.05)
+    return ppgn.PPGNSampler(image, start, torch.tensor([0, 1, 2, 0]), 3, rule, shrink, steps=10, seed=seed)
+
+
+def test_the_sampler_artist_steps_by_the_rule_through_coevolve() -> None:
+    """A round on the one loop (ask, per-class scores with their graph, tell) is exactly ``ppgn.step``."""
+    sampler = toy_sampler()
+    assert isinstance(sampler, Artist) and isinstance(sampler, GradientFooler)
+    h, targets = sampler.h.clone(), sampler.targets
+    noise = torch.Generator().manual_seed(5)
+    for _ in range(3):
+        h = ppgn.step(h, shrink, lambda c: GaussianClassifier().confidences(image(c)).gather(
+            1, targets[:, None]).squeeze(1).log(), sampler.rule, generator=noise)
+    progress = coevolve(Players(sampler, GaussianClassifier(), None, FakePool("latest")), EveryRound(),
+                        Stop(rounds=3))
+    assert progress.rounds == 3 and sampler.taken == 3
+    assert torch.allclose(sampler.h, h, atol=1e-6)
+    assert sampler.metrics()["confidence_min"] > 0 and sampler.elites()[2].shape == (1, 1, 3)
+
+
+def test_the_sampler_resumes_from_its_state() -> None:
+    players = lambda s: Players(s, GaussianClassifier(), None, FakePool("latest"))  # noqa: E731
+    straight = toy_sampler()
+    coevolve(players(straight), EveryRound(), Stop(rounds=6))
+    first = toy_sampler()
+    coevolve(players(first), EveryRound(), Stop(rounds=3))
+    resumed = toy_sampler(seed=99)  # another noise seed: the state must bring the first one's back
+    resumed.load_state_dict(first.state_dict())
+    coevolve(players(resumed), EveryRound(), Stop(rounds=3))
+    assert torch.equal(resumed.h, straight.h) and resumed.scores().tolist() == straight.scores().tolist()
+
+
+def test_the_sampler_wants_per_class_scores_with_their_graph() -> None:
+    sampler = toy_sampler()
+    proposal = sampler.ask()
+    with pytest.raises(ValueError, match="per-class scores"):
+        sampler.tell(proposal, GaussianClassifier().confidences(proposal.images).detach())
+
+
+def test_sample_diversity_counts_only_confident_samples() -> None:
+    """Two chains of one class, kept samples along them: a sample the classifier doubts is left out."""
+    kept = [torch.full((2, 1, 2, 2), v) for v in (0.0, 0.5)]
+    kept[1][1] = 0.9  # chain 1's second sample: it alone is judged unsure
+
+    def confidences(images: torch.Tensor) -> torch.Tensor:
+        sure = (images.flatten(1)[:, 0] < 0.8).double()
+        return torch.stack([0.5 + 0.499999 * sure, 0.5 - 0.499999 * sure], 1)
+
+    summary = program.summarise(torch.tensor([0, 0]), kept[1], kept, confidences)
+    row = summary["classes"]["0"]
+    assert row["samples"] == 4 and row["samples_99"] == 3 and summary["samples_share_99"] == 0.75
+    assert row["diversity_samples"] == pytest.approx((0.0 + 0.5 + 0.5) / 3)  # pairs of {0, 0, 0.5}
+    assert row["diversity_chain"] == pytest.approx((0.5 + 0.9) / 2) and row["diversity_final"] == pytest.approx(0.4)
+    none = program.summarise(torch.tensor([0, 0]), kept[1], [], confidences)
+    assert none["classes"]["0"]["samples"] == 0 and none["samples_share_99"] == 0 and none["diversity_samples"] == 0
+
+
+def test_evaluated_samples_get_feature_diversity_and_precision() -> None:
+    """With an evaluator (here over an untrained LeNet's features, to stay fast) the confident kept samples are
+    also measured in its features and against its real reference images."""
+    data = load_data("digits", 16)
+    evaluator = Evaluator(data, reference=100, net=classifier_features(data, LeNet((1, 16, 16))))
+    kept = [data.images[i: i + 20] for i in range(0, 60, 20)]  # 20 chains, three real digits each
+    summary = program.summarise(torch.zeros(20, dtype=torch.long), kept[-1], kept,
+                                lambda images: torch.tensor([[1.0, 0.0]]).repeat(len(images), 1), evaluator)
+    assert summary["feature_diversity_samples"] > 0 and summary["feature_diversity_final"] > 0
+    assert 0 < summary["samples_precision"] <= 1 and summary["samples_fid"] >= 0
+
+
 @pytest.fixture(scope="module")
 def vae_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     run = tmp_path_factory.mktemp("ppgn") / "vae"
@@ -95,18 +204,29 @@ def vae_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_coevo_ppgn_writes_a_sheet_and_the_figures(vae_run: Path, tmp_path: Path, monkeypatch,
                                                    extra: list[str]) -> None:
     monkeypatch.setenv("COEVO_CACHE", str(tmp_path / "cache"))
+    played = []
+
+    def counted(*args, **kwargs):
+        played.append(args[2])
+        return coevolve(*args, **kwargs)
+
+    monkeypatch.setattr(program, "coevolve", counted)  # the chains play their steps through the one loop
     out = tmp_path / "ppgn"
     assert main(["ppgn", str(vae_run), "--classes", "0", "3", "--chains", "2", "--steps", "6", "--keep-every", "1",
                  "--dae-steps", "20", "--classifier-steps", "30", *extra, "--out", str(out)]) == 0
     summary = json.loads((out / "ppgn.json").read_text())
+    assert played == [Stop(rounds=6)]
     assert set(summary["classes"]) == {"0", "3"} and 0 <= summary["confidence_mean"] <= 1
+    assert summary["classes"]["3"]["samples"] == 2 * 3  # two chains, kept after steps 4, 5, 6
     assert summary["diversity_chain"] >= 0 and (out / "ppgn.png").stat().st_size > 0
 
 
 def test_coevo_ppgn_samples_pixels_without_a_generator(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("COEVO_CACHE", str(tmp_path / "cache"))
     assert main(["ppgn", "--data", "digits", "--size", "16", "--classes", "1", "--chains", "2", "--steps", "5",
-                 "--classifier-steps", "30", "--out", str(tmp_path / "pixels")]) == 0
+                 "--keep-every", "1", "--classifier-steps", "30", "--out", str(tmp_path / "pixels")]) == 0
+    assert json.loads((tmp_path / "pixels" / "ppgn.json").read_text())["classes"]["1"]["samples"] == 2 * 3
+    assert main(["ppgn", "--data", "digits", "--size", "16", "--steps", "5", "--burn-in", "5"]) == 2
     assert main(["ppgn", "--classes", "1", "--out", str(tmp_path / "none")]) == 2  # no run and no data
 
 
@@ -120,3 +240,28 @@ def test_coevo_ppgn_samples_through_a_dcgan(tmp_path: Path, monkeypatch) -> None
     assert main(["ppgn", str(run28), "--classes", "2", "--chains", "2", "--steps", "4", "--keep-every", "1",
                  "--dae-steps", "10", "--classifier-steps", "30", "--out", str(tmp_path / "out")]) == 0
     assert json.loads((tmp_path / "out" / "ppgn.json").read_text())["settings"]["run"] == str(run28)
+
+
+def ppgn_figures_hold(ppgn: dict, noisy: dict, dgn_am: dict) -> None:
+    """The README's PPGN table: PPGN moves along its chains and stays on the digits; with eps3 0.15 its confident
+    kept samples spread wider than DGN-AM's, in pixels and in the metrics LeNet's features."""
+    assert ppgn["share_99"] >= 0.98 and ppgn["diversity_chain"] > 10 * dgn_am["diversity_chain"]
+    assert ppgn["samples_precision"] > dgn_am["samples_precision"] and ppgn["samples_fid"] < dgn_am["samples_fid"]
+    assert noisy["diversity_samples"] > dgn_am["diversity_samples"]
+    assert noisy["feature_diversity_samples"] > dgn_am["feature_diversity_samples"]
+    assert min(row["samples_99"] / row["samples"] for row in noisy["classes"].values()) >= 0.9
+
+
+@pytest.mark.slow
+def test_ppgn_against_dgn_am_on_mnist(tmp_path: Path, shared_data: Path) -> None:
+    """The README's figures: the 2000-step VAE on MNIST t10k, 10 chains a class, 400 steps (minutes)."""
+    vae = tmp_path / "vae"
+    assert main(["run", "--artist", "vae", "--critic", "cnn", "--fakes", "latest", "--warmup", "0", "--critic-steps",
+                 "0", "--data", f"mnist:{shared_data / 'mnist'}", "--size", "28", "--pop", "64", "--rounds", "2000",
+                 "--device", "cpu", "--out", str(vae)]) == 0
+    summaries = []
+    for name, extra in (("ppgn", []), ("noisy", ["--eps3", "0.15"]), ("dgn", ["--eps1", "0", "--eps3", "0"])):
+        assert main(["ppgn", str(vae), "--chains", "10", "--burn-in", "200", "--keep-every", "10", "--evaluate",
+                     *extra, "--out", str(tmp_path / name)]) == 0
+        summaries.append(json.loads((tmp_path / name / "ppgn.json").read_text()))
+    ppgn_figures_hold(*summaries)

@@ -30,14 +30,19 @@ def lines(path: Path) -> int:
 
 def outputs(folder: Path) -> dict[str, bytes]:
     files = [folder / "metrics.jsonl", folder / "curves.png", *sorted((folder / "genomes").iterdir()),
-             *sorted((folder / "sheets").iterdir())]
-    return {p.name: p.read_bytes() for p in files}
+             *sorted((folder / "sheets").iterdir()), *sorted((folder / "images").iterdir())]
+    return {str(p.relative_to(folder)): p.read_bytes() for p in files}
 
 
-def test_kill_9_then_resume_equals_an_uninterrupted_run(tmp_path: Path) -> None:
+@pytest.mark.parametrize("cadence", [
+    ["--checkpoint-seconds", "0"],  # a checkpoint every round: the resume replays at most one
+    ["--checkpoint-every", "5", "--checkpoint-seconds", "0"],  # the resume replays the rounds after round 10
+    ["--checkpoint-seconds", "0.15"],  # by time (a few rounds apart): sheets, genomes and images wait in memory
+])
+def test_kill_9_then_resume_equals_an_uninterrupted_run(tmp_path: Path, cadence: list[str]) -> None:
     whole, killed = tmp_path / "whole", tmp_path / "killed"
     reference = coevo("run", *ARGS, "--out", str(whole), errors=tmp_path / "reference.err")
-    victim = coevo("run", *ARGS, "--out", str(killed))
+    victim = coevo("run", *ARGS, *cadence, "--out", str(killed))
     assert 12 <= kill_when(victim, killed / "metrics.jsonl", 12, 120) < 40, "the run was not killed mid-way"
     resumed = subprocess.run([sys.executable, "-m", "coevo", "resume", str(killed)], cwd=ROOT, timeout=300,
                              capture_output=True, text=True)

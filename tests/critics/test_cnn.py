@@ -131,3 +131,52 @@ def test_item1_wgan_gp_with_a_fake_batch_smaller_than_the_real_batch() -> None:
     critic = CNNCritic((1, 32, 32), loss="wgan-gp")
     metrics = critic.learn(noise(64, (1, 32, 32)), noise(32, (1, 32, 32)))
     assert metrics["critic_penalty"] >= 0.0
+
+
+class TwoPasses:
+    """The same CNN critic seen without ``FeatureScores``: the scoreboard then runs features and scores apart."""
+
+    def __init__(self, critic: CNNCritic) -> None:
+        self.critic = critic
+
+    def score(self, images: torch.Tensor) -> torch.Tensor:
+        return self.critic.score(images)
+
+    def features(self, images: torch.Tensor) -> torch.Tensor:
+        return self.critic.features(images)
+
+    def learn(self, real: torch.Tensor, fake: torch.Tensor) -> dict[str, float]:
+        return self.critic.learn(real, fake)
+
+    def state_dict(self) -> dict:
+        return self.critic.state_dict()
+
+    def load_state_dict(self, state: dict) -> None:
+        self.critic.load_state_dict(state)
+
+
+@pytest.mark.parametrize(("norm", "chunk"), [("spectral", 512), ("batch", 512), ("layer", 40)])
+def test_one_pass_before_learning_gives_the_two_pass_measures(norm: str, chunk: int) -> None:
+    from coevo.data.imageset import ImageSet
+    from coevo.protocols import FeatureScores, Proposal
+    from coevo.scoreboard import Scoreboard
+
+    torch.manual_seed(0)
+    critic = CNNCritic((1, 16, 16), norm=norm, width=8, chunk=chunk)
+    data = load_data("digits", 16)
+    critic.learn(data.images[:32], torch.rand(32, 1, 16, 16) * 2 - 1)  # trained a step: batch-norm statistics move
+    assert isinstance(critic, FeatureScores) and not isinstance(TwoPasses(critic), FeatureScores)
+    held_out = ImageSet(data.images[:100], None, "held")
+    proposal = Proposal(torch.rand(70, 1, 16, 16) * 2 - 1)
+    passes = []
+    hook = critic.net.body.register_forward_hook(lambda module, inputs, output: passes.append(len(inputs[0])))
+    one = Scoreboard(critic, held_out).before_learning(proposal)
+    assert sum(passes) == 100 + 70, passes  # the body saw each image once
+    passes.clear()
+    two = Scoreboard(TwoPasses(critic), held_out).before_learning(proposal)
+    hook.remove()
+    assert sum(passes) == 100 + 70 + 70  # features, then held-out and population scores
+    assert one == two and list(one) == list(two)  # the same measures, bit for bit, in the same order
+    features, scores = critic.features_and_scores(proposal.images)
+    assert torch.equal(features, critic.features(proposal.images))
+    assert torch.equal(scores, critic.score(proposal.images))

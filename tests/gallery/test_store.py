@@ -311,3 +311,30 @@ def test_item14_a_bred_picbreeder_genome_names_its_source_xml(tmp_path: Path, ca
     capsys.readouterr()
     assert main(["gallery", "show", str(row.id), "--root", str(tmp_path / "runs")]) == 0
     assert f"its run started from {xml}" in capsys.readouterr().out
+
+
+def test_a_run_writes_its_kept_rounds_gallery_rows_in_one_commit(tmp_path: Path, monkeypatch) -> None:
+    """The recorder keeps rounds until a checkpoint (here every 4 rounds); their ancestry and champion rows go in
+    one transaction, and the gallery ends as a run committing every round."""
+    commits: list[str] = []
+    opened = Store._open
+
+    def traced(self: Store, attempts: int = 100) -> None:
+        opened(self, attempts)
+        self.db.set_trace_callback(lambda sql: commits.append(sql) if sql == "COMMIT" else None)
+
+    monkeypatch.setattr(Store, "_open", traced)
+    start = __import__("coevo.programs.run", fromlist=["start"]).start
+    start(toy_config(rounds=8, checkpoint_every=4, checkpoint_seconds=0.0), tmp_path / "batched" / "run",
+          GalleryCatalog())
+    batched = len(commits)
+    commits.clear()
+    start(toy_config(rounds=8, checkpoint_seconds=0.0), tmp_path / "each" / "run", GalleryCatalog())
+    assert len(commits) - batched == 8 - 2  # the same set-up; then 2 flushes of 4 rounds: 2 commits, not 8
+
+    def rows(root: Path) -> list[tuple]:
+        with Store(root, create=False) as store:
+            return store.db.execute("SELECT local_id, round, genome, parents, score, image FROM individuals "
+                                    "ORDER BY id").fetchall()
+
+    assert rows(tmp_path / "batched") == rows(tmp_path / "each") and len(rows(tmp_path / "each")) == 8

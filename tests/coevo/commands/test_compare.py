@@ -90,6 +90,18 @@ def test_a_killed_comparison_continues_and_a_changed_one_is_refused(compared: Pa
     assert main(["compare", *ARGS, "--data", data, "--out", str(copy), "--seeds", "3"]) == 2  # other settings
 
 
+def test_a_comparison_from_before_a_new_run_setting_continues(compared: Path, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COEVO_CACHE", str(compared.parent / "cache"))
+    copy = tmp_path / "out"
+    shutil.copytree(compared, copy)
+    saved = json.loads((copy / "compare.json").read_text())
+    del saved["base"]["checkpoint_seconds"]  # as a comparison written before the setting existed
+    (copy / "compare.json").write_text(json.dumps(saved))
+    data = str(compared.parent / "digits.npz")
+    assert main(["compare", *ARGS, "--data", data, "--out", str(copy)]) == 0
+
+
 def test_dask_runs_equal_one_by_one_runs(compared: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A 2-worker LocalCluster plays the same bytes as the sequential comparison."""
     monkeypatch.setenv("COEVO_CACHE", str(compared.parent / "cache"))

@@ -1,0 +1,99 @@
+"""``coevo run``'s recording and checkpoint cadence: checkpoints by time, files written before each checkpoint."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import torch
+
+from coevo.loop import Hook, Progress, Round, Stop
+from coevo.programs import run as run_program
+from coevo.programs.run import Checkpointer, resume, start
+from coevo.protocols import Proposal
+from coevo.runfolder import RunFolder
+from tests.gallery.conftest import toy_config
+
+
+class Clock:
+    """A monotonic clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class Game:
+    def state_dict(self) -> dict:
+        return {"round": 0}
+
+
+def test_checkpoints_at_most_every_n_seconds_every_k_rounds_and_at_the_end(tmp_path: Path, monkeypatch) -> None:
+    clock = Clock()
+    monkeypatch.setattr(run_program.time, "monotonic", clock)
+    folder = RunFolder(tmp_path / "run")
+    folder.create("")
+    flushed: list[int] = []
+    progress = Progress()
+    checkpointer = Checkpointer(folder, Game(), Stop(rounds=12), every=2, seconds=5.0,
+                                before=lambda: flushed.append(progress.rounds))
+    played = Round(0, Proposal(torch.zeros(1, 1, 2, 2)), torch.zeros(1), {})
+    for _ in range(12):
+        progress.rounds += 1
+        clock.now += 2.0  # a round takes 2 s: 5 s have passed after 3 rounds, and a checkpoint needs an even round
+        checkpointer.on_round_end(played, progress)
+    assert flushed == [4, 8, 12]  # 8 s after the start, then 8 s later, then the last round
+    assert (tmp_path / "run" / "checkpoint.pt").exists()
+
+
+def test_files_wait_for_the_checkpoint_and_end_identical(tmp_path: Path) -> None:
+    whole = start(toy_config(rounds=9, sheet_every=2, checkpoint_seconds=0.0), tmp_path / "whole")
+    timed = start(toy_config(rounds=9, sheet_every=2, checkpoint_every=4, checkpoint_seconds=0.0), tmp_path / "k")
+    names = sorted(str(p.relative_to(whole.path)) for p in whole.path.rglob("*.*") if p.suffix in (".png", ".json",
+                                                                                                    ".jsonl"))
+    assert "images/champion-0008.png" in names and "sheets/champions.png" in names and "genomes/best.json" in names
+    for name in names:
+        assert (whole.path / name).read_bytes() == (timed.path / name).read_bytes(), name
+
+
+GRADIENT = {"artist": "dcgan", "critic": "cnn", "size": 28, "pop": 8, "batch": 8, "warmup": 0, "fakes": "latest",
+            "artist_options": {"ngf": 8}, "critic_options": {"width": 8}}
+
+
+@pytest.mark.parametrize("game", [{}, GRADIENT], ids=["evolutionary", "dcgan"])
+def test_a_resume_replays_the_rounds_after_the_last_checkpoint(tmp_path: Path, game: dict) -> None:
+    """Rounds 8 and 9 of a run checkpointed every 4 rounds are lost with the process; the resume plays them
+    again from the checkpoint at round 8 and ends as the uninterrupted run (a DCGAN too: its generator,
+    optimisers and random generators come back from the checkpoint, its earlier champions from their images)."""
+    whole = start(toy_config(rounds=10, sheet_every=3, checkpoint_seconds=0.0, **game), tmp_path / "whole")
+
+    class Killed(Exception):
+        pass
+
+    class KillAfter(Hook):
+        def on_round_start(self, progress: Progress) -> None:
+            if progress.rounds == 10:
+                raise Killed
+
+    config = toy_config(rounds=12, sheet_every=3, checkpoint_every=4, checkpoint_seconds=0.0, **game)
+    folder = tmp_path / "killed"
+    original = run_program.coevolve
+
+    def coevolve(players, schedule, stop, progress, hooks):
+        recorder = hooks[0]
+        recorder.close = recorder.index.close  # a kill -9 flushes nothing
+        return original(players, schedule, stop, progress, [*hooks, KillAfter()])
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(run_program, "coevolve", coevolve)
+        with pytest.raises(Killed):
+            start(config, folder)
+    assert torch.load(folder / "checkpoint.pt", weights_only=True)["round"] == 8
+    assert not (folder / "sheets" / "round-0009.png").exists()  # written with the next checkpoint, never
+    resume(folder, rounds=10)
+    compared = [p for p in sorted(whole.path.rglob("*.*")) if p.suffix in (".png", ".json", ".jsonl")]
+    assert len(compared) >= (6 if game else 20)
+    for path in compared:
+        assert (folder / path.relative_to(whole.path)).read_bytes() == path.read_bytes(), path.name

@@ -1,0 +1,50 @@
+"""``--threads``: torch's thread count is what the run asks for, also after Numba's first parallel kernel."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from coevo.errors import CoevoError
+from coevo.threads import check_threads
+from tests.conftest import ROOT
+
+RENDER = """
+import torch
+from coevo.config import RunConfig
+from coevo.programs.build import build
+{setup}
+game = build(RunConfig(artist="cppn", critic="tests.toys:TinyCritic", size=8, pop=4, warmup=0, {threads}))
+game.artist.genetics.render([game.artist.genetics.random_genome()], 64)  # Numba's first parallel kernel
+print(torch.get_num_threads())
+"""
+
+
+def threads_after_render(threads: str, setup: str = "") -> int:
+    """torch.get_num_threads() in a fresh process after building a CPPN game and rendering once."""
+    done = subprocess.run([sys.executable, "-c", RENDER.format(threads=threads, setup=setup)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return int(done.stdout.split()[-1])
+
+
+def test_the_chosen_thread_count_survives_numbas_first_kernel() -> None:
+    assert threads_after_render("threads=1") == 1
+    if (os.cpu_count() or 1) > 1:
+        assert threads_after_render("threads=2") == 2
+        # what the option guards against: set torch alone, and Numba's pool start resets it to its own count
+        unguarded = "import coevo.threads as t; t.use_threads = lambda n: torch.set_num_threads(n)\n" \
+                    "import coevo.programs.build as b; b.use_threads = t.use_threads"
+        assert threads_after_render("threads=1", unguarded) != 1
+
+
+def test_bad_thread_counts_are_one_line(tmp_path) -> None:
+    with pytest.raises(CoevoError, match="at least 1"):
+        check_threads(0)
+    done = subprocess.run([sys.executable, "-m", "coevo", "run", "--threads", "0", "--out", str(tmp_path / "r")],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2 and "threads must be at least 1" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and not (tmp_path / "r").exists()
