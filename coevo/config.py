@@ -38,7 +38,7 @@ class RunConfig:
     phase_threshold: float = 0.0  # phases: the champion fools the critic once it scores above this
     phase_accuracy: float = 0.95  # phases: the critic trains until its held-out accuracy reaches this
     phase_critic_steps: int = 500  # phases: critic updates per phase at most
-    fakes: str = "champions"  # fake-set policy: latest (GAN), champions (every round's best), replay, archive (all)
+    fakes: str = "champions"  # fake-set policy: latest (GAN), champions, replay, archive (all), negatives (Vickers)
     replay: int = 512  # replay buffer size for fakes = "replay"
     champions: int = 1  # champions per round added to the gallery
     diversity: float = 0.0  # fitness sharing in the critic's feature space against mode collapse (0 = off)
@@ -159,6 +159,25 @@ def from_mapping(values: dict[str, Any], source: str, cls: type[Settings] = RunC
 _KIND = {int: "an integer", float: "a number", str: "a string", bool: "true or false", dict: "a table"}
 
 
+BUNDLED = Path(__file__).parent / "configs"  # configs shipped with coevo: `coevo run --config NAME`
+
+
+def bundled_names() -> list[str]:
+    return sorted(p.stem for p in BUNDLED.glob("*.toml"))
+
+
+def config_file(path: Path) -> Path:
+    """``path`` itself when it exists, else the bundled config of that name (``vickers2017`` or
+    ``vickers2017.toml``); ``CoevoError`` naming both when neither exists."""
+    if path.exists():
+        return path
+    bundled = BUNDLED / (path.name if path.suffix == ".toml" else f"{path.name}.toml")
+    if len(path.parts) == 1 and bundled.is_file():
+        return bundled
+    raise CoevoError(f"config file {path} does not exist; check the path, or name a bundled config: "
+                     f"{', '.join(bundled_names()) or 'none'}")
+
+
 def load_config(path: Path, cls: type[Settings] = RunConfig, absent: dict[str, Any] | None = None) -> Settings:
     """Read a TOML settings file (a run's ``config.toml`` by default); ``absent`` as in ``from_mapping``."""
     try:
@@ -181,6 +200,8 @@ def _toml_value(value: Any) -> str:
         return repr(value)
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):  # inside a table: an inline table (a jury's member_options)
+        return "{" + ", ".join(f"{k} = {_toml_value(v)}" for k, v in value.items()) + "}"
     raise TypeError(f"cannot write {type(value).__name__} to TOML")
 
 

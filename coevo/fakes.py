@@ -8,7 +8,7 @@ import torch
 
 from coevo.protocols import Proposal
 
-POLICIES = ("latest", "champions", "replay", "archive")
+POLICIES = ("latest", "champions", "replay", "archive", "negatives")
 RENAMED = {"gallery": "champions"}  # old policy names, still read from wave-1 configs and checkpoints
 
 
@@ -21,6 +21,9 @@ class FakePool:
     - ``archive``: every image the run produced, kept forever (Machado et al. 2008: the engine's whole output
       joins the negatives, not only champions); an individual shown again (an elite, or the warm-up's
       population in round 0) joins once, by its id. It grows by a population a round, on the CPU.
+    - ``negatives``: Vickers, Soderlund & Blair's (2017) negative set: one blank (white) image, then the crowned
+      champions (the best ``champions`` of each phase, or round, each individual once), kept forever; the
+      artist's other images never.
     """
 
     def __init__(self, policy: str = "latest", capacity: int = 512, champions: int = 1) -> None:
@@ -45,6 +48,8 @@ class FakePool:
         self.latest_labels = None if proposal.labels is None else proposal.labels.detach()
         if self.policy == "archive":
             self._archive(proposal)
+        elif self.policy == "negatives" and self.kept is None:
+            self.kept = torch.ones_like(self.latest[:1].cpu())  # the blank canvas: white is 1 in [-1, 1]
 
     def _archive(self, proposal: Proposal) -> None:
         images = self.latest.cpu()
@@ -64,7 +69,7 @@ class FakePool:
         assert self.latest is not None, "observe() a proposal before sampling"
         if self.kept is None or self.policy == "latest":
             return self.latest.cpu()
-        if self.policy == "archive":  # the latest images are in it already
+        if self.policy in ("archive", "negatives"):  # archive: the latest images are in it already
             return self.kept
         return torch.cat([self.latest.cpu(), self.kept])
 
@@ -90,6 +95,12 @@ class FakePool:
             self.kept = images[top] if self.kept is None else torch.cat([self.kept, images[top]])
         elif self.policy == "replay":
             self._push(images)
+        elif self.policy == "negatives":
+            order = torch.argsort(scores.detach().float().cpu(), descending=True, stable=True).tolist()
+            ids = proposal.ids if proposal.ids is not None else [None] * len(images)
+            new = [i for i in order if ids[i] is None or ids[i] not in self.archived][: self.champions]
+            self.archived.update(ids[i] for i in new if ids[i] is not None)
+            self.kept = torch.cat([self.kept, images[new]]) if self.kept is not None else images[new]
 
     def _push(self, images: torch.Tensor) -> None:
         if self.kept is None:

@@ -186,6 +186,14 @@ class ClassConfidences(Protocol):
 
 
 @runtime_checkable
+class RealProbability(Protocol):
+    """A critic whose verdict is each image's probability of being real, ``(N,)`` in [0, 1] (Vickers' HERCL
+    critics; a jury adds up their costs ``100 (1 - p)``)."""
+
+    def probability(self, images: torch.Tensor) -> torch.Tensor: ...
+
+
+@runtime_checkable
 class LabelledCritic(Critic, Protocol):
     """A critic that judges an image as an example of a given class, D(x | y) (conditional GANs)."""
 

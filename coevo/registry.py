@@ -38,6 +38,8 @@ ARTISTS: tuple[Entry, ...] = (
           evolutionary=True),
     Entry("hercl-function", "artists.hercl:HERCLFunctionGenetics",
           "HERCL programs mapping (x, y, r, theta) to grey (Soderlund & Blair)", evolutionary=True),
+    Entry("hercl-lines", "artists.hercl:HERCLLinesGenetics",
+          "HERCL programs whose messages drive Vickers' turtle (Vickers, Soderlund & Blair)", evolutionary=True),
     Entry("dcgan", "artists.dcgan:DCGANArtist", "DCGAN generator trained by gradient steps (GAN training)"),
     Entry("vae", "artists.vae:VAEArtist", "convolutional VAE trained on the data; its decoder draws (AE-GAN option)"),
     Entry("pixels", "artists.pixels:PixelArtist", "pixels by gradient on a fixed classifier: fooling, FGSM, PGD"),
@@ -54,11 +56,14 @@ CRITICS: tuple[Entry, ...] = (
     Entry("features", "critics.features:FeaturesCritic", "MLP on aesthetic image features (Machado; Vickers)"),
     Entry("novelty", "critics.novelty:NoveltyCritic", "curious SOM, interest = Wundt(novelty) (Saunders & Gero)"),
     Entry("preference", "critics.preference:PreferenceCritic", "a person's taste learned from breeding sessions"),
+    Entry("hercl", "critics.hercl:HERCLCritic", "HERCL program on Vickers' metrics, evolved by HERCsearch (Vickers)"),
     Entry("jury", "critics.jury:JuryCritic", "weighted jury of critics, earlier phases' at 1, 1/2, 1/4 (Vickers)"),
 )
 
 DATASETS: tuple[Entry, ...] = (
     Entry("digits", "coevo.data.digits:load", "scikit-learn's 1,797 real handwritten digits, bundled (default)"),
+    Entry("digits:ink[:N]", "coevo.data.digits:load", "the digits in black ink on white (like a turtle's "
+          "pen); digits:N the first N"),
     Entry("mnist:DIR[:train|t10k]", "coevo.data.mnist:load", "MNIST IDX files in DIR, gzipped or not"),
     Entry("DIR or folder:DIR", "coevo.data.folder:load", "every PNG/JPEG under DIR, resized, grey or RGB"),
     Entry("FILE.npz", "coevo.data.npz:load", "arrays 'images' (N,H,W[,C] or N,C,H,W) and optional 'labels'"),

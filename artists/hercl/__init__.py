@@ -1,6 +1,8 @@
-"""HERCL artists: ``hercl-function``, a HERCL program mapping each pixel's (x, y, r, θ) to a grey value
-(Soderlund & Blair 2018), on the core interpreter ``coevo.hercl``."""
+"""HERCL artists on the core interpreter ``coevo.hercl``: ``hercl-function``, a program mapping each pixel's
+(x, y, r, θ) to a grey value (Soderlund & Blair 2018), and ``hercl-lines``, a program whose messages drive
+Vickers' turtle (Vickers, Soderlund & Blair 2017)."""
 
 from artists.hercl.function import HERCLFunctionGenetics
+from artists.hercl.lines import HERCLLinesGenetics
 
-__all__ = ["HERCLFunctionGenetics"]
+__all__ = ["HERCLFunctionGenetics", "HERCLLinesGenetics"]

@@ -7,11 +7,13 @@ from typing import Any
 import numpy as np
 import torch
 
-from artists.lines import program, raster
+from artists.lines import program
 from artists.lines.program import Program
-from artists.lines.trace import trace
-from artists.lines.turtle import Rules, Stroke, run
 from coevo.errors import CoevoError
+from coevo.turtle import raster
+from coevo.turtle.rules import Rules, Stroke, run
+from coevo.turtle.svg import strokes_svg
+from coevo.turtle.trace import trace
 
 
 def pack(drawings: list[list[Stroke]]) -> tuple[np.ndarray, np.ndarray]:
@@ -65,14 +67,7 @@ class LinesGenetics:
 
     def svg(self, genome: Program, size: int) -> str:
         """The strokes as SVG lines in canvas pixels (a viewBox scales them to ``size``)."""
-        side = self.rules.canvas
-        body = [f'<rect width="{side}" height="{side}" fill="#ffffff"/>']
-        for s in self.strokes(genome):
-            colour = "#{:02x}{:02x}{:02x}".format(*(round(v * 255) for v in (s.r, s.g, s.b)))
-            body.append(f'<line x1="{s.x0 + 0.5:.3f}" y1="{s.y0 + 0.5:.3f}" x2="{s.x1 + 0.5:.3f}" '
-                        f'y2="{s.y1 + 0.5:.3f}" stroke="{colour}" stroke-width="{s.size}"/>')
-        return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" viewBox="0 0 {side} {side}">\n'
-                '<g stroke-linecap="round">\n' + "\n".join(body) + "\n</g>\n</svg>\n")
+        return strokes_svg(self.strokes(genome), self.rules.canvas, size)
 
     def options(self) -> dict[str, Any]:
         r = self.rules

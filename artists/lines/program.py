@@ -12,13 +12,10 @@ import random
 from typing import Any
 
 from coevo.errors import CoevoError
+from coevo.turtle.program import ARITY, COMMANDS, Instruction, Program, blocks
 
-Instruction = tuple  # (op, *args)
-Program = tuple  # tuple[Instruction, ...]
+__all__ = ["ARITY", "COMMANDS", "Instruction", "Program", "blocks"]
 
-# op -> number of integer arguments (Vickers' seven commands, plus the block structure)
-ARITY = {"pen": 0, "fd": 1, "rt": 1, "size": 1, "colour": 3, "push": 0, "pop": 0, "repeat": 1, "end": 0}
-COMMANDS = ("pen", "fd", "rt", "size", "colour", "push", "pop")  # each one is one turtle step
 WEIGHTS = {"fd": 30, "rt": 24, "pen": 6, "size": 5, "colour": 7, "push": 6, "pop": 6, "repeat": 10, "end": 6}
 ARG_LIMIT = 100_000  # |argument| accepted in a genome file (the turtle folds them into its own ranges)
 MAX_FILE_LENGTH = 10_000  # instructions accepted in a genome file
@@ -47,19 +44,6 @@ def random_instruction(pushpop: bool = True) -> Instruction:
 
 def random_program(length: tuple[int, int] = (6, 24), pushpop: bool = True) -> Program:
     return tuple(random_instruction(pushpop) for _ in range(random.randint(*length)))
-
-
-def blocks(program: Program) -> dict[int, int]:
-    """Each ``repeat``'s index -> the index of its matching ``end`` (``len(program)`` when it has none)."""
-    match, open_ = {}, []
-    for i, (op, *_) in enumerate(program):
-        if op == "repeat":
-            open_.append(i)
-        elif op == "end" and open_:
-            match[open_.pop()] = i
-    for i in open_:
-        match[i] = len(program)
-    return match
 
 
 def perturb(ins: Instruction, pushpop: bool = True) -> Instruction:

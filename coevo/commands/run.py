@@ -8,7 +8,7 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
-from coevo.config import RunConfig, from_mapping, load_config
+from coevo.config import RunConfig, config_file, from_mapping, load_config
 from coevo.errors import CoevoError
 
 FLAGS = {  # config field -> help text for its command-line flag
@@ -29,7 +29,8 @@ FLAGS = {  # config field -> help text for its command-line flag
     "phase_threshold": "phases: the champion fools the critic once its score is above this (logit; default 0)",
     "phase_accuracy": "phases: the critic trains until its held-out accuracy reaches this (default 0.95)",
     "phase_critic_steps": "phases: critic updates per phase at most (default 500)",
-    "fakes": "what the critic learns against: latest, champions (every round's best, kept), replay, archive",
+    "fakes": "what the critic learns against: latest, champions (every round's best, kept), replay, archive, "
+             "negatives (a blank image, then each phase's champions; Vickers 2017)",
     "replay": "replay buffer size for --fakes replay",
     "diversity": "fitness sharing strength in the critic's feature space (0 = off), against mode collapse",
     "elite": "individuals kept unchanged each generation",
@@ -69,7 +70,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def add_settings(parser: argparse.ArgumentParser) -> None:
     """``--config``, a flag per run setting, and the artist's and critic's ``KEY=VALUE`` options."""
-    parser.add_argument("--config", type=Path, help="a TOML file of settings (flags override it)")
+    parser.add_argument("--config", type=Path, help="a TOML file of settings, or a bundled one by name "
+                        "(vickers2017; flags override it)")
     kinds = {f.name: type(getattr(RunConfig(), f.name)) for f in fields(RunConfig)}
     for name, text in FLAGS.items():
         parser.add_argument(*ALIASES.get(name, []), "--" + name.replace("_", "-"), dest=name, type=kinds[name],
@@ -82,7 +84,7 @@ def add_settings(parser: argparse.ArgumentParser) -> None:
 
 def resolve(args: argparse.Namespace) -> RunConfig:
     """Defaults, then the config file, then command-line flags."""
-    config = load_config(args.config) if args.config else RunConfig()
+    config = load_config(config_file(args.config)) if args.config else RunConfig()
     values = {name: getattr(args, name) for name in FLAGS if getattr(args, name) is not None}
     if values.get("start_from") and "artist" not in values and args.config is None:
         values["artist"], options = _genome_artist(values["start_from"])

@@ -11,12 +11,17 @@ __all__ = ["ImageSet", "from_array", "load_data", "to_channels"]
 
 
 def load_data(spec: str, size: int | None = 32, channels: int | None = None) -> ImageSet:
-    """Load a data set from its spec: digits, mnist:DIR[:train|t10k], folder:DIR, DIR or FILE.npz."""
+    """Load a data set from its spec: digits[:ink][:N], mnist:DIR[:train|t10k], folder:DIR, DIR or FILE.npz."""
     kind, _, rest = spec.partition(":")
-    if spec == "digits":
+    if kind == "digits":
         from coevo.data import digits
 
-        return digits.load(size, channels)
+        words = rest.split(":") if rest else []
+        count = [w for w in words if w.isdigit()]
+        if any(w != "ink" and not w.isdigit() for w in words) or len(count) > 1 or "0" in count:
+            raise CoevoError(f"unknown data {spec!r}: write digits, digits:ink, digits:N or digits:ink:N "
+                             "(N > 0 the first N digits)")
+        return digits.load(size, channels, ink="ink" in words, count=int(count[0]) if count else None)
     if kind == "mnist" and rest:
         from coevo.data import mnist
 
@@ -35,5 +40,5 @@ def load_data(spec: str, size: int | None = 32, channels: int | None = None) -> 
         from coevo.data import folder
 
         return folder.load(path, size or 32, channels or 3)
-    raise CoevoError(f"unknown data {spec!r}: not 'digits', 'mnist:DIR', an existing image folder or a .npz file; "
-                     "see `coevo list`")
+    raise CoevoError(f"unknown data {spec!r}: not 'digits', 'digits:ink', 'mnist:DIR', an existing image folder "
+                     "or a .npz file; see `coevo list`")

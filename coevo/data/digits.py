@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import torch
 from sklearn.datasets import load_digits
 
 from coevo.data.imageset import ImageSet, from_array
 
 
-def load(size: int | None = 32, channels: int | None = None) -> ImageSet:
-    """All 1,797 digits, upscaled to ``size``, with their labels; needs no download."""
+def load(size: int | None = 32, channels: int | None = None, ink: bool = False,
+         count: int | None = None) -> ImageSet:
+    """All 1,797 digits (or the first ``count``), upscaled to ``size``, with their labels; needs no download.
+    ``ink`` (``digits:ink``): black digits on white, thresholded at mid-grey after upscaling, like a pen's
+    strokes on a turtle's white canvas (the blurry grey scans would differ from any drawing by grey levels
+    alone)."""
     bunch = load_digits()
-    images = bunch.images / 16.0  # values 0..16 -> [0, 1]
-    return from_array(images.astype("float32"), bunch.target, "digits", size, channels)
+    images, labels = bunch.images[:count] / 16.0, bunch.target[:count]  # values 0..16 -> [0, 1]
+    name = "digits" + (":ink" if ink else "") + (f":{count}" if count else "")
+    data = from_array((1.0 - images if ink else images).astype("float32"), labels, name, size, channels)
+    if ink:
+        data = ImageSet(torch.where(data.images > 0, 1.0, -1.0), data.labels, name)
+    return data

@@ -61,8 +61,10 @@ def run(program: Program, inputs: list[list[float]] | None = None, max_steps: in
 
 
 def run_python(program: Program, inputs: list[list[float]] | None = None, max_steps: int = 1000,
-               max_depth: int = 64, seed: int = 0, registers: list[float] | None = None) -> Result:
-    """The reference interpreter, in plain Python: run ``program`` on ``inputs`` from a fresh state."""
+               max_depth: int = 64, seed: int = 0, registers: list[float] | None = None,
+               max_outputs: int = 0) -> Result:
+    """The reference interpreter, in plain Python: run ``program`` on ``inputs`` from a fresh state; with
+    ``max_outputs``, stop once that many messages are sent (a critic's verdict, a drawing's last command)."""
     cells = program.cells
     ncells, nreg, ssize, msize = len(cells), program.num_reg, program.stack_size, program.mem_size
     messages = [list(map(float, m)) for m in (inputs or [])]
@@ -138,7 +140,7 @@ def run_python(program: Program, inputs: list[list[float]] | None = None, max_st
 
     push_frame(ncells - 1)
     steps = 0
-    while state["running"] and steps < max_steps:
+    while state["running"] and steps < max_steps and not (max_outputs and len(outputs) >= max_outputs):
         f = frames[-1]
         bar = cells[f.c][f.b]
         steps += 1

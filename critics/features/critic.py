@@ -4,7 +4,6 @@ Soderlund & Blair (2017) evolve critics on their 19/33 image metrics."""
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 import torch
@@ -12,32 +11,10 @@ from torch import nn
 
 from coevo import losses
 from coevo.devices import resolve_device
-from coevo.imagefeatures import feature_names, image_features
+from coevo.featurecache import FeatureCache
+from coevo.imagefeatures import feature_names
 
 LOSSES = ("minimax", "nonsaturating", "hinge")  # the features are not differentiable: no gradient penalty
-
-
-class FeatureCache:
-    """Image features by the image's bytes (the real data and an archive are seen again and again); features
-    are a pure function of the image, so a cache changes no result."""
-
-    def __init__(self, capacity: int) -> None:
-        self.capacity = capacity
-        self.rows: dict[bytes, torch.Tensor] = {}
-
-    def __call__(self, images: torch.Tensor) -> torch.Tensor:
-        images = images.detach().float().cpu().contiguous()
-        keys = [hashlib.blake2b(image.numpy().tobytes(), digest_size=16).digest() for image in images]
-        missing = [i for i, key in enumerate(keys) if key not in self.rows]
-        if missing:
-            computed = image_features(images[missing])
-            if len(self.rows) + len(missing) > self.capacity:
-                self.rows.clear()
-            for i, row in zip(missing, computed):
-                self.rows[keys[i]] = row
-            fresh = dict(zip((keys[i] for i in missing), computed))
-            return torch.stack([self.rows.get(key, fresh.get(key)) for key in keys])
-        return torch.stack([self.rows[key] for key in keys])
 
 
 class FeaturesCritic:

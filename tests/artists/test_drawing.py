@@ -1,5 +1,5 @@
-"""The drawing artists (lines, ants, evoeco) through the product: bred in the headless window, run against
-the cnn critic from the command line, their champions rendered from the genome files."""
+"""The drawing artists (lines, ants, evoeco, hercl-lines) through the product: bred in the headless window, run
+against the cnn critic from the command line, their champions rendered from the genome files."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from critics.human import HumanCritic
 from gallery.catalog import GalleryCatalog
 from tests.critics.events import breeding_window, click, press
 
-ARTISTS = ["lines", "ants", "evoeco"]
+ARTISTS = ["lines", "ants", "evoeco", "hercl-lines"]
 SIZE = 48
 
 

@@ -54,3 +54,17 @@ def test_the_old_name_gallery_still_reads_as_champions() -> None:
     pool = FakePool("champions")
     pool.load_state_dict({"policy": "gallery", "capacity": 512, "champions": 1, "kept": None, "cursor": 0})
     assert pool.policy == "champions"
+
+
+def test_negatives_start_as_one_blank_image_and_gain_only_the_crowned() -> None:
+    pool = FakePool("negatives", champions=2)
+    first = Proposal(images=torch.arange(4.0).view(4, 1, 1, 1) - 1, ids=[0, 1, 2, 3])
+    pool.observe(first)
+    assert pool.pool().flatten().tolist() == [1.0]  # the blank (white) canvas, not the artist's images
+    pool.crown(first, torch.tensor([0.0, 3.0, 1.0, 2.0]))
+    assert pool.pool().flatten().tolist() == [1.0, 0.0, 2.0]  # the two best, by score
+    second = Proposal(images=torch.arange(4.0).view(4, 1, 1, 1) + 10, ids=[1, 5, 6, 7])
+    pool.observe(second)
+    pool.crown(second, torch.tensor([9.0, 1.0, 2.0, 0.0]))  # id 1 is kept already: the next best join
+    assert pool.pool().flatten().tolist() == [1.0, 0.0, 2.0, 12.0, 11.0]
+    assert set(pool.sample(100).flatten().tolist()) <= {1.0, 0.0, 2.0, 12.0, 11.0}

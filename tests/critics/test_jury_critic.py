@@ -77,3 +77,35 @@ def test_a_jury_phases_run_from_the_cli_records_members_and_resumes(tmp_path: Pa
     assert cli.main(["run", *phased, "--rounds", "3", "--out", str(tmp_path / "part")]) == 0
     assert cli.main(["resume", str(tmp_path / "part"), "--rounds", "6"]) == 0
     assert (tmp_path / "part" / "metrics.jsonl").read_text() == text
+
+
+class Probable(Constant):
+    """A critic whose probability of real is ``value`` (``RealProbability``)."""
+
+    def probability(self, images: torch.Tensor) -> torch.Tensor:
+        return torch.full((len(images),), self.value)
+
+
+def test_cost_is_art_schools_sum_over_the_jury_and_its_tolerance_marks_success() -> None:
+    values = iter([1.0, 1.0, 0.4, 0.0, 0.0, 0.0])
+    jury = JuryCritic(lambda name, options: Probable(next(values)), members="p,p,p", combine="cost", tolerance=10)
+    images = torch.zeros(2, 1, 8, 8)
+    # a phase's critics share weight 1: cost = 100 * (0 + 0 + 0.6) / 3 = 20
+    assert torch.allclose(jury.score(images), torch.full((2,), 10 - 20.0))
+    jury.next_phase()  # fresh critics at p = 0 (weight 1/3 each), the old ones at 1/2 shared
+    assert torch.allclose(jury.score(images), torch.full((2,), 10 - (100.0 + 0.5 * 20)))
+    with pytest.raises(ValueError, match="probability"):
+        JuryCritic(lambda name, options: Constant(1.0), members="c", combine="cost")
+
+
+def test_member_options_reach_every_member_fresh_or_restored() -> None:
+    seen = []
+
+    def make(name: str, options: dict) -> Probable:
+        seen.append(dict(options))
+        return Probable(options["value"])
+
+    jury = JuryCritic(make, members="p,p", member_options={"value": 0.5})
+    jury.next_phase()
+    JuryCritic(make, members="p,p", member_options={"value": 0.5}).load_state_dict(jury.state_dict())
+    assert seen == [{"value": 0.5}] * 8  # two members, two fresh ones, then two and the two restored past ones

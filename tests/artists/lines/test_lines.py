@@ -13,11 +13,11 @@ import torch
 from artists.lines import LinesGenetics
 from artists.lines import program as prog
 from artists.lines.genetics import pack
-from artists.lines.raster import draw, draw_python
-from artists.lines.trace import trace
-from artists.lines.turtle import Rules, Stroke, hls_rgb, run
 from coevo.errors import CoevoError
 from coevo.protocols import Genetics, VectorDrawing
+from coevo.turtle.raster import draw, draw_python
+from coevo.turtle.rules import Rules, Stroke, hls_rgb, run
+from coevo.turtle.trace import trace
 
 GREY = Rules(colour=False)
 

@@ -24,6 +24,17 @@ def test_digits_is_the_embedded_default() -> None:
     check_images(data.images, 1, 16)
 
 
+def test_digits_in_ink_and_counted() -> None:
+    plain, ink = load_data("digits:40", 16), load_data("digits:ink:40", 16)
+    assert len(plain) == len(ink) == 40 and plain.labels.tolist() == load_data("digits", 16).labels[:40].tolist()
+    assert set(ink.images.unique().tolist()) == {-1.0, 1.0}  # black ink or white paper
+    same = ((ink.images < 0) == (plain.images > 0)).float().mean()  # ink where the scan is lighter than mid-grey
+    assert same > 0.99  # (but pixels at mid-grey itself, where the two resamplings round apart)
+    for bad in ("digits:0", "digits:invert", "digits:3:4"):
+        with pytest.raises(CoevoError, match="digits:ink:N"):
+            load_data(bad, 16)
+
+
 def test_mnist_gzipped_and_plain(shared_data: Path, tmp_path: Path) -> None:
     data = load_data(f"mnist:{shared_data / 'mnist'}", 28)
     assert len(data) == 10000 and data.labels.tolist()[:3] == [7, 2, 1]

@@ -1,5 +1,5 @@
-"""The turtle of ``turtle.py`` compiled: one Numba kernel runs a whole population's programs (parallel over
-programs) into strokes, exactly as ``turtle.run`` does (the tests hold the two together; ``run`` stays the
+"""The turtle of ``rules.py`` compiled: one Numba kernel runs a whole population's programs (parallel over
+programs) into strokes, exactly as ``rules.run`` does (the tests hold the two together; ``run`` stays the
 readable reference and draws the SVG). Every helper lives in this file: Numba's disk cache watches only it.
 """
 
@@ -10,7 +10,7 @@ import math
 import numpy as np
 from numba import njit, prange
 
-from artists.lines.program import Program, blocks
+from coevo.turtle.program import Program, blocks
 
 OPS = {"pen": 0, "fd": 1, "rt": 2, "size": 3, "colour": 4, "push": 5, "pop": 6, "repeat": 7, "end": 8}
 
