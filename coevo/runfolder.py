@@ -26,7 +26,8 @@ CHECKPOINT = "checkpoint.pt"
 KIND = ".coevo-kind"  # one word naming what the folder holds (a key of KINDS)
 LOCK = ".coevo-lock"  # flock'ed by the process writing into the folder; holds its pid
 KINDS = {"run": "a run (`coevo run`)", "session": "a breeding session (`coevo breed`)",
-         "fool": "a fooling run (`coevo fool`)", "compare": "a comparison (`coevo compare`)"}
+         "fool": "a fooling run (`coevo fool`)", "compare": "a comparison (`coevo compare`)",
+         "ppgn": "a PPGN sampling (`coevo ppgn`)"}
 
 
 def folder_kind(path: Path) -> str | None:

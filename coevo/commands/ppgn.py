@@ -25,23 +25,28 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
             ("lr-end", float, 1.0, "normalised step size at the last step"),
             ("sigma", float, 0.5, "the DAE's training noise"), ("dae-steps", int, 2000, "DAE training steps"),
             ("classifier-steps", int, 3000, "the cached LeNet's training steps"), ("seed", int, 0, "random seed"),
-            ("size", int, 28, "image side without a generator")):
+            ("size", int, 28, "image side without a generator"),
+            ("checkpoint-every", int, 25, "steps between checkpoints (coevo resume DIR continues a killed one)")):
         parser.add_argument("--" + name, type=kind, default=default, help=f"{text} (default {default})")
     parser.add_argument("--normalise", action="store_true", help="scale each step to lr / mean|d_h| (sampler.py)")
     parser.add_argument("--prior", choices=("dae", "encoder"), default="dae",
                         help="R: a DAE on codes (default) or E(G(h)) through a VAE's encoder (sampler.py)")
     parser.add_argument("--evaluate", action="store_true",
                         help="also measure the kept samples in the metrics' LeNet features and against real images")
-    parser.add_argument("--out", type=Path, help="output folder (default RUN/ppgn, or runs/ppgn)")
+    parser.add_argument("--out", type=Path, help="output run folder (default RUN/ppgn, or runs/ppgn; numbered "
+                        "ppgn-2, ... while taken)")
     parser.set_defaults(handler=handle)
 
 
 def handle(args: argparse.Namespace) -> int:
     from coevo.errors import CoevoError
     from coevo.programs.ppgn import PPGNConfig, run
+    from coevo.runfolder import default_folder
 
-    if min(args.chains, args.steps, args.keep_every, args.dae_steps, args.classifier_steps) < 1:
-        raise CoevoError("--chains, --steps, --keep-every, --dae-steps and --classifier-steps must be at least 1")
+    if min(args.chains, args.steps, args.keep_every, args.dae_steps, args.classifier_steps,
+           args.checkpoint_every) < 1:
+        raise CoevoError("--chains, --steps, --keep-every, --dae-steps, --classifier-steps and --checkpoint-every "
+                         "must be at least 1")
     if not -1 <= args.burn_in < args.steps:
         raise CoevoError(f"--burn-in must be -1 (half the steps) or 0..{args.steps - 1} (fewer than --steps)")
     config = PPGNConfig(run=args.run, data=args.data, size=args.size, classes=args.classes, chains=args.chains,
@@ -49,9 +54,14 @@ def handle(args: argparse.Namespace) -> int:
                         eps2=args.eps2, eps3=args.eps3, normalise=args.normalise, lr=args.lr, lr_end=args.lr_end,
                         prior=args.prior, sigma=args.sigma,
                         dae_steps=args.dae_steps, classifier_steps=args.classifier_steps, evaluate=args.evaluate,
-                        seed=args.seed)
-    out = args.out or (Path(args.run) / "ppgn" if args.run else Path("runs") / "ppgn")
-    summary = run(config, out)
+                        seed=args.seed, checkpoint_every=args.checkpoint_every)
+    out = args.out or default_folder("ppgn", Path(args.run) if args.run else Path("runs"))
+    report(run(config, out), out)
+    return 0
+
+
+def report(summary: dict, out: Path) -> None:
+    """Print each class's confidence and diversity, and the overall figures."""
     for cls, row in summary["classes"].items():
         print(f"class {cls}: confidence mean {row['confidence_mean']:.4f} min {row['confidence_min']:.4f}  "
               f"diversity final {row['diversity_final']:.3f} chain {row['diversity_chain']:.3f}")
@@ -59,4 +69,3 @@ def handle(args: argparse.Namespace) -> int:
           f"{summary['class_confidence_min']:.4f}, {summary['share_99']:.1%} of samples >= 0.99; diversity final "
           f"{summary['diversity_final']:.3f}, within chains {summary['diversity_chain']:.3f}, kept samples >= 0.99 "
           f"{summary['diversity_samples']:.3f} ({summary['samples_share_99']:.1%} of them); wrote {out}")
-    return 0

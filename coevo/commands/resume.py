@@ -19,16 +19,26 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     from coevo.commands.fool import report
+    from coevo.commands.ppgn import report as report_ppgn
     from coevo.errors import CoevoError
     from coevo.programs.fool import KIND as FOOL
     from coevo.programs.fool import resume as resume_fool
+    from coevo.programs.ppgn import KIND as PPGN
+    from coevo.programs.ppgn import resume as resume_ppgn
     from coevo.programs.run import resume
     from coevo.runfolder import folder_kind
     from gallery.catalog import GalleryCatalog
 
     if args.rounds is not None and args.rounds < 1:
         raise CoevoError(f"--rounds must be at least 1 (got {args.rounds})")
-    if folder_kind(args.run) == FOOL:
+    kind = folder_kind(args.run)
+    if kind == PPGN:
+        if args.rounds is not None:
+            raise CoevoError(f"{args.run} is a PPGN sampling: its step schedule is fixed, so --rounds cannot extend "
+                             "it; resume it without --rounds, or start a new `coevo ppgn` with more --steps")
+        report_ppgn(resume_ppgn(args.run), args.run)
+        return 0
+    if kind == FOOL:
         folder, scores = resume_fool(args.run, args.rounds, GalleryCatalog())
         report(folder.path, scores)
         return 0

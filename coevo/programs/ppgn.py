@@ -11,6 +11,10 @@ Diversity is measured three ways: between the chains' final samples, along each 
 (chains run on after a burn-in, a sample kept every few steps if its confidence passes a threshold), between all
 samples a class kept after ``burn_in`` steps that the classifier gives >= 0.99; with ``evaluate`` also in the
 features of the metrics' own LeNet (trained apart from the classifier) and against real images (precision).
+
+The output folder is a run folder (kind ``ppgn``): ``config.toml``, a ``metrics.jsonl`` line per step, and a
+checkpoint (the chains, the kept samples, the progress, every random generator) every ``checkpoint_every`` steps
+and at the end, so ``coevo resume`` continues a killed sampling byte-identical.
 """
 
 from __future__ import annotations
@@ -24,18 +28,21 @@ import torch
 
 from coevo import ppgn, registry
 from coevo.atomic import atomic_write_text
-from coevo.config import load_config
+from coevo.config import dump_config, load_config
 from coevo.data import ImageSet, load_data
 from coevo.errors import CoevoError
 from coevo.fakes import FakePool
 from coevo.images import grid, save_png
 from coevo.loop import Hook, Players, Progress, Round, Stop, coevolve
 from coevo.programs.latent import load_generator
+from coevo.programs.run import Checkpointer
 from coevo.protocols import ClassConfidences, DifferentiableGenerator, LatentEncoder
-from coevo.runfolder import RunFolder
+from coevo.rng import set_rng_state
+from coevo.runfolder import RunFolder, check_kind, folder_contents, folder_lock, remove_started
 from coevo.schedules import EveryRound
 from coevo.scoreboard import pairwise_spread
 
+KIND = "ppgn"  # the run folder's kind mark
 PRIORS = ("dae", "encoder")
 CONFIDENT = 0.99  # a kept sample counts for the samples' diversity when the classifier is this sure of its class
 
@@ -64,6 +71,7 @@ class PPGNConfig:
     classifier_steps: int = 3000  # the cached LeNet's training steps (as coevo fool)
     evaluate: bool = False  # also measure the kept samples with the metrics' feature network (coevo.metrics)
     seed: int = 0
+    checkpoint_every: int = 25  # steps between checkpoints (and one at the last step)
 
     def kept_after(self) -> int:
         return self.steps // 2 if self.burn_in < 0 else self.burn_in
@@ -149,22 +157,73 @@ def build(config: PPGNConfig) -> tuple[Players, ppgn.PPGNSampler, ImageSet]:
     return Players(sampler, critic, None, FakePool("latest")), sampler, data
 
 
-def sample(config: PPGNConfig) -> tuple[dict[str, Any], torch.Tensor]:
-    """Play the chains through ``coevolve``; returns the summary (per class and overall) and a sheet tensor (one
-    row per class, one column per chain: the final samples)."""
+@dataclass
+class PPGNGame:
+    """A sampling session's players, its kept samples and how far it has played (what a checkpoint holds)."""
+
+    config: PPGNConfig
+    players: Players
+    sampler: ppgn.PPGNSampler
+    data: ImageSet
+    keeper: KeepSamples
+    progress: Progress = field(default_factory=Progress)
+
+    def state_dict(self) -> dict[str, Any]:
+        return {"round": self.progress.rounds, "progress": self.progress.state_dict(),
+                "sampler": self.sampler.state_dict(), "kept": list(self.keeper.kept)}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        self.sampler.load_state_dict(state["sampler"])
+        self.keeper.kept = list(state["kept"])
+        self.progress.load_state_dict(state["progress"])
+        set_rng_state(state["rng"])
+
+
+def game(config: PPGNConfig) -> PPGNGame:
+    """The players and the hook keeping samples after the burn-in, at step 0."""
     players, sampler, data = build(config)
-    keeper = KeepSamples(sampler, config.kept_after(), config.keep_every)
-    coevolve(players, EveryRound(), Stop(rounds=config.steps), hooks=[keeper])
-    final = sampler.images()
-    critic = players.critic
+    return PPGNGame(config, players, sampler, data, KeepSamples(sampler, config.kept_after(), config.keep_every))
+
+
+class StepRecorder(Hook):
+    """A ``metrics.jsonl`` line per step: the step's target confidences and each sampled class's best so far."""
+
+    def __init__(self, folder: RunFolder, sampler: ppgn.PPGNSampler) -> None:
+        self.folder, self.sampler = folder, sampler
+        self.classes = sampler.targets.unique().tolist()
+
+    def on_round_end(self, played: Round, progress: Progress) -> None:
+        best = self.sampler.scores()
+        row = {"round": played.index, **{k: round(v, 8) for k, v in self.sampler.last.items()},
+               **{f"confidence_{c}": round(float(best[c]), 8) for c in self.classes}}
+        self.folder.append_metrics(row)
+
+
+def play(folder: RunFolder, session: PPGNGame) -> dict[str, Any]:
+    """Play the remaining steps (recording and checkpointing), then write ``ppgn.png`` and ``ppgn.json``."""
+    config = session.config
+    stop = Stop(rounds=config.steps)
+    hooks = [session.keeper, StepRecorder(folder, session.sampler),
+             Checkpointer(folder, session, stop, every=config.checkpoint_every)]
+    coevolve(session.players, EveryRound(), stop, session.progress, hooks)
+    summary, final = finish(session)
+    save_png(grid(final, columns=config.chains), folder.path / "ppgn.png")
+    atomic_write_text(folder.path / "ppgn.json", json.dumps(summary, indent=2) + "\n")
+    return summary
+
+
+def finish(session: PPGNGame) -> tuple[dict[str, Any], torch.Tensor]:
+    """The summary (per class and overall) and the final samples (one row per class, one column per chain)."""
+    final = session.sampler.images()
+    critic = session.players.critic
     assert isinstance(critic, ClassConfidences)
     evaluator = None
-    if config.evaluate:
+    if session.config.evaluate:
         from coevo.metrics import Evaluator  # trains (or loads) the metrics' feature network
 
-        evaluator = Evaluator(data)
-    summary = summarise(sampler.targets, final, keeper.kept, critic.confidences, evaluator)
-    summary["settings"] = asdict(config)
+        evaluator = Evaluator(session.data)
+    summary = summarise(session.sampler.targets, final, session.keeper.kept, critic.confidences, evaluator)
+    summary["settings"] = asdict(session.config)
     return summary, final
 
 
@@ -212,9 +271,36 @@ def _target_p(confidences: Any, pool: torch.Tensor, targets: torch.Tensor) -> to
 
 
 def run(config: PPGNConfig, out: Path) -> dict[str, Any]:
-    """Sample and write ``out/ppgn.png`` (one row per class, one column per chain) and ``out/ppgn.json``."""
-    summary, sheet = sample(config)
-    out.mkdir(parents=True, exist_ok=True)
-    save_png(grid(sheet, columns=config.chains), out / "ppgn.png")
-    atomic_write_text(out / "ppgn.json", json.dumps(summary, indent=2) + "\n")
-    return summary
+    """Sample into the run folder ``out``: ``ppgn.png`` (a row per class, a column per chain), ``ppgn.json``,
+    per-step metrics and checkpoints; a start that fails before its first checkpoint leaves nothing behind."""
+    check_kind(out, KIND)
+    folder = RunFolder(out)
+    folder.check_new()
+    session = game(config)  # fails on bad input before anything is written
+    before = folder_contents(out)
+    with folder_lock(out):
+        try:
+            folder.create(dump_config(config), kind=KIND)
+            return play(folder, session)
+        except BaseException:
+            if folder.load_checkpoint() is None:  # nothing to resume: leave nothing that blocks the rerun
+                remove_started(out, before)
+            raise
+
+
+def resume(out: Path) -> dict[str, Any]:
+    """Continue a killed sampling from its last checkpoint (a finished one rewrites its results unchanged)."""
+    check_kind(out, KIND)
+    folder = RunFolder(out)
+    if not folder.config_path.exists():
+        raise CoevoError(f"{out} holds no PPGN sampling (no {folder.config_path.name}); start one with "
+                         f"`coevo ppgn RUN --out {out}`")
+    with folder_lock(out):
+        config = load_config(folder.config_path, PPGNConfig)
+        folder.remove_partial_writes()
+        session = game(config)
+        state = folder.load_checkpoint()
+        if state is not None:
+            session.load_state_dict(state)
+        folder.keep_metrics(session.progress.rounds)
+        return play(folder, session)

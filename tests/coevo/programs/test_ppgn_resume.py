@@ -1,0 +1,100 @@
+"""A ``coevo ppgn`` folder is a run folder: checkpoints, ``coevo resume`` byte-identical after an interruption or a
+kill -9, a failed start leaves nothing behind, and other kinds of folder are refused (pixel-space sampling of the
+digits: a real LeNet, seconds)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from coevo.cli import main
+from coevo.programs import ppgn as program
+
+SMALL = ["ppgn", "--data", "digits", "--size", "16", "--classes", "1", "2", "--chains", "2", "--keep-every", "2",
+         "--classifier-steps", "30", "--checkpoint-every", "5", "--eps3", "0.1", "--seed", "4"]
+RESULTS = ("ppgn.json", "ppgn.png", "metrics.jsonl")
+
+
+@pytest.fixture(scope="module")
+def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("cache")  # the LeNet is trained once for the module
+
+
+@pytest.fixture(autouse=True)
+def cache(shared_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COEVO_CACHE", str(shared_cache))
+
+
+def interrupt_at(monkeypatch: pytest.MonkeyPatch, step: int) -> None:
+    """Raise KeyboardInterrupt once the metrics line of ``step`` is written (past the last checkpoint)."""
+    record = program.StepRecorder.on_round_end
+
+    def interrupted(self, played, progress):
+        record(self, played, progress)
+        if played.index == step:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(program.StepRecorder, "on_round_end", interrupted)
+
+
+def test_an_interrupted_sampling_resumes_byte_identical(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    whole, cut = tmp_path / "whole", tmp_path / "cut"
+    assert main([*SMALL, "--steps", "30", "--out", str(whole)]) == 0
+    with monkeypatch.context() as patch:
+        interrupt_at(patch, 17)  # checkpointed after step 15; steps 16 and 17 are recorded, then lost
+        assert main([*SMALL, "--steps", "30", "--out", str(cut)]) == 130  # the CLI's answer to an interrupt
+    assert not (cut / "ppgn.json").exists() and len((cut / "metrics.jsonl").read_text().splitlines()) == 18
+    assert main(["resume", str(cut)]) == 0
+    for name in RESULTS:
+        assert (cut / name).read_bytes() == (whole / name).read_bytes(), name
+    summary = json.loads((whole / "ppgn.json").read_text())
+    assert summary["classes"]["1"]["samples"] == 2 * 8  # two chains, kept after steps 16, 18, ..., 30
+    assert main(["resume", str(whole)]) == 0  # a finished sampling: its results are written again, unchanged
+    assert (whole / "ppgn.json").read_bytes() == (cut / "ppgn.json").read_bytes()
+
+
+def test_a_failed_start_leaves_nothing_and_other_kinds_are_refused(tmp_path: Path, monkeypatch, capsys) -> None:
+    out = tmp_path / "ppgn"
+    with monkeypatch.context() as patch:
+        interrupt_at(patch, 2)  # before the first checkpoint: nothing to resume
+        assert main([*SMALL, "--steps", "8", "--out", str(out)]) == 130
+    assert not out.exists()
+    assert main([*SMALL, "--steps", "8", "--out", str(out)]) == 0  # the rerun is not blocked
+    capsys.readouterr()
+    assert main([*SMALL, "--steps", "8", "--out", str(out)]) == 2
+    assert "already holds a run; continue it with `coevo resume" in capsys.readouterr().err
+    assert main(["resume", str(out), "--rounds", "20"]) == 2
+    assert "PPGN sampling" in capsys.readouterr().err
+    assert main(["run", "--rounds", "2", "--out", str(out)]) == 2
+    assert "holds a PPGN sampling (`coevo ppgn`), not a run" in capsys.readouterr().err
+    fooling = tmp_path / "fool"
+    fooling.mkdir()
+    (fooling / ".coevo-kind").write_text("fool\n")
+    assert main([*SMALL, "--steps", "8", "--out", str(fooling)]) == 2
+    [line] = capsys.readouterr().err.strip().splitlines()
+    assert "holds a fooling run (`coevo fool`), not a PPGN sampling" in line
+    assert sorted(p.name for p in fooling.iterdir()) == [".coevo-kind"]
+
+
+@pytest.mark.slow
+def test_a_sampling_killed_mid_way_resumes_byte_identical(tmp_path: Path) -> None:
+    """kill -9 mid-run, then `coevo resume`: ppgn.json, ppgn.png and metrics equal an uninterrupted run's."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT, kill_when
+
+    whole, killed = tmp_path / "whole", tmp_path / "killed"
+    steps = ["--steps", "300", "--checkpoint-every", "25"]
+    assert main([*SMALL, *steps, "--out", str(whole)]) == 0  # the classifier is cached: the others load it
+    victim = subprocess.Popen([sys.executable, "-m", "coevo", *SMALL, *steps, "--out", str(killed)], cwd=ROOT,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    assert 60 <= kill_when(victim, killed / "metrics.jsonl", 60, 120) < 300, "the run was not killed mid-way"
+    resumed = subprocess.run([sys.executable, "-m", "coevo", "resume", str(killed)], cwd=ROOT, timeout=300,
+                             capture_output=True, text=True)
+    assert resumed.returncode == 0, resumed.stderr[-2000:]
+    assert "all: confidence mean" in resumed.stdout
+    for name in RESULTS:
+        assert (killed / name).read_bytes() == (whole / name).read_bytes(), name
