@@ -35,8 +35,9 @@ def outputs(folder: Path) -> dict[str, bytes]:
 
 
 @pytest.mark.parametrize("cadence", [
-    ["--checkpoint-seconds", "0"],  # a checkpoint every round: the resume replays at most one
-    ["--checkpoint-every", "5", "--checkpoint-seconds", "0"],  # the resume replays the rounds after round 10
+    pytest.param(["--checkpoint-seconds", "0"], marks=pytest.mark.slow),  # every round: replays at most one
+    pytest.param(["--checkpoint-every", "5", "--checkpoint-seconds", "0"],  # replays the rounds after round 10
+                 marks=pytest.mark.slow),
     ["--checkpoint-seconds", "0.15"],  # by time (a few rounds apart): sheets, genomes and images wait in memory
 ])
 def test_kill_9_then_resume_equals_an_uninterrupted_run(tmp_path: Path, cadence: list[str]) -> None:
