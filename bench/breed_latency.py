@@ -29,6 +29,7 @@ from coevo import registry
 from coevo.programs.breed import BreedingSession
 from coevo.programs.build import build_genetics
 from coevo.rng import seed_everything
+from coevo.threads import DEFAULT_THREADS, use_threads
 from critics.human import HumanCritic
 
 GOAL_MS = 100.0
@@ -108,7 +109,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--choices", type=int, default=20, help="choices timed per artist")
     parser.add_argument("--artists", default="biomorph,gp", help="comma-separated, e.g. lines,ants,evoeco")
+    parser.add_argument("--threads", type=int, default=DEFAULT_THREADS, help="torch threads, as `coevo breed`'s")
     args = parser.parse_args()
+    use_threads(args.threads)
     wanted = args.artists.split(",")
     names = [BASELINE] + [e.name for e in registry.ARTISTS if e.name in wanted and e.evolutionary]
     critic = HumanCritic(box=BOX)
