@@ -19,13 +19,14 @@ import torch.nn.functional as F
 from torch import nn
 
 from coevo.choices import Judgement, judgements
-from coevo.imagefeatures import image_features
+from coevo.featurecache import SHARED
 
 
 def colour_features(images: torch.Tensor) -> torch.Tensor:
-    """Colour-set features of grey or RGB images (grey ones as RGB), so sessions and runs may differ in channels."""
+    """Colour-set features of grey or RGB images (grey ones as RGB), so sessions and runs may differ in channels;
+    cached by the image's bytes, so "breed for me" pressed again re-learns without recomputing earlier choices."""
     images = images.detach().float().cpu()
-    return image_features(images.expand(-1, 3, -1, -1) if images.shape[1] == 1 else images)
+    return SHARED(images.expand(-1, 3, -1, -1) if images.shape[1] == 1 else images)
 
 
 class PreferenceCritic:
