@@ -27,7 +27,7 @@ import torch
 
 from coevo import registry
 from coevo.programs.breed import BreedingSession
-from coevo.programs.build import build_genetics
+from coevo.programs.genomes import build_genetics
 from coevo.rng import seed_everything
 from coevo.threads import DEFAULT_THREADS, use_threads
 from critics.human import HumanCritic

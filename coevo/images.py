@@ -11,7 +11,7 @@ import torch
 from PIL import Image
 
 from coevo.atomic import atomic_write_bytes
-from coevo.errors import CoevoError
+from coevo.imagefiles import save_picture
 
 
 def to_uint8(images: torch.Tensor) -> np.ndarray:
@@ -64,18 +64,9 @@ def save_png(image: torch.Tensor, path: Path) -> Path:
     return path
 
 
-FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG"}  # image formats by file suffix
-
-
 def save_image(image: torch.Tensor, path: Path) -> Path:
     """Write a ``(C, H, W)`` image in the format its suffix names (PNG or JPEG), atomically."""
-    kind = FORMATS.get(Path(path).suffix.lower())
-    if kind is None:
-        raise CoevoError(f"cannot write {path}: name a .png, .jpg or .jpeg file")
-    buffer = io.BytesIO()
-    to_pil(image).save(buffer, format=kind, **({"quality": 95} if kind == "JPEG" else {}))
-    atomic_write_bytes(path, buffer.getvalue())
-    return Path(path)
+    return save_picture(to_pil(image), path)
 
 
 def cells(grids: np.ndarray, size: int) -> torch.Tensor:

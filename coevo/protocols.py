@@ -9,9 +9,11 @@ from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-import torch
+if TYPE_CHECKING:  # annotations only: commands that draw without torch (``coevo render`` of a biomorph) start fast
+    import numpy as np
+    import torch
 
 
 @dataclass
@@ -249,6 +251,15 @@ class VectorDrawing(Protocol):
     """Genetics (or an album of genomes) that also draw a genome as vector graphics (SVG export)."""
 
     def svg(self, genome: Any, size: int) -> str: ...
+
+
+@runtime_checkable
+class PixelArrays(Protocol):
+    """Genetics that draw without torch: ``coevo render`` then writes the picture with PIL alone and starts fast."""
+
+    def render_pixels(self, genomes: list[Any], size: int) -> np.ndarray:
+        """uint8 ``(N, C, size, size)``: the same bytes as ``render``'s images written as PNG."""
+        ...
 
 
 @runtime_checkable

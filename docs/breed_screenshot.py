@@ -16,7 +16,7 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 import pygame
 
 from coevo.programs.breed import BreedingSession
-from coevo.programs.build import build_genetics
+from coevo.programs.genomes import build_genetics
 from coevo.rng import seed_everything
 from critics.human import HumanCritic
 

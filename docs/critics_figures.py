@@ -28,7 +28,7 @@ from matplotlib.figure import Figure
 from coevo.cli import main as coevo
 from coevo.interactive import SessionRequest
 from coevo.programs.breed import BreedingSession
-from coevo.programs.build import build_genetics
+from coevo.programs.genomes import build_genetics
 from coevo.rng import seed_everything
 from critics.novelty.critic import wundt
 

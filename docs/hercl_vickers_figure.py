@@ -15,7 +15,7 @@ from pathlib import Path
 from matplotlib.figure import Figure
 
 from coevo.imagefeatures import jpeg_complexity
-from coevo.programs.build import load_genome
+from coevo.programs.genomes import load_genome
 
 
 def phase_ends(folder: Path) -> list[dict[str, float]]:

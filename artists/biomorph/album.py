@@ -10,14 +10,18 @@ from __future__ import annotations
 import math
 import struct
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import torch
+import numpy as np
 
+from artists.biomorph import draw
 from artists.biomorph.genetics import BiomorphGenetics
 from artists.biomorph.genome import COMPLETENESS, SPOKES, Biomorph, check
 from coevo.errors import CoevoError
 from coevo.genomefile import check_genome_file
+
+if TYPE_CHECKING:
+    import torch
 
 RECORD = 40  # bytes per biomorph
 # genes 1-9, 10 gradients, segments, distance, completeness, spokes, trickle, mutation size and rate
@@ -77,10 +81,14 @@ class AlbumSheet:
         return cols, size // cols
 
     def render(self, genomes: list[tuple[Biomorph, ...]], size: int) -> torch.Tensor:
-        sheets = torch.ones((len(genomes), self.biomorphs.channels, size, size))
+        return draw.to_unit(self.render_pixels(genomes, size))
+
+    def render_pixels(self, genomes: list[tuple[Biomorph, ...]], size: int) -> np.ndarray:
+        """uint8 contact sheets: each album's biomorphs in a near-square grid on white."""
+        sheets = np.full((len(genomes), self.biomorphs.channels, size, size), 255, dtype=np.uint8)
         for sheet, album in zip(sheets, genomes):
             cols, cell = self.layout(len(album), size)
-            cells = self.biomorphs.render(list(album), max(cell, 1))
+            cells = self.biomorphs.render_pixels(list(album), max(cell, 1))
             for i, image in enumerate(cells):
                 top, left = (i // cols) * cell, (i % cols) * cell
                 sheet[:, top:top + cell, left:left + cell] = image

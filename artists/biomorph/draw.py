@@ -7,13 +7,16 @@ them; ``fixed`` keeps them to the image size instead (thin lines on small pictur
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-import torch
 from PIL import Image, ImageDraw
 
 from artists.biomorph.develop import Line, drawn_lines
 from artists.biomorph.genome import PALETTE, Biomorph
+
+if TYPE_CHECKING:
+    import torch
 
 MARGIN = 0.06  # empty border around the fitted picture, as a fraction of the side
 LINE_WIDTHS = ("original", "fixed")
@@ -78,12 +81,24 @@ def pixels(b: Biomorph, size: int, channels: int, line_width: str = "original") 
     return array
 
 
-def render(genomes: list[Biomorph], size: int, channels: int, line_width: str = "original") -> torch.Tensor:
-    """Batch of biomorphs as ``(N, channels, size, size)`` float32 in ``[-1, 1]``."""
+def pixel_batch(genomes: list[Biomorph], size: int, channels: int, line_width: str = "original") -> np.ndarray:
+    """Batch of biomorphs as uint8 ``(N, channels, size, size)``."""
     out = np.empty((len(genomes), channels, size, size), dtype=np.uint8)
     for i, b in enumerate(genomes):
         out[i] = pixels(b, size, channels, line_width)
-    scaled = np.multiply(out, 1 / 127.5, dtype=np.float32)  # NumPy: single-threaded, steady on busy machines
+    return out
+
+
+def render(genomes: list[Biomorph], size: int, channels: int, line_width: str = "original") -> torch.Tensor:
+    """Batch of biomorphs as ``(N, channels, size, size)`` float32 in ``[-1, 1]``."""
+    return to_unit(pixel_batch(genomes, size, channels, line_width))
+
+
+def to_unit(pixels: np.ndarray) -> torch.Tensor:
+    """uint8 pixels as float32 in ``[-1, 1]`` (torch imported only here: drawing needs PIL alone)."""
+    import torch
+
+    scaled = np.multiply(pixels, 1 / 127.5, dtype=np.float32)  # NumPy: single-threaded, steady on busy machines
     scaled -= 1.0
     return torch.from_numpy(scaled)
 

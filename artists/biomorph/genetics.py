@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import torch
+import numpy as np
 
 from artists.biomorph import draw, genome, mutation, saltation
 from artists.biomorph.genome import Biomorph
 from coevo.errors import CoevoError
+
+if TYPE_CHECKING:
+    import torch
 
 MUTATIONS = ("mac", "pc")
 
@@ -46,6 +49,9 @@ class BiomorphGenetics:
 
     def render(self, genomes: list[Biomorph], size: int) -> torch.Tensor:
         return draw.render(genomes, size, self.channels, self.line_width)
+
+    def render_pixels(self, genomes: list[Biomorph], size: int) -> np.ndarray:
+        return draw.pixel_batch(genomes, size, self.channels, self.line_width)
 
     def svg(self, b: Biomorph, size: int) -> str:
         """The biomorph's line segments as an SVG document of ``size`` pixels."""

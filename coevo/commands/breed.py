@@ -47,7 +47,7 @@ def new_session(args: argparse.Namespace):  # -> BreedingSession
     from coevo.errors import CoevoError
     from coevo.interactive import parse_grid
     from coevo.programs.breed import BreedingSession
-    from coevo.programs.build import build_genetics, load_genome
+    from coevo.programs.genomes import build_genetics, load_genome
     from coevo.rng import seed_everything
     from coevo.runfolder import default_folder
     from gallery.catalog import GalleryCatalog

@@ -22,9 +22,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def handle(args: argparse.Namespace) -> int:
     from coevo.atomic import atomic_write_text
     from coevo.errors import CoevoError
-    from coevo.images import save_image
-    from coevo.programs.build import load_genome
-    from coevo.protocols import VectorDrawing
+    from coevo.imagefiles import picture, save_picture
+    from coevo.programs.genomes import load_genome
+    from coevo.protocols import PixelArrays, VectorDrawing
     from gallery.catalog import GalleryCatalog
 
     if args.size < 1 or args.size > 16384:
@@ -32,13 +32,17 @@ def handle(args: argparse.Namespace) -> int:
     artist, genetics, genome, _ = load_genome(args.genome, GalleryCatalog())
     if args.svg and not isinstance(genetics, VectorDrawing):
         raise CoevoError(f"artist {artist!r} has no SVG form (only line-drawing artists such as biomorph); drop --svg")
-    image = genetics.render([genome], args.size)[0]
     spec = str(args.genome)
     stored = spec.startswith("gallery:")
     out = args.out or (Path(f"gallery-{spec.rpartition(':')[2]}.png") if stored else args.genome.with_suffix(".png"))
     if out.is_dir():
         raise CoevoError(f"--out {out} is a folder; name the image file, e.g. --out {out / 'image.png'}")
-    save_image(image, out)
+    if isinstance(genetics, PixelArrays):  # drawn with PIL alone: no torch to import
+        save_picture(picture(genetics.render_pixels([genome], args.size)[0]), out)
+    else:
+        from coevo.images import to_pil
+
+        save_picture(to_pil(genetics.render([genome], args.size)[0]), out)
     print(f"wrote {out} ({args.size}x{args.size})")
     if args.svg:
         atomic_write_text(out.with_suffix(".svg"), genetics.svg(genome, args.size))

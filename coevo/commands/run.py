@@ -97,7 +97,7 @@ def resolve(args: argparse.Namespace) -> RunConfig:
 
 def _genome_artist(spec: str) -> tuple[str, dict[str, Any]]:
     """The artist name and options of the genome a branch starts from."""
-    from coevo.programs.build import load_genome
+    from coevo.programs.genomes import load_genome
     from gallery.catalog import GalleryCatalog
 
     name, genetics, _, _ = load_genome(spec, GalleryCatalog())

@@ -278,7 +278,7 @@ class BreedingSession(Hook):
     @classmethod
     def resume(cls, spec: Path, catalog: Catalog | None = None) -> BreedingSession:
         """Load a saved session (its folder or its session.json) and restore the random generators."""
-        from coevo.programs.build import build_genetics
+        from coevo.programs.genomes import build_genetics
 
         path = Path(spec) / "session.json" if Path(spec).is_dir() else Path(spec)
         check_kind(path.parent, "session")

@@ -9,7 +9,7 @@ from coevo.config import load_config
 from coevo.genomefile import read_genome
 from coevo.images import save_png
 from coevo.programs import fool
-from coevo.programs.build import build_genetics
+from coevo.programs.genomes import build_genetics
 from coevo.protocols import Catalog
 from coevo.runfolder import folder_kind
 

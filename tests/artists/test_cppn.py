@@ -168,7 +168,7 @@ def test_mutated_genomes_stay_acyclic_and_valid():
 
 
 def test_save_load_round_trip(tmp_path):
-    from coevo.programs.build import load_genome
+    from coevo.programs.genomes import load_genome
 
     random.seed(6)
     genetics = CPPNGenetics(channels=3, color="rgb", add_node=0.4)

@@ -85,7 +85,7 @@ def test_exact_is_an_option_children_and_files_keep():
 
 def test_imported_genomes_render_exactly(shared_data):
     from artists.cppn.picbreeder import import_picbreeder
-    from coevo.programs.build import load_genome
+    from coevo.programs.genomes import load_genome
 
     paths = sorted((shared_data / "picbreeder").glob("*.xml"))
     if not paths:

@@ -14,7 +14,7 @@ from PIL import Image
 
 from coevo.cli import main
 from coevo.programs.breed import BreedingSession
-from coevo.programs.build import build_genetics, load_genome
+from coevo.programs.genomes import build_genetics, load_genome
 from coevo.rng import seed_everything
 from critics.human import HumanCritic
 from gallery.catalog import GalleryCatalog

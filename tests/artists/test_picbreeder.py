@@ -11,7 +11,7 @@ from artists.cppn import reference
 from artists.cppn.picbreeder import import_picbreeder
 from coevo.cli import main
 from coevo.errors import CoevoError
-from coevo.programs.build import load_genome
+from coevo.programs.genomes import load_genome
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from coevo.cli import main
 from coevo.evolution import EvolutionaryArtist, EvolutionConfig
 from coevo.genomefile import GenomeFile, write_genome
 from coevo.programs.breed import BreedingSession
-from coevo.programs.build import build_genetics, load_genome
+from coevo.programs.genomes import build_genetics, load_genome
 from coevo.rng import seed_everything
 from critics.human import HumanCritic
 from gallery.catalog import GalleryCatalog

@@ -171,3 +171,23 @@ def test_help_and_list_start_without_torch() -> None:
         result = subprocess.run([sys.executable, "-c", probe.format(command)], cwd=ROOT, capture_output=True,
                                 text=True, timeout=120)
         assert result.returncode == 0, (command, result.stdout[-500:], result.stderr[-2000:])
+
+
+def test_render_of_a_biomorph_imports_no_torch_and_writes_the_same_pixels(tmp_path: Path) -> None:
+    """Start-up: ``coevo render`` imports only what its artist needs — PIL for a biomorph (issue 17)."""
+    from artists.biomorph.genetics import BiomorphGenetics
+    from coevo.genomefile import GenomeFile, write_genome
+    from coevo.images import save_image
+    from tests.conftest import ROOT
+
+    genetics = BiomorphGenetics(start="Insect")
+    genome = genetics.mutate(genetics.random_genome())
+    write_genome(tmp_path / "b.json", GenomeFile("biomorph", genetics.options(), genetics.to_json(genome), {}))
+    save_image(genetics.render([genome], 96)[0], tmp_path / "torch.png")
+    probe = ("import sys\nfrom coevo.cli import main\ncode = main(['render', sys.argv[1], '--size', '96', '--out', "
+             "sys.argv[2]])\nheavy = [m for m in sys.modules if m.split('.')[0] in ('torch', 'numba')]\n"
+             "print(heavy[:3]); sys.exit(3 if heavy else code)")
+    result = subprocess.run([sys.executable, "-c", probe, str(tmp_path / "b.json"), str(tmp_path / "pil.png")],
+                            cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, (result.stdout[-500:], result.stderr[-2000:])
+    assert (tmp_path / "pil.png").read_bytes() == (tmp_path / "torch.png").read_bytes()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from coevo.cli import main
-from coevo.programs.build import load_genome
+from coevo.programs.genomes import load_genome
 
 TINY = ["--data", "digits", "--generations", "3", "--batch", "12", "--size", "16", "--steps", "60",
         "--device", "cpu"]

@@ -12,7 +12,7 @@ import pytest
 
 from coevo.cli import main
 from coevo.imagefeatures import jpeg_complexity
-from coevo.programs.build import load_genome
+from coevo.programs.genomes import load_genome
 from tests.coevo.test_resume import coevo, lines, outputs
 from tests.conftest import ROOT, kill_when
 

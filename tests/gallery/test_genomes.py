@@ -5,7 +5,7 @@ import pytest
 
 from coevo.errors import CoevoError
 from coevo.genomefile import GenomeFile, read_genome, write_genome
-from coevo.programs.build import load_genome
+from coevo.programs.genomes import load_genome
 
 
 def test_round_trip_through_load_genome(tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ import pytest
 from coevo.cli import main
 from coevo.errors import CoevoError
 from coevo.genomefile import read_genome
-from coevo.programs.build import load_genome
+from coevo.programs.genomes import load_genome
 from coevo.programs.run import resume
 from gallery.catalog import GalleryCatalog
 from gallery.store import MIGRATIONS, Store, parse_spec

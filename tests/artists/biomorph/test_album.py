@@ -11,7 +11,7 @@ from artists.biomorph.album import AlbumSheet, read_album
 from artists.biomorph.genome import Biomorph
 from coevo.cli import main
 from coevo.errors import CoevoError
-from coevo.programs.build import load_genome
+from coevo.programs.genomes import load_genome
 
 ALBUMS = Path(__file__).resolve().parents[3] / ".." / "shared" / "data" / "dawkins-albums"
 needs_albums = pytest.mark.skipif(not (ALBUMS / "Exhibition zoo").exists(),
