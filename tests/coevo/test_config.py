@@ -47,3 +47,15 @@ def test_a_bundled_config_is_found_by_name_and_validates(tmp_path: Path) -> None
     assert config_file(own) == own  # an existing file wins over the bundled name
     with pytest.raises(CoevoError, match=r"bundled config: .*vickers2017"):
         config_file(Path("no-such-config"))
+
+
+def test_the_long_vickers_config_differs_from_vickers2017_only_in_its_budget() -> None:
+    """vickers2017-long: twice the population, four times the critic search a member update, 160 rounds."""
+    from coevo.config import config_file
+
+    short, long = (load_config(config_file(Path(n))).validate() for n in ("vickers2017", "vickers2017-long"))
+    assert (long.pop, long.rounds, long.critic_options["member_options"]) == (48, 160, {"evals": 4000})
+    assert (short.pop, short.rounds, "member_options" not in short.critic_options) == (24, 200, True)
+    same = {k: v for k, v in vars(long).items() if k not in ("pop", "rounds", "critic_options")}
+    assert same == {k: v for k, v in vars(short).items() if k not in ("pop", "rounds", "critic_options")}
+    assert {k: v for k, v in long.critic_options.items() if k != "member_options"} == short.critic_options
