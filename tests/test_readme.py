@@ -21,6 +21,8 @@ SKIPS = {"coevo breed": "opens a Pygame window (needs a display and a person)",
          "coevo latent runs/": "needs the generator run trained by the command before it (tests/coevo/commands/"
                                "test_latent.py covers latent walks)",
          "coevo ppgn runs/": "needs the generator run trained by the command before it (tests/coevo/test_ppgn.py)",
+         "coevo run --config vickers2017-long": "vickers2017 with a larger critic search (that command runs; "
+                                               "tests/coevo/test_config.py checks they differ only in budget)",
          "coevo run --critic preference": "learns from a person's recorded breeding session (tests/critics covers it "
                                           "with a scripted session)"}
 

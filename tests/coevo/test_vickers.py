@@ -21,6 +21,7 @@ SMALL = ["--config", "vickers2017", "--rounds", "6", "--pop", "6", "--warmup", "
          "--critic-option", "member_options={evals = 40}"]
 
 
+@pytest.mark.slow  # two processes in turn (12 s); the hercl critic's state round trip is tested in tests/critics
 def test_a_vickers_run_killed_and_resumed_equals_an_uninterrupted_one(tmp_path: Path) -> None:
     whole, killed = tmp_path / "whole", tmp_path / "killed"
     reference = coevo("run", *SMALL, "--out", str(whole), errors=tmp_path / "reference.err")
