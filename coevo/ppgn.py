@@ -24,6 +24,7 @@ from typing import Any
 import torch
 from torch import nn
 
+from coevo.bestperclass import BestPerClass
 from coevo.protocols import Proposal
 
 Prior = Callable[[torch.Tensor], torch.Tensor]  # h -> R(h), the denoising autoencoder's reconstruction
@@ -114,7 +115,7 @@ class PPGNSampler:
         self.h, self.targets, self.classes = start.detach().clone(), targets.long(), int(classes)
         self.noise = torch.Generator().manual_seed(seed)
         self.taken = 0
-        self.best: list[tuple[float, torch.Tensor] | None] = [None] * self.classes
+        self.best = BestPerClass(self.classes)
         self.last: dict[str, float] = {}
 
     def ask(self) -> Proposal:
@@ -136,13 +137,7 @@ class PPGNSampler:
         return self.metrics()
 
     def _crown(self, images: torch.Tensor, picked: torch.Tensor) -> None:
-        for cls in range(self.classes):
-            mine = (self.targets == cls).nonzero().squeeze(1)
-            if len(mine):
-                pick = mine[int(picked[mine].argmax())]
-                current = self.best[cls]
-                if current is None or float(picked[pick]) >= current[0]:
-                    self.best[cls] = (float(picked[pick]), images[pick].clone())
+        self.best.crown(self.targets, picked, images)
         self.last = {"target_confidence_mean": float(picked.mean()), "target_confidence_min": float(picked.min()),
                      "share_99": float((picked >= 0.99).double().mean())}
 
@@ -153,24 +148,22 @@ class PPGNSampler:
 
     def metrics(self) -> dict[str, float]:
         """The best confidence per class so far (as ``MapElites``), their minimum and mean, this step's rates."""
-        values = self.scores().tolist()
-        return {**{f"confidence_{c}": v for c, v in enumerate(values)}, "confidence_min": min(values),
-                "confidence_mean": sum(values) / len(values), **self.last}
+        return {**self.best.metrics(), **self.last}
 
     def scores(self) -> torch.Tensor:
-        return torch.tensor([-float("inf") if b is None else b[0] for b in self.best], dtype=torch.float64)
+        return self.best.scores()
 
     def elites(self) -> list[torch.Tensor | None]:
-        return [None if b is None else b[1] for b in self.best]
+        return self.best.elites()
 
     def pairs(self) -> tuple[torch.Tensor, torch.Tensor] | None:
         return None  # no real images are attacked
 
     def state_dict(self) -> dict[str, Any]:
         return {"h": self.h.clone(), "noise": self.noise.get_state(), "taken": self.taken,
-                "best": [None if b is None else [b[0], b[1]] for b in self.best], "last": dict(self.last)}
+                "best": self.best.state(), "last": dict(self.last)}
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         self.h, self.taken, self.last = state["h"].clone(), int(state["taken"]), dict(state["last"])
         self.noise.set_state(state["noise"])
-        self.best = [None if b is None else (float(b[0]), b[1]) for b in state["best"]]
+        self.best.load(state["best"])

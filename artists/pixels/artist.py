@@ -25,6 +25,7 @@ from typing import Any
 import torch
 
 from artists.pixels.priors import l2_prior, total_variation
+from coevo.bestperclass import BestPerClass
 from coevo.protocols import Proposal
 
 MODES = ("ascent", "fgsm", "pgd")
@@ -66,7 +67,7 @@ class PixelArtist:
             raise ValueError("count must be at least 1")
         self.pixels = start.float().clamp(-1, 1).to(self.device).requires_grad_(True)
         self.opt = torch.optim.Adam([self.pixels], lr=lr) if mode == "ascent" else None
-        self.best: list[tuple[float, torch.Tensor] | None] = [None] * self.classes
+        self.best = BestPerClass(self.classes)
         self.generation = 0
         self.last: dict[str, float] = {}
 
@@ -116,15 +117,7 @@ class PixelArtist:
 
     def _crown(self, images: torch.Tensor, confidences: torch.Tensor) -> None:
         target = confidences.gather(1, self.targets[:, None]).squeeze(1)
-        for cls in range(self.classes):
-            mine = (self.targets == cls).nonzero().squeeze(1)
-            if not len(mine):
-                continue
-            pick = mine[int(target[mine].argmax())]
-            value = float(target[pick])
-            current = self.best[cls]
-            if current is None or value >= current[0]:
-                self.best[cls] = (value, images[pick].clone())
+        self.best.crown(self.targets, target, images)
         answer = confidences.argmax(1)
         self.last = {"target_confidence_mean": float(target.mean()),
                      "target_reached": float((answer == self.targets).float().mean())}
@@ -133,16 +126,14 @@ class PixelArtist:
 
     def metrics(self) -> dict[str, float]:
         """The best confidence per class (as ``MapElites``), their minimum and mean, and this round's rates."""
-        values = self.scores().tolist()
-        return {**{f"confidence_{c}": v for c, v in enumerate(values)}, "confidence_min": min(values),
-                "confidence_mean": sum(values) / len(values), **self.last}
+        return {**self.best.metrics(), **self.last}
 
     def scores(self) -> torch.Tensor:
-        return torch.tensor([-float("inf") if b is None else b[0] for b in self.best], dtype=torch.float64)
+        return self.best.scores()
 
     def elites(self) -> list[torch.Tensor | None]:
         """Each class's best image as scored (None for a class no image aims at)."""
-        return [None if b is None else b[1] for b in self.best]
+        return self.best.elites()
 
     def images(self) -> torch.Tensor:
         """The current images, on the CPU."""
@@ -155,7 +146,7 @@ class PixelArtist:
     def state_dict(self) -> dict[str, Any]:
         return {"pixels": self.pixels.detach().cpu(), "opt": None if self.opt is None else self.opt.state_dict(),
                 "targets": self.targets, "sources": self.sources, "originals": self.originals,
-                "best": [None if b is None else [b[0], b[1]] for b in self.best], "generation": self.generation,
+                "best": self.best.state(), "generation": self.generation,
                 "last": dict(self.last)}
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
@@ -164,5 +155,5 @@ class PixelArtist:
         if self.opt is not None:
             self.opt.load_state_dict(state["opt"])
         self.targets, self.sources, self.originals = state["targets"], state["sources"], state["originals"]
-        self.best = [None if b is None else (float(b[0]), b[1]) for b in state["best"]]
+        self.best.load(state["best"])
         self.generation, self.last = int(state["generation"]), dict(state["last"])
