@@ -16,14 +16,12 @@ from functools import partial
 from operator import attrgetter
 from typing import Any
 
-import numpy as np
 import torch
 from deap import gp
 
 from artists.gp.genome import GPGenome, constant, genome_from_json, genome_to_json
-from artists.gp.opcodes import compile_trees
-from artists.gp.primitives import build_pset, pixel_inputs
-from artists.gp.render import BACKENDS, evaluate
+from artists.gp.primitives import build_pset
+from artists.gp.render import BACKENDS, TreeRenders
 
 COLORS = ("rgb", "hsv")  # how three channels are read: directly as RGB, or as hue, saturation, value
 KINDS = ("subtree", "node", "perturb", "ephemeral", "insert", "shrink")  # mutation kinds, as in the docstring
@@ -52,7 +50,7 @@ class GPGenetics:
         self.min_depth, self.max_depth, self.max_height, self.sigma = min_depth, max_depth, max_height, sigma
         self.weights = dict(zip(KINDS, weights))
         self.pset = build_pset("numpy")
-        self._inputs: dict[int, np.ndarray] = {}  # pixel grids by size, computed once
+        self._renders = TreeRenders(backend)
         limit = gp.staticLimit(attrgetter("height"), max_height)
         grow = partial(gp.genGrow, min_=0, max_=2)
         self._mutations = {
@@ -108,10 +106,8 @@ class GPGenetics:
     def render(self, genomes: list[GPGenome], size: int) -> torch.Tensor:
         """(N, C, size, size) float32 in [-1, 1]: each tree's value, NaN → 0, clamped to [-1, 1]
         (for HSV, those channels are hue, saturation and value, converted to RGB)."""
-        if size not in self._inputs:
-            self._inputs = {size: pixel_inputs(size)}
-        batch = compile_trees([tree for genome in genomes for tree in genome.trees])
-        images = evaluate(batch, self._inputs[size], self.backend).view(len(genomes), self.channels, size, size)
+        values = self._renders([tree for genome in genomes for tree in genome.trees], size)
+        images = values.view(len(genomes), self.channels, size, size)
         return hsv_to_rgb(images) if self.color == "hsv" and self.channels == 3 else images
 
     def to_json(self, genome: GPGenome) -> dict[str, Any]:

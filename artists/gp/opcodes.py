@@ -31,10 +31,13 @@ def arity(op: int) -> int:
     return 2 if op < FIRST_UNARY else 1 if op < FIRST_TERNARY else 3
 
 
+_ARITY = tuple(arity(op) for op in range(max(OPCODES.values()) + 1))
+
+
 def node_opcode(node: gp.Primitive | gp.Terminal) -> tuple[int, float]:
     """A tree node as (opcode, constant value)."""
     if isinstance(node, gp.Primitive):
-        if node.name not in OPCODES or arity(OPCODES[node.name]) != node.arity:
+        if node.name not in OPCODES or _ARITY[OPCODES[node.name]] != node.arity:
             raise ValueError(f"primitive {node.name!r}/{node.arity} has no opcode")
         return OPCODES[node.name], 0.0
     if isinstance(node.value, str):  # an argument: x, y, r, theta
@@ -46,24 +49,30 @@ def node_opcode(node: gp.Primitive | gp.Terminal) -> tuple[int, float]:
 
 def compile_tree(tree: Sequence[gp.Primitive | gp.Terminal]) -> tuple[np.ndarray, np.ndarray, int]:
     """One tree as (codes, values, stack depth)."""
-    pairs = [node_opcode(node) for node in reversed(tree)]
-    codes = np.array([op for op, _ in pairs], dtype=np.int32)
-    values = np.array([v for _, v in pairs], dtype=np.float32)
+    codes, values = [], []
+    for node in reversed(tree):
+        op, value = node_opcode(node)
+        codes.append(op)
+        values.append(value)
     sp = depth = 0
     for op in codes:
-        pops = arity(int(op))
+        pops = _ARITY[op]
         if pops > sp:
             raise ValueError("malformed tree: an operator lacks arguments")
         sp += 1 - pops
         depth = max(depth, sp)
     if sp != 1:
         raise ValueError("malformed tree: it does not reduce to one value")
-    return codes, values, depth
+    return np.array(codes, dtype=np.int32), np.array(values, dtype=np.float32), depth
 
 
 def compile_trees(trees: Sequence[Sequence[gp.Primitive | gp.Terminal]]) -> ProgramBatch:
     """Pack many trees into one batch, in order."""
-    compiled = [compile_tree(tree) for tree in trees]
+    return pack([compile_tree(tree) for tree in trees])
+
+
+def pack(compiled: Sequence[tuple[np.ndarray, np.ndarray, int]]) -> ProgramBatch:
+    """Compiled trees (``compile_tree``'s triples) end to end as one batch, in order."""
     lengths = [len(codes) for codes, _, _ in compiled]
     starts = np.zeros(len(compiled) + 1, dtype=np.int64)
     starts[1:] = np.cumsum(lengths)

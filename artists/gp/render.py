@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
+from collections.abc import Sequence
 
 import numpy as np
 import torch
+from deap import gp
 
 from artists.gp.kernel import TILE, render_programs
-from artists.gp.opcodes import ProgramBatch
+from artists.gp.opcodes import ProgramBatch, compile_tree, pack
+from artists.gp.primitives import pixel_inputs
 
 BACKENDS = ("auto", "numba", "torch")  # auto: torch on a CUDA GPU when one is present, else the Numba kernel
 _KERNEL_LOCK = threading.Lock()  # Numba's default (workqueue) threading layer must not run two kernels at once
@@ -34,3 +38,49 @@ def evaluate(batch: ProgramBatch, inputs: np.ndarray, backend: str = "auto") -> 
         device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
         return evaluate_torch(batch, inputs, device).cpu()
     return torch.from_numpy(evaluate_numba(batch, inputs))
+
+
+class TreeRenders:
+    """Each tree's pixels by its compiled program, kept up to ``budget`` bytes (least recently used go first).
+
+    A bred child differs from its parent in one channel's tree, and the chosen child is next generation's parent,
+    so a colour generation renders about a third of its trees anew (what makes 256² breeding interactive). A
+    tree's pixels depend on its program alone, so the cache changes no result.
+    """
+
+    def __init__(self, backend: str = "auto", budget: int = 64 << 20) -> None:
+        self.backend, self.budget, self.used = backend, budget, 0
+        self.rows: OrderedDict[bytes, torch.Tensor] = OrderedDict()
+        self.inputs: dict[int, np.ndarray] = {}  # the pixel grid of the last size asked for
+
+    def __call__(self, trees: Sequence[gp.PrimitiveTree], size: int) -> torch.Tensor:
+        """Every tree over every pixel of a size×size grid: float32 (trees, size²) in [-1, 1], as ``evaluate``."""
+        if size not in self.inputs:
+            self.inputs = {size: pixel_inputs(size)}
+        inputs = self.inputs[size]
+        compiled = [compile_tree(tree) for tree in trees]
+        prefix = size.to_bytes(8, "little")
+        keys = [prefix + codes.tobytes() + values.tobytes() for codes, values, _ in compiled]
+        known = {key: self.rows[key] for key in keys if key in self.rows}
+        for key in known:
+            self.rows.move_to_end(key)
+        fresh = {key: i for i, key in enumerate(keys) if key not in known}  # each new program once
+        if fresh:
+            batch = evaluate(pack([compiled[i] for i in fresh.values()]), inputs, self.backend)
+            for key, row in zip(fresh, batch):
+                known[key] = row.clone()  # not a view: an evicted row frees its memory
+                self._keep(key, known[key])
+        return torch.stack([known[key] for key in keys]) if keys else torch.zeros(0, inputs.shape[1])
+
+    def _keep(self, key: bytes, row: torch.Tensor) -> None:
+        size = row.numel() * row.element_size()
+        if size > self.budget:
+            return
+        while self.used + size > self.budget:
+            self.used -= self._drop()
+        self.rows[key] = row
+        self.used += size
+
+    def _drop(self) -> int:
+        _, row = self.rows.popitem(last=False)
+        return row.numel() * row.element_size()
