@@ -8,7 +8,9 @@ R is a denoising autoencoder on h, so R(h) - h approximates the gradient of log 
 prior term. With eps1 = 0 (and eps3 = 0) it is DGN-AM, activation maximisation through a generator (Nguyen et al.
 2016); with a large eps1 the prior outweighs the class. The public sampler (Evolving-AI-Lab/ppgn, ``sampler.py``)
 also rescales every step to ``lr / mean|d_h|`` (``normalise``), decays ``lr`` linearly to ``lr_end`` and clips
-h to a range (``clip``); both are options here, off by default, so the plain rule above is what runs.
+h to a range (``clip``); both are options here, off by default, so the plain rule above is what runs. The noise
+may decay the same way (``eps3_end``): wide steps early spread the chains, quiet ones late settle each on a
+confident sample.
 
 ``PPGNSampler`` plays the chains through ``coevolve`` as an artist: ``ask`` proposes G(h) of every chain, to be
 scored per class by a fixed classifier (the critic), and ``tell`` takes one step with the gradient of
@@ -38,11 +40,16 @@ class Rule:
 
     eps1: float = 1e-2  # prior: weight of R(h) - h
     eps2: float = 1.0  # condition: weight of the gradient of log p(y | G(h))
-    eps3: float = 5e-2  # noise: standard deviation of the Gaussian added each step
+    eps3: float = 0.35  # noise: standard deviation of the Gaussian added at the first step
     normalise: bool = False  # sampler.py: scale each code's step to lr / mean |d_h|
     lr: float = 1.0  # sampler.py's step size at the first step (with normalise)
     lr_end: float = 1.0  # ... decayed linearly to this at the last
     clip: tuple[float, float] | None = None  # sampler.py clips fc6 codes to [0, 30]; None: no clipping
+    eps3_end: float | None = 0.0  # the noise at the last step, decayed linearly from eps3; None: eps3 throughout
+
+    def noise(self, progress: float) -> float:
+        """The noise's standard deviation ``progress`` (0 to 1) of the way through the chain."""
+        return self.eps3 if self.eps3_end is None else self.eps3 + (self.eps3_end - self.eps3) * progress
 
 
 def step(h: torch.Tensor, prior: Prior | None, log_prob: LogProb, rule: Rule, progress: float = 0.0,
@@ -56,12 +63,13 @@ def step(h: torch.Tensor, prior: Prior | None, log_prob: LogProb, rule: Rule, pr
 
 def update(h: torch.Tensor, prior: Prior | None, d_condition: torch.Tensor, rule: Rule, progress: float = 0.0,
            generator: torch.Generator | None = None) -> torch.Tensor:
-    """The step from a given ``d_condition`` = d log p(y | G(h)) / dh: add the prior, the noise, and move."""
+    """The step from a given ``d_condition`` = d log p(y | G(h)) / dh: add the prior, the noise, and move
+    (``progress`` in [0, 1] decays the normalised step size and, with ``eps3_end``, the noise)."""
     h = h.detach()
     d_prior = torch.zeros_like(h) if prior is None or rule.eps1 == 0 else (prior(h).detach() - h)
-    noise = torch.zeros_like(h)
-    if rule.eps3 > 0:
-        noise = rule.eps3 * torch.randn(h.shape, generator=generator, dtype=h.dtype).to(h.device)
+    noise, sd = torch.zeros_like(h), rule.noise(progress)
+    if sd > 0:
+        noise = sd * torch.randn(h.shape, generator=generator, dtype=h.dtype).to(h.device)
     d_h = rule.eps1 * d_prior + rule.eps2 * d_condition.detach() + noise
     if rule.normalise:
         size = rule.lr + (rule.lr_end - rule.lr) * progress

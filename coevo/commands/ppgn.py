@@ -21,7 +21,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
             ("keep-every", int, 20, "keep a sample every N steps after the burn-in (chain diversity)"),
             ("burn-in", int, -1, "steps before samples are kept (-1: half the steps)"),
             ("eps1", float, 1e-2, "prior weight (0: DGN-AM)"), ("eps2", float, 1.0, "class-gradient weight"),
-            ("eps3", float, 5e-2, "noise standard deviation"), ("lr", float, 1.0, "normalised step size"),
+            ("eps3", float, 0.35, "noise standard deviation at the first step"),
+            ("eps3-end", float, 0.0, "noise at the last step, decayed linearly from --eps3 (-1: --eps3 throughout)"),
+            ("lr", float, 1.0, "normalised step size"),
             ("lr-end", float, 1.0, "normalised step size at the last step"),
             ("sigma", float, 0.5, "the DAE's training noise"), ("dae-steps", int, 2000, "DAE training steps"),
             ("classifier-steps", int, 3000, "the cached LeNet's training steps"), ("seed", int, 0, "random seed"),
@@ -47,11 +49,14 @@ def handle(args: argparse.Namespace) -> int:
            args.checkpoint_every) < 1:
         raise CoevoError("--chains, --steps, --keep-every, --dae-steps, --classifier-steps and --checkpoint-every "
                          "must be at least 1")
+    if args.eps3_end < 0 and args.eps3_end != -1:
+        raise CoevoError(f"--eps3-end must be -1 (the noise stays --eps3) or at least 0, not {args.eps3_end}")
     if not -1 <= args.burn_in < args.steps:
         raise CoevoError(f"--burn-in must be -1 (half the steps) or 0..{args.steps - 1} (fewer than --steps)")
     config = PPGNConfig(run=args.run, data=args.data, size=args.size, classes=args.classes, chains=args.chains,
                         steps=args.steps, keep_every=args.keep_every, burn_in=args.burn_in, eps1=args.eps1,
-                        eps2=args.eps2, eps3=args.eps3, normalise=args.normalise, lr=args.lr, lr_end=args.lr_end,
+                        eps2=args.eps2, eps3=args.eps3, eps3_end=args.eps3_end, normalise=args.normalise, lr=args.lr,
+                        lr_end=args.lr_end,
                         prior=args.prior, sigma=args.sigma,
                         dae_steps=args.dae_steps, classifier_steps=args.classifier_steps, evaluate=args.evaluate,
                         seed=args.seed, checkpoint_every=args.checkpoint_every)

@@ -44,6 +44,7 @@ from coevo.scoreboard import pairwise_spread
 
 KIND = "ppgn"  # the run folder's kind mark
 PRIORS = ("dae", "encoder")
+BEFORE = {"eps3_end": -1.0}  # what a config.toml written before the noise decayed ran with
 CONFIDENT = 0.99  # a kept sample counts for the samples' diversity when the classifier is this sure of its class
 
 
@@ -61,7 +62,8 @@ class PPGNConfig:
     burn_in: int = -1  # steps before samples are kept; -1 = half the steps
     eps1: float = 1e-2
     eps2: float = 1.0
-    eps3: float = 5e-2
+    eps3: float = 0.35  # noise at the first step ...
+    eps3_end: float = 0.0  # ... decayed linearly to this at the last; -1 = eps3 throughout
     normalise: bool = False
     lr: float = 1.0
     lr_end: float = 1.0
@@ -150,7 +152,7 @@ def build(config: PPGNConfig) -> tuple[Players, ppgn.PPGNSampler, ImageSet]:
         raise CoevoError(f"--classes must lie in 0..{critic.classes - 1} (the classifier's classes)")
     render = generator.decode if generator is not None else (lambda h: h * 1.0)
     rule = ppgn.Rule(config.eps1, config.eps2, config.eps3, config.normalise, config.lr, config.lr_end,
-                     None if generator is not None else (-1.0, 1.0))
+                     None if generator is not None else (-1.0, 1.0), None if config.eps3_end < 0 else config.eps3_end)
     targets = torch.tensor(classes).repeat_interleave(config.chains)
     sampler = ppgn.PPGNSampler(render, _starts(config, classes, generator, data.shape), targets, critic.classes,
                                rule, _prior(config, generator, data), config.steps, config.seed)
@@ -296,7 +298,7 @@ def resume(out: Path) -> dict[str, Any]:
         raise CoevoError(f"{out} holds no PPGN sampling (no {folder.config_path.name}); start one with "
                          f"`coevo ppgn RUN --out {out}`")
     with folder_lock(out):
-        config = load_config(folder.config_path, PPGNConfig)
+        config = load_config(folder.config_path, PPGNConfig, BEFORE)
         folder.remove_partial_writes()
         session = game(config)
         state = folder.load_checkpoint()

@@ -55,6 +55,21 @@ def test_an_interrupted_sampling_resumes_byte_identical(tmp_path: Path, monkeypa
     assert (whole / "ppgn.json").read_bytes() == (cut / "ppgn.json").read_bytes()
 
 
+def test_a_folder_from_before_the_noise_decayed_resumes_as_it_ran(tmp_path: Path, monkeypatch) -> None:
+    """A config.toml without ``eps3_end`` ran with the same noise at every step (and resumes so)."""
+    whole, cut = tmp_path / "whole", tmp_path / "cut"
+    steady = [*SMALL, "--steps", "20", "--eps3-end", "-1"]
+    assert main([*steady, "--out", str(whole)]) == 0
+    with monkeypatch.context() as patch:
+        interrupt_at(patch, 12)
+        assert main([*steady, "--out", str(cut)]) == 130
+    config = cut / "config.toml"
+    config.write_text("".join(line for line in config.read_text().splitlines(True) if "eps3_end" not in line))
+    assert main(["resume", str(cut)]) == 0
+    for name in RESULTS:
+        assert (cut / name).read_bytes() == (whole / name).read_bytes(), name
+
+
 def test_a_failed_start_leaves_nothing_and_other_kinds_are_refused(tmp_path: Path, monkeypatch, capsys) -> None:
     out = tmp_path / "ppgn"
     with monkeypatch.context() as patch:
