@@ -52,9 +52,14 @@ class TreeRenders:
         self.backend, self.budget, self.used = backend, budget, 0
         self.rows: OrderedDict[bytes, torch.Tensor] = OrderedDict()
         self.inputs: dict[int, np.ndarray] = {}  # the pixel grid of the last size asked for
+        self._lock = threading.Lock()  # one genetics may render from several threads
 
     def __call__(self, trees: Sequence[gp.PrimitiveTree], size: int) -> torch.Tensor:
         """Every tree over every pixel of a size×size grid: float32 (trees, size²) in [-1, 1], as ``evaluate``."""
+        with self._lock:
+            return self._render(trees, size)
+
+    def _render(self, trees: Sequence[gp.PrimitiveTree], size: int) -> torch.Tensor:
         if size not in self.inputs:
             self.inputs = {size: pixel_inputs(size)}
         inputs = self.inputs[size]
