@@ -33,9 +33,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                             "Example: coevo fool --data digits --generations 20 --out runs/fool")
     defaults = FoolConfig()
     for f in fields(FoolConfig):
-        if f.name in HELP:
-            parser.add_argument("--" + f.name, type=type(getattr(defaults, f.name)), default=getattr(defaults, f.name),
-                                help=HELP[f.name])
+        if f.name in HELP:  # --rates defaults to None so that naming it can be told from the default
+            parser.add_argument("--" + f.name, type=type(getattr(defaults, f.name)),
+                                default=None if f.name == "rates" else getattr(defaults, f.name), help=HELP[f.name])
     parser.add_argument("--artist-option", action="append", default=[], metavar="KEY=VALUE",
                         help="extra artist option (repeatable), e.g. add_node=0.05")
     parser.add_argument("--critic", default="classifier", help="classifier critic (default classifier)")
@@ -48,11 +48,16 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def handle(args: argparse.Namespace) -> int:
     from coevo.commands.run import parse_option
     from coevo.config import FoolConfig
-    from coevo.programs.fool import run
+    from coevo.errors import CoevoError
+    from coevo.programs.fool import NGUYEN_RATES, run
     from coevo.runfolder import default_folder
     from gallery.catalog import GalleryCatalog
 
-    config = FoolConfig(**{f.name: getattr(args, f.name) for f in fields(FoolConfig) if f.name in HELP})
+    if args.rates == "nguyen" and args.artist not in NGUYEN_RATES:
+        raise CoevoError(f"--rates nguyen holds Nguyen et al.'s rates for {', '.join(NGUYEN_RATES)} only, not "
+                         f"{args.artist!r}; drop --rates or pass --rates artist")
+    given = {f.name: getattr(args, f.name) for f in fields(FoolConfig) if f.name in HELP}
+    config = FoolConfig(**{k: v for k, v in given.items() if v is not None})
     config.critic = args.critic
     config.artist_options.update(dict(parse_option(t) for t in args.artist_option))
     config.critic_options.update(dict(parse_option(t) for t in args.critic_option))
