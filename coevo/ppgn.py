@@ -8,9 +8,9 @@ R is a denoising autoencoder on h, so R(h) - h approximates the gradient of log 
 prior term. With eps1 = 0 (and eps3 = 0) it is DGN-AM, activation maximisation through a generator (Nguyen et al.
 2016); with a large eps1 the prior outweighs the class. The public sampler (Evolving-AI-Lab/ppgn, ``sampler.py``)
 also rescales every step to ``lr / mean|d_h|`` (``normalise``), decays ``lr`` linearly to ``lr_end`` and clips
-h to a range (``clip``); both are options here, off by default, so the plain rule above is what runs. The noise
-may decay the same way (``eps3_end``): wide steps early spread the chains, quiet ones late settle each on a
-confident sample.
+h to a range (``clip``); both are options here, off by default. The noise does decay by default, linearly from
+``eps3`` to ``eps3_end`` (``None``: constant): wide steps early spread the chains over the class, quiet ones late
+settle each on a confident sample (measured against DGN-AM in the README).
 
 ``PPGNSampler`` plays the chains through ``coevolve`` as an artist: ``ask`` proposes G(h) of every chain, to be
 scored per class by a fixed classifier (the critic), and ``tell`` takes one step with the gradient of

@@ -8,7 +8,8 @@ from pathlib import Path
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("ppgn", help="Plug & Play sampling of each class from a generator run and the LeNet",
-                            description="h <- h + eps1 (R(h) - h) + eps2 grad log p(y | G(h)) + N(0, eps3^2), for "
+                            description="h <- h + eps1 (R(h) - h) + eps2 grad log p(y | G(h)) + N(0, eps3^2), "
+                            "eps3 decaying linearly to --eps3-end, for "
                             "every class of the cached LeNet; G a dcgan or vae run's generator (or none: pixel "
                             "space), R a denoising autoencoder on h. Writes ppgn.png (a row per class) and ppgn.json "
                             "(confidence and diversity per class). Ablations: --eps1 0 is DGN-AM; a large --eps1 "
