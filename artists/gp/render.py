@@ -54,6 +54,12 @@ class TreeRenders:
         self.inputs: dict[int, np.ndarray] = {}  # the pixel grid of the last size asked for
         self._lock = threading.Lock()  # one genetics may render from several threads
 
+    def __getstate__(self) -> dict[str, object]:
+        return {"backend": self.backend, "budget": self.budget}  # a (deep) copy starts empty: a lock cannot be copied
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__init__(state["backend"], state["budget"])  # type: ignore[misc, arg-type]
+
     def __call__(self, trees: Sequence[gp.PrimitiveTree], size: int) -> torch.Tensor:
         """Every tree over every pixel of a size×size grid: float32 (trees, size²) in [-1, 1], as ``evaluate``."""
         with self._lock:

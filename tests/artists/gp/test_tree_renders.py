@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import random
 
 import numpy as np
@@ -64,3 +65,12 @@ def test_budget_bounds_the_memory_and_drops_the_oldest() -> None:
     assert cache.used <= cache.budget and len(cache.rows) <= 10
     expected = evaluate_numba(compile_trees(trees), pixel_inputs(16))
     assert np.array_equal(cache(trees, 16).numpy(), expected)
+
+
+def test_a_genetics_with_its_cache_still_deep_copies() -> None:
+    random.seed(4)
+    genetics = GPGenetics(channels=3)
+    genomes = [genetics.random_genome() for _ in range(3)]
+    images = genetics.render(genomes, 16)
+    twin = copy.deepcopy(genetics)  # a copy starts with an empty cache of its own
+    assert not twin._renders.rows and torch.equal(twin.render(genomes, 16), images) and genetics._renders.rows
