@@ -55,7 +55,7 @@ def test_same_tree_at_another_size_is_rendered_again(counted) -> None:
     assert torch.equal(genetics.render([genome], 16), large) and counted == [1, 1]
 
 
-def test_budget_bounds_the_memory_and_drops_the_oldest() -> None:
+def test_budget_bounds_the_memory_and_drops_the_oldest(counted) -> None:
     random.seed(2)
     genetics = GPGenetics(channels=1)
     trees = [genetics.random_genome().trees[0] for _ in range(40)]
@@ -63,6 +63,10 @@ def test_budget_bounds_the_memory_and_drops_the_oldest() -> None:
     for tree in trees:
         cache([tree], 16)
     assert cache.used <= cache.budget and len(cache.rows) <= 10
+    counted.clear()
+    cache([trees[-1]], 16)  # recently used: still kept, no program runs
+    cache([trees[0]], 16)  # the oldest: dropped, rendered again
+    assert counted == [1]
     expected = evaluate_numba(compile_trees(trees), pixel_inputs(16))
     assert np.array_equal(cache(trees, 16).numpy(), expected)
 
