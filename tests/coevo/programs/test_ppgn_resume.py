@@ -70,6 +70,14 @@ def test_a_folder_from_before_the_noise_decayed_resumes_as_it_ran(tmp_path: Path
         assert (cut / name).read_bytes() == (whole / name).read_bytes(), name
 
 
+def test_a_missing_generator_run_says_where_it_was_looked_for(tmp_path: Path, monkeypatch, capsys) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["ppgn", "runs/vae", "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert f"generator run runs/vae is not there (a relative path is read from the folder coevo runs in, now " \
+           f"{tmp_path})" in err and len(err.strip().splitlines()) == 1 and not (tmp_path / "out").exists()
+
+
 def test_a_failed_start_leaves_nothing_and_other_kinds_are_refused(tmp_path: Path, monkeypatch, capsys) -> None:
     out = tmp_path / "ppgn"
     with monkeypatch.context() as patch:
