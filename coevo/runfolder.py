@@ -182,6 +182,11 @@ class RunFolder:
 
     def played_checkpoint(self) -> dict[str, Any]:
         """The checkpoint of a run that has played at least one round; one clear error otherwise."""
+        if not self.path.exists():
+            where = "" if self.path.is_absolute() else f" (a relative path is read from the folder coevo runs in, " \
+                f"now {Path.cwd()})"
+            raise CoevoError(f"run folder {self.path} is not there{where}; pass a run folder made by `coevo run`, "
+                             "or work from the folder it was named from")
         if not self.config_path.exists():
             raise CoevoError(f"{self.path} holds no run (no {CONFIG}); pass a run folder made by `coevo run`")
         check_kind(self.path, "run")

@@ -106,10 +106,6 @@ def _generator(config: PPGNConfig) -> tuple[Any, str, int]:
         if not config.data:
             raise CoevoError("without a generator run, name the classifier's data with --data")
         return None, config.data, config.size
-    if not Path(config.run).is_dir():
-        raise CoevoError(f"generator run {config.run} is not there (a relative path is read from the folder coevo "
-                         f"runs in, now {Path.cwd()}); pass a dcgan or vae run folder, or resume from where the "
-                         "sampling started")
     generator = load_generator(Path(config.run))
     if not isinstance(generator, DifferentiableGenerator):
         raise CoevoError(f"the generator of {config.run} cannot pass gradients back to its latent; use a dcgan "

@@ -74,7 +74,7 @@ def test_a_missing_generator_run_says_where_it_was_looked_for(tmp_path: Path, mo
     monkeypatch.chdir(tmp_path)
     assert main(["ppgn", "runs/vae", "--out", str(tmp_path / "out")]) == 2
     err = capsys.readouterr().err
-    assert f"generator run runs/vae is not there (a relative path is read from the folder coevo runs in, now " \
+    assert f"run folder runs/vae is not there (a relative path is read from the folder coevo runs in, now " \
            f"{tmp_path})" in err and len(err.strip().splitlines()) == 1 and not (tmp_path / "out").exists()
 
 
