@@ -25,11 +25,11 @@ import numpy as np
 import pygame
 import torch
 
-from coevo import registry
 from coevo.programs.breed import BreedingSession
 from coevo.programs.genomes import build_genetics
 from coevo.rng import seed_everything
 from coevo.threads import DEFAULT_THREADS, use_threads
+from coevo.training import registry
 from critics.human import HumanCritic
 
 GOAL_MS = 50.0  # issue 17: at most 50 ms for biomorph, gp and cppn

@@ -14,12 +14,12 @@ import time
 
 import torch
 
-from coevo.classifier import cached_classifier
-from coevo.config import RunConfig
 from coevo.data import load_data
 from coevo.loop import Hook, Progress, Round, Stop, coevolve
+from coevo.metrics.scoreboard import pairwise_spread
 from coevo.programs.build import build
-from coevo.scoreboard import pairwise_spread
+from coevo.toolkits.classifier import cached_classifier
+from coevo.training.config import RunConfig
 
 
 def within_class_spread(images: torch.Tensor, labels: torch.Tensor) -> float:

@@ -18,13 +18,13 @@ from typing import Any
 
 import torch
 
-from coevo.config import RunConfig
-from coevo.evolution import EvolutionaryArtist
+from coevo.evolution.ga import EvolutionaryArtist
 from coevo.loop import warm_up
+from coevo.metrics.scoreboard import Scoreboard
 from coevo.programs.build import Game, build
 from coevo.programs.run import play
-from coevo.runfolder import RunFolder
-from coevo.scoreboard import Scoreboard
+from coevo.store.runfolder import RunFolder
+from coevo.training.config import RunConfig
 from tests.toys import BrightnessCritic
 
 GOAL_S = 30.0  # issue 17: 100 rounds, pop 64, 32², gp vs cnn on 2 cores (151 s in wave 1)

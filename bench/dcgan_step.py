@@ -20,10 +20,10 @@ import torch
 import torch.nn.functional as F
 
 from artists.dcgan import DCGANArtist
-from coevo.config import RunConfig
 from coevo.fakes import FakePool
 from coevo.loop import LoopConfig, Players, play_round
-from coevo.runfolder import RunFolder
+from coevo.store.runfolder import RunFolder
+from coevo.training.config import RunConfig
 from critics.cnn import CNNCritic
 
 

@@ -3,7 +3,8 @@
 For each of lines (turtle strokes, anti-aliased), ants (Greenfield ant paintings), evoeco (painting agents)
 and evoeco's CA mode, the same simulation runs twice in this process, interleaved: the batched Numba kernel
 over all 32 individuals, and its plain-Python twin (the loop the tests hold it to: the turtle of
-``coevo.turtle.rules.run`` and the pixel loop of ``coevo.turtle.raster.draw_python`` for lines, the walks of
+``coevo.toolkits.turtle.rules.run`` and the pixel loop of
+``coevo.toolkits.turtle.raster.draw_python`` for lines, the walks of
 ``simulate`` for the grids)
 over all of them (every 4th for the slow CA loop, ``--ca-every``); the ratio compares the two on the same
 individuals, per individual. Both include turning genomes into what the loop needs. Goal: the kernel at least 50×
@@ -29,8 +30,8 @@ from artists.evoeco import EvoEcoGenetics
 from artists.evoeco.simulate import agents_python, ca_python
 from artists.lines import LinesGenetics
 from artists.lines.genetics import pack
-from coevo.turtle.raster import draw_python
-from coevo.turtle.rules import run
+from coevo.toolkits.turtle.raster import draw_python
+from coevo.toolkits.turtle.rules import run
 
 N, SIZE, GOAL = 32, 128, 50.0
 

@@ -11,7 +11,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from coevo.genomefile import GenomeFile, write_genome
+from coevo.store.genomefile import GenomeFile, write_genome
 from gallery.store import Store
 
 ROUNDS, POP = 200, 32

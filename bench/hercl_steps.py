@@ -21,8 +21,8 @@ import time
 from collections.abc import Callable
 
 from artists.hercl.function import HERCLFunctionGenetics, pixel_inputs
-from coevo.hercl import Program, run
-from coevo.hercl.fast import run_batch
+from coevo.toolkits.hercl import Program, run
+from coevo.toolkits.hercl.fast import run_batch
 
 N, SIZE = 32, 16
 

@@ -15,7 +15,8 @@ __version__ = "0.1.0"
 _PUBLIC = {  # name -> module that defines it
     "Artist": "coevo.protocols", "Critic": "coevo.protocols", "Genetics": "coevo.protocols",
     "Proposal": "coevo.protocols", "Catalog": "coevo.protocols",
-    "EvolutionConfig": "coevo.evolution", "EvolutionaryArtist": "coevo.evolution", "Individual": "coevo.evolution",
+    "EvolutionConfig": "coevo.evolution.ga", "EvolutionaryArtist": "coevo.evolution.ga",
+    "Individual": "coevo.evolution.ga",
     "FakePool": "coevo.fakes",
     "Hook": "coevo.loop", "LoopConfig": "coevo.loop", "Players": "coevo.loop", "Progress": "coevo.loop",
     "Stop": "coevo.loop", "coevolve": "coevo.loop", "play_round": "coevo.loop", "warm_up": "coevo.loop",

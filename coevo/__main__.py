@@ -2,6 +2,6 @@
 
 import sys
 
-from coevo.cli import main
+from coevo.commands.main import main
 
 sys.exit(main())

@@ -10,8 +10,8 @@ import numpy as np
 import torch
 from PIL import Image
 
-from coevo.atomic import atomic_write_bytes
-from coevo.imagefiles import save_picture
+from coevo.store.atomic import atomic_write_bytes
+from coevo.store.imagefiles import save_picture
 
 
 def to_uint8(images: torch.Tensor) -> np.ndarray:

@@ -32,7 +32,8 @@ class LoopConfig:
 
 
 class Measures(Protocol):
-    """Per-round measures (``coevo.scoreboard.Scoreboard``): pure functions of critic, proposal and held-out data."""
+    """Per-round measures (``coevo.metrics.scoreboard.Scoreboard``): pure functions of critic, proposal and
+    held-out data."""
 
     critic: Critic  # the bare critic the measures ask (the players' critic may wrap it)
 

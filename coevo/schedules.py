@@ -17,10 +17,10 @@ from typing import Any
 
 import torch
 
-from coevo.config import RunConfig
 from coevo.errors import CoevoError
 from coevo.loop import Players, Progress, Round, bare_critic, judge, learn, play_round, round_metrics, study
 from coevo.protocols import PhasedCritic
+from coevo.training.config import RunConfig
 
 
 class EveryRound:

@@ -25,11 +25,11 @@ from pathlib import Path
 import torch
 from matplotlib.figure import Figure
 
-from coevo.cli import main as coevo
-from coevo.interactive import SessionRequest
+from coevo.commands.main import main as coevo
 from coevo.programs.breed import BreedingSession
 from coevo.programs.genomes import build_genetics
 from coevo.rng import seed_everything
+from coevo.toolkits.interactive import SessionRequest
 from critics.novelty.critic import wundt
 
 RUNS = {

@@ -1,6 +1,6 @@
 """Makes docs/hercl-vickers-phases.png: each phase's champion of a Vickers co-evolution run, in a row, with its
 complexity: distinct strokes (a stroke drawn again over itself counts once), turtle commands, the share of
-the canvas inked, JPEG compression size and Machado's JPEG complexity (``coevo.imagefeatures``).
+the canvas inked, JPEG compression size and Machado's JPEG complexity (``coevo.toolkits.imagefeatures``).
 
     coevo run --config vickers2017 --out runs/vickers
     python docs/hercl_vickers_figure.py runs/vickers
@@ -14,8 +14,8 @@ from pathlib import Path
 
 from matplotlib.figure import Figure
 
-from coevo.imagefeatures import jpeg_complexity
 from coevo.programs.genomes import load_genome
+from coevo.toolkits.imagefeatures import jpeg_complexity
 
 
 def phase_ends(folder: Path) -> list[dict[str, float]]:

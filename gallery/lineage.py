@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, UnidentifiedImageError
 
-from coevo.atomic import atomic_write_bytes
+from coevo.store.atomic import atomic_write_bytes
 from gallery.store import IndividualRow
 
 THUMB = 64  # thumbnail side in pixels

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from coevo.atomic import atomic_write_bytes, atomic_write_text
 from coevo.errors import CoevoError
-from coevo.genomefile import GenomeFile, write_genome
-from coevo.plots import plot_curves
-from coevo.runfolder import RunFolder
+from coevo.store.atomic import atomic_write_bytes, atomic_write_text
+from coevo.store.genomefile import GenomeFile, write_genome
+from coevo.store.plots import plot_curves
+from coevo.store.runfolder import RunFolder
 from gallery.lineage import draw_lineage
 from gallery.store import IndividualRow, RunRow, Store, no_parents
 
@@ -250,7 +250,7 @@ def read_metrics(folder: Path) -> list[dict[str, Any]]:
 
 
 def curve_png(run: RunRow, out: Path) -> Path | None:
-    """The run's learning curves (``coevo.plots``, as runs plot them) for a run folder without its own; None
+    """The run's learning curves (``coevo.store.plots``, as runs plot them) for a run folder without its own; None
     without metrics."""
     source = run.path / "metrics.jsonl"
     if out.is_file() and source.is_file() and out.stat().st_mtime >= source.stat().st_mtime:

@@ -2,7 +2,7 @@
 
 - core (``coevo/`` but its programs and CLI) imports only the core;
 - programs (``coevo/programs``) import the core and each other;
-- the CLI (``coevo/commands``, ``coevo/cli.py``, ``coevo/__main__.py``) may import anything: it wires things up;
+- the CLI (``coevo/commands``, ``coevo/__main__.py``) may import anything: it wires things up;
 - ``gallery/`` imports the core and itself;
 - each ``artists/X`` and ``critics/X`` package imports the core and itself, never another artist or critic.
 """
@@ -14,7 +14,7 @@ from pathlib import Path
 
 from tests.conftest import ROOT
 
-CLI = ("coevo.commands", "coevo.cli", "coevo.__main__")
+CLI = ("coevo.commands", "coevo.commands.main", "coevo.__main__")
 PROJECT = ("coevo", "gallery", "artists", "critics")
 
 
@@ -102,3 +102,69 @@ def test_the_checker_catches_forbidden_imports(tmp_path: Path) -> None:
         "artists/gp/__init__.py:1: artists.gp -> artists.cppn",
         "critics/cnn/__init__.py:1: critics.cnn -> critics.human",
     ]
+
+
+KERNEL = {"__init__", "__main__", "devices", "errors", "fakes", "images", "loop", "losses", "protocols", "rng",
+          "schedules", "threads"}  # the core's root; everything else sits on a shelf (evolution, toolkits, store, ...)
+
+
+def test_the_core_root_holds_only_the_kernel() -> None:
+    root = {path.stem for path in (ROOT / "coevo").glob("*.py")}
+    assert root == KERNEL and len(root) <= 12
+
+
+def module_graph(root: Path) -> dict[str, set[str]]:
+    """Project module -> the project modules it imports (every import statement, also inside functions); a name
+    imported from a package counts as that package's module when it is one."""
+    modules = {module_name(path, root): path for top in PROJECT for path in (root / top).rglob("*.py")}
+    graph: dict[str, set[str]] = {}
+    for module, path in modules.items():
+        targets = set()
+        for _, target in imports(path, module):
+            while target and target not in modules:
+                target = target.rpartition(".")[0]
+            if target and target != module:
+                targets.add(target)
+        graph[module] = targets
+    return graph
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components of more than one module (Tarjan), each sorted."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for nxt in graph.get(node, ()):
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_no_module_imports_itself_through_others() -> None:
+    graph = {m: {t for t in targets if not m.startswith(t + ".")} for m, targets in module_graph(ROOT).items()}
+    assert cycles(graph) == []
+
+
+def test_the_cycle_finder_finds_a_circle() -> None:
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from coevo.cli import main
+from coevo.commands.main import main
 from tests.conftest import ROOT
 
 BUDGET = ["--rounds", "2", "--pop", "8", "--warmup", "1", "--batch", "16", "--sheet-every", "1"]

@@ -18,7 +18,7 @@ from artists.biomorph import draw
 from artists.biomorph.genetics import BiomorphGenetics
 from artists.biomorph.genome import COMPLETENESS, SPOKES, Biomorph, check
 from coevo.errors import CoevoError
-from coevo.genomefile import check_genome_file
+from coevo.store.genomefile import check_genome_file
 
 if TYPE_CHECKING:
     import torch
@@ -116,7 +116,7 @@ class AlbumSheet:
 
 
 def import_album(spec: Path) -> tuple[Any, Any, dict[str, Any]]:
-    """The coevo importer (see coevo.registry.IMPORTERS): an album, or one biomorph of it as ``ALBUM#K``,
+    """The coevo importer (see coevo.training.registry.IMPORTERS): an album, or one biomorph of it as ``ALBUM#K``,
     as monochrome biomorphs (his albums hold no colour genes)."""
     path, index = split_spec(Path(spec))
     check_genome_file(path)

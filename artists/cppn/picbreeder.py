@@ -1,5 +1,5 @@
 """Import Picbreeder / CPPN-X XML genomes, keeping their lineage ids, so they render as on picbreeder.org and can
-be bred on. Registered in ``coevo.registry.IMPORTERS`` for ``.xml``."""
+be bred on. Registered in ``coevo.training.registry.IMPORTERS`` for ``.xml``."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from artists.cppn.activations import FROM_XML
 from artists.cppn.genetics import CPPNGenetics
 from artists.cppn.genome import INPUTS, OUTPUT_IDS, ConnectionGene, Genome, NodeGene, innovation, stable_id
 from coevo.errors import CoevoError
-from coevo.genomefile import check_genome_file
+from coevo.store.genomefile import check_genome_file
 
 
 def _read(path: Path) -> ET.Element:

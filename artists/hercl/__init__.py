@@ -1,4 +1,4 @@
-"""HERCL artists on the core interpreter ``coevo.hercl``: ``hercl-function``, a program mapping each pixel's
+"""HERCL artists on the core interpreter ``coevo.toolkits.hercl``: ``hercl-function``, a program mapping each pixel's
 (x, y, r, θ) to a grey value (Soderlund & Blair 2018), and ``hercl-lines``, a program whose messages drive
 Vickers' turtle (Vickers, Soderlund & Blair 2017)."""
 

@@ -3,10 +3,10 @@
 x and y are in [-1, 1] (y up), r the distance from the centre, θ the angle. The pixel's value is the first
 value of the program's first output message, else the top of its stack, else 0; NaN becomes 0 and the rest is
 clamped to [-1, 1]. Execution is bounded by ``max_steps`` per pixel. A population renders on the compiled engine
-(``coevo.hercl.fast.run_batch``: one program over all its pixels; ``engine="python"`` for the reference).
-Variation is HERCsearch-style (``coevo.hercl.variation``): point/insert/delete mutations, bar, branch, cell or
+(``coevo.toolkits.hercl.fast.run_batch``: one program over all its pixels; ``engine="python"`` for the reference).
+Variation is HERCsearch-style (``coevo.toolkits.hercl.variation``): point/insert/delete mutations, bar, branch, cell or
 block crossover, and, as HERCsearch's transgenic level, a mutation may instead be a crossover with a program of
-the library (``coevo.hercl.library``) that holds the champions of earlier generations.
+the library (``coevo.toolkits.hercl.library``) that holds the champions of earlier generations.
 """
 
 from __future__ import annotations
@@ -20,11 +20,11 @@ import numpy as np
 import torch
 
 from coevo.errors import CoevoError
-from coevo.hercl import Program, parse, run
-from coevo.hercl.fast import run_batch
-from coevo.hercl.library import Library
-from coevo.hercl.program import Bar, Instr
-from coevo.hercl.variation import crossover, library_crossover, mutate, random_program
+from coevo.toolkits.hercl import Program, parse, run
+from coevo.toolkits.hercl.fast import run_batch
+from coevo.toolkits.hercl.library import Library
+from coevo.toolkits.hercl.program import Bar, Instr
+from coevo.toolkits.hercl.variation import crossover, library_crossover, mutate, random_program
 
 ENGINES = ("numba", "python")
 

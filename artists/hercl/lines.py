@@ -9,8 +9,8 @@ size 1, grey 0); in colour the arguments are lightness, hue, saturation, and tho
 (art-school.h; the code indexes them off by one). An empty or non-finite message ends the drawing (art-school
 ends it with a penalty cost), so does the HERCL step limit ``max_steps`` (art-school gives 10,000 steps a
 move and rejects an artist that overruns) or the 900th command. The commands then run on the core turtle
-(``coevo.turtle``, the ``lines`` artist's canvas: 128×128, 15 px per pen-down move, pen sizes, HLS).
-Variation is HERCsearch-style (``coevo.hercl.variation``), plus a loop mutation (``loops``, a fifth of the
+(``coevo.toolkits.turtle``, the ``lines`` artist's canvas: 128×128, 15 px per pen-down move, pen sizes, HLS).
+Variation is HERCsearch-style (``coevo.toolkits.hercl.variation``), plus a loop mutation (``loops``, a fifth of the
 mutations: a branch back appended to or dropped from a bar's end), as this population search is far shorter
 than Vickers' hercsearch runs (up to 10⁶ evaluations an artist).
 """
@@ -24,16 +24,16 @@ from typing import Any
 import torch
 
 from coevo.errors import CoevoError
-from coevo.hercl import Program, parse, run
-from coevo.hercl.program import Bar, Instr
-from coevo.hercl.variation import crossover, mutate, random_program
-from coevo.turtle import raster
-from coevo.turtle.program import COMMANDS
-from coevo.turtle.program import Program as Turtle
-from coevo.turtle.rules import Rules, Stroke
-from coevo.turtle.rules import run as run_turtle
-from coevo.turtle.svg import strokes_svg
-from coevo.turtle.trace import trace
+from coevo.toolkits.hercl import Program, parse, run
+from coevo.toolkits.hercl.program import Bar, Instr
+from coevo.toolkits.hercl.variation import crossover, mutate, random_program
+from coevo.toolkits.turtle import raster
+from coevo.toolkits.turtle.program import COMMANDS
+from coevo.toolkits.turtle.program import Program as Turtle
+from coevo.toolkits.turtle.rules import Rules, Stroke
+from coevo.toolkits.turtle.rules import run as run_turtle
+from coevo.toolkits.turtle.svg import strokes_svg
+from coevo.toolkits.turtle.trace import trace
 
 DEFAULTS = {"fd": 1, "rt": 10, "size": 1}  # art-school's value of a missing argument
 STACK = 100  # art-school's turtle stack (STACK_SIZE)

@@ -10,10 +10,10 @@ import torch
 from artists.lines import program
 from artists.lines.program import Program
 from coevo.errors import CoevoError
-from coevo.turtle import raster
-from coevo.turtle.rules import Rules, Stroke, run
-from coevo.turtle.svg import strokes_svg
-from coevo.turtle.trace import trace
+from coevo.toolkits.turtle import raster
+from coevo.toolkits.turtle.rules import Rules, Stroke, run
+from coevo.toolkits.turtle.svg import strokes_svg
+from coevo.toolkits.turtle.trace import trace
 
 
 def pack(drawings: list[list[Stroke]]) -> tuple[np.ndarray, np.ndarray]:

@@ -12,7 +12,7 @@ import random
 from typing import Any
 
 from coevo.errors import CoevoError
-from coevo.turtle.program import ARITY, COMMANDS, Instruction, Program, blocks
+from coevo.toolkits.turtle.program import ARITY, COMMANDS, Instruction, Program, blocks
 
 __all__ = ["ARITY", "COMMANDS", "Instruction", "Program", "blocks"]
 

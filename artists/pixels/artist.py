@@ -25,7 +25,7 @@ from typing import Any
 import torch
 
 from artists.pixels.priors import l2_prior, total_variation
-from coevo.bestperclass import BestPerClass
+from coevo.evolution.bestperclass import BestPerClass
 from coevo.protocols import Proposal
 
 MODES = ("ascent", "fgsm", "pgd")

@@ -45,11 +45,11 @@ def new_session(args: argparse.Namespace):  # -> BreedingSession
     """A fresh session from a random parent or from ``--from GENOME``."""
     from coevo.commands.run import parse_option
     from coevo.errors import CoevoError
-    from coevo.interactive import parse_grid
     from coevo.programs.breed import BreedingSession
     from coevo.programs.genomes import build_genetics, load_genome
     from coevo.rng import seed_everything
-    from coevo.runfolder import default_folder
+    from coevo.store.runfolder import default_folder
+    from coevo.toolkits.interactive import parse_grid
     from gallery.catalog import GalleryCatalog
 
     if not 16 <= args.size <= 4096 or not 16 <= args.export_size <= 16384:
@@ -60,7 +60,7 @@ def new_session(args: argparse.Namespace):  # -> BreedingSession
     meta: dict = {}
     if args.origin is not None and (Path(args.origin) / "config.toml").is_file():  # a generator's run folder
         artist, meta = "latent", {"run": str(Path(args.origin).resolve())}
-        from coevo.config import load_config
+        from coevo.training.config import load_config
 
         trained = load_config(Path(args.origin) / "config.toml").artist
         if args.artist is not None and args.artist not in (trained, "latent"):
@@ -99,10 +99,10 @@ def others(args: argparse.Namespace) -> list[str]:
 
 
 def handle(args: argparse.Namespace) -> int:
-    from coevo import registry
     from coevo.errors import CoevoError
     from coevo.programs.breed import BreedingSession
     from coevo.threads import use_threads
+    from coevo.training import registry
     from gallery.catalog import GalleryCatalog
 
     if not 1 <= args.auto <= 100000 or not 0 <= args.auto_delay <= 60:

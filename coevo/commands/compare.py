@@ -52,9 +52,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
-    from coevo.config import RunConfig, load_config
     from coevo.errors import CoevoError
-    from coevo.programs.compare import Budget, CompareSettings, compare, default_artists
+    from coevo.programs.compare import compare
+    from coevo.programs.comparison import Budget, CompareSettings, default_artists
+    from coevo.training.config import RunConfig, load_config
 
     first = load_config(args.runs[0] / "config.toml") if args.runs else RunConfig()
     data, size = args.data or first.data, args.size or first.size

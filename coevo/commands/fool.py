@@ -24,7 +24,7 @@ HELP = {  # FoolConfig field -> help text of its flag
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    from coevo.config import FoolConfig
+    from coevo.training.config import FoolConfig
 
     parser = sub.add_parser("fool", help="evolve images a classifier labels with high confidence",
                             description="Fooling images: a CPPN artist evolves one elite per class (MAP-Elites) "
@@ -47,10 +47,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     from coevo.commands.run import parse_option
-    from coevo.config import FoolConfig
     from coevo.errors import CoevoError
     from coevo.programs.fool import NGUYEN_RATES, run
-    from coevo.runfolder import default_folder
+    from coevo.store.runfolder import default_folder
+    from coevo.training.config import FoolConfig
     from gallery.catalog import GalleryCatalog
 
     if args.rates == "nguyen" and args.artist not in NGUYEN_RATES:
@@ -70,7 +70,7 @@ def handle(args: argparse.Namespace) -> int:
 def report(folder: Path, scores: list[float]) -> None:
     """The final confidences (and, for attacks, the share of real images flipped) and where the files are."""
     from coevo.programs.fool import reached
-    from coevo.runfolder import RunFolder
+    from coevo.store.runfolder import RunFolder
 
     print("confidence per class: " + "  ".join(f"{c}:{s:.6f}" for c, s in enumerate(scores)))
     last = (RunFolder(folder).metrics() or [{}])[-1]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from coevo import registry
+from coevo.training import registry
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:

@@ -44,7 +44,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def handle(args: argparse.Namespace) -> int:
     from coevo.errors import CoevoError
     from coevo.programs.ppgn import PPGNConfig, run
-    from coevo.runfolder import default_folder
+    from coevo.store.runfolder import default_folder
 
     if min(args.chains, args.steps, args.keep_every, args.dae_steps, args.classifier_steps,
            args.checkpoint_every) < 1:

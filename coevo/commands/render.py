@@ -20,11 +20,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
-    from coevo.atomic import atomic_write_text
     from coevo.errors import CoevoError
-    from coevo.imagefiles import picture, save_picture
     from coevo.programs.genomes import load_genome
     from coevo.protocols import PixelArrays, VectorDrawing
+    from coevo.store.atomic import atomic_write_text
+    from coevo.store.imagefiles import picture, save_picture
     from gallery.catalog import GalleryCatalog
 
     if args.size < 1 or args.size > 16384:

@@ -26,7 +26,7 @@ def handle(args: argparse.Namespace) -> int:
     from coevo.programs.ppgn import KIND as PPGN
     from coevo.programs.ppgn import resume as resume_ppgn
     from coevo.programs.run import resume
-    from coevo.runfolder import folder_kind
+    from coevo.store.runfolder import folder_kind
     from gallery.catalog import GalleryCatalog
 
     if args.rounds is not None and args.rounds < 1:

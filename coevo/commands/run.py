@@ -8,8 +8,8 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
-from coevo.config import RunConfig, config_file, from_mapping, load_config
 from coevo.errors import CoevoError
+from coevo.training.config import RunConfig, config_file, from_mapping, load_config
 
 FLAGS = {  # config field -> help text for its command-line flag
     "artist": "artist name (see `coevo list`), default gp",
@@ -110,7 +110,7 @@ def _plain(config: RunConfig) -> dict[str, Any]:
 
 def handle(args: argparse.Namespace) -> int:
     from coevo.programs.run import start
-    from coevo.runfolder import default_folder
+    from coevo.store.runfolder import default_folder
     from gallery.catalog import GalleryCatalog
 
     config = resolve(args)

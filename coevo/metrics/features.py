@@ -1,6 +1,6 @@
 """Feature networks for the metrics, trained on the data set itself and cached by its content hash.
 
-Labelled data gets a LeNet-style classifier (``coevo.classifier``), whose penultimate layer gives features
+Labelled data gets a LeNet-style classifier (``coevo.toolkits.classifier``), whose penultimate layer gives features
 and whose predictions give class histograms; unlabelled data gets a small convolutional autoencoder.
 No pretrained weights are downloaded.
 """
@@ -15,7 +15,7 @@ import torch
 
 from coevo.data import ImageSet
 from coevo.metrics.autoencoder import AutoEncoder, train_autoencoder
-from coevo.modelcache import cache_folder, cached_model
+from coevo.toolkits.modelcache import cache_folder, cached_model
 
 AUTOENCODER_VERSION = 1  # bump when the autoencoder or its training changes, to retrain cached nets
 
@@ -63,7 +63,7 @@ def autoencoder_features(data: ImageSet, epochs: int = 10) -> FeatureNet:
 
 def classifier_features(data: ImageSet, net: torch.nn.Module | None = None) -> FeatureNet:
     """Penultimate-layer features and predicted labels of a LeNet trained on ``data``'s labels (or of ``net``)."""
-    from coevo.classifier import cached_classifier
+    from coevo.toolkits.classifier import cached_classifier
 
     net = (net or cached_classifier(data)).cpu().eval()
     return FeatureNet("classifier", _batched(net.features), _batched(lambda x: net(x).argmax(1)), net.classes,

@@ -10,13 +10,13 @@ from typing import Any
 
 import torch
 
-from coevo.atomic import atomic_write_bytes, atomic_write_text
-from coevo.choices import read_session
-from coevo.config import RunConfig
 from coevo.errors import CoevoError
-from coevo.plots import plot_agreement
 from coevo.programs.build import build_critic
 from coevo.protocols import PersonModel
+from coevo.store.atomic import atomic_write_bytes, atomic_write_text
+from coevo.store.plots import plot_agreement
+from coevo.toolkits.choices import read_session
+from coevo.training.config import RunConfig
 
 MODEL = "preference"  # the registry's critic that learns a person from their sessions
 SIZE = 32  # pixels the model sees: the features of a 15-image generation take a fraction of a second

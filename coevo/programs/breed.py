@@ -19,23 +19,23 @@ from typing import Any
 
 import torch
 
-from coevo.atomic import atomic_write_text
-from coevo.catalog import NoCatalog
-from coevo.choices import PERSON, RESTART, SESSION_FORMAT, SESSION_VERSION, chosen_by
 from coevo.errors import CoevoError
-from coevo.evolution import EvolutionaryArtist, EvolutionConfig
+from coevo.evolution.ga import EvolutionaryArtist, EvolutionConfig
 from coevo.fakes import FakePool
-from coevo.genomefile import GenomeFile, write_genome
 from coevo.images import save_png
-from coevo.interactive import ACTIONS, Interactive, SessionRequest
 from coevo.loop import Hook, LoopConfig, Players, Progress, Round, Stop, coevolve
 from coevo.programs.agreement import MODEL, learn_person, summary, write_agreement
 from coevo.protocols import Catalog, Critic, Genetics, RunIndex, ShowsPicks, VectorDrawing
 from coevo.rng import rng_state, set_rng_state
-from coevo.runfolder import check_kind, folder_lock, mark_kind
 from coevo.schedules import EveryRound
+from coevo.store.atomic import atomic_write_text
+from coevo.store.catalog import NoCatalog
+from coevo.store.genomefile import GenomeFile, write_genome
+from coevo.store.runfolder import check_kind, folder_lock, mark_kind
+from coevo.toolkits.choices import PERSON, RESTART, SESSION_FORMAT, SESSION_VERSION, chosen_by
+from coevo.toolkits.interactive import ACTIONS, Interactive, SessionRequest
 
-FORMAT, VERSION = SESSION_FORMAT, SESSION_VERSION  # coevo.choices reads the sessions, too
+FORMAT, VERSION = SESSION_FORMAT, SESSION_VERSION  # coevo.toolkits.choices reads the sessions, too
 AUTOSAVE_EVERY = 10  # generations between automatic session saves (always saved on quit)
 
 

@@ -7,22 +7,22 @@ from typing import Any
 
 import torch
 
-from coevo import registry
-from coevo.catalog import NoCatalog
-from coevo.config import RunConfig
 from coevo.data import ImageSet, load_data
 from coevo.devices import resolve_device
-from coevo.diversity import SharedFitness
 from coevo.errors import CoevoError
-from coevo.evolution import EvolutionaryArtist, EvolutionConfig
+from coevo.evolution.ga import EvolutionaryArtist, EvolutionConfig
+from coevo.evolution.sharing import SharedFitness
 from coevo.fakes import FakePool
 from coevo.loop import LoopConfig, Players, Progress, Schedule
+from coevo.metrics.scoreboard import Scoreboard, split_real
 from coevo.programs.genomes import load_genome
 from coevo.protocols import Artist, Catalog, ConditionalGenerator, Critic, Genetics, LabelledCritic
 from coevo.rng import seed_everything, set_rng_state
 from coevo.schedules import make_schedule
-from coevo.scoreboard import Scoreboard, split_real
+from coevo.store.catalog import NoCatalog
 from coevo.threads import use_threads
+from coevo.training import registry
+from coevo.training.config import RunConfig
 
 
 def classes_of(data: ImageSet | None) -> dict[str, int]:

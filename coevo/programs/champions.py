@@ -7,7 +7,7 @@ import torch
 import torch.nn.functional as F
 from PIL import Image
 
-from coevo.runfolder import RunFolder
+from coevo.store.runfolder import RunFolder
 
 LIMIT = 100  # champions on the sheet; longer runs show evenly spaced rounds (always the last)
 COLUMNS = 10

@@ -1,8 +1,9 @@
 """``coevo fool``: fooling images (Nguyen, Yosinski & Clune 2015) played through ``coevolve``.
 
-A MAP-Elites artist (``coevo.mapelites``) keeps one elite per class of a fixed classifier critic (``elites``: more)
-and is scored by the classifier's confidence for each class; by default it breeds as the paper's MNIST runs do
-(200 mutated copies of random elites a generation, their mutation rates for the cppn artist: ``NGUYEN_RATES``).
+A MAP-Elites artist (``coevo.evolution.mapelites``) keeps one elite per class of a fixed classifier critic
+(``elites``: more) and is scored by the classifier's confidence for each class; by default it breeds as the
+paper's MNIST runs do (200 mutated copies of random elites a generation, their mutation rates for the cppn
+artist: ``NGUYEN_RATES``).
 A gradient artist (``pixels``: gradient ascent on the image, or FGSM / PGD perturbing real images) plays the same
 loop with the same per-class scores, metrics and sheets; it keeps the best image per class as scored (a
 ``GradientFooler``). The run folder gets ``metrics.jsonl`` (one line
@@ -22,25 +23,25 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
-from coevo import registry
-from coevo.atomic import atomic_write_bytes, atomic_write_text
-from coevo.catalog import NoCatalog
-from coevo.config import FoolConfig, dump_config, load_config
 from coevo.data import load_data
 from coevo.devices import resolve_device
 from coevo.errors import CoevoError
+from coevo.evolution.mapelites import MapElites
 from coevo.fakes import FakePool
-from coevo.genomefile import GenomeFile
 from coevo.images import grid, save_png
 from coevo.loop import Hook, Players, Progress, Round, Stop, coevolve
-from coevo.mapelites import MapElites
-from coevo.plots import plot_confidences
 from coevo.programs.run import Checkpointer, ProgressBar
 from coevo.protocols import Artist, Catalog, ClassConfidences, GradientFooler, RunIndex
 from coevo.rng import seed_everything, set_rng_state
-from coevo.runfolder import RunFolder, check_kind, folder_contents, folder_lock, remove_started
 from coevo.schedules import EveryRound
+from coevo.store.atomic import atomic_write_bytes, atomic_write_text
+from coevo.store.catalog import NoCatalog
+from coevo.store.genomefile import GenomeFile
+from coevo.store.plots import plot_confidences
+from coevo.store.runfolder import RunFolder, check_kind, folder_contents, folder_lock, remove_started
 from coevo.threads import use_threads
+from coevo.training import registry
+from coevo.training.config import FoolConfig, dump_config, load_config
 
 KIND = "fool"  # the catalog's name for such runs
 BEFORE = {"rates": "artist"}  # what a config.toml written before ``rates`` existed ran with

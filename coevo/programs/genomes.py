@@ -6,11 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from coevo import registry
-from coevo.catalog import NoCatalog
 from coevo.errors import CoevoError
-from coevo.genomefile import read_genome
 from coevo.protocols import Catalog, Genetics
+from coevo.store.catalog import NoCatalog
+from coevo.store.genomefile import read_genome
+from coevo.training import registry
 
 
 def build_genetics(name: str, options: dict[str, Any], channels: int | None = None) -> tuple[registry.Entry, Genetics]:

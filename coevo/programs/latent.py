@@ -12,11 +12,11 @@ from typing import Any
 
 import torch
 
-from coevo.config import load_config
 from coevo.errors import CoevoError
 from coevo.programs.build import build_artist
 from coevo.protocols import ConditionalGenerator, LatentGenerator
-from coevo.runfolder import RunFolder
+from coevo.store.runfolder import RunFolder
+from coevo.training.config import load_config
 
 MAX_COUNT = 1024  # images on a latent sheet: each is a generator forward pass held in memory
 MAX_STEPS = 256  # images per interpolation strip

@@ -20,7 +20,7 @@ import torch.nn.functional as F
 from coevo.errors import CoevoError
 from coevo.programs.latent import load_generator
 from coevo.protocols import ConditionalGenerator
-from coevo.runfolder import RunFolder
+from coevo.store.runfolder import RunFolder
 
 CROSSOVERS = ("slerp", "uniform")
 

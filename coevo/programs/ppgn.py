@@ -1,5 +1,5 @@
-"""``coevo ppgn``: Plug & Play sampling (``coevo.ppgn``) from a generator trained here, conditioned on the cached
-LeNet's classes, played through ``coevolve``: the chains are a ``PPGNSampler`` artist, the fixed classifier its
+"""``coevo ppgn``: Plug & Play sampling (``coevo.toolkits.ppgn``) from a generator trained here, conditioned on the
+cached LeNet's classes, played through ``coevolve``: the chains are a ``PPGNSampler`` artist, the fixed classifier its
 critic, one round one step of every chain. Writes per-class confidence and diversity, and a sheet (a row a class).
 
 G is a run's generator (dcgan, vae: any ``DifferentiableGenerator``), or none (pixel-space fooling: h is the
@@ -26,21 +26,22 @@ from typing import Any
 
 import torch
 
-from coevo import ppgn, registry
-from coevo.atomic import atomic_write_text
-from coevo.config import dump_config, load_config
 from coevo.data import ImageSet, load_data
 from coevo.errors import CoevoError
 from coevo.fakes import FakePool
 from coevo.images import grid, save_png
 from coevo.loop import Hook, Players, Progress, Round, Stop, coevolve
+from coevo.metrics.scoreboard import pairwise_spread
 from coevo.programs.latent import load_generator
 from coevo.programs.run import Checkpointer
 from coevo.protocols import ClassConfidences, DifferentiableGenerator, LatentEncoder
 from coevo.rng import set_rng_state
-from coevo.runfolder import RunFolder, check_kind, folder_contents, folder_lock, remove_started
 from coevo.schedules import EveryRound
-from coevo.scoreboard import pairwise_spread
+from coevo.store.atomic import atomic_write_text
+from coevo.store.runfolder import RunFolder, check_kind, folder_contents, folder_lock, remove_started
+from coevo.toolkits import ppgn
+from coevo.training import registry
+from coevo.training.config import dump_config, load_config
 
 KIND = "ppgn"  # the run folder's kind mark
 PRIORS = ("dae", "encoder")

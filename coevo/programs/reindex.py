@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import asdict
 from pathlib import Path
 
-from coevo.config import load_config
-from coevo.genomefile import read_genome
 from coevo.images import save_png
 from coevo.programs import fool
 from coevo.programs.genomes import build_genetics
 from coevo.protocols import Catalog
-from coevo.runfolder import folder_kind
+from coevo.store.genomefile import read_genome
+from coevo.store.runfolder import folder_kind
+from coevo.training.config import load_config
 
 
 def index_folder(catalog: Catalog, folder: Path) -> int:

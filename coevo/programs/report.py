@@ -16,16 +16,16 @@ from typing import TYPE_CHECKING, Any
 
 import torch
 
-from coevo.atomic import atomic_write_bytes, atomic_write_text
 from coevo.data import ImageSet
 from coevo.images import grid, save_png
 from coevo.metrics import Evaluator
 from coevo.metrics.evaluator import CONFIDENT
 from coevo.metrics.stats import estimate, verdict
-from coevo.plots import plot_series
+from coevo.store.atomic import atomic_write_bytes, atomic_write_text
+from coevo.store.plots import plot_series
 
 if TYPE_CHECKING:
-    from coevo.programs.compare import CompareSettings, Entrant
+    from coevo.programs.comparison import CompareSettings, Entrant
 
 METRICS = (  # key, heading, lower is better, digits
     ("kid", "KID ↓", True, 4), ("fid", "FID ↓", True, 2), ("precision", "precision ↑", False, 3),
@@ -36,6 +36,7 @@ METRICS = (  # key, heading, lower is better, digits
 BUDGETS = (("images", "images shown"), ("critic_updates", "critic updates"),
            ("rounds", "rounds (generations / steps)"), ("seconds", "wall s of play"), ("cpu_seconds", "CPU s"))
 SETTINGS = ("artist", "critic", "data", "size", "loss", "pop", "batch", "critic_steps", "fakes", "warmup", "device")
+SHOWN = 64  # pixels per sample on the report's grids (small images are enlarged, nearest neighbour)
 HEADLINE = "kid"  # unbiased at small n, so the ranking uses it; FID stands beside it at the same n
 
 
@@ -115,8 +116,6 @@ Captioned = list[tuple[str, str]]  # (label, PNG file name beside the report)
 def pictures(out: Path, entrants: list[Entrant], data: ImageSet) -> tuple[Captioned, Captioned]:
     """Sample grids (the first seed's last evaluation) and champion sheets of evolutionary runs, copied beside
     the report."""
-    from coevo.programs.compare import enlarge, real_sample
-
     save_png(grid(enlarge(real_sample(data.images)), 8), out / "real.png")
     samples, champions = [("real data", "real.png")], []
     for entrant in entrants:
@@ -250,3 +249,16 @@ def page(header: dict[str, str], s: dict[str, Any]) -> str:
                         [[key, *[str(c[key]) for _, c in s["settings"]]] for key in SETTINGS]),
               "</body></html>"]
     return "\n".join(parts) + "\n"
+
+
+def enlarge(images: torch.Tensor) -> torch.Tensor:
+    """Images at least ``SHOWN`` pixels wide (nearest neighbour), so a person can see them on the report."""
+    if len(images) == 0:
+        return torch.ones(1, 1, SHOWN, SHOWN)
+    scale = max(1, -(-SHOWN // images.shape[-1]))
+    return torch.nn.functional.interpolate(images.float(), scale_factor=scale, mode="nearest")
+
+
+def real_sample(images: torch.Tensor, n: int = 64) -> torch.Tensor:
+    """A fixed, seed-independent sample of real images for the report."""
+    return images[:: max(1, len(images) // n)][:n]

@@ -14,20 +14,20 @@ from typing import Any, Protocol
 import torch
 from tqdm import tqdm
 
-from coevo.atomic import atomic_write_bytes, atomic_write_text
-from coevo.config import RunConfig, dump_config, load_config
 from coevo.errors import CoevoError
-from coevo.evolution import EvolutionaryArtist
-from coevo.genomefile import GenomeFile
+from coevo.evolution.ga import EvolutionaryArtist
 from coevo.images import save_png
 from coevo.loop import Hook, Progress, Round, Stop, coevolve, warm_up
-from coevo.plots import plot_curves
 from coevo.programs.agreement import write_agreement
 from coevo.programs.build import Game, build
 from coevo.programs.champions import ChampionSheet
 from coevo.protocols import BatchedRunIndex, Catalog, CriticPictures, PersonModel, Proposal
 from coevo.rng import rng_state
-from coevo.runfolder import RunFolder, check_kind, folder_contents, folder_lock, remove_started
+from coevo.store.atomic import atomic_write_bytes, atomic_write_text
+from coevo.store.genomefile import GenomeFile
+from coevo.store.plots import plot_curves
+from coevo.store.runfolder import RunFolder, check_kind, folder_contents, folder_lock, remove_started
+from coevo.training.config import RunConfig, dump_config, load_config
 
 CURVES_EVERY = 25  # rounds between rewrites of curves.png (and at the last round)
 

@@ -97,8 +97,8 @@ if __name__ == "__main__":  # the child process of call_in_child: trusted files 
 
 def parse_grid(texts: Sequence[str], parse_value: Callable[[str], tuple[str, Any]]) -> dict[str, list[Any]]:
     """``["pop=16,32", "schedule=round,phases"]`` -> ``{"pop": [16, 32], "schedule": ["round", "phases"]}``."""
-    from coevo.config import RunConfig
     from coevo.errors import CoevoError
+    from coevo.training.config import RunConfig
 
     known = set(RunConfig.__dataclass_fields__)
     grid: dict[str, list[Any]] = {}
@@ -126,9 +126,9 @@ def run_name(combination: dict[str, Any], seed: int) -> str:
 
 def play_run(config: dict[str, Any], folder: str, catalog: Any) -> dict[str, Any]:
     """A sweep's task: start the run, or continue it if a killed sweep left it unfinished; its last metrics."""
-    from coevo.config import RunConfig
     from coevo.programs.run import resume, start
-    from coevo.runfolder import RunFolder
+    from coevo.store.runfolder import RunFolder
+    from coevo.training.config import RunConfig
 
     run = RunFolder(Path(folder))
     settings = RunConfig(**config)
@@ -143,7 +143,7 @@ def sweep(base: Any, grid: dict[str, list[Any]], seeds: int, out: Path, workers:
     from dataclasses import asdict, replace
 
     from coevo.errors import CoevoError
-    from coevo.runfolder import RunFolder
+    from coevo.store.runfolder import RunFolder
 
     if seeds < 1:
         raise CoevoError(f"--seeds must be at least 1 (got {seeds})")
@@ -168,8 +168,8 @@ SUMMARY = (("fitness_best", "best fitness"), ("critic_accuracy", "critic accurac
 
 def write_summary(out: Path, runs: list[tuple[dict[str, Any], list[dict[str, Any]]]], seeds: int) -> Path:
     """``sweep.md``: each combination's final metrics, mean ± 95% interval over its seeds."""
-    from coevo.atomic import atomic_write_text
     from coevo.metrics.stats import estimate
+    from coevo.store.atomic import atomic_write_text
 
     lines = ["# coevo sweep", "", f"{seeds} seeds per combination; last round's metrics, mean ± 95% t interval.", "",
              "| settings | " + " | ".join(h for _, h in SUMMARY) + " |", "|---" * (len(SUMMARY) + 1) + "|"]

@@ -8,8 +8,8 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
-from coevo.classifier import LeNet, cached_classifier
 from coevo.data import ImageSet, load_data
+from coevo.toolkits.classifier import LeNet, cached_classifier
 
 
 class ClassifierCritic:

@@ -1,4 +1,4 @@
-"""``FeaturesCritic``: a small MLP that tells real from fake on ``coevo.imagefeatures`` (complexity, Vickers'
+"""``FeaturesCritic``: a small MLP that tells real from fake on ``coevo.toolkits.imagefeatures`` (complexity, Vickers'
 metrics, colour), as Machado, Romero & Manaris (2008) train an ANN on complexity estimates and Vickers,
 Soderlund & Blair (2017) evolve critics on their 19/33 image metrics."""
 
@@ -11,8 +11,8 @@ from torch import nn
 
 from coevo import losses
 from coevo.devices import resolve_device
-from coevo.featurecache import FeatureCache
-from coevo.imagefeatures import feature_names
+from coevo.toolkits.featurecache import FeatureCache
+from coevo.toolkits.imagefeatures import feature_names
 
 LOSSES = ("minimax", "nonsaturating", "hinge")  # the features are not differentiable: no gradient penalty
 
@@ -52,7 +52,8 @@ class FeaturesCritic:
                              f"{tuple(images.shape)}; build it with the data's shape")
 
     def features(self, images: torch.Tensor) -> torch.Tensor:
-        """Standardised image features ``(N, F)`` on the CPU (``coevo.imagefeatures``; names in ``self.names``)."""
+        """Standardised image features ``(N, F)`` on the CPU (``coevo.toolkits.imagefeatures``; names in
+        ``self.names``)."""
         self._check(images)
         if len(images) == 0:
             return torch.zeros(0, len(self.names))

@@ -2,7 +2,7 @@
 Soderlund & Blair 2017: ``artist-critic/make-critics.sh`` in wofnot/hercl evolves each critic by supervised
 hercsearch on the metrics of all positives against all negatives so far).
 
-The image's 19 grey (33 colour) metrics (``coevo.imagefeatures.VICKERS_GREY``/``VICKERS_COLOUR``, unscaled as
+The image's 19 grey (33 colour) metrics (``coevo.toolkits.imagefeatures.VICKERS_GREY``/``VICKERS_COLOUR``, unscaled as
 ``runMetrics`` writes them) fill the program's registers; its first output, clamped to [0, 1] as art-school's
 ``run_critic`` does, is the probability that the image is real (``probability``); ``score`` is that minus 0.5,
 so a score above 0 means "real" as for every coevo critic. ``learn`` adds the batch's images to the critic's
@@ -17,9 +17,9 @@ from typing import Any
 
 import torch
 
-from coevo.featurecache import SHARED
-from coevo.hercl import parse
-from coevo.imagefeatures import VICKERS_COLOUR, VICKERS_GREY, feature_names
+from coevo.toolkits.featurecache import SHARED
+from coevo.toolkits.hercl import parse
+from coevo.toolkits.imagefeatures import VICKERS_COLOUR, VICKERS_GREY, feature_names
 from critics.hercl.search import Search, answer, verdict
 
 

@@ -31,8 +31,8 @@ import math
 import random
 from dataclasses import dataclass
 
-from coevo.hercl import Program, parse, run_python
-from coevo.hercl.variation import crossover, mutate, random_program
+from coevo.toolkits.hercl import Program, parse, run_python
+from coevo.toolkits.hercl.variation import crossover, mutate, random_program
 
 ITEM_COST = 0.1
 MIN_TRIALS = 2

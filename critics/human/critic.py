@@ -3,7 +3,7 @@
 ``score`` shows the images (the parent, image 0, in the centre box) and pumps window events until the
 person chooses: click a box to choose it, shift-click (or right-click) a second one to mate them, then
 Enter or space breeds. The chosen image scores 1, the second 0.5, the rest 0. Session keys (undo, save,
-export, strength, restart, breed for me, quit) raise ``coevo.interactive.SessionRequest`` for the breeding
+export, strength, restart, breed for me, quit) raise ``coevo.toolkits.interactive.SessionRequest`` for the breeding
 session. ``show_pick`` shows another critic's choice (framed) while it breeds for the person ("breed for me").
 """
 
@@ -21,9 +21,9 @@ import torch
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 import pygame
 
-from coevo.atomic import atomic_write_bytes
 from coevo.errors import CoevoError
-from coevo.interactive import SessionRequest, parse_grid
+from coevo.store.atomic import atomic_write_bytes
+from coevo.toolkits.interactive import SessionRequest, parse_grid
 from critics.human.layout import STATUS, Layout
 from critics.human.pixels import rgb_pixels
 

@@ -12,8 +12,8 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
-from coevo.imagefeatures import feature_names, image_features
 from coevo.images import grid
+from coevo.toolkits.imagefeatures import feature_names, image_features
 
 INPUTS = ("pixels", "features")
 COUNTS = {"n_corners": 16.0, "n_patches": 5.0}  # feature counts scaled to about [0, 1] like the rest

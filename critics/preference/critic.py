@@ -1,8 +1,8 @@
 """``PreferenceCritic``: a model of a person, after Li & Hu (2010), "Aesthetic learning in an interactive
 evolutionary art system": a network on colour, complexity and order features of images, learned from the
 person's own judgements, then judging for them. Here the judgements are the choices recorded in breeding
-sessions (``coevo.choices``): in each generation the person preferred each chosen image to each unchosen one,
-and a scorer on ``coevo.imagefeatures`` is trained so that chosen images score higher (a pairwise logistic,
+sessions (``coevo.toolkits.choices``): in each generation the person preferred each chosen image to each unchosen one,
+and a scorer on ``coevo.toolkits.imagefeatures`` is trained so that chosen images score higher (a pairwise logistic,
 Bradley–Terry / RankNet loss). The scorer is linear by default (``hidden=0``): a session gives a few hundred
 pairs, and an MLP (``hidden=16``, Li & Hu's choice of a network) overfits them (held-out 0.78 against the
 linear 0.97 on the scripted test person). Every ``holdout``-th judged generation is kept out of training; the scorer's
@@ -18,8 +18,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from coevo.choices import Judgement, judgements
-from coevo.featurecache import SHARED
+from coevo.toolkits.choices import Judgement, judgements
+from coevo.toolkits.featurecache import SHARED
 
 
 def colour_features(images: torch.Tensor) -> torch.Tensor:

@@ -14,10 +14,10 @@ from artists.biomorph.develop import develop, drawn_lines
 from artists.biomorph.genome import Biomorph, basic_tree, classic, insect
 from artists.biomorph.mutation import crossover, mac_mutate, pc_mutate
 from artists.biomorph.saltation import hopeful_monster
-from coevo.cli import main
+from coevo.commands.main import main
 from coevo.errors import CoevoError
-from coevo.genomefile import GenomeFile, write_genome
 from coevo.protocols import Genetics
+from coevo.store.genomefile import GenomeFile, write_genome
 
 
 def dawkins_picture(genes: list[int], trickle: int, segments: int = 1, seg_dist: int = 0,

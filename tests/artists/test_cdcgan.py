@@ -10,7 +10,7 @@ import pytest
 import torch
 
 from artists.dcgan import ConditionalDCGANArtist
-from coevo.cli import main
+from coevo.commands.main import main
 from coevo.data import load_data
 from coevo.fakes import FakePool
 from coevo.loop import LoopConfig, Players, Stop, coevolve

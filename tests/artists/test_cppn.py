@@ -24,9 +24,9 @@ from artists.cppn.genome import (
 )
 from artists.cppn.variation import add_node, crossover
 from coevo.errors import CoevoError
-from coevo.evolution import EvolutionaryArtist, EvolutionConfig
-from coevo.genomefile import GenomeFile, write_genome
+from coevo.evolution.ga import EvolutionaryArtist, EvolutionConfig
 from coevo.protocols import Genetics
+from coevo.store.genomefile import GenomeFile, write_genome
 from tests.toys import BrightnessCritic
 
 INPUT_NODES = (NodeGene(0, "in", "identity", "x"), NodeGene(1, "in", "identity", "y"),

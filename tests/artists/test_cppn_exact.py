@@ -102,7 +102,7 @@ def test_imported_genomes_render_exactly(shared_data):
 
 
 def test_bad_exact_option_from_the_command_line_is_one_line():
-    from coevo.registry import construct
+    from coevo.training.registry import construct
 
     with pytest.raises(CoevoError, match="exact must be true or false"):
         construct(CPPNGenetics, "cppn", {}, {"exact": "perhaps"})

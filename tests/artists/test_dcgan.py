@@ -169,7 +169,7 @@ def test_gan_training_is_coevo_run(tmp_path, loss: str) -> None:
     """``coevo run --artist dcgan --critic cnn --fakes latest`` trains a GAN with each loss on real digits."""
     import json
 
-    from coevo.cli import main
+    from coevo.commands.main import main
 
     code = main(["run", "--artist", "dcgan", "--critic", "cnn", "--fakes", "latest", "--loss", loss, "--size", "28",
                  "--rounds", "2", "--pop", "8", "--batch", "8", "--warmup", "0", "--critic-steps", "2",

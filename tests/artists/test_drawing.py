@@ -12,7 +12,7 @@ import pytest
 import torch
 from PIL import Image
 
-from coevo.cli import main
+from coevo.commands.main import main
 from coevo.programs.breed import BreedingSession
 from coevo.programs.genomes import build_genetics, load_genome
 from coevo.rng import seed_everything

@@ -9,7 +9,7 @@ import torch
 
 from artists.cppn import reference
 from artists.cppn.picbreeder import import_picbreeder
-from coevo.cli import main
+from coevo.commands.main import main
 from coevo.errors import CoevoError
 from coevo.programs.genomes import load_genome
 

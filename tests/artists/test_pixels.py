@@ -10,7 +10,7 @@ import pytest
 import torch
 
 from artists.pixels import PixelArtist, l2_prior, total_variation
-from coevo.cli import main
+from coevo.commands.main import main
 from coevo.fakes import FakePool
 from coevo.loop import Players, Stop, coevolve
 from coevo.schedules import EveryRound

@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from artists.vae import VAEArtist
-from coevo.cli import main
+from coevo.commands.main import main
 from coevo.data import load_data
 from coevo.programs.latent import load_generator
 from coevo.protocols import Artist, LatentGenerator

@@ -11,12 +11,12 @@ import pygame
 import pytest
 import torch
 
-from coevo.cli import main
-from coevo.evolution import EvolutionaryArtist, EvolutionConfig
-from coevo.genomefile import GenomeFile, write_genome
+from coevo.commands.main import main
+from coevo.evolution.ga import EvolutionaryArtist, EvolutionConfig
 from coevo.programs.breed import BreedingSession
 from coevo.programs.genomes import build_genetics, load_genome
 from coevo.rng import seed_everything
+from coevo.store.genomefile import GenomeFile, write_genome
 from critics.human import HumanCritic
 from gallery.catalog import GalleryCatalog
 from gallery.store import Store

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 import torch
 
-from coevo import classifier
-from coevo.classifier import LeNet, accuracy, cached_classifier, train_classifier
 from coevo.data import load_data
 from coevo.errors import CoevoError
+from coevo.toolkits import classifier
+from coevo.toolkits.classifier import LeNet, accuracy, cached_classifier, train_classifier
 
 
 @pytest.fixture(scope="module")

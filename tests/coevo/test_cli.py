@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from coevo.cli import main
+from coevo.commands.main import main
 from tests.conftest import ROOT
 
 TOY = ["--artist", "tests.toys:ToyGenetics", "--critic", "tests.toys:TinyCritic", "--size", "8", "--pop", "8",
@@ -114,7 +114,7 @@ def make_item9_inputs(tmp: Path) -> dict[str, tuple[list[str], str]]:
     (tmp / "folder").mkdir()
     deep = '{"format": "coevo-genome", "version": 1, "artist": "gp", "options": {}, "genome": {"trees": '
     (tmp / "deep.json").write_text(deep + "[" * 100000 + "]" * 100000 + "}}")
-    from coevo.genomefile import GenomeFile, write_genome
+    from coevo.store.genomefile import GenomeFile, write_genome
     write_genome(tmp / "ok.json", GenomeFile("gp", {}, {"trees": ["sin(x)"]}))
     Store(tmp / "runs").close()
     (tmp / "site.html").write_text("x")
@@ -150,7 +150,7 @@ def test_item9_one_line_errors_instead_of_tracebacks(case: str, tmp_path: Path,
 
 
 def test_item14_render_writes_jpeg_for_a_jpg_suffix(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from coevo.genomefile import GenomeFile, write_genome
+    from coevo.store.genomefile import GenomeFile, write_genome
 
     write_genome(tmp_path / "g.json", GenomeFile("gp", {}, {"trees": ["sin(x)"]}))
     assert main(["render", str(tmp_path / "g.json"), "--size", "24", "--out", str(tmp_path / "x.jpg")]) == 0
@@ -164,7 +164,8 @@ def test_help_and_list_start_without_torch() -> None:
 
     from tests.conftest import ROOT
 
-    probe = ("import sys, contextlib\nfrom coevo.cli import main\nwith contextlib.suppress(SystemExit): main(['{}'])\n"
+    probe = ("import sys, contextlib\nfrom coevo.commands.main import main\n"
+             "with contextlib.suppress(SystemExit): main(['{}'])\n"
              "heavy = [m for m in sys.modules if m.split('.')[0] in ('torch', 'numba')]\n"
              "print(heavy[:3]); sys.exit(3 if heavy else 0)")
     for command in ("--help", "list"):
@@ -176,15 +177,16 @@ def test_help_and_list_start_without_torch() -> None:
 def test_render_of_a_biomorph_imports_no_torch_and_writes_the_same_pixels(tmp_path: Path) -> None:
     """Start-up: ``coevo render`` imports only what its artist needs — PIL for a biomorph (issue 17)."""
     from artists.biomorph.genetics import BiomorphGenetics
-    from coevo.genomefile import GenomeFile, write_genome
     from coevo.images import save_image
+    from coevo.store.genomefile import GenomeFile, write_genome
     from tests.conftest import ROOT
 
     genetics = BiomorphGenetics(start="Insect")
     genome = genetics.mutate(genetics.random_genome())
     write_genome(tmp_path / "b.json", GenomeFile("biomorph", genetics.options(), genetics.to_json(genome), {}))
     save_image(genetics.render([genome], 96)[0], tmp_path / "torch.png")
-    probe = ("import sys\nfrom coevo.cli import main\ncode = main(['render', sys.argv[1], '--size', '96', '--out', "
+    probe = ("import sys\nfrom coevo.commands.main import main\n"
+             "code = main(['render', sys.argv[1], '--size', '96', '--out', "
              "sys.argv[2]])\nheavy = [m for m in sys.modules if m.split('.')[0] in ('torch', 'numba')]\n"
              "print(heavy[:3]); sys.exit(3 if heavy else code)")
     result = subprocess.run([sys.executable, "-c", probe, str(tmp_path / "b.json"), str(tmp_path / "pil.png")],

@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from coevo.config import RunConfig, dump_config, load_config
 from coevo.errors import CoevoError
+from coevo.training.config import RunConfig, dump_config, load_config
 
 
 def test_toml_round_trip(tmp_path: Path) -> None:
@@ -35,7 +35,7 @@ def test_missing_config(tmp_path: Path) -> None:
 
 
 def test_a_bundled_config_is_found_by_name_and_validates(tmp_path: Path) -> None:
-    from coevo.config import config_file
+    from coevo.training.config import config_file
 
     for name in ("vickers2017", "vickers2017.toml"):
         config = load_config(config_file(Path(name))).validate()
@@ -51,7 +51,7 @@ def test_a_bundled_config_is_found_by_name_and_validates(tmp_path: Path) -> None
 
 def test_the_long_vickers_config_differs_from_vickers2017_only_in_its_budget() -> None:
     """vickers2017-long: twice the population, four times the critic search a member update, 160 rounds."""
-    from coevo.config import config_file
+    from coevo.training.config import config_file
 
     short, long = (load_config(config_file(Path(n))).validate() for n in ("vickers2017", "vickers2017-long"))
     assert (long.pop, long.rounds, long.critic_options["member_options"]) == (48, 160, {"evals": 4000})

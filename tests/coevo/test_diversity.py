@@ -7,8 +7,8 @@ import math
 import pytest
 import torch
 
-from coevo.diversity import SharedFitness, niche_counts
 from coevo.errors import CoevoError
+from coevo.evolution.sharing import SharedFitness, niche_counts
 from critics.cnn import CNNCritic
 from tests.toys import BrightnessCritic
 

@@ -2,7 +2,7 @@ import random
 
 import torch
 
-from coevo.evolution import EvolutionaryArtist, EvolutionConfig
+from coevo.evolution.ga import EvolutionaryArtist, EvolutionConfig
 from coevo.fakes import FakePool
 from coevo.loop import LoopConfig, Players, play_round
 from coevo.rng import seed_everything

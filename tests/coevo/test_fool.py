@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from coevo.cli import main
+from coevo.commands.main import main
 from coevo.programs.genomes import load_genome
 
 TINY = ["--data", "digits", "--generations", "3", "--batch", "12", "--size", "16", "--steps", "60",

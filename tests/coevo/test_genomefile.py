@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from coevo.cli import main
-from coevo.genomefile import MAX_BYTES
+from coevo.commands.main import main
+from coevo.store.genomefile import MAX_BYTES
 
 
 def test_item10_a_genome_file_with_millions_of_nodes_is_refused(tmp_path: Path,

@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from coevo.errors import CoevoError
-from coevo.hercl import parse, run
+from coevo.toolkits.hercl import parse, run
 
 
 @pytest.fixture(autouse=True, params=["python", "numba"])

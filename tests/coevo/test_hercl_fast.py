@@ -9,10 +9,10 @@ import random
 import numpy as np
 import pytest
 
-from coevo.hercl import parse, run
-from coevo.hercl.fast import _hypot, run_batch
-from coevo.hercl.program import OPERATORS, Program
-from coevo.hercl.variation import crossover, mutate, random_program
+from coevo.toolkits.hercl import parse, run
+from coevo.toolkits.hercl.fast import _hypot, run_batch
+from coevo.toolkits.hercl.program import OPERATORS, Program
+from coevo.toolkits.hercl.variation import crossover, mutate, random_program
 
 SPECIAL = [0.0, -0.0, 1.0, -1.0, 0.5, 2.5, -2.5, 1e308, -1e308, 5e-324, math.inf, -math.inf, math.nan, math.pi]
 

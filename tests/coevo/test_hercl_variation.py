@@ -5,10 +5,10 @@ import random
 
 import pytest
 
-from coevo.hercl import parse, run
-from coevo.hercl.library import Library
-from coevo.hercl.program import Bar, Instr, Program
-from coevo.hercl.variation import (
+from coevo.toolkits.hercl import parse, run
+from coevo.toolkits.hercl.library import Library
+from coevo.toolkits.hercl.program import Bar, Instr, Program
+from coevo.toolkits.hercl.variation import (
     CROSSOVERS,
     MUTATIONS,
     block_sizes,

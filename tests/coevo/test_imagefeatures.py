@@ -5,7 +5,14 @@ import math
 import pytest
 import torch
 
-from coevo.imagefeatures import COMPLEXITY, VICKERS_COLOUR, VICKERS_GREY, feature_names, image_features, rgb_to_hls
+from coevo.toolkits.imagefeatures import (
+    COMPLEXITY,
+    VICKERS_COLOUR,
+    VICKERS_GREY,
+    feature_names,
+    image_features,
+    rgb_to_hls,
+)
 
 
 def features(images: torch.Tensor) -> list[dict[str, float]]:

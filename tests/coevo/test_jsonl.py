@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from coevo.errors import CoevoError
-from coevo.jsonl import append_jsonl, read_jsonl
-from coevo.runfolder import RunFolder
+from coevo.store.jsonl import append_jsonl, read_jsonl
+from coevo.store.runfolder import RunFolder
 from gallery.site import read_metrics
 
 

@@ -11,8 +11,8 @@ import pygame
 import pytest
 import torch
 
-from coevo.cli import main
 from coevo.commands.breed import new_session
+from coevo.commands.main import main
 from coevo.programs.breed import BreedingSession
 from coevo.programs.genomes import build_genetics, load_genome
 from coevo.rng import seed_everything

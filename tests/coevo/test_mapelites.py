@@ -7,7 +7,7 @@ import random
 
 import torch
 
-from coevo.mapelites import MapElites
+from coevo.evolution.mapelites import MapElites
 from tests.toys import ToyGenetics
 
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import torch
 
-from coevo.config import FoolConfig
-from coevo.modelcache import cache_folder, cached_model
+from coevo.toolkits.modelcache import cache_folder, cached_model
+from coevo.training.config import FoolConfig
 
 
 def test_item13_training_says_so_once_and_loading_is_quiet(tmp_path: Path, capsys) -> None:

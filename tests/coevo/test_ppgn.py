@@ -9,9 +9,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from coevo import ppgn
-from coevo.classifier import LeNet
-from coevo.cli import main
+from coevo.commands.main import main
 from coevo.data import load_data
 from coevo.fakes import FakePool
 from coevo.loop import Players, Stop, coevolve
@@ -20,6 +18,8 @@ from coevo.metrics.features import classifier_features
 from coevo.programs import ppgn as program
 from coevo.protocols import Artist, GradientFooler
 from coevo.schedules import EveryRound
+from coevo.toolkits import ppgn
+from coevo.toolkits.classifier import LeNet
 
 MU = torch.tensor([[2.0, -1.0, 0.5]])  # the toy class's mean
 

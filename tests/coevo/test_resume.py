@@ -101,7 +101,7 @@ TOY_IN_PROCESS = [*BASE, "--rounds", "5"]
 
 
 def test_item4_resume_repairs_a_torn_last_metrics_line(tmp_path: Path) -> None:
-    from coevo.cli import main
+    from coevo.commands.main import main
 
     out = tmp_path / "run"
     assert main(["run", *TOY_IN_PROCESS, "--out", str(out)]) == 0
@@ -114,7 +114,7 @@ def test_item4_resume_repairs_a_torn_last_metrics_line(tmp_path: Path) -> None:
 
 def test_item4_a_truncated_last_line_is_reported_then_repaired(tmp_path: Path, capsys) -> None:
     """The issue's case: the last recorded round's line cut in half; resume says so, --force repairs and goes on."""
-    from coevo.cli import main
+    from coevo.commands.main import main
 
     out = tmp_path / "run"
     assert main(["run", *TOY_IN_PROCESS, "--out", str(out)]) == 0
@@ -131,7 +131,7 @@ def test_item4_a_truncated_last_line_is_reported_then_repaired(tmp_path: Path, c
 
 
 def test_item12_resume_never_shortens_a_run_or_drops_metrics_without_force(tmp_path: Path, capsys) -> None:
-    from coevo.cli import main
+    from coevo.commands.main import main
 
     out = tmp_path / "run"
     assert main(["run", *TOY_IN_PROCESS, "--out", str(out)]) == 0

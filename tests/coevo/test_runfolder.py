@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from coevo.cli import main
+from coevo.commands.main import main
 from coevo.errors import CoevoError
-from coevo.runfolder import check_kind, folder_kind, folder_lock
+from coevo.store.runfolder import check_kind, folder_kind, folder_lock
 from tests.coevo.test_cli import TOY
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import torch
 
 from coevo.data.imageset import ImageSet
-from coevo.evolution import EvolutionaryArtist, EvolutionConfig
+from coevo.evolution.ga import EvolutionaryArtist, EvolutionConfig
 from coevo.fakes import FakePool
 from coevo.loop import LoopConfig, Players, Stop, coevolve
+from coevo.metrics.scoreboard import Scoreboard
 from coevo.rng import seed_everything
 from coevo.schedules import PhaseRules, Phases
-from coevo.scoreboard import Scoreboard
 from tests.toys import TinyCritic, ToyGenetics
 
 
@@ -68,8 +68,8 @@ def test_the_critic_trains_until_it_is_no_longer_fooled() -> None:
 
 def test_gp_against_the_cnn_ends_each_phase_fooled_or_stalled(tmp_path) -> None:
     """The done-when of the phases schedule, on the bundled digits at a small size."""
-    from coevo.config import RunConfig
     from coevo.programs.run import start
+    from coevo.training.config import RunConfig
 
     config = RunConfig(schedule="phases", rounds=8, pop=8, size=16, batch=16, warmup=10, phase_generations=3,
                        phase_critic_steps=40, device="cpu", critic_options={"width": 8})

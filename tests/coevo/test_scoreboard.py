@@ -9,8 +9,8 @@ import torch
 
 from coevo.data import load_data
 from coevo.data.imageset import ImageSet
+from coevo.metrics.scoreboard import Scoreboard, pairwise_spread, split_real
 from coevo.protocols import Proposal
-from coevo.scoreboard import Scoreboard, pairwise_spread, split_real
 from tests.toys import BrightnessCritic
 
 

@@ -14,7 +14,7 @@ from tests.conftest import ROOT
 
 RENDER = """
 import torch
-from coevo.config import RunConfig
+from coevo.training.config import RunConfig
 from coevo.programs.build import build
 {setup}
 game = build(RunConfig(artist="cppn", critic="tests.toys:TinyCritic", size=8, pop=4, warmup=0, {threads}))

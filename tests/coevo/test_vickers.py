@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from coevo.cli import main
-from coevo.imagefeatures import jpeg_complexity
+from coevo.commands.main import main
 from coevo.programs.genomes import load_genome
+from coevo.toolkits.imagefeatures import jpeg_complexity
 from tests.coevo.test_resume import coevo, lines, outputs
 from tests.conftest import ROOT, kill_when
 

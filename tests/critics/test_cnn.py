@@ -7,9 +7,9 @@ import io
 import pytest
 import torch
 
-from coevo.config import RunConfig
 from coevo.data import load_data
 from coevo.programs.build import build_critic
+from coevo.training.config import RunConfig
 from critics.cnn import CNNCritic
 from critics.cnn.network import stage_count
 
@@ -158,8 +158,8 @@ class TwoPasses:
 @pytest.mark.parametrize(("norm", "chunk"), [("spectral", 512), ("batch", 512), ("layer", 40)])
 def test_one_pass_before_learning_gives_the_two_pass_measures(norm: str, chunk: int) -> None:
     from coevo.data.imageset import ImageSet
+    from coevo.metrics.scoreboard import Scoreboard
     from coevo.protocols import FeatureScores, Proposal
-    from coevo.scoreboard import Scoreboard
 
     torch.manual_seed(0)
     critic = CNNCritic((1, 16, 16), norm=norm, width=8, chunk=chunk)

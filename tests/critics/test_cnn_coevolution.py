@@ -8,9 +8,9 @@ import pytest
 import torch
 from PIL import Image
 
-from coevo.cli import main
-from coevo.config import RunConfig
+from coevo.commands.main import main
 from coevo.programs.run import resume, start
+from coevo.training.config import RunConfig
 
 ARTIST = "tests.toys:ToyGenetics"
 

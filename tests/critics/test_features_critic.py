@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from coevo import cli
+from coevo.commands import main as cli
 from coevo.fakes import FakePool
 from coevo.protocols import FeatureCritic, Proposal
 from critics.features import FeaturesCritic

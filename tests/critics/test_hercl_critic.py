@@ -9,7 +9,7 @@ import random
 import torch
 
 from coevo.data import load_data
-from coevo.hercl import parse
+from coevo.toolkits.hercl import parse
 from critics.hercl import HERCLCritic
 from critics.hercl.search import ITEM_COST, Search, answer, item_cost, judge, verdict
 

@@ -9,8 +9,8 @@ import pytest
 import torch
 from PIL import Image
 
-from coevo.interactive import SessionRequest
 from coevo.protocols import Critic
+from coevo.toolkits.interactive import SessionRequest
 from critics.human import HumanCritic
 from critics.human.layout import Layout
 from tests.critics.events import click, press

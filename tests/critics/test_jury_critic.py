@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from coevo import cli
+from coevo.commands import main as cli
 from coevo.protocols import ExplainedScores, PhasedCritic
 from critics.jury import JuryCritic
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import torch
 
-from coevo import cli
+from coevo.commands import main as cli
 from coevo.protocols import CriticPictures, ExplainedScores, SelfTaughtCritic
 from critics.novelty import NoveltyCritic, wundt
 

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import torch
 
-from coevo import cli
-from coevo.choices import judgements
+from coevo.commands import main as cli
 from coevo.programs.breed import BreedingSession
+from coevo.toolkits.choices import judgements
 from critics.preference import PreferenceCritic
 from tests.toys import ToyGenetics
 

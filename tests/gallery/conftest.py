@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from coevo.config import RunConfig
 from coevo.programs.run import start
+from coevo.training.config import RunConfig
 from gallery.catalog import GalleryCatalog
 from gallery.store import Store
 

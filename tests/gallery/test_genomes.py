@@ -4,8 +4,8 @@ from pathlib import Path
 import pytest
 
 from coevo.errors import CoevoError
-from coevo.genomefile import GenomeFile, read_genome, write_genome
 from coevo.programs.genomes import load_genome
+from coevo.store.genomefile import GenomeFile, read_genome, write_genome
 
 
 def test_round_trip_through_load_genome(tmp_path: Path) -> None:
@@ -42,7 +42,7 @@ def test_invalid_genome_body_is_the_artists_error(tmp_path: Path) -> None:
 def test_atomic_files_get_the_usual_mode(tmp_path: Path) -> None:
     import os
 
-    from coevo.atomic import atomic_write_text
+    from coevo.store.atomic import atomic_write_text
 
     atomic_write_text(tmp_path / "a.txt", "x")
     mask = os.umask(0o022)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from coevo.cli import main
+from coevo.commands.main import main
 from gallery.site import build_site
 from gallery.store import Store
 from tests.gallery.conftest import Branched

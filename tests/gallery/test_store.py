@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from coevo.cli import main
+from coevo.commands.main import main
 from coevo.errors import CoevoError
-from coevo.genomefile import read_genome
 from coevo.programs.genomes import load_genome
 from coevo.programs.run import resume
+from coevo.store.genomefile import read_genome
 from gallery.catalog import GalleryCatalog
 from gallery.store import MIGRATIONS, Store, parse_spec
 from tests.gallery.conftest import Branched, toy_config
@@ -253,7 +253,7 @@ def test_item7_a_reader_does_not_wait_for_a_write_and_bad_files_are_refused(tmp_
     import sqlite3
     import time
 
-    from coevo.cli import main
+    from coevo.commands.main import main
 
     Store(tmp_path / "runs").close()
     writer = sqlite3.connect(tmp_path / "runs" / "gallery.db", isolation_level=None)
@@ -285,7 +285,7 @@ def test_item7_a_reader_does_not_wait_for_a_write_and_bad_files_are_refused(tmp_
 
 
 def test_item14_gallery_show_of_an_unscored_individual_says_so(tmp_path: Path, capsys) -> None:
-    from coevo.cli import main
+    from coevo.commands.main import main
 
     with Store(tmp_path / "runs") as store:
         run = store.add_run(tmp_path / "runs" / "breed-gp-seed0", kind="breed", artist="gp")

@@ -9,7 +9,7 @@ import pytest
 
 from artists.biomorph.album import AlbumSheet, read_album
 from artists.biomorph.genome import Biomorph
-from coevo.cli import main
+from coevo.commands.main import main
 from coevo.errors import CoevoError
 from coevo.programs.genomes import load_genome
 

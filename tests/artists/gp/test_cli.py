@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from coevo.cli import main
+from coevo.commands.main import main
 
 RUN = ["run", "--artist", "gp", "--critic", "tests.toys:TinyCritic", "--size", "16", "--pop", "8",
        "--warmup", "2", "--seed", "5"]

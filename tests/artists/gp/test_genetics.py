@@ -12,9 +12,9 @@ from deap import gp
 from artists.gp import GPGenetics
 from artists.gp.genetics import hsv_to_rgb
 from coevo.errors import CoevoError
-from coevo.evolution import EvolutionaryArtist, EvolutionConfig
-from coevo.registry import artist_entry, construct, load
+from coevo.evolution.ga import EvolutionaryArtist, EvolutionConfig
 from coevo.rng import seed_everything
+from coevo.training.registry import artist_entry, construct, load
 
 
 def test_genetics_follows_the_protocol_and_renders_in_range() -> None:

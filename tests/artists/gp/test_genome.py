@@ -12,10 +12,10 @@ from deap import gp
 from artists.gp import GPGenetics
 from artists.gp.genome import parse_tree
 from artists.gp.primitives import build_pset
-from coevo.cli import main
+from coevo.commands.main import main
 from coevo.errors import CoevoError
-from coevo.genomefile import GenomeFile, write_genome
 from coevo.rng import seed_everything
+from coevo.store.genomefile import GenomeFile, write_genome
 
 
 def test_round_trip_through_json_is_exact() -> None:

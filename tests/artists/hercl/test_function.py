@@ -11,9 +11,9 @@ import torch
 from PIL import Image
 
 from artists.hercl import HERCLFunctionGenetics
-from coevo.cli import main
-from coevo.evolution import EvolutionaryArtist, EvolutionConfig
-from coevo.hercl import parse
+from coevo.commands.main import main
+from coevo.evolution.ga import EvolutionaryArtist, EvolutionConfig
+from coevo.toolkits.hercl import parse
 
 
 def test_a_hand_written_program_draws_its_x_coordinate():
@@ -79,7 +79,7 @@ def test_run_against_the_cnn_critic_and_render(tmp_path: Path):
 
 def test_coevo_compare_plays_it_by_default_and_reports_it(tmp_path: Path, monkeypatch):
     from coevo.data import load_data
-    from coevo.programs.compare import default_artists
+    from coevo.programs.comparison import default_artists
 
     assert "hercl-function" in default_artists()
     monkeypatch.setenv("COEVO_CACHE", str(tmp_path / "cache"))

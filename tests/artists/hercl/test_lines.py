@@ -10,8 +10,8 @@ import torch
 
 from artists.hercl import HERCLLinesGenetics
 from artists.hercl.lines import cint, commands
-from coevo.cli import main
-from coevo.hercl import parse
+from coevo.commands.main import main
+from coevo.toolkits.hercl import parse
 
 HEAD = "[c=1,r=4,s=16,m=0]\n"
 

@@ -15,9 +15,9 @@ from artists.lines import program as prog
 from artists.lines.genetics import pack
 from coevo.errors import CoevoError
 from coevo.protocols import Genetics, VectorDrawing
-from coevo.turtle.raster import draw, draw_python
-from coevo.turtle.rules import Rules, Stroke, hls_rgb, run
-from coevo.turtle.trace import trace
+from coevo.toolkits.turtle.raster import draw, draw_python
+from coevo.toolkits.turtle.rules import Rules, Stroke, hls_rgb, run
+from coevo.toolkits.turtle.trace import trace
 
 GREY = Rules(colour=False)
 

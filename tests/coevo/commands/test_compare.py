@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from coevo.cli import main
-from coevo.config import load_config
+from coevo.commands.main import main
 from coevo.data import load_data
+from coevo.training.config import load_config
 
 ARGS = ["--artists", "dcgan,tests.toys:ToyGenetics", "--size", "28", "--batch", "16", "--pop", "16", "--warmup",
         "2", "--images", "96", "--evals", "2", "--samples", "24", "--seeds", "2", "--device", "cpu"]
@@ -171,7 +171,7 @@ def test_report_loads_in_headless_chromium(compared: Path, tmp_path: Path) -> No
 
 def test_budgets_count_images_updates_rounds_or_seconds(capsys: pytest.CaptureFixture[str]) -> None:
     from coevo.loop import Progress
-    from coevo.programs.compare import Budget
+    from coevo.programs.comparison import Budget
 
     progress = Progress(rounds=3, images=50, critic_updates=10, seconds=1.0)
     assert Budget(images=200).fraction(progress) == 0.25

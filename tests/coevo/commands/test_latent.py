@@ -9,7 +9,7 @@ import pytest
 import torch
 from PIL import Image
 
-from coevo.cli import main
+from coevo.commands.main import main
 from coevo.data import load_data
 from coevo.programs.latent import arithmetic, latents, load_generator, parse_expression, slerp
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from coevo.cli import main
+from coevo.commands.main import main
 
 TOY = ["--artist", "tests.toys:ToyGenetics", "--critic", "tests.toys:TinyCritic", "--size", "8", "--pop", "6",
        "--rounds", "3", "--warmup", "1", "--batch", "8", "--seeds", "2", "--set", "pop=4,6"]

@@ -41,7 +41,7 @@ def noisy(images: torch.Tensor, sigma: float) -> torch.Tensor:
 def test_real_halves_score_near_zero_and_noise_raises_the_distance(digits: ImageSet, kind: str) -> None:
     reference, other = halves(digits)
     if kind == "classifier":
-        classifier = pytest.importorskip("coevo.classifier", reason="coevo.classifier not merged yet")
+        classifier = pytest.importorskip("coevo.toolkits.classifier", reason="coevo.toolkits.classifier not merged yet")
         from coevo.metrics.features import classifier_features
 
         net = classifier_features(digits, classifier.train_classifier(digits, steps=150))

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from coevo.cli import main
+from coevo.commands.main import main
 from coevo.programs.breed import BreedingSession
 from tests.critics.test_preference_critic import TOY, scripted_session
 from tests.toys import ToyGenetics

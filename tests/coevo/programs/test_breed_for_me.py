@@ -11,9 +11,9 @@ import pygame
 import pytest
 import torch
 
-from coevo.choices import judgements
 from coevo.programs.breed import BreedingSession
 from coevo.rng import seed_everything
+from coevo.toolkits.choices import judgements
 from critics.human import HumanCritic
 from critics.human.critic import COLOURS
 from tests.critics.events import breeding_window, click, press
@@ -124,7 +124,7 @@ def test_a_before_any_choice_says_so_and_keeps_the_window(window: HumanCritic, t
 
 
 def test_sessions_saved_before_the_marks_count_every_step_as_the_persons() -> None:
-    from coevo.choices import chosen_by
+    from coevo.toolkits.choices import chosen_by
 
     assert chosen_by({"history": [{}, {}]}) == ["person", "person"]
     assert chosen_by({"history": [{}, {}, {}], "chosen_by": ["person", "critic:preference"]}) == [

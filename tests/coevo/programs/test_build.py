@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from coevo.config import RunConfig
 from coevo.errors import CoevoError
 from coevo.programs.build import build
+from coevo.training.config import RunConfig
 
 
 @pytest.mark.parametrize("artist", ["gp", "cppn"])

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from coevo.cli import main
+from coevo.commands.main import main
 from coevo.programs import ppgn as program
 
 SMALL = ["ppgn", "--data", "digits", "--size", "16", "--classes", "1", "2", "--chains", "2", "--keep-every", "2",

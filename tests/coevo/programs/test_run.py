@@ -11,7 +11,7 @@ from coevo.loop import Hook, Progress, Round, Stop
 from coevo.programs import run as run_program
 from coevo.programs.run import Checkpointer, resume, start
 from coevo.protocols import Proposal
-from coevo.runfolder import RunFolder
+from coevo.store.runfolder import RunFolder
 from tests.gallery.conftest import toy_config
 
 

@@ -14,11 +14,11 @@ from typing import Any
 
 import torch
 
-from coevo.atomic import atomic_write_bytes, atomic_write_text
 from coevo.errors import CoevoError
-from coevo.genomefile import GenomeFile, write_genome
 from coevo.images import grid, save_png
-from coevo.jsonl import append_jsonl, read_jsonl, write_jsonl
+from coevo.store.atomic import atomic_write_bytes, atomic_write_text
+from coevo.store.genomefile import GenomeFile, write_genome
+from coevo.store.jsonl import append_jsonl, read_jsonl, write_jsonl
 
 CONFIG = "config.toml"
 METRICS = "metrics.jsonl"

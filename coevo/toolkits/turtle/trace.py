@@ -10,7 +10,7 @@ import math
 import numpy as np
 from numba import njit, prange
 
-from coevo.turtle.program import Program, blocks
+from coevo.toolkits.turtle.program import Program, blocks
 
 OPS = {"pen": 0, "fd": 1, "rt": 2, "size": 3, "colour": 4, "push": 5, "pop": 6, "repeat": 7, "end": 8}
 

@@ -16,8 +16,8 @@ from typing import TypeVar
 
 import torch
 
-from coevo.atomic import atomic_write_bytes
 from coevo.errors import CoevoError
+from coevo.store.atomic import atomic_write_bytes
 
 Model = TypeVar("Model", bound=torch.nn.Module)
 

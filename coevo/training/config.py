@@ -159,7 +159,7 @@ def from_mapping(values: dict[str, Any], source: str, cls: type[Settings] = RunC
 _KIND = {int: "an integer", float: "a number", str: "a string", bool: "true or false", dict: "a table"}
 
 
-BUNDLED = Path(__file__).parent / "configs"  # configs shipped with coevo: `coevo run --config NAME`
+BUNDLED = Path(__file__).parent.parent / "configs"  # configs shipped with coevo: `coevo run --config NAME`
 
 
 def bundled_names() -> list[str]:

@@ -10,26 +10,16 @@ Input is a list of messages (lists of numbers): ``i`` moves to the next message 
 ``s`` pushes the next value of the current message (false when it is used up). Output: ``w`` pops a value
 into the output buffer, ``o`` sends the buffer as a message.
 
-``run_python`` here is the reference; ``run`` runs the same machine compiled (``coevo.hercl.fast``) by default.
+``run_python`` here is the reference; ``run`` runs the same machine compiled (``coevo.toolkits.hercl.fast``) by default.
 """
 
 from __future__ import annotations
 
 import math
 import random
-from dataclasses import dataclass, field
 
-from coevo.hercl.program import Program
-
-
-@dataclass
-class Result:
-    outputs: list[list[float]]
-    stack: list[float]  # bottom to top
-    registers: list[float]
-    steps: int
-    halted: bool  # finished by itself, rather than stopped at a limit
-    buffer: list[float] = field(default_factory=list)  # written but not sent
+from coevo.toolkits.hercl.program import Program
+from coevo.toolkits.hercl.result import Result
 
 
 class _Frame:
@@ -45,13 +35,13 @@ ENGINES = ("auto", "numba", "python")
 def run(program: Program, inputs: list[list[float]] | None = None, max_steps: int = 1000,
         max_depth: int = 64, seed: int = 0, registers: list[float] | None = None, engine: str = "auto") -> Result:
     """Run ``program`` on ``inputs`` from a fresh state (or given global ``registers``). ``engine``: ``numba``
-    (the compiled bytecode loop of ``coevo.hercl.fast``; what ``auto`` picks when Numba imports) or ``python``
+    (the compiled bytecode loop of ``coevo.toolkits.hercl.fast``; what ``auto`` picks when Numba imports) or ``python``
     (``run_python``, the reference); both give the same result, bit for bit."""
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
     if engine != "python":
         try:
-            from coevo.hercl.fast import run_numba
+            from coevo.toolkits.hercl.fast import run_numba
         except ImportError:
             if engine == "numba":
                 raise

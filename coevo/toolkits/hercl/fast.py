@@ -20,8 +20,8 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 
-from coevo.hercl.machine import Result
-from coevo.hercl.program import Program
+from coevo.toolkits.hercl.program import Program
+from coevo.toolkits.hercl.result import Result
 
 (ADD, MUL, NEG, DIVMOD, RECIP, SQRT, EXP, LOG, ASIN, TANH, ROUND, POLAR, CART, PUSH, POP, COPY, SWAP, ROT, RAND,
  GET, PUT, INC, DEC, EQ, GT, LOAD, STORE, NOT, AND, OR, BRANCH, BACK, JUMP, INPUT, SCAN, WRITE, OUTPUT, NOP,

@@ -13,9 +13,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from coevo import modelcache
 from coevo.data import ImageSet
 from coevo.errors import CoevoError
+from coevo.toolkits import modelcache
 
 CACHE_VERSION = 2  # bump when the architecture or training changes, so old cache files are not reused
 

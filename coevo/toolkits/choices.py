@@ -18,8 +18,8 @@ from typing import Any
 
 import torch
 
-from coevo import registry
 from coevo.errors import CoevoError
+from coevo.training import registry
 
 SESSION_FORMAT, SESSION_VERSION = "coevo-breed-session", 1  # what coevo.programs.breed writes
 PERSON, RESTART = "person", "restart"  # who chose a step (else "critic:NAME"); sessions without chosen_by: PERSON

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from coevo.turtle.rules import Stroke
+from coevo.toolkits.turtle.rules import Stroke
 
 
 def strokes_svg(strokes: Sequence[Stroke], canvas: int, size: int) -> str:

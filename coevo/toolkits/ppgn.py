@@ -26,7 +26,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from coevo.bestperclass import BestPerClass
+from coevo.evolution.bestperclass import BestPerClass
 from coevo.protocols import Proposal
 
 Prior = Callable[[torch.Tensor], torch.Tensor]  # h -> R(h), the denoising autoencoder's reconstruction

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from coevo.atomic import atomic_write_text
 from coevo.errors import CoevoError
+from coevo.store.atomic import atomic_write_text
 
 FORMAT = "coevo-genome"
 VERSION = 1

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import random
 
-from coevo.hercl.program import Program, parse
+from coevo.toolkits.hercl.program import Program, parse
 
 
 class Library:

@@ -18,7 +18,7 @@ import math
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from coevo.turtle.program import Program, blocks
+from coevo.toolkits.turtle.program import Program, blocks
 
 
 @dataclass(frozen=True)

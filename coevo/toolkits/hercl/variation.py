@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import random
 
-from coevo.hercl.library import Library
-from coevo.hercl.program import REGISTER_OPS, Bar, Instr, Program
+from coevo.toolkits.hercl.library import Library
+from coevo.toolkits.hercl.program import REGISTER_OPS, Bar, Instr, Program
 
 PLAIN = [op for op in "+&a;:cv=e<g^ij{n%*-~/o!#>?rzysq}xhtw"]
 MUTATIONS = ("point", "insert", "delete")

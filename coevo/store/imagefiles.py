@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from coevo.atomic import atomic_write_bytes
 from coevo.errors import CoevoError
+from coevo.store.atomic import atomic_write_bytes
 
 FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG"}  # image formats by file suffix
 

@@ -1,5 +1,5 @@
 """Image features by the image's bytes: the real data and an archive are seen again and again, and features
-(``coevo.imagefeatures``) are a pure function of the image, so a cache changes no result. ``SHARED`` is the
+(``coevo.toolkits.imagefeatures``) are a pure function of the image, so a cache changes no result. ``SHARED`` is the
 process's one cache, for critics that judge the same images together (a jury of feature critics)."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import hashlib
 
 import torch
 
-from coevo.imagefeatures import image_features
+from coevo.toolkits.imagefeatures import image_features
 
 
 class FeatureCache:
