@@ -21,10 +21,11 @@ import torch
 from coevo.evolution.ga import EvolutionaryArtist
 from coevo.loop import warm_up
 from coevo.metrics.scoreboard import Scoreboard
-from coevo.programs.build import Game, build
-from coevo.programs.run import play
+from coevo.programs.build import build
+from coevo.programs.run import RunProgram
 from coevo.store.runfolder import RunFolder
 from coevo.training.config import RunConfig
+from coevo.training.trainer import Game, Trainer
 from tests.toys import BrightnessCritic
 
 GOAL_S = 30.0  # issue 17: 100 rounds, pop 64, 32², gp vs cnn on 2 cores (151 s in wave 1)
@@ -71,16 +72,17 @@ def instrument(game: Game, profile: Profile) -> None:
     profile.wrap(artist, "_breed", "variation")
     profile.wrap(game.critic, "learn", "critic learn")
     profile.wrap(game.critic, "score", "score")
-    profile.wrap(game.board, "before_learning", "metrics")
-    profile.wrap(game.board, "after_scoring", "metrics")
+    profile.wrap(game.players.measures, "before_learning", "metrics")
+    profile.wrap(game.players.measures, "after_scoring", "metrics")
 
 
 def play_game(config: RunConfig, fixed_critic: bool) -> tuple[float, tuple[float, float], Profile]:
     """Warm-up wall seconds, (wall, CPU) seconds of the rounds and their profile, played into a temporary folder."""
     game = build(config)
     if fixed_critic:
-        game.players.critic = BrightnessCritic(game.board.critic.shape)
-        game.board = game.players.measures = Scoreboard(game.players.critic, None)
+        game.players.critic = BrightnessCritic(game.meta["critic"].shape)
+        game.players.measures = Scoreboard(game.players.critic, None)
+        game.meta["critic"] = game.parts["critic"] = game.players.critic
     profile = Profile()
     instrument(game, profile)
     with tempfile.TemporaryDirectory() as tmp:
@@ -92,7 +94,7 @@ def play_game(config: RunConfig, fixed_critic: bool) -> tuple[float, tuple[float
         profile.seconds.clear()
         profile.cpu.clear()
         wall, cpu = clocks()
-        play(folder, game)
+        Trainer(bar=False).play(RunProgram(), folder, game)
         now = clocks()
         return warm, (now[0] - wall, now[1] - cpu), profile
 

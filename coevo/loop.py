@@ -89,6 +89,20 @@ class Stop:
         return any(limit is not None and getattr(progress, name) >= limit
                    for name, limit in asdict(self).items())
 
+    def limits(self) -> dict[str, float]:
+        """The limits that are set, by name."""
+        return {name: limit for name, limit in asdict(self).items() if limit is not None}
+
+    def spent(self, progress: Progress) -> float:
+        """How much of the game is played: the largest share of any limit used up (1.0: the stop is reached)."""
+        return max((getattr(progress, name) / limit for name, limit in self.limits().items()), default=0.0)
+
+    def describe(self) -> str:
+        """The limits in words (``20000 images shown``)."""
+        units = {"rounds": "rounds", "images": "images shown", "critic_updates": "critic updates",
+                 "seconds": "s of play"}
+        return ", ".join(f"{limit:g} {units[name]}" for name, limit in self.limits().items()) or "no limit"
+
 
 @dataclass
 class Round:
@@ -101,13 +115,26 @@ class Round:
 
 
 class Hook:
-    """Callbacks of ``coevolve`` (as Lightning's): override what you need; the loop stays in ``coevolve``."""
+    """Callbacks of ``coevolve`` and of the trainer around it (as Lightning's): override what you need; the loop
+    stays in ``coevolve``. A hook with memory has ``state_dict`` / ``load_state_dict`` and is checkpointed."""
+
+    def on_start(self, progress: Progress) -> None:
+        """Before the first round this process plays (round 0, or the first after a resume)."""
 
     def on_round_start(self, progress: Progress) -> None:
         """Before round ``progress.rounds`` is played."""
 
     def on_round_end(self, played: Round, progress: Progress) -> None:
         """After a round, with ``progress`` already counting it."""
+
+    def on_checkpoint(self) -> None:
+        """Before a checkpoint is written: write everything the rounds it accounts for left in memory."""
+
+    def on_end(self, progress: Progress) -> None:
+        """After the last round, when the game reached its stop."""
+
+    def on_exception(self, error: BaseException) -> None:
+        """When a round or a hook raised (an interrupt too): release what the hook holds."""
 
 
 class Schedule(Protocol):

@@ -53,8 +53,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     from coevo.errors import CoevoError
+    from coevo.loop import Stop
     from coevo.programs.compare import compare
-    from coevo.programs.comparison import Budget, CompareSettings, default_artists
+    from coevo.programs.comparison import CompareSettings, default_artists
     from coevo.training.config import RunConfig, load_config
 
     first = load_config(args.runs[0] / "config.toml") if args.runs else RunConfig()
@@ -66,7 +67,7 @@ def handle(args: argparse.Namespace) -> int:
                      device=args.device, threads=args.threads).validate()
     artists = [a.strip() for a in args.artists.split(",") if a.strip()] if args.artists is not None else (
         [] if args.runs else default_artists())
-    budget = Budget(images=args.images, critic_updates=args.critic_updates, rounds=args.rounds, seconds=args.seconds)
+    budget = Stop(images=args.images, critic_updates=args.critic_updates, rounds=args.rounds, seconds=args.seconds)
     command = " ".join(["coevo", *sys.argv[1:]])
     settings = CompareSettings(base, artists, budget, args.seeds, args.evals, args.samples, args.features,
                                list(args.runs), args.workers, args.scheduler, command)

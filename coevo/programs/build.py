@@ -1,8 +1,8 @@
-"""Builds a game from a run's config: data, artist, critic, fake pool, schedule and measures."""
+"""Builds a run's game from its config: data, artist, critic, fake pool, schedule and measures."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any
 
 import torch
@@ -13,16 +13,17 @@ from coevo.errors import CoevoError
 from coevo.evolution.ga import EvolutionaryArtist, EvolutionConfig
 from coevo.evolution.sharing import SharedFitness
 from coevo.fakes import FakePool
-from coevo.loop import LoopConfig, Players, Progress, Schedule
+from coevo.loop import LoopConfig, Players
 from coevo.metrics.scoreboard import Scoreboard, split_real
 from coevo.programs.genomes import load_genome
 from coevo.protocols import Artist, Catalog, ConditionalGenerator, Critic, Genetics, LabelledCritic
-from coevo.rng import seed_everything, set_rng_state
+from coevo.rng import seed_everything
 from coevo.schedules import make_schedule
 from coevo.store.catalog import NoCatalog
 from coevo.threads import use_threads
 from coevo.training import registry
 from coevo.training.config import RunConfig
+from coevo.training.trainer import Game
 
 
 def classes_of(data: ImageSet | None) -> dict[str, int]:
@@ -66,53 +67,10 @@ def build_critic(config: RunConfig, shape: tuple[int, int, int], device: torch.d
     return critic
 
 
-@dataclass
-class Game:
-    """Everything one run plays with: its players, schedule and progress, and where it indexes itself."""
-
-    config: RunConfig
-    data: ImageSet | None  # the real images the critic trains on (without the held-out part)
-    players: Players
-    schedule: Schedule
-    board: Scoreboard  # per-round measures against the held-out real images
-    progress: Progress = field(default_factory=Progress)
-    origin: dict[str, Any] = field(default_factory=dict)  # meta of the genome the population was seeded from
-    catalog: Catalog = field(default_factory=NoCatalog)  # where the run indexes itself (the gallery, from the CLI)
-
-    @property
-    def artist(self) -> Artist:
-        return self.players.artist
-
-    @property
-    def critic(self) -> Critic:
-        """What scores the artist: the critic, or a fitness-sharing wrapper around it."""
-        return self.players.critic
-
-    @property
-    def fakes(self) -> FakePool:
-        return self.players.fakes
-
-    def state_dict(self) -> dict[str, Any]:
-        """The game's whole state but the random generators' (``coevo.rng``)."""
-        return {"round": self.progress.rounds, "progress": self.progress.state_dict(),
-                "schedule": self.schedule.state_dict(), "artist": self.artist.state_dict(),
-                "critic": self.critic.state_dict(), "fakes": self.fakes.state_dict()}
-
-    def load_state_dict(self, state: dict[str, Any]) -> None:
-        """Restore a checkpoint, wave-1 ones (without progress or schedule) too."""
-        self.artist.load_state_dict(state["artist"])
-        self.critic.load_state_dict(state["critic"])
-        self.fakes.load_state_dict(state["fakes"])
-        self.progress = Progress(rounds=int(state["round"]))
-        self.progress.load_state_dict(state.get("progress", {}))
-        self.schedule.load_state_dict(state.get("schedule") or self.schedule.state_dict())
-        if "rng" in state:
-            set_rng_state(state["rng"])
-
-
 def build(config: RunConfig, catalog: Catalog | None = None) -> Game:
     """Set torch's threads and seed every generator, then load the data and build artist, critic and fake pool
-    from the config."""
+    from the config; ``meta`` holds the held-out measures' critic (``critic``) and the genome a branch started
+    from (``origin``)."""
     config.validate()
     use_threads(config.threads)
     seed_everything(config.seed)
@@ -136,7 +94,11 @@ def build(config: RunConfig, catalog: Catalog | None = None) -> Game:
                       None if data is None or data.labels is None else data.sample_labelled)
     catalog = catalog or NoCatalog()
     origin = seed_population(artist, config, catalog) if config.start_from else {}
-    return Game(config, data, players, make_schedule(config), board, origin=origin, catalog=catalog)
+    schedule = make_schedule(config)
+    parts = {"schedule": schedule, "artist": artist, "critic": judge, "fakes": players.fakes}
+    return Game(config, players, schedule, config.stop(), parts, checkpoint_every=config.checkpoint_every,
+                checkpoint_seconds=config.checkpoint_seconds, label=f"{config.artist} vs {config.critic}",
+                meta={"critic": critic, "origin": origin})
 
 
 def artist_channels(config: RunConfig) -> int | None:

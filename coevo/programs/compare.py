@@ -1,9 +1,10 @@
 """``coevo compare``: every artist against a fresh copy of the same critic, on the same data, seeds and budget.
 
-Each artist × seed plays an ordinary run folder (``OUT/ARTIST/seed-S``) through ``coevolve``; the runs are
-independent, so they run one by one or on a Dask cluster (``coevo.programs.sweep``) with identical bytes.
-Evaluations land in each run's ``evals.jsonl``, all at the same n images, and ``done.json`` marks a finished
-run, so a killed comparison continues where it stopped (an unfinished run is played again from its start).
+Each artist × seed is an ordinary run (``OUT/ARTIST/seed-S``) that the trainer plays until the budget (its config's
+stop), with two more hooks that evaluate it; the runs are independent, so they run one by one or on a Dask cluster
+(``coevo.programs.sweep``) with identical bytes. Evaluations land in each run's ``evals.jsonl``, all at the same n
+images, and ``done.json`` marks a finished run, so a killed comparison continues where it stopped (an unfinished
+run from its last checkpoint).
 ``coevo.programs.report`` turns the folder into report.html and report.md.
 """
 
@@ -23,29 +24,30 @@ import torch
 from coevo.data import ImageSet, load_data
 from coevo.errors import CoevoError
 from coevo.images import grid, save_png, to_uint8
-from coevo.loop import Hook, Progress, Round, coevolve, warm_up
+from coevo.loop import Hook, Progress, Round, Stop
 from coevo.metrics import Evaluator
-from coevo.programs.build import Game, build
-from coevo.programs.comparison import Budget, CompareSettings, Entrant, SeedRun
+from coevo.programs.build import build
+from coevo.programs.comparison import BUDGETS, CompareSettings, Entrant, SeedRun
 from coevo.programs.report import enlarge, write_report
-from coevo.programs.run import Checkpointer, ProgressBar, RunRecorder
+from coevo.programs.run import RunProgram, RunRecorder
 from coevo.programs.sweep import Task, run_tasks
 from coevo.protocols import Sampler
 from coevo.rng import rng_state, set_rng_state
 from coevo.store.atomic import atomic_write_text
-from coevo.store.jsonl import append_jsonl, read_jsonl
+from coevo.store.jsonl import append_jsonl, read_jsonl, write_jsonl
 from coevo.store.runfolder import RunFolder, check_kind, folder_lock, mark_kind
 from coevo.training import registry
-from coevo.training.config import RunConfig, dump_config, load_config
+from coevo.training.config import RunConfig, load_config
+from coevo.training.trainer import Game, Trainer
 
 EVALS, DONE, SETTINGS = "evals.jsonl", "done.json", "compare.json"
 
 
-def artist_config(base: RunConfig, artist: str, seed: int) -> RunConfig:
-    """One artist's run config on one seed: the shared settings plus its paradigm's defaults (GAN or evolution).
-    Its contact sheets are written at the end only; the champion sheet still holds every round."""
-    shared = replace(base, artist=artist, seed=seed, artist_options={}, rounds=10**9, sheet_every=10**9,
-                     checkpoint_every=10**9)
+def artist_config(base: RunConfig, artist: str, seed: int, budget: Stop) -> RunConfig:
+    """One artist's run config on one seed: the shared settings plus its paradigm's defaults (GAN or evolution),
+    played until ``budget``. Its contact sheets are written at the end only; the champion sheet holds every round."""
+    limits = {name: 0 for name in BUDGETS} | budget.limits()
+    shared = replace(base, artist=artist, seed=seed, artist_options={}, sheet_every=0, **limits)
     if registry.is_evolutionary(registry.artist_entry(artist)):
         return replace(shared, fakes="champions")
     return replace(shared, fakes="latest", warmup=0, pop=base.batch)
@@ -75,6 +77,14 @@ class RecentImages(Hook):
     def images(self) -> torch.Tensor:
         return torch.stack(list(self.kept.values()))
 
+    def state_dict(self) -> dict[str, torch.Tensor]:
+        return {"images": self.images() if self.kept else torch.zeros(0)}
+
+    def load_state_dict(self, state: dict[str, torch.Tensor]) -> None:
+        self.kept.clear()
+        if len(state["images"]):
+            self.add(state["images"])
+
 
 def sample(game: Game, recent: RecentImages) -> torch.Tensor:
     """``recent.n`` images: fresh samples from a generator, else the latest distinct individuals shown."""
@@ -94,56 +104,92 @@ def evaluate(game: Game, evaluator: Evaluator, images: torch.Tensor) -> dict[str
 
 
 class Evaluations(Hook):
-    """Evaluates the artist ``evals`` times, evenly over the budget, into ``evals.jsonl``."""
+    """Evaluates the artist ``evals`` times, evenly over its stop, into ``evals.jsonl``; it remembers the last
+    evaluation's samples (for ``samples.png``)."""
 
-    def __init__(self, folder: RunFolder, game: Game, budget: Budget, evals: int, evaluator: Evaluator,
-                 recent: RecentImages) -> None:
-        self.folder, self.game, self.budget, self.evaluator, self.recent = folder, game, budget, evaluator, recent
-        self.marks = [(i + 1) / evals for i in range(evals)]
+    def __init__(self, path: Path, game: Game, evals: int, evaluator: Evaluator, recent: RecentImages) -> None:
+        self.path, self.game, self.evals, self.evaluator, self.recent = path, game, evals, evaluator, recent
         self.images = torch.zeros(0)  # the last evaluation's samples
+        self.done = 0  # evaluations made
+
+    def due(self, spent: float) -> int:
+        """How many evaluations are due once ``spent`` of the stop is played (marks at 1/evals, 2/evals, ...)."""
+        return sum(spent >= (i + 1) / self.evals - 1e-9 for i in range(self.evals))
+
+    def on_start(self, progress: Progress) -> None:
+        """Keep the evaluations of the rounds the game has played (a resume plays the later ones again)."""
+        rows = [row for row in read_jsonl(self.path) if row["round"] <= progress.rounds]
+        if self.path.exists() and len(rows) != len(read_jsonl(self.path)):
+            atomic_write_text(self.path, write_jsonl(rows))
 
     def on_round_end(self, played: Round, progress: Progress) -> None:
-        spent = self.budget.fraction(progress)
-        if not self.marks or spent < self.marks[0] - 1e-9:
+        due = self.due(self.game.stop.spent(progress))
+        if due <= self.done:
             return
-        while self.marks and spent >= self.marks[0] - 1e-9:
-            self.marks.pop(0)
+        self.done = due
         self.images = sample(self.game, self.recent)
         row = {"round": progress.rounds, "images_seen": progress.images, "critic_updates": progress.critic_updates,
                "seconds": round(progress.seconds, 3), **evaluate(self.game, self.evaluator, self.images)}
-        append_jsonl(self.folder.path / EVALS, {k: round(v, 6) if isinstance(v, float) else v for k, v in row.items()})
+        append_jsonl(self.path, {k: round(v, 6) if isinstance(v, float) else v for k, v in row.items()})
+
+    def state_dict(self) -> dict[str, Any]:
+        return {"images": self.images, "done": self.done}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        self.images, self.done = state["images"], int(state["done"])
+
+
+class CompareRun(RunProgram):
+    """One artist on one seed of a comparison: a run that plays until its budget, evaluated ``evals`` times over
+    it at ``samples`` images; at the end ``samples.png`` and ``done.json`` (what it spent)."""
+
+    def __init__(self, folder: Path, evaluator: Evaluator, evals: int, samples: int) -> None:
+        super().__init__()
+        self.folder, self.evaluator, self.evals, self.samples = folder, evaluator, evals, samples
+        self.cpu = time.process_time()
+
+    def build(self, config: RunConfig) -> Game:
+        game = super().build(config)
+        recent = RecentImages(self.samples)
+        evaluations = Evaluations(self.folder / EVALS, game, self.evals, self.evaluator, recent)
+        game.hooks += [recent, evaluations]
+        game.parts |= {"recent": recent, "evaluations": evaluations}
+        game.label = f"{config.artist} seed {config.seed}"
+        return game
+
+    def recorders(self, folder: RunFolder, game: Game) -> list[Hook]:
+        return [RunRecorder(folder, game, self.catalog, counted=True)]
+
+    def finish(self, folder: RunFolder, game: Game) -> dict[str, float]:
+        images = game.parts["evaluations"].images
+        save_png(grid(enlarge(images[:64]), 8), folder.path / "samples.png")
+        spent = {"images": game.progress.images, "critic_updates": game.progress.critic_updates,
+                 "rounds": game.progress.rounds, "seconds": round(game.progress.seconds, 3),
+                 "cpu_seconds": round(time.process_time() - self.cpu, 3), "samples": len(images)}
+        atomic_write_text(folder.path / DONE, json.dumps(spent) + "\n")
+        return spent
 
 
 def play_task(base: dict[str, Any], artist: str, seed: int, folder: str, budget: dict[str, Any], evals: int,
               samples: int, features: str) -> dict[str, float]:
-    """Play one artist on one seed into ``folder`` (a Dask task: plain arguments); returns what it spent."""
-    config = artist_config(RunConfig(**base), artist, seed)
-    game = build(config)
+    """Play one artist on one seed into ``folder`` (a Dask task: plain arguments), or continue it from its last
+    checkpoint; returns what it spent (CPU seconds: of this process's part)."""
+    config = artist_config(RunConfig(**base), artist, seed, Stop(**budget))
     evaluator = Evaluator(load_data(config.data, config.size), kind=features)  # the cached feature network
-    run = RunFolder(Path(folder))
-    shutil.rmtree(run.path, ignore_errors=True)  # an unfinished run from a killed comparison plays again
-    run.create(dump_config(config), kind="run")
-    cpu = time.process_time()
-    warm_up(game.players, game.progress)
-    stop, limits = Budget(**budget).stop(), Budget(**budget)
-    recorder = RunRecorder(run, game, stop, counted=True)
-    recent = RecentImages(samples)
-    evaluations = Evaluations(run, game, limits, evals, evaluator, recent)
-    bar = ProgressBar(limits.rounds_hint(config.pop), 0, f"{artist} seed {seed}")
+    program = CompareRun(Path(folder), evaluator, evals, samples)
+    if resumable(RunFolder(Path(folder))):
+        return Trainer().resume(program, Path(folder))
+    shutil.rmtree(folder, ignore_errors=True)  # nothing to continue from (or damaged): it plays again
+    return Trainer().fit(program, config, Path(folder))
+
+
+def resumable(run: RunFolder) -> bool:
+    """Whether a killed comparison's run can continue: a readable checkpoint and every round before it recorded."""
     try:
-        coevolve(game.players, game.schedule, stop, game.progress, [recorder, recent, evaluations, bar])
-    finally:
-        bar.close()
-        recorder.close()
-    config.rounds = game.progress.rounds
-    atomic_write_text(run.config_path, dump_config(config))
-    Checkpointer(run, game, stop).save()
-    save_png(grid(enlarge(evaluations.images[:64]), 8), run.path / "samples.png")
-    spent = {"images": game.progress.images, "critic_updates": game.progress.critic_updates,
-             "rounds": game.progress.rounds, "seconds": round(game.progress.seconds, 3),
-             "cpu_seconds": round(time.process_time() - cpu, 3), "samples": len(evaluations.images)}
-    atomic_write_text(run.path / DONE, json.dumps(spent) + "\n")
-    return spent
+        state = run.load_checkpoint() if run.config_path.exists() else None
+    except CoevoError:
+        return False
+    return state is not None and run.holds_rounds(int(state["round"]))
 
 
 def evaluate_run(path: Path, evaluator: Evaluator, samples: int) -> Entrant:
@@ -198,7 +244,7 @@ def compare(settings: CompareSettings, out: Path) -> Path:
     out = Path(out)
     check_kind(out, "compare")
     for artist in settings.artists:  # bad input fails before anything is written
-        build(artist_config(settings.base, artist, settings.base.seed))
+        build(artist_config(settings.base, artist, settings.base.seed, settings.budget))
     data = load_data(settings.base.data, settings.base.size)
     evaluator = Evaluator(data, kind=settings.features)  # trains (and caches) the feature network once, here
     n = evaluator.matched(settings.samples)
@@ -217,7 +263,7 @@ def play_all(settings: CompareSettings, out: Path, data: ImageSet, evaluator: Ev
             places.append((artist, seed, folder))
             if not (folder / DONE).is_file():
                 tasks.append(Task(play_task, {"base": asdict(settings.base), "artist": artist, "seed": seed,
-                                              "folder": str(folder), "budget": asdict(settings.budget),
+                                              "folder": str(folder), "budget": settings.budget.limits(),
                                               "evals": settings.evals, "samples": n, "features": settings.features},
                                   f"{artist} seed {seed}"))
     run_tasks(tasks, settings.workers, settings.scheduler)

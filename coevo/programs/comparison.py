@@ -3,61 +3,30 @@ seeds, or an existing run folder)."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from coevo.errors import CoevoError
-from coevo.loop import Progress, Stop
+from coevo.loop import Stop
 from coevo.training import registry
 from coevo.training.config import RunConfig
 
 DEFAULT_ARTISTS = ("dcgan", "gp", "cppn", "hercl-function")  # automated artists compared by default, when registered
 
 
-@dataclass
-class Budget:
-    """How much each artist may play: images shown, critic updates, rounds (artist generations or gradient steps)
-    or seconds of play; exactly one is set (images by default)."""
+BUDGETS = ("images", "critic_updates", "rounds", "seconds")  # what a comparison's budget may count
+DEFAULT_BUDGET = Stop(images=20000)
 
-    images: int | None = None
-    critic_updates: int | None = None
-    rounds: int | None = None
-    seconds: float | None = None
 
-    def __post_init__(self) -> None:
-        given = {k: v for k, v in asdict(self).items() if v is not None}
-        if not given:
-            self.images = 20000
-        elif len(given) > 1:
-            raise CoevoError("give one budget: --images N, --critic-updates N, --rounds N or --seconds S")
-        elif next(iter(given.values())) <= 0:
-            raise CoevoError("the budget must be positive")
-
-    @property
-    def kind(self) -> str:
-        return next(k for k, v in asdict(self).items() if v is not None)
-
-    def limit(self) -> float:
-        return float(getattr(self, self.kind))
-
-    def stop(self) -> Stop:
-        return Stop(**{self.kind: getattr(self, self.kind)})
-
-    def fraction(self, progress: Progress) -> float:
-        """How much of the budget is spent (1.0 = all)."""
-        return getattr(progress, self.kind) / self.limit()
-
-    def rounds_hint(self, per_round: int) -> int | None:
-        """How many rounds the budget buys, where that is known in advance (for a progress bar)."""
-        if self.kind == "rounds":
-            return int(self.limit())
-        return -(-int(self.limit()) // per_round) if self.kind == "images" else None
-
-    def describe(self) -> str:
-        units = {"images": "images shown", "critic_updates": "critic updates", "rounds": "rounds",
-                 "seconds": "s of play"}
-        return f"{self.limit():g} {units[self.kind]} per artist and seed"
+def check_budget(budget: Stop) -> Stop:
+    """A comparison's budget: exactly one positive limit (images shown by default)."""
+    limits = budget.limits()
+    if len(limits) > 1:
+        raise CoevoError("give one budget: --images N, --critic-updates N, --rounds N or --seconds S")
+    if not all(limit > 0 for limit in limits.values()):  # NaN fails too
+        raise CoevoError("the budget must be positive")
+    return budget if limits else DEFAULT_BUDGET
 
 
 @dataclass
@@ -66,7 +35,7 @@ class CompareSettings:
 
     base: RunConfig  # critic, data, size, first seed, loss, device, critic steps: shared by all artists
     artists: list[str] = field(default_factory=lambda: default_artists())  # registry names or plugin paths
-    budget: Budget = field(default_factory=Budget)
+    budget: Stop = DEFAULT_BUDGET  # each artist and seed plays until this limit (one of BUDGETS)
     seeds: int = 3  # seeds base.seed, base.seed + 1, ...: each artist plays each
     evals: int = 5  # evaluations per run, evenly spread over the budget
     samples: int = 1000  # images per evaluation (fewer if the held-out real images are fewer: the same n for all)
@@ -77,6 +46,7 @@ class CompareSettings:
     command: str = ""  # the command line, for the report's provenance
 
     def validate(self) -> CompareSettings:
+        self.budget = check_budget(self.budget)
         if not self.artists and not self.runs:
             raise CoevoError("nothing to compare; pass --artists dcgan,gp or --runs DIR ...")
         if self.evals < 1 or self.samples < 8 or self.seeds < 1 or self.workers < 0:
@@ -90,7 +60,9 @@ class CompareSettings:
 
     def fingerprint(self) -> dict[str, Any]:
         """Everything that decides the results (not how the sweep is run): a rerun continues only if it matches."""
-        return {"base": asdict(self.base), "artists": self.artists, "budget": asdict(self.budget),
+        plain = {name: None for name in BUDGETS} | self.budget.limits()  # the layout of comparisons made before
+        base = asdict(replace(self.base, **{name: getattr(RunConfig(), name) for name in BUDGETS}))
+        return {"base": base, "artists": self.artists, "budget": plain,
                 "seeds": self.seeds, "evals": self.evals, "samples": self.samples, "features": self.features}
 
 

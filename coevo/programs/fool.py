@@ -16,7 +16,7 @@ its attacks (FGSM, PGD) add ``attacks.png`` (real images above, perturbed below)
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -29,19 +29,19 @@ from coevo.errors import CoevoError
 from coevo.evolution.mapelites import MapElites
 from coevo.fakes import FakePool
 from coevo.images import grid, save_png
-from coevo.loop import Hook, Players, Progress, Round, Stop, coevolve
-from coevo.programs.run import Checkpointer, ProgressBar
+from coevo.loop import Hook, Players, Progress, Round, Stop
 from coevo.protocols import Artist, Catalog, ClassConfidences, GradientFooler, RunIndex
-from coevo.rng import seed_everything, set_rng_state
+from coevo.rng import seed_everything
 from coevo.schedules import EveryRound
-from coevo.store.atomic import atomic_write_bytes, atomic_write_text
+from coevo.store.atomic import atomic_write_bytes
 from coevo.store.catalog import NoCatalog
 from coevo.store.genomefile import GenomeFile
 from coevo.store.plots import plot_confidences
-from coevo.store.runfolder import RunFolder, check_kind, folder_contents, folder_lock, remove_started
+from coevo.store.runfolder import RunFolder
 from coevo.threads import use_threads
 from coevo.training import registry
-from coevo.training.config import FoolConfig, dump_config, load_config
+from coevo.training.config import FoolConfig, load_config
+from coevo.training.trainer import Game, Trainer
 
 KIND = "fool"  # the catalog's name for such runs
 BEFORE = {"rates": "artist"}  # what a config.toml written before ``rates`` existed ran with
@@ -53,26 +53,7 @@ NGUYEN_RATES = {"cppn": {"weight": 1.0, "per_weight": 0.1, "sigma": 1.62, "repla
                          "add_connection": 0.5, "activation": 0.3, "limit": 10.0}}
 
 
-@dataclass
-class FoolGame:
-    """The players of a fooling run and how far it has played."""
-
-    config: FoolConfig
-    artist: MapElites | GradientFooler
-    players: Players
-    progress: Progress = field(default_factory=Progress)
-
-    def state_dict(self) -> dict[str, Any]:
-        return {"round": self.progress.rounds, "progress": self.progress.state_dict(),
-                "artist": self.artist.state_dict()}
-
-    def load_state_dict(self, state: dict[str, Any]) -> None:
-        self.artist.load_state_dict(state["artist"])
-        self.progress.load_state_dict(state["progress"])
-        set_rng_state(state["rng"])
-
-
-def build(config: FoolConfig) -> FoolGame:
+def build(config: FoolConfig) -> Game:
     """Set torch's threads and seed every generator; the classifier critic and the MAP-Elites artist (grey or colour
     as the data)."""
     config.validate()
@@ -95,20 +76,26 @@ def build(config: FoolConfig) -> FoolGame:
         if not (isinstance(fooler, Artist) and isinstance(fooler, GradientFooler)):
             raise CoevoError(f"artist {config.artist!r} can neither evolve genomes for MAP-Elites nor fool by "
                              "gradient; use cppn, gp or pixels")
-        return FoolGame(config, fooler, Players(fooler, critic, None, FakePool("latest")))
+        return game(config, fooler, critic)
     rates = NGUYEN_RATES.get(config.artist, {}) if config.rates == "nguyen" else {}
     genetics = registry.construct(registry.load(entry), f"artist {config.artist!r}",
                                   {"channels": shape[0], "device": device}, {**rates, **config.artist_options})
     artist = MapElites(genetics, critic.classes, config.batch, config.size, config.cxpb, config.strength,
                        config.elites)
-    return FoolGame(config, artist, Players(artist, critic, None, FakePool("latest")))
+    return game(config, artist, critic)
+
+
+def game(config: FoolConfig, artist: MapElites | GradientFooler, critic: ClassConfidences) -> Game:
+    """A fooling game: the artist against the fixed classifier, every generation checkpointed."""
+    players = Players(artist, critic, None, FakePool("latest"))
+    return Game(config, players, EveryRound(), Stop(rounds=config.generations), {"artist": artist}, label="fooling")
 
 
 class FoolRecorder(Hook):
-    """A metrics line per generation and the population's ancestry; the elites' files at the end."""
+    """A metrics line per generation and the population's ancestry, indexed in the catalog."""
 
-    def __init__(self, folder: RunFolder, game: FoolGame, index: RunIndex, stop: Stop) -> None:
-        self.folder, self.game, self.index, self.stop = folder, game, index, stop
+    def __init__(self, folder: RunFolder, game: Game, index: RunIndex) -> None:
+        self.folder, self.game, self.index = folder, game, index
         index.forget_rounds(game.progress.rounds)
 
     def on_round_end(self, played: Round, progress: Progress) -> None:
@@ -118,11 +105,16 @@ class FoolRecorder(Hook):
         proposal = played.proposal
         if proposal.ids is not None and proposal.parents is not None:
             self.index.record_population(played.index, proposal.ids, proposal.parents)
-        if self.stop.reached(progress):
-            save(self.folder, self.game, self.index)
+
+    def on_end(self, progress: Progress) -> None:
+        save(self.folder, self.game, self.index)
+        self.index.close()
+
+    def on_exception(self, error: BaseException) -> None:
+        self.index.close()
 
 
-def save(folder: RunFolder, game: FoolGame, index: RunIndex) -> None:
+def save(folder: RunFolder, game: Game, index: RunIndex) -> None:
     """Curve, elite grids (as the classifier sees them and large), one genome file per class, catalog entries."""
     rows = folder.metrics()
     artist = game.artist
@@ -163,66 +155,48 @@ def save_images(folder: RunFolder, artist: GradientFooler) -> None:
         save_png(grid(torch.cat([real, perturbed]), columns=len(real)), folder.path / "attacks.png")
 
 
-def play(folder: RunFolder, game: FoolGame, catalog: Catalog) -> list[float]:
-    """Play the remaining generations; returns the final confidence per class."""
-    config = game.config
-    stop = Stop(rounds=config.generations)
-    index = catalog.open_run(folder.path, kind=KIND, artist=config.artist, critic=config.critic, data=config.data,
-                             settings=asdict(config))
-    bar = ProgressBar(config.generations, game.progress.rounds, "fooling")
-    try:
-        coevolve(game.players, EveryRound(), stop, game.progress,
-                 [FoolRecorder(folder, game, index, stop), Checkpointer(folder, game, stop), bar])
-    finally:
-        bar.close()
-        index.close()
-    return game.artist.scores().tolist()
+class FoolProgram:
+    """``coevo fool``: the fooling images of every class, indexed in ``catalog`` (the gallery, wired by the CLI)."""
+
+    kind, length = KIND, "generations"
+
+    def __init__(self, catalog: Catalog | None = None) -> None:
+        self.catalog = catalog or NoCatalog()
+
+    def read_config(self, path: Path) -> FoolConfig:
+        return read_config(path)
+
+    def build(self, config: FoolConfig) -> Game:
+        return build(config)
+
+    def begin(self, game: Game) -> None:
+        pass
+
+    def recorders(self, folder: RunFolder, game: Game) -> list[Hook]:
+        config = game.config
+        index = self.catalog.open_run(folder.path, kind=KIND, artist=config.artist, critic=config.critic,
+                                      data=config.data, settings=asdict(config))
+        return [FoolRecorder(folder, game, index)]
+
+    def finish(self, folder: RunFolder, game: Game) -> tuple[RunFolder, list[float]]:
+        """The folder and the final confidence per class."""
+        return folder, game.artist.scores().tolist()
 
 
 def run(config: FoolConfig, out: Path, catalog: Catalog | None = None) -> tuple[RunFolder, list[float]]:
     """Evolve the fooling images into ``out``; returns the folder and the final confidence per class."""
-    game = build(config)  # fails on bad input before anything is written
-    folder = RunFolder(out)
-    check_kind(out, KIND)
-    folder.check_new()
-    before = folder_contents(out)
-    with folder_lock(out):
-        try:
-            folder.create(dump_config(config), kind=KIND)
-            return folder, play(folder, game, catalog or NoCatalog())
-        except BaseException:
-            if folder.load_checkpoint() is None:  # nothing to resume: leave nothing that blocks the rerun
-                remove_started(out, before)
-            raise
-
-
-def read_config(path: Path) -> FoolConfig:
-    """A fooling run's ``config.toml``; one written before ``rates`` existed reads as it ran."""
-    return load_config(path, FoolConfig, BEFORE)
+    return Trainer().fit(FoolProgram(catalog), config, out)
 
 
 def resume(out: Path, generations: int | None = None,
            catalog: Catalog | None = None) -> tuple[RunFolder, list[float]]:
     """Continue a killed fooling run from its last checkpoint (or extend a finished one)."""
-    check_kind(out, KIND)
-    with folder_lock(out):
-        return _resume(RunFolder(out), generations, catalog)
+    return Trainer().resume(FoolProgram(catalog), out, generations)
 
 
-def _resume(folder: RunFolder, generations: int | None, catalog: Catalog | None) -> tuple[RunFolder, list[float]]:
-    """``resume`` with the folder locked."""
-    config = read_config(folder.config_path)
-    if generations is not None:
-        config.generations = generations
-    folder.remove_partial_writes()
-    game = build(config)
-    state = folder.load_checkpoint()
-    if state is not None:
-        game.load_state_dict(state)
-    folder.keep_metrics(game.progress.rounds)
-    if generations is not None:
-        atomic_write_text(folder.config_path, dump_config(config))
-    return folder, play(folder, game, catalog or NoCatalog())
+def read_config(path: Path) -> FoolConfig:
+    """A fooling run's ``config.toml``; one written before ``rates`` existed reads as it ran."""
+    return load_config(path, FoolConfig, BEFORE)
 
 
 def reached(scores: list[float], threshold: float = 0.9999) -> bool:

@@ -30,18 +30,17 @@ from coevo.data import ImageSet, load_data
 from coevo.errors import CoevoError
 from coevo.fakes import FakePool
 from coevo.images import grid, save_png
-from coevo.loop import Hook, Players, Progress, Round, Stop, coevolve
+from coevo.loop import Hook, Players, Progress, Round, Stop
 from coevo.metrics.scoreboard import pairwise_spread
 from coevo.programs.latent import load_generator
-from coevo.programs.run import Checkpointer
 from coevo.protocols import ClassConfidences, DifferentiableGenerator, LatentEncoder
-from coevo.rng import set_rng_state
 from coevo.schedules import EveryRound
 from coevo.store.atomic import atomic_write_text
-from coevo.store.runfolder import RunFolder, check_kind, folder_contents, folder_lock, remove_started
+from coevo.store.runfolder import RunFolder
 from coevo.toolkits import ppgn
 from coevo.training import registry
-from coevo.training.config import dump_config, load_config
+from coevo.training.config import load_config
+from coevo.training.trainer import Game, Trainer
 
 KIND = "ppgn"  # the run folder's kind mark
 PRIORS = ("dae", "encoder")
@@ -90,6 +89,12 @@ class KeepSamples(Hook):
     def on_round_end(self, played: Round, progress: Progress) -> None:
         if progress.rounds > self.burn_in and progress.rounds % self.every == 0:
             self.kept.append(self.sampler.images())
+
+    def state_dict(self) -> list[torch.Tensor]:
+        return list(self.kept)
+
+    def load_state_dict(self, state: list[torch.Tensor]) -> None:
+        self.kept = list(state)
 
 
 def _codes(generator: Any, data_images: torch.Tensor, n: int, seed: int) -> torch.Tensor:
@@ -160,32 +165,13 @@ def build(config: PPGNConfig) -> tuple[Players, ppgn.PPGNSampler, ImageSet]:
     return Players(sampler, critic, None, FakePool("latest")), sampler, data
 
 
-@dataclass
-class PPGNGame:
-    """A sampling session's players, its kept samples and how far it has played (what a checkpoint holds)."""
-
-    config: PPGNConfig
-    players: Players
-    sampler: ppgn.PPGNSampler
-    data: ImageSet
-    keeper: KeepSamples
-    progress: Progress = field(default_factory=Progress)
-
-    def state_dict(self) -> dict[str, Any]:
-        return {"round": self.progress.rounds, "progress": self.progress.state_dict(),
-                "sampler": self.sampler.state_dict(), "kept": list(self.keeper.kept)}
-
-    def load_state_dict(self, state: dict[str, Any]) -> None:
-        self.sampler.load_state_dict(state["sampler"])
-        self.keeper.kept = list(state["kept"])
-        self.progress.load_state_dict(state["progress"])
-        set_rng_state(state["rng"])
-
-
-def game(config: PPGNConfig) -> PPGNGame:
-    """The players and the hook keeping samples after the burn-in, at step 0."""
+def game(config: PPGNConfig) -> Game:
+    """The players and the hook keeping samples after the burn-in, at step 0 (``meta``: the sampler, the data)."""
     players, sampler, data = build(config)
-    return PPGNGame(config, players, sampler, data, KeepSamples(sampler, config.kept_after(), config.keep_every))
+    keeper = KeepSamples(sampler, config.kept_after(), config.keep_every)
+    return Game(config, players, EveryRound(), Stop(rounds=config.steps), {"sampler": sampler, "kept": keeper},
+                hooks=[keeper], checkpoint_every=config.checkpoint_every, label="ppgn",
+                meta={"sampler": sampler, "data": data, "keeper": keeper})
 
 
 class StepRecorder(Hook):
@@ -202,31 +188,44 @@ class StepRecorder(Hook):
         self.folder.append_metrics(row)
 
 
-def play(folder: RunFolder, session: PPGNGame) -> dict[str, Any]:
-    """Play the remaining steps (recording and checkpointing), then write ``ppgn.png`` and ``ppgn.json``."""
-    config = session.config
-    stop = Stop(rounds=config.steps)
-    hooks = [session.keeper, StepRecorder(folder, session.sampler),
-             Checkpointer(folder, session, stop, every=config.checkpoint_every)]
-    coevolve(session.players, EveryRound(), stop, session.progress, hooks)
-    summary, final = finish(session)
-    save_png(grid(final, columns=config.chains), folder.path / "ppgn.png")
-    atomic_write_text(folder.path / "ppgn.json", json.dumps(summary, indent=2) + "\n")
-    return summary
+class PPGNProgram:
+    """``coevo ppgn``: every class's chains sampled from a generator run (or pixels) through the classifier."""
+
+    kind, length = KIND, None  # the noise and step size decay over ``steps``: its length is fixed
+
+    def read_config(self, path: Path) -> PPGNConfig:
+        return load_config(path, PPGNConfig, BEFORE)
+
+    def build(self, config: PPGNConfig) -> Game:
+        return game(config)
+
+    def begin(self, game: Game) -> None:
+        pass
+
+    def recorders(self, folder: RunFolder, game: Game) -> list[Hook]:
+        return [StepRecorder(folder, game.meta["sampler"])]
+
+    def finish(self, folder: RunFolder, game: Game) -> dict[str, Any]:
+        """``ppgn.png`` (a row per class, a column per chain) and ``ppgn.json``; returns the summary."""
+        summary, final = finish(game)
+        save_png(grid(final, columns=game.config.chains), folder.path / "ppgn.png")
+        atomic_write_text(folder.path / "ppgn.json", json.dumps(summary, indent=2) + "\n")
+        return summary
 
 
-def finish(session: PPGNGame) -> tuple[dict[str, Any], torch.Tensor]:
+def finish(game: Game) -> tuple[dict[str, Any], torch.Tensor]:
     """The summary (per class and overall) and the final samples (one row per class, one column per chain)."""
-    final = session.sampler.images()
-    critic = session.players.critic
+    sampler, config = game.meta["sampler"], game.config
+    final = sampler.images()
+    critic = game.players.critic
     assert isinstance(critic, ClassConfidences)
     evaluator = None
-    if session.config.evaluate:
+    if config.evaluate:
         from coevo.metrics import Evaluator  # trains (or loads) the metrics' feature network
 
-        evaluator = Evaluator(session.data)
-    summary = summarise(session.sampler.targets, final, session.keeper.kept, critic.confidences, evaluator)
-    summary["settings"] = asdict(session.config)
+        evaluator = Evaluator(game.meta["data"])
+    summary = summarise(sampler.targets, final, game.meta["keeper"].kept, critic.confidences, evaluator)
+    summary["settings"] = asdict(config)
     return summary, final
 
 
@@ -276,34 +275,9 @@ def _target_p(confidences: Any, pool: torch.Tensor, targets: torch.Tensor) -> to
 def run(config: PPGNConfig, out: Path) -> dict[str, Any]:
     """Sample into the run folder ``out``: ``ppgn.png`` (a row per class, a column per chain), ``ppgn.json``,
     per-step metrics and checkpoints; a start that fails before its first checkpoint leaves nothing behind."""
-    check_kind(out, KIND)
-    folder = RunFolder(out)
-    folder.check_new()
-    session = game(config)  # fails on bad input before anything is written
-    before = folder_contents(out)
-    with folder_lock(out):
-        try:
-            folder.create(dump_config(config), kind=KIND)
-            return play(folder, session)
-        except BaseException:
-            if folder.load_checkpoint() is None:  # nothing to resume: leave nothing that blocks the rerun
-                remove_started(out, before)
-            raise
+    return Trainer().fit(PPGNProgram(), config, out)
 
 
 def resume(out: Path) -> dict[str, Any]:
     """Continue a killed sampling from its last checkpoint (a finished one rewrites its results unchanged)."""
-    check_kind(out, KIND)
-    folder = RunFolder(out)
-    if not folder.config_path.exists():
-        raise CoevoError(f"{out} holds no PPGN sampling (no {folder.config_path.name}); start one with "
-                         f"`coevo ppgn RUN --out {out}`")
-    with folder_lock(out):
-        config = load_config(folder.config_path, PPGNConfig, BEFORE)
-        folder.remove_partial_writes()
-        session = game(config)
-        state = folder.load_checkpoint()
-        if state is not None:
-            session.load_state_dict(state)
-        folder.keep_metrics(session.progress.rounds)
-        return play(folder, session)
+    return Trainer().resume(PPGNProgram(), out)

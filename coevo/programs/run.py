@@ -1,33 +1,32 @@
-"""``coevo run`` and ``coevo resume``: play a game into a run folder through ``coevolve``, recording every round
-and checkpointing so that a killed run resumes byte-identical."""
+"""``coevo run``: a run is a game of an artist against a critic (``coevo.programs.build``), played into a run folder
+by the trainer, which checkpoints it so that a killed run resumes byte-identical; ``RunRecorder`` writes each
+round's metrics, sheets, champions and gallery rows."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import asdict, dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import torch
-from tqdm import tqdm
 
-from coevo.errors import CoevoError
 from coevo.evolution.ga import EvolutionaryArtist
 from coevo.images import save_png
-from coevo.loop import Hook, Progress, Round, Stop, coevolve, warm_up
+from coevo.loop import Hook, Progress, Round, warm_up
 from coevo.programs.agreement import write_agreement
-from coevo.programs.build import Game, build
+from coevo.programs.build import build
 from coevo.programs.champions import ChampionSheet
 from coevo.protocols import BatchedRunIndex, Catalog, CriticPictures, PersonModel, Proposal
-from coevo.rng import rng_state
-from coevo.store.atomic import atomic_write_bytes, atomic_write_text
+from coevo.store.atomic import atomic_write_bytes
+from coevo.store.catalog import NoCatalog
 from coevo.store.genomefile import GenomeFile
 from coevo.store.plots import plot_curves
-from coevo.store.runfolder import RunFolder, check_kind, folder_contents, folder_lock, remove_started
-from coevo.training.config import RunConfig, dump_config, load_config
+from coevo.store.runfolder import RunFolder
+from coevo.training.config import RunConfig, load_config
+from coevo.training.trainer import Game, Trainer
 
 CURVES_EVERY = 25  # rounds between rewrites of curves.png (and at the last round)
 
@@ -51,18 +50,19 @@ class RunRecorder(Hook):
     rows wait in memory until ``flush``, which the checkpointer calls before each checkpoint and ``close`` at the
     end, so a kill loses only rounds the resume plays again, and the files end byte-identical."""
 
-    def __init__(self, folder: RunFolder, game: Game, stop: Stop, counted: bool = False) -> None:
-        self.folder, self.game, self.stop, self.counted = folder, game, stop, counted
+    def __init__(self, folder: RunFolder, game: Game, catalog: Catalog, counted: bool = False) -> None:
+        self.folder, self.game, self.stop, self.counted = folder, game, game.stop, counted
+        self.critic = game.meta["critic"]  # the bare critic, under any wrapper that changes its scores
         self.champions = ChampionSheet(folder)
         cfg = game.config
-        self.index = game.catalog.open_run(folder.path, kind="run", artist=cfg.artist, critic=cfg.critic,
-                                           data=cfg.data, settings=asdict(cfg), source=cfg.start_from,
-                                           origin=game.origin)
+        self.index = catalog.open_run(folder.path, kind="run", artist=cfg.artist, critic=cfg.critic,
+                                      data=cfg.data, settings=asdict(cfg), source=cfg.start_from,
+                                      origin=game.meta["origin"])
         self.index.forget_rounds(game.progress.rounds)
         self.rows = folder.metrics()  # every recorded round, kept here so the curves never re-read the file
         self.pending: list[Pending] = []
-        if isinstance(game.board.critic, PersonModel):  # learned before the run, fixed through it: written once
-            write_agreement(folder.path, game.board.critic.agreement_report(), "critic-agreement")
+        if isinstance(self.critic, PersonModel):  # learned before the run, fixed through it: written once
+            write_agreement(folder.path, self.critic.agreement_report(), "critic-agreement")
 
     def on_round_end(self, played: Round, progress: Progress) -> None:
         metrics = dict(played.metrics)
@@ -86,7 +86,7 @@ class RunRecorder(Hook):
                 pending.population = (proposal.ids, proposal.parents)
             pending.champion = self._champion(round_index, proposal, scores, int(order[0]))
         pending.image = proposal.images.detach()[int(order[0])].clone()
-        if round_index % cfg.sheet_every == 0 or last:
+        if (cfg.sheet_every and round_index % cfg.sheet_every == 0) or last:
             pending.sheet = proposal.images.detach()[order]
             self.save_critic_pictures()  # the critic's state now: it cannot wait
         self.pending.append(pending)
@@ -119,10 +119,19 @@ class RunRecorder(Hook):
 
     def save_critic_pictures(self) -> None:
         """The critic's pictures of its own state (``CriticPictures``: a SOM's map) as ``critic-NAME.png``."""
-        critic = self.game.board.critic
+        critic = self.critic
         if isinstance(critic, CriticPictures):
             for name, image in critic.pictures().items():
                 save_png(image, self.folder.path / f"critic-{name}.png")
+
+    def on_checkpoint(self) -> None:
+        self.flush()
+
+    def on_end(self, progress: Progress) -> None:
+        self.close()
+
+    def on_exception(self, error: BaseException) -> None:
+        self.close()
 
     def close(self) -> None:
         self.flush()
@@ -153,116 +162,36 @@ class RunRecorder(Hook):
                        score=record.meta["score"], image=path)
 
 
-class Stateful(Protocol):
-    """What a checkpoint holds: a game's whole state but the random generators'."""
+class RunProgram:
+    """``coevo run``: an artist against a critic, indexed in ``catalog`` (the gallery, wired by the CLI)."""
 
-    def state_dict(self) -> dict[str, Any]: ...
+    kind, length = "run", "rounds"
 
+    def __init__(self, catalog: Catalog | None = None) -> None:
+        self.catalog = catalog or NoCatalog()
 
-class Checkpointer(Hook):
-    """Saves the game and every random generator's state atomically every ``every`` rounds, but at most once per
-    ``seconds`` (0: no limit), and at the end; ``before`` runs first (the recorder's flush: every file of the
-    rounds a checkpoint accounts for is written before it)."""
+    def read_config(self, path: Path) -> RunConfig:
+        return load_config(path)
 
-    def __init__(self, folder: RunFolder, game: Stateful, stop: Stop, every: int = 1, seconds: float = 0.0,
-                 before: Callable[[], None] | None = None) -> None:
-        self.folder, self.game, self.stop, self.every, self.seconds = folder, game, stop, every, seconds
-        self.before = before
-        self.saved = time.monotonic()
+    def build(self, config: RunConfig) -> Game:
+        return build(config, self.catalog)
 
-    def on_round_end(self, played: Round, progress: Progress) -> None:
-        due = progress.rounds % self.every == 0 and time.monotonic() - self.saved >= self.seconds
-        if due or self.stop.reached(progress):
-            self.save()
+    def begin(self, game: Game) -> None:
+        warm_up(game.players, game.progress)
 
-    def save(self) -> None:
-        if self.before is not None:
-            self.before()
-        self.folder.save_checkpoint({**self.game.state_dict(), "rng": rng_state()})
-        self.saved = time.monotonic()
+    def recorders(self, folder: RunFolder, game: Game) -> list[Hook]:
+        return [RunRecorder(folder, game, self.catalog)]
 
-
-class ProgressBar(Hook):
-    """A tqdm bar over rounds, showing the best score."""
-
-    def __init__(self, total: int | None, initial: int, desc: str) -> None:
-        self.bar = tqdm(total=total, initial=initial, desc=desc, unit="round", leave=False, dynamic_ncols=True)
-
-    def on_round_end(self, played: Round, progress: Progress) -> None:
-        self.bar.update(1)
-        self.bar.set_postfix(best=f"{played.metrics.get('score_max', 0.0):.3f}")
-
-    def close(self) -> None:
-        self.bar.close()
-
-
-def play(folder: RunFolder, game: Game) -> None:
-    """Play from the game's progress to ``config.rounds``, recording, checkpointing and showing progress."""
-    cfg = game.config
-    stop = Stop(rounds=cfg.rounds)
-    recorder = RunRecorder(folder, game, stop)
-    checkpointer = Checkpointer(folder, game, stop, cfg.checkpoint_every, cfg.checkpoint_seconds, recorder.flush)
-    bar = ProgressBar(cfg.rounds, game.progress.rounds, f"{cfg.artist} vs {cfg.critic}")
-    try:
-        coevolve(game.players, game.schedule, stop, game.progress, [recorder, checkpointer, bar])
-    finally:
-        bar.close()
-        recorder.close()
+    def finish(self, folder: RunFolder, game: Game) -> RunFolder:
+        return folder
 
 
 def start(config: RunConfig, out: Path, catalog: Catalog | None = None) -> RunFolder:
     """Create the run folder, warm the critic up and play the whole run."""
-    game = build(config, catalog)  # fails on bad input before anything is written
-    folder = RunFolder(out)
-    check_kind(out, "run")
-    folder.check_new()
-    before = folder_contents(out)
-    with folder_lock(out):
-        try:
-            folder.create(dump_config(config), kind="run")
-            warm_up(game.players, game.progress)
-            play(folder, game)
-        except BaseException:
-            if folder.load_checkpoint() is None:  # nothing to resume: leave nothing that blocks the rerun
-                remove_started(out, before)
-            raise
-    return folder
+    return Trainer().fit(RunProgram(catalog), config, out)
 
 
 def resume(out: Path, rounds: int | None = None, catalog: Catalog | None = None, force: bool = False) -> RunFolder:
     """Continue a killed or finished run from its last checkpoint, optionally to a new round count; shortening
     the run or continuing with metrics lost needs ``force``."""
-    folder = RunFolder(out)
-    if not folder.config_path.exists():
-        raise CoevoError(f"{out} holds no run (no {folder.config_path.name}); start one with `coevo run --out {out}`")
-    check_kind(out, "run")
-    with folder_lock(out):
-        return _resume(folder, rounds, catalog, force)
-
-
-def _resume(folder: RunFolder, rounds: int | None, catalog: Catalog | None, force: bool) -> RunFolder:
-    """``resume`` with the folder locked."""
-    out = folder.path
-    config = load_config(folder.config_path)
-    folder.remove_partial_writes()
-    state = folder.load_checkpoint()
-    played = 0 if state is None else int(state["round"])
-    if rounds is not None:
-        if rounds < played and not force:
-            raise CoevoError(f"{out} has played {played} rounds; --rounds {rounds} would shorten it: pass a larger "
-                             "--rounds, or --force to mark it shorter (its rounds stay on disk)")
-        config.rounds = rounds
-    recorded = folder.metrics_before(played)
-    if played and (not recorded or int(recorded[-1].get("round", -1)) != played - 1) and not force:
-        raise CoevoError(f"{out}/metrics.jsonl holds {len(recorded)} of the {played} rounds its checkpoint played; "
-                         "restore the file, or pass --force to continue with those rounds missing")
-    game = build(config, catalog)
-    if state is None:
-        warm_up(game.players, game.progress)
-    else:
-        game.load_state_dict(state)
-    folder.keep_metrics(game.progress.rounds)
-    if rounds is not None:
-        atomic_write_text(folder.config_path, dump_config(config))
-    play(folder, game)
-    return folder
+    return Trainer().resume(RunProgram(catalog), out, rounds, force)

@@ -143,6 +143,7 @@ def sweep(base: Any, grid: dict[str, list[Any]], seeds: int, out: Path, workers:
     from dataclasses import asdict, replace
 
     from coevo.errors import CoevoError
+    from coevo.loop import Progress
     from coevo.store.runfolder import RunFolder
 
     if seeds < 1:
@@ -155,7 +156,7 @@ def sweep(base: Any, grid: dict[str, list[Any]], seeds: int, out: Path, workers:
     tasks = []
     for _, _, config, folder in plan:
         state = RunFolder(folder).load_checkpoint() if folder.exists() else None
-        if state is None or int(state["round"]) < config.rounds:
+        if state is None or not config.stop().reached(Progress(**state.get("progress", {"rounds": state["round"]}))):
             tasks.append(Task(play_run, {"config": asdict(config), "folder": str(folder), "catalog": catalog},
                               folder.name))
     Path(out).mkdir(parents=True, exist_ok=True)

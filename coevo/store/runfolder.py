@@ -159,6 +159,11 @@ class RunFolder:
         ends = next((i for i, row in enumerate(rows) if int(row.get("round", rounds)) >= rounds), len(rows))
         return rows[:ends]
 
+    def holds_rounds(self, rounds: int) -> bool:
+        """Whether metrics.jsonl holds a row for every round before ``rounds`` (what a checkpoint there needs)."""
+        recorded = self.metrics_before(rounds)
+        return rounds == 0 or (len(recorded) == rounds and int(recorded[-1].get("round", -1)) == rounds - 1)
+
     def keep_metrics(self, rounds: int) -> int:
         """Repair metrics.jsonl to the rows of rounds before ``rounds``, whatever its tail holds (lines written after
         the last checkpoint of a killed run, a torn line); returns how many rows it keeps."""

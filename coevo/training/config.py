@@ -5,10 +5,13 @@ from __future__ import annotations
 import tomllib
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from coevo.errors import CoevoError
 from coevo.threads import DEFAULT_THREADS, check_threads
+
+if TYPE_CHECKING:
+    from coevo.loop import Stop
 
 SCHEDULES = ("round", "phases")  # how artist and critic take turns (coevo.schedules)
 Settings = TypeVar("Settings")  # a settings dataclass: RunConfig, or a program's own (FoolConfig)
@@ -25,7 +28,10 @@ class RunConfig:
     artist: str = "gp"  # registry name (see `coevo list`) or a plugin "module:Class"
     critic: str = "cnn"  # registry name or plugin "module:Class"
     data: str = "digits"  # data spec: digits, mnist:DIR, an image folder, or a .npz file
-    rounds: int = 30  # rounds (generations / GAN steps) to play
+    rounds: int = 30  # rounds (generations / GAN steps) to play; 0: no limit (another limit ends the run)
+    images: int = 0  # ... or stop once the artist has shown the critic this many images (0: no limit)
+    critic_updates: int = 0  # ... or once the critic has taken this many updates, warm-up included (0: no limit)
+    seconds: float = 0.0  # ... or after this many seconds of play (0: no limit; not reproducible)
     pop: int = 32  # images the artist shows per round (population or batch size)
     size: int = 32  # image side in pixels
     seed: int = 0  # seeds Python, NumPy and Torch; same seed, same run on the same machine
@@ -46,7 +52,7 @@ class RunConfig:
     tournament: int = 3  # evolutionary artists: tournament size
     cxpb: float = 0.5  # evolutionary artists: crossover probability per pair
     mutpb: float = 0.9  # evolutionary artists: mutation probability per child
-    sheet_every: int = 5  # write a contact sheet every n rounds (and at the last)
+    sheet_every: int = 5  # write a contact sheet every n rounds (and at the last; 0: at the last only)
     checkpoint_every: int = 1  # write a checkpoint every n rounds (and at the last)
     checkpoint_seconds: float = 10.0  # ... but at most one per this many seconds (0: every n rounds); a resume
     # replays the rounds after the last checkpoint, so the files end the same whenever checkpoints fall
@@ -61,14 +67,16 @@ class RunConfig:
         from coevo.fakes import POLICIES, RENAMED  # imported here: reading a config needs no torch
         from coevo.losses import LOSSES
 
-        for name in ("rounds", "pop", "size", "batch", "sheet_every", "checkpoint_every", "champions",
-                     "phase_generations"):
+        for name in ("pop", "size", "batch", "checkpoint_every", "champions", "phase_generations"):
             if getattr(self, name) < 1:
                 raise CoevoError(f"{name} must be at least 1 (got {getattr(self, name)}); pass a positive value")
         check_threads(self.threads)
-        for name in ("critic_steps", "warmup", "elite", "diversity", "phase_critic_steps", "checkpoint_seconds"):
-            if getattr(self, name) < 0:
+        for name in ("rounds", "images", "critic_updates", "seconds", "critic_steps", "warmup", "elite", "diversity",
+                     "phase_critic_steps", "sheet_every", "checkpoint_seconds"):
+            if not getattr(self, name) >= 0:  # NaN fails too
                 raise CoevoError(f"{name} must be >= 0 (got {getattr(self, name)})")
+        if not any((self.rounds, self.images, self.critic_updates, self.seconds)):
+            raise CoevoError("the run has no end: pass --rounds N (or --images N, --critic-updates N, --seconds S)")
         if not SIZES[0] <= self.size <= SIZES[1]:
             raise CoevoError(f"size must lie in {SIZES[0]}..{SIZES[1]} pixels (got {self.size}); pass e.g. --size 32 "
                              "(render a champion larger with `coevo render GENOME.json --size N`)")
@@ -96,6 +104,13 @@ class RunConfig:
         if self.device not in ("auto", "cpu", "cuda") and not self.device.startswith("cuda:"):
             raise CoevoError(f"unknown device {self.device!r}; use auto, cpu or cuda")
         return self
+
+    def stop(self) -> Stop:
+        """When the run ends: the first of its limits reached (0 = no such limit)."""
+        from coevo.loop import Stop  # imported here: reading a config needs no torch
+
+        return Stop(rounds=self.rounds or None, images=self.images or None,
+                    critic_updates=self.critic_updates or None, seconds=self.seconds or None)
 
 
 @dataclass

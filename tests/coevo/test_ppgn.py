@@ -20,6 +20,7 @@ from coevo.protocols import Artist, GradientFooler
 from coevo.schedules import EveryRound
 from coevo.toolkits import ppgn
 from coevo.toolkits.classifier import LeNet
+from coevo.training import trainer
 
 MU = torch.tensor([[2.0, -1.0, 0.5]])  # the toy class's mean
 
@@ -222,7 +223,7 @@ def test_coevo_ppgn_writes_a_sheet_and_the_figures(vae_run: Path, tmp_path: Path
         played.append(args[2])
         return coevolve(*args, **kwargs)
 
-    monkeypatch.setattr(program, "coevolve", counted)  # the chains play their steps through the one loop
+    monkeypatch.setattr(trainer, "coevolve", counted)  # the chains play their steps through the one loop
     out = tmp_path / "ppgn"
     assert main(["ppgn", str(vae_run), "--classes", "0", "3", "--chains", "2", "--steps", "6", "--keep-every", "1",
                  "--dae-steps", "20", "--classifier-steps", "30", *extra, "--out", str(out)]) == 0

@@ -57,7 +57,7 @@ def test_each_artist_plays_each_seed_on_the_same_budget_at_matched_n(compared: P
             assert done["images"] == 96 and done["critic_updates"] > 0 and done["cpu_seconds"] > 0
         assert rows(compared / name / "seed-0" / "metrics.jsonl") != rows(compared / name / "seed-1" / "metrics.jsonl")
     toy = (compared / "tests.toys_ToyGenetics" / "seed-0" / "config.toml").read_text()
-    assert 'fakes = "champions"' in toy and "rounds = 6" in toy and "seed = 0" in toy
+    assert 'fakes = "champions"' in toy and "images = 96" in toy and "rounds = 0" in toy and "seed = 0" in toy
     assert 'fakes = "latest"' in (compared / "dcgan" / "seed-1" / "config.toml").read_text()
 
 
@@ -170,14 +170,14 @@ def test_report_loads_in_headless_chromium(compared: Path, tmp_path: Path) -> No
 
 
 def test_budgets_count_images_updates_rounds_or_seconds(capsys: pytest.CaptureFixture[str]) -> None:
-    from coevo.loop import Progress
-    from coevo.programs.comparison import Budget
+    from coevo.loop import Progress, Stop
+    from coevo.programs.comparison import check_budget
 
     progress = Progress(rounds=3, images=50, critic_updates=10, seconds=1.0)
-    assert Budget(images=200).fraction(progress) == 0.25
-    assert Budget(seconds=4.0).fraction(progress) == 0.25
-    assert Budget(critic_updates=40).fraction(progress) == 0.25 and Budget(rounds=12).fraction(progress) == 0.25
-    assert Budget().images == 20000
+    assert Stop(images=200).spent(progress) == 0.25
+    assert Stop(seconds=4.0).spent(progress) == 0.25
+    assert Stop(critic_updates=40).spent(progress) == 0.25 and Stop(rounds=12).spent(progress) == 0.25
+    assert check_budget(Stop()).images == 20000
     for argv in (["--images", "0"], ["--seconds", "-1"]):
         assert main(["compare", *argv]) == 2
         assert "budget must be positive" in capsys.readouterr().err

@@ -8,10 +8,11 @@ import pytest
 import torch
 
 from coevo.loop import Hook, Progress, Round, Stop
-from coevo.programs import run as run_program
-from coevo.programs.run import Checkpointer, resume, start
+from coevo.programs.run import resume, start
 from coevo.protocols import Proposal
 from coevo.store.runfolder import RunFolder
+from coevo.training import trainer
+from coevo.training.trainer import Checkpointer
 from tests.gallery.conftest import toy_config
 
 
@@ -26,25 +27,37 @@ class Clock:
 
 
 class Game:
+    """What the checkpointer asks of a game: its stop, cadence and state."""
+
+    stop = Stop(rounds=12)
+    checkpoint_every, checkpoint_seconds = 2, 5.0
+
     def state_dict(self) -> dict:
         return {"round": 0}
 
 
+class Flushes(Hook):
+    def __init__(self, progress: Progress) -> None:
+        self.progress, self.flushed = progress, []
+
+    def on_checkpoint(self) -> None:
+        self.flushed.append(self.progress.rounds)
+
+
 def test_checkpoints_at_most_every_n_seconds_every_k_rounds_and_at_the_end(tmp_path: Path, monkeypatch) -> None:
     clock = Clock()
-    monkeypatch.setattr(run_program.time, "monotonic", clock)
+    monkeypatch.setattr(trainer.time, "monotonic", clock)
     folder = RunFolder(tmp_path / "run")
     folder.create("")
-    flushed: list[int] = []
     progress = Progress()
-    checkpointer = Checkpointer(folder, Game(), Stop(rounds=12), every=2, seconds=5.0,
-                                before=lambda: flushed.append(progress.rounds))
+    recorder = Flushes(progress)
+    checkpointer = Checkpointer(folder, Game(), [recorder])
     played = Round(0, Proposal(torch.zeros(1, 1, 2, 2)), torch.zeros(1), {})
     for _ in range(12):
         progress.rounds += 1
         clock.now += 2.0  # a round takes 2 s: 5 s have passed after 3 rounds, and a checkpoint needs an even round
         checkpointer.on_round_end(played, progress)
-    assert flushed == [4, 8, 12]  # 8 s after the start, then 8 s later, then the last round
+    assert recorder.flushed == [4, 8, 12]  # 8 s after the start, then 8 s later, then the last round
     assert (tmp_path / "run" / "checkpoint.pt").exists()
 
 
@@ -79,15 +92,15 @@ def test_a_resume_replays_the_rounds_after_the_last_checkpoint(tmp_path: Path, g
 
     config = toy_config(rounds=12, sheet_every=3, checkpoint_every=4, checkpoint_seconds=0.0, **game)
     folder = tmp_path / "killed"
-    original = run_program.coevolve
+    original = trainer.coevolve
 
     def coevolve(players, schedule, stop, progress, hooks):
         recorder = hooks[0]
-        recorder.close = recorder.index.close  # a kill -9 flushes nothing
+        recorder.on_exception = lambda error: recorder.index.close()  # a kill -9 flushes nothing
         return original(players, schedule, stop, progress, [*hooks, KillAfter()])
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(run_program, "coevolve", coevolve)
+        patch.setattr(trainer, "coevolve", coevolve)
         with pytest.raises(Killed):
             start(config, folder)
     assert torch.load(folder / "checkpoint.pt", weights_only=True)["round"] == 8
