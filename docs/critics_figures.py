@@ -1,4 +1,4 @@
-"""Makes the README pictures of the novelty, preference and jury critics from real runs (played here unless
+"""Makes the pictures in docs/critics.md of the novelty, preference and jury critics from real runs (played here unless
 already there):
 
     docs/wundt.png                 the Wundt curve H(N) = R(N) - P(N) with the novelty critic's default constants
