@@ -26,5 +26,5 @@ def templates(package: str) -> jinja2.Environment:
 
 def write_stylesheet(folder: Path) -> str:
     """Write the stylesheet into ``folder``; returns its link relative to the pages there."""
-    atomic_write_text(Path(folder) / STYLESHEET, resources.files(__package__).joinpath(STYLESHEET).read_text("utf-8"))
+    atomic_write_text(Path(folder) / STYLESHEET, resources.files("coevo.store").joinpath(STYLESHEET).read_text("utf-8"))
     return STYLESHEET
