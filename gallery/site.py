@@ -1,65 +1,66 @@
 """The gallery as a static web site: front page, one page per run and per individual, images copied beside.
 
-Every page is plain HTML with relative links, so the folder can be opened from disk, served by
-``coevo gallery serve`` or copied anywhere. Pages are rebuilt from the store each time.
+Every page is plain HTML from a template in ``gallery/templates`` (every value escaped) with relative links and the
+shared stylesheet beside it, so the folder can be opened from disk, served by ``coevo gallery serve`` or copied
+anywhere. Pages are rebuilt from the store each time.
 """
 
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import jinja2
 
 from coevo.errors import CoevoError
 from coevo.store.atomic import atomic_write_bytes, atomic_write_text
 from coevo.store.genomefile import GenomeFile, write_genome
+from coevo.store.pages import templates, write_stylesheet
 from coevo.store.plots import plot_curves
 from coevo.store.runfolder import RunFolder
 from gallery.lineage import draw_lineage
 from gallery.store import IndividualRow, RunRow, Store, no_parents
 
 DEFAULT_ROOT = "runs"  # the gallery root that commands may leave unnamed (gallery:ID)
-
-STYLE = """
-body { font-family: sans-serif; margin: 1.5em; color: #222; max-width: 1200px; }
-a { color: #1a4fa0; } table { border-collapse: collapse; } td, th { padding: 3px 8px; border-bottom: 1px solid #ddd;
-text-align: left; vertical-align: middle; } img.px { image-rendering: pixelated; } .thumb { width: 64px; height: 64px; }
-.big { width: 320px; height: 320px; } .grid { display: flex; flex-wrap: wrap; gap: 12px; }
-.card { text-align: center; font-size: 0.85em; max-width: 160px; overflow-wrap: anywhere; }
-h1, td { overflow-wrap: anywhere; } .missing, .broken { color: #a00; font-weight: bold; }
-pre { background: #f4f4f4; padding: 8px; overflow-x: auto; max-height: 400px; } code { background: #f4f4f4; }
-.sheet { max-width: 100%; image-rendering: pixelated; } nav { margin-bottom: 1em; }
-"""
-
-# Marks images the browser could not load (visibly, and in body's data-broken-images for tests).
-CHECK_IMAGES = """
-window.addEventListener('load', function () {
-  var bad = Array.prototype.filter.call(document.images, function (i) { return !i.complete || i.naturalWidth === 0; });
-  bad.forEach(function (i) { var s = document.createElement('span'); s.className = 'broken';
-    s.textContent = 'image failed to load: ' + i.getAttribute('src'); i.replaceWith(s); });
-  document.body.setAttribute('data-broken-images', String(bad.length));
-});
-"""
-
-
-def esc(value: Any) -> str:
-    return html.escape(str(value), quote=True)
-
-
-def page(title: str, body: str) -> str:
-    """A whole HTML page with the shared style, navigation and image check."""
-    return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{esc(title)}</title>"
-            "<link rel=\"icon\" href=\"data:,\">"
-            f"<style>{STYLE}</style><script>{CHECK_IMAGES}</script></head>\n<body>"
-            f"<nav><a href=\"index.html\">coevo gallery</a></nav>\n<h1>{esc(title)}</h1>\n{body}\n</body></html>\n")
+OWN_CURVES = ("curves.png", "confidence.png")  # a run that plotted either needs no curves plotted here
 
 
 def score_text(score: float | None) -> str:
     return "—" if score is None else f"{score:.4f}"
+
+
+def page_templates() -> jinja2.Environment:
+    """The site's page templates (``gallery/templates``, every value escaped), with a ``score`` filter."""
+    pages = templates("gallery")
+    pages.filters["score"] = score_text
+    return pages
+
+
+@dataclass(frozen=True)
+class Picture:
+    """An individual's image on a page: its link in the site, or, when its file is missing, the path the store
+    recorded and the command that renders it again."""
+
+    id: int
+    link: str | None
+    recorded: str = ""
+    render: str = ""
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A run's line in the front page's table: rounds played, best score and a thumbnail link."""
+
+    rounds: int
+    best: float | None
+    thumb: str | None
+
+
+Card = tuple[Picture, str]  # an individual's thumbnail and its caption, linking to its page
 
 
 @dataclass
@@ -69,10 +70,12 @@ class Site:
     store: Store
     out: Path
     spec_root: str = ""  # "" for the default root (gallery:ID), else the root as the user wrote it
+    pages: jinja2.Environment = field(default_factory=page_templates, repr=False)
 
     def build(self) -> Path:
-        """Write every page; returns the front page."""
+        """Write every page and the stylesheet; returns the front page."""
         self.out.mkdir(parents=True, exist_ok=True)
+        write_stylesheet(self.out)
         runs = self.store.runs()
         for run in runs:
             self._write(f"run-{run.id}.html", self.run_page(run))
@@ -83,6 +86,10 @@ class Site:
 
     def _write(self, name: str, text: str) -> None:
         atomic_write_text(self.out / name, text)
+
+    def render(self, template: str, **context: Any) -> str:
+        """One page from its template; every value in ``context`` is escaped."""
+        return self.pages.get_template(template).render(**context)
 
     def copy(self, source: Path | None, name: str) -> str | None:
         """Copy a file into the site (when changed) and return its relative link, or None if it is missing."""
@@ -100,22 +107,18 @@ class Site:
 
     # ---- pieces
 
-    def image_tag(self, row: IndividualRow, css: str) -> str:
-        """The individual's image, or a visible note that its file is missing."""
+    def picture(self, row: IndividualRow) -> Picture:
+        """The individual's image copied into the site, or what to show instead when its file is missing."""
         link = self.copy(row.image, f"individual-{row.id}.png")
-        if link is None:
-            run = self.store.run(row.run)
-            size = run.settings.get("size", 256) if run else 256
-            out = f" --out {row.image}" if row.image else ""
-            return (f"<span class=\"missing\">image missing: {esc(row.image or 'none recorded')} — re-render it with "
-                    f"<code>coevo render {esc(self.spec(row.id))} --size {esc(size)}{esc(out)}</code></span>")
-        return f"<img class=\"px {css}\" src=\"{esc(link)}\" alt=\"individual {row.id}\">"
+        if link is not None:
+            return Picture(row.id, link)
+        run = self.store.run(row.run)
+        size = run.settings.get("size", 256) if run else 256
+        out = f" --out {row.image}" if row.image else ""
+        return Picture(row.id, None, str(row.image or "none recorded"),
+                       f"coevo render {self.spec(row.id)} --size {size}{out}")
 
-    def card(self, row: IndividualRow, caption: str) -> str:
-        return (f"<div class=\"card\"><a href=\"individual-{row.id}.html\">{self.image_tag(row, 'thumb')}</a><br>"
-                f"<a href=\"individual-{row.id}.html\">{esc(caption)}</a></div>")
-
-    def run_summary(self, run: RunRow) -> dict[str, Any]:
+    def run_summary(self, run: RunRow) -> Summary:
         """Rounds played, best score and a thumbnail link for the runs table."""
         metrics = read_metrics(run.path)
         rows = self.store.individuals(run=run.id)
@@ -126,98 +129,57 @@ class Site:
         thumb = next((self.copy(r.image, f"individual-{r.id}.png") for r in reversed(rows)
                       if r.image is not None and r.image.is_file()), None)
         if thumb is None:
-            sheets = sorted((run.path / "sheets").glob("*.png")) if (run.path / "sheets").is_dir() else []
+            sheets = contact_sheets(run)
             thumb = self.copy(sheets[-1], f"run-{run.id}/sheets/{sheets[-1].name}") if sheets else None
-        return {"rounds": rounds, "best": best, "thumb": thumb}
+        return Summary(rounds, best, thumb)
 
-    # ---- pages
-
-    def front_page(self, runs: list[RunRow]) -> str:
-        published = self.store.individuals(published=True)
-        cards = "".join(self.card(r, r.title or f"#{r.id}") for r in published)
-        body = ["<h2>Published</h2>", f"<div class=\"grid\">{cards}</div>" if cards else
-                "<p>Nothing published yet: <code>coevo gallery publish ID --title TITLE</code>.</p>", "<h2>Runs</h2>"]
-        if not runs:
-            body.append("<p>No runs yet: start one with <code>coevo run</code>.</p>")
-        else:
-            body.append("<table><tr><th></th><th>run</th><th>kind</th><th>artist</th><th>critic</th><th>data</th>"
-                        "<th>rounds</th><th>best score</th><th>branched from</th></tr>")
-            for run in runs:
-                info = self.run_summary(run)
-                thumb = f"<img class=\"px thumb\" src=\"{esc(info['thumb'])}\" alt=\"\">" if info["thumb"] else ""
-                origin = f"<a href=\"individual-{run.origin}.html\">#{run.origin}</a>" if run.origin else ""
-                body.append(f"<tr><td><a href=\"run-{run.id}.html\">{thumb}</a></td>"
-                            f"<td><a href=\"run-{run.id}.html\">{esc(run.name)}</a></td><td>{esc(run.kind)}</td>"
-                            f"<td>{esc(run.artist)}</td><td>{esc(run.critic)}</td><td>{esc(run.data)}</td>"
-                            f"<td>{info['rounds']}</td><td>{score_text(info['best'])}</td><td>{origin}</td></tr>")
-            body.append("</table>")
-        return page("coevo gallery", "\n".join(body))
-
-    def run_page(self, run: RunRow) -> str:
-        body = [f"<p>{esc(run.kind)} in <code>{esc(run.path)}</code></p>"]
-        if not run.path.is_dir():
-            body.append(f"<p class=\"missing\">run folder missing: {esc(run.path)}</p>")
-        if run.origin:
-            body.append(f"<p>Branched from <a href=\"individual-{run.origin}.html\">#{run.origin}</a></p>")
-        champions = self.store.individuals(run=run.id)
-        if champions:
-            body.append("<h2>Champions</h2><div class=\"grid\">" + "".join(
-                self.card(r, f"#{r.id} round {r.round} · {score_text(r.score)}") for r in champions) + "</div>")
-        own = sorted(run.path.glob("*.png"))  # the run's curves.png (confidence.png, critic pictures, ...)
-        curves = [self.copy(p, f"run-{run.id}/curves/{p.name}") for p in own]
-        if not any(p.name in ("curves.png", "confidence.png") for p in own):  # an older run: plot them here, once
+    def curves(self, run: RunRow) -> list[str]:
+        """Links to the run's own plots (curves.png, confidence.png, critic pictures, ...); an older run that has
+        none gets its learning curves plotted here, once."""
+        own = sorted(run.path.glob("*.png"))
+        links = [self.copy(p, f"run-{run.id}/curves/{p.name}") for p in own]
+        if not any(p.name in OWN_CURVES for p in own):
             plotted = curve_png(run, self.out / "files" / f"run-{run.id}" / "metrics.png")
-            curves = ([f"files/run-{run.id}/metrics.png"] if plotted else []) + curves
-        if any(curves):
-            body.append("<h2>Curves</h2>" + "".join(f"<p><img class=\"sheet\" src=\"{esc(c)}\" alt=\"curves\"></p>"
-                                                    for c in curves if c))
-        sheets = sorted((run.path / "sheets").glob("*.png")) if (run.path / "sheets").is_dir() else []
-        if sheets:
-            body.append("<h2>Contact sheets</h2>")
-            for sheet in sheets:
-                link = self.copy(sheet, f"run-{run.id}/sheets/{sheet.name}")
-                body.append(f"<h3>{esc(sheet.stem)}</h3><p><img class=\"sheet\" src=\"{esc(link)}\" "
-                            f"alt=\"{esc(sheet.stem)}\" width=\"480\"></p>")
-        body.append("<h2>Settings</h2><table>" + "".join(
-            f"<tr><th>{esc(k)}</th><td>{esc(json.dumps(v) if isinstance(v, (dict, list)) else v)}</td></tr>"
-            for k, v in run.settings.items()) + "</table>")
-        return page(f"Run {run.id}: {run.name}", "\n".join(body))
+            links = ([f"files/run-{run.id}/metrics.png"] if plotted else []) + links
+        return [link for link in links if link]
 
-    def individual_page(self, row: IndividualRow) -> str:
-        run = self.store.run(row.run)
-        title = row.title or f"Individual #{row.id}"
-        genome_link = self.export_genome(row, run)
-        spec = self.spec(row.id)
-        body = [f"<p>{self.image_tag(row, 'big')}</p><table>",
-                f"<tr><th>gallery id</th><td>{row.id} (<code>{esc(spec)}</code>)</td></tr>",
-                f"<tr><th>run</th><td><a href=\"run-{row.run}.html\">{esc(run.name if run else row.run)}</a>"
-                f"</td></tr><tr><th>round</th><td>{row.round}</td></tr>",
-                f"<tr><th>artist</th><td>{esc(row.artist)} {esc(json.dumps(row.options))}</td></tr>",
-                f"<tr><th>score</th><td>{score_text(row.score)}</td></tr>",
-                f"<tr><th>published</th><td>{'yes' if row.published else 'no'}</td></tr>",
-                "<tr><th>parents</th><td>" + (" ".join(f"<a href=\"individual-{p}.html\">#{p}</a>"
-                                                      for p in row.parents) or esc(no_parents(run))) +
-                "</td></tr>",
-                "<tr><th>children</th><td>" + (" ".join(f"<a href=\"individual-{c.id}.html\">#{c.id}</a>"
-                                                       for c in self.store.children(row.id)) or "none") +
-                "</td></tr></table>"]
-        body.append("<h2>Re-render or branch</h2><pre>"
-                    f"coevo render {esc(spec)} --size 1024 --out individual-{row.id}.png\n"
-                    f"coevo run --from {esc(spec)}\ncoevo breed --from {esc(spec)}</pre>"
-                    f"<p>Genome file: <a href=\"{esc(genome_link)}\">{esc(Path(genome_link).name)}</a> "
-                    f"(<code>coevo render {esc(Path(genome_link).name)} --size 1024</code>)</p>")
+    def lineage(self, row: IndividualRow) -> tuple[str, list[int]]:
+        """The link to the individual's lineage picture, and its ancestors' ids, nearest first."""
         lineage = self.store.lineage(row.id)
         names = {run.id: run.name for run in self.store.runs()}
         labels = {r.id: f"#{r.id} {names.get(r.run, '')}:{r.round}" for r in lineage}
         picture = self.lineage_png(row.id, lineage, labels)
-        ancestors = " ".join(f"<a href=\"individual-{r.id}.html\">#{r.id}</a>" for r in lineage[1:]) or "none"
-        body.append(f"<h2>Lineage</h2><p><img src=\"files/{esc(picture.name)}\" alt=\"lineage tree\"></p>"
-                    f"<p>Ancestors, nearest first (label: #id run:round): {ancestors}</p>")
+        return f"files/{picture.name}", [r.id for r in lineage[1:]]
+
+    # ---- pages
+
+    def front_page(self, runs: list[RunRow]) -> str:
+        published: list[Card] = [(self.picture(r), r.title or f"#{r.id}")
+                                 for r in self.store.individuals(published=True)]
+        return self.render("index.html", title="coevo gallery", published=published,
+                           runs=[(run, self.run_summary(run)) for run in runs])
+
+    def run_page(self, run: RunRow) -> str:
+        champions: list[Card] = [(self.picture(r), f"#{r.id} round {r.round} · {score_text(r.score)}")
+                                 for r in self.store.individuals(run=run.id)]
+        sheets = [(sheet.stem, link) for sheet in contact_sheets(run)
+                  if (link := self.copy(sheet, f"run-{run.id}/sheets/{sheet.name}"))]
+        settings = [(key, json.dumps(value) if isinstance(value, (dict, list)) else value)
+                    for key, value in run.settings.items()]
+        return self.render("run.html", title=f"Run {run.id}: {run.name}", run=run, folder_missing=not run.path.is_dir(),
+                           champions=champions, curves=self.curves(run), sheets=sheets, settings=settings)
+
+    def individual_page(self, row: IndividualRow) -> str:
+        run = self.store.run(row.run)
+        genome_link = self.export_genome(row, run)
+        lineage, ancestors = self.lineage(row)
         scores = ", ".join(f"round {k}: {v:.4f}" for k, v in row.scores.items() if v is not None)
-        if scores:
-            body.append(f"<h2>Scores</h2><p>{esc(scores)}</p>")
-        body.append(f"<h2>Genome</h2><pre>{esc(json.dumps(row.genome, indent=1))}</pre>")
-        return page(title, "\n".join(body))
+        return self.render("individual.html", title=row.title or f"Individual #{row.id}", row=row,
+                           image=self.picture(row), spec=self.spec(row.id), run_name=run.name if run else row.run,
+                           options=json.dumps(row.options), no_parents=no_parents(run),
+                           children=[child.id for child in self.store.children(row.id)], genome_link=genome_link,
+                           genome_name=Path(genome_link).name, lineage=lineage, ancestors=ancestors, scores=scores,
+                           genome=json.dumps(row.genome, indent=1))
 
     def lineage_png(self, individual: int, lineage: list[IndividualRow], labels: dict[int, str]) -> Path:
         """Draw the lineage picture unless one drawn from the same ancestors, images and labels is there."""
@@ -239,6 +201,12 @@ class Site:
         record = GenomeFile(row.artist, row.options, row.genome, meta)
         write_genome(self.out / "files" / f"genome-{row.id}.json", record)
         return f"files/genome-{row.id}.json"
+
+
+def contact_sheets(run: RunRow) -> list[Path]:
+    """The run's contact sheets (``sheets/*.png``), oldest name first."""
+    folder = run.path / "sheets"
+    return sorted(folder.glob("*.png")) if folder.is_dir() else []
 
 
 def read_metrics(folder: Path) -> list[dict[str, Any]]:

@@ -1,15 +1,16 @@
 """The comparison report: the verdict with its tests, sample grids, metrics over seeds with 95% intervals at one
 matched n, budgets, class histograms, a memorisation check, curves with bands, settings and provenance, as
-``report.html`` (for a browser) and ``report.md`` (for a repository), with PNGs beside them."""
+``report.html`` (for a browser) and ``report.md`` (for a repository), with PNGs and the shared stylesheet beside
+them. Both are rendered from one ``Report`` by the templates in ``coevo/programs/templates``."""
 
 from __future__ import annotations
 
-import html
 import math
 import platform
 import shutil
 import subprocess
 import time
+from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,6 +23,7 @@ from coevo.metrics import Evaluator
 from coevo.metrics.evaluator import CONFIDENT
 from coevo.metrics.stats import estimate, verdict
 from coevo.store.atomic import atomic_write_bytes, atomic_write_text
+from coevo.store.pages import templates, write_stylesheet
 from coevo.store.plots import plot_series
 
 if TYPE_CHECKING:
@@ -131,14 +133,55 @@ def pictures(out: Path, entrants: list[Entrant], data: ImageSet) -> tuple[Captio
     return samples, champions
 
 
+@dataclass(frozen=True)
+class Table:
+    """A table of text cells under its headings, as both report.html and report.md show it."""
+
+    head: list[str]
+    rows: list[list[str]]
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything the report says: report.html and report.md are rendered from the same one."""
+
+    header: dict[str, str]  # what was compared and how, and where the numbers came from
+    verdict: list[str]
+    samples: Captioned
+    champions: Captioned
+    metrics: Table
+    budgets: Table
+    histograms: Table | None  # None when no artist's samples were classified
+    curves: str  # the curves' PNG beside the report
+    settings: Table
+
+
 def write_report(out: Path, entrants: list[Entrant], data: ImageSet, settings: CompareSettings,
                  evaluator: Evaluator, n: int) -> Path:
-    """Write the PNGs, ``report.md`` and ``report.html`` into ``out``; returns the HTML's path."""
+    """Write the PNGs, ``report.md``, ``report.html`` and the stylesheet into ``out``; returns the HTML's path."""
     out = Path(out)
     floor = evaluator.real_floor(n)
     samples, champions = pictures(out, entrants, data)
+    report = Report(header=header(data, settings, evaluator, n), verdict=verdicts(entrants), samples=samples,
+                    champions=champions, metrics=metrics_table(entrants, floor, n), budgets=budgets_table(entrants),
+                    histograms=histogram_table(entrants, floor), curves=curves(out / "curves.png", entrants),
+                    settings=settings_table(entrants))
+    return render_report(out, report)
+
+
+def render_report(out: Path, report: Report) -> Path:
+    """Write ``report.md``, ``report.html`` and the stylesheet into ``out``; returns the HTML's path."""
+    pages = templates("coevo.programs")
+    for name in ("report.md", "report.html"):
+        atomic_write_text(out / name, pages.get_template(name).render(report=report))
+    write_stylesheet(out)
+    return out / "report.html"
+
+
+def header(data: ImageSet, settings: CompareSettings, evaluator: Evaluator, n: int) -> dict[str, str]:
+    """What was compared on which data, at which n, by which features, and where the numbers came from."""
     accuracy = "" if evaluator.accuracy is None else f", {evaluator.accuracy:.1%} accurate on the held-out half"
-    header = {
+    return {
         "data": f"{data.name}, {'×'.join(map(str, data.shape))}",
         "budget": settings.budget.describe() if settings.artists else "— (finished runs, each evaluated once)",
         "seeds": ", ".join(map(str, settings.seed_list())) + " (intervals: mean ± 95% Student t over seeds)",
@@ -153,102 +196,47 @@ def write_report(out: Path, entrants: list[Entrant], data: ImageSet, settings: C
                         "training image (the floor row: held-out real images), a copy scores 0",
         **provenance(settings, settings.base.device),
     }
-    table = [(short_label(e, n), {k: cell(final(e, k), d) for k, _, _, d in METRICS}) for e in entrants]
+
+
+def metrics_table(entrants: list[Entrant], floor: dict[str, Any] | None, n: int) -> Table:
+    """Each artist's metrics at its last evaluation (mean ± 95% over seeds), and the real floor's at the same n."""
+    rows = [[short_label(e, n), *[cell(final(e, k), d) for k, _, _, d in METRICS]] for e in entrants]
     if floor is not None:
-        table.append(("real data (held out)", {k: cell([floor[k]], d) if k in floor else "—"
-                                               for k, _, _, d in METRICS}))
-    budgets = [(e.label, {k: cell([float(r.spent.get(k, math.nan)) for r in e.runs], 0) for k, _ in BUDGETS})
-               for e in entrants]
+        rows.append(["real data (held out)", *[cell([floor[k]], d) if k in floor else "—" for k, _, _, d in METRICS]])
+    return Table(["artist", *[heading for _, heading, _, _ in METRICS]], rows)
+
+
+def budgets_table(entrants: list[Entrant]) -> Table:
+    """What each artist spent, the mean over its seeds."""
+    rows = [[e.label, *[cell([float(r.spent.get(k, math.nan)) for r in e.runs], 0) for k, _ in BUDGETS]]
+            for e in entrants]
+    return Table(["artist", *[heading for _, heading in BUDGETS]], rows)
+
+
+def histogram_table(entrants: list[Entrant], floor: dict[str, Any] | None) -> Table | None:
+    """The share of samples confidently classified as each class, the mean over seeds (and the real floor's);
+    None when nothing was classified."""
     histograms = [(e.label, [estimate(values).mean for values in zip(*[r.evals[-1]["class_hist"] for r in e.runs
                                                                        if "class_hist" in r.evals[-1]])])
                   for e in entrants]
     if floor is not None and "class_hist" in floor:
         histograms.append(("real data (held out)", floor["class_hist"]))
-    sections = {"verdict": verdicts(entrants), "samples": samples, "champions": champions, "table": table,
-                "budgets": budgets, "histograms": [h for h in histograms if h[1]],
-                "curves": curves(out / "curves.png", entrants),
-                "settings": [(e.label, {k: getattr(e.config, k) for k in SETTINGS}) for e in entrants]}
-    atomic_write_text(out / "report.md", markdown(header, sections))
-    path = out / "report.html"
-    atomic_write_text(path, page(header, sections))
-    return path
+    histograms = [(label, shares) for label, shares in histograms if shares]
+    if not histograms:
+        return None
+    classes = len(histograms[0][1])
+    return Table(["artist", *map(str, range(classes))],
+                 [[label, *[f"{v:.2f}" for v in shares]] for label, shares in histograms])
+
+
+def settings_table(entrants: list[Entrant]) -> Table:
+    """The run settings that matter for the comparison, one column per artist."""
+    return Table(["setting", *[e.label for e in entrants]],
+                 [[key, *[str(getattr(e.config, key)) for e in entrants]] for key in SETTINGS])
 
 
 def safe(label: str) -> str:
     return "".join(c if c.isalnum() or c in "-_" else "_" for c in label)
-
-
-def markdown(header: dict[str, str], s: dict[str, Any]) -> str:
-    lines = ["# coevo comparison", "", *[f"- **{k}**: {v}" for k, v in header.items()], "", "## Verdict", "",
-             *[f"- {line}" for line in s["verdict"]], "", "## Samples", "",
-             " ".join(f"![{label}]({name})" for label, name in s["samples"]), ""]
-    if s["champions"]:
-        lines += ["## Champions of every round", "", *[f"![{label}]({name})" for label, name in s["champions"]], ""]
-    lines += ["## Metrics (last evaluation, mean ± 95% interval over seeds)", "",
-              "| artist | " + " | ".join(h for _, h, _, _ in METRICS) + " |", "|---" * (len(METRICS) + 1) + "|",
-              *[f"| {label} | " + " | ".join(row[k] for k, _, _, _ in METRICS) + " |" for label, row in s["table"]],
-              "", "## Budgets spent (mean over seeds)", "", "| artist | " + " | ".join(h for _, h in BUDGETS) + " |",
-              "|---" * (len(BUDGETS) + 1) + "|",
-              *[f"| {label} | " + " | ".join(row[k] for k, _ in BUDGETS) + " |" for label, row in s["budgets"]], ""]
-    if s["histograms"]:
-        classes = len(s["histograms"][0][1])
-        lines += ["## Confident class histogram", "", "| artist | " + " | ".join(map(str, range(classes))) + " |",
-                  "|---" * (classes + 1) + "|",
-                  *[f"| {label} | " + " | ".join(f"{v:.2f}" for v in hist) + " |" for label, hist in s["histograms"]],
-                  ""]
-    lines += ["## Curves", "", f"![curves]({s['curves']})", "", "## Settings", "",
-              "| setting | " + " | ".join(label for label, _ in s["settings"]) + " |",
-              "|---" * (len(s["settings"]) + 1) + "|"]
-    lines += [f"| {key} | " + " | ".join(str(c[key]) for _, c in s["settings"]) + " |" for key in SETTINGS]
-    return "\n".join(lines) + "\n"
-
-
-STYLE = """body{font-family:system-ui,sans-serif;margin:2em;color:#222;background:#fff;max-width:90em}
-table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 10px;text-align:right}
-th:first-child,td:first-child{text-align:left}.grids{display:flex;flex-wrap:wrap;gap:1.5em}
-figure{margin:0}figure img{max-width:560px;image-rendering:pixelated;border:1px solid #ccc}
-img.curves{max-width:100%}"""
-
-
-def rows_html(head: list[str], rows: list[list[str]]) -> str:
-    e = html.escape
-    return ("<table><tr>" + "".join(f"<th>{e(h)}</th>" for h in head) + "</tr>"
-            + "".join("<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>" for row in rows) + "</table>")
-
-
-def figures(items: list[tuple[str, str]]) -> str:
-    e = html.escape
-    return "<div class='grids'>" + "".join(
-        f"<figure><img src='{e(name)}' alt='{e(label)}'><figcaption>{e(label)}</figcaption></figure>"
-        for label, name in items) + "</div>"
-
-
-def page(header: dict[str, str], s: dict[str, Any]) -> str:
-    e = html.escape
-    parts = ["<!doctype html><html lang='en'><head><meta charset='utf-8'><title>coevo comparison</title>",
-             f"<style>{STYLE}</style></head><body><h1>coevo comparison</h1><ul>",
-             *[f"<li><b>{e(k)}</b>: {e(v)}</li>" for k, v in header.items()], "</ul>",
-             "<h2>Verdict</h2><ul>", *[f"<li>{e(line)}</li>" for line in s["verdict"]], "</ul>",
-             "<h2>Samples</h2>", figures(s["samples"])]
-    if s["champions"]:
-        parts += ["<h2>Champions of every round</h2>", figures(s["champions"])]
-    parts += ["<h2>Metrics (last evaluation, mean ± 95% interval over seeds)</h2>",
-              rows_html(["artist", *[h for _, h, _, _ in METRICS]],
-                        [[label, *[row[k] for k, _, _, _ in METRICS]] for label, row in s["table"]]),
-              "<h2>Budgets spent (mean over seeds)</h2>",
-              rows_html(["artist", *[h for _, h in BUDGETS]],
-                        [[label, *[row[k] for k, _ in BUDGETS]] for label, row in s["budgets"]])]
-    if s["histograms"]:
-        classes = len(s["histograms"][0][1])
-        parts += ["<h2>Confident class histogram</h2>",
-                  rows_html(["artist", *map(str, range(classes))],
-                            [[label, *[f"{v:.2f}" for v in hist]] for label, hist in s["histograms"]])]
-    parts += [f"<h2>Curves over time</h2><img class='curves' src='{e(s['curves'])}' alt='metric curves'>",
-              "<h2>Settings</h2>",
-              rows_html(["setting", *[label for label, _ in s["settings"]]],
-                        [[key, *[str(c[key]) for _, c in s["settings"]]] for key in SETTINGS]),
-              "</body></html>"]
-    return "\n".join(parts) + "\n"
 
 
 def enlarge(images: torch.Tensor) -> torch.Tensor:

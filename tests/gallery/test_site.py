@@ -67,6 +67,26 @@ def test_publish_shows_on_the_front_page_and_in_list(copy: Path, capsys: pytest.
         assert store.individuals(published=True) == []
 
 
+def test_a_title_with_markup_is_escaped_on_every_page(copy: Path) -> None:
+    title = "<script>alert('title')</script> & co"
+    assert main(["gallery", "publish", "2", "--title", title, "--root", str(copy)]) == 0
+    index = build_site(copy)
+    escaped = "&lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt; &amp; co"
+    assert escaped in index.read_text() and escaped in (index.parent / "individual-2.html").read_text()
+    for page in index.parent.glob("*.html"):
+        assert "<script>alert" not in page.read_text(), page.name
+
+
+def test_every_page_links_the_one_stylesheet_beside_it(copy: Path) -> None:
+    from coevo.store.pages import STYLESHEET
+
+    site = build_site(copy).parent
+    assert "font-family" in (site / STYLESHEET).read_text()
+    for page in site.glob("*.html"):
+        text = page.read_text()
+        assert f'<link rel="stylesheet" href="{STYLESHEET}">' in text and "<style" not in text, page.name
+
+
 def test_a_missing_image_is_reported_on_its_page(copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
     with Store(copy) as store:
         row = store.individuals()[0]

@@ -1,0 +1,59 @@
+"""The comparison report's two pages, rendered from one ``Report``: the same facts in report.html and report.md, the
+HTML escaped, the shared stylesheet beside them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from coevo.programs.report import Report, Table, render_report
+from coevo.store.pages import STYLESHEET
+
+LABEL = "<script>alert('x')</script> & co"
+
+
+def report(labels: list[str], histograms: bool = True) -> Report:
+    """A report as ``write_report`` makes one, for the artists ``labels``, without playing anything."""
+    return Report(
+        header={"data": "digits, 1×28×28", "command": "coevo compare --artists " + ",".join(labels)},
+        verdict=["ranking by mean KID (lower is better): " + ", ".join(labels)],
+        samples=[("real data", "real.png"), *[(label, f"samples-{i}.png") for i, label in enumerate(labels)]],
+        champions=[(labels[-1], "champions-last.png")],
+        metrics=Table(["artist", "KID ↓"], [[label, f"0.0{i} ± 0.01"] for i, label in enumerate(labels)]),
+        budgets=Table(["artist", "images shown"], [[label, "96 ± 0"] for label in labels]),
+        histograms=Table(["artist", "0", "1"], [[label, "0.50", "0.25"] for label in labels]) if histograms else None,
+        curves="curves.png",
+        settings=Table(["setting", *labels], [["pop", *["16" for _ in labels]]]))
+
+
+def test_report_html_escapes_a_label_and_report_md_shows_it_as_written(tmp_path: Path) -> None:
+    html = render_report(tmp_path, report(["dcgan", LABEL])).read_text()
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; co" in html
+    markdown = (tmp_path / "report.md").read_text()
+    assert f"| {LABEL} | 0.01 ± 0.01 |" in markdown and f"![{LABEL}](samples-1.png)" in markdown
+
+
+def test_both_pages_show_every_fact_of_the_report(tmp_path: Path) -> None:
+    shown = report(["dcgan", "tests.toys:ToyGenetics"])
+    html = render_report(tmp_path, shown).read_text()
+    markdown = (tmp_path / "report.md").read_text()
+    facts = [*shown.header.values(), *shown.verdict, *[name for _, name in shown.samples + shown.champions],
+             shown.curves]
+    for table in (shown.metrics, shown.budgets, shown.histograms, shown.settings):
+        assert table is not None
+        facts += table.head + [value for row in table.rows for value in row]
+    assert all(fact in html and fact in markdown for fact in facts)
+    assert "| artist | KID ↓ |\n|---|---|\n| dcgan | 0.00 ± 0.01 |" in markdown
+    assert "<th>KID ↓</th>" in html and "Confident class histogram" in html and "Champions of every round" in html
+
+
+def test_a_report_without_histograms_leaves_the_section_out(tmp_path: Path) -> None:
+    html = render_report(tmp_path, report(["seed-0"], histograms=False)).read_text()
+    assert "Confident class histogram" not in html
+    assert "Confident class histogram" not in (tmp_path / "report.md").read_text()
+
+
+def test_the_report_links_the_one_stylesheet_beside_it(tmp_path: Path) -> None:
+    html = render_report(tmp_path, report(["dcgan"])).read_text()
+    assert f'<link rel="stylesheet" href="{STYLESHEET}">' in html and "<style" not in html
+    assert "font-family" in (tmp_path / STYLESHEET).read_text()
