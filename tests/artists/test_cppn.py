@@ -12,7 +12,6 @@ import torch
 from artists.cppn import CPPNGenetics, reference
 from artists.cppn.activations import TORCH
 from artists.cppn.genome import (
-    ConnectionGene,
     Genome,
     NodeGene,
     check,
@@ -27,14 +26,10 @@ from coevo.errors import CoevoError
 from coevo.evolution.ga import EvolutionaryArtist, EvolutionConfig
 from coevo.protocols import Genetics
 from coevo.store.genomefile import GenomeFile, write_genome
+from tests.helpers import input_nodes, link
 from tests.toys import BrightnessCritic
 
-INPUT_NODES = (NodeGene(0, "in", "identity", "x"), NodeGene(1, "in", "identity", "y"),
-               NodeGene(2, "in", "identity", "d"), NodeGene(3, "in", "identity", "bias"))
-
-
-def link(source: int, target: int, weight: float, enabled: bool = True) -> ConnectionGene:
-    return ConnectionGene(innovation(source, target), source, target, weight, enabled)
+INPUT_NODES = input_nodes()
 
 
 def evolved_population(genetics: CPPNGenetics, n: int = 6, steps: int = 25) -> list[Genome]:

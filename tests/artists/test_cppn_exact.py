@@ -12,14 +12,11 @@ import torch
 
 from artists.cppn import CPPNGenetics, cppnx, exact
 from artists.cppn.activations import NAMES
-from artists.cppn.genome import ConnectionGene, Genome, NodeGene, innovation
+from artists.cppn.genome import Genome, NodeGene
 from coevo.errors import CoevoError
+from tests.helpers import input_nodes, link
 
-INPUT_NODES = tuple(NodeGene(i, "in", "identity", label) for i, label in enumerate(("x", "y", "d", "bias")))
-
-
-def link(source: int, target: int, weight: float) -> ConnectionGene:
-    return ConnectionGene(innovation(source, target), source, target, weight)
+INPUT_NODES = input_nodes()
 
 
 def test_every_activation_has_an_exact_form():
@@ -83,21 +80,18 @@ def test_exact_is_an_option_children_and_files_keep():
     assert (images - CPPNGenetics().render(children, 16)).abs().max() * 127.5 < 8
 
 
-def test_imported_genomes_render_exactly(shared_data):
+def test_imported_genomes_render_exactly(picbreeder_xml):
     from artists.cppn.picbreeder import import_picbreeder
     from coevo.programs.genomes import load_genome
 
-    paths = sorted((shared_data / "picbreeder").glob("*.xml"))
-    if not paths:
-        pytest.skip(f"no Picbreeder XML genomes in {shared_data / 'picbreeder'}")
-    for path in paths:
+    for path in picbreeder_xml:
         genetics, genome, _ = import_picbreeder(path)
         assert genetics.exact and genetics.options()["exact"] is True, path.name
         image = genetics.render([genome], 64)
         assert torch.equal(image, exact.render([genome], 64, genetics.mode)), path.name
         fast = CPPNGenetics(channels=genetics.channels, color=genetics.color).render([genome], 64)
         assert ((image - fast).abs() * 127.5 > 1.01).float().mean() < 1e-2, path.name  # the float32 kernel: close
-    _, loaded, _, _ = load_genome(paths[0])
+    _, loaded, _, _ = load_genome(picbreeder_xml[0])
     assert loaded.exact
 
 

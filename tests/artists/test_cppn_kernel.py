@@ -11,15 +11,12 @@ import torch
 from artists.cppn import CPPNGenetics, kernel, network, reference
 from artists.cppn import render as torch_renderer
 from artists.cppn.activations import NAMES, TORCH
-from artists.cppn.genome import ConnectionGene, Genome, NodeGene, innovation
+from artists.cppn.genome import Genome, NodeGene
 from artists.cppn.picbreeder import import_picbreeder
 from artists.cppn.pixels import to_image
+from tests.helpers import input_nodes, link
 
-INPUT_NODES = tuple(NodeGene(i, "in", "identity", label) for i, label in enumerate(("x", "y", "d", "bias")))
-
-
-def link(source: int, target: int, weight: float, enabled: bool = True) -> ConnectionGene:
-    return ConnectionGene(innovation(source, target), source, target, weight, enabled)
+INPUT_NODES = input_nodes()
 
 
 def assert_close(ours: torch.Tensor, theirs: torch.Tensor) -> None:
@@ -124,11 +121,8 @@ def test_hand_built_genome_and_odd_nodes_render_as_torch_does():
     assert network.render([], 8, "hsv").shape == (0, 3, 8, 8)
 
 
-def test_picbreeder_examples_match_torch_and_numpy(shared_data):
-    paths = sorted((shared_data / "picbreeder").glob("*.xml"))
-    if not paths:
-        pytest.skip(f"no Picbreeder XML genomes in {shared_data / 'picbreeder'}")
-    for path in paths:
+def test_picbreeder_examples_match_torch_and_numpy(picbreeder_xml):
+    for path in picbreeder_xml:
         genetics, genome, _meta = import_picbreeder(path)
         ours = network.render([genome], 96, genetics.mode)
         assert ours.std() > 0.1, path.name

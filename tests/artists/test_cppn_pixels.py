@@ -10,8 +10,9 @@ import torch
 from artists.cppn import CPPNGenetics
 from artists.cppn.genome import ConnectionGene, Genome, NodeGene, innovation
 from artists.cppn.pixels import blue_byte, hue_degrees, red_byte
+from tests.helpers import input_nodes
 
-INPUT_NODES = tuple(NodeGene(i, "in", "identity", label) for i, label in enumerate(("x", "y", "d", "bias")))
+INPUT_NODES = input_nodes()
 COLOUR = (("hue", 5), ("saturation", 6), ("brightness", 7))
 
 

@@ -18,7 +18,7 @@ from coevo.programs.genomes import build_genetics, load_genome
 from coevo.rng import seed_everything
 from critics.human import HumanCritic
 from gallery.catalog import GalleryCatalog
-from tests.critics.events import breeding_window, click, press
+from tests.helpers import breeding_window, click, press
 
 ARTISTS = ["lines", "ants", "evoeco", "hercl-lines"]
 SIZE = 48

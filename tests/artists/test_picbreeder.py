@@ -14,16 +14,8 @@ from coevo.errors import CoevoError
 from coevo.programs.genomes import load_genome
 
 
-@pytest.fixture
-def examples(shared_data):
-    paths = sorted((shared_data / "picbreeder").glob("*.xml"))
-    if not paths:
-        pytest.skip(f"no Picbreeder XML genomes in {shared_data / 'picbreeder'}")
-    return paths
-
-
-def test_every_example_renders_a_non_constant_image_like_the_reference(examples):
-    for path in examples:
+def test_every_example_renders_a_non_constant_image_like_the_reference(picbreeder_xml):
+    for path in picbreeder_xml:
         genetics, genome, _meta = import_picbreeder(path)
         image = genetics.render([genome], 64)
         assert image.shape == (1, genetics.channels, 64, 64), path.name
@@ -31,8 +23,8 @@ def test_every_example_renders_a_non_constant_image_like_the_reference(examples)
         assert (image - reference.render([genome], 64, genetics.mode)).abs().mean() < 1e-3, path.name
 
 
-def test_imports_keep_lineage_and_kind(examples):
-    by_name = {p.stem: p for p in examples}
+def test_imports_keep_lineage_and_kind(picbreeder_xml):
+    by_name = {p.stem: p for p in picbreeder_xml}
     genetics, genome, meta = import_picbreeder(by_name["745_LetterG"])
     assert meta["id"] == "745_840" and meta["parents"] == ["745_765"]
     assert genetics.channels == 1 and len(genome.hidden) == 14 and len(genome.connections) == 39
@@ -40,9 +32,9 @@ def test_imports_keep_lineage_and_kind(examples):
     assert colour.channels == 3 and colour.mode == "hsv"
 
 
-def test_render_command_reads_xml(examples, tmp_path, capsys):
+def test_render_command_reads_xml(picbreeder_xml, tmp_path, capsys):
     out = tmp_path / "g.png"
-    assert main(["render", str(examples[0]), "--size", "96", "--out", str(out)]) == 0
+    assert main(["render", str(picbreeder_xml[0]), "--size", "96", "--out", str(out)]) == 0
     from PIL import Image
 
     with Image.open(out) as image:
@@ -51,8 +43,8 @@ def test_render_command_reads_xml(examples, tmp_path, capsys):
     assert "does not exist" in capsys.readouterr().err
 
 
-def test_imported_genomes_can_be_bred_on(examples):
-    artist, genetics, genome, meta = load_genome(examples[0])
+def test_imported_genomes_can_be_bred_on(picbreeder_xml):
+    artist, genetics, genome, meta = load_genome(picbreeder_xml[0])
     assert artist == "cppn" and meta["parents"]
     random.seed(0)
     children = [genetics.mutate(genome) for _ in range(4)] + list(genetics.crossover(genome, genetics.mutate(genome)))
@@ -61,13 +53,13 @@ def test_imported_genomes_can_be_bred_on(examples):
     assert genetics.from_json(genetics.to_json(children[0])) == children[0]
 
 
-def test_damaged_files_give_one_line_errors(tmp_path, examples):
+def test_damaged_files_give_one_line_errors(tmp_path, picbreeder_xml):
     broken = tmp_path / "broken.xml"
     broken.write_text("<data><genome><nodes>", encoding="utf-8")
     with pytest.raises(CoevoError, match="not valid Picbreeder XML"):
         import_picbreeder(broken)
     strange = tmp_path / "strange.xml"
-    strange.write_text(examples[0].read_text(encoding="utf-8").replace("sin(x)", "wobble(x)", 1)
+    strange.write_text(picbreeder_xml[0].read_text(encoding="utf-8").replace("sin(x)", "wobble(x)", 1)
                        .replace("gaussian(x)", "wobble(x)", 1), encoding="utf-8")
     with pytest.raises(CoevoError, match="unknown activation 'wobble"):
         import_picbreeder(strange)

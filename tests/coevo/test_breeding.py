@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pygame
@@ -20,7 +20,7 @@ from coevo.store.genomefile import GenomeFile, write_genome
 from critics.human import HumanCritic
 from gallery.catalog import GalleryCatalog
 from gallery.store import Store
-from tests.critics.events import breeding_window, click, press
+from tests.helpers import breeding_window, choose, click, press, script
 from tests.toys import ToyGenetics
 
 SIZE = 48
@@ -36,12 +36,6 @@ def biomorph_session(folder: Path, seed: int = 0) -> BreedingSession:
     _, genetics = build_genetics("biomorph", {}, 3)
     return BreedingSession.start("biomorph", genetics, genetics.random_genome(), 15, SIZE, folder,
                                  catalog=GalleryCatalog())
-
-
-def choose(session: BreedingSession, critic: HumanCritic, box: int, key: int = pygame.K_RETURN) -> bool:
-    click(critic.box_centre(box))
-    press(key)
-    return session.step(critic)
 
 
 def genomes(session: BreedingSession) -> list:
@@ -183,17 +177,6 @@ def test_chosen_selection_breeds_only_from_the_chosen() -> None:
     assert all(ind.parents == (proposal.ids[3],) for ind in artist.population[1:])
     with pytest.raises(ValueError, match="selection"):
         EvolutionaryArtist(ToyGenetics(), EvolutionConfig(selection="roulette"))
-
-
-def script(*steps: Callable[[HumanCritic], None]) -> Callable[[HumanCritic], None]:
-    """An idle hook that performs one scripted step (posting events) per wait of the window."""
-    queue = list(steps)
-
-    def idle(window: HumanCritic) -> None:
-        if queue:
-            queue.pop(0)(window)
-
-    return idle
 
 
 def test_breed_command_opens_breeds_saves_and_resumes(tmp_path: Path, capsys, monkeypatch) -> None:

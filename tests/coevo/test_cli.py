@@ -1,4 +1,3 @@
-import hashlib
 import subprocess
 import sys
 from pathlib import Path
@@ -9,20 +8,7 @@ from PIL import Image
 
 from coevo.commands.main import main
 from tests.conftest import ROOT
-
-TOY = ["--artist", "tests.toys:ToyGenetics", "--critic", "tests.toys:TinyCritic", "--size", "8", "--pop", "8",
-       "--warmup", "2", "--batch", "16"]
-
-
-def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = main(args)
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def snapshot(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+from tests.helpers import TOY, run_cli, snapshot
 
 
 def test_help_and_list(capsys: pytest.CaptureFixture[str]) -> None:

@@ -18,7 +18,7 @@ from coevo.programs.genomes import build_genetics, load_genome
 from coevo.rng import seed_everything
 from critics.human import HumanCritic
 from gallery.catalog import GalleryCatalog
-from tests.critics.events import breeding_window, click, press
+from tests.helpers import breeding_window, choose, click, press
 
 SIZE = 48
 
@@ -38,12 +38,6 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 @pytest.fixture
 def critic() -> Iterator[HumanCritic]:
     yield from breeding_window(SIZE)
-
-
-def choose(session: BreedingSession, critic: HumanCritic, box: int, key: int = pygame.K_RETURN) -> bool:
-    click(critic.box_centre(box))
-    press(key)
-    return session.step(critic)
 
 
 def test_children_are_gaussian_steps_and_crossover_mixes_latents(runs: dict[str, Path]) -> None:

@@ -8,7 +8,7 @@ import pytest
 from coevo.commands.main import main
 from coevo.errors import CoevoError
 from coevo.store.runfolder import check_kind, folder_kind, folder_lock
-from tests.coevo.test_cli import TOY
+from tests.helpers import TOY
 
 
 def test_item3_a_locked_folder_is_refused_naming_the_holder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

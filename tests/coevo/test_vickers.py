@@ -13,8 +13,8 @@ import pytest
 from coevo.commands.main import main
 from coevo.programs.genomes import load_genome
 from coevo.toolkits.imagefeatures import jpeg_complexity
-from tests.coevo.test_resume import coevo, lines, outputs
 from tests.conftest import ROOT, kill_when
+from tests.helpers import coevo, lines, outputs
 
 SMALL = ["--config", "vickers2017", "--rounds", "6", "--pop", "6", "--warmup", "1", "--batch", "8",
          "--phase-generations", "2", "--phase-critic-steps", "1", "--seed", "3",

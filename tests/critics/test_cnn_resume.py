@@ -7,19 +7,10 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, kill_when
+from tests.helpers import outputs
 
 ARGS = ["--artist", "gp", "--critic", "cnn", "--size", "16", "--pop", "16", "--warmup", "5", "--batch", "16",
         "--seed", "11", "--sheet-every", "4", "--rounds", "14", "--critic-option", "width=8"]
-
-
-def lines(path: Path) -> int:
-    return len(path.read_text().splitlines()) if path.exists() else 0
-
-
-def outputs(folder: Path) -> dict[str, bytes]:
-    files = [folder / "metrics.jsonl", folder / "curves.png", *sorted((folder / "genomes").iterdir()),
-             *sorted((folder / "sheets").iterdir()), *sorted((folder / "images").iterdir())]
-    return {str(p.relative_to(folder)): p.read_bytes() for p in files}
 
 
 @pytest.mark.slow

@@ -1,10 +1,7 @@
 """The features critic: learns real from fake on image features, plays phases with the archive, resumes."""
 
-import os
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -14,7 +11,7 @@ from coevo.commands import main as cli
 from coevo.fakes import FakePool
 from coevo.protocols import FeatureCritic, Proposal
 from critics.features import FeaturesCritic
-from tests.conftest import ROOT
+from tests.conftest import ROOT, kill_when
 
 
 def test_it_learns_flat_from_noisy_images() -> None:
@@ -65,13 +62,7 @@ def test_kill_9_then_resume_a_features_phases_run(tmp_path: Path) -> None:
     victim = subprocess.Popen([*run, "--out", str(killed)], cwd=ROOT, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
     metrics = killed / "metrics.jsonl"
-    deadline = time.monotonic() + 240
-    while (not metrics.exists() or len(metrics.read_text().splitlines()) < 5) and time.monotonic() < deadline \
-            and victim.poll() is None:
-        time.sleep(0.01)
-    os.kill(victim.pid, signal.SIGKILL)
-    victim.wait()
-    assert 5 <= len(metrics.read_text().splitlines()) < 16, "the run was not killed mid-way"
+    assert 5 <= kill_when(victim, metrics, 5, 240) < 16, "the run was not killed mid-way"
     resumed = subprocess.run([sys.executable, "-m", "coevo", "resume", str(killed)], cwd=ROOT, timeout=400,
                              capture_output=True, text=True)
     assert resumed.returncode == 0, resumed.stderr[-2000:]

@@ -13,7 +13,7 @@ from coevo.protocols import Critic
 from coevo.toolkits.interactive import SessionRequest
 from critics.human import HumanCritic
 from critics.human.layout import Layout
-from tests.critics.events import click, press
+from tests.helpers import click, press
 
 
 @pytest.fixture

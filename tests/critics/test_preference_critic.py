@@ -2,36 +2,11 @@
 
 from pathlib import Path
 
-import torch
-
 from coevo.commands import main as cli
-from coevo.programs.breed import BreedingSession
 from coevo.toolkits.choices import judgements
 from critics.preference import PreferenceCritic
+from tests.helpers import TOY_GENETICS, scripted_session
 from tests.toys import ToyGenetics
-
-TOY = "tests.toys:ToyGenetics"
-
-
-def scripted_session(folder: Path, generations: int = 40, seed: int = 0) -> Path:
-    """A synthetic person who always chooses the brightest of 15 images (and restarts now and then)."""
-    import random
-
-    random.seed(seed)
-    torch.manual_seed(seed)
-    genetics = ToyGenetics()
-    session = BreedingSession.start(TOY, genetics, genetics.random_genome(), 15, 16, folder)
-    for g in range(generations):
-        session.history.append(session.artist.state_dict())
-        if g % 8 == 7:  # a restart: no judgement, and fresh variety
-            session.artist.seed([genetics.random_genome()])
-            continue
-        proposal = session.artist.ask()
-        scores = torch.zeros(len(proposal))
-        scores[int(proposal.images.mean(dim=(1, 2, 3)).argmax())] = 1.0
-        session.artist.tell(proposal, scores)
-    session.save()
-    return folder
 
 
 def test_choices_are_read_back_from_the_session(tmp_path: Path) -> None:
@@ -62,7 +37,7 @@ def test_a_run_evolves_for_the_person_from_the_cli(tmp_path: Path) -> None:
     scripted_session(tmp_path / "person", generations=20)
     out = tmp_path / "run"
     assert cli.main(["run", "--critic", "preference", "--critic-option", f"sessions={tmp_path / 'person'}",
-                     "--artist", TOY, "--data", "none", "--size", "16", "--pop", "12", "--rounds", "8",
+                     "--artist", TOY_GENETICS, "--data", "none", "--size", "16", "--pop", "12", "--rounds", "8",
                      "--out", str(out)]) == 0
     import json
 

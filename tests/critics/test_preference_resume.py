@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, kill_when
-from tests.critics.test_preference_critic import scripted_session
+from tests.helpers import scripted_session
 
 
 @pytest.mark.slow

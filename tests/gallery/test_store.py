@@ -21,7 +21,8 @@ from coevo.programs.run import resume
 from coevo.store.genomefile import read_genome
 from gallery.catalog import GalleryCatalog
 from gallery.store import MIGRATIONS, Store, parse_spec
-from tests.gallery.conftest import Branched, toy_config
+from tests.gallery.conftest import Branched
+from tests.helpers import toy_config
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -9,7 +9,7 @@ import pytest
 from artists.biomorph.develop import develop, drawn_lines
 from artists.biomorph.genome import PALETTE, classic
 from tests.artists.biomorph import port
-from tests.artists.biomorph.test_mutation import to_port
+from tests.artists.biomorph.port import to_port
 
 
 @pytest.mark.parametrize(("name", "pic", "drawn"), [("Insect", 32, 32), ("Chess", 64, 64), ("BasicTree", 129, 129)])

@@ -6,18 +6,11 @@ from __future__ import annotations
 import random
 from dataclasses import replace
 
-from artists.biomorph.genome import Biomorph, basic_tree, chess, insect
+from artists.biomorph.genome import basic_tree, chess, insect
 from artists.biomorph.mutation import colour_mutate, mono_mutate
 from artists.biomorph.saltation import colour_monster, mono_monster
 from tests.artists.biomorph import port
-
-
-def to_port(b: Biomorph) -> dict:
-    return {"gene": list(b.genes), "dGene": list(b.gradients), "segNoGene": b.segments,
-            "segDistGene": b.segment_distance, "completenessGene": b.completeness, "spokesGene": b.spokes,
-            "trickleGene": b.trickle, "mutSizeGene": b.mutation_size, "mutProbGene": b.mutation_rate,
-            "colorGene": list(b.colours), "backColorGene": b.background, "thicknessGene": b.thickness,
-            "limbShapeGene": b.limb_shape, "limbFillGene": b.limb_fill}
+from tests.artists.biomorph.port import to_port
 
 
 def test_monochrome_mutation_draws_as_the_port_does() -> None:

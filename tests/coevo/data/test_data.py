@@ -9,13 +9,7 @@ from PIL import Image
 
 from coevo.data import load_data
 from coevo.errors import CoevoError
-
-
-def check_images(images: torch.Tensor, channels: int, size: int) -> None:
-    assert images.dtype == torch.float32
-    assert images.shape[1:] == (channels, size, size)
-    assert images.min() >= -1.0 and images.max() <= 1.0
-    assert images.min() < -0.9 and images.max() > 0.5
+from tests.helpers import check_images
 
 
 def test_digits_is_the_embedded_default() -> None:

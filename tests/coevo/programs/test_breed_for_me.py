@@ -16,7 +16,7 @@ from coevo.rng import seed_everything
 from coevo.toolkits.choices import judgements
 from critics.human import HumanCritic
 from critics.human.critic import COLOURS
-from tests.critics.events import breeding_window, click, press
+from tests.helpers import breeding_window, click, press
 from tests.toys import ToyGenetics
 
 TOY, SIZE = "tests.toys:ToyGenetics", 16

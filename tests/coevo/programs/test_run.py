@@ -12,7 +12,7 @@ from coevo.programs import run as run_program
 from coevo.programs.run import Checkpointer, resume, start
 from coevo.protocols import Proposal
 from coevo.store.runfolder import RunFolder
-from tests.gallery.conftest import toy_config
+from tests.helpers import toy_config
 
 
 class Clock:
