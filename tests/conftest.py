@@ -34,6 +34,14 @@ def picbreeder_xml(shared_data: Path) -> list[Path]:
     return paths
 
 
+@pytest.fixture
+def window():  # -> Iterator[HumanCritic]
+    """A real headless breeding window (48-pixel boxes, session keys on); closed afterwards."""
+    from tests.helpers import breeding_window
+
+    yield from breeding_window(48)
+
+
 def kill_when(victim: subprocess.Popen, metrics: Path, rows: int, seconds: float = 300) -> int:
     """SIGKILL ``victim`` once ``metrics`` holds ``rows`` lines (or it ends, or time runs out); the lines it left."""
     import os

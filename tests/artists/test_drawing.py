@@ -4,7 +4,6 @@ against the cnn critic from the command line, their champions rendered from the 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pygame
@@ -18,19 +17,14 @@ from coevo.programs.genomes import build_genetics, load_genome
 from coevo.rng import seed_everything
 from critics.human import HumanCritic
 from gallery.catalog import GalleryCatalog
-from tests.helpers import breeding_window, click, press
+from tests.helpers import click, press
 
 ARTISTS = ["lines", "ants", "evoeco", "hercl-lines"]
 SIZE = 48
 
 
-@pytest.fixture
-def critic() -> Iterator[HumanCritic]:
-    yield from breeding_window(SIZE)
-
-
 @pytest.mark.parametrize("name", ARTISTS)
-def test_breeds_in_the_window(name: str, critic: HumanCritic, tmp_path: Path) -> None:
+def test_breeds_in_the_window(name: str, window: HumanCritic, tmp_path: Path) -> None:
     seed_everything(4)
     _, genetics = build_genetics(name, {}, 3)
     session = BreedingSession.start(name, genetics, genetics.random_genome(), 15, SIZE, tmp_path / "runs" / name,
@@ -38,21 +32,21 @@ def test_breeds_in_the_window(name: str, critic: HumanCritic, tmp_path: Path) ->
     before = session.artist.population
     chosen = genetics.to_json(before[6].genome)
     shown = session.artist.ask().images[6]
-    click(critic.box_centre(6))
+    click(window.box_centre(6))
     press(pygame.K_RETURN)
-    assert session.step(critic)
+    assert session.step(window)
     after = session.artist.population
     assert genetics.to_json(after[0].genome) == chosen
     assert torch.equal(session.artist.ask().images[0], shown)  # the chosen one, unchanged, now in the centre
     assert all(ind.parents == (before[6].id,) for ind in after[1:])
     assert sum(genetics.to_json(ind.genome) != chosen for ind in after[1:]) >= 7  # children differ
-    click(critic.box_centre(2))
-    click(critic.box_centre(9), shift=True)
+    click(window.box_centre(2))
+    click(window.box_centre(9), shift=True)
     press(pygame.K_SPACE, " ")
-    session.step(critic)  # two choices mate
+    session.step(window)  # two choices mate
     assert all(len(ind.parents) == 2 for ind in session.artist.population[1:])
     press(pygame.K_u, "u")
-    session.step(critic)
+    session.step(window)
     assert session.artist.generation == 1
 
 

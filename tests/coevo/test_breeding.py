@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Iterator
 from pathlib import Path
 
 import pygame
@@ -20,15 +19,10 @@ from coevo.store.genomefile import GenomeFile, write_genome
 from critics.human import HumanCritic
 from gallery.catalog import GalleryCatalog
 from gallery.store import Store
-from tests.helpers import breeding_window, choose, click, press, script
+from tests.helpers import choose, click, press, script
 from tests.toys import ToyGenetics
 
 SIZE = 48
-
-
-@pytest.fixture
-def critic() -> Iterator[HumanCritic]:
-    yield from breeding_window(SIZE)
 
 
 def biomorph_session(folder: Path, seed: int = 0) -> BreedingSession:
@@ -42,10 +36,10 @@ def genomes(session: BreedingSession) -> list:
     return [ind.genome for ind in session.artist.population]
 
 
-def test_next_generation_descends_from_the_clicked_box(critic: HumanCritic, tmp_path: Path) -> None:
+def test_next_generation_descends_from_the_clicked_box(window: HumanCritic, tmp_path: Path) -> None:
     session = biomorph_session(tmp_path / "runs" / "s")
     before = session.artist.population
-    assert choose(session, critic, 7)
+    assert choose(session, window, 7)
     after = session.artist.population
     assert session.artist.generation == 1
     assert after[0].genome == before[7].genome and after[0].id == before[7].id  # the parent, unchanged, centre
@@ -53,34 +47,34 @@ def test_next_generation_descends_from_the_clicked_box(critic: HumanCritic, tmp_
     assert sum(ind.genome != before[7].genome for ind in after[1:]) >= 7  # and mutated
 
 
-def test_two_choices_mate(critic: HumanCritic, tmp_path: Path) -> None:
+def test_two_choices_mate(window: HumanCritic, tmp_path: Path) -> None:
     session = biomorph_session(tmp_path / "runs" / "s")
     before = session.artist.population
-    click(critic.box_centre(2))
-    click(critic.box_centre(5), shift=True)
+    click(window.box_centre(2))
+    click(window.box_centre(5), shift=True)
     press(pygame.K_SPACE, " ")
-    session.step(critic)
+    session.step(window)
     assert all(set(ind.parents) == {before[2].id, before[5].id} for ind in session.artist.population[1:])
 
 
-def test_undo_restores_previous_generations_exactly(critic: HumanCritic, tmp_path: Path) -> None:
+def test_undo_restores_previous_generations_exactly(window: HumanCritic, tmp_path: Path) -> None:
     session = biomorph_session(tmp_path / "runs" / "s")
     states = [session.artist.state_dict()]
     shown = [session.artist.ask().images.clone()]
     for box in (3, 11, 1):
-        choose(session, critic, box)
+        choose(session, window, box)
         states.append(session.artist.state_dict())
         shown.append(session.artist.ask().images.clone())
     for back in (2, 1, 0):
         press(pygame.K_u, "u")
-        session.step(critic)
+        session.step(window)
         assert same_generation(session.artist.state_dict(), states[back])
         assert torch.equal(session.artist.ask().images, shown[back])
     press(pygame.K_BACKSPACE)
-    session.step(critic)  # nothing left to undo: stays at generation 0
+    session.step(window)  # nothing left to undo: stays at generation 0
     assert same_generation(session.artist.state_dict(), states[0])
     ids_seen = {d["id"] for state in states for d in state["population"]}
-    choose(session, critic, 3)
+    choose(session, window, 3)
     newborn = {ind.id for ind in session.artist.population[1:]}
     assert not newborn & ids_seen  # children bred after an undo get fresh ids (true ancestry in the gallery)
 
@@ -90,13 +84,13 @@ def same_generation(a: dict, b: dict) -> bool:
     return {k: v for k, v in a.items() if k != "next_id"} == {k: v for k, v in b.items() if k != "next_id"}
 
 
-def test_save_writes_a_genome_file_that_reloads_to_the_same_image(critic: HumanCritic, tmp_path: Path) -> None:
+def test_save_writes_a_genome_file_that_reloads_to_the_same_image(window: HumanCritic, tmp_path: Path) -> None:
     session = biomorph_session(tmp_path / "runs" / "s")
-    choose(session, critic, 4)
+    choose(session, window, 4)
     shown = session.artist.ask().images
-    click(critic.box_centre(9))
+    click(window.box_centre(9))
     press(pygame.K_s, "s")
-    session.step(critic)
+    session.step(window)
     saved = list((tmp_path / "runs" / "s" / "genomes").glob("*.json"))
     assert len(saved) == 1
     artist, genetics, genome, meta = load_genome(saved[0])
@@ -110,60 +104,60 @@ def test_save_writes_a_genome_file_that_reloads_to_the_same_image(critic: HumanC
         assert pick.image is not None and pick.image.exists()
 
 
-def test_export_strength_and_restart(critic: HumanCritic, tmp_path: Path) -> None:
+def test_export_strength_and_restart(window: HumanCritic, tmp_path: Path) -> None:
     session = biomorph_session(tmp_path / "runs" / "s")
     session.export_size = 200
-    click(critic.box_centre(6))
+    click(window.box_centre(6))
     press(pygame.K_e, "e")
-    session.step(critic)
+    session.step(window)
     exported = sorted(p.suffix for p in (tmp_path / "runs" / "s" / "exports").iterdir())
     assert exported == [".png", ".svg"]
     press(pygame.K_EQUALS, "+")
-    session.step(critic)
+    session.step(window)
     assert session.artist.config.strength == pytest.approx(1.5)
     first = genomes(session)
     press(pygame.K_r, "r")
-    session.step(critic)
+    session.step(window)
     assert genomes(session) != first and len(session.history) == 1
     press(pygame.K_u, "u")
-    session.step(critic)
+    session.step(window)
     assert genomes(session) == first and session.artist.config.strength == pytest.approx(1.5)
 
 
-def test_quit_and_resume_continues_where_it_stopped(critic: HumanCritic, tmp_path: Path) -> None:
+def test_quit_and_resume_continues_where_it_stopped(window: HumanCritic, tmp_path: Path) -> None:
     stopped = biomorph_session(tmp_path / "a")
     for box in (5, 8):
-        choose(stopped, critic, box)
+        choose(stopped, window, box)
     press(pygame.K_ESCAPE, "\x1b")
-    assert not stopped.step(critic)  # quit: the session is saved
+    assert not stopped.step(window)  # quit: the session is saved
 
     kept = biomorph_session(tmp_path / "b")  # the same session, never interrupted
     for box in (5, 8, 2):
-        choose(kept, critic, box)
+        choose(kept, window, box)
 
     random.seed(999)  # whatever happens between quitting and resuming
     resumed = BreedingSession.resume(tmp_path / "a", GalleryCatalog())
     assert resumed.artist.state_dict() == stopped.artist.state_dict()
-    critic.session_keys = True
-    choose(resumed, critic, 2)
+    window.session_keys = True
+    choose(resumed, window, 2)
     assert genomes(resumed) == genomes(kept)
     for _ in range(3):
         press(pygame.K_u, "u")
-        resumed.step(critic)
+        resumed.step(window)
     assert resumed.artist.generation == 0  # the history came back too
 
 
-def test_any_evolutionary_artist_breeds(critic: HumanCritic, tmp_path: Path) -> None:
+def test_any_evolutionary_artist_breeds(window: HumanCritic, tmp_path: Path) -> None:
     seed_everything(1)
     _, genetics = build_genetics("tests.toys:ToyGenetics", {}, 3)
     assert isinstance(genetics, ToyGenetics)
     session = BreedingSession.start("tests.toys:ToyGenetics", genetics, genetics.random_genome(), 15, SIZE,
                                     tmp_path / "runs" / "toy")
     chosen = session.artist.population[13].genome
-    choose(session, critic, 13)
+    choose(session, window, 13)
     assert session.artist.population[0].genome == chosen
     press(pygame.K_ESCAPE)
-    session.step(critic)
+    session.step(window)
     resumed = BreedingSession.resume(tmp_path / "runs" / "toy" / "session.json", GalleryCatalog())
     assert resumed.artist.state_dict() == session.artist.state_dict()
 
@@ -219,14 +213,14 @@ def test_breed_command_rejects_bad_input(tmp_path: Path, capsys, argv: list[str]
     assert not (tmp_path / "x").exists()
 
 
-def test_breed_from_a_gallery_individual_links_the_session_to_it(critic: HumanCritic, tmp_path: Path,
+def test_breed_from_a_gallery_individual_links_the_session_to_it(window: HumanCritic, tmp_path: Path,
                                                                   monkeypatch) -> None:
     first = biomorph_session(tmp_path / "runs" / "a")
-    click(critic.box_centre(6))
+    click(window.box_centre(6))
     press(pygame.K_s, "s")
-    first.step(critic)
+    first.step(window)
     first.close()
-    critic.close()
+    window.close()
     with Store(tmp_path / "runs") as store:
         [pick] = store.individuals()
     monkeypatch.setattr(HumanCritic, "idle", script(lambda w: press(pygame.K_ESCAPE)))
@@ -237,25 +231,25 @@ def test_breed_from_a_gallery_individual_links_the_session_to_it(critic: HumanCr
         assert session is not None and session.origin == pick.id and session.kind == "breed"
 
 
-def test_gp_breeds_in_the_window(critic: HumanCritic, tmp_path: Path) -> None:
+def test_gp_breeds_in_the_window(window: HumanCritic, tmp_path: Path) -> None:
     seed_everything(2)
     _, genetics = build_genetics("gp", {}, 3)
     session = BreedingSession.start("gp", genetics, genetics.random_genome(), 15, SIZE, tmp_path / "runs" / "gp",
                                     catalog=GalleryCatalog())
     chosen = genetics.to_json(session.artist.population[8].genome)
     shown = session.artist.ask().images[8]
-    choose(session, critic, 8)
+    choose(session, window, 8)
     assert genetics.to_json(session.artist.population[0].genome) == chosen
     assert torch.equal(session.artist.ask().images[0], shown)  # the chosen one, unchanged, now in the centre
     press(pygame.K_u, "u")
-    session.step(critic)
+    session.step(window)
     assert session.artist.generation == 0
 
 
-def test_item14_one_undo_step_is_singular(critic: HumanCritic, tmp_path: Path) -> None:
+def test_item14_one_undo_step_is_singular(window: HumanCritic, tmp_path: Path) -> None:
     session = biomorph_session(tmp_path / "s")
     assert "0 undo steps" in session.status()
-    choose(session, critic, 3)
+    choose(session, window, 3)
     assert "1 undo step" in session.status() and "1 undo steps" not in session.status()
     session.close()
 
@@ -267,7 +261,7 @@ def test_item10_a_runaway_grid_is_refused_naming_the_limit(tmp_path: Path, capsy
     assert not (tmp_path / "x").exists()
 
 
-def test_item14_export_says_so_on_screen_before_it_renders(critic: HumanCritic, tmp_path: Path) -> None:
+def test_item14_export_says_so_on_screen_before_it_renders(window: HumanCritic, tmp_path: Path) -> None:
     """E shows "exporting..." in the window at once, before the slow full-size render starts."""
     session = biomorph_session(tmp_path / "runs" / "s")
     session.export_size = 64
@@ -276,10 +270,10 @@ def test_item14_export_says_so_on_screen_before_it_renders(critic: HumanCritic, 
 
     def spy(genomes, size):
         if size == 64:
-            shown.append(critic._message)
+            shown.append(window._message)
         return render(genomes, size)
 
     session.genetics.render = spy
     press(pygame.K_e, "e")
-    session.step(critic)
+    session.step(window)
     assert shown and shown[0].startswith("exporting")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +17,7 @@ from coevo.programs.genomes import build_genetics, load_genome
 from coevo.rng import seed_everything
 from critics.human import HumanCritic
 from gallery.catalog import GalleryCatalog
-from tests.helpers import breeding_window, choose, click, press
+from tests.helpers import choose, click, press
 
 SIZE = 48
 
@@ -33,11 +32,6 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
                      "--rounds", "1", "--pop", "4", "--batch", "4", "--warmup", "0", "--device", "cpu",
                      "--artist-option", "ngf=8", "--critic-option", "width=8", "--out", str(made[artist])]) == 0
     return made
-
-
-@pytest.fixture
-def critic() -> Iterator[HumanCritic]:
-    yield from breeding_window(SIZE)
 
 
 def test_children_are_gaussian_steps_and_crossover_mixes_latents(runs: dict[str, Path]) -> None:
@@ -58,31 +52,31 @@ def test_children_are_gaussian_steps_and_crossover_mixes_latents(runs: dict[str,
     assert genetics.options()["checkpoint"].endswith("checkpoint.pt")
 
 
-def test_a_dcgan_latent_space_breeds_in_the_window(runs: dict[str, Path], critic: HumanCritic,
+def test_a_dcgan_latent_space_breeds_in_the_window(runs: dict[str, Path], window: HumanCritic,
                                                    tmp_path: Path) -> None:
     args = argparse.Namespace(size=SIZE, export_size=64, grid=None, seed=1, artist="dcgan", artist_option=[],
                               origin=str(runs["dcgan"]), out=tmp_path / "runs" / "breed")
     session = new_session(args)
     assert session.artist_name == "latent"
     chosen = session.artist.population[13].genome
-    choose(session, critic, 13)
+    choose(session, window, 13)
     assert session.artist.population[0].genome == chosen and session.artist.generation == 1
     children = [np.asarray(ind.genome["z"]) for ind in session.artist.population[1:]]
     assert all(0 < np.linalg.norm(z - chosen["z"]) for z in children)
     shown = session.artist.ask().images[4].clone()
-    click(critic.box_centre(4))
+    click(window.box_centre(4))
     press(pygame.K_s, "s")
-    session.step(critic)
+    session.step(window)
     saved = list((session.folder / "genomes").glob("*.json"))
     assert len(saved) == 1
     name, genetics, genome, _ = load_genome(saved[0])
     assert name == "latent" and len(genome["z"]) == 100
     assert torch.allclose(genetics.render([genome], SIZE)[0], shown, atol=1e-5)
     press(pygame.K_u, "u")
-    session.step(critic)
+    session.step(window)
     assert session.artist.generation == 0
     press(pygame.K_ESCAPE)
-    session.step(critic)
+    session.step(window)
     resumed = BreedingSession.resume(session.folder, GalleryCatalog())
     assert resumed.artist.state_dict() == session.artist.state_dict()
 

@@ -4,11 +4,9 @@ which picks N generations (framed, recorded as its choices), until the person ta
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pygame
-import pytest
 import torch
 
 from coevo.programs.breed import BreedingSession
@@ -16,21 +14,16 @@ from coevo.rng import seed_everything
 from coevo.toolkits.choices import judgements
 from critics.human import HumanCritic
 from critics.human.critic import COLOURS
-from tests.helpers import breeding_window, click, press
+from tests.helpers import TOY_GENETICS, click, press
 from tests.toys import ToyGenetics
 
-TOY, SIZE = "tests.toys:ToyGenetics", 16
-
-
-@pytest.fixture
-def window() -> Iterator[HumanCritic]:
-    yield from breeding_window(48)
+TOY_SIZE = 16
 
 
 def toy_session(folder: Path) -> BreedingSession:
     seed_everything(0)
     genetics = ToyGenetics()
-    return BreedingSession.start(TOY, genetics, genetics.random_genome(), 15, SIZE, folder)
+    return BreedingSession.start(TOY_GENETICS, genetics, genetics.random_genome(), 15, TOY_SIZE, folder)
 
 
 def brightest(session: BreedingSession) -> int:
@@ -86,7 +79,7 @@ def test_a_hands_n_generations_to_the_learned_critic_then_a_click_takes_over(win
     assert not session.step(window)  # quit saves: the marks are in the session file
     document = json.loads(session.path.read_text())
     assert document["chosen_by"] == ["person"] * 12 + ["critic:preference"] * 3 + ["person"]
-    assert len(judgements(session.folder, SIZE)) == 13  # the critic's choices are not the person's judgements
+    assert len(judgements(session.folder, TOY_SIZE)) == 13  # the critic's choices are not the person's judgements
     resumed = BreedingSession.resume(session.folder)
     assert resumed.chosen_by == document["chosen_by"]
 
