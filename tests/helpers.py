@@ -173,3 +173,25 @@ def link(source: int, target: int, weight: float, enabled: bool = True) -> Conne
     from artists.cppn.genome import ConnectionGene, innovation
 
     return ConnectionGene(innovation(source, target), source, target, weight, enabled)
+
+
+def evolved_cppns(genetics: Any, n: int = 6, steps: int = 25, strength: float = 1.0) -> list[Any]:
+    """``n`` random CPPN genomes, each mutated ``steps`` times at ``strength``: grown, hidden nodes and all."""
+    population = [genetics.random_genome() for _ in range(n)]
+    for _ in range(steps):
+        population = [genetics.mutate(g, strength=strength) for g in population]
+    return population
+
+
+# --- the drawing artists' genomes -------------------------------------------------------------------------------
+
+EVOECO_PALETTE = ((255,), (128,), (0,))
+"""An EvoEco palette: colour 0 (the grid's start) white, 1 grey, 2 black."""
+
+
+def ant(x: float, y: float, heading: int, paint: tuple[int, ...], follow: tuple[int, ...], tolerance: int = 0,
+        alpha: int = 256, turns: tuple[int, int, int] = (0, 1, 0)) -> Any:
+    """A Greenfield ant (artists/ants/genome.py) with the usual turns, alpha and tolerance unless given."""
+    from artists.ants.genome import Ant
+
+    return Ant(x, y, heading, turns, paint, alpha, follow, tolerance)

@@ -1,3 +1,5 @@
+"""The fake-image pools (coevo/fakes.py): latest, champions, replay, negatives, and their state."""
+
 import pytest
 import torch
 

@@ -11,7 +11,7 @@ from PIL import Image
 
 from coevo.commands.main import main
 from coevo.data import load_data
-from coevo.programs.latent import arithmetic, latents, load_generator, parse_expression, slerp
+from coevo.programs.latent import arithmetic, latents, load_generator, parse_expression
 
 
 @pytest.fixture(scope="module")
@@ -54,12 +54,6 @@ def test_arithmetic_adds_and_subtracts_latents(run: Path, tmp_path: Path) -> Non
     result = arithmetic(z, parse_expression("3,4-7+12", 16), 2, 0)
     assert torch.allclose(result[3], (z[3] + z[4]) / 2 - z[7] + z[12])
     assert load_generator(run).generate(result).shape == (6, 1, 28, 28)
-
-
-def test_slerp_keeps_the_endpoints() -> None:
-    a, b = latents(2, 100, 5)
-    path = slerp(a, b, 5)
-    assert torch.allclose(path[0], a, atol=1e-5) and torch.allclose(path[-1], b, atol=1e-5)
 
 
 @pytest.mark.parametrize("argv", [["arithmetic", "3-x"], ["arithmetic", "99+1"], ["arithmetic"],

@@ -1,3 +1,5 @@
+"""Building a game from run settings (coevo/programs/build.py): the data's channels follow the artist's."""
+
 from __future__ import annotations
 
 import pytest
