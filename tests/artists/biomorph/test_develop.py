@@ -24,7 +24,7 @@ def test_classics_draw_the_ports_lines(name: str, pic: int, drawn: int) -> None:
     assert pic == ours.segments * 2 ** (ours.genes[8] - 1) + ours.segments - 1
 
 
-def test_insect_by_hand() -> None:
+def test_the_insects_first_lines_are_worked_by_hand() -> None:
     lines = drawn_lines(classic("Insect"))
     assert (lines[0].x0, lines[0].y0, lines[0].x1, lines[0].y1) == (0, 0, 0, 6)  # trunk: 10 * 6 div 10 down
     assert (lines[1].x0, lines[1].y0, lines[1].x1, lines[1].y1) == (0, 6, 5, 1)  # dir 3: (10, -10) * 5 div 10

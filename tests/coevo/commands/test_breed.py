@@ -55,7 +55,7 @@ def test_breed_command_rejects_bad_input(tmp_path: Path, capsys, argv: list[str]
     assert not (tmp_path / "x").exists()
 
 
-def test_item10_a_runaway_grid_is_refused_naming_the_limit(tmp_path: Path, capsys) -> None:
+def test_a_runaway_grid_is_refused_naming_the_limit(tmp_path: Path, capsys) -> None:
     assert main(["breed", "--grid", "100x100", "--out", str(tmp_path / "x")]) == 2
     err = capsys.readouterr().err
     assert "at most 12x12" in err and len(err.splitlines()) == 1

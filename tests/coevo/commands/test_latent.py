@@ -68,7 +68,7 @@ def test_a_run_without_a_generator_is_refused(tmp_path: Path, capsys: pytest.Cap
     assert "no run" in capsys.readouterr().err
 
 
-def test_item10_a_runaway_sheet_is_refused_naming_the_limit(run: Path, tmp_path: Path,
+def test_a_runaway_sheet_is_refused_naming_the_limit(run: Path, tmp_path: Path,
                                                             capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["latent", str(run), "sheet", "--count", "1000000", "--out", str(tmp_path / "s.png")]) == 2
     err = capsys.readouterr().err
@@ -76,7 +76,7 @@ def test_item10_a_runaway_sheet_is_refused_naming_the_limit(run: Path, tmp_path:
     assert not (tmp_path / "s.png").exists()
 
 
-def test_item14_the_sheet_numbers_its_images(run: Path, tmp_path: Path) -> None:
+def test_the_sheet_numbers_its_images(run: Path, tmp_path: Path) -> None:
     """Each sample carries its index (red on white, top-left), the numbers interpolate and arithmetic take."""
     assert main(["latent", str(run), "sheet", "--count", "16", "--out", str(tmp_path / "sheet.png")]) == 0
     sheet = cells(tmp_path / "sheet.png", 8, side=56)

@@ -12,7 +12,7 @@ from tests.conftest import ROOT
 from tests.helpers import TOY, run_cli
 
 
-def test_help_and_list(capsys: pytest.CaptureFixture[str]) -> None:
+def test_help_and_list_exit_cleanly_and_name_the_commands_and_data(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as stop:
         main(["--help"])
     assert stop.value.code == 0
@@ -67,7 +67,7 @@ def test_console_script_one_line_error_in_a_real_process(tmp_path: Path) -> None
     assert done.stderr.strip().startswith("coevo: error: unknown artist") and len(done.stderr.splitlines()) == 1
 
 
-def make_item9_inputs(tmp: Path) -> dict[str, tuple[list[str], str]]:
+def make_traceback_inputs(tmp: Path) -> dict[str, tuple[list[str], str]]:
     """Inputs a new user tried that gave tracebacks (issue 18, item 9)."""
     from gallery.store import Store
 
@@ -99,9 +99,9 @@ def make_item9_inputs(tmp: Path) -> dict[str, tuple[list[str], str]]:
 @pytest.mark.parametrize("case", ["zero-byte npz", "size 1", "size 2048", "size 100000", "tournament 0",
                                   "huge seed", "render a folder", "render out a folder", "config a folder",
                                   "deep genome", "site out a file"])
-def test_item9_one_line_errors_instead_of_tracebacks(case: str, tmp_path: Path,
+def test_inputs_that_gave_tracebacks_are_one_line_errors(case: str, tmp_path: Path,
                                                       capsys: pytest.CaptureFixture[str]) -> None:
-    args, match = make_item9_inputs(tmp_path)[case]
+    args, match = make_traceback_inputs(tmp_path)[case]
     capsys.readouterr()
     code = main([*args, "--out", str(tmp_path / "run")] if args[0] == "run" else args)
     err = capsys.readouterr().err

@@ -17,7 +17,7 @@ from coevo.store.genomefile import GenomeFile, write_genome
 from tests.conftest import ROOT
 
 
-def test_item14_render_writes_jpeg_for_a_jpg_suffix(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_render_writes_jpeg_for_a_jpg_suffix(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from coevo.store.genomefile import GenomeFile, write_genome
 
     write_genome(tmp_path / "g.json", GenomeFile("gp", {}, {"trees": ["sin(x)"]}))

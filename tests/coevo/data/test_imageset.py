@@ -18,7 +18,7 @@ def test_split_is_fixed_and_disjoint() -> None:
 
 
 @pytest.mark.parametrize("bad", [float("nan"), float("inf"), -float("inf")])
-def test_item8_data_with_nan_or_inf_is_refused_at_load(tmp_path: Path, bad: float) -> None:
+def test_data_with_nan_or_inf_is_refused_at_load(tmp_path: Path, bad: float) -> None:
     images = np.random.default_rng(0).random((5, 8, 8)).astype("float32")
     images[2, 3, 3] = bad
     np.savez(tmp_path / "bad.npz", images=images)

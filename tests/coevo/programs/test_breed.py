@@ -207,7 +207,7 @@ def test_gp_breeds_in_the_window(window: HumanCritic, tmp_path: Path) -> None:
     assert session.artist.generation == 0
 
 
-def test_item14_one_undo_step_is_singular(window: HumanCritic, tmp_path: Path) -> None:
+def test_the_status_says_one_undo_step_in_the_singular(window: HumanCritic, tmp_path: Path) -> None:
     session = biomorph_session(tmp_path / "s")
     assert "0 undo steps" in session.status()
     choose(session, window, 3)
@@ -215,7 +215,7 @@ def test_item14_one_undo_step_is_singular(window: HumanCritic, tmp_path: Path) -
     session.close()
 
 
-def test_item14_export_says_so_on_screen_before_it_renders(window: HumanCritic, tmp_path: Path) -> None:
+def test_export_says_so_on_screen_before_it_renders(window: HumanCritic, tmp_path: Path) -> None:
     """E shows "exporting..." in the window at once, before the slow full-size render starts."""
     session = biomorph_session(tmp_path / "runs" / "s")
     session.export_size = 64

@@ -100,7 +100,7 @@ def test_a_resume_replays_the_rounds_after_the_last_checkpoint(tmp_path: Path, g
         assert (folder / path.relative_to(whole.path)).read_bytes() == path.read_bytes(), path.name
 
 
-def test_item11_a_run_that_fails_at_start_leaves_nothing_behind(tmp_path: Path, monkeypatch) -> None:
+def test_a_run_that_fails_at_start_leaves_nothing_behind(tmp_path: Path, monkeypatch) -> None:
     import coevo.programs.run as program
 
     def crash(*_: object) -> None:

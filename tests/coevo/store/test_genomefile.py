@@ -11,7 +11,7 @@ from coevo.errors import CoevoError
 from coevo.store.genomefile import MAX_BYTES, read_genome
 
 
-def test_item10_a_genome_file_with_millions_of_nodes_is_refused(tmp_path: Path,
+def test_a_genome_file_with_millions_of_nodes_is_refused_in_one_line(tmp_path: Path,
                                                                 capsys: pytest.CaptureFixture[str]) -> None:
     tree = "add(x, y)"
     while len(tree) < MAX_BYTES:
@@ -30,7 +30,7 @@ def test_item10_a_genome_file_with_millions_of_nodes_is_refused(tmp_path: Path,
     ('{"format": "coevo-genome", "version": 99}', "version 99"),
     ('{"format": "coevo-genome", "version": 1, "artist": 3, "genome": {}}', "lacks a valid"),
 ])
-def test_invalid_files(tmp_path: Path, content: str, match: str) -> None:
+def test_invalid_genome_files_are_refused_naming_the_problem(tmp_path: Path, content: str, match: str) -> None:
     (tmp_path / "g.json").write_text(content)
     with pytest.raises(CoevoError, match=match):
         read_genome(tmp_path / "g.json")

@@ -12,7 +12,7 @@ from coevo.store.runfolder import RunFolder
 from gallery.site import read_metrics
 
 
-def test_item4_one_reader_skips_a_torn_last_line_and_the_appender_never_glues(tmp_path: Path) -> None:
+def test_every_reader_skips_a_torn_last_line_and_the_appender_never_glues(tmp_path: Path) -> None:
     for name in ("metrics.jsonl", "evals.jsonl"):
         (tmp_path / name).write_text('{"round": 0}\n{"round": 1}\n{"round": 2, "fit')
     expected = [{"round": 0}, {"round": 1}]
@@ -24,7 +24,7 @@ def test_item4_one_reader_skips_a_torn_last_line_and_the_appender_never_glues(tm
     assert read_jsonl(tmp_path / "absent.jsonl") == []
 
 
-def test_item4_a_damaged_line_before_the_end_is_one_error_naming_it(tmp_path: Path) -> None:
+def test_a_damaged_line_before_the_end_is_one_error_naming_it(tmp_path: Path) -> None:
     (tmp_path / "m.jsonl").write_text('{"round": 0}\n{"rou\n{"round": 2}\n')
     with pytest.raises(CoevoError, match="line 2"):
         read_jsonl(tmp_path / "m.jsonl")

@@ -14,7 +14,7 @@ from coevo.store.runfolder import RunFolder, check_kind, folder_kind, folder_loc
 from tests.helpers import TOY
 
 
-def test_item3_a_locked_folder_is_refused_naming_the_holder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_locked_folder_is_refused_naming_the_holder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "run"
     assert main(["run", *TOY, "--rounds", "2", "--out", str(out)]) == 0
     capsys.readouterr()
@@ -29,7 +29,7 @@ def test_item3_a_locked_folder_is_refused_naming_the_holder(tmp_path: Path, caps
     assert main(["resume", str(out), "--rounds", "3"]) == 0
 
 
-def test_item5_every_command_refuses_a_folder_of_another_kind(tmp_path: Path,
+def test_every_command_refuses_a_folder_of_another_kind(tmp_path: Path,
                                                               capsys: pytest.CaptureFixture[str]) -> None:
     run, session = tmp_path / "run", tmp_path / "breed-gp-seed0"
     assert main(["run", *TOY, "--rounds", "2", "--out", str(run)]) == 0
@@ -52,7 +52,7 @@ def test_item5_every_command_refuses_a_folder_of_another_kind(tmp_path: Path,
         check_kind(run, "compare")
 
 
-def test_item4_keep_metrics_repairs_to_the_checkpoint_round(tmp_path: Path) -> None:
+def test_keep_metrics_cuts_a_torn_file_back_to_the_checkpoint_round(tmp_path: Path) -> None:
     path = tmp_path / "metrics.jsonl"
     path.write_text("".join(json.dumps({"round": i}) + "\n" for i in range(4)) + '{"round": 4, "x"')
     assert RunFolder(tmp_path).keep_metrics(3) == 3

@@ -9,7 +9,7 @@ import torch
 from coevo.toolkits.modelcache import cache_folder, cached_model
 
 
-def test_item13_training_says_so_once_and_loading_is_quiet(tmp_path: Path, capsys) -> None:
+def test_training_says_so_once_loading_is_quiet_and_a_damaged_file_retrains(tmp_path: Path, capsys) -> None:
     path = cache_folder("nets", tmp_path) / "net.pt"
     trained = cached_model(path, torch.nn.Linear(2, 1), lambda: torch.nn.Linear(2, 1), "a tiny net")
     err = capsys.readouterr().err

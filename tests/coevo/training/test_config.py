@@ -10,7 +10,7 @@ from coevo.errors import CoevoError
 from coevo.training.config import FoolConfig, RunConfig, dump_config, load_config
 
 
-def test_toml_round_trip(tmp_path: Path) -> None:
+def test_settings_round_trip_through_toml(tmp_path: Path) -> None:
     config = RunConfig(artist="x:Y", rounds=7, cxpb=0.25, artist_options={"channels": 3, "color": "hsv"},
                        critic_options={"member_options": {"evals": 40, "name": "a"}})
     path = tmp_path / "c.toml"
@@ -33,7 +33,7 @@ def test_malformed_configs_name_the_problem(tmp_path: Path, text: str, match: st
         load_config(path).validate()
 
 
-def test_missing_config(tmp_path: Path) -> None:
+def test_a_missing_config_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(CoevoError, match="does not exist"):
         load_config(tmp_path / "none.toml")
 
@@ -65,5 +65,5 @@ def test_the_long_vickers_config_differs_from_vickers2017_only_in_its_budget() -
     assert {k: v for k, v in long.critic_options.items() if k != "member_options"} == short.critic_options
 
 
-def test_item13_fool_needs_no_path_beside_the_checkout() -> None:
+def test_fool_defaults_to_the_embedded_digits_needing_no_path_beside_the_checkout() -> None:
     assert FoolConfig().data == "digits"

@@ -134,7 +134,7 @@ def test_cuda_mixed_precision_learns_and_reloads() -> None:
     assert torch.equal(copy.score(real), critic.score(real))
 
 
-def test_item1_wgan_gp_with_a_fake_batch_smaller_than_the_real_batch() -> None:
+def test_wgan_gp_learns_from_a_fake_batch_smaller_than_the_real_batch() -> None:
     """The gradient penalty pairs real and fake images when the fake pool holds fewer than a batch (README)."""
     critic = CNNCritic((1, 32, 32), loss="wgan-gp")
     metrics = critic.learn(noise(64, (1, 32, 32)), noise(32, (1, 32, 32)))
@@ -231,7 +231,7 @@ def test_resumed_cnn_run_equals_an_uninterrupted_one(tmp_path: Path) -> None:
                        torch.load(whole.path / "checkpoint.pt")["critic"]["net"]["head.bias"])
 
 
-def test_fitness_sharing_run(tmp_path: Path) -> None:
+def test_a_fitness_sharing_run_records_every_round(tmp_path: Path) -> None:
     rows = start(small(diversity=2.0, rounds=4), tmp_path / "run").metrics()
     assert len(rows) == 4 and all("fooling_rate" in row for row in rows)
 

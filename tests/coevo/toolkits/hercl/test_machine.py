@@ -67,18 +67,18 @@ CASES = [  # (body, inputs, expected stack, bottom to top)
 
 
 @pytest.mark.parametrize("body,inputs,expected", CASES)
-def test_instruction(body, inputs, expected):
+def test_each_instruction_leaves_the_hand_worked_stack(body, inputs, expected):
     assert stack_of(body, inputs) == pytest.approx(expected)
 
 
-def test_memory():
+def test_memory_stores_and_loads_with_wrapping_addresses():
     # 7 stored at address 3 (register 0 holds 3), then loaded back
     assert stack_of("3#0>7#0}0{", m=8) == [7.0]
     assert stack_of("11#0>7#0}3#0>0{", m=8) == [7.0]  # addresses wrap modulo m
     assert stack_of("3#0>7#0}0{") == [0.0]  # no memory: the store pops, the load gives 0
 
 
-def test_write_and_output():
+def test_write_and_output_build_messages_and_input_scans_them():
     assert out_of("1#2#wwo3#wo") == [[2.0, 1.0], [3.0]]          # w write, o output
     # scan until the message is used up: "1:" leaves the cell when s fails, "1;" loops back a bar
     assert out_of("i|s~1:|wo1;", [[1, 2, 3]]) == [[1.0], [2.0], [3.0]]
@@ -98,7 +98,7 @@ def test_booleans_and_branches():
     assert stack_of("1#1:8#|9#|7#") == [1.0, 7.0]              # N: skips N more bars
 
 
-def test_loop_counts():
+def test_a_loop_counts_to_three_and_halts():
     # bar 1 increments r0, pushes 3, compares, pops, and branches back (;) while r0 != 3
     res = run(parse(prog("|0^3#0=~!;|0<")))
     assert res.halted and res.stack == [3.0]
@@ -128,7 +128,7 @@ def test_limits_stop_runaway_programs():
     assert recursion.halted and recursion.steps < 100
 
 
-def test_text_round_trip():
+def test_text_round_trips_and_comments_are_dropped():
     text = "[c=2,r=10,s=64,m=64]\n 0[]\n 1[iss1.2#s|>g~<:r+s;{|h+zwo]\n"
     assert parse(text).text() == text
     p = parse("[c=1,r=2,s=8,m=0]\n 0[1.5#-2>3.|is  wo]  ` a comment\n")
@@ -137,6 +137,6 @@ def test_text_round_trip():
 
 @pytest.mark.parametrize("bad", ["", "[c=1]\n0[]", "[c=2,r=0,s=1,m=0]\n0[]", "[c=1,r=0,s=1,m=0]\n0[Q]",
                                  "[c=1,r=0,s=1,m=0]\n0[3+]", "[c=1,r=0,s=1,m=0]\n0[1..2#]"])
-def test_bad_text(bad):
+def test_bad_text_is_refused(bad):
     with pytest.raises(CoevoError):
         parse(bad)
