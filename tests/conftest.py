@@ -11,6 +11,7 @@ import pytest
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 os.environ.setdefault("MPLBACKEND", "Agg")
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"
@@ -22,6 +23,23 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"no shared data folder at {SHARED_DATA} (only on the project's machines)")
     return SHARED_DATA
+
+
+@pytest.fixture
+def picbreeder_xml(shared_data: Path) -> list[Path]:
+    """The Picbreeder XML genomes in ``../shared/data/picbreeder``; skips when there are none."""
+    paths = sorted((shared_data / "picbreeder").glob("*.xml"))
+    if not paths:
+        pytest.skip(f"no Picbreeder XML genomes in {shared_data / 'picbreeder'}")
+    return paths
+
+
+@pytest.fixture
+def window():  # -> Iterator[HumanCritic]
+    """A real headless breeding window (48-pixel boxes, session keys on); closed afterwards."""
+    from tests.helpers import breeding_window
+
+    yield from breeding_window(48)
 
 
 def kill_when(victim: subprocess.Popen, metrics: Path, rows: int, seconds: float = 300) -> int:

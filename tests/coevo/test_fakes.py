@@ -1,3 +1,5 @@
+"""The fake-image pools (coevo/fakes.py): latest, champions, replay, negatives, and their state."""
+
 import pytest
 import torch
 
@@ -43,7 +45,7 @@ def test_replay_is_a_ring_buffer() -> None:
     assert other.policy == "replay" and torch.equal(other.kept, pool.kept)
 
 
-def test_unknown_policy() -> None:
+def test_an_unknown_policy_is_refused_naming_the_known_ones() -> None:
     with pytest.raises(ValueError, match="latest, champions, replay"):
         FakePool("everything")
 

@@ -1,3 +1,5 @@
+"""The co-evolution loop (coevo/loop.py): warm-up, hooks, limits, labels and per-class scores through the seam."""
+
 import pytest
 import torch
 

@@ -8,16 +8,9 @@ from pathlib import Path
 import pytest
 
 from coevo.programs.run import start
-from coevo.training.config import RunConfig
 from gallery.catalog import GalleryCatalog
 from gallery.store import Store
-
-
-def toy_config(**overrides: object) -> RunConfig:
-    """A run that takes about a second: the toy artist against a logistic critic on 8-pixel digits."""
-    values = {"artist": "tests.toys:ToyGenetics", "critic": "tests.toys:TinyCritic", "size": 8, "pop": 6,
-              "rounds": 4, "warmup": 1, "batch": 8, "seed": 3, "device": "cpu"} | overrides
-    return RunConfig(**values)  # type: ignore[arg-type]
+from tests.helpers import toy_config
 
 
 @dataclass

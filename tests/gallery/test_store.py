@@ -21,7 +21,8 @@ from coevo.programs.run import resume
 from coevo.store.genomefile import read_genome
 from gallery.catalog import GalleryCatalog
 from gallery.store import MIGRATIONS, Store, parse_spec
-from tests.gallery.conftest import Branched, toy_config
+from tests.gallery.conftest import Branched
+from tests.helpers import toy_config
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -249,7 +250,7 @@ def test_forgetting_replayed_rounds_keeps_branch_origins(branched: Branched, tmp
         assert store.integrity() == "ok"
 
 
-def test_item7_a_reader_does_not_wait_for_a_write_and_bad_files_are_refused(tmp_path: Path, capsys) -> None:
+def test_a_reader_does_not_wait_for_a_write_and_bad_files_are_refused(tmp_path: Path, capsys) -> None:
     import sqlite3
     import time
 
@@ -284,7 +285,7 @@ def test_item7_a_reader_does_not_wait_for_a_write_and_bad_files_are_refused(tmp_
     assert tables == [("photos",)]
 
 
-def test_item14_gallery_show_of_an_unscored_individual_says_so(tmp_path: Path, capsys) -> None:
+def test_gallery_show_of_an_unscored_individual_says_so(tmp_path: Path, capsys) -> None:
     from coevo.commands.main import main
 
     with Store(tmp_path / "runs") as store:
@@ -296,7 +297,7 @@ def test_item14_gallery_show_of_an_unscored_individual_says_so(tmp_path: Path, c
     assert "score:    none" in out and "None" not in out
 
 
-def test_item14_a_bred_picbreeder_genome_names_its_source_xml(tmp_path: Path, capsys) -> None:
+def test_a_bred_picbreeder_genome_names_its_source_xml(tmp_path: Path, capsys) -> None:
     """A run started from a Picbreeder XML (or any file) says where its first individuals came from."""
     from tests.conftest import SHARED_DATA
 

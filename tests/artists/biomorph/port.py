@@ -270,3 +270,12 @@ def classic(name: str) -> dict:
     for j in (3, 4, 5, 8):
         p["dGene"][j] = SHRINK
     return p
+
+
+def to_port(b) -> dict:
+    """A Biomorph (artists.biomorph.genome) as the port's genotype object."""
+    return {"gene": list(b.genes), "dGene": list(b.gradients), "segNoGene": b.segments,
+            "segDistGene": b.segment_distance, "completenessGene": b.completeness, "spokesGene": b.spokes,
+            "trickleGene": b.trickle, "mutSizeGene": b.mutation_size, "mutProbGene": b.mutation_rate,
+            "colorGene": list(b.colours), "backColorGene": b.background, "thicknessGene": b.thickness,
+            "limbShapeGene": b.limb_shape, "limbFillGene": b.limb_fill}

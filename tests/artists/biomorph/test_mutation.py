@@ -1,23 +1,14 @@
-"""Mac-style mutation and the hopeful monster against the port's JavaScript (tests/artists/biomorph/port.py),
-on the same seeded random numbers."""
+"""Biomorph mutation (artists/biomorph/mutation.py): Mac and PC styles, crossover, and the port's draws."""
 
 from __future__ import annotations
 
 import random
-from dataclasses import replace
+from dataclasses import fields, replace
 
 from artists.biomorph.genome import Biomorph, basic_tree, chess, insect
-from artists.biomorph.mutation import colour_mutate, mono_mutate
-from artists.biomorph.saltation import colour_monster, mono_monster
+from artists.biomorph.mutation import colour_mutate, crossover, mac_mutate, mono_mutate, pc_mutate
 from tests.artists.biomorph import port
-
-
-def to_port(b: Biomorph) -> dict:
-    return {"gene": list(b.genes), "dGene": list(b.gradients), "segNoGene": b.segments,
-            "segDistGene": b.segment_distance, "completenessGene": b.completeness, "spokesGene": b.spokes,
-            "trickleGene": b.trickle, "mutSizeGene": b.mutation_size, "mutProbGene": b.mutation_rate,
-            "colorGene": list(b.colours), "backColorGene": b.background, "thicknessGene": b.thickness,
-            "limbShapeGene": b.limb_shape, "limbFillGene": b.limb_fill}
+from tests.artists.biomorph.port import to_port
 
 
 def test_monochrome_mutation_draws_as_the_port_does() -> None:
@@ -79,17 +70,40 @@ def test_colour_genes_stop_at_the_palette_ends() -> None:
         assert 1 <= child.genes[8] <= 8
 
 
-def test_hopeful_monsters_draw_as_the_port_does() -> None:
-    depths = set()
-    for seed in range(300):
-        random.seed(seed)
-        b = mono_monster()
-        random.seed(seed)
-        p = port.mono_saltation()
-        assert {k: v for k, v in to_port(b).items() if k in p} == p
-        depths.add(b.genes[8])
-        random.seed(seed)
-        b = colour_monster()
-        random.seed(seed)
-        assert to_port(b) == port.colour_saltation()
-    assert depths == {1, 2, 3, 4, 5, 6}
+def test_mac_mutation_changes_genes_by_the_mutation_size() -> None:
+    random.seed(3)
+    parent = insect()
+    children = [mac_mutate(parent) for _ in range(300)]
+    changed = [c for c in children if c != parent]
+    assert 0.5 < len(changed) / len(children) < 1.0  # 10% per gene: most children differ, not all
+    for child in children:
+        for old, new in zip(parent.genes[:8], child.genes[:8]):
+            assert new - old in (-parent.mutation_size, 0, parent.mutation_size)
+    stronger = sum(mac_mutate(parent, strength=4.0) != parent for _ in range(300))
+    assert stronger > len(changed)
+
+
+def test_pc_mutation_changes_one_gene_one_step() -> None:
+    random.seed(4)
+    parent = replace(insect(), segments=3, thickness=2, trickle=5, colours=(100,) * 8)  # no gene at a bound
+    for _ in range(300):
+        child = pc_mutate(parent)
+        diffs = []
+        for f in fields(Biomorph):
+            old, new = getattr(parent, f.name), getattr(child, f.name)
+            if isinstance(old, tuple):
+                diffs += [(f.name, a, b) for a, b in zip(old, new) if a != b]
+            elif old != new:
+                diffs.append((f.name, old, new))
+        assert len(diffs) == 1, diffs
+        name, old, new = diffs[0]
+        if name in ("segments", "segment_distance", "trickle", "thickness"):
+            assert abs(new - old) == 1
+
+
+def test_crossover_takes_every_gene_from_a_parent() -> None:
+    random.seed(6)
+    a, b = insect(), basic_tree()
+    left, right = crossover(a, b)
+    for i in range(8):
+        assert {left.genes[i], right.genes[i]} == {a.genes[i], b.genes[i]}

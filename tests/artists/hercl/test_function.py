@@ -1,9 +1,11 @@
-"""The hercl-function artist: pixel programs, rendering, JSON, and a run against the cnn critic."""
+"""The hercl-function artist (artists/hercl/function.py): programs, rendering, JSON, runs, resume after kill -9."""
 
 from __future__ import annotations
 
 import json
 import random
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +16,8 @@ from artists.hercl import HERCLFunctionGenetics
 from coevo.commands.main import main
 from coevo.evolution.ga import EvolutionaryArtist, EvolutionConfig
 from coevo.toolkits.hercl import parse
+from tests.conftest import ROOT, kill_when
+from tests.helpers import outputs
 
 
 def test_a_hand_written_program_draws_its_x_coordinate():
@@ -93,3 +97,27 @@ def test_coevo_compare_plays_it_by_default_and_reports_it(tmp_path: Path, monkey
     evals = [json.loads(line) for line in (run / "evals.jsonl").read_text().splitlines()]
     assert len(evals) == 1 and evals[0]["images_seen"] == 32 and 1 <= evals[0]["samples"] <= 16
     assert (run / "done.json").exists() and "| hercl-function |" in (out / "report.md").read_text()
+
+
+ARGS = ["--artist", "hercl-function", "--critic", "tests.toys:TinyCritic", "--size", "8", "--pop", "12",
+        "--warmup", "2", "--batch", "16", "--seed", "5", "--sheet-every", "8", "--rounds", "30",
+        "--critic-option", "delay=0.03", "--artist-option", "library=6", "--artist-option", "transgenic=0.5",
+        "--checkpoint-seconds", "0"]  # a checkpoint every round, as the library is read from it below
+
+
+def test_kill_9_then_resume_a_hercl_function_run(tmp_path: Path) -> None:
+    whole, killed = tmp_path / "whole", tmp_path / "killed"
+    command = [sys.executable, "-m", "coevo", "run", *ARGS, "--out"]
+    reference = subprocess.Popen([*command, str(whole)], cwd=ROOT, stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.PIPE, text=True)
+    victim = subprocess.Popen([*command, str(killed)], cwd=ROOT, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    assert 8 <= kill_when(victim, killed / "metrics.jsonl", 8, 240) < 30, "the run was not killed mid-way"
+    library = torch.load(killed / "checkpoint.pt", weights_only=True)["artist"]["memory"]["library"]
+    assert 1 <= len(library["programs"]) <= 6  # champions were kept, and checkpointed
+    resumed = subprocess.run([sys.executable, "-m", "coevo", "resume", str(killed)], cwd=ROOT, timeout=300,
+                             capture_output=True, text=True)
+    assert resumed.returncode == 0, resumed.stderr[-2000:]
+    assert reference.wait(timeout=300) == 0, reference.stderr.read()[-2000:]
+    assert outputs(killed, images=False) == outputs(whole, images=False)
+    assert len((whole / "metrics.jsonl").read_text().splitlines()) == 30

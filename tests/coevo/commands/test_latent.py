@@ -11,7 +11,7 @@ from PIL import Image
 
 from coevo.commands.main import main
 from coevo.data import load_data
-from coevo.programs.latent import arithmetic, latents, load_generator, parse_expression, slerp
+from coevo.programs.latent import arithmetic, latents, load_generator, parse_expression
 
 
 @pytest.fixture(scope="module")
@@ -56,12 +56,6 @@ def test_arithmetic_adds_and_subtracts_latents(run: Path, tmp_path: Path) -> Non
     assert load_generator(run).generate(result).shape == (6, 1, 28, 28)
 
 
-def test_slerp_keeps_the_endpoints() -> None:
-    a, b = latents(2, 100, 5)
-    path = slerp(a, b, 5)
-    assert torch.allclose(path[0], a, atol=1e-5) and torch.allclose(path[-1], b, atol=1e-5)
-
-
 @pytest.mark.parametrize("argv", [["arithmetic", "3-x"], ["arithmetic", "99+1"], ["arithmetic"],
                                   ["interpolate", "--pairs", "1-2"]])
 def test_bad_requests_name_the_fix(run: Path, argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
@@ -74,7 +68,7 @@ def test_a_run_without_a_generator_is_refused(tmp_path: Path, capsys: pytest.Cap
     assert "no run" in capsys.readouterr().err
 
 
-def test_item10_a_runaway_sheet_is_refused_naming_the_limit(run: Path, tmp_path: Path,
+def test_a_runaway_sheet_is_refused_naming_the_limit(run: Path, tmp_path: Path,
                                                             capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["latent", str(run), "sheet", "--count", "1000000", "--out", str(tmp_path / "s.png")]) == 2
     err = capsys.readouterr().err
@@ -82,7 +76,7 @@ def test_item10_a_runaway_sheet_is_refused_naming_the_limit(run: Path, tmp_path:
     assert not (tmp_path / "s.png").exists()
 
 
-def test_item14_the_sheet_numbers_its_images(run: Path, tmp_path: Path) -> None:
+def test_the_sheet_numbers_its_images(run: Path, tmp_path: Path) -> None:
     """Each sample carries its index (red on white, top-left), the numbers interpolate and arithmetic take."""
     assert main(["latent", str(run), "sheet", "--count", "16", "--out", str(tmp_path / "sheet.png")]) == 0
     sheet = cells(tmp_path / "sheet.png", 8, side=56)

@@ -50,7 +50,7 @@ def test_class_coverage_and_histogram_distance() -> None:
     assert total_variation(real, collapsed, 10) == pytest.approx(0.9)
 
 
-def test_critic_accuracy() -> None:
+def test_critic_accuracy_counts_real_above_and_fake_below_the_threshold() -> None:
     assert critic_accuracy(torch.tensor([1.0, 2.0]), torch.tensor([-1.0, -3.0])) == 1.0
     assert critic_accuracy(torch.tensor([1.0, -2.0]), torch.tensor([1.0, -3.0])) == 0.5
     assert critic_accuracy(torch.tensor([5.0, 6.0]), torch.tensor([3.0, 4.0]), threshold=4.5) == 1.0

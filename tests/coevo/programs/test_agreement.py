@@ -11,7 +11,7 @@ from PIL import Image
 
 from coevo.commands.main import main
 from coevo.programs.breed import BreedingSession
-from tests.critics.test_preference_critic import TOY, scripted_session
+from tests.helpers import TOY_GENETICS, scripted_session
 from tests.toys import ToyGenetics
 
 
@@ -39,7 +39,7 @@ def test_other_sessions_join_and_bad_ones_are_named(tmp_path: Path, capsys) -> N
     assert report["sessions"] == [str(first), str(second)] and not (second / "agreement.json").exists()
     assert main(["breed", "--agreement", str(tmp_path / "nowhere")]) == 2
     assert "no breeding session" in capsys.readouterr().err
-    empty = BreedingSession.start(TOY, ToyGenetics(), [0.0, 0.0, 0.0], 15, 16, tmp_path / "empty")
+    empty = BreedingSession.start(TOY_GENETICS, ToyGenetics(), [0.0, 0.0, 0.0], 15, 16, tmp_path / "empty")
     empty.save()
     assert main(["breed", "--agreement", str(tmp_path / "empty")]) == 2
     assert "breed a few generations by hand first" in capsys.readouterr().err

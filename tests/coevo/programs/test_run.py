@@ -1,4 +1,4 @@
-"""``coevo run``'s recording and checkpoint cadence: checkpoints by time, files written before each checkpoint."""
+"""The runner (coevo/programs/run.py): checkpoint cadence, files written before checkpoints, failed starts undone."""
 
 from __future__ import annotations
 
@@ -7,13 +7,14 @@ from pathlib import Path
 import pytest
 import torch
 
+from coevo.commands.main import main
 from coevo.loop import Hook, Progress, Round, Stop
 from coevo.programs.run import resume, start
 from coevo.protocols import Proposal
 from coevo.store.runfolder import RunFolder
 from coevo.training import trainer
 from coevo.training.trainer import Checkpointer
-from tests.gallery.conftest import toy_config
+from tests.helpers import TOY, toy_config
 
 
 class Clock:
@@ -110,3 +111,21 @@ def test_a_resume_replays_the_rounds_after_the_last_checkpoint(tmp_path: Path, g
     assert len(compared) >= (6 if game else 20)
     for path in compared:
         assert (folder / path.relative_to(whole.path)).read_bytes() == path.read_bytes(), path.name
+
+
+def test_a_run_that_fails_at_start_leaves_nothing_behind(tmp_path: Path, monkeypatch) -> None:
+    import coevo.programs.run as program
+
+    def crash(*_: object) -> None:
+        raise RuntimeError("boom")
+
+    out, kept = tmp_path / "new", tmp_path / "existing"
+    kept.mkdir()
+    (kept / "notes.txt").write_text("mine")
+    monkeypatch.setattr(program, "warm_up", crash)
+    for folder in (out, kept):
+        with pytest.raises(RuntimeError):
+            main(["run", *TOY, "--rounds", "2", "--out", str(folder)])
+    assert not out.exists() and [p.name for p in kept.iterdir()] == ["notes.txt"]
+    monkeypatch.undo()
+    assert main(["run", *TOY, "--rounds", "2", "--out", str(out)]) == 0

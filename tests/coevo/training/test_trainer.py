@@ -16,7 +16,7 @@ from coevo.store.runfolder import KINDS
 from coevo.training import trainer
 from coevo.training.config import RunConfig
 from coevo.training.trainer import Game, Trainer
-from tests.gallery.conftest import toy_config
+from tests.helpers import toy_config
 
 
 class Diary(Hook):

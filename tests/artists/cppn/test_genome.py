@@ -1,0 +1,42 @@
+"""CPPN genomes (artists/cppn/genome.py): deterministic innovation numbers, bad genomes refused in one line."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from artists.cppn import CPPNGenetics
+from artists.cppn.genome import Genome, NodeGene, check, from_json, innovation, stable_id, to_json
+from artists.cppn.variation import add_node
+from coevo.errors import CoevoError
+from tests.helpers import input_nodes, link
+
+INPUT_NODES = input_nodes()
+
+
+def test_innovation_numbers_are_deterministic_hashes():
+    assert innovation(0, 4) == 163740013038105  # the same in every process and on every machine
+    assert stable_id("node", innovation(0, 4), 0) == 50760011576690
+    genome = CPPNGenetics(hidden=0).random_genome()
+    random.seed(3)
+    first = add_node(genome, ("sin",))
+    random.seed(3)
+    second = add_node(genome, ("sin",))
+    assert first == second  # the same split gets the same node id and innovations without shared state
+
+
+def test_bad_genomes_are_refused_with_one_line():
+    ink = NodeGene(4, "out", "sin", "ink")
+    hidden = NodeGene(100, "hidden", "sin")
+    cyclic = Genome((*INPUT_NODES, hidden, ink), (link(100, 4, 1.0), link(4, 100, 1.0)))
+    with pytest.raises(CoevoError, match="cycle"):
+        check(cyclic)
+    with pytest.raises(CoevoError, match="unknown activation"):
+        from_json({"nodes": [{"id": 4, "kind": "out", "act": "wobble", "label": "ink"}], "connections": []})
+    with pytest.raises(CoevoError, match="malformed"):
+        from_json({"nodes": "x"})
+    with pytest.raises(CoevoError, match="lacks output 'hue'"):
+        CPPNGenetics(channels=3).from_json(to_json(CPPNGenetics(channels=1).random_genome()))
+    with pytest.raises(ValueError, match="unknown activation"):
+        CPPNGenetics(activations="sin,wobble")

@@ -1,0 +1,49 @@
+"""CPPN variation (artists/cppn/variation.py): crossover by innovation, mutants acyclic and valid."""
+
+from __future__ import annotations
+
+import random
+
+import torch
+
+from artists.cppn import CPPNGenetics
+from artists.cppn.genome import check, is_acyclic
+from artists.cppn.variation import crossover
+
+
+def test_crossover_keeps_matching_innovations():
+    random.seed(4)
+    genetics = CPPNGenetics()
+    ancestor = genetics.random_genome()
+    a = b = ancestor
+    for _ in range(15):
+        a, b = genetics.mutate(a), genetics.mutate(b)
+    shared = {c.innovation for c in a.connections} & {c.innovation for c in b.connections}
+    assert shared  # both keep the ancestor's input -> output genes
+    weights_a = {c.innovation: c.weight for c in a.connections}
+    weights_b = {c.innovation: c.weight for c in b.connections}
+    took_from_b = 0
+    for _ in range(20):
+        child, other = crossover(a, b)
+        assert [c.innovation for c in child.connections] == [c.innovation for c in a.connections]
+        assert [c.innovation for c in other.connections] == [c.innovation for c in b.connections]
+        assert {n.id for n in child.nodes} == {n.id for n in a.nodes} and is_acyclic(child)
+        for c in child.connections:
+            assert c.weight in ({weights_a[c.innovation], weights_b[c.innovation]} if c.innovation in shared
+                                else {weights_a[c.innovation]})
+            took_from_b += c.innovation in shared and c.weight == weights_b[c.innovation] != weights_a[c.innovation]
+    assert took_from_b > 0
+
+
+def test_mutated_genomes_stay_acyclic_and_valid():
+    random.seed(5)
+    genetics = CPPNGenetics(add_node=0.5, add_connection=0.9, toggle=0.3, activation=0.3)
+    population = [genetics.random_genome() for _ in range(4)]
+    for _ in range(60):
+        population = [genetics.mutate(g, strength=1.5) for g in population]
+        population[0], population[1] = genetics.crossover(population[0], population[1])
+        for genome in population:
+            assert is_acyclic(genome)
+            check(genome)
+    assert max(len(g.hidden) for g in population) >= 10
+    assert torch.isfinite(genetics.render(population, 8)).all()

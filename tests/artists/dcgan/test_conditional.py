@@ -1,0 +1,136 @@
+"""The class-conditional DCGAN (artists/dcgan/conditional.py): classes drawn, labels through the loop, latent sheets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import torch
+
+from artists.dcgan import ConditionalDCGANArtist
+from coevo.commands.main import main
+from coevo.data import load_data
+from coevo.fakes import FakePool
+from coevo.loop import LoopConfig, Players, Stop, coevolve
+from coevo.protocols import ConditionalGenerator
+from coevo.schedules import EveryRound
+from critics.cnn import ConditionalCNNCritic
+
+
+def test_the_conditional_generator_draws_the_asked_classes() -> None:
+    torch.manual_seed(0)
+    artist = ConditionalDCGANArtist((1, 28, 28), batch=6, ngf=8, classes=3)
+    proposal = artist.ask()
+    assert proposal.images.shape == (6, 1, 28, 28) and proposal.images.requires_grad
+    assert proposal.labels is not None and proposal.labels.shape == (6,) and int(proposal.labels.max()) < 3
+    assert isinstance(artist, ConditionalGenerator)
+    z = torch.randn(2, 100)
+    zero, one = (artist.generate_labelled(z, torch.full((2,), k)) for k in (0, 1))
+    assert not torch.allclose(zero, one)  # the label changes the image
+    assert torch.equal(artist.generate_labelled(z, torch.zeros(2, dtype=torch.long)), zero)  # deterministic
+    images, labels = artist.sample_labelled(7)
+    assert images.shape == (7, 1, 28, 28) and labels.tolist() == [0, 1, 2, 0, 1, 2, 0]
+
+
+class Spy:
+    """Wraps the conditional critic, recording the labels the loop hands it."""
+
+    def __init__(self, critic: ConditionalCNNCritic) -> None:
+        self.critic, self.fake_labels, self.scored_labels = critic, [], []
+
+    def score(self, images: torch.Tensor) -> torch.Tensor:
+        raise AssertionError("a labelled proposal must be scored with its labels")
+
+    def learn(self, real: torch.Tensor, fake: torch.Tensor) -> dict[str, float]:
+        raise AssertionError("labelled batches must reach learn_labelled")
+
+    def score_labelled(self, images: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+        self.scored_labels.append(labels.clone())
+        return self.critic.score_labelled(images, labels)
+
+    def learn_labelled(self, real, real_labels, fake, fake_labels) -> dict[str, float]:
+        assert torch.equal(real_labels, torch.full((len(real),), 7)) and (real == 0.5).all()
+        self.fake_labels.append(fake_labels.clone())
+        return self.critic.learn_labelled(real, real_labels, fake, fake_labels)
+
+    def state_dict(self) -> dict[str, Any]:
+        return {}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        pass
+
+
+def test_labels_travel_from_the_artist_to_the_critic_and_back() -> None:
+    torch.manual_seed(0)
+    artist = ConditionalDCGANArtist((1, 28, 28), batch=8, ngf=8)
+    spy = Spy(ConditionalCNNCritic((1, 28, 28), width=8))
+    asked: list[torch.Tensor] = []
+    original = artist.ask
+
+    def ask():
+        proposal = original()
+        asked.append(proposal.labels.clone())
+        return proposal
+
+    artist.ask = ask  # type: ignore[method-assign]
+    players = Players(artist, spy, lambda n: torch.full((n, 1, 28, 28), 0.5), FakePool("latest"),
+                      LoopConfig(batch=8, critic_steps=2),
+                      real_labelled=lambda n: (torch.full((n, 1, 28, 28), 0.5), torch.full((n,), 7)))
+    coevolve(players, EveryRound(), Stop(rounds=2))
+    assert len(spy.fake_labels) == 4 and len(spy.scored_labels) == 2
+    for round_index in range(2):
+        assert torch.equal(spy.scored_labels[round_index], asked[round_index])
+        for fake in spy.fake_labels[2 * round_index: 2 * round_index + 2]:
+            assert sorted(fake.tolist()) == sorted(asked[round_index].tolist())  # the same fakes, shuffled
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("cdcgan")
+    code = main(["run", "--artist", "cdcgan", "--critic", "ccnn", "--data", "digits", "--size", "28",
+                 "--fakes", "latest", "--rounds", "2", "--pop", "8", "--batch", "8", "--warmup", "0",
+                 "--device", "cpu", "--loss", "hinge", "--artist-option", "ngf=8", "--critic-option", "width=8",
+                 "--out", str(root / "run")])
+    assert code == 0
+    return root / "run"
+
+
+def test_coevo_latent_draws_one_row_per_class(run: Path, tmp_path: Path) -> None:
+    from PIL import Image
+
+    assert main(["latent", str(run), "classes", "--columns", "4", "--out", str(tmp_path / "classes.png")]) == 0
+    sheet = Image.open(tmp_path / "classes.png")
+    assert sheet.size == (2 + 4 * 30, 2 + 10 * 30)  # 10 rows of 4 images, 28 px and a 2 px border
+    assert main(["latent", str(run), "interpolate", "--label", "3", "--count", "4", "--pairs", "0,1",
+                 "--out", str(tmp_path / "strip.png")]) == 0
+
+
+def test_classes_need_a_conditional_generator(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", "--artist", "dcgan", "--critic", "cnn", "--size", "28", "--fakes", "latest", "--rounds", "1",
+                 "--pop", "4", "--batch", "4", "--warmup", "0", "--device", "cpu", "--artist-option", "ngf=8",
+                 "--critic-option", "width=8", "--out", str(tmp_path / "plain")]) == 0
+    assert main(["latent", str(tmp_path / "plain"), "classes"]) == 2
+    assert "conditional" in capsys.readouterr().err
+
+
+def test_a_conditional_run_without_labels_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import numpy as np
+
+    np.savez(tmp_path / "x.npz", images=np.zeros((30, 28, 28), np.uint8))
+    assert main(["run", "--artist", "cdcgan", "--critic", "ccnn", "--data", str(tmp_path / "x.npz"), "--size", "28",
+                 "--fakes", "latest", "--rounds", "1", "--warmup", "0", "--out", str(tmp_path / "run")]) == 2
+    assert "labelled data" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("loss", ["minimax", "nonsaturating", "wgan", "wgan-gp", "hinge"])
+def test_every_loss_plays_conditional_rounds(loss: str) -> None:
+    torch.manual_seed(0)
+    data = load_data("digits", 28)
+    artist = ConditionalDCGANArtist((1, 28, 28), batch=8, ngf=8, loss=loss)
+    critic = ConditionalCNNCritic((1, 28, 28), width=8, loss=loss)
+    embedding = artist.net.labels.weight.detach().clone()
+    coevolve(Players(artist, critic, data.sample, FakePool("latest"), LoopConfig(batch=8, critic_steps=2),
+                     real_labelled=data.sample_labelled), EveryRound(), Stop(rounds=2))
+    assert not torch.equal(embedding, artist.net.labels.weight)  # the label embedding learns
+    assert torch.isfinite(critic.net.embed.weight).all() and torch.isfinite(artist.ask().images).all()

@@ -1,0 +1,142 @@
+"""The HERCL interpreter (coevo/toolkits/hercl/machine.py): hand-worked programs on both engines, text, limits."""
+
+import functools
+import math
+import sys
+
+import pytest
+
+from coevo.errors import CoevoError
+from coevo.toolkits.hercl import parse, run
+
+
+@pytest.fixture(autouse=True, params=["python", "numba"])
+def engine(request, monkeypatch):
+    """Every hand-worked case runs on both engines: the reference interpreter and the compiled one."""
+    monkeypatch.setattr(sys.modules[__name__], "run", functools.partial(run, engine=request.param))
+    return request.param
+
+
+def prog(body: str, r: int = 4, s: int = 16, m: int = 0, cells: tuple[str, ...] = ()) -> str:
+    lines = [f"[c={len(cells) + 1},r={r},s={s},m={m}]"] + [f"{c:2d}[{b}]" for c, b in enumerate(cells)]
+    return "\n".join([*lines, f"{len(cells):2d}[{body}]"]) + "\n"
+
+
+def stack_of(body: str, inputs=None, **kw) -> list[float]:
+    return run(parse(prog(body, **kw)), inputs).stack
+
+
+def out_of(body: str, inputs=None, **kw) -> list[list[float]]:
+    return run(parse(prog(body, **kw)), inputs).outputs
+
+
+CASES = [  # (body, inputs, expected stack, bottom to top)
+    ("2#3#+", None, [5.0]),             # + add
+    ("2#3#*", None, [6.0]),             # * multiply
+    ("2#-", None, [-2.0]),              # - negate
+    ("2#-3#*", None, [-6.0]),
+    ("1.5#-", None, [-1.5]),            # #- negative push
+    ("7#3#%", None, [2.0, 1.0]),        # % quotient and remainder
+    ("7#-3#%", None, [-3.0, 2.0]),      # floored
+    ("4#r", None, [0.25]),              # r reciprocal
+    ("9#q", None, [3.0]),               # q square root
+    ("9#-q", None, [0.0]),              # of a negative: 0
+    ("0#e", None, [1.0]),               # e exp
+    ("1#n", None, [0.0]),               # n log
+    ("0#n", None, [-math.inf]),
+    ("1#a", None, [math.pi / 2]),       # a asin
+    ("2#a", None, [math.pi / 2]),       # clamped to [-1, 1]
+    ("0#h", None, [0.0]),               # h tanh
+    ("2.5#z", None, [3.0]),             # z round half up
+    ("1#0#p", None, [math.pi / 2, 1.0]),  # p (y)(x) -> (theta)(r)
+    ("0#2#t", None, [0.0, 2.0]),        # t (theta)(r) -> (y)(x)
+    ("1#2#!", None, [1.0]),             # ! pop
+    ("3#c", None, [3.0, 3.0]),          # c copy
+    ("1#2#x", None, [2.0, 1.0]),        # x swap
+    ("1#2#3#y", None, [3.0, 1.0, 2.0]),  # y rotate
+    ("#", None, [0.0]),                 # bare push: 0
+    ("5#1>1<1<+", None, [10.0]),        # > put, < get (global register 1)
+    ("5#.>.<", None, [5.0]),            # local register
+    ("1^<<", None, [1.0, 1.0]),         # ^ inc; a bare < reuses the last register named
+    ("1v1<", None, [-1.0]),             # v dec
+    ("is", [[4, 5]], [4.0]),            # i input a message, s scan a value
+    ("iss", [[4, 5]], [4.0, 5.0]),
+    ("s", [[4, 5]], []),                # scan before input fails
+    ("2#", None, [2.0]),
+]
+
+
+@pytest.mark.parametrize("body,inputs,expected", CASES)
+def test_each_instruction_leaves_the_hand_worked_stack(body, inputs, expected):
+    assert stack_of(body, inputs) == pytest.approx(expected)
+
+
+def test_memory_stores_and_loads_with_wrapping_addresses():
+    # 7 stored at address 3 (register 0 holds 3), then loaded back
+    assert stack_of("3#0>7#0}0{", m=8) == [7.0]
+    assert stack_of("11#0>7#0}3#0>0{", m=8) == [7.0]  # addresses wrap modulo m
+    assert stack_of("3#0>7#0}0{") == [0.0]  # no memory: the store pops, the load gives 0
+
+
+def test_write_and_output_build_messages_and_input_scans_them():
+    assert out_of("1#2#wwo3#wo") == [[2.0, 1.0], [3.0]]          # w write, o output
+    # scan until the message is used up: "1:" leaves the cell when s fails, "1;" loops back a bar
+    assert out_of("i|s~1:|wo1;", [[1, 2, 3]]) == [[1.0], [2.0], [3.0]]
+    assert out_of("i:9#wo|i:8#wo", [[1]]) == [[8.0]]   # i true skips 9#wo; the second i finds none
+
+
+def test_booleans_and_branches():
+    # g: register > top of stack; ':' when true skips the rest of its bar
+    assert stack_of("5#3#0>g:9#|7#") == [5.0, 9.0, 7.0]        # 3 > 5 false: no branch
+    assert stack_of("1#3#0>g:9#|7#") == [1.0, 7.0]             # 3 > 1 true: 9# skipped
+    assert stack_of("g:9#|7#") == [9.0, 7.0]                   # empty stack: register > 0
+    assert stack_of("5#0>5#=:9#|7#") == [5.0, 7.0]             # = equal: true
+    assert stack_of("5#0>6#=:9#|7#") == [6.0, 9.0, 7.0]        # false: falls through
+    assert stack_of("5#0>6#=~:9#|7#") == [6.0, 7.0]            # ~ not
+    assert stack_of("5#0>6#=5#=&:9#|7#") == [6.0, 5.0, 9.0, 7.0]  # & and: false & true
+    assert stack_of("5#0>6#=5#=/:9#|7#") == [6.0, 5.0, 7.0]    # / or
+    assert stack_of("1#1:8#|9#|7#") == [1.0, 7.0]              # N: skips N more bars
+
+
+def test_a_loop_counts_to_three_and_halts():
+    # bar 1 increments r0, pushes 3, compares, pops, and branches back (;) while r0 != 3
+    res = run(parse(prog("|0^3#0=~!;|0<")))
+    assert res.halted and res.stack == [3.0]
+
+
+def test_bar_ends_return_and_halt():
+    assert stack_of("1#.|2#") == [1.0]                      # .| returns from the last cell: done
+    assert stack_of("1#j2#", cells=("5#.|6#",)) == [1.0, 5.0, 2.0]   # j calls cell 0, .| returns
+    assert stack_of("0j2#", cells=("5#1|6#",)) == [5.0]     # N| halts everything
+    assert stack_of("9j2#", cells=("5#",)) == [2.0]         # a cell that does not exist: no-op
+
+
+def test_random_is_deterministic():
+    a = run(parse(prog("???")), seed=3).stack
+    assert a == run(parse(prog("???")), seed=3).stack and all(0 <= v < 1 for v in a)
+    assert run(parse(prog("?")), seed=4).stack != a[:1]
+
+
+def test_circular_stack_overwrites_oldest():
+    assert stack_of("1#2#3#4#", s=3) == [2.0, 3.0, 4.0]
+
+
+def test_limits_stop_runaway_programs():
+    loop = run(parse(prog("1#;")), max_steps=500)              # an endless loop, pushing forever
+    assert not loop.halted and loop.steps == 500 and len(loop.stack) == 16
+    recursion = run(parse(prog("0j", cells=("0j",))), max_depth=32, max_steps=10_000)
+    assert recursion.halted and recursion.steps < 100
+
+
+def test_text_round_trips_and_comments_are_dropped():
+    text = "[c=2,r=10,s=64,m=64]\n 0[]\n 1[iss1.2#s|>g~<:r+s;{|h+zwo]\n"
+    assert parse(text).text() == text
+    p = parse("[c=1,r=2,s=8,m=0]\n 0[1.5#-2>3.|is  wo]  ` a comment\n")
+    assert parse(p.text()) == p and p.text() == "[c=1,r=2,s=8,m=0]\n 0[1.5#-2>3.|iswo]\n"
+
+
+@pytest.mark.parametrize("bad", ["", "[c=1]\n0[]", "[c=2,r=0,s=1,m=0]\n0[]", "[c=1,r=0,s=1,m=0]\n0[Q]",
+                                 "[c=1,r=0,s=1,m=0]\n0[3+]", "[c=1,r=0,s=1,m=0]\n0[1..2#]"])
+def test_bad_text_is_refused(bad):
+    with pytest.raises(CoevoError):
+        parse(bad)

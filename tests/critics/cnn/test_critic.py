@@ -1,0 +1,281 @@
+"""The CNN critic (critics/cnn/critic.py): sizes, losses, learning, checkpoints; runs against it resume exactly."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+from PIL import Image
+
+from coevo.commands.main import main
+from coevo.data import load_data
+from coevo.programs.build import build_critic
+from coevo.programs.run import resume, start
+from coevo.training.config import RunConfig
+from critics.cnn import CNNCritic
+from critics.cnn.network import stage_count
+from tests.conftest import ROOT, kill_when
+from tests.helpers import outputs
+
+
+def noise(n: int, shape: tuple[int, int, int]) -> torch.Tensor:
+    return torch.rand(n, *shape) * 2 - 1
+
+
+@pytest.mark.parametrize(("shape", "stages"), [((1, 28, 28), 3), ((1, 32, 32), 3), ((3, 64, 64), 4),
+                                               ((3, 8, 8), 1)])
+def test_sized_from_the_image_shape(shape: tuple[int, int, int], stages: int) -> None:
+    torch.manual_seed(0)
+    critic = CNNCritic(shape)
+    convs = [m for m in critic.net.modules() if isinstance(m, torch.nn.Conv2d)]
+    assert stage_count(shape[1]) == stages == len(convs)
+    assert all(c.stride == (2, 2) for c in convs)
+    assert not any(isinstance(m, (torch.nn.MaxPool2d, torch.nn.AvgPool2d)) for m in critic.net.modules())
+    images = noise(5, shape)
+    assert critic.score(images).shape == (5,)
+    assert critic.features(images).shape == (5, critic.feature_size)
+
+
+def test_scores_are_differentiable_and_batch_independent() -> None:
+    torch.manual_seed(0)
+    critic = CNNCritic((1, 32, 32), chunk=7)
+    images = noise(20, (1, 32, 32)).requires_grad_(True)
+    scores = critic.score(images)
+    scores.sum().backward()
+    assert images.grad is not None and images.grad.abs().sum() > 0
+    plain = critic.score(images.detach())  # no grad: scored in chunks of 7
+    assert torch.allclose(plain, scores.detach(), atol=1e-5)
+    assert torch.allclose(critic.score(images.detach()[:3]), plain[:3], atol=1e-5)
+
+
+def test_separates_real_digits_from_noise_on_held_out_images() -> None:
+    torch.manual_seed(0)
+    train, held_out = load_data("digits", 32).split(0.2)
+    critic = CNNCritic(train.shape)
+    for _ in range(60):
+        critic.learn(train.sample(16), noise(16, train.shape))
+    right_real = (critic.score(held_out.images) > 0).float().mean()
+    right_fake = (critic.score(noise(len(held_out), train.shape)) < 0).float().mean()
+    assert (right_real + right_fake) / 2 > 0.95
+
+
+@pytest.mark.parametrize(("loss", "norm", "optimiser"), [("wgan", None, torch.optim.RMSprop),
+                                                         ("wgan-gp", None, torch.optim.Adam),
+                                                         ("hinge", None, torch.optim.Adam),
+                                                         ("minimax", "none", torch.optim.Adam)])
+def test_each_loss_learns_with_its_defaults(loss: str, norm: str | None, optimiser: type) -> None:
+    torch.manual_seed(0)
+    critic = CNNCritic((1, 16, 16), loss=loss, norm=norm, width=8)
+    assert isinstance(critic.opt, optimiser)
+    assert not any(isinstance(m, torch.nn.BatchNorm2d) for m in critic.net.modules())
+    real = torch.ones(8, 1, 16, 16) * 0.5
+    before = critic.score(real).mean() - critic.score(-real).mean()
+    for _ in range(15):
+        metrics = critic.learn(real, -real)
+    assert torch.isfinite(torch.tensor(list(metrics.values()))).all()
+    assert critic.score(real).mean() - critic.score(-real).mean() > before
+    if loss == "wgan":
+        assert max(p.abs().max() for p in critic.net.parameters()) <= critic.clip + 1e-7
+    if loss == "wgan-gp":
+        assert "critic_penalty" in metrics
+
+
+def test_batch_norm_on_request_but_refused_for_wasserstein_losses() -> None:
+    critic = CNNCritic((1, 32, 32), norm="batch")
+    assert any(isinstance(m, torch.nn.BatchNorm2d) for m in critic.net.modules())
+    critic.learn(noise(4, (1, 32, 32)), noise(4, (1, 32, 32)))
+    with pytest.raises(ValueError, match="batch norm"):
+        CNNCritic((1, 32, 32), loss="wgan-gp", norm="batch")
+
+
+def test_checkpoint_reloads_to_identical_scores() -> None:
+    torch.manual_seed(0)
+    shape = (1, 28, 28)
+    critic = CNNCritic(shape)
+    real, fake = noise(16, shape).abs(), noise(16, shape)
+    for _ in range(3):
+        critic.learn(real, fake)
+    buffer = io.BytesIO()
+    torch.save(critic.state_dict(), buffer)
+    buffer.seek(0)
+    copy = CNNCritic(shape)
+    copy.load_state_dict(torch.load(buffer, weights_only=True))
+    probe = noise(10, shape)
+    assert torch.equal(copy.score(probe), critic.score(probe))
+    critic.learn(real, fake)  # the optimiser state came along too: the next step matches
+    copy.learn(real, fake)
+    assert torch.equal(copy.score(probe), critic.score(probe))
+
+
+def test_built_by_the_runner_from_the_registry() -> None:
+    critic = build_critic(RunConfig(critic="cnn", loss="hinge"), (3, 32, 32), torch.device("cpu"))
+    assert isinstance(critic, CNNCritic) and critic.loss == "hinge" and critic.shape == (3, 32, 32)
+
+
+@pytest.mark.gpu
+def test_cuda_mixed_precision_learns_and_reloads() -> None:
+    if not torch.cuda.is_available():
+        pytest.skip("no CUDA GPU")
+    torch.manual_seed(0)
+    critic = CNNCritic((3, 64, 64), device="auto")
+    assert critic.device.type == "cuda" and critic.amp_dtype in (torch.bfloat16, torch.float16)
+    real, fake = torch.rand(32, 3, 64, 64), -torch.rand(32, 3, 64, 64)
+    for _ in range(30):
+        critic.learn(real, fake)
+    scores = critic.score(torch.cat([real, fake]))
+    assert scores.dtype == torch.float32 and scores.device.type == "cpu"
+    assert (scores[:32] > 0).all() and (scores[32:] < 0).all()
+    copy = CNNCritic((3, 64, 64), device="cuda")
+    copy.load_state_dict(critic.state_dict())
+    assert torch.equal(copy.score(real), critic.score(real))
+
+
+def test_wgan_gp_learns_from_a_fake_batch_smaller_than_the_real_batch() -> None:
+    """The gradient penalty pairs real and fake images when the fake pool holds fewer than a batch (README)."""
+    critic = CNNCritic((1, 32, 32), loss="wgan-gp")
+    metrics = critic.learn(noise(64, (1, 32, 32)), noise(32, (1, 32, 32)))
+    assert metrics["critic_penalty"] >= 0.0
+
+
+class TwoPasses:
+    """The same CNN critic seen without ``FeatureScores``: the scoreboard then runs features and scores apart."""
+
+    def __init__(self, critic: CNNCritic) -> None:
+        self.critic = critic
+
+    def score(self, images: torch.Tensor) -> torch.Tensor:
+        return self.critic.score(images)
+
+    def features(self, images: torch.Tensor) -> torch.Tensor:
+        return self.critic.features(images)
+
+    def learn(self, real: torch.Tensor, fake: torch.Tensor) -> dict[str, float]:
+        return self.critic.learn(real, fake)
+
+    def state_dict(self) -> dict:
+        return self.critic.state_dict()
+
+    def load_state_dict(self, state: dict) -> None:
+        self.critic.load_state_dict(state)
+
+
+@pytest.mark.parametrize(("norm", "chunk"), [("spectral", 512), ("batch", 512), ("layer", 40)])
+def test_one_pass_before_learning_gives_the_two_pass_measures(norm: str, chunk: int) -> None:
+    from coevo.data.imageset import ImageSet
+    from coevo.metrics.scoreboard import Scoreboard
+    from coevo.protocols import FeatureScores, Proposal
+
+    torch.manual_seed(0)
+    critic = CNNCritic((1, 16, 16), norm=norm, width=8, chunk=chunk)
+    data = load_data("digits", 16)
+    critic.learn(data.images[:32], torch.rand(32, 1, 16, 16) * 2 - 1)  # trained a step: batch-norm statistics move
+    assert isinstance(critic, FeatureScores) and not isinstance(TwoPasses(critic), FeatureScores)
+    held_out = ImageSet(data.images[:100], None, "held")
+    proposal = Proposal(torch.rand(70, 1, 16, 16) * 2 - 1)
+    passes = []
+    hook = critic.net.body.register_forward_hook(lambda module, inputs, output: passes.append(len(inputs[0])))
+    one = Scoreboard(critic, held_out).before_learning(proposal)
+    assert sum(passes) == 100 + 70, passes  # the body saw each image once
+    passes.clear()
+    two = Scoreboard(TwoPasses(critic), held_out).before_learning(proposal)
+    hook.remove()
+    assert sum(passes) == 100 + 70 + 70  # features, then held-out and population scores
+    assert one == two and list(one) == list(two)  # the same measures, bit for bit, in the same order
+    features, scores = critic.features_and_scores(proposal.images)
+    assert torch.equal(features, critic.features(proposal.images))
+    assert torch.equal(scores, critic.score(proposal.images))
+
+
+ARTIST = "tests.toys:ToyGenetics"
+
+
+def small(**changes) -> RunConfig:
+    settings = dict(artist=ARTIST, critic="cnn", data="digits", rounds=8, pop=16, size=16, warmup=10, batch=16,
+                    seed=3, sheet_every=4, critic_options={"width": 8})
+    return RunConfig(**(settings | changes))
+
+
+def test_champions_climb_the_critic_and_the_gallery_grows(tmp_path: Path) -> None:
+    """GP against a CNN that retrains every round, slowly enough (lr 2e-5) that the artist can outpace it."""
+    config = small(artist="gp", rounds=10, warmup=20, seed=0, sheet_every=100,
+                   critic_options={"width": 8, "lr": 2e-5})
+    rows = start(config, tmp_path / "run").metrics()
+    best, mean = [row["fitness_best"] for row in rows], [row["fitness_mean"] for row in rows]
+    assert min(best[-3:]) > best[0] + 0.1, f"the champions' scores did not rise: {best}"
+    assert min(mean[-3:]) > mean[0], f"the population's scores did not rise: {mean}"
+    assert [row["fakes"] for row in rows] == list(range(1, 11))  # one champion joins the gallery each round
+    assert all(0.0 <= row["critic_accuracy"] <= 1.0 and 0.0 <= row["fooling_rate"] <= 1.0 for row in rows)
+    assert all(row["diversity_pixels"] >= 0 and row["diversity_features"] >= 0 for row in rows)
+
+
+def test_run_folder_has_curves_and_a_champion_per_round(tmp_path: Path) -> None:
+    folder = start(small(), tmp_path / "run")
+    assert Image.open(folder.path / "curves.png").size[0] > 400
+    sheet = Image.open(folder.path / "sheets" / "champions.png")
+    assert sheet.size == (10 * (64 + 2) + 2, 64 + 2 + 2)  # 8 champions, enlarged 4x, in one row of ten
+    assert len(list((folder.path / "genomes").glob("champion-*.json"))) == 8
+
+
+def test_resumed_cnn_run_equals_an_uninterrupted_one(tmp_path: Path) -> None:
+    whole = start(small(), tmp_path / "whole")
+    start(small(rounds=5), tmp_path / "part")
+    (tmp_path / "part" / "sheets" / "champions.png").unlink()  # rebuilt from the genome files
+    resumed = resume(tmp_path / "part", rounds=8)
+    for name in ("metrics.jsonl", "curves.png", "sheets/champions.png", "genomes/best.json"):
+        assert (resumed.path / name).read_bytes() == (whole.path / name).read_bytes(), name
+    assert torch.equal(torch.load(resumed.path / "checkpoint.pt")["critic"]["net"]["head.bias"],
+                       torch.load(whole.path / "checkpoint.pt")["critic"]["net"]["head.bias"])
+
+
+def test_a_fitness_sharing_run_records_every_round(tmp_path: Path) -> None:
+    rows = start(small(diversity=2.0, rounds=4), tmp_path / "run").metrics()
+    assert len(rows) == 4 and all("fooling_rate" in row for row in rows)
+
+
+def test_mnist_and_an_image_folder_play_the_same_game(tmp_path: Path, shared_data: Path) -> None:
+    mnist = start(small(data=f"mnist:{shared_data / 'mnist'}", size=28, rounds=2, warmup=2), tmp_path / "mnist")
+    assert [row["round"] for row in mnist.metrics()] == [0, 1] and "critic_accuracy" in mnist.metrics()[0]
+    pictures = tmp_path / "pictures"
+    pictures.mkdir()
+    for index in range(24):
+        colour = (10 * index, 255 - 10 * index, 128)
+        Image.new("RGB", (20, 20), colour).save(pictures / f"{index:02d}.png")
+    folder = start(small(data=str(pictures), rounds=2, warmup=2), tmp_path / "folder")
+    assert Image.open(folder.path / "sheets" / "champions.png").mode == "RGB"
+    assert "critic_accuracy" in folder.metrics()[-1]
+
+
+@pytest.mark.parametrize(("flags", "message"), [
+    (["--loss", "wgan-gp", "--critic-option", "norm=batch"], "without batch norm"),
+    (["--critic-option", "norm=weird"], "unknown norm"),
+    (["--critic", "tests.toys:TinyCritic", "--diversity", "1"], "features()"),
+    (["--diversity", "-1"], "diversity must be >= 0"),
+])
+def test_bad_critic_settings_are_one_line_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                 flags: list[str], message: str) -> None:
+    out = tmp_path / "run"
+    assert main(["run", "--artist", ARTIST, *flags, "--out", str(out)]) == 2
+    error = capsys.readouterr().err.strip()
+    assert message in error and len(error.splitlines()) == 1
+    assert not out.exists()
+
+
+ARGS = ["--artist", "gp", "--critic", "cnn", "--size", "16", "--pop", "16", "--warmup", "5", "--batch", "16",
+        "--seed", "11", "--sheet-every", "4", "--rounds", "14", "--critic-option", "width=8"]
+
+
+@pytest.mark.slow
+def test_kill_9_then_resume_a_cnn_run(tmp_path: Path) -> None:
+    whole, killed = tmp_path / "whole", tmp_path / "killed"
+    command = [sys.executable, "-m", "coevo", "run", *ARGS, "--out"]
+    assert subprocess.run([*command, str(whole)], cwd=ROOT, capture_output=True, timeout=600).returncode == 0
+    victim = subprocess.Popen([*command, str(killed)], cwd=ROOT, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    assert 6 <= kill_when(victim, killed / "metrics.jsonl", 6) < 14, "the run was not killed mid-way"
+    assert subprocess.run([sys.executable, "-m", "coevo", "resume", str(killed)], cwd=ROOT, timeout=600,
+                          capture_output=True).returncode == 0
+    assert outputs(killed) == outputs(whole)

@@ -1,0 +1,197 @@
+"""Shared test helpers: tiny run settings, run-folder readers, posted Pygame events, scripted sessions, CPPN parts.
+
+Test modules import what they need from here (fixtures live in ``tests/conftest.py``, toy players in
+``tests/toys.py``), so a helper is written once."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pygame
+import pytest
+import torch
+
+from tests.conftest import ROOT
+
+if TYPE_CHECKING:
+    from artists.cppn.genome import ConnectionGene
+    from coevo.programs.breed import BreedingSession
+    from coevo.training.config import RunConfig
+    from critics.human import HumanCritic
+
+TOY_GENETICS = "tests.toys:ToyGenetics"
+
+TOY = ["--artist", TOY_GENETICS, "--critic", "tests.toys:TinyCritic", "--size", "8", "--pop", "8",
+       "--warmup", "2", "--batch", "16"]
+"""Command-line settings of a toy run that takes about a second (add ``--rounds`` and ``--out``)."""
+
+
+def toy_config(**overrides: object) -> RunConfig:
+    """A run that takes about a second: the toy artist against a logistic critic on 8-pixel digits."""
+    from coevo.training.config import RunConfig
+
+    values = {"artist": TOY_GENETICS, "critic": "tests.toys:TinyCritic", "size": 8, "pop": 6,
+              "rounds": 4, "warmup": 1, "batch": 8, "seed": 3, "device": "cpu"} | overrides
+    return RunConfig(**values)  # type: ignore[arg-type]
+
+
+# --- the command line and run folders ---------------------------------------------------------------------------
+
+
+def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    """``coevo ARGS`` in this process: the exit code, stdout and stderr."""
+    from coevo.commands.main import main
+
+    code = main(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def coevo(*args: str, errors: Path | None = None) -> subprocess.Popen:
+    """Start ``python -m coevo ARGS``; its stderr goes to ``errors`` when given."""
+    stderr = open(errors, "w") if errors else subprocess.DEVNULL
+    return subprocess.Popen([sys.executable, "-m", "coevo", *args], cwd=ROOT, stdout=subprocess.DEVNULL,
+                            stderr=stderr)
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every file below ``folder`` by its SHA-256."""
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def lines(path: Path) -> int:
+    """How many lines ``path`` holds (0 when it does not exist)."""
+    return len(path.read_text().splitlines()) if path.exists() else 0
+
+
+def outputs(folder: Path, images: bool = True) -> dict[str, bytes]:
+    """A run folder's recorded outputs (metrics, curves, genomes, sheets and, if asked, images) by name."""
+    files = [folder / "metrics.jsonl", folder / "curves.png", *sorted((folder / "genomes").iterdir()),
+             *sorted((folder / "sheets").iterdir()), *(sorted((folder / "images").iterdir()) if images else [])]
+    return {str(p.relative_to(folder)): p.read_bytes() for p in files}
+
+
+def check_images(images: torch.Tensor, channels: int, size: int) -> None:
+    """A loaded data set's images: float32, ``channels`` x ``size`` x ``size``, in [-1, 1] and using the range."""
+    assert images.dtype == torch.float32
+    assert images.shape[1:] == (channels, size, size)
+    assert images.min() >= -1.0 and images.max() <= 1.0
+    assert images.min() < -0.9 and images.max() > 0.5
+
+
+# --- posting real Pygame events to a window (the package makes windows headless) --------------------------------
+
+
+def click(pos: tuple[int, int], shift: bool = False, button: int = 1) -> None:
+    """A mouse click at ``pos``, with the shift key held if asked."""
+    if shift:
+        pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_LSHIFT, mod=pygame.KMOD_LSHIFT,
+                                             unicode=""))
+    pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=pos, button=button))
+    pygame.event.post(pygame.event.Event(pygame.MOUSEBUTTONUP, pos=pos, button=button))
+    if shift:
+        pygame.event.post(pygame.event.Event(pygame.KEYUP, key=pygame.K_LSHIFT, mod=0, unicode=""))
+
+
+def press(key: int, text: str = "") -> None:
+    """A key press (down and up)."""
+    pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=key, mod=0, unicode=text))
+    pygame.event.post(pygame.event.Event(pygame.KEYUP, key=key, mod=0, unicode=text))
+
+
+def breeding_window(size: int) -> Iterator[HumanCritic]:
+    """A real headless breeding window with session keys on, events cleared; closed afterwards (for fixtures)."""
+    from critics.human import HumanCritic
+
+    window = HumanCritic(box=size, timeout=10)
+    window.session_keys = True
+    pygame.event.clear()
+    yield window
+    window.close()
+
+
+def choose(session: BreedingSession, critic: HumanCritic, box: int, key: int = pygame.K_RETURN) -> bool:
+    """Click box ``box`` in the window, press ``key`` (Enter), and let the session take the step."""
+    click(critic.box_centre(box))
+    press(key)
+    return session.step(critic)
+
+
+def script(*steps: Callable[[HumanCritic], None]) -> Callable[[HumanCritic], None]:
+    """An idle hook that performs one scripted step (posting events) per wait of the window."""
+    queue = list(steps)
+
+    def idle(window: HumanCritic) -> None:
+        if queue:
+            queue.pop(0)(window)
+
+    return idle
+
+
+def scripted_session(folder: Path, generations: int = 40, seed: int = 0) -> Path:
+    """A synthetic person who always chooses the brightest of 15 images (and restarts now and then)."""
+    import random
+
+    from coevo.programs.breed import BreedingSession
+    from tests.toys import ToyGenetics
+
+    random.seed(seed)
+    torch.manual_seed(seed)
+    genetics = ToyGenetics()
+    session = BreedingSession.start(TOY_GENETICS, genetics, genetics.random_genome(), 15, 16, folder)
+    for g in range(generations):
+        session.history.append(session.artist.state_dict())
+        if g % 8 == 7:  # a restart: no judgement, and fresh variety
+            session.artist.seed([genetics.random_genome()])
+            continue
+        proposal = session.artist.ask()
+        scores = torch.zeros(len(proposal))
+        scores[int(proposal.images.mean(dim=(1, 2, 3)).argmax())] = 1.0
+        session.artist.tell(proposal, scores)
+    session.save()
+    return folder
+
+
+# --- CPPN genomes built by hand ----------------------------------------------------------------------------------
+
+
+def input_nodes() -> tuple[Any, ...]:
+    """The four CPPN input nodes (x, y, d, bias), ids 0 to 3."""
+    from artists.cppn.genome import NodeGene
+
+    return tuple(NodeGene(i, "in", "identity", label) for i, label in enumerate(("x", "y", "d", "bias")))
+
+
+def link(source: int, target: int, weight: float, enabled: bool = True) -> ConnectionGene:
+    """A CPPN connection gene with its deterministic innovation number."""
+    from artists.cppn.genome import ConnectionGene, innovation
+
+    return ConnectionGene(innovation(source, target), source, target, weight, enabled)
+
+
+def evolved_cppns(genetics: Any, n: int = 6, steps: int = 25, strength: float = 1.0) -> list[Any]:
+    """``n`` random CPPN genomes, each mutated ``steps`` times at ``strength``: grown, hidden nodes and all."""
+    population = [genetics.random_genome() for _ in range(n)]
+    for _ in range(steps):
+        population = [genetics.mutate(g, strength=strength) for g in population]
+    return population
+
+
+# --- the drawing artists' genomes -------------------------------------------------------------------------------
+
+EVOECO_PALETTE = ((255,), (128,), (0,))
+"""An EvoEco palette: colour 0 (the grid's start) white, 1 grey, 2 black."""
+
+
+def ant(x: float, y: float, heading: int, paint: tuple[int, ...], follow: tuple[int, ...], tolerance: int = 0,
+        alpha: int = 256, turns: tuple[int, int, int] = (0, 1, 0)) -> Any:
+    """A Greenfield ant (artists/ants/genome.py) with the usual turns, alpha and tolerance unless given."""
+    from artists.ants.genome import Ant
+
+    return Ant(x, y, heading, turns, paint, alpha, follow, tolerance)
