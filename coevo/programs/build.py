@@ -98,7 +98,7 @@ def build(config: RunConfig, catalog: Catalog | None = None) -> Game:
     parts = {"schedule": schedule, "artist": artist, "critic": judge, "fakes": players.fakes}
     return Game(config, players, schedule, config.stop(), parts, checkpoint_every=config.checkpoint_every,
                 checkpoint_seconds=config.checkpoint_seconds, label=f"{config.artist} vs {config.critic}",
-                meta={"critic": critic, "origin": origin})
+                meta={"critic": critic, "origin": origin, "data": data})
 
 
 def artist_channels(config: RunConfig) -> int | None:

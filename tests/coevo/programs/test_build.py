@@ -14,7 +14,7 @@ def test_colour_artist_on_grey_data_gets_the_data_as_rgb(artist: str) -> None:
     """README's `coevo run --artist cppn --critic cnn --artist-option channels=3` on the grey digits."""
     config = RunConfig(artist=artist, critic="cnn", pop=4, warmup=0, artist_options={"channels": 3})
     game = build(config)
-    assert game.data is not None and game.data.shape == (3, 32, 32)
+    assert game.meta["data"] is not None and game.meta["data"].shape == (3, 32, 32)
     images = game.artist.ask().images
     assert images.shape[1] == 3 and game.critic.score(images).shape == (4,)
 

@@ -70,7 +70,7 @@ def test_a_wave_1_run_folder_still_resumes(tmp_path: Path) -> None:
     import torch
 
     from coevo.programs.run import resume, start
-    from tests.gallery.conftest import toy_config
+    from tests.helpers import toy_config
 
     start(toy_config(rounds=3), tmp_path / "old")
     start(toy_config(rounds=5), tmp_path / "whole")
@@ -88,7 +88,7 @@ def test_a_wave_1_run_folder_still_resumes(tmp_path: Path) -> None:
 def test_a_phases_run_resumed_midway_equals_an_uninterrupted_one(tmp_path: Path) -> None:
     """The phase counters travel in the checkpoint: a run stopped between phases carries on the same phase."""
     from coevo.programs.run import resume, start
-    from tests.gallery.conftest import toy_config
+    from tests.helpers import toy_config
 
     phases = {"schedule": "phases", "phase_generations": 3, "phase_critic_steps": 20}
     start(toy_config(rounds=4, **phases), tmp_path / "part")
