@@ -54,6 +54,7 @@ def kill_when(victim: subprocess.Popen, metrics: Path, rows: int, seconds: float
     deadline = time.monotonic() + seconds
     while count() < rows and time.monotonic() < deadline and victim.poll() is None:
         time.sleep(0.01)
-    os.kill(victim.pid, signal.SIGKILL)
+    if victim.poll() is None:  # it may have ended (or failed) first: the caller's count says so
+        os.kill(victim.pid, signal.SIGKILL)
     victim.wait()
     return count()

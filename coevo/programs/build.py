@@ -69,8 +69,8 @@ def build_critic(config: RunConfig, shape: tuple[int, int, int], device: torch.d
 
 def build(config: RunConfig, catalog: Catalog | None = None) -> Game:
     """Set torch's threads and seed every generator, then load the data and build artist, critic and fake pool
-    from the config; ``meta`` holds the held-out measures' critic (``critic``) and the genome a branch started
-    from (``origin``)."""
+    from the config; ``meta`` holds the held-out measures' critic (``critic``), the genome a branch started from
+    (``origin``) and the real images the critic trains on (``data``)."""
     config.validate()
     use_threads(config.threads)
     seed_everything(config.seed)

@@ -8,13 +8,13 @@ from typing import Any
 
 from coevo.errors import CoevoError
 from coevo.protocols import Catalog
-from coevo.store.runfolder import folder_kind
+from coevo.store.runfolder import KINDS, folder_kind
 from coevo.training.trainer import Program, Trainer
 
 PROGRAMS = {"run": "coevo.programs.run:RunProgram", "fool": "coevo.programs.fool:FoolProgram",
             "ppgn": "coevo.programs.ppgn:PPGNProgram"}  # imported when needed: each brings its own imports
-ELSEWHERE = {"session": "a breeding session continues with `coevo breed --resume {dir}`",
-             "compare": "a comparison continues when the same `coevo compare` command runs again"}
+ELSEWHERE = {"session": "continue it with `coevo breed --resume {dir}`",
+             "compare": "continue it by running the same `coevo compare` command again"}
 
 
 def program_for(kind: str, catalog: Catalog | None = None) -> Program:
@@ -29,7 +29,7 @@ def resume(folder: Path, rounds: int | None = None, force: bool = False,
     A folder without a kind mark or files is taken for a run (whose resume names what is missing)."""
     kind = folder_kind(folder) or "run"
     if kind in ELSEWHERE:
-        raise CoevoError(f"{folder}: " + ELSEWHERE[kind].format(dir=folder))
+        raise CoevoError(f"{folder} holds {KINDS[kind]}; " + ELSEWHERE[kind].format(dir=folder))
     if kind not in PROGRAMS:
         raise CoevoError(f"{folder} holds an unknown kind of folder ({kind!r}); pass a run, fooling or PPGN folder")
     return kind, Trainer().resume(program_for(kind, catalog), folder, rounds, force)

@@ -160,9 +160,10 @@ class RunFolder:
         return rows[:ends]
 
     def holds_rounds(self, rounds: int) -> bool:
-        """Whether metrics.jsonl holds a row for every round before ``rounds`` (what a checkpoint there needs)."""
+        """Whether metrics.jsonl runs up to the round before ``rounds`` (what a checkpoint there needs; rounds a
+        forced resume went on without stay missing)."""
         recorded = self.metrics_before(rounds)
-        return rounds == 0 or (len(recorded) == rounds and int(recorded[-1].get("round", -1)) == rounds - 1)
+        return rounds == 0 or (bool(recorded) and int(recorded[-1].get("round", -1)) == rounds - 1)
 
     def keep_metrics(self, rounds: int) -> int:
         """Repair metrics.jsonl to the rows of rounds before ``rounds``, whatever its tail holds (lines written after
