@@ -24,11 +24,9 @@ def handle(args: argparse.Namespace) -> int:
     from coevo.programs.kinds import resume
     from gallery.catalog import GalleryCatalog
 
+    reports = {"fool": lambda result: report_fool(result[0].path, result[1]),  # what each program's result says
+               "ppgn": lambda result: report_ppgn(result, args.run),
+               "run": lambda result: print(f"run finished: {result.path}")}
     kind, result = resume(args.run, args.rounds, args.force, GalleryCatalog())
-    if kind == "fool":
-        report_fool(result[0].path, result[1])
-    elif kind == "ppgn":
-        report_ppgn(result, args.run)
-    else:
-        print(f"run finished: {result.path}")
+    reports[kind](result)
     return 0
