@@ -53,7 +53,7 @@ def test_an_error_names_the_setting_the_value_and_a_valid_example() -> None:
 
 
 def test_each_class_keeps_its_own_cross_field_rules() -> None:
-    with pytest.raises(CoevoError, match="elite .* cannot exceed pop"):
+    with pytest.raises(CoevoError, match=r"elite .* cannot exceed pop"):
         RunConfig(pop=2, elite=3).validate()
     with pytest.raises(CoevoError, match="the run has no end"):
         RunConfig(rounds=0).validate()
