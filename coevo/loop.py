@@ -17,18 +17,10 @@ import torch
 
 from coevo.fakes import FakePool
 from coevo.protocols import Artist, ClassConfidences, Critic, LabelledCritic, Proposal, SelfTaughtCritic
+from coevo.training.kernel import LoopConfig
 
 RealSampler = Callable[[int], torch.Tensor]  # n -> n real images (N, C, H, W) in [-1, 1]
 LabelledSampler = Callable[[int], tuple[torch.Tensor, torch.Tensor]]  # n -> (images, class labels (N,))
-
-
-@dataclass
-class LoopConfig:
-    """How critic and artist take turns."""
-
-    critic_steps: int = 1  # k: critic updates per round
-    batch: int = 64  # real and fake images per critic update
-    warmup: int = 0  # critic updates before the first round (fakes from the artist's first proposal)
 
 
 class Measures(Protocol):

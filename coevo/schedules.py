@@ -12,15 +12,16 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from typing import Any
 
 import torch
 
-from coevo.errors import CoevoError
 from coevo.loop import Players, Progress, Round, bare_critic, judge, learn, play_round, round_metrics, study
 from coevo.protocols import PhasedCritic
 from coevo.training.config import RunConfig
+from coevo.training.kernel import PhaseRules
+from coevo.training.settings import check, subset
 
 
 class EveryRound:
@@ -36,26 +37,11 @@ class EveryRound:
         pass
 
 
-@dataclass
-class PhaseRules:
-    """When a phase's two halves end."""
-
-    threshold: float = 0.0  # the artist fools the critic once its champion scores above this (logit 0: p = 0.5)
-    generations: int = 50  # artist generations per phase at most; a phase that hits it is reported stalled
-    accuracy: float = 0.95  # the critic has recovered once its accuracy, held-out real vs fooling images, is this
-    critic_steps: int = 500  # critic updates per phase at most
-    check_every: int = 10  # critic updates between accuracy checks
-
-
 class Phases:
     """The ``phases`` schedule; its phase counters are checkpointed with the run."""
 
     def __init__(self, rules: PhaseRules | None = None) -> None:
-        self.rules = rules or PhaseRules()
-        if self.rules.generations < 1 or self.rules.critic_steps < 0 or self.rules.check_every < 1:
-            raise CoevoError("phase generations and check interval must be >= 1 and critic steps >= 0")
-        if not 0.0 < self.rules.accuracy <= 1.0:
-            raise CoevoError(f"phase accuracy is a share in (0, 1] (got {self.rules.accuracy})")
+        self.rules = check(rules or PhaseRules())
         self.phase, self.generation = 0, 0
 
     def play(self, players: Players, progress: Progress) -> Round:
@@ -113,6 +99,5 @@ class Phases:
 def make_schedule(config: RunConfig) -> EveryRound | Phases:
     """The schedule a run's config names."""
     if config.schedule == "phases":
-        return Phases(PhaseRules(config.phase_threshold, config.phase_generations, config.phase_accuracy,
-                                 config.phase_critic_steps))
+        return Phases(subset(PhaseRules, config, prefix="phase_"))
     return EveryRound()

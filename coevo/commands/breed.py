@@ -43,13 +43,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def new_session(args: argparse.Namespace):  # -> BreedingSession
     """A fresh session from a random parent or from ``--from GENOME``."""
-    from coevo.commands.run import parse_option
     from coevo.errors import CoevoError
     from coevo.programs.breed import BreedingSession
     from coevo.programs.genomes import build_genetics, load_genome
     from coevo.rng import seed_everything
     from coevo.store.runfolder import default_folder
     from coevo.toolkits.interactive import parse_grid
+    from coevo.training.settings import parse_option
     from gallery.catalog import GalleryCatalog
 
     if not 16 <= args.size <= 4096 or not 16 <= args.export_size <= 16384:

@@ -6,7 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from coevo.threads import DEFAULT_THREADS
+from coevo.commands.flags import add_flags, given, overlay
+from coevo.training.config import COMPARED, RunConfig
+
+SHARED = ("critic", "data", "size", "loss", "batch", "critic_steps", "pop", "warmup", "seed", "device", "threads")
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -20,15 +23,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--artists", help="comma-separated artists (default: every automated one registered)")
     parser.add_argument("--runs", type=Path, nargs="+", default=[], metavar="DIR",
                         help="existing run folders to evaluate and report beside the played artists")
-    parser.add_argument("--critic", default="cnn", help="the critic every artist plays against (default cnn)")
-    parser.add_argument("--data", help="real images (default digits, or the data of the first --runs folder)")
-    parser.add_argument("--size", type=int, help="image side in pixels (default 32, or the first --runs folder's)")
-    parser.add_argument("--loss", default="nonsaturating", help="GAN loss for the critic and the DCGAN")
-    parser.add_argument("--batch", type=int, default=64, help="images per critic update and per DCGAN batch")
-    parser.add_argument("--critic-steps", type=int, default=1, help="critic updates per round")
-    parser.add_argument("--pop", type=int, default=32, help="population of evolutionary artists")
-    parser.add_argument("--warmup", type=int, default=50, help="critic updates before round 0 (evolutionary "
-                        "artists; a GAN starts at once)")
+    add_flags(parser, RunConfig, only=SHARED, shown=COMPARED | {"data": "digits, or the first --runs folder's",
+                                                                 "size": "32, or the first --runs folder's"})
     budget = parser.add_mutually_exclusive_group()
     budget.add_argument("--images", type=int, help="budget: images each run shows the critic (default 20000)")
     budget.add_argument("--critic-updates", type=int, help="budget: critic updates per run")
@@ -43,28 +39,18 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                         "artist and the real floor (default 1000, fewer if the held-out real images are fewer)")
     parser.add_argument("--features", default="auto", choices=("auto", "classifier", "autoencoder"),
                         help="metric features: a classifier (labelled data) or an autoencoder")
-    parser.add_argument("--seed", type=int, default=0, help="first seed (default 0)")
-    parser.add_argument("--device", default="auto", help="auto, cpu or cuda")
-    parser.add_argument("--threads", type=int, default=DEFAULT_THREADS,
-                        help=f"torch CPU threads per run (default {DEFAULT_THREADS})")
     parser.add_argument("--out", type=Path, default=Path("runs/compare"), help="comparison folder")
     parser.set_defaults(handler=handle)
 
 
 def handle(args: argparse.Namespace) -> int:
-    from coevo.errors import CoevoError
     from coevo.loop import Stop
     from coevo.programs.compare import compare
     from coevo.programs.comparison import CompareSettings, default_artists
-    from coevo.training.config import RunConfig, load_config
+    from coevo.training.config import load_config
 
     first = load_config(args.runs[0] / "config.toml") if args.runs else RunConfig()
-    data, size = args.data or first.data, args.size or first.size
-    if data == "none":
-        raise CoevoError("a comparison needs real data; pass --data digits, mnist:DIR, a folder or a .npz")
-    base = RunConfig(critic=args.critic, data=data, size=size, loss=args.loss, batch=args.batch,
-                     critic_steps=args.critic_steps, pop=args.pop, warmup=args.warmup, seed=args.seed,
-                     device=args.device, threads=args.threads).validate()
+    base = overlay(RunConfig(data=first.data, size=first.size, **COMPARED), given(args, RunConfig, SHARED))
     artists = [a.strip() for a in args.artists.split(",") if a.strip()] if args.artists is not None else (
         [] if args.runs else default_artists())
     budget = Stop(images=args.images, critic_updates=args.critic_updates, rounds=args.rounds, seconds=args.seconds)

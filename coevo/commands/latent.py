@@ -39,11 +39,7 @@ def handle(args: argparse.Namespace) -> int:
     from coevo.programs import latent
     from coevo.protocols import ConditionalGenerator
 
-    if args.count < 2 or args.steps < 2 or args.columns < 1:
-        raise CoevoError("--count and --steps must be at least 2, --columns at least 1")
-    if args.count > latent.MAX_COUNT or args.steps > latent.MAX_STEPS:
-        raise CoevoError(f"--count is at most {latent.MAX_COUNT} images and --steps at most {latent.MAX_STEPS} "
-                         f"(got {args.count} and {args.steps}); more would not fit memory: pass a smaller value")
+    latent.check_sheet(args.count, args.steps, args.columns)
     artist = latent.load_generator(args.run)
     conditional = isinstance(artist, ConditionalGenerator)
     if args.label is not None and not (conditional and 0 <= args.label < artist.classes):

@@ -26,8 +26,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
-    from coevo.commands.run import parse_option, resolve
+    from coevo.commands.run import resolve
     from coevo.programs.sweep import parse_grid, sweep
+    from coevo.training.settings import parse_option
     from gallery.catalog import GalleryCatalog
 
     grid = parse_grid(args.set, parse_option)

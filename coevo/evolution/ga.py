@@ -15,22 +15,7 @@ import torch
 from deap import tools
 
 from coevo.protocols import Genetics, Proposal, RememberingGenetics
-
-SELECTIONS = ("tournament", "chosen")
-
-
-@dataclass
-class EvolutionConfig:
-    """Settings of the generational loop shared by every evolutionary artist."""
-
-    pop: int = 32  # population size: images shown to the critic each round
-    size: int = 32  # rendered image side in pixels
-    elite: int = 1  # best individuals copied unchanged into the next generation
-    tournament: int = 3  # tournament size for selection (DEAP's selTournament)
-    cxpb: float = 0.5  # probability that a pair of offspring is produced by crossover
-    mutpb: float = 0.9  # probability that an offspring is mutated
-    strength: float = 1.0  # mutation strength multiplier passed to the genetics
-    selection: str = "tournament"  # tournament (DEAP), or chosen: parents are those scored above 0 (a person's picks)
+from coevo.training.kernel import SELECTIONS, EvolutionConfig
 
 
 @dataclass

@@ -23,6 +23,7 @@ from coevo.store.catalog import NoCatalog
 from coevo.threads import use_threads
 from coevo.training import registry
 from coevo.training.config import RunConfig
+from coevo.training.settings import subset
 from coevo.training.trainer import Game
 
 
@@ -43,9 +44,7 @@ def build_artist(config: RunConfig, shape: tuple[int, int, int], device: torch.d
                 "loss": config.loss, **(extra or {})}
     built = registry.construct(cls, f"artist {config.artist!r}", provided, dict(config.artist_options))
     if isinstance(built, Genetics):
-        evolution = EvolutionConfig(pop=config.pop, size=config.size, elite=config.elite,
-                                    tournament=config.tournament, cxpb=config.cxpb, mutpb=config.mutpb)
-        return EvolutionaryArtist(built, evolution)
+        return EvolutionaryArtist(built, subset(EvolutionConfig, config))
     if not isinstance(built, Artist):
         raise CoevoError(f"{config.artist!r} is neither an Artist nor Genetics; see coevo.protocols")
     return built
@@ -88,9 +87,8 @@ def build(config: RunConfig, catalog: Catalog | None = None) -> Game:
                          f"with labels); {config.data!r} has none")
     judge = SharedFitness(critic, config.diversity) if config.diversity > 0 else critic
     board = Scoreboard(critic, held_out)
-    loop = LoopConfig(critic_steps=config.critic_steps, batch=config.batch, warmup=config.warmup)
     players = Players(artist, judge, None if data is None else data.sample,
-                      FakePool(config.fakes, config.replay, config.champions), loop, board,
+                      FakePool(config.fakes, config.replay, config.champions), subset(LoopConfig, config), board,
                       None if data is None or data.labels is None else data.sample_labelled)
     catalog = catalog or NoCatalog()
     origin = seed_population(artist, config, catalog) if config.start_from else {}

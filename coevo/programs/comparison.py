@@ -46,6 +46,7 @@ class CompareSettings:
     command: str = ""  # the command line, for the report's provenance
 
     def validate(self) -> CompareSettings:
+        self.base.validate()
         self.budget = check_budget(self.budget)
         if not self.artists and not self.runs:
             raise CoevoError("nothing to compare; pass --artists dcgan,gp or --runs DIR ...")

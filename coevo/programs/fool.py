@@ -183,6 +183,16 @@ class FoolProgram:
         return folder, game.artist.scores().tolist()
 
 
+def configure(named: dict[str, Any]) -> FoolConfig:
+    """A fooling run's settings from those the command line named, the rest their defaults; naming ``rates =
+    "nguyen"`` for an artist without Nguyen et al.'s rates is an error, where by default it means the artist's own."""
+    config = FoolConfig(**named)
+    if named.get("rates") == "nguyen" and config.artist not in NGUYEN_RATES:
+        raise CoevoError(f"--rates nguyen holds Nguyen et al.'s rates for {', '.join(NGUYEN_RATES)} only, not "
+                         f"{config.artist!r}; drop --rates or pass --rates artist")
+    return config
+
+
 def run(config: FoolConfig, out: Path, catalog: Catalog | None = None) -> tuple[RunFolder, list[float]]:
     """Evolve the fooling images into ``out``; returns the folder and the final confidence per class."""
     return Trainer().fit(FoolProgram(catalog), config, out)

@@ -22,6 +22,15 @@ MAX_COUNT = 1024  # images on a latent sheet: each is a generator forward pass h
 MAX_STEPS = 256  # images per interpolation strip
 
 
+def check_sheet(count: int, steps: int, columns: int) -> None:
+    """A latent sheet's sizes: at least 2 images and steps and a column, at most what fits memory."""
+    if count < 2 or steps < 2 or columns < 1:
+        raise CoevoError("--count and --steps must be at least 2, --columns at least 1")
+    if count > MAX_COUNT or steps > MAX_STEPS:
+        raise CoevoError(f"--count is at most {MAX_COUNT} images and --steps at most {MAX_STEPS} "
+                         f"(got {count} and {steps}); more would not fit memory: pass a smaller value")
+
+
 def load_generator(run: Path) -> Any:
     """The artist of a run folder at its last checkpoint, on the CPU; it must have a latent space."""
     folder = RunFolder(run)

@@ -20,7 +20,7 @@ and at the end, so ``coevo resume`` continues a killed sampling byte-identical.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -39,44 +39,12 @@ from coevo.store.atomic import atomic_write_text
 from coevo.store.runfolder import RunFolder
 from coevo.toolkits import ppgn
 from coevo.training import registry
-from coevo.training.config import load_config
+from coevo.training.config import PPGNConfig, load_config
 from coevo.training.trainer import Game, Trainer
 
 KIND = "ppgn"  # the run folder's kind mark
-PRIORS = ("dae", "encoder")
 BEFORE = {"eps3_end": -1.0}  # what a config.toml written before the noise decayed ran with
 CONFIDENT = 0.99  # a kept sample counts for the samples' diversity when the classifier is this sure of its class
-
-
-@dataclass
-class PPGNConfig:
-    """One sampling session's settings (written beside its results)."""
-
-    run: str = ""  # run folder of the generator; "" = no generator (h is the image: pixel-space fooling)
-    data: str = ""  # labelled data of the classifier (and the DAE's codes); "" = the run's data
-    size: int = 28  # image side (without a generator)
-    classes: list[int] = field(default_factory=list)  # classes to sample; empty = all
-    chains: int = 4  # chains per class, each from its own random start
-    steps: int = 400  # steps per chain
-    keep_every: int = 20  # keep a sample every this many steps after the burn-in
-    burn_in: int = -1  # steps before samples are kept; -1 = half the steps
-    eps1: float = 1e-2
-    eps2: float = 1.0
-    eps3: float = 0.35  # noise at the first step ...
-    eps3_end: float = 0.0  # ... decayed linearly to this at the last; -1 = eps3 throughout
-    normalise: bool = False
-    lr: float = 1.0
-    lr_end: float = 1.0
-    prior: str = "dae"  # dae (R trained on codes) or encoder (R(h) = E(G(h)), as the public sampler)
-    sigma: float = 0.5  # the DAE's training noise
-    dae_steps: int = 2000
-    classifier_steps: int = 3000  # the cached LeNet's training steps (as coevo fool)
-    evaluate: bool = False  # also measure the kept samples with the metrics' feature network (coevo.metrics)
-    seed: int = 0
-    checkpoint_every: int = 25  # steps between checkpoints (and one at the last step)
-
-    def kept_after(self) -> int:
-        return self.steps // 2 if self.burn_in < 0 else self.burn_in
 
 
 class KeepSamples(Hook):
@@ -145,8 +113,6 @@ def _starts(config: PPGNConfig, classes: list[int], generator: Any, shape: tuple
 
 def build(config: PPGNConfig) -> tuple[Players, ppgn.PPGNSampler, ImageSet]:
     """The players: the PPGN sampler (every class's chains) and the fixed classifier critic."""
-    if config.prior not in PRIORS:
-        raise CoevoError(f"unknown prior {config.prior!r}; choose one of {', '.join(PRIORS)}")
     generator, data_spec, size = _generator(config)
     data = load_data(data_spec, size)
     critic = registry.construct(registry.load(registry.critic_entry("classifier")), "critic 'classifier'",
@@ -275,7 +241,7 @@ def _target_p(confidences: Any, pool: torch.Tensor, targets: torch.Tensor) -> to
 def run(config: PPGNConfig, out: Path) -> dict[str, Any]:
     """Sample into the run folder ``out``: ``ppgn.png`` (a row per class, a column per chain), ``ppgn.json``,
     per-step metrics and checkpoints; a start that fails before its first checkpoint leaves nothing behind."""
-    return Trainer().fit(PPGNProgram(), config, out)
+    return Trainer().fit(PPGNProgram(), config.validate(), out)
 
 
 def resume(out: Path) -> dict[str, Any]:

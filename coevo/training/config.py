@@ -3,106 +3,100 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from coevo.errors import CoevoError
-from coevo.threads import DEFAULT_THREADS, check_threads
+from coevo.threads import DEFAULT_THREADS
+from coevo.training.kernel import EvolutionConfig, LoopConfig, PhaseRules
+from coevo.training.settings import Settings, borrow, check, setting
 
 if TYPE_CHECKING:
     from coevo.loop import Stop
 
 SCHEDULES = ("round", "phases")  # how artist and critic take turns (coevo.schedules)
-Settings = TypeVar("Settings")  # a settings dataclass: RunConfig, or a program's own (FoolConfig)
-SIZES = (8, 1024)  # image side in pixels: the CNN critic needs 8 to convolve, and a round's images must fit memory
-MAX_BATCH = 65536  # images per round or per critic update
 MAX_SEED = 2**63 - 1  # TOML integers (config.toml) are 64-bit
 FOOL_RATES = ("nguyen", "artist")  # a fooling run's mutation rates: the paper's, or the artist's defaults
+DEVICES = ("auto", "cpu", "cuda")  # or cuda:N
+PRIORS = ("dae", "encoder")  # a PPGN sampling's prior on h
+
+
+def _fake_policies() -> tuple[str, ...]:
+    from coevo.fakes import POLICIES  # imported when checked: reading a config needs no torch
+
+    return POLICIES
+
+
+def _losses() -> tuple[str, ...]:
+    from coevo.losses import LOSSES  # imported when checked: reading a config needs no torch
+
+    return LOSSES
 
 
 @dataclass
 class RunConfig:
-    """Everything that determines a run; saved as ``config.toml`` in its folder."""
+    """Everything that determines a run; saved as ``config.toml`` in its folder (in this order of fields)."""
 
-    artist: str = "gp"  # registry name (see `coevo list`) or a plugin "module:Class"
-    critic: str = "cnn"  # registry name or plugin "module:Class"
-    data: str = "digits"  # data spec: digits, mnist:DIR, an image folder, or a .npz file
-    rounds: int = 30  # rounds (generations / GAN steps) to play; 0: no limit (another limit ends the run)
-    images: int = 0  # ... or stop once the artist has shown the critic this many images (0: no limit)
-    critic_updates: int = 0  # ... or once the critic has taken this many updates, warm-up included (0: no limit)
-    seconds: float = 0.0  # ... or after this many seconds of play (0: no limit; not reproducible)
-    pop: int = 32  # images the artist shows per round (population or batch size)
-    size: int = 32  # image side in pixels
-    seed: int = 0  # seeds Python, NumPy and Torch; same seed, same run on the same machine
-    critic_steps: int = 1  # critic updates per round
-    batch: int = 64  # real and fake images per critic update
-    warmup: int = 30  # critic updates before round 0 (the CNN tells digits from random GP images in ~15)
-    loss: str = "nonsaturating"  # GAN loss (critic and gradient artists): minimax, nonsaturating, wgan, wgan-gp, hinge
-    schedule: str = "round"  # round (one generation per k critic steps) or phases (fool, then recover)
-    phase_generations: int = 50  # phases: artist generations per phase at most (then the phase is stalled)
-    phase_threshold: float = 0.0  # phases: the champion fools the critic once it scores above this
-    phase_accuracy: float = 0.95  # phases: the critic trains until its held-out accuracy reaches this
-    phase_critic_steps: int = 500  # phases: critic updates per phase at most
-    fakes: str = "champions"  # fake-set policy: latest (GAN), champions, replay, archive (all), negatives (Vickers)
-    replay: int = 512  # replay buffer size for fakes = "replay"
-    champions: int = 1  # champions per round added to the gallery
-    diversity: float = 0.0  # fitness sharing in the critic's feature space against mode collapse (0 = off)
-    elite: int = 1  # evolutionary artists: individuals kept unchanged
-    tournament: int = 3  # evolutionary artists: tournament size
-    cxpb: float = 0.5  # evolutionary artists: crossover probability per pair
-    mutpb: float = 0.9  # evolutionary artists: mutation probability per child
-    sheet_every: int = 5  # write a contact sheet every n rounds (and at the last; 0: at the last only)
-    checkpoint_every: int = 1  # write a checkpoint every n rounds (and at the last)
-    checkpoint_seconds: float = 10.0  # ... but at most one per this many seconds (0: every n rounds); a resume
-    # replays the rounds after the last checkpoint, so the files end the same whenever checkpoints fall
-    device: str = "auto"  # torch device for networks: auto (CUDA when present), cpu, cuda
-    threads: int = DEFAULT_THREADS  # torch CPU threads (results can depend on it, so a resume keeps the run's)
-    start_from: str = ""  # seed the population from a genome: gallery:ID, gallery:ROOT:ID or a file ("" = random)
-    artist_options: dict[str, Any] = field(default_factory=dict)  # extra keyword options for the artist
-    critic_options: dict[str, Any] = field(default_factory=dict)  # extra keyword options for the critic
+    artist: str = setting("gp", "artist: a registry name (see `coevo list`) or a plugin module:Class")
+    critic: str = setting("cnn", "critic: a registry name (see `coevo list`) or a plugin module:Class")
+    data: str = setting("digits", "real images: digits (bundled), mnist:DIR, an image folder, FILE.npz, or none")
+    rounds: int = setting(30, "rounds to play (generations / GAN steps); 0: no limit, another one ends the run", low=0)
+    images: int = setting(0, "or stop once the artist has shown the critic this many images (0: no limit)", low=0)
+    critic_updates: int = setting(0, "or stop once the critic has taken this many updates, warm-up included "
+                                  "(0: no limit)", low=0)
+    seconds: float = setting(0.0, "or stop after this many seconds of play (0: no limit; not reproducible)", low=0.0)
+    pop: int = borrow(EvolutionConfig, "pop")
+    size: int = borrow(EvolutionConfig, "size")
+    seed: int = setting(0, "seeds Python, NumPy and Torch; the same seed gives the same run on the same machine",
+                        low=0, high=MAX_SEED)
+    critic_steps: int = borrow(LoopConfig, "critic_steps")
+    batch: int = borrow(LoopConfig, "batch")
+    warmup: int = borrow(LoopConfig, "warmup")
+    loss: str = setting("nonsaturating", "GAN loss of the critic and of gradient artists: minimax, nonsaturating, "
+                        "wgan, wgan-gp, hinge", choices=_losses)
+    schedule: str = setting("round", "round (one generation per k critic steps) or phases (the artist evolves until "
+                            "it fools the frozen critic, then the critic trains until it is not fooled; Machado 2008, "
+                            "Vickers 2017)", choices=SCHEDULES)
+    phase_generations: int = borrow(PhaseRules, "generations")
+    phase_threshold: float = borrow(PhaseRules, "threshold")
+    phase_accuracy: float = borrow(PhaseRules, "accuracy")
+    phase_critic_steps: int = borrow(PhaseRules, "critic_steps")
+    fakes: str = setting("champions", "what the critic learns against: latest (a GAN), champions (every round's best, "
+                         "kept), replay, archive (every image), negatives (a blank image, then each phase's "
+                         "champions; Vickers 2017)", choices=_fake_policies)
+    replay: int = setting(512, "replay buffer size for --fakes replay", low=0)
+    champions: int = setting(1, "champions per round added to the fake set and the gallery", low=1)
+    diversity: float = setting(0.0, "fitness sharing strength in the critic's feature space (0 = off), against mode "
+                               "collapse", low=0.0)
+    elite: int = borrow(EvolutionConfig, "elite")
+    tournament: int = borrow(EvolutionConfig, "tournament")
+    cxpb: float = borrow(EvolutionConfig, "cxpb")
+    mutpb: float = borrow(EvolutionConfig, "mutpb")
+    sheet_every: int = setting(5, "write a contact sheet every N rounds and at the last (0: at the last only)", low=0)
+    checkpoint_every: int = setting(1, "write a checkpoint every N rounds (and at the last)", low=1)
+    checkpoint_seconds: float = setting(10.0, "but at most one checkpoint per S seconds (0: every N rounds); a resume "
+                                        "replays the rounds after the last, so the files end the same", low=0.0)
+    device: str = setting("auto", "torch device for networks: auto (CUDA when present), cpu, cuda or cuda:N")
+    threads: int = setting(DEFAULT_THREADS, "torch CPU threads (1 is fastest on a shared 2-core machine; results can "
+                           "depend on it, so a resume keeps the run's)", low=1)
+    start_from: str = setting("", "branch: seed the population from gallery:ID (see `coevo gallery list`), "
+                              "gallery:ROOT:ID or a genome file; the artist defaults to the genome's (\"\": random)",
+                              aliases=["--from"])
+    artist_options: dict[str, Any] = setting(None, "extra artist option, e.g. channels=3", factory=dict)
+    critic_options: dict[str, Any] = setting(None, "extra critic option, e.g. members=features,cnn", factory=dict)
 
     def validate(self) -> RunConfig:
-        """Check ranges; raise ``CoevoError`` with the fix."""
-        from coevo.fakes import POLICIES, RENAMED  # imported here: reading a config needs no torch
-        from coevo.losses import LOSSES
+        """Check every setting's declaration and the run's own rules; raise ``CoevoError`` with the fix."""
+        from coevo.fakes import RENAMED  # imported here: reading a config needs no torch
 
-        for name in ("pop", "size", "batch", "checkpoint_every", "champions", "phase_generations"):
-            if getattr(self, name) < 1:
-                raise CoevoError(f"{name} must be at least 1 (got {getattr(self, name)}); pass a positive value")
-        check_threads(self.threads)
-        for name in ("rounds", "images", "critic_updates", "seconds", "critic_steps", "warmup", "elite", "diversity",
-                     "phase_critic_steps", "sheet_every", "checkpoint_seconds"):
-            if not getattr(self, name) >= 0:  # NaN fails too
-                raise CoevoError(f"{name} must be >= 0 (got {getattr(self, name)})")
+        self.fakes = RENAMED.get(self.fakes, self.fakes)
+        check(self)
         if not any((self.rounds, self.images, self.critic_updates, self.seconds)):
             raise CoevoError("the run has no end: pass --rounds N (or --images N, --critic-updates N, --seconds S)")
-        if not SIZES[0] <= self.size <= SIZES[1]:
-            raise CoevoError(f"size must lie in {SIZES[0]}..{SIZES[1]} pixels (got {self.size}); pass e.g. --size 32 "
-                             "(render a champion larger with `coevo render GENOME.json --size N`)")
-        for name in ("pop", "batch"):
-            if getattr(self, name) > MAX_BATCH:
-                raise CoevoError(f"{name} must be at most {MAX_BATCH} images (got {getattr(self, name)}); lower it")
-        if self.tournament < 1:
-            raise CoevoError(f"tournament must be at least 1 (got {self.tournament}); pass e.g. --tournament 3")
-        if not 0 <= self.seed <= MAX_SEED:
-            raise CoevoError(f"seed must lie in 0..{MAX_SEED} (got {self.seed}); pass a smaller --seed")
         if self.elite > self.pop:
             raise CoevoError(f"elite ({self.elite}) cannot exceed pop ({self.pop}); lower --elite or raise --pop")
-        for name in ("cxpb", "mutpb"):
-            if not 0.0 <= getattr(self, name) <= 1.0:
-                raise CoevoError(f"{name} is a probability and must lie in [0, 1] (got {getattr(self, name)})")
-        self.fakes = RENAMED.get(self.fakes, self.fakes)
-        if self.fakes not in POLICIES:
-            raise CoevoError(f"unknown fake-set policy {self.fakes!r}; use {', '.join(POLICIES)}")
-        if self.schedule not in SCHEDULES:
-            raise CoevoError(f"unknown schedule {self.schedule!r}; use {' or '.join(SCHEDULES)}")
-        if not 0.0 < self.phase_accuracy <= 1.0:
-            raise CoevoError(f"phase_accuracy is a share in (0, 1] (got {self.phase_accuracy})")
-        if self.loss not in LOSSES:
-            raise CoevoError(f"unknown loss {self.loss!r}; use one of {', '.join(LOSSES)}")
-        if self.device not in ("auto", "cpu", "cuda") and not self.device.startswith("cuda:"):
-            raise CoevoError(f"unknown device {self.device!r}; use auto, cpu or cuda")
+        check_device(self.device)
         return self
 
     def stop(self) -> Stop:
@@ -113,43 +107,91 @@ class RunConfig:
                     critic_updates=self.critic_updates or None, seconds=self.seconds or None)
 
 
+# A comparison's base run differs from a run's defaults here: a longer warm-up, so that every evolutionary artist meets
+# a critic that already tells real from random (a GAN's runs start at once: coevo.programs.compare).
+COMPARED = {"warmup": 50}
+
+
+def check_device(device: str) -> str:
+    """A torch device name: auto, cpu, cuda or cuda:N."""
+    if device not in DEVICES and not device.startswith("cuda:"):
+        raise CoevoError(f"unknown device {device!r}; use auto, cpu or cuda")
+    return device
+
+
 @dataclass
 class FoolConfig:
-    """Settings of a fooling run; saved as ``config.toml`` in its folder."""
+    """Settings of a fooling run; saved as ``config.toml`` in its folder. Defaults as Nguyen et al.'s MNIST runs
+    (sferes: 200 children a generation, each a mutated copy of a random elite, their mutation rates): measured
+    (README), all 10 digits at >= 99.99% within 50 generations on seeds 0-19, where 100 children, crossover 0.1 and
+    the cppn artist's own rates gave 9.4 of 10 on seeds 0-9."""
 
-    data: str = "digits"  # labelled data the classifier is trained on (digits, mnist:DIR, .npz)
-    artist: str = "cppn"  # evolutionary artist (MAP-Elites over its genomes) or a gradient fooler (pixels)
-    critic: str = "classifier"  # fixed classifier critic with confidences(images) -> (N, classes)
-    generations: int = 50  # MAP-Elites generations
-    # Defaults as Nguyen et al.'s MNIST runs (sferes: 200 children a generation, each a mutated copy of a random
-    # elite, their mutation rates): measured (README), all 10 digits at >= 99.99% within 50 generations on seeds
-    # 0-19, where 100 children, crossover 0.1 and the cppn artist's own rates gave 9.4 of 10 on seeds 0-9
-    batch: int = 200  # children bred and scored per generation
-    elites: int = 1  # individuals kept per class (the best, then runners-up that breed as well)
-    size: int = 28  # image side the classifier sees (MNIST: 28)
-    seed: int = 0  # seeds Python, NumPy and Torch
-    cxpb: float = 0.0  # chance a child comes from crossing two elites (sferes' DnnFF "cross" copies a parent)
-    strength: float = 1.0  # mutation strength
-    rates: str = "nguyen"  # mutation rates: nguyen (Nguyen et al.'s MNIST runs, cppn only) or the artist's own
-    steps: int = 3000  # classifier training steps, to convergence as the paper's LeNet (trained once, then cached)
-    device: str = "auto"  # torch device for the classifier and the renderer
-    threads: int = DEFAULT_THREADS  # torch CPU threads
-    artist_options: dict[str, Any] = field(default_factory=dict)  # extra genetics options (mutation rates, ...)
-    critic_options: dict[str, Any] = field(default_factory=dict)  # extra classifier options
+    data: str = setting("digits", "labelled data the classifier learns: digits (bundled), mnist:DIR, .npz")
+    artist: str = setting("cppn", "evolutionary artist for MAP-Elites, or pixels (gradient fooling, FGSM, PGD)")
+    critic: str = setting("classifier", "fixed classifier critic with confidences(images) -> (N, classes)")
+    generations: int = setting(50, "MAP-Elites generations", low=1)
+    batch: int = setting(200, "children bred and scored per generation (as Nguyen et al.)", low=1)
+    elites: int = setting(1, "individuals kept per class; runners-up breed as well", low=1)
+    size: int = setting(28, "image side the classifier sees (MNIST: 28)", low=16)
+    seed: int = setting(0, "random seed; the same seed gives the same fooling run", low=0, high=MAX_SEED)
+    cxpb: float = setting(0.0, "chance a child comes from crossing two elites (sferes' DnnFF cross copies a parent)",
+                          low=0.0, high=1.0)
+    strength: float = borrow(EvolutionConfig, "strength")
+    rates: str = setting("nguyen", "mutation rates: nguyen (Nguyen et al.'s MNIST runs; cppn only) or artist (its "
+                         "own)", choices=FOOL_RATES)
+    steps: int = setting(3000, "classifier training steps, to convergence as the paper's LeNet (trained once, then "
+                         "cached)", low=1)
+    device: str = setting("auto", "torch device for the classifier and the renderer: auto, cpu, cuda or cuda:N")
+    threads: int = setting(DEFAULT_THREADS, "torch CPU threads of the fooling run", low=1)
+    artist_options: dict[str, Any] = setting(None, "extra genetics option, e.g. add_node=0.05", factory=dict)
+    critic_options: dict[str, Any] = setting(None, "extra classifier option", factory=dict)
 
     def validate(self) -> FoolConfig:
-        for name in ("generations", "batch", "elites", "size", "steps"):
-            if getattr(self, name) < 1:
-                raise CoevoError(f"{name} must be at least 1 (got {getattr(self, name)})")
-        if self.size < 16:
-            raise CoevoError(f"--size must be at least 16 pixels for the classifier (got {self.size})")
-        if not 0.0 <= self.cxpb <= 1.0:
-            raise CoevoError(f"cxpb is a probability in [0, 1] (got {self.cxpb})")
-        check_threads(self.threads)
-        if self.rates not in FOOL_RATES:
-            raise CoevoError(f"--rates must be {' or '.join(FOOL_RATES)} (got {self.rates!r})")
-        return self
+        """Check every setting's declaration; raise ``CoevoError`` with the fix."""
+        return check(self)
 
+
+@dataclass
+class PPGNConfig:
+    """One Plug & Play sampling session's settings (``coevo.programs.ppgn``; written beside its results)."""
+
+    run: str = setting("", "generator run folder (dcgan, vae); \"\": no generator, h is the image (pixel space)")
+    data: str = setting("", "the classifier's labelled data, and the DAE's codes (\"\": the run's data)")
+    size: int = setting(28, "image side without a generator", low=8, high=1024)
+    classes: list[int] = setting(None, "classes to sample (none given: all)", factory=list)
+    chains: int = setting(4, "chains per class, each from its own random start", low=1)
+    steps: int = setting(400, "steps per chain", low=1)
+    keep_every: int = setting(20, "keep a sample every N steps after the burn-in (chain diversity)", low=1)
+    burn_in: int = setting(-1, "steps before samples are kept (-1: half the steps)", low=-1)
+    eps1: float = setting(1e-2, "prior weight (0: DGN-AM; a large one ignores the class)")
+    eps2: float = setting(1.0, "class-gradient weight")
+    eps3: float = setting(0.35, "noise standard deviation at the first step", low=0.0)
+    eps3_end: float = setting(0.0, "noise at the last step, decayed linearly from --eps3 (-1: --eps3 throughout)",
+                              low=-1.0)
+    normalise: bool = setting(False, "scale each step to lr / mean|d_h| (sampler.py)")
+    lr: float = setting(1.0, "normalised step size")
+    lr_end: float = setting(1.0, "normalised step size at the last step")
+    prior: str = setting("dae", "R: a DAE on codes (dae) or E(G(h)) through a VAE's encoder (encoder; sampler.py)",
+                         choices=PRIORS)
+    sigma: float = setting(0.5, "the DAE's training noise")
+    dae_steps: int = setting(2000, "DAE training steps", low=1)
+    classifier_steps: int = setting(3000, "the cached LeNet's training steps (as coevo fool)", low=1)
+    evaluate: bool = setting(False, "also measure the kept samples in the metrics' LeNet features and against real "
+                             "images")
+    seed: int = setting(0, "random seed of the chains", low=0, high=MAX_SEED)
+    checkpoint_every: int = setting(25, "steps between checkpoints (coevo resume DIR continues a killed one)", low=1)
+
+    def kept_after(self) -> int:
+        return self.steps // 2 if self.burn_in < 0 else self.burn_in
+
+    def validate(self) -> PPGNConfig:
+        """Check every setting's declaration and the burn-in and noise rules; raise ``CoevoError`` with the fix."""
+        check(self)
+        if self.eps3_end < 0 and self.eps3_end != -1:
+            raise CoevoError(f"--eps3-end must be -1 (the noise stays --eps3) or at least 0, not {self.eps3_end}")
+        if not -1 <= self.burn_in < self.steps:
+            raise CoevoError(f"--burn-in must be -1 (half the steps) or 0..{self.steps - 1} (fewer than --steps)")
+        return self
 
 
 def from_mapping(values: dict[str, Any], source: str, cls: type[Settings] = RunConfig,

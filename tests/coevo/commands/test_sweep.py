@@ -34,5 +34,5 @@ def test_a_killed_sweep_continues_and_bad_settings_are_refused(tmp_path: Path, c
     assert (out / "pop=6,seed=1" / "metrics.jsonl").read_bytes() == whole
     capsys.readouterr()
     assert main(["sweep", *TOY[:-1], "pop=4,0", "--out", str(tmp_path / "bad")]) == 2
-    assert "pop must be at least 1" in capsys.readouterr().err
+    assert "pop must lie in [1, 65536] (got 0)" in capsys.readouterr().err
     assert main(["sweep", "--set", "colour=1,2", "--out", str(tmp_path / "bad")]) == 2

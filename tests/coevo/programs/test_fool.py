@@ -51,7 +51,7 @@ def test_fool_refuses_bad_settings(capsys):
     assert main(["fool", "--data", "digits", "--elites", "0"]) == 2
     assert "elites must be at least 1" in capsys.readouterr().err
     assert main(["fool", "--data", "digits", "--rates", "paper"]) == 2
-    assert "--rates must be nguyen or artist (got 'paper')" in capsys.readouterr().err
+    assert "rates must be nguyen or artist (got 'paper')" in capsys.readouterr().err
     assert main(["fool", "--data", "digits", "--artist", "gp", "--rates", "nguyen"]) == 2  # cppn's rates only
     assert "--rates nguyen holds Nguyen et al.'s rates for cppn only, not 'gp'" in capsys.readouterr().err
     assert main(["fool", "--data", "nowhere", "--out", "/tmp/never-written"]) == 2

@@ -22,9 +22,9 @@ def test_settings_round_trip_through_toml(tmp_path: Path) -> None:
     ("rounds = ", "not valid TOML"),
     ("colour = 3", "unknown setting 'colour'"),
     ("rounds = 'ten'", "rounds must be an integer"),
-    ("cxpb = 2.0", "probability"),
-    ("pop = 0", "pop must be at least 1"),
-    ("fakes = 'all'", "unknown fake-set policy"),
+    ("cxpb = 2.0", r"cxpb must lie in \[0.0, 1.0\] \(got 2.0\); pass e.g. --cxpb 0.5"),
+    ("pop = 0", r"pop must lie in \[1, 65536\] \(got 0\)"),
+    ("fakes = 'all'", "fakes must be latest, champions, replay, archive or negatives"),
 ])
 def test_malformed_configs_name_the_problem(tmp_path: Path, text: str, match: str) -> None:
     path = tmp_path / "c.toml"

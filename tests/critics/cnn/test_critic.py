@@ -253,7 +253,7 @@ def test_mnist_and_an_image_folder_play_the_same_game(tmp_path: Path, shared_dat
     (["--loss", "wgan-gp", "--critic-option", "norm=batch"], "without batch norm"),
     (["--critic-option", "norm=weird"], "unknown norm"),
     (["--critic", "tests.toys:TinyCritic", "--diversity", "1"], "features()"),
-    (["--diversity", "-1"], "diversity must be >= 0"),
+    (["--diversity", "-1"], "diversity must be at least 0.0 (got -1.0)"),
 ])
 def test_bad_critic_settings_are_one_line_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                  flags: list[str], message: str) -> None:

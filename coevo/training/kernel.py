@@ -1,0 +1,52 @@
+"""The kernel's settings: how the loop takes turns (``LoopConfig``), the GA's (``EvolutionConfig``) and when a phase
+ends (``PhaseRules``). Declared once here, torch-free, so that a run's config borrows them and ``coevo --help`` starts
+light; ``coevo.loop``, ``coevo.evolution.ga`` and ``coevo.schedules`` use them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from coevo.training.settings import setting
+
+SIZES = (8, 1024)  # image side in pixels: the CNN critic needs 8 to convolve, and a round's images must fit memory
+MAX_BATCH = 65536  # images per round or per critic update
+SELECTIONS = ("tournament", "chosen")
+
+
+@dataclass
+class LoopConfig:
+    """How critic and artist take turns."""
+
+    critic_steps: int = setting(1, "critic updates per round", low=0)
+    batch: int = setting(64, "real and fake images per critic update", low=1, high=MAX_BATCH)
+    warmup: int = setting(30, "critic updates before round 0, against the artist's first proposal (the CNN tells "
+                          "digits from random GP images in ~15); only a run warms up (coevo.loop.warm_up)", low=0)
+
+
+@dataclass
+class EvolutionConfig:
+    """Settings of the generational loop shared by every evolutionary artist."""
+
+    pop: int = setting(32, "images the artist shows per round (population or batch size)", low=1, high=MAX_BATCH)
+    size: int = setting(32, "image side in pixels", low=SIZES[0], high=SIZES[1])
+    elite: int = setting(1, "evolutionary artists: individuals kept unchanged each generation", low=0)
+    tournament: int = setting(3, "evolutionary artists: tournament size for selection (DEAP's selTournament)", low=1)
+    cxpb: float = setting(0.5, "evolutionary artists: crossover probability per pair", low=0.0, high=1.0)
+    mutpb: float = setting(0.9, "evolutionary artists: mutation probability per child", low=0.0, high=1.0)
+    strength: float = setting(1.0, "mutation strength multiplier passed to the genetics", low=0.0)
+    selection: str = setting("tournament", "tournament (DEAP), or chosen: parents are those scored above 0 (a "
+                             "person's picks)", choices=SELECTIONS)
+
+
+@dataclass
+class PhaseRules:
+    """When a phase's two halves end (the ``phases`` schedule, Machado 2008; Vickers 2017)."""
+
+    threshold: float = setting(0.0, "phases: the champion fools the critic once it scores above this (logit 0: "
+                               "p = 0.5)")
+    generations: int = setting(50, "phases: artist generations per phase at most, then the phase is reported "
+                               "stalled", low=1)
+    accuracy: float = setting(0.95, "phases: the critic trains until its held-out accuracy, real vs the phase's "
+                              "fooling images, reaches this", above=0.0, high=1.0)
+    critic_steps: int = setting(500, "phases: critic updates per phase at most", low=0)
+    check_every: int = setting(10, "phases: critic updates between accuracy checks", low=1)
