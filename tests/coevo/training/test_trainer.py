@@ -4,6 +4,7 @@ their state across a kill."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -67,6 +68,19 @@ class Stopped(Exception):
     pass
 
 
+def stop_at(rounds: int, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Progress]:
+    """Make the trainer's games raise ``Stopped`` before round ``rounds``; returns the real ``coevolve``."""
+    original = trainer.coevolve
+
+    class StopHere(Hook):
+        def on_round_start(self, progress: Progress) -> None:
+            if progress.rounds == rounds:
+                raise Stopped
+
+    monkeypatch.setattr(trainer, "coevolve", lambda *a: original(*a[:4], [*a[4], StopHere()]))
+    return original
+
+
 def test_hooks_hear_start_checkpoints_and_end_in_order(tmp_path: Path) -> None:
     program = Noted()
     Trainer(bar=False).fit(program, toy_config(rounds=4, checkpoint_every=2, checkpoint_seconds=0.0), tmp_path / "r")
@@ -77,14 +91,7 @@ def test_a_hooks_state_is_checkpointed_and_restored_on_resume(tmp_path: Path, mo
     """A run stopped by an error after round 3 (checkpointed at 2) resumes with the diary's count as it was
     at the checkpoint, and hears the exception, not an end."""
     program = Noted()
-    original = trainer.coevolve
-
-    class StopAt3(Hook):
-        def on_round_start(self, progress: Progress) -> None:
-            if progress.rounds == 3:
-                raise Stopped
-
-    monkeypatch.setattr(trainer, "coevolve", lambda *a: original(*a[:4], [*a[4], StopAt3()]))
+    original = stop_at(3, monkeypatch)
     with pytest.raises(Stopped):
         Trainer(bar=False).fit(program, toy_config(rounds=6, checkpoint_every=2, checkpoint_seconds=0.0),
                                tmp_path / "r")
@@ -98,14 +105,7 @@ def test_a_hooks_state_is_checkpointed_and_restored_on_resume(tmp_path: Path, mo
 
 def test_a_resume_continues_to_the_same_files_as_an_uninterrupted_run(tmp_path: Path, monkeypatch) -> None:
     whole = Trainer(bar=False).fit(RunProgram(), toy_config(rounds=6, checkpoint_seconds=0.0), tmp_path / "whole")
-    original = trainer.coevolve
-
-    class StopAt4(Hook):
-        def on_round_start(self, progress: Progress) -> None:
-            if progress.rounds == 4:
-                raise Stopped
-
-    monkeypatch.setattr(trainer, "coevolve", lambda *a: original(*a[:4], [*a[4], StopAt4()]))
+    original = stop_at(4, monkeypatch)
     with pytest.raises(Stopped):
         Trainer(bar=False).fit(RunProgram(), toy_config(rounds=6, checkpoint_seconds=0.0), tmp_path / "cut")
     monkeypatch.setattr(trainer, "coevolve", original)
