@@ -32,54 +32,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
-    import torch
+    from coevo.programs.latent import explore
 
-    from coevo.errors import CoevoError
-    from coevo.images import grid, numbered, save_png
-    from coevo.programs import latent
-    from coevo.protocols import ConditionalGenerator
-
-    latent.check_sheet(args.count, args.steps, args.columns)
-    artist = latent.load_generator(args.run)
-    conditional = isinstance(artist, ConditionalGenerator)
-    if args.label is not None and not (conditional and 0 <= args.label < artist.classes):
-        raise CoevoError(f"--label needs a conditional generator (cdcgan) and a class of it; {args.run} has "
-                         + (f"classes 0..{artist.classes - 1}" if conditional else "no classes"))
-
-    def draw(z):
-        if args.label is None:
-            return artist.generate(z)
-        return artist.generate_labelled(z, torch.full((len(z),), args.label, dtype=torch.long))
-
-    z = latent.latents(args.count, artist.nz, args.seed)
-    if args.action == "sheet":
-        images, columns = draw(z), 8
-    elif args.action == "classes":
-        if not conditional:
-            raise CoevoError(f"the generator of {args.run} has no classes; per-class sheets need a conditional "
-                             "generator (--artist cdcgan --critic ccnn)")
-        images, columns = latent.class_rows(artist, args.columns, args.seed), args.columns
-    elif args.action == "interpolate":
-        pairs = [_pair(text, args.count) for text in args.pairs] or [(i, i + 1) for i in range(0, 8, 2)]
-        images, columns = draw(latent.interpolation(z, pairs, args.steps)), args.steps
-    else:
-        if not args.expression:
-            raise CoevoError("arithmetic needs an expression of sheet indices, e.g. coevo latent DIR arithmetic 3-7+12")
-        terms = latent.parse_expression(args.expression, args.count)
-        images, columns = draw(latent.arithmetic(z, terms, 15 - len(terms), args.seed)), 8
-    out = args.out or args.run / f"latent-{args.action}.png"
-    save_png(numbered(images, columns) if args.action == "sheet" else grid(images, columns), out)
-    print(f"wrote {out} ({len(images)} images)")
+    out, count = explore(args.run, args.action, args.expression, args.count, args.seed, args.pairs, args.steps,
+                         args.columns, args.label, args.out)
+    print(f"wrote {out} ({count} images)")
     return 0
-
-
-def _pair(text: str, count: int) -> tuple[int, int]:
-    from coevo.errors import CoevoError
-
-    try:
-        i, j = (int(v) for v in text.split(","))
-    except ValueError:
-        raise CoevoError(f"--pairs takes I,J sheet indices, got {text!r}") from None
-    if not (0 <= i < count and 0 <= j < count):
-        raise CoevoError(f"--pairs {text}: indices must lie in 0..{count - 1}")
-    return i, j

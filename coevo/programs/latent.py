@@ -1,7 +1,8 @@
 """Latent-space tools for a saved generator: a numbered sample sheet, interpolation strips, vector arithmetic.
 
 Any artist with ``nz`` and ``generate(z) -> images`` qualifies (dcgan, cdcgan, vae); it is rebuilt from a
-run folder's config and checkpoint. A conditional generator (cdcgan) also draws per-class sheets.
+run folder's config and checkpoint. A conditional generator (cdcgan) also draws per-class sheets. ``explore`` is
+what ``coevo latent`` does: one picture of one action.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 import torch
 
 from coevo.errors import CoevoError
+from coevo.images import grid, numbered, save_png
 from coevo.programs.build import build_artist
 from coevo.protocols import ConditionalGenerator, LatentGenerator
 from coevo.store.runfolder import RunFolder
@@ -98,3 +100,57 @@ def arithmetic(z: torch.Tensor, terms: list[tuple[int, list[int]]], variations: 
     result = sum((sign * mean for (sign, _), mean in zip(terms, means)), torch.zeros_like(z[0]))
     nearby = result + 0.25 * latents(variations, z.shape[1], seed + 1)
     return torch.cat([torch.stack(means), result[None], nearby])
+
+
+ACTIONS = ("sheet", "classes", "interpolate", "arithmetic")
+
+
+def explore(run: Path, action: str, expression: str | None = None, count: int = 64, seed: int = 0,
+            pairs: list[str] | None = None, steps: int = 10, columns: int = 10, label: int | None = None,
+            out: Path | None = None) -> tuple[Path, int]:
+    """Draw ``action`` (a numbered sheet, one row per class, interpolation strips or vector arithmetic) from the
+    generator of ``run`` into ``out`` (default ``RUN/latent-ACTION.png``); returns the file and its image count."""
+    check_sheet(count, steps, columns)
+    if action not in ACTIONS:
+        raise CoevoError(f"unknown latent action {action!r}; use one of {', '.join(ACTIONS)}")
+    if action == "arithmetic" and not expression:
+        raise CoevoError("arithmetic needs an expression of sheet indices, e.g. coevo latent DIR arithmetic 3-7+12")
+    walks = [pair(text, count) for text in pairs or []] or [(i, i + 1) for i in range(0, 8, 2)]
+    artist = load_generator(run)
+    conditional = isinstance(artist, ConditionalGenerator)
+    if label is not None and not (conditional and 0 <= label < artist.classes):
+        raise CoevoError(f"--label needs a conditional generator (cdcgan) and a class of it; {run} has "
+                         + (f"classes 0..{artist.classes - 1}" if conditional else "no classes"))
+    if action == "classes" and not conditional:
+        raise CoevoError(f"the generator of {run} has no classes; per-class sheets need a conditional generator "
+                         "(--artist cdcgan --critic ccnn)")
+
+    def draw(z: torch.Tensor) -> torch.Tensor:
+        if label is None:
+            return artist.generate(z)
+        return artist.generate_labelled(z, torch.full((len(z),), label, dtype=torch.long))
+
+    z = latents(count, artist.nz, seed)
+    if action == "sheet":
+        images, width = draw(z), 8
+    elif action == "classes":
+        images, width = class_rows(artist, columns, seed), columns
+    elif action == "interpolate":
+        images, width = draw(interpolation(z, walks, steps)), steps
+    else:
+        terms = parse_expression(expression or "", count)
+        images, width = draw(arithmetic(z, terms, 15 - len(terms), seed)), 8
+    out = out or Path(run) / f"latent-{action}.png"
+    save_png(numbered(images, width) if action == "sheet" else grid(images, width), out)
+    return out, len(images)
+
+
+def pair(text: str, count: int) -> tuple[int, int]:
+    """``"I,J"``: two indices of a sheet of ``count`` images."""
+    try:
+        i, j = (int(v) for v in text.split(","))
+    except ValueError:
+        raise CoevoError(f"--pairs takes I,J sheet indices, got {text!r}") from None
+    if not (0 <= i < count and 0 <= j < count):
+        raise CoevoError(f"--pairs {text}: indices must lie in 0..{count - 1}")
+    return i, j
