@@ -4,8 +4,7 @@ import pytest
 import torch
 
 from coevo.fakes import FakePool
-from coevo.loop import (Hook, LoopConfig, Players, Progress, Round, Stop, StopGame, coevolve, judge, play_round,
-                        warm_up)
+from coevo.loop import Hook, LoopConfig, Players, Progress, Round, Stop, StopGame, coevolve, judge, play_round, warm_up
 from coevo.protocols import Proposal
 from coevo.rng import seed_everything
 from coevo.schedules import EveryRound
