@@ -453,7 +453,8 @@ def configure(named: dict[str, Any], catalog: Catalog | None = None) -> BreedCon
     elif origin:
         if options:
             raise CoevoError("--artist-option cannot change a genome loaded with --from; drop the options")
-        artist, genetics, _, _ = load_genome(origin, catalog)
+        artist, genetics, genome, _ = load_genome(origin, catalog)
+        genetics.from_json(genetics.to_json(genome))  # as ``begin`` will: a genome that cannot breed says so now
         if asked is not None and asked != artist:
             raise CoevoError(f"{origin} holds a {artist!r} genome, not {asked!r}; drop --artist")
     else:
