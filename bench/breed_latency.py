@@ -10,6 +10,7 @@ per genome), i.e. the window, session and gallery overhead alone. Goal: at most 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import random
 import statistics
@@ -25,6 +26,7 @@ import numpy as np
 import pygame
 import torch
 
+from coevo.loop import StopGame
 from coevo.programs.breed import BreedingSession
 from coevo.programs.genomes import build_genetics
 from coevo.rng import seed_everything
@@ -88,7 +90,9 @@ def latencies(artist: str, choices: int, critic: HumanCritic, folder: Path) -> l
 
     critic.idle = idle
     critic.timing.clear()
-    session.play(critic)
+    with contextlib.suppress(StopGame):  # the session's steps until Esc, as the trainer plays them
+        while True:
+            session.step(critic)
     return measured
 
 

@@ -2,8 +2,9 @@
 
 ``coevolve`` is the only place rounds are played. A *schedule* plays one round (``coevo.schedules``): the
 artist asks, the critic learns from real images against the fake pool, the critic scores the proposal, the
-artist is told. ``coevolve`` counts what was played (``Progress``), stops when a ``Stop`` condition is met,
-and hands every round to its hooks (recorders, checkpoints, progress bars, evaluations), which own no loop.
+artist is told. ``coevolve`` counts what was played (``Progress``), stops when a ``Stop`` condition is met (or
+when a schedule or a hook raises ``StopGame``: a person quits), and hands every round to its hooks (recorders,
+checkpoints, progress bars, evaluations), which own no loop.
 """
 
 from __future__ import annotations
@@ -129,6 +130,11 @@ class Hook:
         """When a round or a hook raised (an interrupt too): release what the hook holds."""
 
 
+class StopGame(Exception):
+    """Raised by a schedule or a hook to end the game on request rather than at a ``Stop`` limit (a person quits
+    a breeding session): ``coevolve`` returns as at a limit; a round it interrupts is not counted."""
+
+
 class Schedule(Protocol):
     """Plays one round of the game; its state (e.g. the current phase) is checkpointed with the run."""
 
@@ -141,18 +147,22 @@ class Schedule(Protocol):
 
 def coevolve(players: Players, schedule: Schedule, stop: Stop, progress: Progress | None = None,
              hooks: Sequence[Hook] = ()) -> Progress:
-    """Play rounds until ``stop`` is reached, handing each to the hooks; returns the progress."""
+    """Play rounds until ``stop`` is reached or a schedule or hook raises ``StopGame``, handing each round to the
+    hooks; returns the progress."""
     progress = progress or Progress()
-    while not stop.reached(progress):
-        for hook in hooks:
-            hook.on_round_start(progress)
-        began = time.perf_counter()
-        played = schedule.play(players, progress)
-        progress.seconds += time.perf_counter() - began
-        progress.rounds += 1
-        progress.images += len(played.proposal)
-        for hook in hooks:
-            hook.on_round_end(played, progress)
+    try:
+        while not stop.reached(progress):
+            for hook in hooks:
+                hook.on_round_start(progress)
+            began = time.perf_counter()
+            played = schedule.play(players, progress)
+            progress.seconds += time.perf_counter() - began
+            progress.rounds += 1
+            progress.images += len(played.proposal)
+            for hook in hooks:
+                hook.on_round_end(played, progress)
+    except StopGame:
+        pass
     return progress
 
 

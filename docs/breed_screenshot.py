@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import tempfile
 from pathlib import Path
@@ -15,6 +16,7 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
 import pygame
 
+from coevo.loop import StopGame
 from coevo.programs.breed import BreedingSession
 from coevo.programs.genomes import build_genetics
 from coevo.rng import seed_everything
@@ -46,7 +48,8 @@ def main() -> None:
             critic.idle = None
 
         critic.idle = shoot
-        session.step(critic)
+        with contextlib.suppress(StopGame):  # Esc: the person quits
+            session.step(critic)
     critic.close()
     print(f"wrote {args.out}")
 

@@ -20,8 +20,9 @@ from tests.conftest import ROOT
 
 if TYPE_CHECKING:
     from artists.cppn.genome import ConnectionGene
+    from coevo.loop import Round
     from coevo.programs.breed import BreedingSession
-    from coevo.training.config import RunConfig
+    from coevo.training.config import BreedConfig, RunConfig
     from critics.human import HumanCritic
 
 TOY_GENETICS = "tests.toys:ToyGenetics"
@@ -116,11 +117,40 @@ def breeding_window(size: int) -> Iterator[HumanCritic]:
     window.close()
 
 
-def choose(session: BreedingSession, critic: HumanCritic, box: int, key: int = pygame.K_RETURN) -> bool:
-    """Click box ``box`` in the window, press ``key`` (Enter), and let the session take the step."""
+def choose(session: BreedingSession, critic: HumanCritic, box: int, key: int = pygame.K_RETURN) -> Round | None:
+    """Click box ``box`` in the window, press ``key`` (Enter), and let the session take the step (the round)."""
     click(critic.box_centre(box))
     press(key)
     return session.step(critic)
+
+
+def picks(*boxes: int) -> list[Callable[[HumanCritic], None]]:
+    """Script steps (``script``) that choose each box in turn and breed from it."""
+    return [lambda w, box=box: (click(w.box_centre(box)), press(pygame.K_RETURN)) for box in boxes]
+
+
+def keys(*pressed: int) -> list[Callable[[HumanCritic], None]]:
+    """Script steps (``script``) that press each key in turn."""
+    return [lambda w, key=key: press(key) for key in pressed]
+
+
+def plays(window: HumanCritic, *steps: Callable[[HumanCritic], None]) -> None:
+    """Let ``window`` (an instance, not the class) perform one scripted step per wait, as ``script`` does."""
+    run = script(*steps)
+    window.idle = lambda: run(window)  # type: ignore[method-assign]
+
+
+def session_of(config: BreedConfig, folder: Path, window: HumanCritic) -> BreedingSession:
+    """A new session of ``config`` in ``folder`` built by the breeding program but stepped by hand (no trainer)."""
+    from coevo.programs.breed import BreedingSession, BreedProgram
+    from coevo.store.runfolder import RunFolder
+
+    program = BreedProgram(window=window)
+    game = program.build(config)
+    program.begin(game)
+    program.recorders(RunFolder(folder), game)
+    assert isinstance(game.schedule, BreedingSession)
+    return game.schedule
 
 
 def script(*steps: Callable[[HumanCritic], None]) -> Callable[[HumanCritic], None]:

@@ -8,9 +8,9 @@ from pathlib import Path
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("resume", help="continue a run from its last checkpoint",
-                            description="Continue a run folder (a run, a fooling run or a PPGN sampling) from its "
-                            "last checkpoint. A run resumed after a kill ends identical to one never interrupted "
-                            "(same machine).")
+                            description="Continue a run folder (a run, a fooling run, a PPGN sampling or a breeding "
+                            "session) from its last checkpoint. A run resumed after a kill ends identical to one "
+                            "never interrupted (same machine).")
     parser.add_argument("run", type=Path, metavar="DIR", help="the run folder")
     parser.add_argument("--rounds", type=int, help="new total number of rounds (to extend a finished run)")
     parser.add_argument("--force", action="store_true", help="allow --rounds below the rounds played, or "
@@ -26,7 +26,8 @@ def handle(args: argparse.Namespace) -> int:
 
     reports = {"fool": lambda result: report_fool(result[0].path, result[1]),  # what each program's result says
                "ppgn": lambda result: report_ppgn(result, args.run),
-               "run": lambda result: print(f"run finished: {result.path}")}
+               "run": lambda result: print(f"run finished: {result.path}"),
+               "session": lambda result: print(f"session saved: {result}")}
     kind, result = resume(args.run, args.rounds, args.force, GalleryCatalog())
     reports[kind](result)
     return 0

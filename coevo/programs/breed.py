@@ -1,9 +1,13 @@
 """A breeding session (Blind Watchmaker): a person chooses among children, generation after generation.
 
-The session plays the one loop (``coevo.loop.coevolve``) with an interactive critic and no data, so the
-critic's scores (chosen 1, second choice 0.5, others 0) breed the next generation. It keeps the artist's
-whole history for unbounded undo, saves and exports chosen genomes, saves/resumes itself as JSON, and
-indexes its generations and saved picks in its catalog (the gallery beside its folder, wired by the CLI).
+``BreedProgram`` plays the session through the trainer (``coevo.training.trainer``) with the window as critic and
+no data, so the critic's scores (chosen 1, second choice 0.5, others 0) breed the next generation: the session is
+the game's schedule, a round is one choice, and the person's other keys (undo, save, export, restart, strength,
+breed for me) are carried out between choices; quitting ends the game (``coevo.loop.StopGame``). The session keeps
+the artist's whole history for unbounded undo, saves and exports chosen genomes, writes ``session.json`` with every
+checkpoint (``coevo.toolkits.choices`` reads it), and indexes its generations and saved picks in its catalog (the
+gallery beside its folder, wired by the CLI). A folder an older coevo wrote (``session.json`` alone) is upgraded to
+``config.toml`` and ``checkpoint.pt`` from its session file when it resumes (``BreedProgram.upgrade``).
 
 "Breed for me" (the A key): the person's learned preference critic (``coevo.programs.agreement``, trained on
 the session so far and the person's other sessions) picks the parent for a number of generations, its picks
@@ -14,6 +18,7 @@ critic's (``chosen_by``), so no model ever learns from them as the person's choi
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -23,20 +28,25 @@ from coevo.errors import CoevoError
 from coevo.evolution.ga import EvolutionaryArtist, EvolutionConfig
 from coevo.fakes import FakePool
 from coevo.images import save_png
-from coevo.loop import Hook, LoopConfig, Players, Progress, Round, Stop, coevolve
+from coevo.loop import Hook, LoopConfig, Players, Progress, Round, Stop, StopGame, play_round
 from coevo.programs.agreement import MODEL, learn_person, summary, write_agreement
+from coevo.programs.genomes import build_genetics, load_genome
 from coevo.protocols import Catalog, Critic, Genetics, RunIndex, ShowsPicks, VectorDrawing
-from coevo.rng import rng_state, set_rng_state
-from coevo.schedules import EveryRound
+from coevo.rng import rng_state, seed_everything
 from coevo.store.atomic import atomic_write_text
 from coevo.store.catalog import NoCatalog
 from coevo.store.genomefile import GenomeFile, write_genome
-from coevo.store.runfolder import check_kind, folder_lock, mark_kind
-from coevo.toolkits.choices import PERSON, RESTART, SESSION_FORMAT, SESSION_VERSION, chosen_by
-from coevo.toolkits.interactive import ACTIONS, Interactive, SessionRequest
+from coevo.store.runfolder import CONFIG, KINDS, RunFolder, check_kind
+from coevo.threads import use_threads
+from coevo.toolkits.choices import PERSON, RESTART, SESSION_FORMAT, SESSION_VERSION, chosen_by, read_session
+from coevo.toolkits.interactive import ACTIONS, Interactive, SessionRequest, parse_grid
+from coevo.training import registry
+from coevo.training.config import BreedConfig, dump_config, load_config
+from coevo.training.trainer import Game, Trainer
 
 FORMAT, VERSION = SESSION_FORMAT, SESSION_VERSION  # coevo.toolkits.choices reads the sessions, too
-AUTOSAVE_EVERY = 10  # generations between automatic session saves (always saved on quit)
+KIND, SESSION_FILE = "session", "session.json"  # the folder's kind mark; the session file, in its current format
+CHECKPOINT_EVERY = 10  # choices between checkpoints (session.json and checkpoint.pt); one more when the person quits
 
 
 class Autopilot:
@@ -72,13 +82,16 @@ class Autopilot:
         pass
 
 
-class BreedingSession(Hook):
-    """One person's breeding: the artist, its history and the session folder."""
+class BreedingSession:
+    """One person's breeding: the artist, its undo history and who chose each step, and the session folder. It is
+    the game's schedule (``play``: wait for a choice, carrying out session actions on the way) and a checkpointed
+    part (the history, the marks and the origin; the artist is a part of its own)."""
 
-    def __init__(self, artist_name: str, genetics: Genetics, artist: EvolutionaryArtist, folder: Path,
+    def __init__(self, artist_name: str, genetics: Genetics, artist: EvolutionaryArtist, folder: Path | None,
                  grid: str = "5x3", export_size: int = 2048, catalog: Catalog | None = None) -> None:
         self.artist_name, self.genetics, self.artist = artist_name, genetics, artist
-        self.folder, self.grid, self.export_size = Path(folder), grid, export_size
+        self.folder = None if folder is None else Path(folder)  # None until the trainer opens it (``recorders``)
+        self.grid, self.export_size = grid, export_size
         self.history: list[dict[str, Any]] = []  # artist states before each step, oldest first
         self.chosen_by: list[str] = []  # who chose each step of the history: PERSON, RESTART or "critic:NAME"
         self.auto_generations = 10  # "breed for me": generations the A key hands to the learned critic
@@ -89,16 +102,15 @@ class BreedingSession(Hook):
         self.origin: dict[str, Any] = {"meta": {}, "source": ""}  # where the first parent came from (--from)
         self.catalog = catalog or NoCatalog()
         self._index: RunIndex | None = None
-        self._before: dict[str, Any] = {}
 
     @classmethod
     def start(cls, artist_name: str, genetics: Genetics, parent: Any, pop: int, size: int, folder: Path,
               grid: str = "5x3", export_size: int = 2048, origin_meta: dict[str, Any] | None = None,
               source: str = "", catalog: Catalog | None = None) -> BreedingSession:
-        """A new session: ``parent`` in the centre and ``pop - 1`` mutant children around it."""
-        config = EvolutionConfig(pop=pop, size=size, elite=1, cxpb=1.0, mutpb=1.0, selection="chosen")
-        check_kind(folder, "session")
-        artist = EvolutionaryArtist(genetics, config)
+        """A new session (without the trainer: scripts, tests): ``parent`` in the centre and ``pop - 1`` mutant
+        children around it."""
+        check_kind(folder, KIND)
+        artist = breeding_artist(genetics, pop, size)
         artist.seed([parent])
         session = cls(artist_name, genetics, artist, folder, grid, export_size, catalog)
         session.origin = {"meta": dict(origin_meta or {}), "source": source}
@@ -107,6 +119,7 @@ class BreedingSession(Hook):
     @property
     def index(self) -> RunIndex:
         """The session's entry in its catalog, opened (and the session indexed) on first use."""
+        assert self.folder is not None, "the session has no folder yet"
         if self._index is None:
             self._index = self.catalog.open_run(
                 self.folder, kind="breed", artist=self.artist_name, critic="human", source=self.origin["source"],
@@ -119,7 +132,7 @@ class BreedingSession(Hook):
             self._index.close()
             self._index = None
 
-    def _record(self) -> None:
+    def record(self) -> None:
         """Index the current generation's ancestry in the catalog."""
         population = self.artist.population
         self.index.record_population(self.artist.generation, [ind.id for ind in population],
@@ -127,41 +140,40 @@ class BreedingSession(Hook):
 
     @property
     def path(self) -> Path:
-        return self.folder / "session.json"
+        assert self.folder is not None, "the session has no folder yet"
+        return self.folder / SESSION_FILE
 
-    def play(self, critic: Interactive) -> None:
-        """Breed until the person quits; the session is saved on the way out."""
-        critic.session_keys = True
-        with folder_lock(self.folder):
-            mark_kind(self.folder, "session")
-            self._record()
-            try:
-                while self.step(critic):
-                    pass
-            except KeyboardInterrupt:
-                self.save()
-                raise
-            finally:
-                self.close()
+    def play(self, players: Players, progress: Progress) -> Round:
+        """The schedule's round: the window (``players.critic``) or the autopilot chooses and a generation is bred;
+        session actions asked for first are carried out on the way; quitting raises ``StopGame``."""
+        while (played := self.step(players.critic, progress)) is None:
+            pass
+        return played
 
-    def step(self, critic: Interactive) -> bool:
-        """One round (a choice breeds a generation) or one session action; False once the person quits."""
+    def step(self, critic: Interactive, progress: Progress | None = None) -> Round | None:
+        """One choice (the round it bred) or one session action (None); ``StopGame`` when the person quits (Esc, the
+        window's close button, or Ctrl-C while the window waits)."""
         critic.status = self.status()
         judge = critic if self.pilot is None else self.pilot
-        players = Players(self.artist, judge, None, self.fakes, self.loop)
+        before = self.artist.state_dict()
         try:
-            coevolve(players, EveryRound(), Stop(rounds=1), Progress(), [self])
+            played = play_round(Players(self.artist, judge, None, self.fakes, self.loop), progress)
         except SessionRequest as request:
             if request.action == "quit":
-                self.save()
-                return False
+                raise StopGame from None
             message = self.hand_over(critic) if request.action == "auto" else self.act(request.action, request.chosen)
             critic.notify(message)
-            return True
-        if self.pilot is not None and self.pilot.done >= self.pilot.generations:
-            critic.notify(f"the {self.pilot.name} critic bred {self.pilot.done} generations for you; your turn")
-            self.pilot = None
-        return True
+            return None
+        except KeyboardInterrupt:
+            raise StopGame from None
+        self.history.append(before)  # a choice bred a generation: it can be undone
+        self.chosen_by.append(PERSON if self.pilot is None else self.pilot.chooser)
+        if self.pilot is not None:
+            self.pilot.done += 1
+            if self.pilot.done >= self.pilot.generations:
+                critic.notify(f"the {self.pilot.name} critic bred {self.pilot.done} generations for you; your turn")
+                self.pilot = None
+        return played
 
     def hand_over(self, window: Interactive) -> str:
         """"Breed for me": learn the person's taste from the session as saved (and their other sessions), write
@@ -179,19 +191,6 @@ class BreedingSession(Hook):
         self.pilot = Autopilot(model, window, self.auto_generations, self.auto_delay)
         return f"breeding {self.auto_generations} generations for you: {summary(report)}"
 
-    def on_round_start(self, progress: Progress) -> None:
-        self._before = self.artist.state_dict()
-
-    def on_round_end(self, played: Round, progress: Progress) -> None:
-        """A choice bred a generation: it can be undone, is indexed, and is saved now and then."""
-        self.history.append(self._before)
-        self.chosen_by.append(PERSON if self.pilot is None else self.pilot.chooser)
-        if self.pilot is not None:
-            self.pilot.done += 1
-        self._record()
-        if self.artist.generation % AUTOSAVE_EVERY == 0:
-            self.save()
-
     def act(self, action: str, chosen: list[int]) -> str:
         """Carry out a session action; returns the line to show the person."""
         if action == "undo":
@@ -207,7 +206,7 @@ class BreedingSession(Hook):
             self.history.append(self.artist.state_dict())
             self.chosen_by.append(RESTART)
             self.artist.seed([self.genetics.random_genome()])
-            self._record()
+            self.record()
             return "restarted from a random parent (U undoes)"
         if action in ("stronger", "weaker"):
             factor = 1.5 if action == "stronger" else 1 / 1.5
@@ -275,37 +274,20 @@ class BreedingSession(Hook):
         atomic_write_text(self.path, json.dumps(document) + "\n")
         return self.path
 
-    @classmethod
-    def resume(cls, spec: Path, catalog: Catalog | None = None) -> BreedingSession:
-        """Load a saved session (its folder or its session.json) and restore the random generators."""
-        from coevo.programs.genomes import build_genetics
+    def state_dict(self) -> dict[str, Any]:
+        """What a checkpoint holds of the session beside the artist: the undo history, its marks and the origin."""
+        return {"history": self.history, "chosen_by": self.chosen_by, "origin": self.origin}
 
-        path = Path(spec) / "session.json" if Path(spec).is_dir() else Path(spec)
-        check_kind(path.parent, "session")
-        try:
-            document = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise CoevoError(f"no breeding session at {path}; pass a folder made by `coevo breed`") from None
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise CoevoError(f"session file {path} is not valid JSON ({exc}); restore it or start anew") from None
-        if not isinstance(document, dict) or document.get("format") != FORMAT:
-            raise CoevoError(f"{path} is not a coevo breeding session; pass the session.json `coevo breed` wrote")
-        if document.get("version") != VERSION:
-            raise CoevoError(f"{path} has session version {document.get('version')!r}; this coevo reads {VERSION}")
-        try:
-            _, genetics = build_genetics(document["artist"], document["options"])
-            config = EvolutionConfig(**document["state"]["config"])
-            artist = EvolutionaryArtist(genetics, config)
-            artist.load_state_dict(document["state"])
-            session = cls(document["artist"], genetics, artist, path.parent, document["grid"],
-                          int(document["export_size"]), catalog)
-            session.history = list(document["history"])
-            session.chosen_by = chosen_by(document)
-            session.origin = dict(document.get("origin") or session.origin)
-            set_rng_state(_decode(document["rng"]))
-        except (KeyError, TypeError, ValueError) as exc:
-            raise CoevoError(f"session file {path} is incomplete ({exc!r}); restore it or start anew") from None
-        return session
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        self.history, self.chosen_by = list(state["history"]), chosen_by(state)
+        self.origin = dict(state.get("origin") or self.origin)
+
+
+def breeding_artist(genetics: Genetics, pop: int, size: int) -> EvolutionaryArtist:
+    """The artist a person breeds: ``pop`` images of ``size`` pixels, the chosen one kept as the elite and every child
+    bred from the chosen (crossed when two are chosen, always mutated)."""
+    config = EvolutionConfig(pop=pop, size=size, elite=1, cxpb=1.0, mutpb=1.0, selection="chosen")
+    return EvolutionaryArtist(genetics, config)
 
 
 def _encode(value: Any) -> Any:
@@ -327,3 +309,178 @@ def _decode(value: Any) -> Any:
     if isinstance(value, list):
         return [_decode(v) for v in value]
     return value
+
+
+class SessionRecorder(Hook):
+    """Writes the session into its folder: a metrics line per choice, each bred generation's ancestry in the catalog,
+    ``session.json`` with every checkpoint; closes the catalog entry (and a window the program opened) at the end."""
+
+    def __init__(self, folder: RunFolder, session: BreedingSession, window: Any = None) -> None:
+        self.folder, self.session, self.window = folder, session, window
+
+    def on_start(self, progress: Progress) -> None:
+        self.session.record()
+
+    def on_round_end(self, played: Round, progress: Progress) -> None:
+        session = self.session
+        self.folder.append_metrics({"round": played.index, "generation": session.artist.generation,
+                                    "chosen_by": session.chosen_by[-1],
+                                    **{k: round(float(v), 6) for k, v in played.metrics.items()}})
+        session.record()
+
+    def on_checkpoint(self) -> None:
+        self.session.save()
+
+    def on_end(self, progress: Progress) -> None:
+        self.close()
+
+    def on_exception(self, error: BaseException) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.session.close()
+        if self.window is not None:
+            self.window.close()
+
+
+class BreedProgram:
+    """``coevo breed`` for the trainer: a session (folder kind ``session``) of no fixed length, played until the
+    person quits. Its window is opened from the settings unless one is given (a test's, a script's); ``sitting``
+    changes settings for this sitting only (a resumed session's grid, "breed for me")."""
+
+    kind, length = KIND, None
+
+    def __init__(self, catalog: Catalog | None = None, window: Interactive | None = None,
+                 sitting: dict[str, Any] | None = None) -> None:
+        self.catalog, self.window, self.sitting = catalog or NoCatalog(), window, dict(sitting or {})
+
+    def read_config(self, path: Path) -> BreedConfig:
+        return replace(load_config(path, BreedConfig), **self.sitting)
+
+    def upgrade(self, folder: RunFolder) -> None:
+        """A folder an older coevo wrote (``session.json`` alone) gets ``config.toml`` and ``checkpoint.pt`` made
+        from its session file (the artist's state, the history and marks, every random generator), so that it
+        resumes exactly as it did; the checkpoint counts no rounds (the history holds the generations)."""
+        path = folder.path / SESSION_FILE
+        if not path.is_file():
+            return
+        try:
+            document = read_session(path)
+            config = BreedConfig(artist=document["artist"], artist_options=dict(document["options"]),
+                                 origin=str((document.get("origin") or {}).get("source", "")), grid=document["grid"],
+                                 size=int(document["state"]["config"]["size"]),
+                                 export_size=int(document["export_size"]))
+            state = {"round": 0, "artist": document["state"], "rng": _decode(document["rng"]),
+                     "session": {"history": document["history"], "chosen_by": chosen_by(document),
+                                 "origin": document.get("origin") or {}}}
+        except CoevoError as exc:
+            raise CoevoError(f"{folder.path} holds {KINDS[KIND]} that cannot be resumed: {exc}") from None
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise CoevoError(f"{folder.path} holds {KINDS[KIND]} whose {SESSION_FILE} is incomplete ({exc!r}); "
+                             "restore it or start anew") from None
+        folder.save_checkpoint(state)
+        atomic_write_text(folder.config_path, dump_config(config))  # last: a folder with a config is upgraded
+
+    def build(self, config: BreedConfig) -> Game:
+        """The artist from its resolved options (seeded by ``begin``), the session, and the window as critic."""
+        config.validate()
+        use_threads(config.threads)
+        seed_everything(config.seed)
+        cols, rows = parse_grid(config.grid)
+        _, genetics = build_genetics(config.artist, config.artist_options)
+        artist = breeding_artist(genetics, cols * rows, config.size)
+        session = BreedingSession(config.artist, genetics, artist, None, config.grid, config.export_size, self.catalog)
+        session.auto_generations, session.auto_delay, session.sessions = config.auto, config.auto_delay, \
+            config.others()
+        session.origin["source"] = config.origin
+        window = self.window or open_window(config)
+        window.session_keys = True
+        players = Players(artist, window, None, session.fakes, session.loop)
+        return Game(config, players, session, Stop(), {"artist": artist, "session": session},
+                    checkpoint_every=CHECKPOINT_EVERY, label=f"breeding {config.artist}",
+                    meta={"window": window, "opened": self.window is None})
+
+    def begin(self, game: Game) -> None:
+        """The first parent (``origin``'s genome, or a random one) in the centre, mutant children around it."""
+        session, origin = game.schedule, game.config.origin
+        assert isinstance(session, BreedingSession)
+        genetics, meta = session.genetics, {}
+        if origin and is_run_folder(origin):  # a generator's latent space: a random latent to start from
+            parent, meta = genetics.random_genome(), {"run": str(Path(origin).resolve())}
+        elif origin:
+            _, loaded, genome, meta = load_genome(origin, self.catalog)
+            parent = genetics.from_json(loaded.to_json(genome))
+        else:
+            parent = genetics.random_genome()
+        session.artist.seed([parent])
+        session.origin = {"meta": dict(meta), "source": origin}
+
+    def recorders(self, folder: RunFolder, game: Game) -> list[Hook]:
+        session = game.schedule
+        assert isinstance(session, BreedingSession)
+        session.folder = folder.path
+        return [SessionRecorder(folder, session, game.meta["window"] if game.meta["opened"] else None)]
+
+    def finish(self, folder: RunFolder, game: Game) -> Path:
+        """The session file."""
+        return folder.path / SESSION_FILE
+
+
+def open_window(config: BreedConfig) -> Interactive:
+    """The breeding window (the ``human`` critic) for the settings' grid and box size."""
+    window = registry.load(registry.critic_entry("human"))(grid=config.grid, box=config.size,
+                                                           title=f"coevo breed: {config.artist}")
+    assert isinstance(window, Interactive)
+    return window
+
+
+def is_run_folder(origin: str) -> bool:
+    """Whether ``--from`` names a generator's run folder (to breed its latent space) rather than a genome."""
+    return (Path(origin) / CONFIG).is_file()
+
+
+def configure(named: dict[str, Any], catalog: Catalog | None = None) -> BreedConfig:
+    """A new session's settings from those the command line named, the rest their defaults: the artist and its full
+    options resolved (from ``origin``'s genome or generator where given), so that ``config.toml`` rebuilds the same
+    genetics without reading the origin again."""
+    config = BreedConfig(**named).validate()
+    asked, options, origin = named.get("artist"), config.artist_options, config.origin
+    if origin and is_run_folder(origin):
+        trained = load_config(Path(origin) / CONFIG).artist
+        if asked is not None and asked not in (trained, "latent"):
+            raise CoevoError(f"{origin} trained a {trained!r} generator, not {asked!r}; drop --artist")
+        artist, genetics = "latent", build_genetics("latent", {**options, "run": str(Path(origin).resolve())})[1]
+    elif origin:
+        if options:
+            raise CoevoError("--artist-option cannot change a genome loaded with --from; drop the options")
+        artist, genetics, genome, _ = load_genome(origin, catalog)
+        genetics.from_json(genetics.to_json(genome))  # as ``begin`` will: a genome that cannot breed says so now
+        if asked is not None and asked != artist:
+            raise CoevoError(f"{origin} holds a {artist!r} genome, not {asked!r}; drop --artist")
+    else:
+        artist = config.artist
+        genetics = build_genetics(artist, options, None if "channels" in options else 3)[1]
+    return replace(config, artist=artist, artist_options=genetics.options())
+
+
+def start(config: BreedConfig, out: Path, catalog: Catalog | None = None, window: Interactive | None = None) -> Path:
+    """Breed a new session into ``out`` until the person quits; returns its session file."""
+    check_kind(out, KIND)
+    if (Path(out) / SESSION_FILE).exists() or (Path(out) / CONFIG).exists():
+        raise CoevoError(f"{out} already holds a session; continue it with --resume {out} or pick another --out")
+    return Trainer().fit(BreedProgram(catalog, window), config, out)
+
+
+FIXED = ("artist", "artist_options", "origin")  # what a session keeps from its start
+
+
+def resume(spec: Path, sitting: dict[str, Any] | None = None, catalog: Catalog | None = None,
+           window: Interactive | None = None) -> Path:
+    """Continue a session (its folder or its session file) as saved, with ``sitting``'s settings for this sitting;
+    returns its session file."""
+    if any(name in FIXED for name in sitting or {}):
+        raise CoevoError("--resume continues a session as saved; drop --from, --artist and --artist-option")
+    folder = Path(spec).parent if Path(spec).is_file() else Path(spec)
+    if not (folder / SESSION_FILE).is_file() and not (folder / CONFIG).is_file():
+        raise CoevoError(f"no breeding session at {spec}; pass a folder made by `coevo breed`")
+    return Trainer().resume(BreedProgram(catalog, window, sitting), folder)

@@ -12,9 +12,9 @@ from coevo.store.runfolder import KINDS, folder_kind
 from coevo.training.trainer import Program, Trainer
 
 PROGRAMS = {"run": "coevo.programs.run:RunProgram", "fool": "coevo.programs.fool:FoolProgram",
-            "ppgn": "coevo.programs.ppgn:PPGNProgram"}  # imported when needed: each brings its own imports
-ELSEWHERE = {"session": "continue it with `coevo breed --resume {dir}`",
-             "compare": "continue it by running the same `coevo compare` command again"}
+            "ppgn": "coevo.programs.ppgn:PPGNProgram",
+            "session": "coevo.programs.breed:BreedProgram"}  # imported when needed: each brings its own imports
+ELSEWHERE = {"compare": "continue it by running the same `coevo compare` command again"}
 
 
 def program_for(kind: str, catalog: Catalog | None = None) -> Program:
@@ -31,5 +31,6 @@ def resume(folder: Path, rounds: int | None = None, force: bool = False,
     if kind in ELSEWHERE:
         raise CoevoError(f"{folder} holds {KINDS[kind]}; " + ELSEWHERE[kind].format(dir=folder))
     if kind not in PROGRAMS:
-        raise CoevoError(f"{folder} holds an unknown kind of folder ({kind!r}); pass a run, fooling or PPGN folder")
+        raise CoevoError(f"{folder} holds an unknown kind of folder ({kind!r}); pass a run, fooling, PPGN or "
+                         "breeding session folder")
     return kind, Trainer().resume(program_for(kind, catalog), folder, rounds, force)

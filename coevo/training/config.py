@@ -194,6 +194,41 @@ class PPGNConfig:
         return self
 
 
+@dataclass
+class BreedConfig:
+    """A breeding session's settings (``coevo breed``; saved as ``config.toml`` in its folder): the artist and its
+    full options as resolved at the start (``--from`` names where the first parent came from), the window, and what
+    "breed for me" (the A key) does. The population is the grid's boxes."""
+
+    artist: str = setting("biomorph", "any evolutionary artist (see `coevo list`); with --from, the genome's")
+    artist_options: dict[str, Any] = setting(None, "artist option, e.g. start=Insect or mutation=pc for biomorphs",
+                                             factory=dict)
+    origin: str = setting("", "start from a genome: a file (a run's genomes/*.json, a saved one, an import) or "
+                          "gallery:ID; or a generator's run folder (dcgan, cdcgan, vae) to breed its latent space "
+                          "(\"\": a random parent)", aliases=["--from"])
+    grid: str = setting("5x3", "boxes as COLUMNSxROWS (Dawkins' 15: the parent in the centre)")
+    size: int = setting(256, "pixels per box image", low=16, high=4096)
+    export_size: int = setting(2048, "pixels of images exported with E", low=16, high=16384)
+    seed: int = setting(0, "random seed", low=0, high=MAX_SEED)
+    threads: int = setting(DEFAULT_THREADS, "torch CPU threads", low=1)
+    auto: int = setting(10, "generations the A key hands to your learned critic (breed for me)", low=1, high=100000)
+    auto_delay: float = setting(0.5, "seconds each of the critic's picks shows before it breeds", low=0.0, high=60.0)
+    sessions: str = setting("", "your other breeding sessions the learned critic also learns from (DIR[,DIR...]; "
+                            "A key, --agreement)")
+
+    def validate(self) -> BreedConfig:
+        """Check every setting's declaration and the grid; raise ``CoevoError`` with the fix."""
+        from coevo.toolkits.interactive import parse_grid  # imported here: reading a config needs no torch
+
+        check(self)
+        parse_grid(self.grid)
+        return self
+
+    def others(self) -> list[str]:
+        """The other sessions, one path each."""
+        return [part.strip() for part in self.sessions.split(",") if part.strip()]
+
+
 def from_mapping(values: dict[str, Any], source: str, cls: type[Settings] = RunConfig,
                  absent: dict[str, Any] | None = None) -> Settings:
     """Build a settings dataclass (a run's by default) from a parsed mapping, naming any unknown key or wrong type.

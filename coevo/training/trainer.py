@@ -4,8 +4,9 @@ As Lightning's ``Trainer.fit``: it creates or reopens the folder (lock, kind mar
 build its game, plays it with the program's hooks, a checkpointer and a progress bar, calls every hook's
 ``on_start`` / ``on_checkpoint`` / ``on_end`` / ``on_exception``, checkpoints the game's parts (artist, critic,
 fake pool, schedule, hooks that hold state), its progress and every random generator atomically, and resumes
-after a kill -9 so that the folder ends byte-identical to an uninterrupted run. A program (``Program``) writes
-only how to build its game, what its recorders write, and what it leaves at the end.
+after a kill -9 so that the folder ends byte-identical to an uninterrupted run. A game ended on request
+(``coevo.loop.StopGame``: a person quits) gets a last checkpoint before its hooks hear the end. A program
+(``Program``) writes only how to build its game, what its recorders write, and what it leaves at the end.
 """
 
 from __future__ import annotations
@@ -78,7 +79,8 @@ class Game:
 
 
 class Program(Protocol):
-    """What a program (run, fool, ppgn, ...) tells the trainer; everything else the trainer does."""
+    """What a program (run, fool, ppgn, breed, ...) tells the trainer; everything else the trainer does. A program
+    may also have ``upgrade(folder)``, which ``resume`` calls on a folder without ``config.toml`` (``upgrade``)."""
 
     kind: str  # the folder's kind mark (``coevo.store.runfolder.KINDS``)
     length: str | None  # the setting ``coevo resume --rounds`` changes; None where the length is fixed
@@ -102,6 +104,15 @@ class Program(Protocol):
     def finish(self, folder: RunFolder, game: Game) -> Any:
         """The files written once the game stops; returns the program's result."""
         ...
+
+
+def upgrade(program: Program, folder: RunFolder) -> None:
+    """Let a program bring a folder an older coevo wrote without ``config.toml`` / ``checkpoint.pt`` up to them
+    before it resumes (its optional ``upgrade(folder)``: a breeding session that has only ``session.json``)."""
+    upgrading = getattr(program, "upgrade", None)
+    if upgrading is not None and folder.path.is_dir() and not folder.config_path.exists():
+        with folder_lock(folder.path):
+            upgrading(folder)
 
 
 class Checkpointer(Hook):
@@ -177,6 +188,7 @@ class Trainer:
         or continuing with recorded rounds missing, needs ``force``)."""
         out = Path(out)
         folder = RunFolder(out)
+        upgrade(program, folder)
         if not folder.config_path.exists():
             raise CoevoError(f"{out} holds no {KINDS[program.kind].split(' (')[0].removeprefix('a ')} (no "
                              f"{folder.config_path.name}); pass the folder a `coevo` command wrote")
@@ -217,13 +229,16 @@ class Trainer:
         hooks: list[Hook] = [*game.hooks, *program.recorders(folder, game)]
         if rewrite_config:  # after the recorders opened what they write to: a refused resume changes nothing
             atomic_write_text(folder.config_path, dump_config(game.config))
-        hooks.append(Checkpointer(folder, game, list(hooks)))
+        checkpointer = Checkpointer(folder, game, list(hooks))
+        hooks.append(checkpointer)
         if self.bar:
             hooks.append(ProgressBar(game))
         for hook in hooks:
             hook.on_start(game.progress)
         try:
             coevolve(game.players, game.schedule, game.stop, game.progress, hooks)
+            if not game.stop.reached(game.progress):  # ended on request (StopGame): keep everything done since the
+                checkpointer.save()  # last checkpoint, a session's undo (no round) included
         except BaseException as error:
             for hook in hooks:
                 hook.on_exception(error)

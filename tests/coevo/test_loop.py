@@ -4,7 +4,7 @@ import pytest
 import torch
 
 from coevo.fakes import FakePool
-from coevo.loop import Hook, LoopConfig, Players, Progress, Round, Stop, coevolve, judge, play_round, warm_up
+from coevo.loop import Hook, LoopConfig, Players, Progress, Round, Stop, StopGame, coevolve, judge, play_round, warm_up
 from coevo.protocols import Proposal
 from coevo.rng import seed_everything
 from coevo.schedules import EveryRound
@@ -77,6 +77,19 @@ def test_warm_up_then_hooks_see_every_round_from_the_progress_on() -> None:
 def test_the_first_limit_reached_stops(stop: Stop, rounds: int) -> None:
     seed_everything(0)
     assert coevolve(tiny_players(), EveryRound(), stop).rounds == rounds
+
+
+def test_stop_game_ends_the_game_on_request_counting_whole_rounds_only() -> None:
+    class Quits(EveryRound):
+        def play(self, players: Players, progress: Progress) -> Round:
+            if progress.rounds == 2:
+                raise StopGame
+            return super().play(players, progress)
+
+    seed_everything(0)
+    rows = Rows()
+    progress = coevolve(tiny_players(), Quits(), Stop(), hooks=[rows])
+    assert progress.rounds == 2 and rows.rows == [0, 1] and rows.started == [0, 1, 2]
 
 
 def test_a_time_budget_counts_play_but_not_hooks() -> None:

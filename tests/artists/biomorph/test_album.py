@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 import pytest
@@ -86,15 +85,14 @@ def test_render_writes_a_contact_sheet(tmp_path: Path) -> None:
 
 
 @needs_albums
-def test_breed_from_one_biomorph_of_an_album(tmp_path: Path) -> None:
-    from coevo.commands.breed import new_session
+def test_breed_from_one_biomorph_of_an_album(tmp_path: Path, window) -> None:
+    from coevo.programs.breed import configure
+    from tests.helpers import session_of
 
-    args = argparse.Namespace(size=64, export_size=64, grid="3x3", seed=0, artist_option=[], artist=None,
-                              origin=ALBUMS / "Exhibition zoo#3", out=tmp_path / "s")
-    session = new_session(args)
+    named = {"size": 64, "export_size": 64, "grid": "3x3", "origin": str(ALBUMS / "Exhibition zoo#3")}
+    session = session_of(configure(named), tmp_path / "s", window)
     assert session.artist_name == "biomorph"
     assert session.artist.population[0].genome == read_album(ALBUMS / "Exhibition zoo")[2]  # the parent
     session.close()
-    whole = argparse.Namespace(**{**vars(args), "origin": ALBUMS / "Exhibition zoo", "out": tmp_path / "t"})
     with pytest.raises(CoevoError, match="only renders as a contact sheet"):
-        new_session(whole)
+        configure({**named, "origin": str(ALBUMS / "Exhibition zoo")})

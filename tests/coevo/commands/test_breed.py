@@ -46,8 +46,10 @@ def test_breed_command_from_a_genome_file(tmp_path: Path, monkeypatch) -> None:
     (["--size", "4"], "--size"),
     (["--artist", "tests.toys:TinyGenerator"], "not evolutionary"),
     (["--artist", "biomorph", "--artist-option", "mutation=dna"], "mutation must be mac"),
-    (["--auto", "0"], "--auto must lie in"),
-    (["--auto-delay", "-1"], "--auto-delay in"),
+    (["--auto", "0"], "auto must lie in [1, 100000]"),
+    (["--auto-delay", "-1"], "auto_delay must lie in [0.0, 60.0]"),
+    (["--from", "nowhere.json", "--artist-option", "start=Insect"], "cannot change a genome"),
+    (["--resume", "nowhere", "--artist", "gp"], "continues a session as saved"),
 ])
 def test_breed_command_rejects_bad_input(tmp_path: Path, capsys, argv: list[str], message: str) -> None:
     assert main(["breed", "--out", str(tmp_path / "x"), *argv]) == 2

@@ -1,4 +1,5 @@
-"""Breeding sessions (coevo/programs/breed.py) through the real window: choices, undo, save, "breed for me"."""
+"""Breeding sessions (coevo/programs/breed.py) through the real window: choices, undo, save, "breed for me"; played
+through the trainer, quit, resumed (old session folders too) and killed."""
 
 from __future__ import annotations
 
@@ -11,16 +12,20 @@ import pytest
 import torch
 
 from coevo.commands.main import main
+from coevo.errors import CoevoError
 from coevo.evolution.ga import EvolutionaryArtist, EvolutionConfig
-from coevo.programs.breed import BreedingSession
+from coevo.loop import StopGame
+from coevo.programs.breed import BreedingSession, configure, resume, start
 from coevo.programs.genomes import build_genetics, load_genome
 from coevo.rng import seed_everything
+from coevo.store.jsonl import read_jsonl
 from coevo.toolkits.choices import judgements
+from coevo.training.config import BreedConfig, load_config
 from critics.human import HumanCritic
 from critics.human.critic import COLOURS
 from gallery.catalog import GalleryCatalog
 from gallery.store import Store
-from tests.helpers import TOY_GENETICS, choose, click, press, script
+from tests.helpers import TOY_GENETICS, choose, click, keys, picks, plays, press, script
 from tests.toys import ToyGenetics
 
 SIZE = 48
@@ -125,27 +130,118 @@ def test_export_strength_and_restart(window: HumanCritic, tmp_path: Path) -> Non
     assert genomes(session) == first and session.artist.config.strength == pytest.approx(1.5)
 
 
-def test_quit_and_resume_continues_where_it_stopped(window: HumanCritic, tmp_path: Path) -> None:
-    stopped = biomorph_session(tmp_path / "a")
-    for box in (5, 8):
-        choose(stopped, window, box)
-    press(pygame.K_ESCAPE, "\x1b")
-    assert not stopped.step(window)  # quit: the session is saved
-
-    kept = biomorph_session(tmp_path / "b")  # the same session, never interrupted
-    for box in (5, 8, 2):
-        choose(kept, window, box)
+def test_quit_and_resume_continues_where_it_stopped(window: HumanCritic, tmp_path: Path, monkeypatch) -> None:
+    """A session played through the trainer with real window events: quit, and `coevo resume DIR` continues it as
+    one never interrupted, undo history and all."""
+    bred(monkeypatch, ["--out", str(tmp_path / "a")], *picks(5, 8), *keys(pygame.K_ESCAPE))
+    stopped = session_file(tmp_path / "a")
+    assert stopped["state"]["generation"] == 2 and len(stopped["history"]) == 2
+    assert (tmp_path / "a" / "config.toml").is_file() and (tmp_path / "a" / "checkpoint.pt").is_file()
+    assert [row["generation"] for row in read_jsonl(tmp_path / "a" / "metrics.jsonl")] == [1, 2]
+    bred(monkeypatch, ["--out", str(tmp_path / "b")], *picks(5, 8, 2), *keys(pygame.K_ESCAPE))  # never interrupted
 
     random.seed(999)  # whatever happens between quitting and resuming
-    resumed = BreedingSession.resume(tmp_path / "a", GalleryCatalog())
-    assert resumed.artist.state_dict() == stopped.artist.state_dict()
-    window.session_keys = True
-    choose(resumed, window, 2)
-    assert genomes(resumed) == genomes(kept)
-    for _ in range(3):
-        press(pygame.K_u, "u")
-        resumed.step(window)
-    assert resumed.artist.generation == 0  # the history came back too
+    resumed_by(monkeypatch, ["resume", str(tmp_path / "a")], *picks(2), *keys(pygame.K_ESCAPE))
+    assert session_file(tmp_path / "a")["state"] == session_file(tmp_path / "b")["state"]
+    resumed_by(monkeypatch, ["breed", "--resume", str(tmp_path / "a")], *keys(*[pygame.K_u] * 3, pygame.K_ESCAPE))
+    resumed = session_file(tmp_path / "a")
+    assert resumed["state"]["generation"] == 0 and resumed["history"] == []  # the history came back too
+    assert resumed["chosen_by"] == [] and len(read_jsonl(tmp_path / "a" / "metrics.jsonl")) == 3
+
+
+def bred(monkeypatch, argv: list[str], *steps) -> None:
+    """`coevo breed ARGV` (biomorphs in 48-pixel boxes) with the person's steps scripted in the window."""
+    monkeypatch.setattr(HumanCritic, "idle", script(*steps))
+    assert main(["breed", "--size", str(SIZE), *argv]) == 0
+
+
+def resumed_by(monkeypatch, argv: list[str], *steps) -> None:
+    monkeypatch.setattr(HumanCritic, "idle", script(*steps))
+    assert main(argv) == 0
+
+
+def session_file(folder: Path) -> dict:
+    return json.loads((folder / "session.json").read_text())
+
+
+def test_an_old_session_folder_resumes_exactly_as_it_did(window: HumanCritic, tmp_path: Path) -> None:
+    """A folder an older coevo wrote (session.json alone) resumes through the trainer where it stopped, random
+    generators included, and is upgraded to config.toml and checkpoint.pt on the way."""
+    old = toy_session(tmp_path / "old")
+    for box in (3, 9):
+        choose(old, window, box)
+    old.save()  # what quitting wrote
+    assert sorted(p.name for p in (tmp_path / "old").iterdir()) == ["session.json"]
+    kept = toy_session(tmp_path / "kept")  # the same session, never interrupted
+    for box in (3, 9, 6):
+        choose(kept, window, box)
+
+    random.seed(999)
+    plays(window, *picks(6), *keys(pygame.K_ESCAPE))
+    path = resume(tmp_path / "old" / "session.json", {}, window=window)
+    document = json.loads(path.read_text())
+    assert document["state"] == kept.artist.state_dict() and document["history"] == kept.history
+    assert document["chosen_by"] == ["person"] * 3 and document["format"] == "coevo-breed-session"
+    assert load_config(tmp_path / "old" / "config.toml", BreedConfig).artist == TOY_GENETICS
+    assert len(judgements(tmp_path / "old", TOY_SIZE)) == 3
+
+
+def test_a_killed_session_resumes_from_its_last_checkpoint(window: HumanCritic, tmp_path: Path) -> None:
+    """A session that dies after 12 choices (an error standing for a kill -9) keeps the 10 its last checkpoint holds:
+    session.json reads as 10 judged generations, and a resume continues from there with them undoable."""
+    config = configure({"artist": TOY_GENETICS, "size": TOY_SIZE})
+    out = tmp_path / "s"
+
+    def dies(window: HumanCritic) -> None:
+        raise RuntimeError("killed")
+
+    plays(window, *picks(*range(12)), dies)
+    with pytest.raises(RuntimeError, match="killed"):
+        start(config, out, window=window)
+    assert session_file(out)["state"]["generation"] == 10 and len(read_jsonl(out / "metrics.jsonl")) == 12
+    assert len(judgements(out, TOY_SIZE)) == 10
+    plays(window, *keys(pygame.K_u, pygame.K_ESCAPE))
+    resume(out, {}, window=window)
+    document = session_file(out)
+    assert document["state"]["generation"] == 9 and len(document["history"]) == 9
+    assert [row["round"] for row in read_jsonl(out / "metrics.jsonl")] == list(range(10))  # the lost two are gone
+
+
+CHOOSER = """
+import sys
+import pygame
+from coevo.commands.main import main
+from critics.human import HumanCritic
+from tests.helpers import picks
+
+HumanCritic.idle = picks(3)[0]  # a person who breeds from box 3, again and again, until killed
+sys.exit(main(["breed", "--artist", sys.argv[1], "--size", "16", "--out", sys.argv[2]]))
+"""
+
+
+def test_a_session_killed_with_sigkill_resumes_from_its_last_checkpoint(tmp_path: Path, monkeypatch) -> None:
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT, kill_when
+
+    out = tmp_path / "s"
+    victim = subprocess.Popen([sys.executable, "-c", CHOOSER, TOY_GENETICS, str(out)], cwd=ROOT,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    assert kill_when(victim, out / "metrics.jsonl", 14, 120) >= 14
+    assert len(judgements(out, TOY_SIZE)) >= 10  # what the last checkpoint wrote reads as the person's choices
+    saved = torch.load(out / "checkpoint.pt", weights_only=True)["round"]
+    resumed_by(monkeypatch, ["resume", str(out)], *keys(pygame.K_ESCAPE))
+    document = session_file(out)
+    assert saved >= 10 and document["state"]["generation"] == len(document["history"]) == saved
+    assert len(read_jsonl(out / "metrics.jsonl")) == saved and len(judgements(out, TOY_SIZE)) == saved
+
+
+def test_a_new_session_refuses_a_folder_that_holds_one(tmp_path: Path) -> None:
+    (tmp_path / "s").mkdir()
+    (tmp_path / "s" / "session.json").write_text("{}")
+    with pytest.raises(CoevoError, match="already holds a session"):
+        start(configure({}), tmp_path / "s")
 
 
 def test_any_evolutionary_artist_breeds(window: HumanCritic, tmp_path: Path) -> None:
@@ -158,9 +254,8 @@ def test_any_evolutionary_artist_breeds(window: HumanCritic, tmp_path: Path) -> 
     choose(session, window, 13)
     assert session.artist.population[0].genome == chosen
     press(pygame.K_ESCAPE)
-    session.step(window)
-    resumed = BreedingSession.resume(tmp_path / "runs" / "toy" / "session.json", GalleryCatalog())
-    assert resumed.artist.state_dict() == session.artist.state_dict()
+    with pytest.raises(StopGame):
+        session.step(window)
 
 
 def test_chosen_selection_breeds_only_from_the_chosen() -> None:
@@ -266,7 +361,7 @@ def test_a_hands_n_generations_to_the_learned_critic_then_a_click_takes_over(win
     session.auto_generations, session.auto_delay = 3, 0.0
     breed_by_hand(session, window, 12)
     press(pygame.K_a, "a")
-    assert session.step(window)  # the key: the critic learns from the 12 generations and takes the window
+    assert session.step(window) is None  # the key: the critic learns from the 12 generations and takes the window
     assert session.pilot is not None and session.pilot.generations == 3
     report = json.loads((session.folder / "agreement.json").read_text())
     assert report["agreement"] > 0.5 and report["generations_test"] == 2  # every 5th judged one held out
@@ -292,12 +387,15 @@ def test_a_hands_n_generations_to_the_learned_critic_then_a_click_takes_over(win
     assert session.artist.population[0].id == chosen_id and session.chosen_by[-1] == "person"
 
     press(pygame.K_ESCAPE, "\x1b")
-    assert not session.step(window)  # quit saves: the marks are in the session file
+    with pytest.raises(StopGame):
+        session.step(window)  # quit: the trainer's last checkpoint writes the session file
+    session.save()
     document = json.loads(session.path.read_text())
     assert document["chosen_by"] == ["person"] * 12 + ["critic:preference"] * 3 + ["person"]
     assert len(judgements(session.folder, TOY_SIZE)) == 13  # the critic's choices are not the person's judgements
-    resumed = BreedingSession.resume(session.folder)
-    assert resumed.chosen_by == document["chosen_by"]
+    plays(window, *keys(pygame.K_ESCAPE))
+    resume(session.folder, {}, window=window)
+    assert json.loads(session.path.read_text())["chosen_by"] == document["chosen_by"]
 
 
 def test_a_click_while_the_critic_breeds_stops_it_and_selects_that_box(window: HumanCritic, tmp_path: Path) -> None:
@@ -306,10 +404,10 @@ def test_a_click_while_the_critic_breeds_stops_it_and_selects_that_box(window: H
     breed_by_hand(session, window, 6)
     press(pygame.K_a, "a")
     session.step(window)
-    assert session.step(window) is True  # one generation by the critic...
+    assert session.step(window) is not None  # one generation by the critic...
     generation, session.pilot.delay = session.artist.generation, 10.0
     window.idle = lambda: click(window.box_centre(9))
-    assert session.step(window)  # ...then a click during its next pick: nothing bred, the person has the window
+    assert session.step(window) is None  # ...then a click during its next pick: nothing bred, the person's window
     assert session.pilot is None and session.artist.generation == generation and window.selected == [9]
     window.idle = None
     chosen_id = session.artist.population[9].id
@@ -327,7 +425,7 @@ def test_a_click_while_the_critic_breeds_stops_it_and_selects_that_box(window: H
 def test_a_before_any_choice_says_so_and_keeps_the_window(window: HumanCritic, tmp_path: Path) -> None:
     session = toy_session(tmp_path / "runs" / "s")
     press(pygame.K_a, "a")
-    assert session.step(window) and session.pilot is None
+    assert session.step(window) is None and session.pilot is None
     assert "breed a few generations by hand first" in window._message
     assert not (session.folder / "agreement.json").exists()
 

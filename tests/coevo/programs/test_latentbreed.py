@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import argparse
+import json
 from pathlib import Path
 
 import numpy as np
@@ -10,14 +10,13 @@ import pygame
 import pytest
 import torch
 
-from coevo.commands.breed import new_session
 from coevo.commands.main import main
-from coevo.programs.breed import BreedingSession
+from coevo.programs.breed import configure, resume
 from coevo.programs.genomes import build_genetics, load_genome
 from coevo.rng import seed_everything
 from critics.human import HumanCritic
 from gallery.catalog import GalleryCatalog
-from tests.helpers import choose, click, press
+from tests.helpers import choose, click, keys, plays, press, session_of
 
 SIZE = 48
 
@@ -54,10 +53,9 @@ def test_children_are_gaussian_steps_and_crossover_mixes_latents(runs: dict[str,
 
 def test_a_dcgan_latent_space_breeds_in_the_window(runs: dict[str, Path], window: HumanCritic,
                                                    tmp_path: Path) -> None:
-    args = argparse.Namespace(size=SIZE, export_size=64, grid=None, seed=1, artist="dcgan", artist_option=[],
-                              origin=str(runs["dcgan"]), out=tmp_path / "runs" / "breed")
-    session = new_session(args)
-    assert session.artist_name == "latent"
+    config = configure({"size": SIZE, "export_size": 64, "seed": 1, "artist": "dcgan", "origin": str(runs["dcgan"])})
+    session = session_of(config, tmp_path / "runs" / "breed", window)
+    assert session.artist_name == "latent" and session.origin["meta"] == {"run": str(runs["dcgan"].resolve())}
     chosen = session.artist.population[13].genome
     choose(session, window, 13)
     assert session.artist.population[0].genome == chosen and session.artist.generation == 1
@@ -75,10 +73,10 @@ def test_a_dcgan_latent_space_breeds_in_the_window(runs: dict[str, Path], window
     press(pygame.K_u, "u")
     session.step(window)
     assert session.artist.generation == 0
-    press(pygame.K_ESCAPE)
-    session.step(window)
-    resumed = BreedingSession.resume(session.folder, GalleryCatalog())
-    assert resumed.artist.state_dict() == session.artist.state_dict()
+    session.save()
+    plays(window, *keys(pygame.K_ESCAPE))
+    path = resume(session.folder, {}, GalleryCatalog(), window)
+    assert json.loads(path.read_text())["state"] == session.artist.state_dict()
 
 
 def test_a_conditional_latent_keeps_its_class(runs: dict[str, Path]) -> None:

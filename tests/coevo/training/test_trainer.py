@@ -11,7 +11,7 @@ import pytest
 import torch
 
 from coevo.errors import CoevoError
-from coevo.loop import Hook, Progress, Round
+from coevo.loop import Hook, Progress, Round, StopGame
 from coevo.programs.kinds import PROGRAMS, resume
 from coevo.programs.run import RunProgram
 from coevo.store.runfolder import KINDS
@@ -125,13 +125,35 @@ def test_a_start_that_fails_before_its_first_checkpoint_leaves_nothing(tmp_path:
     assert not (tmp_path / "r").exists()
 
 
+def test_a_game_ended_on_request_is_checkpointed_ends_and_resumes(tmp_path: Path, monkeypatch) -> None:
+    """A hook raising ``StopGame`` after round 3 of 6 (checkpointed every 2): the trainer writes a last checkpoint,
+    the hooks hear the end, not an exception; a resume plays the rest."""
+    original = trainer.coevolve
+
+    class Quit(Hook):
+        def on_round_start(self, progress: Progress) -> None:
+            if progress.rounds == 3:
+                raise StopGame
+
+    monkeypatch.setattr(trainer, "coevolve", lambda *a: original(*a[:4], [*a[4], Quit()]))
+    program = Noted()
+    config = toy_config(rounds=6, checkpoint_every=2, checkpoint_seconds=0.0)
+    assert Trainer(bar=False).fit(program, config, tmp_path / "r").path == tmp_path / "r"
+    assert program.diary.heard == ["start 0", "checkpoint 2", "checkpoint 3", "end 3"]
+    assert torch.load(tmp_path / "r" / "checkpoint.pt", weights_only=True)["round"] == 3
+    monkeypatch.setattr(trainer, "coevolve", original)
+    again = Noted()
+    Trainer(bar=False).resume(again, tmp_path / "r")
+    assert again.diary.heard == ["start 3", "checkpoint 4", "checkpoint 6", "end 6"]
+
+
 def test_every_resumable_kind_has_a_program_and_other_kinds_say_where_they_continue(tmp_path: Path) -> None:
-    assert set(PROGRAMS) <= set(KINDS)
-    session = tmp_path / "session"
-    session.mkdir()
-    (session / ".coevo-kind").write_text("session\n")
-    with pytest.raises(CoevoError, match="coevo breed --resume"):
-        resume(session)
+    assert set(PROGRAMS) <= set(KINDS) and "session" in PROGRAMS
+    comparison = tmp_path / "comparison"
+    comparison.mkdir()
+    (comparison / ".coevo-kind").write_text("compare\n")
+    with pytest.raises(CoevoError, match="running the same `coevo compare`"):
+        resume(comparison)
     with pytest.raises(CoevoError, match="holds no run"):
         resume(tmp_path / "empty")
 
