@@ -118,8 +118,9 @@ class Evaluations(Hook):
 
     def on_start(self, progress: Progress) -> None:
         """Keep the evaluations of the rounds the game has played (a resume plays the later ones again)."""
-        rows = [row for row in read_jsonl(self.path) if row["round"] <= progress.rounds]
-        if self.path.exists() and len(rows) != len(read_jsonl(self.path)):
+        recorded = read_jsonl(self.path)
+        rows = [row for row in recorded if row["round"] <= progress.rounds]
+        if len(rows) != len(recorded):
             atomic_write_text(self.path, write_jsonl(rows))
 
     def on_round_end(self, played: Round, progress: Progress) -> None:

@@ -20,7 +20,7 @@ ELSEWHERE = {"compare": "continue it by running the same `coevo compare` command
 def program_for(kind: str, catalog: Catalog | None = None) -> Program:
     """The program that plays folders of ``kind``."""
     module, _, name = PROGRAMS[kind].partition(":")
-    return getattr(importlib.import_module(module), name)(*([catalog] if kind != "ppgn" else []))
+    return getattr(importlib.import_module(module), name)(catalog)
 
 
 def resume(folder: Path, rounds: int | None = None, force: bool = False,

@@ -33,7 +33,7 @@ from coevo.images import grid, save_png
 from coevo.loop import Hook, Players, Progress, Round, Stop
 from coevo.metrics.scoreboard import pairwise_spread
 from coevo.programs.latent import load_generator
-from coevo.protocols import ClassConfidences, DifferentiableGenerator, LatentEncoder
+from coevo.protocols import Catalog, ClassConfidences, DifferentiableGenerator, LatentEncoder
 from coevo.schedules import EveryRound
 from coevo.store.atomic import atomic_write_text
 from coevo.store.runfolder import RunFolder
@@ -158,6 +158,9 @@ class PPGNProgram:
     """``coevo ppgn``: every class's chains sampled from a generator run (or pixels) through the classifier."""
 
     kind, length = KIND, None  # the noise and step size decay over ``steps``: its length is fixed
+
+    def __init__(self, catalog: Catalog | None = None) -> None:
+        """Every program takes the catalog the CLI wires in; a sampling indexes nothing (its images have no genomes)."""
 
     def read_config(self, path: Path) -> PPGNConfig:
         return load_config(path, PPGNConfig, BEFORE)

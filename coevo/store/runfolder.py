@@ -25,9 +25,10 @@ METRICS = "metrics.jsonl"
 CHECKPOINT = "checkpoint.pt"
 KIND = ".coevo-kind"  # one word naming what the folder holds (a key of KINDS)
 LOCK = ".coevo-lock"  # flock'ed by the process writing into the folder; holds its pid
-KINDS = {"run": "a run (`coevo run`)", "session": "a breeding session (`coevo breed`)",
-         "fool": "a fooling run (`coevo fool`)", "compare": "a comparison (`coevo compare`)",
-         "ppgn": "a PPGN sampling (`coevo ppgn`)"}
+FOLDERS = {"run": ("run", "run"), "session": ("breeding session", "breed"), "fool": ("fooling run", "fool"),
+           "compare": ("comparison", "compare"), "ppgn": ("PPGN sampling", "ppgn")}  # kind: what it holds, made by
+NOUNS = {kind: noun for kind, (noun, _) in FOLDERS.items()}  # "run"
+KINDS = {kind: f"a {noun} (`coevo {command}`)" for kind, (noun, command) in FOLDERS.items()}  # "a run (`coevo run`)"
 
 
 def folder_kind(path: Path) -> str | None:

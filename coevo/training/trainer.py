@@ -23,7 +23,7 @@ from coevo.errors import CoevoError
 from coevo.loop import Hook, Players, Progress, Round, Schedule, Stop, coevolve
 from coevo.rng import rng_state, set_rng_state
 from coevo.store.atomic import atomic_write_text
-from coevo.store.runfolder import KINDS, RunFolder, check_kind, folder_contents, folder_lock, remove_started
+from coevo.store.runfolder import KINDS, NOUNS, RunFolder, check_kind, folder_contents, folder_lock, remove_started
 from coevo.training.config import dump_config
 
 
@@ -190,8 +190,8 @@ class Trainer:
         folder = RunFolder(out)
         upgrade(program, folder)
         if not folder.config_path.exists():
-            raise CoevoError(f"{out} holds no {KINDS[program.kind].split(' (')[0].removeprefix('a ')} (no "
-                             f"{folder.config_path.name}); pass the folder a `coevo` command wrote")
+            raise CoevoError(f"{out} holds no {NOUNS[program.kind]} (no {folder.config_path.name}); pass the folder "
+                             "a `coevo` command wrote")
         check_kind(out, program.kind)
         with folder_lock(out):
             config = program.read_config(folder.config_path)
@@ -215,7 +215,7 @@ class Trainer:
     @staticmethod
     def _lengthen(program: Program, config: Any, out: Path, played: int, rounds: int, force: bool) -> None:
         if program.length is None:
-            raise CoevoError(f"{out} is {KINDS[program.kind].split(' (')[0]} of fixed length, so --rounds cannot "
+            raise CoevoError(f"{out} holds {KINDS[program.kind]} of fixed length, so --rounds cannot "
                              "change it; resume it without --rounds")
         if rounds < 1:
             raise CoevoError(f"--rounds must be at least 1 (got {rounds})")
