@@ -2,19 +2,17 @@
 
 The same machine as the reference interpreter ``machine.run_python``, instruction for instruction: the same
 steps (a bar's end is a step), limits, circular stack, registers, booleans, messages and float results, bit for
-bit, both as hercl's C computes them. ``?`` reads the numbers
-Python's ``random.Random(seed)`` draws, computed before the loop. Each bar's instructions are followed by one
-end code (next bar, return, halt); a frame holds its cell, bar and absolute position, and the frame arrays grow
-by doubling (as hercl's call stack does), so a run costs nothing in proportion to the call-stack limit. Compiled
-once and cached
-on disk (``cache=True``); every helper lives in this file because Numba's disk cache notices changes to the
-kernel's own file only.
+bit, both as hercl's C computes them. ``?`` reads the numbers glibc's ``random()`` gives after
+``srandom(seed)`` (as hercl's does), computed before the loop. Each bar's instructions are followed by one end
+code (next bar, return, halt); a frame holds its cell, bar and absolute position, and the frame arrays grow by
+doubling (as hercl's call stack does), so a run costs nothing in proportion to the call-stack limit. Compiled
+once and cached on disk (``cache=True``); every helper lives in this file because Numba's disk cache notices
+changes to the kernel's own file only.
 """
 
 from __future__ import annotations
 
 import math
-import random
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
@@ -22,6 +20,7 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 
+from coevo.toolkits.hercl.crandom import CRandom
 from coevo.toolkits.hercl.program import MAX_CALL_STACK, Program
 from coevo.toolkits.hercl.result import Result
 
@@ -105,11 +104,24 @@ def _compile(program: Program) -> Bytecode:
                     nreg, program.stack_size, program.mem_size, "?" in program.text())
 
 
+@njit(cache=True)
+def _c_uniforms(state: np.ndarray, front: int, rear: int, n: int) -> np.ndarray:
+    """``n`` more numbers of glibc's ``random()`` from its state, over 2^31 (``crandom.CRandom``)."""
+    out = np.empty(n)
+    for k in range(n):
+        val = (state[front] + state[rear]) & 0xFFFFFFFF
+        state[front] = val
+        front = front + 1 if front < 30 else 0
+        rear = rear + 1 if rear < 30 else 0
+        out[k] = (val >> 1) / 2147483648.0
+    return out
+
+
 @lru_cache(maxsize=64)
 def _randoms(seed: int, n: int) -> np.ndarray:
-    """The first ``n`` numbers of ``random.Random(seed)``, as the reference interpreter draws them."""
-    rng = random.Random(seed)
-    out = np.array([rng.random() for _ in range(n)], np.float64)
+    """The first ``n`` numbers ``?`` pushes for ``seed``, as the reference interpreter draws them."""
+    rng = CRandom(seed)
+    out = _c_uniforms(np.array(rng.state, np.int64), rng.front, rng.rear, n)
     out.flags.writeable = False
     return out
 

@@ -2,10 +2,10 @@
 
 Deterministic and bounded: execution stops after ``max_steps`` instructions, when the call stack would pass
 ``max_depth`` frames (hercl's ``MAX_CALL_STACK``, 65,536, by default: it halts there), or when the last cell
-returns. The value stack is
-circular (``s`` slots; pushing onto a full stack overwrites its oldest item), there is one local register per
-frame, ``r`` global registers and ``m`` memory slots (addressed modulo ``m``), and a stack of booleans that the
-comparisons push and the branches read and reset. ``?`` draws from a generator seeded by ``seed``.
+returns. The value stack is circular (``s`` slots; pushing onto a full stack overwrites its oldest item), there
+is one local register per frame, ``r`` global registers and ``m`` memory slots (addressed modulo ``m``), and a
+stack of booleans that the comparisons push and the branches read and reset. ``?`` draws what hercl's does:
+glibc's ``random()`` after ``srandom(seed)``, over 2^31.
 
 Input is a list of messages (lists of numbers, or ``None`` for hercl's non-message, a ``\\`` line): ``i`` moves
 to the next message (false when there is none, or when it is a non-message), ``s`` pushes the next value of the
@@ -18,8 +18,8 @@ into the output buffer, ``o`` sends the buffer as a message.
 from __future__ import annotations
 
 import math
-import random
 
+from coevo.toolkits.hercl.crandom import CRandom
 from coevo.toolkits.hercl.program import MAX_CALL_STACK, Program
 from coevo.toolkits.hercl.result import Result
 
@@ -63,7 +63,7 @@ def run_python(program: Program, inputs: list[Message] | None = None, max_steps:
     cells = program.cells
     ncells, nreg, ssize, msize = len(cells), program.num_reg, program.stack_size, program.mem_size
     messages = [None if m is None else list(map(float, m)) for m in (inputs or [])]
-    rng = random.Random(seed)
+    rng = CRandom(seed)
     stack = [0.0] * ssize
     sp, items = ssize - 1, 0
     reg = [0.0] * nreg
@@ -250,7 +250,7 @@ def run_python(program: Program, inputs: list[Message] | None = None, max_steps:
                 s1, s2 = (sp - 1) % ssize, (sp - 2) % ssize
                 stack[sp], stack[s1], stack[s2] = stack[s1], stack[s2], stack[sp]
         elif op == "?":
-            push(rng.random())
+            push(rng.uniform())
         elif op == "<":
             push(read(f, select(f, ins)))
         elif op == ">":

@@ -2,7 +2,10 @@
 
 import functools
 import math
+import os
+import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -196,3 +199,23 @@ def test_a_cheaper_call_stack_limit_is_an_option():
     text = "[c=2,r=1,s=4,m=0] 0[0^0j] 1[0j0<wo]"
     short = run(parse(text), max_depth=64, max_steps=10**6)
     assert (short.steps, short.halted, short.registers) == (127, True, [63.0])
+
+
+def test_random_draws_glibcs_random_as_hercl_does():
+    """`hercl -b -d 7` on this program prints ",867977412,486904139" (the oracle run named above)."""
+    text = "[c=1,r=0,s=8,m=0] 0[?1000000000#*z?1000000000#*zwwo]"
+    assert [format_message(o) for o in run(parse(text), seed=7).outputs] == [",867977412,486904139"]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not os.environ.get("HERCL_BIN"), reason="set HERCL_BIN to hercl's binary (wofnot/hercl)")
+def test_random_programs_agree_with_hercls_binary(engine):
+    """bench/hercl_differential.py on 150 programs of each kind: every one agrees."""
+    if engine == "numba":
+        pytest.skip("the bench runs the default engine once")
+    bench = Path(__file__).parents[4] / "bench" / "hercl_differential.py"
+    done = subprocess.run([sys.executable, str(bench), "--programs", "150", "--timeout", "0.3", "--seed", "1"],
+                          capture_output=True, text=True, check=True, env={**os.environ, "PYTHONPATH": "."},
+                          cwd=bench.parents[1])
+    lines = [line for line in done.stdout.splitlines() if " agree " in line]
+    assert len(lines) == 2 and all("(100.00%)" in line for line in lines), done.stdout

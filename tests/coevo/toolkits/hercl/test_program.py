@@ -21,10 +21,10 @@ needs_hercl = pytest.mark.skipif(not (HERCL_SOURCE and (Path(HERCL_SOURCE) / "te
                                  reason="set HERCL_SOURCE to a checkout of wofnot/hercl to run its own programs")
 
 
-def run_files(program: Path, *inputs: Path, max_steps: int = 10**7) -> tuple[list[str], int, bool]:
-    """As ``hercl -b program inputs...``: the lines it prints, its steps, whether it halted."""
+def run_files(program: Path, *inputs: Path, seed: int = 0, max_steps: int = 10**7) -> tuple[list[str], int, bool]:
+    """As ``hercl -b -d seed program inputs...``: the lines it prints, its steps, whether it halted."""
     messages = [m for path in inputs for m in read_messages(path.read_text())]
-    result = run(parse(program.read_text()), messages, max_steps=max_steps)
+    result = run(parse(program.read_text()), messages, max_steps=max_steps, seed=seed)
     return [format_message(out) for out in result.outputs], result.steps, result.halted
 
 
@@ -118,3 +118,14 @@ PUBLISHED = [
 def test_hercls_own_test_runs_take_their_published_steps(files, steps):
     paths = [Path(HERCL_SOURCE) / "test" / name for name in files]
     assert run_files(*paths) == (["abcdefghijklmn"], steps, True)
+
+
+@needs_hercl
+@pytest.mark.slow
+def test_hercls_backprop_trains_on_xor_with_its_random_numbers_and_non_message():
+    """`hercl -b -d 12345 backprop.hrc backprop.cfg ../super/data/raw/xor_.in` (its test/Makefile): ``?``
+    draws glibc's ``random()``, and a ``\\`` line separates the training items from the test ones."""
+    root = Path(HERCL_SOURCE)
+    got = run_files(root / "test" / "backprop.hrc", root / "test" / "backprop.cfg",
+                    root / "super" / "data" / "raw" / "xor_.in", seed=12345)
+    assert got == ([",0.04", ",0.94", ",0.94", ",0.10"], 2457450, True)
