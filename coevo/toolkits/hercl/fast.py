@@ -368,7 +368,7 @@ def _execute(op, arg, val, bar_start, cell_first, cell_bars, msize, msgs, msg_le
                     bstack[nb] = True
                     nb += 1
                     fc[depth], fb[depth], fpc[depth] = a, 0, bar_start[cell_first[a]]
-                    fr[depth], flocal[depth], fbp[depth] = -1, 0.0, nb - 1
+                    fr[depth], flocal[depth], fbp[depth] = -1, 0.0, (nb - 1) & 0xFFFF  # hercl: 16 bits
                     depth += 1
                 continue
             flag = bstack[nb - 1]

@@ -33,6 +33,37 @@ class _Frame:
         self.c, self.b, self.k, self.r, self.local, self.bp_reset = c, b, 0, -1, 0.0, bp_reset
 
 
+class _Booleans:
+    """hercl's boolean stack: an array and the index of its top (``bp``); leaving a frame or branching moves
+    ``bp`` down to the frame's base, whose index hercl keeps in 16 bits (``Index bp_reset``)."""
+
+    __slots__ = ("bp", "items")
+
+    def __init__(self) -> None:
+        self.items: list[bool] = []
+        self.bp = -1
+
+    def append(self, value: bool) -> None:
+        self.bp += 1
+        if self.bp == len(self.items):
+            self.items.append(value)
+        else:
+            self.items[self.bp] = value
+
+    def __getitem__(self, _top: int) -> bool:
+        return self.items[self.bp]
+
+    def __setitem__(self, _top: int, value: bool) -> None:
+        self.items[self.bp] = value
+
+    def pop(self) -> bool:
+        self.bp -= 1
+        return self.items[self.bp + 1]
+
+    def __len__(self) -> int:
+        return self.bp + 1
+
+
 ENGINES = ("auto", "numba", "python")
 
 
@@ -71,7 +102,7 @@ def run_python(program: Program, inputs: list[Message] | None = None, max_steps:
         for i, v in enumerate(registers[:nreg]):
             reg[i] = float(v)
     mem = [0.0] * msize
-    bstack: list[bool] = []
+    bstack = _Booleans()
     frames: list[_Frame] = []
     message: list[float] = []  # the current input message
     im, si = -1, 0  # index of the current message, of the next value in it
@@ -85,14 +116,14 @@ def run_python(program: Program, inputs: list[Message] | None = None, max_steps:
                 ret()
             return
         bstack.append(True)
-        frames.append(_Frame(c, 0, len(bstack) - 1))
+        frames.append(_Frame(c, 0, (len(bstack) - 1) % 65536))  # hercl's 16-bit bp_reset
 
     def ret() -> None:
         """hercl's ``return_from_jump``: the callee's booleans go, its last one stays in the place of the
         boolean its call pushed (so the caller sees it pushed, its own ones kept)."""
         value = bstack[-1]
         frame = frames.pop()
-        del bstack[frame.bp_reset + 1:]
+        bstack.bp = frame.bp_reset
         bstack[-1] = value
         if not frames:
             state["running"] = False
@@ -295,7 +326,7 @@ def run_python(program: Program, inputs: list[Message] | None = None, max_steps:
                 bstack[-1] = bstack[-1] or last
         elif op == ":":  # branch forward over `offset` bars when true
             flag = bstack[-1]
-            del bstack[f.bp_reset + 1:]
+            bstack.bp = f.bp_reset
             bstack[-1] = True
             if flag:
                 f.b += (ins.index() or 0) + 1
@@ -304,7 +335,7 @@ def run_python(program: Program, inputs: list[Message] | None = None, max_steps:
                     ret()
         elif op == ";":  # branch back to the start of this bar (or `offset` bars before) when true
             flag = bstack[-1]
-            del bstack[f.bp_reset + 1:]
+            bstack.bp = f.bp_reset
             bstack[-1] = True
             if flag:
                 f.b = max(0, f.b - (ins.index() or 0))

@@ -175,6 +175,8 @@ HERCL_RUNS = [
     # a push then a negate is one negative push; a bare push then a negate is two steps (-0.0)
     ("[c=1,r=0,s=4,m=0] 0[2#-3#*wo]", [], [",-6"], 6),
     ("[c=1,r=0,s=4,m=0] 0[#-wo]", [], [",0"], 5),
+    # hercl keeps a frame's boolean base in 16 bits: past 65,535 booleans, returns and branches wrap to it
+    ("[c=2,r=0,s=2,m=8] 0[?sy|&%a0.2#-|g&^%] 1[}0j%/:~g|qe+1j!|+o2.94#-;>gz]", [], [], 1507313),
     # unknown characters are skipped; a second dot ends a literal, and its '-' is then ignored
     ("[c=1,r=0,s=1,m=0] 0[Q]", [], [], 1),
     ("[c=1,r=0,s=4,m=0] 0[1..2#wo]", [], [",1"], 4),
@@ -184,7 +186,7 @@ HERCL_RUNS = [
 
 @pytest.mark.parametrize("text,lines,printed,steps", HERCL_RUNS)
 def test_runs_equal_hercls_own_interpreter(text, lines, printed, steps):
-    result = run(parse(text), [read_message(line) for line in lines], max_steps=10**6)
+    result = run(parse(text), [read_message(line) for line in lines], max_steps=2 * 10**6)
     assert [format_message(out) for out in result.outputs] == printed
     assert (result.steps, result.halted) == (steps, True)
 
