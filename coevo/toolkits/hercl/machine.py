@@ -33,37 +33,6 @@ class _Frame:
         self.c, self.b, self.k, self.r, self.local, self.bp_reset = c, b, 0, -1, 0.0, bp_reset
 
 
-class _Booleans:
-    """hercl's boolean stack: an array and the index of its top (``bp``); leaving a frame or branching moves
-    ``bp`` down to the frame's base, whose index hercl keeps in 16 bits (``Index bp_reset``)."""
-
-    __slots__ = ("bp", "items")
-
-    def __init__(self) -> None:
-        self.items: list[bool] = []
-        self.bp = -1
-
-    def append(self, value: bool) -> None:
-        self.bp += 1
-        if self.bp == len(self.items):
-            self.items.append(value)
-        else:
-            self.items[self.bp] = value
-
-    def __getitem__(self, _top: int) -> bool:
-        return self.items[self.bp]
-
-    def __setitem__(self, _top: int, value: bool) -> None:
-        self.items[self.bp] = value
-
-    def pop(self) -> bool:
-        self.bp -= 1
-        return self.items[self.bp + 1]
-
-    def __len__(self) -> int:
-        return self.bp + 1
-
-
 ENGINES = ("auto", "numba", "python")
 
 
@@ -94,7 +63,7 @@ def run_python(program: Program, inputs: list[Message] | None = None, max_steps:
     cells = program.cells
     ncells, nreg, ssize, msize = len(cells), program.num_reg, program.stack_size, program.mem_size
     messages = [None if m is None else list(map(float, m)) for m in (inputs or [])]
-    rng = CRandom(seed)
+    rng: CRandom | None = None  # made at the first '?'
     stack = [0.0] * ssize
     sp, items = ssize - 1, 0
     reg = [0.0] * nreg
@@ -102,7 +71,7 @@ def run_python(program: Program, inputs: list[Message] | None = None, max_steps:
         for i, v in enumerate(registers[:nreg]):
             reg[i] = float(v)
     mem = [0.0] * msize
-    bstack = _Booleans()
+    bstack: list[bool] = []  # hercl's boolean stack; the values above its top are never read again
     frames: list[_Frame] = []
     message: list[float] = []  # the current input message
     im, si = -1, 0  # index of the current message, of the next value in it
@@ -123,7 +92,7 @@ def run_python(program: Program, inputs: list[Message] | None = None, max_steps:
         boolean its call pushed (so the caller sees it pushed, its own ones kept)."""
         value = bstack[-1]
         frame = frames.pop()
-        bstack.bp = frame.bp_reset
+        del bstack[frame.bp_reset + 1:]
         bstack[-1] = value
         if not frames:
             state["running"] = False
@@ -281,6 +250,7 @@ def run_python(program: Program, inputs: list[Message] | None = None, max_steps:
                 s1, s2 = (sp - 1) % ssize, (sp - 2) % ssize
                 stack[sp], stack[s1], stack[s2] = stack[s1], stack[s2], stack[sp]
         elif op == "?":
+            rng = rng or CRandom(seed)
             push(rng.uniform())
         elif op == "<":
             push(read(f, select(f, ins)))
@@ -326,7 +296,7 @@ def run_python(program: Program, inputs: list[Message] | None = None, max_steps:
                 bstack[-1] = bstack[-1] or last
         elif op == ":":  # branch forward over `offset` bars when true
             flag = bstack[-1]
-            bstack.bp = f.bp_reset
+            del bstack[f.bp_reset + 1:]
             bstack[-1] = True
             if flag:
                 f.b += (ins.index() or 0) + 1
@@ -335,7 +305,7 @@ def run_python(program: Program, inputs: list[Message] | None = None, max_steps:
                     ret()
         elif op == ";":  # branch back to the start of this bar (or `offset` bars before) when true
             flag = bstack[-1]
-            bstack.bp = f.bp_reset
+            del bstack[f.bp_reset + 1:]
             bstack[-1] = True
             if flag:
                 f.b = max(0, f.b - (ins.index() or 0))

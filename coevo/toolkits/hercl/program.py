@@ -15,6 +15,7 @@ push (``2#-``), as in hercl, so ``text`` and ``parse`` round-trip every program.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from coevo.errors import CoevoError
 
@@ -36,6 +37,7 @@ def _is_digit(ch: str) -> bool:
     return "0" <= ch <= "9" or "A" <= ch <= "Z"
 
 
+@lru_cache(maxsize=4096)
 def prefix_value(prefix: str, neg: bool) -> float:
     """A push prefix's value as hercl's ``scan_fraction`` computes it: ``whole + num/denom`` in doubles (so
     ``4.69`` is 4.6899999999999995), negated for ``#-``; digits after a second dot are ignored."""
@@ -72,14 +74,17 @@ class Instr:
     def index(self) -> int | None:
         """The integer a prefix names (register, cell, offset), as hercl reads it (its leading digits, kept
         in 16 bits); None without a prefix, 0 for a prefix that starts with a dot."""
-        if not self.prefix:
-            return None
-        value = 0
-        for ch in self.prefix:
-            if not _is_digit(ch):
-                break
-            value = value * 10 + _digit(ch)
-        return value % INDEX_MODULUS
+        return _prefix_index(self.prefix) if self.prefix else None
+
+
+@lru_cache(maxsize=4096)
+def _prefix_index(prefix: str) -> int:
+    value = 0
+    for ch in prefix:
+        if not _is_digit(ch):
+            break
+        value = value * 10 + _digit(ch)
+    return value % INDEX_MODULUS
 
 
 def _canonical(instrs: tuple[Instr, ...]) -> tuple[Instr, ...]:
