@@ -84,6 +84,12 @@ def decode(record: bytes, where: str) -> Biomorph:
     return b
 
 
+def is_colour(nbytes: int) -> bool:
+    """Whether an album of ``nbytes`` holds colour records (55 bytes) rather than monochrome ones (40); a length
+    both divide is taken as monochrome."""
+    return nbytes % RECORD != 0 and nbytes % COLOUR_RECORD == 0
+
+
 def read_album(path: Path, colour: bool | None = None) -> list[Biomorph]:
     """Every biomorph of the album file at ``path``: monochrome (40-byte records) or colour (55), as ``colour``
     says, or by the file's length when it is None (a length both divide is read as monochrome)."""
@@ -92,7 +98,7 @@ def read_album(path: Path, colour: bool | None = None) -> list[Biomorph]:
     except OSError as exc:
         raise CoevoError(f"cannot read biomorph album {path} ({exc.strerror}); check the path") from None
     if colour is None:
-        colour = len(data) % RECORD != 0 and len(data) % COLOUR_RECORD == 0
+        colour = is_colour(len(data))
     size = COLOUR_RECORD if colour else RECORD
     if not data or len(data) % size:
         raise CoevoError(f"{path} is not a Blind Watchmaker album: {len(data)} bytes, not a whole number of "
@@ -163,11 +169,11 @@ class AlbumSheet:
 
 def import_album(spec: Path) -> tuple[Any, Any, dict[str, Any]]:
     """The coevo importer (see coevo.training.registry.IMPORTERS): an album, or one biomorph of it as ``ALBUM#K``,
-    as monochrome biomorphs (his albums hold no colour genes)."""
+    as monochrome biomorphs (his albums hold no colour genes) or colour ones (a colour album's)."""
     path, index = split_spec(Path(spec))
     check_genome_file(path)
     album = read_album(path)
-    genetics = BiomorphGenetics(channels=3, colour=False)
+    genetics = BiomorphGenetics(channels=3, colour=is_colour(path.stat().st_size))
     meta: dict[str, Any] = {"album": str(path), "title": path.name}
     if index is None:
         return AlbumSheet(genetics, len(album)), tuple(album), meta | {"count": len(album)}

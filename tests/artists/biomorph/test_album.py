@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from artists.biomorph.album import COLOUR_RECORD, AlbumSheet, album_bytes, decode, encode, read_album
+from artists.biomorph.album import COLOUR_RECORD, AlbumSheet, album_bytes, decode, encode, import_album, read_album
 from artists.biomorph.genome import Biomorph
 from coevo.commands.main import main
 from coevo.errors import CoevoError
@@ -122,3 +122,5 @@ def test_colour_records_convert_their_colour_indices_and_write_back_the_same(tmp
     assert read_album(album) == [b] * 3 and album_bytes(read_album(album), colour=True) == record * 3
     with pytest.raises(CoevoError, match="trickle"):
         decode(head + bytes.fromhex("0009") + tail[2:], "test")
+    genetics, genome, _ = import_album(Path(f"{album}#2"))
+    assert genome == b and genetics.options()["colour"]  # bred as the colour species
