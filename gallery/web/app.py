@@ -276,8 +276,7 @@ async def lineage_image(site: Site, request: Request) -> Response:
 async def breeding(site: Site, request: Request) -> Response:
     sid = request.path_params["sid"]
     you, _ = visitor(request)
-    live = await site.work(site.breeder.open, sid)
-    images = await site.work(locked_pngs, live)
+    live, images = await site.work(site.breeder.pictures, await site.work(site.breeder.open, sid))
     pop = len(images)
     middle = pop // 2
     order = [*range(1, middle + 1), 0, *range(middle + 1, pop)] if pop > 2 else list(range(pop))
@@ -288,11 +287,6 @@ async def breeding(site: Site, request: Request) -> Response:
                 generation=session.artist.generation, strength=session.artist.config.strength,
                 undo=len(session.history), redo=len(session.future), origin=origin, max_export=MAX_EXPORT,
                 low=MIN_STRENGTH, high=MAX_STRENGTH, svg=vector_session(live))
-
-
-def locked_pngs(live: Live) -> list[bytes]:
-    with live.lock:
-        return live.pngs()
 
 
 def vector_session(live: Live) -> bool:

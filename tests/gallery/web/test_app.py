@@ -82,7 +82,7 @@ def test_front_page_offers_the_artists_and_sets_a_signed_cookie(alice: Visitor) 
 def test_breed_undo_redo_strength_and_restart(alice: Visitor) -> None:
     session = alice.start()
     page = alice.client.get(session)
-    assert page.status_code == 200 and page.text.count("data:image/png;base64,") == 15
+    assert page.status_code == 200 and page.text.count("data:image/jpeg;base64,") == 15
     for child in (3, 5, 7):
         assert alice.post(f"{session}/choose", child=child).status_code == 303
     assert alice.status(session) == {"generation": 3, "undo": 3, "redo": 0}
@@ -138,7 +138,7 @@ def test_branching_anyones_individual_records_lineage_across_sessions(alice: Vis
 
 
 def pictures(page: str) -> list[str]:
-    return re.findall(r"data:image/png;base64,([^\"]+)", page)
+    return re.findall(r"data:image/jpeg;base64,([^\"]+)", page)
 
 
 def test_a_restarted_server_loses_nothing(root: Path) -> None:
