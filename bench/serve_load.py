@@ -74,6 +74,14 @@ class Person:
                 self.page_ms.append((end - middle) * 1000)
 
 
+def rss_mb(pid: int) -> float:
+    """The server's resident memory (Linux), to see that sessions do not pile up."""
+    try:
+        return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * 4096 / 2**20
+    except (OSError, IndexError, ValueError):
+        return float("nan")
+
+
 def percentile(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else values[0]
 
@@ -120,7 +128,7 @@ def main() -> None:
             print(f"coevo serve at {url}: {args.people} people x {args.generations} generations, {args.size}², "
                   f"{args.workers} workers; load before: {' '.join(load)}")
             print(f"{'artist':10} {'p50 ms':>8} {'p95 ms':>8} {'choose p95':>11} {'page p95':>9} {'5xx':>4} "
-                  f"{'failed':>6} {'lost':>5} {'wall s':>7}")
+                  f"{'failed':>6} {'lost':>5} {'wall s':>7} {'RSS MB':>7}")
             for artist in args.artists.split(","):
                 warm = Person(url)
                 warm.breed(artist, 1, 0)  # compiles the artist's kernels before the clock starts
@@ -142,7 +150,7 @@ def main() -> None:
                 lost = lost_rows(root, people, args.generations)
                 print(f"{artist:10} {percentile(total, 50):8.0f} {percentile(total, 95):8.0f} "
                       f"{percentile(choose, 95):11.0f} {percentile(page, 95):9.0f} {server_errors:4d} {failed:6d} "
-                      f"{lost:5d} {wall:7.1f}", flush=True)
+                      f"{lost:5d} {wall:7.1f} {rss_mb(server.pid):7.0f}", flush=True)
             print(f"goal: p95 <= {GOAL_MS:.0f} ms; load after: {open('/proc/loadavg').read().split()[:3]}")
         finally:
             server.terminate()

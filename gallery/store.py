@@ -78,6 +78,7 @@ MIGRATIONS: tuple[str, ...] = (
         step INTEGER NOT NULL,              -- the current state: a row of web_states
         next_id INTEGER NOT NULL,           -- artist ids handed out so far (an undo never hands one out again)
         strength REAL NOT NULL,             -- mutation strength (kept across undo and redo)
+        name TEXT NOT NULL DEFAULT '',      -- the name the visitor gave, if any (no registration)
         created REAL NOT NULL,
         updated REAL NOT NULL
     );

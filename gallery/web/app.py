@@ -34,6 +34,7 @@ from gallery.web.breeding import DEFAULT_STARTS, Breeder, Live, Start, draw
 from gallery.web.guard import (
     MAX_BODY,
     MAX_EXPORT,
+    MAX_NAME,
     MAX_STRENGTH,
     MIN_STRENGTH,
     RateLimit,
@@ -103,7 +104,8 @@ def one(fields: dict[str, list[str]], name: str, default: str | None = None) -> 
 
 def page(site: Site, request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
     you, token = visitor(request)
-    return site.templates.TemplateResponse(request, template, {"you": you, "csrf": token, **context},
+    return site.templates.TemplateResponse(request, template, {"you": you, "csrf": token,
+                                                               "name": request.session.get("name", ""), **context},
                                            status_code=status)
 
 
@@ -313,12 +315,21 @@ async def breeding_export(site: Site, request: Request) -> Response:
 
 async def start(site: Site, request: Request, fields: dict[str, list[str]]) -> Response:
     you, _ = visitor(request)
-    parent = fields.get("parent")
+    parent, name = fields.get("parent"), str(request.session.get("name", ""))
     if parent:
-        sid = await site.work(site.breeder.start, you, None, gallery_id(parent[0]))
+        sid = await site.work(site.breeder.start, you, None, gallery_id(parent[0]), name)
     else:
-        sid = await site.work(site.breeder.start, you, one(fields, "artist"))
+        sid = await site.work(site.breeder.start, you, one(fields, "artist"), None, name)
     return see(f"/breed/{sid}")
+
+
+async def rename(site: Site, request: Request, fields: dict[str, list[str]]) -> Response:
+    """The name the visitor's new sessions are signed with (optional; empty for none)."""
+    name = " ".join(one(fields, "name", "").split())
+    if len(name) > MAX_NAME:
+        raise Refused(400, f"a name must be at most {MAX_NAME} characters")
+    request.session["name"] = name
+    return see("/")
 
 
 def chosen(fields: dict[str, list[str]], count: int) -> list[int]:
@@ -411,6 +422,7 @@ def make_app(root: Path, size: int = 256, workers: int = WORKERS, starts: tuple[
         Route("/", handler(front)),
         Route("/healthz", handler(health)),
         Route("/start", handler(start, post=True), methods=["POST"]),
+        Route("/name", handler(rename, post=True), methods=["POST"]),
         Route("/i/{id}", handler(individual)),
         Route("/i/{id}/image.png", handler(individual_image)),
         Route("/i/{id}/lineage.png", handler(lineage_image)),

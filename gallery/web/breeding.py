@@ -175,9 +175,9 @@ class Breeder:
 
     # ---- starting and finding sessions
 
-    def start(self, visitor: str, key: str | None = None, parent: int | None = None) -> str:
-        """A new session of ``visitor``: a fresh random parent of the start ``key``, or gallery individual
-        ``parent`` (anyone's) in the centre; returns its id."""
+    def start(self, visitor: str, key: str | None = None, parent: int | None = None, name: str = "") -> str:
+        """A new session of ``visitor`` (signed ``name``, if any): a fresh random parent of the start ``key``, or
+        gallery individual ``parent`` (anyone's) in the centre; returns its id."""
         store = self.store()
         if state.count_sessions(store, visitor) >= MAX_SESSIONS:
             raise Refused(429, f"you have started {MAX_SESSIONS} sessions, the most one visitor may; continue one of "
@@ -210,7 +210,7 @@ class Breeder:
         now = time.time()
         first = session.artist.state_dict()
         row = state.SessionRow(sid, visitor, session.index.run_id, artist, genetics.options(), source, 0,
-                               int(first["next_id"]), float(session.artist.config.strength), now, now)
+                               int(first["next_id"]), float(session.artist.config.strength), now, now, name)
         state.add_session(store, row, first)
         self._hold(Live(row, session))
         return sid

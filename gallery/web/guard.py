@@ -14,6 +14,7 @@ from coevo.store.atomic import atomic_write_text
 
 MAX_EXPORT = 4096  # pixels a side of an exported PNG or SVG (a 4096² render holds ~200 MB of floats)
 MAX_TITLE = 120  # characters of a published title
+MAX_NAME = 40  # characters of the name a visitor may give
 MAX_BODY = 16 * 1024  # bytes of a request body: every form here is a few fields
 MAX_STEPS = 500  # choices and restarts one session keeps (its undo history lives in memory while it is open)
 MAX_SESSIONS = 200  # breeding sessions one visitor may start

@@ -31,6 +31,7 @@ class SessionRow:
     strength: float
     created: float
     updated: float
+    name: str = ""
 
 
 @dataclass
@@ -45,21 +46,21 @@ def add_session(store: Store, row: SessionRow, state: dict[str, Any]) -> None:
     """Store a new session and its first state."""
     with store.transaction() as db:
         db.execute("INSERT INTO web_sessions (id, visitor, run, artist, options, source, step, next_id, strength, "
-                   "created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   "created, updated, name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                    (row.id, row.visitor, row.run, row.artist, json.dumps(row.options), row.source, 0, row.next_id,
-                    row.strength, row.created, row.updated))
+                    row.strength, row.created, row.updated, row.name))
         db.execute("INSERT INTO web_states (session, step, chosen_by, state) VALUES (?, 0, '', ?)",
                    (row.id, json.dumps(state)))
 
 
 def get_session(store: Store, session: str) -> SessionRow | None:
     found = store.db.execute("SELECT id, visitor, run, artist, options, source, step, next_id, strength, created, "
-                             "updated FROM web_sessions WHERE id = ?", (session,)).fetchone()
+                             "updated, name FROM web_sessions WHERE id = ?", (session,)).fetchone()
     if found is None:
         return None
-    sid, visitor, run, artist, options, source, step, next_id, strength, created, updated = found
+    sid, visitor, run, artist, options, source, step, next_id, strength, created, updated, name = found
     return SessionRow(sid, visitor, int(run), artist, json.loads(options), source, int(step), int(next_id),
-                      float(strength), float(created), float(updated))
+                      float(strength), float(created), float(updated), name)
 
 
 def sessions_of(store: Store, visitor: str, limit: int = 50) -> list[SessionRow]:

@@ -141,6 +141,14 @@ def pictures(page: str) -> list[str]:
     return re.findall(r"data:image/jpeg;base64,([^\"]+)", page)
 
 
+def test_an_optional_name_signs_the_visitors_new_sessions(alice: Visitor) -> None:
+    assert alice.post("/name", name="  Ada   Lovelace ").status_code == 303
+    assert 'value="Ada Lovelace"' in alice.client.get("/").text
+    session = alice.start()
+    individual = alice.post(f"{session}/save", child=3).headers["location"]
+    assert "by Ada Lovelace" in alice.client.get(individual).text
+
+
 def test_a_restarted_server_loses_nothing(root: Path) -> None:
     with client(make_app(root, size=32)) as c:
         visitor = Visitor(c)
@@ -185,6 +193,7 @@ def test_bad_requests_get_one_clear_message_and_change_nothing(alice: Visitor, b
         (alice.post(f"{session}/publish", child=1, title="x" * 500), 400, "title must be 1 to"),
         (alice.post("/breed/nosuchsession/undo"), 404, "no breeding session"),
         (alice.post("/start", artist="dcgan"), 400, "unknown artist"),
+        (alice.post("/name", name="x" * 41), 400, "name must be at most 40"),
         (alice.post("/start", parent="987654"), 404, "no individual 987654"),
         (alice.post("/start", parent="-1"), 400, "individual id must be from"),
         (alice.client.get("/i/987654"), 404, "no individual 987654"),

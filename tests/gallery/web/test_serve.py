@@ -1,0 +1,64 @@
+"""What ``coevo serve`` offers beyond the default artists (gallery/web/serve.py): a dcgan run's latent space as a
+start, and a Blind Watchmaker album's biomorph imported for visitors to branch, both bred through the site."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import pytest
+
+from coevo.commands.main import main
+from gallery.store import Store
+from gallery.web.serve import prepare
+
+warnings.filterwarnings("ignore", message=".*httpx.*")  # Starlette's TestClient prefers httpx2; httpx works
+from starlette.testclient import TestClient  # noqa: E402
+
+from gallery.web.app import make_app  # noqa: E402
+from tests.gallery.web.test_app import Visitor  # noqa: E402
+
+
+def test_a_latent_run_is_offered_and_bred_in_the_browser(tmp_path: Path) -> None:
+    run = tmp_path / "dcgan"
+    assert main(["run", "--artist", "dcgan", "--critic", "cnn", "--size", "28", "--fakes", "latest", "--rounds", "1",
+                 "--pop", "4", "--batch", "4", "--warmup", "0", "--device", "cpu", "--artist-option", "ngf=8",
+                 "--critic-option", "width=8", "--out", str(run)]) == 0
+    root = tmp_path / "runs"
+    starts = prepare(root, [], [run])
+    latent = starts[-1]
+    assert latent.artist == "latent" and latent.options["run"] == str(run.resolve()) and "dcgan" in latent.label
+    with TestClient(make_app(root, size=32, starts=starts), follow_redirects=False) as client:
+        visitor = Visitor(client)
+        assert f'value="{latent.key}"' in client.get("/").text
+        session = visitor.start(artist=latent.key)
+        visitor.post(f"{session}/choose", child=4)
+        assert visitor.status(session)["generation"] == 1
+        individual = visitor.post(f"{session}/save", child=2).headers["location"]
+    with Store(root) as store:
+        row = store.get(int(individual.rsplit("/", 1)[1]))
+    assert row.artist == "latent" and len(row.genome["z"]) > 0
+
+
+def test_an_album_biomorph_is_imported_and_branched(shared_data: Path, tmp_path: Path) -> None:
+    album = next(p for p in sorted((shared_data / "dawkins-albums").iterdir()) if p.is_file() and not p.suffix
+                 and p.name != "LICENSE")
+    root = tmp_path / "runs"
+    prepare(root, [f"{album}#1"], [], size=32)
+    with Store(root) as store:
+        imported = store.individuals()[0]
+    assert imported.artist == "biomorph"
+    with TestClient(make_app(root, size=32), follow_redirects=False) as client:
+        visitor = Visitor(client)
+        session = visitor.start(parent=imported.id)
+        visitor.post(f"{session}/choose", child=1)
+        saved = int(visitor.post(f"{session}/save", child=0).headers["location"].rsplit("/", 1)[1])
+    with Store(root) as store:
+        assert imported.id in [row.id for row in store.lineage(saved)]
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "::1", "0.0.0.0", "localhost"])
+def test_addresses_that_are_accepted(host: str) -> None:
+    from gallery.web.serve import check_address
+
+    check_address(host, 8000)
