@@ -9,6 +9,7 @@ whole next generation and of its two halves (the page alone is the baseline: ser
 state stored (no lost rows). Goal (issue 26): p95 next generation <= 300 ms at 256² with 20 people on 2 cores.
 
     PYTHONPATH=. python bench/serve_load.py [--people 20] [--generations 20] [--artists biomorph,gp,cppn]
+                                            [--think SECONDS]  (0: clicks back to back, the worst case)
 """
 
 from __future__ import annotations
@@ -56,13 +57,15 @@ class Person:
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode(errors="replace"), error.headers.get("location", "")
 
-    def breed(self, artist: str, generations: int, rng: int) -> None:
+    def breed(self, artist: str, generations: int, rng: int, think: float = 0.0) -> None:
         status, front, _ = self.call("/")
         csrf = re.search(r'name="csrf" value="([^"]+)"', front).group(1)
         status, _, self.session = self.call("/start", {"csrf": csrf, "artist": artist})
         self.statuses.append(status)
         self.call(self.session)
         for generation in range(generations):
+            if think:  # a person looks at the fifteen children before clicking one (staggered start)
+                time.sleep(think * (0.5 + ((rng * 7919 + generation * 104729) % 1000) / 1000))
             start = time.perf_counter()
             status, _, _ = self.call(f"{self.session}/choose", {"csrf": csrf, "child": (rng + generation * 7) % 15})
             middle = time.perf_counter()
@@ -108,6 +111,8 @@ def main() -> None:
     parser.add_argument("--artists", default="biomorph,gp,cppn")
     parser.add_argument("--size", type=int, default=256)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="mean seconds a person looks before clicking (0: back to back, the server saturated)")
     args = parser.parse_args()
     if not (1 <= args.people <= 200 and 1 <= args.generations <= 200):
         parser.error("--people and --generations must be between 1 and 200")
@@ -126,14 +131,14 @@ def main() -> None:
                     time.sleep(0.05)
             load = open("/proc/loadavg").read().split()[:3] if Path("/proc/loadavg").exists() else ["?"]
             print(f"coevo serve at {url}: {args.people} people x {args.generations} generations, {args.size}², "
-                  f"{args.workers} workers; load before: {' '.join(load)}")
+                  f"{args.workers} workers, think {args.think:g} s; load before: {' '.join(load)}")
             print(f"{'artist':10} {'p50 ms':>8} {'p95 ms':>8} {'choose p95':>11} {'page p95':>9} {'5xx':>4} "
                   f"{'failed':>6} {'lost':>5} {'wall s':>7} {'RSS MB':>7}")
             for artist in args.artists.split(","):
                 warm = Person(url)
                 warm.breed(artist, 1, 0)  # compiles the artist's kernels before the clock starts
                 people = [Person(url) for _ in range(args.people)]
-                threads = [threading.Thread(target=p.breed, args=(artist, args.generations, k))
+                threads = [threading.Thread(target=p.breed, args=(artist, args.generations, k, args.think))
                            for k, p in enumerate(people)]
                 began = time.perf_counter()
                 for thread in threads:

@@ -32,6 +32,8 @@ from gallery.store import Store, no_parents
 from gallery.web import state
 from gallery.web.breeding import DEFAULT_STARTS, Breeder, Live, Start, draw
 from gallery.web.guard import (
+    ADDRESS_BURST,
+    ADDRESS_RATE,
     MAX_BODY,
     MAX_EXPORT,
     MAX_NAME,
@@ -56,12 +58,13 @@ class Site:
     """The app's state: the gallery root, its sessions, the worker pool and the rate limit."""
 
     def __init__(self, root: Path, size: int = 256, workers: int = WORKERS, starts: tuple[Start, ...] =
-                 DEFAULT_STARTS, rate: RateLimit | None = None) -> None:
+                 DEFAULT_STARTS, rate: RateLimit | None = None, address_rate: RateLimit | None = None) -> None:
         self.root = Path(root).resolve()
         Store(self.root).close()  # creates (or migrates) the database before the first request
         self.breeder = Breeder(self.root, size, starts)
         self.limiter = anyio.CapacityLimiter(workers)
         self.rate = rate or RateLimit()
+        self.address_rate = address_rate or RateLimit(ADDRESS_RATE, ADDRESS_BURST)
         self.templates = Jinja2Templates(directory=str(HERE / "templates"))
 
     async def work(self, function: Callable[..., Any], *args: Any) -> Any:
@@ -125,6 +128,7 @@ def handler(function: Callable[..., Any], post: bool = False) -> Callable[[Reque
     async def endpoint(request: Request) -> Response:
         site: Site = request.app.state.site
         try:
+            site.address_rate.check(request.client.host if request.client else "")
             you, token = visitor(request)
             site.rate.check(you)
             if not post:
@@ -409,9 +413,10 @@ async def failed(request: Request, exc: Exception) -> Response:
 
 
 def make_app(root: Path, size: int = 256, workers: int = WORKERS, starts: tuple[Start, ...] = DEFAULT_STARTS,
-             rate: RateLimit | None = None, https: bool = False) -> Starlette:
+             rate: RateLimit | None = None, https: bool = False,
+             address_rate: RateLimit | None = None) -> Starlette:
     """The site over the gallery in ``root`` (made there when absent)."""
-    site = Site(root, size, workers, starts, rate)
+    site = Site(root, size, workers, starts, rate, address_rate)
 
     @asynccontextmanager
     async def lifespan(app: Starlette):

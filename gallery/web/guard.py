@@ -20,6 +20,7 @@ MAX_STEPS = 500  # choices and restarts one session keeps (its undo history live
 MAX_SESSIONS = 200  # breeding sessions one visitor may start
 MIN_STRENGTH, MAX_STRENGTH = 0.05, 20.0  # mutation strength, as the Pygame window's +/- keys bound it
 RATE, BURST = 20.0, 60  # requests a second a visitor may make on average, and in one burst
+ADDRESS_RATE, ADDRESS_BURST = 100.0, 300  # and one address, whatever cookies it sends (people behind one router)
 SECRET_FILE = "web-secret"  # beside gallery.db: signs the visitors' cookies, so they outlive a restart
 
 

@@ -227,3 +227,26 @@ def test_a_visitor_sending_too_fast_is_slowed_down(root: Path) -> None:
         assert answers == [200, 200, 200, 429, 429]
         now[0] += 2.0
         assert c.get("/healthz").status_code == 200
+
+
+def test_one_address_is_slowed_down_whatever_cookies_it_sends(root: Path) -> None:
+    now = [0.0]
+    app = make_app(root, size=32, address_rate=RateLimit(rate=1.0, burst=2, clock=lambda: now[0]))
+    with client(app) as c:
+        answers = []
+        for _ in range(4):
+            c.cookies.clear()  # a fresh visitor each time
+            answers.append(c.get("/healthz").status_code)
+        assert answers == [200, 200, 429, 429]
+
+
+def test_a_forged_cookie_is_a_new_visitor_who_cannot_touch_the_session(alice: Visitor, app, root: Path) -> None:
+    session = alice.start()
+    before = rows(root)
+    with client(app) as c:
+        c.cookies.set("coevo", alice.client.cookies["coevo"][:-4] + "AAAA")  # the signature no longer matches
+        forger = Visitor(c)
+        assert forger.csrf != alice.csrf
+        answer = forger.post(f"{session}/choose", child=1)
+        assert answer.status_code == 403 and "another visitor's" in message(answer)
+    assert rows(root) == before and alice.status(session)["generation"] == 0
