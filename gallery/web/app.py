@@ -34,6 +34,7 @@ from gallery.web.breeding import DEFAULT_STARTS, Breeder, Live, Start, draw
 from gallery.web.guard import (
     ADDRESS_BURST,
     ADDRESS_RATE,
+    MAX_AUTO,
     MAX_BODY,
     MAX_EXPORT,
     MAX_NAME,
@@ -380,6 +381,11 @@ def restart(site: Site, live: Live, fields: dict[str, list[str]]) -> str:
 
 
 @session_post
+def breed_for_me(site: Site, live: Live, fields: dict[str, list[str]]) -> str:
+    return site.breeder.breed_for_me(live, parse_int(one(fields, "generations", "5"), "generations", 1, MAX_AUTO))
+
+
+@session_post
 def strength(site: Site, live: Live, fields: dict[str, list[str]]) -> str:
     return site.breeder.strength(live, parse_float(one(fields, "strength"), "strength", MIN_STRENGTH, MAX_STRENGTH))
 
@@ -436,6 +442,7 @@ def make_app(root: Path, size: int = 256, workers: int = WORKERS, starts: tuple[
         Route("/breed/{sid}/export", handler(breeding_export)),
         *[Route(f"/breed/{{sid}}/{name}", handler(action, post=True), methods=["POST"]) for name, action in
           (("choose", choose), ("undo", undo), ("redo", redo), ("restart", restart), ("strength", strength),
+           ("auto", breed_for_me),
            ("save", save), ("publish", publish))],
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]

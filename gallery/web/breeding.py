@@ -89,6 +89,17 @@ class WebChoice:
         pass
 
 
+class WebPicks(WebChoice):
+    """The site as the window "breed for me" hands over to: the learned critic's picks are not shown one by one
+    (the page shows where it stopped), and nobody takes over half way."""
+
+    def show_pick(self, images: torch.Tensor, chosen: int, note: str, seconds: float) -> bool:
+        return False
+
+    def show_now(self, text: str) -> None:
+        self.message = text
+
+
 class Live:
     """One open session: its row, the breeding session, its lock and its children's PNGs for the current state."""
 
@@ -330,6 +341,24 @@ class Breeder:
             live.pictures()
             return live.message
 
+    def breed_for_me(self, live: Live, generations: int) -> str:
+        """"Breed for me": the visitor's preference critic, learned from this session's choices so far
+        (``BreedingSession.hand_over``, as the window's A key), chooses the next ``generations``; each step is
+        stored as the critic's, so no model learns from it as the visitor's."""
+        with self.using(live) as live:
+            self._room(live, generations)
+            session, window = live.session, WebPicks([0])
+            session.auto_generations, session.auto_delay = generations, 0.0
+            message = session.hand_over(window)
+            if session.pilot is None:
+                raise Refused(409, message.replace("\n", " ") + "; choose a few more generations yourself first")
+            while session.pilot is not None:
+                session.step(window)
+                self._commit(live, session.chosen_by[-1], record=True)
+            live.message = message
+            live.pictures()
+            return live.message
+
     def restart(self, live: Live) -> str:
         with self.using(live) as live:
             self._room(live)
@@ -381,8 +410,8 @@ class Breeder:
             genetics = live.session.genetics
         return draw(genetics, genome, size, svg)
 
-    def _room(self, live: Live) -> None:
-        if live.step >= MAX_STEPS:
+    def _room(self, live: Live, steps: int = 1) -> None:
+        if live.step + steps > MAX_STEPS:
             raise Refused(409, f"this session has {MAX_STEPS} steps, the most one keeps; save a child and press "
                           "'breed from this' on its page to go on in a new session")
 

@@ -16,6 +16,7 @@ MAX_EXPORT = 4096  # pixels a side of an exported PNG or SVG (a 4096² render ho
 MAX_TITLE = 120  # characters of a published title
 MAX_NAME = 40  # characters of the name a visitor may give
 MAX_BODY = 16 * 1024  # bytes of a request body: every form here is a few fields
+MAX_AUTO = 20  # generations "breed for me" breeds in one request (each is rendered: about a second's work)
 MAX_STEPS = 500  # choices and restarts one session keeps (its undo history lives in memory while it is open)
 MAX_SESSIONS = 200  # breeding sessions one visitor may start
 MIN_STRENGTH, MAX_STRENGTH = 0.05, 20.0  # mutation strength, as the Pygame window's +/- keys bound it

@@ -141,6 +141,23 @@ def pictures(page: str) -> list[str]:
     return re.findall(r"data:image/jpeg;base64,([^\"]+)", page)
 
 
+@pytest.mark.slow  # trains the preference critic: 20-50 s on the shared 2 cores
+def test_breed_for_me_hands_generations_to_the_learned_critic(alice: Visitor, root: Path) -> None:
+    session = alice.start()
+    early = alice.post(f"{session}/auto")
+    assert early.status_code == 409 and "cannot breed for you yet" in message(early)
+    for child in (1, 3, 5, 7, 9, 11, 13, 2, 4, 6):
+        alice.post(f"{session}/choose", child=child)
+    answer = alice.post(f"{session}/auto", generations=3)
+    assert answer.status_code == 303, message(answer)
+    assert alice.status(session) == {"generation": 13, "undo": 13, "redo": 0}
+    with Store(root) as store:
+        marks = [r[0] for r in store.db.execute("SELECT chosen_by FROM web_states WHERE session = ? ORDER BY step",
+                                                (session.rsplit("/", 1)[1],))]
+    assert marks == ["", *["person"] * 10, *["critic:preference"] * 3]
+    assert "agreement" in alice.client.get(session).text  # what it learned, in the status line
+
+
 def test_an_optional_name_signs_the_visitors_new_sessions(alice: Visitor) -> None:
     assert alice.post("/name", name="  Ada   Lovelace ").status_code == 303
     assert 'value="Ada Lovelace"' in alice.client.get("/").text
