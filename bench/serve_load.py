@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import http.cookiejar
+import os
 import re
 import statistics
 import subprocess
@@ -77,6 +78,15 @@ class Person:
                 self.page_ms.append((end - middle) * 1000)
 
 
+def cpu_seconds(pid: int) -> float:
+    """The server's CPU time so far (user + system, Linux): per generation, what one costs whatever the load."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return float("nan")
+
+
 def rss_mb(pid: int) -> float:
     """The server's resident memory (Linux), to see that sessions do not pile up."""
     try:
@@ -133,19 +143,20 @@ def main() -> None:
             print(f"coevo serve at {url}: {args.people} people x {args.generations} generations, {args.size}², "
                   f"{args.workers} workers, think {args.think:g} s; load before: {' '.join(load)}")
             print(f"{'artist':10} {'p50 ms':>8} {'p95 ms':>8} {'choose p95':>11} {'page p95':>9} {'5xx':>4} "
-                  f"{'failed':>6} {'lost':>5} {'wall s':>7} {'RSS MB':>7}")
+                  f"{'failed':>6} {'lost':>5} {'wall s':>7} {'RSS MB':>7} {'CPU ms/gen':>10}")
             for artist in args.artists.split(","):
                 warm = Person(url)
                 warm.breed(artist, 1, 0)  # compiles the artist's kernels before the clock starts
                 people = [Person(url) for _ in range(args.people)]
                 threads = [threading.Thread(target=p.breed, args=(artist, args.generations, k, args.think))
                            for k, p in enumerate(people)]
-                began = time.perf_counter()
+                began, cpu = time.perf_counter(), cpu_seconds(server.pid)
                 for thread in threads:
                     thread.start()
                 for thread in threads:
                     thread.join()
                 wall = time.perf_counter() - began
+                per_generation = (cpu_seconds(server.pid) - cpu) * 1000 / max(1, args.people * args.generations)
                 total = [c + p for person in people for c, p in zip(person.choose_ms, person.page_ms)]
                 choose = [c for person in people for c in person.choose_ms]
                 page = [p for person in people for p in person.page_ms]
@@ -155,7 +166,7 @@ def main() -> None:
                 lost = lost_rows(root, people, args.generations)
                 print(f"{artist:10} {percentile(total, 50):8.0f} {percentile(total, 95):8.0f} "
                       f"{percentile(choose, 95):11.0f} {percentile(page, 95):9.0f} {server_errors:4d} {failed:6d} "
-                      f"{lost:5d} {wall:7.1f} {rss_mb(server.pid):7.0f}", flush=True)
+                      f"{lost:5d} {wall:7.1f} {rss_mb(server.pid):7.0f} {per_generation:10.0f}", flush=True)
             print(f"goal: p95 <= {GOAL_MS:.0f} ms; load after: {open('/proc/loadavg').read().split()[:3]}")
         finally:
             server.terminate()

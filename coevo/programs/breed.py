@@ -220,6 +220,15 @@ class BreedingSession:
             return f"mutation strength {self.artist.config.strength:.2f}"
         raise CoevoError(f"unknown session action {action!r}; use one of {', '.join(ACTIONS)}")
 
+    def reseed(self, genome: Any, parents: tuple[int, ...] = (), chooser: str = PERSON) -> None:
+        """A step to a new generation around ``genome`` (mutants of it around it), as undo takes back: a genome
+        the person moved by hand (a latent space's sliders), descending from ``parents``."""
+        self.history.append(self.artist.state_dict())
+        self.chosen_by.append(chooser)
+        self.future, self.future_marks = [], []
+        self.artist.seed([genome], parents)
+        self.record()
+
     def undo(self) -> str:
         """Go back one step (a generation or a restart), exactly; the mutation strength stays, and children
         bred after the undo get fresh ids (so the gallery's ancestry of undone ones stays true)."""

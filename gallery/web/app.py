@@ -34,9 +34,13 @@ from gallery.web.breeding import DEFAULT_STARTS, Breeder, Live, Start, draw
 from gallery.web.guard import (
     ADDRESS_BURST,
     ADDRESS_RATE,
+    GENE_RANGE,
+    GENES,
+    MAX_ANIMATION,
     MAX_AUTO,
     MAX_BODY,
     MAX_EXPORT,
+    MAX_FRAMES,
     MAX_NAME,
     MAX_STRENGTH,
     MIN_STRENGTH,
@@ -293,13 +297,22 @@ async def breeding(site: Site, request: Request) -> Response:
                 images=[base64.b64encode(data).decode("ascii") for data in images],
                 generation=session.artist.generation, strength=session.artist.config.strength,
                 undo=len(session.history), redo=len(session.future), origin=origin, max_export=MAX_EXPORT,
-                low=MIN_STRENGTH, high=MAX_STRENGTH, svg=vector_session(live))
+                low=MIN_STRENGTH, high=MAX_STRENGTH, svg=vector_session(live), latent=latent_session(live),
+                genes=GENES, gene_range=GENE_RANGE, max_frames=MAX_FRAMES, max_animation=MAX_ANIMATION)
 
 
 def vector_session(live: Live) -> bool:
     from coevo.protocols import VectorDrawing
 
     return isinstance(live.session.genetics, VectorDrawing)
+
+
+def latent_session(live: Live) -> dict[str, Any] | None:
+    """For a latent session, what its sliders offer: the classes of a conditional generator (0 for none)."""
+    from coevo.programs.latentbreed import LatentGenetics
+
+    genetics = live.session.genetics
+    return {"classes": genetics.classes} if isinstance(genetics, LatentGenetics) else None
 
 
 def origin_row(site: Site, live: Live) -> Any:
@@ -386,6 +399,30 @@ def breed_for_me(site: Site, live: Live, fields: dict[str, list[str]]) -> str:
 
 
 @session_post
+def genes(site: Site, live: Live, fields: dict[str, list[str]]) -> str:
+    values = fields.get("gene") or []
+    if len(values) > GENES:
+        raise Refused(400, f"at most {GENES} gene sliders")
+    amounts = [parse_float(v, "gene", -GENE_RANGE, GENE_RANGE) for v in values] or [0.0]
+    label = one(fields, "label", "")
+    return site.breeder.genes(live, chosen(fields, len(live.session.artist.population))[0], amounts,
+                              None if label == "" else parse_int(label, "class", 0, 1000))
+
+
+async def breeding_animation(site: Site, request: Request) -> Response:
+    live = await site.work(site.breeder.open, request.path_params["sid"])
+    last = len(live.session.artist.population) - 1
+    query = request.query_params
+    start = parse_int(query.get("from", "0"), "from", 0, last)
+    end = parse_int(query.get("to", "1"), "to", 0, last)
+    frames = parse_int(query.get("frames", "24"), "frames", 2, MAX_FRAMES)
+    size = parse_int(query.get("size", "128"), "size", 16, MAX_ANIMATION)
+    data = await site.work(site.breeder.animation, live, start, end, frames, size)
+    return Response(data, media_type="image/gif", headers={
+        "Content-Disposition": f'attachment; filename="coevo-{live.row.id}-{start}-{end}.gif"'})
+
+
+@session_post
 def strength(site: Site, live: Live, fields: dict[str, list[str]]) -> str:
     return site.breeder.strength(live, parse_float(one(fields, "strength"), "strength", MIN_STRENGTH, MAX_STRENGTH))
 
@@ -440,9 +477,10 @@ def make_app(root: Path, size: int = 256, workers: int = WORKERS, starts: tuple[
         Route("/i/{id}/export", handler(individual_export)),
         Route("/breed/{sid}", handler(breeding)),
         Route("/breed/{sid}/export", handler(breeding_export)),
+        Route("/breed/{sid}/animation.gif", handler(breeding_animation)),
         *[Route(f"/breed/{{sid}}/{name}", handler(action, post=True), methods=["POST"]) for name, action in
           (("choose", choose), ("undo", undo), ("redo", redo), ("restart", restart), ("strength", strength),
-           ("auto", breed_for_me),
+           ("auto", breed_for_me), ("genes", genes),
            ("save", save), ("publish", publish))],
         Mount("/static", StaticFiles(directory=str(HERE / "static")), name="static"),
     ]

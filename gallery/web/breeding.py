@@ -24,9 +24,10 @@ import torch
 from PIL import Image
 
 from coevo.errors import CoevoError
-from coevo.images import to_pil
+from coevo.images import to_pil, to_uint8
 from coevo.programs.breed import KIND, BreedingSession, breeding_artist
 from coevo.programs.genomes import build_genetics, load_genome
+from coevo.programs.latentbreed import LatentGenetics
 from coevo.protocols import Genetics, RememberingGenetics, VectorDrawing
 from coevo.store.runfolder import mark_kind
 from coevo.toolkits.choices import PERSON, RESTART
@@ -358,6 +359,45 @@ class Breeder:
             live.message = message
             live.pictures()
             return live.message
+
+    def genes(self, live: Live, child: int, amounts: list[float], label: int | None) -> str:
+        """A latent session's sliders: child ``child`` moved along the generator's principal directions (and given
+        class ``label``), the parent of a new generation; undo takes it back."""
+        with self.using(live) as live:
+            genetics = live.session.genetics
+            if not isinstance(genetics, LatentGenetics):
+                raise Refused(400, "sliders move a generator's latent space; this session breeds another artist")
+            self.children(live, [child])
+            self._room(live)
+            ind = live.session.artist.population[child]
+            try:
+                genome = genetics.moved(ind.genome, amounts, label)
+            except CoevoError as exc:
+                raise Refused(400, str(exc)) from None
+            live.session.reseed(genome, (ind.id,))
+            self._commit(live, PERSON)
+            live.message = f"moved child {child} along {sum(a != 0 for a in amounts)} directions"
+            live.pictures()
+            return live.message
+
+    def animation(self, live: Live, start: int, end: int, frames: int, size: int) -> bytes:
+        """A GIF of a latent session's child ``start`` turning into child ``end`` and back (the great circle
+        between their latents)."""
+        with self.using(live) as live:
+            genetics = live.session.genetics
+            if not isinstance(genetics, LatentGenetics):
+                raise Refused(400, "animations interpolate a generator's latent space; this session breeds another "
+                              "artist")
+            self.children(live, [start])
+            self.children(live, [end])
+            population = live.session.artist.population
+            genomes = genetics.interpolate(population[start].genome, population[end].genome, frames)
+        pictures = [Image.fromarray(a[..., 0], "L") if a.shape[-1] == 1 else Image.fromarray(a, "RGB")
+                    for a in to_uint8(genetics.render(genomes, size))]
+        pictures += pictures[-2:0:-1]  # and back, so it loops smoothly
+        buffer = io.BytesIO()
+        pictures[0].save(buffer, format="GIF", save_all=True, append_images=pictures[1:], duration=80, loop=0)
+        return buffer.getvalue()
 
     def restart(self, live: Live) -> str:
         with self.using(live) as live:

@@ -3,10 +3,12 @@ start, and a Blind Watchmaker album's biomorph imported for visitors to branch, 
 
 from __future__ import annotations
 
+import io
 import warnings
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from coevo.commands.main import main
 from gallery.store import Store
@@ -16,7 +18,7 @@ warnings.filterwarnings("ignore", message=".*httpx.*")  # Starlette's TestClient
 from starlette.testclient import TestClient  # noqa: E402
 
 from gallery.web.app import make_app  # noqa: E402
-from tests.gallery.web.test_app import Visitor  # noqa: E402
+from tests.gallery.web.test_app import Visitor, message  # noqa: E402
 
 
 def test_a_latent_run_is_offered_and_bred_in_the_browser(tmp_path: Path) -> None:
@@ -34,6 +36,18 @@ def test_a_latent_run_is_offered_and_bred_in_the_browser(tmp_path: Path) -> None
         session = visitor.start(artist=latent.key)
         visitor.post(f"{session}/choose", child=4)
         assert visitor.status(session)["generation"] == 1
+        page = client.get(session).text
+        assert page.count('name="gene"') == 5 and "animation.gif" in page
+        moved = client.post(f"{session}/genes", data={"csrf": visitor.csrf, "child": "3",
+                                                      "gene": ["2", "0", "-1.5", "0", "0"]})
+        assert moved.status_code == 303
+        assert visitor.status(session) == {"generation": 1, "undo": 2, "redo": 0}
+        too_far = client.post(f"{session}/genes", data={"csrf": visitor.csrf, "child": "3", "gene": ["9"]})
+        assert too_far.status_code == 400 and "gene must be from -3 to 3" in message(too_far)
+        gif = client.get(f"{session}/animation.gif?from=0&to=5&frames=6&size=32")
+        with Image.open(io.BytesIO(gif.content)) as animation:
+            assert animation.format == "GIF" and animation.n_frames == 10 and animation.size == (32, 32)
+        assert client.get(f"{session}/animation.gif?frames=500").status_code == 400
         individual = visitor.post(f"{session}/save", child=2).headers["location"]
     with Store(root) as store:
         row = store.get(int(individual.rsplit("/", 1)[1]))
@@ -52,6 +66,8 @@ def test_an_album_biomorph_is_imported_and_branched(shared_data: Path, tmp_path:
         visitor = Visitor(client)
         session = visitor.start(parent=imported.id)
         visitor.post(f"{session}/choose", child=1)
+        refused = visitor.post(f"{session}/genes", child=1, gene=1)
+        assert refused.status_code == 400 and "sliders move a generator's latent space" in message(refused)
         saved = int(visitor.post(f"{session}/save", child=0).headers["location"].rsplit("/", 1)[1])
     with Store(root) as store:
         assert imported.id in [row.id for row in store.lineage(saved)]
