@@ -27,6 +27,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
+from coevo.errors import CoevoError
 from gallery.lineage import draw_lineage
 from gallery.store import Store, no_parents
 from gallery.web import state
@@ -55,6 +56,7 @@ from gallery.web.guard import (
 
 HERE = Path(__file__).parent
 PUBLISHED, RECENT = 60, 12  # individuals on the front page: the latest published, and the latest per artist
+LINEAGE = 200  # ancestors listed on an individual's page, nearest first
 WORKERS = 4  # threads that render and write (the event loop only waits on them)
 COOKIE_DAYS = 365
 
@@ -143,6 +145,8 @@ def handler(function: Callable[..., Any], post: bool = False) -> Callable[[Reque
             return await function(site, request, fields)
         except Refused as error:
             return refused(request, error)
+        except CoevoError as error:  # a stored genome or option the breeding code refuses: its one-line message
+            return refused(request, Refused(400, str(error)))
 
     return endpoint
 
@@ -195,7 +199,7 @@ def individual_data(site: Site, number: int, you: str) -> dict[str, Any]:
     run = store.run(row.run)
     sessions = {}
     lineage = []
-    for ancestor in store.lineage(number):
+    for ancestor in store.lineage(number)[:LINEAGE]:
         if ancestor.run not in sessions:
             sessions[ancestor.run] = state.session_of_run(store, ancestor.run)
         lineage.append((ancestor, store.run(ancestor.run), sessions[ancestor.run]))
@@ -209,7 +213,7 @@ def vector(site: Site, row: Any) -> bool:
     from coevo.protocols import VectorDrawing
 
     try:
-        return isinstance(genome_of(row)[0], VectorDrawing)
+        return isinstance(genome_of(site, row)[0], VectorDrawing)
     except Refused:
         return False
 
@@ -227,16 +231,14 @@ def stored_image(site: Site, number: int) -> bytes:
         raise Refused(404, f"no individual {number} in this gallery; pick one from the front page")
     if row.image is not None and row.image.is_file():
         return row.image.read_bytes()
-    genetics, genome = genome_of(row)
+    genetics, genome = genome_of(site, row)
     return draw(genetics, genome, site.breeder.size)
 
 
-def genome_of(row: Any) -> tuple[Any, Any]:
-    from coevo.errors import CoevoError
-    from coevo.programs.genomes import build_genetics
-
+def genome_of(site: Site, row: Any) -> tuple[Any, Any]:
+    """A stored individual's genetics (shared with the sessions breeding that artist) and genome."""
     try:
-        genetics = build_genetics(row.artist, row.options)[1]
+        genetics = site.breeder.genetics(row.artist, row.options)
         return genetics, genetics.from_json(row.genome)
     except (CoevoError, ValueError, TypeError, KeyError) as exc:
         raise Refused(409, f"individual {row.id}'s genome cannot be drawn here ({exc})") from None
@@ -263,7 +265,7 @@ async def individual_export(site: Site, request: Request) -> Response:
         row = site.breeder.store().individual(number)
         if row is None:
             raise Refused(404, f"no individual {number} in this gallery; pick one from the front page")
-        genetics, genome = genome_of(row)
+        genetics, genome = genome_of(site, row)
         return draw(genetics, genome, size, svg)
 
     return exported(await site.work(render), f"coevo-{number}-{size}", svg)
