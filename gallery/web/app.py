@@ -289,12 +289,15 @@ async def lineage_image(site: Site, request: Request) -> Response:
 async def breeding(site: Site, request: Request) -> Response:
     sid = request.path_params["sid"]
     you, _ = visitor(request)
-    live, images = await site.work(site.breeder.pictures, await site.work(site.breeder.open, sid))
+    ready = site.breeder.ready(sid)  # in memory and drawn: answered without waiting for a worker
+    live, images = ready or await site.work(site.breeder.pictures, await site.work(site.breeder.open, sid))
     pop = len(images)
     middle = pop // 2
     order = [*range(1, middle + 1), 0, *range(middle + 1, pop)] if pop > 2 else list(range(pop))
     session = live.session
-    origin = await site.work(origin_row, site, live)
+    if "origin" not in live.cache:  # the individual it was branched from never changes: looked up once
+        live.cache["origin"] = await site.work(origin_row, site, live)
+    origin = live.cache["origin"]
     return page(site, request, "breed.html", live=live, sid=sid, mine=live.row.visitor == you, order=order,
                 images=[base64.b64encode(data).decode("ascii") for data in images],
                 generation=session.artist.generation, strength=session.artist.config.strength,

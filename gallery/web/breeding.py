@@ -109,6 +109,7 @@ class Live:
         self._pictures: tuple[tuple[int, ...], list[bytes]] | None = None
         self.message = ""
         self.closed = False  # let go of: a request holding it loads the session again
+        self.cache: dict[str, Any] = {}  # what pages show of it that never changes (the row it was branched from)
 
     @property
     def step(self) -> int:
@@ -316,6 +317,21 @@ class Breeder:
                 del self._live[live.row.id]
         live.closed = True
         live.session.close()
+
+    def ready(self, sid: str) -> tuple[Live, list[bytes]] | None:
+        """The open session and its children's pictures when both are in memory and it is not busy (nothing to
+        wait for or to render: the event loop may answer at once); None otherwise."""
+        with self._guard:
+            live = self._live.get(sid)
+        if live is None or not live.lock.acquire(blocking=False):
+            return None
+        try:
+            artist, cached = live.session.artist, live._pictures
+            if live.closed or cached is None or cached[0] != tuple(ind.id for ind in artist.population):
+                return None
+            return live, cached[1]
+        finally:
+            live.lock.release()
 
     def pictures(self, live: Live) -> tuple[Live, list[bytes]]:
         """The session (as loaded now) and its current children as JPEG files."""
