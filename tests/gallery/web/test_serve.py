@@ -3,7 +3,16 @@ start, and a Blind Watchmaker album's biomorph imported for visitors to branch, 
 
 from __future__ import annotations
 
+import http.cookiejar
 import io
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
 import warnings
 from pathlib import Path
 
@@ -19,6 +28,8 @@ from starlette.testclient import TestClient  # noqa: E402
 
 from gallery.web.app import make_app  # noqa: E402
 from tests.gallery.web.test_app import Visitor, message  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[3]
 
 
 def test_a_latent_run_is_offered_and_bred_in_the_browser(tmp_path: Path) -> None:
@@ -78,3 +89,71 @@ def test_addresses_that_are_accepted(host: str) -> None:
     from gallery.web.serve import check_address
 
     check_address(host, 8000)
+
+
+def serve_process(root: Path, size: int = 64) -> tuple[subprocess.Popen, str]:
+    """``coevo serve`` on a free port of 127.0.0.1 in its own process, and its address once it answers."""
+    process = subprocess.Popen([sys.executable, "-m", "coevo", "serve", "--root", str(root), "--port", "0",
+                                "--size", str(size)], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True, env={**os.environ, "PYTHONPATH": str(REPO)})
+    line = process.stdout.readline() if process.stdout else ""
+    found = re.search(r"(http://127\.0\.0\.1:\d+)/", line)
+    if not found:
+        process.kill()
+        raise AssertionError(f"coevo serve did not start: {line}{process.stdout.read() if process.stdout else ''}")
+    url, deadline = found.group(1), time.monotonic() + 60
+    while True:  # the socket listens before the app has started: wait until it answers
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=5) as answer:
+                if answer.status == 200:
+                    return process, url
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                raise AssertionError("coevo serve never answered") from None
+            time.sleep(0.05)
+
+
+class Browser:
+    """A visitor over HTTP: a cookie jar that outlives a server, the CSRF token, form posts."""
+
+    def __init__(self) -> None:
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        self.csrf = ""
+
+    def get(self, url: str) -> str:
+        with self.opener.open(url, timeout=120) as answer:
+            text = answer.read().decode()
+        self.csrf = re.search(r'name="csrf" value="([^"]+)"', text).group(1)
+        return text
+
+    def post(self, url: str, **fields: object) -> str:
+        body = urllib.parse.urlencode({"csrf": self.csrf, **fields}).encode()
+        with self.opener.open(urllib.request.Request(url, data=body), timeout=120) as answer:
+            return answer.geturl()
+
+
+@pytest.mark.slow  # starts the server twice (torch and the artists imported each time): 15-50 s on 2 shared cores
+def test_a_server_killed_with_sigkill_loses_no_answered_request(tmp_path: Path) -> None:
+    root, visitor = tmp_path / "runs", Browser()
+    process, url = serve_process(root)
+    try:
+        visitor.get(f"{url}/")
+        session = urllib.parse.urlparse(visitor.post(f"{url}/start", artist="biomorph")).path
+        for child in (2, 7, 11):
+            visitor.post(f"{url}{session}/choose", child=child)
+        visitor.post(f"{url}{session}/undo")
+        before = re.findall(r"data:image/jpeg;base64,([^\"]+)", visitor.get(f"{url}{session}"))
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+    process, url = serve_process(root)
+    try:
+        page = visitor.get(f"{url}{session}")
+        assert 'data-generation="2" data-undo="2" data-redo="1"' in page
+        assert re.findall(r"data:image/jpeg;base64,([^\"]+)", page) == before
+        visitor.post(f"{url}{session}/redo")
+        assert 'data-generation="3"' in visitor.get(f"{url}{session}")
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
