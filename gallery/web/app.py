@@ -370,10 +370,13 @@ def session_post(action: Callable[[Site, Live, dict[str, list[str]]], Any]) -> C
 
     @functools.wraps(action)
     async def run(site: Site, request: Request, fields: dict[str, list[str]]) -> Response:
-        you, _ = visitor(request)
-        live = await site.work(site.breeder.owned, request.path_params["sid"], you)
-        result = await site.work(action, site, live, fields)
-        return see(f"/i/{result}" if isinstance(result, int) else f"/breed/{live.row.id}")
+        you, sid = visitor(request)[0], request.path_params["sid"]
+
+        def act() -> Any:  # one trip to the worker pool: finding the session and acting on it
+            return action(site, site.breeder.owned(sid, you), fields)
+
+        result = await site.work(act)
+        return see(f"/i/{result}" if isinstance(result, int) else f"/breed/{sid}")
 
     return run
 
