@@ -51,8 +51,9 @@ def server(tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture
-def browser(tmp_path: Path):  # -> selenium WebDriver
+def browser(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # -> selenium WebDriver
     webdriver = pytest.importorskip("selenium.webdriver")
+    monkeypatch.setenv("SE_OFFLINE", "true")  # Selenium Manager downloads nothing: both paths are given
     from selenium.webdriver.chrome.service import Service
 
     options = webdriver.ChromeOptions()
