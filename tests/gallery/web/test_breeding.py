@@ -66,3 +66,15 @@ def test_a_web_session_resumes_in_the_window(window: HumanCritic, tmp_path: Path
     assert len(document["history"]) == 3 and document["state"]["config"]["size"] == 48
     with Store(tmp_path / "runs") as store:
         assert [run.path for run in store.runs()] == [folder]
+
+
+@pytest.mark.parametrize("artist", ["lines", "ants", "evoeco"])
+def test_every_offered_artist_breeds_undoes_and_saves(artist: str, tmp_path: Path) -> None:
+    breeder = Breeder(tmp_path / "runs", size=32)
+    live = breeder.open(breeder.start("ann", artist))
+    first = live.pictures()
+    assert len(first) == 15 and breeder.choose(live, [4]) == "generation 1"
+    assert breeder.undo(live) == "back to generation 0" and live.pictures() == first
+    gallery_id = breeder.save(live, 2)
+    with Store(tmp_path / "runs") as store:
+        assert store.get(gallery_id).artist == artist
