@@ -24,6 +24,7 @@ from coevo.loop import Hook, Players, Progress, Round, Schedule, Stop, coevolve
 from coevo.rng import rng_state, set_rng_state
 from coevo.store.atomic import atomic_write_text
 from coevo.store.runfolder import KINDS, NOUNS, RunFolder, check_kind, folder_contents, folder_lock, remove_started
+from coevo.store.tensorboard import FOLDER, TensorBoardHook
 from coevo.training.config import dump_config
 
 
@@ -227,6 +228,8 @@ class Trainer:
     def play(self, program: Program, folder: RunFolder, game: Game, rewrite_config: bool = False) -> Any:
         """Play from the game's progress to its stop with the program's hooks, then let the program finish."""
         hooks: list[Hook] = [*game.hooks, *program.recorders(folder, game)]
+        if getattr(game.config, "tensorboard", False):  # a program whose settings declare it (coevo.training.config)
+            hooks.append(TensorBoardHook(folder.path / FOLDER, game.stop, getattr(game.config, "sheet_every", 5)))
         if rewrite_config:  # after the recorders opened what they write to: a refused resume changes nothing
             atomic_write_text(folder.config_path, dump_config(game.config))
         checkpointer = Checkpointer(folder, game, list(hooks))
