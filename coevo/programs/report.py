@@ -21,7 +21,7 @@ from coevo.data import ImageSet
 from coevo.images import grid, save_png
 from coevo.metrics import Evaluator
 from coevo.metrics.evaluator import CONFIDENT
-from coevo.metrics.stats import estimate, verdict
+from coevo.metrics.stats import CLIPPED, estimate, verdict
 from coevo.store.atomic import atomic_write_bytes, atomic_write_text
 from coevo.store.pages import templates, write_stylesheet
 from coevo.store.plots import plot_series
@@ -30,11 +30,16 @@ if TYPE_CHECKING:
     from coevo.programs.comparison import CompareSettings, Entrant
 
 METRICS = (  # key, heading, lower is better, digits
-    ("kid", "KID ↓", True, 4), ("fid", "FID ↓", True, 2), ("precision", "precision ↑", False, 3),
+    ("kid", "KID ×10³ ↓", True, 2), ("fid", "FID ↓", True, 2), ("precision", "precision ↑", False, 3),
     ("recall", "recall ↑", False, 3), ("coverage", f"coverage (p ≥ {CONFIDENT}) ↑", False, 2),
     ("confident", "confidently a digit ↑", False, 2), ("class_tv", "class TV ↓", True, 3),
     ("nn_distance", "nearest training image (RMS)", False, 3), ("critic_accuracy", "critic accuracy", True, 3),
 )
+SCALES = {"kid": 1e3}  # KID (squared MMD, ~1e-3 apart) is shown ×10³, as in Bińkowski et al.'s tables
+RANGES = {  # the values a metric can take, so that an interval over few seeds is clipped to them (KID may be < 0)
+    "fid": (0.0, None), "precision": (0.0, 1.0), "recall": (0.0, 1.0), "coverage": (0.0, 1.0),
+    "confident": (0.0, 1.0), "class_tv": (0.0, 1.0), "nn_distance": (0.0, None), "critic_accuracy": (0.0, 1.0),
+}
 BUDGETS = (("images", "images shown"), ("critic_updates", "critic updates"),
            ("rounds", "rounds (generations / steps)"), ("seconds", "wall s of play"), ("cpu_seconds", "CPU s"))
 SETTINGS = ("artist", "critic", "data", "size", "loss", "pop", "batch", "critic_steps", "fakes", "warmup", "device")
@@ -56,12 +61,15 @@ def short_label(entrant: Entrant, n: int) -> str:
     return entrant.label if fewest >= n else f"{entrant.label} (on {fewest} of {n} images: not matched)"
 
 
-def cell(values: list[float], digits: int) -> str:
-    e = estimate(values)
-    if math.isnan(e.mean):
-        return "—"
-    text = f"{e.mean:.{digits}f}"
-    return text if math.isnan(e.half_width) else f"{text} ± {e.half_width:.{digits}f}"
+def shown(key: str, values: list[float]) -> list[float]:
+    """A metric's values as the report shows them (KID ×10³)."""
+    return [v * SCALES.get(key, 1.0) for v in values]
+
+
+def cell(values: list[float], digits: int, key: str = "") -> str:
+    """Mean ± 95% interval over seeds of a metric (or a budget), clipped to the metric's range and then said so."""
+    e = estimate(shown(key, values), *RANGES.get(key, (None, None)))
+    return "—" if math.isnan(e.mean) else e.text(digits)
 
 
 def provenance(settings: CompareSettings, device: str) -> dict[str, str]:
@@ -102,10 +110,9 @@ def curves(path: Path, entrants: list[Entrant]) -> str:
             points = []
             for i in range(count):
                 rows = [run.evals[i] for run in entrant.runs]
-                e = estimate([r[key] for r in rows if key in r])
-                spread = 0.0 if math.isnan(e.half_width) else e.half_width
-                points.append((sum(r["images_seen"] for r in rows) / len(rows), e.mean, e.mean - spread,
-                               e.mean + spread))
+                e = estimate(shown(key, [r[key] for r in rows if key in r]), *RANGES.get(key, (None, None)))
+                low, high = (e.mean, e.mean) if math.isnan(e.half_width) else (e.low, e.high)
+                points.append((sum(r["images_seen"] for r in rows) / len(rows), e.mean, low, high))
             lines[entrant.label] = points
         panels.append((title, lines))
     atomic_write_bytes(path, plot_series(panels, "images shown"))
@@ -184,7 +191,10 @@ def header(data: ImageSet, settings: CompareSettings, evaluator: Evaluator, n: i
     return {
         "data": f"{data.name}, {'×'.join(map(str, data.shape))}",
         "budget": settings.budget.describe() if settings.artists else "— (finished runs, each evaluated once)",
-        "seeds": ", ".join(map(str, settings.seed_list())) + " (intervals: mean ± 95% Student t over seeds)",
+        "seeds": ", ".join(map(str, settings.seed_list())) + f" (intervals: mean ± 95% Student t over seeds; "
+                 f"{CLIPPED})",
+        "units": "KID is the unbiased squared MMD of the features (polynomial kernel), shown ×10³; FID in squared "
+                 "feature units; precision, recall, coverage and accuracies are fractions of 1",
         "matched n": f"every metric on {n} images per artist and evaluation, and the real floor at the same n; "
                      "a generator samples n fresh images, an evolutionary artist shows the last n distinct "
                      "individuals of its latest generations",
@@ -200,9 +210,10 @@ def header(data: ImageSet, settings: CompareSettings, evaluator: Evaluator, n: i
 
 def metrics_table(entrants: list[Entrant], floor: dict[str, Any] | None, n: int) -> Table:
     """Each artist's metrics at its last evaluation (mean ± 95% over seeds), and the real floor's at the same n."""
-    rows = [[short_label(e, n), *[cell(final(e, k), d) for k, _, _, d in METRICS]] for e in entrants]
+    rows = [[short_label(e, n), *[cell(final(e, k), d, k) for k, _, _, d in METRICS]] for e in entrants]
     if floor is not None:
-        rows.append(["real data (held out)", *[cell([floor[k]], d) if k in floor else "—" for k, _, _, d in METRICS]])
+        rows.append(["real data (held out)", *[cell([floor[k]], d, k) if k in floor else "—"
+                                               for k, _, _, d in METRICS]])
     return Table(["artist", *[heading for _, heading, _, _ in METRICS]], rows)
 
 

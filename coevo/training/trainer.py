@@ -139,9 +139,11 @@ class Checkpointer(Hook):
 
 
 class ProgressBar(Hook):
-    """A tqdm bar over rounds, with the round's headline figures."""
+    """A tqdm bar over rounds, with the round's headline figures: the best score and the critic's loss of an
+    evolutionary game, the critic's and the generator's losses of a GAN (its best score says little)."""
 
-    SHOWN = ("score_max", "critic_loss", "artist_loss", "target_confidence_mean")
+    SHOWN = (("best", "score_max"), ("critic_loss", "critic_loss"), ("generator_loss", "artist_loss"),
+             ("confidence", "target_confidence_mean"))
 
     def __init__(self, game: Game) -> None:
         self.bar = tqdm(total=game.stop.rounds, initial=game.progress.rounds, desc=game.label, unit="round",
@@ -149,8 +151,14 @@ class ProgressBar(Hook):
 
     def on_round_end(self, played: Round, progress: Progress) -> None:
         self.bar.update(1)
-        shown = {k: f"{played.metrics[k]:.3f}" for k in self.SHOWN if k in played.metrics}
-        self.bar.set_postfix(shown, refresh=False)
+        self.bar.set_postfix(self.figures(played.metrics), refresh=False)
+
+    @classmethod
+    def figures(cls, metrics: dict[str, float]) -> dict[str, str]:
+        """The figures the bar shows for a round's metrics, by their label."""
+        gan = "artist_loss" in metrics  # a generator learns from a loss; an evolutionary artist has none
+        return {label: f"{metrics[key]:.3f}" for label, key in cls.SHOWN
+                if key in metrics and not (gan and key == "score_max")}
 
     def on_end(self, progress: Progress) -> None:
         self.bar.close()

@@ -57,3 +57,12 @@ def test_the_report_links_the_one_stylesheet_beside_it(tmp_path: Path) -> None:
     html = render_report(tmp_path, report(["dcgan"])).read_text()
     assert f'<link rel="stylesheet" href="{STYLESHEET}">' in html and "<style" not in html
     assert "font-family" in (tmp_path / STYLESHEET).read_text()
+
+
+def test_a_cell_clips_to_the_metric_range_and_shows_kid_scaled() -> None:
+    from coevo.programs.report import METRICS, cell
+
+    assert cell([0.02, 1.0], 3, "recall") == "0.510 [0.000–1.000]"
+    assert cell([0.40, 0.50, 0.60], 3, "recall") == "0.500 ± 0.248"
+    assert cell([0.0123, 0.0125], 2, "kid") == "12.40 ± 1.27"  # ×10³, and KID may fall below 0 (unbiased)
+    assert dict((k, h) for k, h, _, _ in METRICS)["kid"] == "KID ×10³ ↓"

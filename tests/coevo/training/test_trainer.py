@@ -245,3 +245,10 @@ def test_every_program_killed_with_sigkill_resumes_byte_identical(program: str, 
 
 def untimed(jsonl: bytes) -> list[dict]:
     return [{k: v for k, v in json.loads(line).items() if k != "seconds"} for line in jsonl.splitlines()]
+
+
+def test_the_progress_bar_shows_a_gans_two_losses_and_an_evolutions_best() -> None:
+    gan = {"score_max": -4.1, "critic_loss": 0.0154, "artist_loss": 4.6318, "fakes": 0.0}
+    assert trainer.ProgressBar.figures(gan) == {"critic_loss": "0.015", "generator_loss": "4.632"}
+    evolution = {"score_max": -0.036, "critic_loss": 0.541, "fitness_best": -0.036}
+    assert trainer.ProgressBar.figures(evolution) == {"best": "-0.036", "critic_loss": "0.541"}
