@@ -13,6 +13,7 @@ from deap import gp
 from artists.gp.kernel import TILE, render_programs
 from artists.gp.opcodes import ProgramBatch, compile_tree, pack
 from artists.gp.primitives import pixel_inputs
+from coevo.toolkits.numbacache import announce
 
 BACKENDS = ("auto", "numba", "torch")  # auto: torch on a CUDA GPU when one is present, else the Numba kernel
 _KERNEL_LOCK = threading.Lock()  # Numba's default (workqueue) threading layer must not run two kernels at once
@@ -23,6 +24,7 @@ def evaluate_numba(batch: ProgramBatch, inputs: np.ndarray, tile: int = TILE) ->
     inputs = np.ascontiguousarray(inputs, dtype=np.float32)
     out = np.empty((len(batch), inputs.shape[1]), dtype=np.float32)
     if len(batch):
+        announce(render_programs, "GP")
         with _KERNEL_LOCK:
             render_programs(batch.codes, batch.values, batch.starts, inputs, batch.depth, tile, out)
     return out
