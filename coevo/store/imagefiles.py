@@ -35,7 +35,7 @@ def save_picture(image: Image.Image, path: Path) -> Path:
 
 
 SHEET_CELL = 96  # pixels a side each image is at least shown at on a contact sheet (nearest neighbour, whole factors)
-CAPTION = 14  # pixels of the caption strip under each image
+CAPTION = 16  # pixels of the caption strip under each image (Pillow's own font at 12 px)
 MAX_SHEET = 16384  # pixels a side of a whole sheet at most
 
 
@@ -57,7 +57,11 @@ def contact_sheet(pixels: np.ndarray, captions: Sequence[str] = (), columns: int
     mode = "L" if channels == 1 else "RGB"
     sheet = Image.new(mode, (columns * (side_x + pad) + pad, top + rows * (side_y + strip + pad) + pad),
                       255 if mode == "L" else (255, 255, 255))
-    draw, font = ImageDraw.Draw(sheet), ImageFont.load_default()
+    try:
+        font = ImageFont.load_default(size=12)  # Pillow's bundled TrueType font: the same pixels everywhere
+    except TypeError:  # Pillow < 10.1: its bitmap font
+        font = ImageFont.load_default()
+    draw = ImageDraw.Draw(sheet)
     ink = 0 if mode == "L" else (0, 0, 0)
     if title:
         draw.text((pad, pad // 2), title, fill=ink, font=font)

@@ -217,7 +217,7 @@ def test_run_folder_has_curves_and_a_champion_per_round(tmp_path: Path) -> None:
     assert Image.open(folder.path / "curves.png").size[0] > 400
     sheet = Image.open(folder.path / "sheets" / "champions.png")
     # 8 champions, enlarged 6x to 96 px, in one row under a title, each captioned (coevo.store.imagefiles)
-    assert sheet.size == (8 * (96 + 4) + 4, (14 + 4) + (96 + 14 + 4) + 4)
+    assert sheet.size == (8 * (96 + 4) + 4, (16 + 4) + (96 + 16 + 4) + 4)
     assert len(list((folder.path / "genomes").glob("champion-*.json"))) == 8
 
 
