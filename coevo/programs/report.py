@@ -39,6 +39,7 @@ SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 RANGES = {  # the values a metric can take, so that an interval over few seeds is clipped to them (KID may be < 0)
     "fid": (0.0, None), "precision": (0.0, 1.0), "recall": (0.0, 1.0), "coverage": (0.0, 1.0),
     "confident": (0.0, 1.0), "class_tv": (0.0, 1.0), "nn_distance": (0.0, None), "critic_accuracy": (0.0, 1.0),
+    **{budget: (0.0, None) for budget in ("images", "critic_updates", "rounds", "seconds", "cpu_seconds")},
 }
 BUDGETS = (("images", "images shown"), ("critic_updates", "critic updates"),
            ("rounds", "rounds (generations / steps)"), ("seconds", "wall s of play"), ("cpu_seconds", "CPU s"))
@@ -233,7 +234,7 @@ def metrics_table(entrants: list[Entrant], floor: dict[str, Any] | None, n: int)
 
 def budgets_table(entrants: list[Entrant]) -> Table:
     """What each artist spent, the mean over its seeds."""
-    rows = [[e.label, *[cell([float(r.spent.get(k, math.nan)) for r in e.runs], 0) for k, _ in BUDGETS]]
+    rows = [[e.label, *[cell([float(r.spent.get(k, math.nan)) for r in e.runs], 0, k) for k, _ in BUDGETS]]
             for e in entrants]
     return Table(["artist", *[heading for _, heading in BUDGETS]], rows)
 
