@@ -10,6 +10,7 @@ from typing import Any
 
 import torch
 
+from coevo.errors import CoevoError
 from coevo.loop import Hook, Progress, Round, Stop
 
 SAMPLES = 16  # images of the proposal shown, best first
@@ -25,7 +26,11 @@ class TensorBoardHook(Hook):
         self.writer: Any = None
 
     def on_start(self, progress: Progress) -> None:
-        from torch.utils.tensorboard import SummaryWriter  # ~0.3 s of imports: only once a game starts
+        try:
+            from torch.utils.tensorboard import SummaryWriter  # ~0.3 s of imports: only once a game starts
+        except ImportError:
+            raise CoevoError("the live view needs the tensorboard package: pip install tensorboard, or pass "
+                             "--no-tensorboard") from None
 
         # a resumed game drops the events of rounds after its checkpoint, which it plays again
         self.writer = SummaryWriter(str(self.log_dir), purge_step=progress.rounds or None, flush_secs=30)

@@ -86,3 +86,14 @@ def test_no_tensorboard_turns_it_off(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert code == 0, err
     assert (tmp_path / "off" / "metrics.jsonl").exists() and not (tmp_path / "off" / "tensorboard").exists()
     assert "tensorboard = false" in (tmp_path / "off" / "config.toml").read_text()
+
+
+def test_without_the_tensorboard_package_the_start_says_what_to_do(tmp_path: Path, monkeypatch) -> None:
+    import sys
+
+    from coevo.errors import CoevoError
+
+    monkeypatch.setitem(sys.modules, "torch.utils.tensorboard", None)  # as if not installed
+    with pytest.raises(CoevoError, match="pip install tensorboard, or pass --no-tensorboard"):
+        Trainer(bar=False).fit(RunProgram(), toy_config(rounds=2), tmp_path / "r")
+    assert not (tmp_path / "r").exists()  # a failed start leaves nothing behind
