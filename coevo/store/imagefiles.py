@@ -46,21 +46,21 @@ def contact_sheet(pixels: np.ndarray, captions: Sequence[str] = (), columns: int
     from PIL import ImageDraw, ImageFont
 
     n, h, w, channels = pixels.shape
-    scale = max(1, -(-cell // max(h, w, 1)))
-    while scale > 1 and max(h, w) * scale * math.ceil(math.sqrt(max(n, 1))) > MAX_SHEET:
-        scale -= 1
     columns = max(1, min(columns or math.ceil(math.sqrt(max(n, 1))), max(n, 1)))
     rows = math.ceil(n / columns)
-    strip = CAPTION if any(captions) else 0
-    top = CAPTION + pad if title else 0
-    side_x, side_y = w * scale, h * scale
-    mode = "L" if channels == 1 else "RGB"
-    sheet = Image.new(mode, (columns * (side_x + pad) + pad, top + rows * (side_y + strip + pad) + pad),
-                      255 if mode == "L" else (255, 255, 255))
+    scale = max(1, -(-cell // max(h, w, 1)))
+    while scale > 1 and max(h, w) * scale * max(columns, rows) > MAX_SHEET:
+        scale -= 1
     try:
         font = ImageFont.load_default(size=12)  # Pillow's bundled TrueType font: the same pixels everywhere
     except TypeError:  # Pillow < 10.1: its bitmap font
         font = ImageFont.load_default()
+    strip = CAPTION if any(captions) else 0
+    top = CAPTION + pad if title else 0
+    side_x, side_y = w * scale, h * scale
+    width = max(columns * (side_x + pad) + pad, math.ceil(font.getlength(title)) + 2 * pad if title else 0)
+    mode = "L" if channels == 1 else "RGB"
+    sheet = Image.new(mode, (width, top + rows * (side_y + strip + pad) + pad), 255 if mode == "L" else (255, 255, 255))
     draw = ImageDraw.Draw(sheet)
     ink = 0 if mode == "L" else (0, 0, 0)
     if title:

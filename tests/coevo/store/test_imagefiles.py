@@ -30,3 +30,10 @@ def test_captions_and_a_title_are_drawn_under_and_above_the_images() -> None:
     assert plain.min() == 255 and captioned.shape[0] > plain.shape[0]
     assert captioned.shape[2] == 3 and captioned.min() < 100  # ink: the captions and the title
     assert captioned[:16].min() < 100  # the title strip at the top
+
+
+def test_a_title_wider_than_the_images_widens_the_sheet() -> None:
+    narrow = contact_sheet(tiles(2, 16), ["a", "b"], columns=2)
+    titled = contact_sheet(tiles(2, 16), ["a", "b"], columns=2, title="the elite of each class (the classifier's "
+                           "confidence in that class)")
+    assert titled.size[0] > narrow.size[0] and np.asarray(titled)[:16, narrow.size[0]:].min() < 100  # ink out there
