@@ -10,6 +10,7 @@ import math
 import numpy as np
 from numba import njit, prange
 
+from coevo.toolkits.numbacache import announce
 from coevo.toolkits.turtle.program import Program, blocks
 
 OPS = {"pen": 0, "fd": 1, "rt": 2, "size": 3, "colour": 4, "push": 5, "pop": 6, "repeat": 7, "end": 8}
@@ -165,6 +166,7 @@ def trace(programs: list[Program], canvas: int, max_steps: int, max_move: float,
     codes, lengths, match = compile_programs(programs)
     out = np.zeros((len(programs), max_steps + 1, 8))  # a stroke a command at most
     counts = np.zeros(len(programs), dtype=np.int64)
+    announce(trace_kernel, "turtle program")
     trace_kernel(codes, lengths, match, canvas, max_steps, float(max_move), pushpop, colour, stack_size, out,
                  counts)
     offsets = np.zeros(len(programs) + 1, dtype=np.int64)
