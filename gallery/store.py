@@ -139,7 +139,8 @@ class Store:
     def _open(self, attempts: int = 100) -> None:
         """Connect, switch to WAL and migrate; a new database's WAL switch can answer "locked" at once
         (without waiting) while another process creates it too, so that case is retried."""
-        for attempt in range(1 if self.reader else attempts):
+        attempts = 1 if self.reader else attempts  # a reader has waited BUSY_SECONDS already: it says so at once
+        for attempt in range(attempts):
             self.db = sqlite3.connect(self.path, timeout=BUSY_SECONDS[self.reader], isolation_level=None,
                                       check_same_thread=False)
             try:

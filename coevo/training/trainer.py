@@ -24,7 +24,8 @@ from coevo.loop import Hook, Players, Progress, Round, Schedule, Stop, coevolve
 from coevo.rng import rng_state, set_rng_state
 from coevo.store.atomic import atomic_write_text
 from coevo.store.runfolder import KINDS, NOUNS, RunFolder, check_kind, folder_contents, folder_lock, remove_started
-from coevo.training.config import dump_config
+from coevo.store.untrusted import check_contained, read_text
+from coevo.training.config import MAX_CONFIG_BYTES, dump_config
 
 
 @runtime_checkable
@@ -115,6 +116,15 @@ def upgrade(program: Program, folder: RunFolder) -> None:
             upgrading(folder)
 
 
+def check_config(folder: RunFolder) -> None:
+    """Refuse a ``config.toml`` that holds no settings (0 bytes, or cut before its first line): read as defaults it
+    would resume another game, and be rewritten so; the settings cannot be guessed, so the fix is a copy."""
+    text = read_text(folder.config_path, "settings file", MAX_CONFIG_BYTES)
+    if not any(line.strip() and not line.lstrip().startswith("#") for line in text.splitlines()):
+        raise CoevoError(f"{folder.config_path} holds no settings ({len(text.encode())} bytes), so what the game "
+                         "played is unknown; restore it from a copy, then resume again")
+
+
 class Checkpointer(Hook):
     """Saves the game and every random generator's state atomically every ``game.checkpoint_every`` rounds, at
     most once per ``game.checkpoint_seconds``, and when the game stops; every hook's ``on_checkpoint`` runs first
@@ -193,7 +203,9 @@ class Trainer:
             raise CoevoError(f"{out} holds no {NOUNS[program.kind]} (no {folder.config_path.name}); pass the folder "
                              "a `coevo` command wrote")
         check_kind(out, program.kind)
+        check_contained(out, NOUNS[program.kind])  # a file linked out of the folder is never read or appended to
         with folder_lock(out):
+            check_config(folder)
             config = program.read_config(folder.config_path)
             folder.remove_partial_writes()
             state = folder.load_checkpoint()
@@ -202,8 +214,8 @@ class Trainer:
                 self._lengthen(program, config, out, played, rounds, force)
             if not folder.holds_rounds(played) and not force:
                 raise CoevoError(f"{out}/metrics.jsonl holds {len(folder.metrics_before(played))} of the {played} "
-                                 "rounds its checkpoint played; restore the file, or pass --force to continue with "
-                                 "those rounds missing")
+                                 f"rounds its checkpoint played ({folder.describe_gap(played)}); restore the file, "
+                                 "or pass --force to continue with those rounds missing (never renumbered)")
             game = program.build(config)
             if state is None:
                 program.begin(game)

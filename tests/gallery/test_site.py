@@ -147,3 +147,23 @@ def test_item14_long_lineage_labels_wrap_instead_of_being_cut() -> None:
     assert len(lines) == 2 and lines[0].startswith("#12 r3") and lines[1].endswith("...")
     assert all(draw.textlength(line) <= THUMB + GAP_X - 4 for line in lines)
     assert label_lines(draw, "#7 r0", 76) == ["#7 r0"]
+
+
+def test_a_symlinked_image_out_of_the_gallery_is_never_published(copy: Path) -> None:
+    """A hostile run folder: its champion image and a contact sheet link to a system file; the site holds neither
+    that file's bytes nor a link to it, and builds the rest."""
+    secret = Path("/etc/passwd").read_bytes()
+    with Store(copy) as store:
+        row = store.individuals()[0]
+        run = store.run(row.run)
+    assert row.image is not None and run is not None
+    row.image.unlink()
+    row.image.symlink_to("/etc/passwd")
+    (run.path / "sheets" / "stolen.png").symlink_to("/etc/passwd")
+    (run.path / "stolen.png").symlink_to("/etc/passwd")
+    site = build_site(copy).parent
+    published = [p for p in site.rglob("*") if p.is_file()]
+    assert published and all(p.read_bytes() != secret for p in published)
+    assert not any("stolen" in p.name for p in published)
+    page = (site / f"individual-{row.id}.html").read_text()
+    assert f"files/individual-{row.id}.png" not in page and f"coevo render gallery:{copy}:{row.id}" in page

@@ -339,3 +339,36 @@ def test_a_run_writes_its_kept_rounds_gallery_rows_in_one_commit(tmp_path: Path,
                                     "ORDER BY id").fetchall()
 
     assert rows(tmp_path / "batched") == rows(tmp_path / "each") and len(rows(tmp_path / "each")) == 8
+
+
+HOLD = """
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1], isolation_level=None)
+db.execute("PRAGMA locking_mode=EXCLUSIVE")
+db.execute("BEGIN EXCLUSIVE")
+db.execute("UPDATE runs SET kind = kind")
+print("locked", flush=True)
+sys.stdin.read()  # held until the test closes stdin
+"""
+
+
+def test_readers_while_another_process_holds_an_exclusive_lock_say_busy(branched: Branched, tmp_path: Path,
+                                                                      capsys) -> None:
+    root = tmp_path / "runs"
+    shutil.copytree(branched.root, root)
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(root / "gallery.db")], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        for args in (["gallery", "list", "--root", str(root)], ["gallery", "show", "1", "--root", str(root)],
+                     ["gallery", "build", "--root", str(root)],
+                     ["render", f"gallery:{root}:1", "--size", "8", "--out", str(tmp_path / "x.png")]):
+            assert main(args) == 2, args
+            err = capsys.readouterr().err
+            assert "is busy" in err and "try again" in err and len(err.strip().splitlines()) == 1, (args, err)
+    finally:
+        assert holder.stdin is not None
+        holder.stdin.close()
+        holder.wait()
+    assert not (tmp_path / "x.png").exists()
+    assert main(["gallery", "list", "--root", str(root)]) == 0  # free again

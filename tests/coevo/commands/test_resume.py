@@ -166,3 +166,114 @@ def test_item3_a_second_process_on_a_live_run_is_refused_and_kill_9_frees_the_lo
                              capture_output=True, text=True)
     assert resumed.returncode == 0, resumed.stderr[-2000:]
     assert lines(live / "metrics.jsonl") == 40
+
+
+# --- resume never rewrites history (issue 29) --------------------------------------------------------------------
+
+FOOL = ["fool", "--artist", "tests.toys:ToyGenetics", "--critic", "tests.toys:ToyClassifier", "--data", "digits",
+        "--size", "16", "--batch", "8", "--seed", "3", "--generations", "4"]
+
+
+def recorded(out: Path, key: str = "round") -> list[int]:
+    return [json.loads(line)[key] for line in (out / "metrics.jsonl").read_text().splitlines()]
+
+
+def test_a_fool_metrics_file_missing_a_generation_is_refused_never_renumbered(tmp_path: Path, capsys) -> None:
+    from coevo.commands.main import main
+
+    out = tmp_path / "runs" / "fool"
+    assert main([*FOOL, "--out", str(out)]) == 0
+    rows = (out / "metrics.jsonl").read_text().splitlines(keepends=True)
+    (out / "metrics.jsonl").write_text("".join(rows[:1] + rows[2:]))  # generation 1 lost
+    kept = {name: (out / name).read_bytes() for name in ("metrics.jsonl", "config.toml")}
+    capsys.readouterr()
+    assert main(["resume", str(out), "--rounds", "6"]) == 2
+    err = capsys.readouterr().err
+    assert "holds 3 of the 4 rounds" in err and "round 1 missing" in err and len(err.splitlines()) == 1
+    assert {name: (out / name).read_bytes() for name in kept} == kept  # nothing written changed
+    assert main(["resume", str(out), "--rounds", "6", "--force"]) == 0
+    assert recorded(out, "generation") == [0, 2, 3, 4, 5]  # the lost generation stays lost, never renumbered
+    assert main(["resume", str(out), "--rounds", "7"]) == 0  # the forced gap is known: no --force again
+    assert recorded(out, "generation") == [0, 2, 3, 4, 5, 6]
+
+
+def test_surplus_metric_lines_the_checkpoint_does_not_cover_are_dropped(tmp_path: Path) -> None:
+    from coevo.commands.main import main
+
+    out = tmp_path / "run"
+    assert main(["run", *TOY_IN_PROCESS, "--out", str(out)]) == 0
+    rows = (out / "metrics.jsonl").read_text().splitlines(keepends=True)
+    with open(out / "metrics.jsonl", "a") as handle:
+        handle.write("".join(rows[2:4]))  # rounds 2 and 3 again after round 4
+    assert main(["resume", str(out), "--rounds", "8"]) == 0
+    assert recorded(out) == list(range(8))
+
+
+def test_a_repeated_round_inside_the_checkpointed_rounds_is_refused(tmp_path: Path, capsys) -> None:
+    from coevo.commands.main import main
+
+    out = tmp_path / "run"
+    assert main(["run", *TOY_IN_PROCESS, "--out", str(out)]) == 0
+    rows = (out / "metrics.jsonl").read_text().splitlines(keepends=True)
+    (out / "metrics.jsonl").write_text("".join(rows[:2] + rows[1:4]))  # 0 1 1 2 3: round 4 lost, 1 twice
+    capsys.readouterr()
+    assert main(["resume", str(out), "--rounds", "6"]) == 2
+    err = capsys.readouterr().err
+    assert "round 4 missing; round 1 recorded twice" in err and len(err.splitlines()) == 1
+
+
+@pytest.mark.parametrize("damage", ["", "\n\n", "# nothing but a comment\n"])
+def test_an_empty_config_is_refused_never_rewritten_with_defaults(tmp_path: Path, capsys, damage: str) -> None:
+    from coevo.commands.main import main
+
+    out = tmp_path / "run"
+    assert main(["run", *TOY_IN_PROCESS, "--out", str(out)]) == 0
+    (out / "config.toml").write_text(damage)
+    before = snapshot(out)
+    capsys.readouterr()
+    for args in (["resume", str(out)], ["resume", str(out), "--rounds", "7"]):
+        assert main(args) == 2
+        err = capsys.readouterr().err
+        assert "config.toml holds no settings" in err and "restore it" in err and len(err.splitlines()) == 1
+    assert snapshot(out) == before
+
+
+def test_a_resume_refused_for_a_corrupt_gallery_leaves_the_config_as_it_was(tmp_path: Path, capsys) -> None:
+    from coevo.commands.main import main
+
+    out = tmp_path / "runs" / "run"
+    assert main(["run", *TOY_IN_PROCESS, "--out", str(out)]) == 0
+    (tmp_path / "runs" / "gallery.db").write_bytes(b"not a database " * 100)
+    for name in ("gallery.db-wal", "gallery.db-shm"):
+        (tmp_path / "runs" / name).unlink(missing_ok=True)
+    before = snapshot(out)
+    capsys.readouterr()
+    assert main(["resume", str(out), "--rounds", "8"]) == 2
+    assert "unreadable" in capsys.readouterr().err
+    assert snapshot(out) == before
+
+
+def test_a_run_folder_linking_out_of_itself_or_holding_a_fifo_is_refused(tmp_path: Path, capsys) -> None:
+    from coevo.commands.main import main
+
+    out = tmp_path / "run"
+    assert main(["run", *TOY_IN_PROCESS, "--out", str(out)]) == 0
+    outside = tmp_path / "outside.jsonl"
+    outside.write_bytes((out / "metrics.jsonl").read_bytes())
+    (out / "metrics.jsonl").unlink()
+    (out / "metrics.jsonl").symlink_to(outside)
+    kept = outside.read_bytes()
+    capsys.readouterr()
+    assert main(["resume", str(out), "--rounds", "7"]) == 2  # would have appended to the file outside
+    assert "symlink leading out of it" in capsys.readouterr().err
+    assert outside.read_bytes() == kept
+    (out / "metrics.jsonl").unlink()
+    (out / "metrics.jsonl").write_bytes(kept)
+    (out / "config.toml").rename(tmp_path / "config.toml")
+    os.mkfifo(out / "config.toml")  # reading it would wait for a writer for ever
+    assert main(["resume", str(out), "--rounds", "7"]) == 2
+    assert "FIFO" in capsys.readouterr().err
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
