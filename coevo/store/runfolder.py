@@ -8,7 +8,7 @@ import json
 import os
 import shutil
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -262,11 +262,19 @@ def _few(rounds: list[int]) -> str:
     return shown + (f" and {len(rounds) - 5} more" if len(rounds) > 5 else "")
 
 
-def default_folder(stem: str, root: Path = Path("runs")) -> Path:
+def default_folder(stem: str, root: Path = Path("runs"), reuse: Callable[[Path], bool] | None = None) -> Path:
     """The one default output rule: ``runs/STEM``, numbered ``STEM-2``, ``STEM-3``, ... while taken (not empty);
-    plugin names (``module:Class``) are made file-system safe."""
+    plugin names (``module:Class``) are made file-system safe. ``reuse`` says whether a taken folder holds the very
+    thing asked for (a comparison or sweep with the same settings, which running it again continues)."""
     stem = stem.replace(":", "_").replace("/", "_")
     path, n = root / stem, 2
-    while path.exists() and (not path.is_dir() or any(path.iterdir())):
+    while path.exists() and (not path.is_dir() or any(path.iterdir())) and not (reuse and _reusable(reuse, path)):
         path, n = root / f"{stem}-{n}", n + 1
     return path
+
+
+def _reusable(reuse: Callable[[Path], bool], path: Path) -> bool:
+    try:
+        return path.is_dir() and reuse(path)
+    except (OSError, ValueError, CoevoError):  # a damaged record is another thing's folder
+        return False
