@@ -16,7 +16,7 @@ import pygame
 import pytest
 import torch
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, patience
 
 if TYPE_CHECKING:
     from artists.cppn.genome import ConnectionGene
@@ -110,7 +110,7 @@ def breeding_window(size: int) -> Iterator[HumanCritic]:
     """A real headless breeding window with session keys on, events cleared; closed afterwards (for fixtures)."""
     from critics.human import HumanCritic
 
-    window = HumanCritic(box=size, timeout=10)
+    window = HumanCritic(box=size, timeout=patience(10))
     window.session_keys = True
     pygame.event.clear()
     yield window

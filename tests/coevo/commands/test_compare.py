@@ -15,6 +15,7 @@ from PIL import Image
 from coevo.commands.main import main
 from coevo.data import load_data
 from coevo.training.config import load_config
+from tests.conftest import patience
 
 ARGS = ["--artists", "dcgan,tests.toys:ToyGenetics", "--size", "28", "--batch", "16", "--pop", "16", "--warmup",
         "2", "--images", "96", "--evals", "2", "--samples", "24", "--seeds", "2", "--device", "cpu"]
@@ -148,7 +149,7 @@ document.getElementById('report').onload = function () {{
 
 def chromium(*args: str) -> str:
     result = subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-                             *args], capture_output=True, text=True, timeout=120)
+                             *args], capture_output=True, text=True, timeout=patience(120))
     return result.stdout
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, kill_when
+from tests.conftest import ROOT, kill_when, patience
 
 BASE = ["--artist", "tests.toys:ToyGenetics", "--critic", "tests.toys:TinyCritic", "--size", "8", "--pop", "12",
         "--warmup", "3", "--batch", "16", "--seed", "7", "--sheet-every", "10"]
@@ -45,10 +45,10 @@ def test_kill_9_then_resume_equals_an_uninterrupted_run(tmp_path: Path, cadence:
     reference = coevo("run", *ARGS, "--out", str(whole), errors=tmp_path / "reference.err")
     victim = coevo("run", *ARGS, *cadence, "--out", str(killed))
     assert 12 <= kill_when(victim, killed / "metrics.jsonl", 12, 120) < 40, "the run was not killed mid-way"
-    resumed = subprocess.run([sys.executable, "-m", "coevo", "resume", str(killed)], cwd=ROOT, timeout=300,
+    resumed = subprocess.run([sys.executable, "-m", "coevo", "resume", str(killed)], cwd=ROOT, timeout=patience(300),
                              capture_output=True, text=True)
     assert resumed.returncode == 0, resumed.stderr[-2000:]
-    assert reference.wait(timeout=300) == 0, (tmp_path / "reference.err").read_text()[-2000:]
+    assert reference.wait(timeout=patience(300)) == 0, (tmp_path / "reference.err").read_text()[-2000:]
     assert outputs(killed) == outputs(whole)
     assert not list(killed.rglob("*.tmp")), "a killed write's temp file was left behind"
     assert lines(whole / "metrics.jsonl") == 40
@@ -57,10 +57,10 @@ def test_kill_9_then_resume_equals_an_uninterrupted_run(tmp_path: Path, cadence:
 @pytest.mark.slow
 def test_resume_extends_a_finished_run(tmp_path: Path) -> None:
     short, extended = tmp_path / "short", tmp_path / "long"
-    assert coevo("run", *BASE, "--rounds", "5", "--out", str(short)).wait(timeout=300) == 0
+    assert coevo("run", *BASE, "--rounds", "5", "--out", str(short)).wait(timeout=patience(300)) == 0
     assert subprocess.run([sys.executable, "-m", "coevo", "resume", str(short), "--rounds", "8"], cwd=ROOT,
-                          timeout=300).returncode == 0
-    assert coevo("run", *BASE, "--rounds", "8", "--out", str(extended)).wait(timeout=300) == 0
+                          timeout=patience(300)).returncode == 0
+    assert coevo("run", *BASE, "--rounds", "8", "--out", str(extended)).wait(timeout=patience(300)) == 0
     assert lines(short / "metrics.jsonl") == 8
     assert (short / "metrics.jsonl").read_bytes() == (extended / "metrics.jsonl").read_bytes()
 
@@ -152,17 +152,16 @@ def test_item12_resume_never_shortens_a_run_or_drops_metrics_without_force(tmp_p
 def test_item3_a_second_process_on_a_live_run_is_refused_and_kill_9_frees_the_lock(tmp_path: Path) -> None:
     live = tmp_path / "live"
     victim = coevo("run", *ARGS, "--out", str(live))
-    deadline = time.monotonic() + 120
-    while lines(live / "metrics.jsonl") < 3 and time.monotonic() < deadline and victim.poll() is None:
-        time.sleep(0.01)
+    while lines(live / "metrics.jsonl") < 3 and victim.poll() is None:  # the event: a live run 3 rounds in
+        time.sleep(0.01)  # how often to look; a run that ends (or hangs past the resume's patience) fails below
     second = subprocess.run([sys.executable, "-m", "coevo", "resume", str(live), "--rounds", "50"], cwd=ROOT,
-                            timeout=300, capture_output=True, text=True)
+                            timeout=patience(300), capture_output=True, text=True)
     assert second.returncode == 2 and f"process {victim.pid}" in second.stderr
     assert len(second.stderr.splitlines()) == 1
     os.kill(victim.pid, signal.SIGKILL)
     victim.wait()
     assert "rounds = 40" in (live / "config.toml").read_text()
-    resumed = subprocess.run([sys.executable, "-m", "coevo", "resume", str(live)], cwd=ROOT, timeout=300,
+    resumed = subprocess.run([sys.executable, "-m", "coevo", "resume", str(live)], cwd=ROOT, timeout=patience(300),
                              capture_output=True, text=True)
     assert resumed.returncode == 0, resumed.stderr[-2000:]
     assert lines(live / "metrics.jsonl") == 40

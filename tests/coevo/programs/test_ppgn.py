@@ -11,6 +11,7 @@ import pytest
 
 from coevo.commands.main import main
 from coevo.programs import ppgn as program
+from tests.conftest import patience
 
 SMALL = ["ppgn", "--data", "digits", "--size", "16", "--classes", "1", "2", "--chains", "2", "--keep-every", "2",
          "--classifier-steps", "30", "--checkpoint-every", "5", "--eps3", "0.1", "--seed", "4"]
@@ -115,7 +116,7 @@ def test_a_sampling_killed_mid_way_resumes_byte_identical(tmp_path: Path) -> Non
     victim = subprocess.Popen([sys.executable, "-m", "coevo", *SMALL, *steps, "--out", str(killed)], cwd=ROOT,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     assert 60 <= kill_when(victim, killed / "metrics.jsonl", 60, 120) < 300, "the run was not killed mid-way"
-    resumed = subprocess.run([sys.executable, "-m", "coevo", "resume", str(killed)], cwd=ROOT, timeout=300,
+    resumed = subprocess.run([sys.executable, "-m", "coevo", "resume", str(killed)], cwd=ROOT, timeout=patience(300),
                              capture_output=True, text=True)
     assert resumed.returncode == 0, resumed.stderr[-2000:]
     assert "all: confidence mean" in resumed.stdout
