@@ -174,3 +174,23 @@ def test_a_real_image_still_opens(tmp_path: Path) -> None:
     (tmp_path / "x.png").write_bytes(buffer.getvalue())
     with open_image(tmp_path / "x.png") as image:
         assert image.size == (5, 3) and image.convert("RGB").getpixel((0, 0)) == (255, 0, 0)
+
+
+def test_every_reader_of_a_named_file_refuses_a_fifo_without_blocking(tmp_path: Path) -> None:
+    from artists.biomorph.album import read_album
+    from artists.cppn.picbreeder import read_picbreeder
+    from coevo.store.genomefile import read_genome
+    from coevo.store.jsonl import read_jsonl
+    from coevo.toolkits.choices import read_session
+    from coevo.training.config import load_config
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    for reader in (read_album, read_picbreeder, read_genome, read_jsonl, read_session, load_config):
+        with pytest.raises(CoevoError):  # each would wait for a writer for ever
+            reader(fifo)
+    os.mkfifo(tmp_path / "data.npz")
+    os.mkfifo(tmp_path / "t10k-images-idx3-ubyte")
+    for spec in (f"{tmp_path / 'data.npz'}", f"mnist:{tmp_path}"):
+        with pytest.raises(CoevoError):
+            load_data(spec)
