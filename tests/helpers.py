@@ -60,6 +60,14 @@ def coevo(*args: str, errors: Path | None = None) -> subprocess.Popen:
                             stderr=stderr)
 
 
+def checkpointed_before_settings(folder: Path) -> None:
+    """Make a folder's checkpoint as coevo wrote them before checkpoints kept the settings (no ``config``), so an
+    edit to config.toml stands for a file written by an older coevo, not for damage."""
+    state = torch.load(folder / "checkpoint.pt", weights_only=True)
+    del state["config"]
+    torch.save(state, folder / "checkpoint.pt")
+
+
 def snapshot(folder: Path) -> dict[str, str]:
     """Every file below ``folder`` by its SHA-256."""
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()

@@ -78,7 +78,7 @@ def test_a_wave_1_run_folder_still_resumes(tmp_path: Path) -> None:
     wave1 = [line for line in config.read_text().splitlines() if not line.startswith(("schedule", "phase_"))]
     config.write_text("\n".join(wave1).replace('fakes = "champions"', 'fakes = "gallery"') + "\n")
     state = torch.load(tmp_path / "old" / "checkpoint.pt", weights_only=True)
-    del state["progress"], state["schedule"]
+    del state["progress"], state["schedule"], state["config"]  # wave 1 kept no settings in its checkpoints
     state["fakes"]["policy"] = "gallery"
     torch.save(state, tmp_path / "old" / "checkpoint.pt")
     resume(tmp_path / "old", rounds=5)
@@ -276,3 +276,25 @@ def test_a_run_folder_linking_out_of_itself_or_holding_a_fifo_is_refused(tmp_pat
 
 def snapshot(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_config_cut_at_a_line_or_edited_is_refused_against_its_checkpoint(tmp_path: Path, capsys) -> None:
+    from coevo.commands.main import main
+
+    out = tmp_path / "run"
+    assert main(["run", *TOY_IN_PROCESS, "--pop", "8", "--seed", "1", "--out", str(out)]) == 0
+    whole = (out / "config.toml").read_text()
+    capsys.readouterr()
+    for damaged, named in ((whole[: whole.index("\npop =")] + "\n", "pop"),  # valid TOML: the rest read as defaults
+                           (whole.replace("seed = 1", "seed = 0"), "seed")):
+        (out / "config.toml").write_text(damaged)
+        before = snapshot(out)
+        assert main(["resume", str(out), "--rounds", "7"]) == 2
+        err = capsys.readouterr().err
+        assert "is not the settings its checkpoint played" in err and named in err and len(err.splitlines()) == 1
+        assert snapshot(out) == before  # refused: nothing rewritten, least of all config.toml
+    (out / "config.toml").write_text(whole)
+    assert main(["resume", str(out), "--rounds", "7"]) == 0  # the length may change; the file is rewritten so
+    assert "rounds = 7" in (out / "config.toml").read_text()
+    assert main(["resume", str(out), "--rounds", "8"]) == 0
+    assert recorded(out) == list(range(8))

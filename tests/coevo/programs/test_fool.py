@@ -10,6 +10,7 @@ import pytest
 from coevo.commands.main import main
 from coevo.programs.genomes import load_genome
 from tests.conftest import patience
+from tests.helpers import checkpointed_before_settings
 
 TINY = ["--data", "digits", "--generations", "3", "--batch", "12", "--size", "16", "--steps", "60",
         "--device", "cpu"]
@@ -135,6 +136,7 @@ def test_a_folder_from_before_rates_resumes_with_the_artists_own(tmp_path, monke
     config = old / "config.toml"
     config.write_text("".join(line for line in config.read_text().splitlines(keepends=True)
                               if not line.startswith("rates")))
+    checkpointed_before_settings(old)
     assert read_config(config).rates == "artist"
     assert main(["resume", str(old), "--rounds", "5"]) == 0
     for name in ("metrics.jsonl", "genomes/class-0.json", "genomes/class-7.json"):

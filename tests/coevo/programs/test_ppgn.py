@@ -12,6 +12,7 @@ import pytest
 from coevo.commands.main import main
 from coevo.programs import ppgn as program
 from tests.conftest import patience
+from tests.helpers import checkpointed_before_settings
 
 SMALL = ["ppgn", "--data", "digits", "--size", "16", "--classes", "1", "2", "--chains", "2", "--keep-every", "2",
          "--classifier-steps", "30", "--checkpoint-every", "5", "--eps3", "0.1", "--seed", "4"]
@@ -66,6 +67,7 @@ def test_a_folder_from_before_the_noise_decayed_resumes_as_it_ran(tmp_path: Path
         assert main([*steady, "--out", str(cut)]) == 130
     config = cut / "config.toml"
     config.write_text("".join(line for line in config.read_text().splitlines(True) if "eps3_end" not in line))
+    checkpointed_before_settings(cut)
     assert main(["resume", str(cut)]) == 0
     for name in RESULTS:
         assert (cut / name).read_bytes() == (whole / name).read_bytes(), name
