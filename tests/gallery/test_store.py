@@ -368,3 +368,24 @@ def test_readers_while_another_process_holds_an_exclusive_lock_say_busy(branched
         holder.wait()
     assert not (tmp_path / "x.png").exists()
     assert main(["gallery", "list", "--root", str(root)]) == 0  # free again
+
+
+def test_a_write_while_another_process_holds_the_gallery_says_busy(branched: Branched, tmp_path: Path) -> None:
+    root = tmp_path / "runs"
+    shutil.copytree(branched.root, root)
+    hold = HOLD.replace('db.execute("PRAGMA locking_mode=EXCLUSIVE")\n', "").replace("EXCLUSIVE", "IMMEDIATE")
+    with Store(root) as store:
+        store.db.execute("PRAGMA busy_timeout = 0")  # give up at once instead of after the writer's wait
+        holder = subprocess.Popen([sys.executable, "-c", hold, str(root / "gallery.db")], stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, text=True)
+        try:
+            assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+            with pytest.raises(CoevoError, match=r"is busy .*try again") as refused:
+                store.add_run(root / "new", artist="toy")
+            assert "\n" not in str(refused.value)
+            assert store.runs()  # reading goes on meanwhile (WAL)
+        finally:
+            assert holder.stdin is not None
+            holder.stdin.close()
+            holder.wait()
+        assert store.add_run(root / "new", artist="toy")  # free again
