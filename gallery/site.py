@@ -23,6 +23,7 @@ from coevo.store.genomefile import GenomeFile, write_genome
 from coevo.store.pages import templates, write_stylesheet
 from coevo.store.plots import plot_curves
 from coevo.store.runfolder import RunFolder
+from coevo.store.untrusted import contained_file
 from gallery.lineage import draw_lineage
 from gallery.store import IndividualRow, RunRow, Store, no_parents
 
@@ -100,9 +101,11 @@ class Site:
         return self.pages.get_template(template).render(**context)
 
     def copy(self, source: Path | None, name: str) -> str | None:
-        """Copy a file into the site (when changed) and return its relative link, or None if it is missing."""
-        if source is None or not source.is_file():
+        """Copy a file into the site (when changed) and return its relative link, or None if it is missing, not a
+        regular file, or leads out of the gallery's folder (a symlink to a system file publishes nothing)."""
+        if not contained_file(source, self.store.root):
             return None
+        assert source is not None
         target = self.out / "files" / name
         stat = source.stat()
         if not target.exists() or target.stat().st_size != stat.st_size or target.stat().st_mtime < stat.st_mtime:
@@ -144,7 +147,7 @@ class Site:
         best = max(maxima or scores) if (maxima or scores) else None
         rounds = len(metrics) or (max(r.round for r in rows) + 1 if rows else 0)
         thumb = next((self.copy(r.image, f"individual-{r.id}.png") for r in reversed(rows)
-                      if r.image is not None and r.image.is_file()), None)
+                      if contained_file(r.image, self.store.root)), None)
         if thumb is None:
             sheets = contact_sheets(run)
             thumb = self.copy(sheets[-1], f"run-{run.id}/sheets/{sheets[-1].name}") if sheets else None
@@ -210,7 +213,7 @@ class Site:
         stamp = out.with_suffix(".key")
         if out.is_file() and stamp.is_file() and stamp.read_text() == key:
             return out
-        draw_lineage(lineage, out, labels)
+        draw_lineage(lineage, out, labels, self.store.root)
         atomic_write_text(stamp, key)
         return out
 

@@ -23,7 +23,9 @@ from artists.biomorph import draw
 from artists.biomorph.genetics import BiomorphGenetics
 from artists.biomorph.genome import COMPLETENESS, LIMB_FILLS, LIMB_SHAPES, SPOKES, Biomorph, check
 from coevo.errors import CoevoError
+from coevo.store.genomefile import MAX_BYTES as MAX_ALBUM_BYTES
 from coevo.store.genomefile import check_genome_file
+from coevo.store.untrusted import read_bytes
 
 if TYPE_CHECKING:
     import torch
@@ -93,10 +95,7 @@ def is_colour(nbytes: int) -> bool:
 def read_album(path: Path, colour: bool | None = None) -> list[Biomorph]:
     """Every biomorph of the album file at ``path``: monochrome (40-byte records) or colour (55), as ``colour``
     says, or by the file's length when it is None (a length both divide is read as monochrome)."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise CoevoError(f"cannot read biomorph album {path} ({exc.strerror}); check the path") from None
+    data = read_bytes(path, "biomorph album", MAX_ALBUM_BYTES)  # a FIFO or a device is refused, not waited on
     if colour is None:
         colour = is_colour(len(data))
     size = COLOUR_RECORD if colour else RECORD

@@ -6,9 +6,9 @@ from collections.abc import Mapping
 
 import numpy as np
 import torch
-from PIL import Image
 
 from coevo.store.runfolder import RunFolder
+from coevo.store.untrusted import open_image
 
 LIMIT = 100  # champions on the sheet; longer runs show evenly spaced rounds (always the last)
 COLUMNS = 10
@@ -51,7 +51,7 @@ class ChampionSheet:
     def _image(self, index: int) -> torch.Tensor | None:
         path = self.folder.path / "images" / f"champion-{index:04d}.png"
         if index not in self.kept and path.is_file():
-            with Image.open(path) as picture:
+            with open_image(path) as picture:  # the run's own file, but files are never trusted
                 array = np.asarray(picture)
             self.kept[index] = torch.from_numpy(array.reshape(*array.shape[:2], -1).copy()).permute(2, 0, 1)
         return self.kept.get(index)

@@ -139,14 +139,14 @@ def play_run(config: dict[str, Any], folder: str, catalog: Any) -> dict[str, Any
     return rows[-1] if rows else {}
 
 
-def sweep(base: Any, grid: dict[str, list[Any]], seeds: int, out: Path, workers: int = 0,
-          scheduler: str | None = None, catalog: Any = None) -> Path:
-    """Play every combination on every seed into ``out`` (one gallery for all) and write ``out/sweep.md``."""
-    from dataclasses import asdict, replace
+Planned = tuple[dict[str, Any], int, Any, Path]  # a sweep's run: combination, seed, config, folder
+
+
+def plan_runs(base: Any, grid: dict[str, list[Any]], seeds: int, out: Path) -> list[Planned]:
+    """Every run of a sweep: (combination, seed, validated config, folder); a bad value fails here, first."""
+    from dataclasses import replace
 
     from coevo.errors import CoevoError
-    from coevo.loop import Progress
-    from coevo.store.runfolder import RunFolder
 
     if seeds < 1:
         raise CoevoError(f"--seeds must be at least 1 (got {seeds})")
@@ -155,14 +155,54 @@ def sweep(base: Any, grid: dict[str, list[Any]], seeds: int, out: Path, workers:
         for seed in range(base.seed, base.seed + seeds):
             config = replace(base, seed=seed, **combination).validate()  # every bad value fails before playing
             plan.append((combination, seed, config, Path(out) / run_name(combination, seed)))
+    return plan
+
+
+SWEEP_FILES = {"sweep.md", "gallery.db", "gallery.db-wal", "gallery.db-shm"}  # a sweep folder's own files
+
+
+def holds_sweep(out: Path, base: Any, grid: dict[str, list[Any]], seeds: int) -> bool:
+    """Whether ``out`` holds (part of) this very sweep: nothing but its files and its runs, each run with the
+    settings planned for it, so running the same command again continues it."""
+    from coevo.training.config import dump_config, load_config
+
+    planned = {folder.name: config for _, _, config, folder in plan_runs(base, grid, seeds, out)}
+    for entry in Path(out).iterdir():
+        if entry.name.startswith(".") or (entry.name in SWEEP_FILES and entry.is_file()):
+            continue
+        if entry.name not in planned or not entry.is_dir():
+            return False
+        if (entry / "config.toml").exists() and \
+                dump_config(load_config(entry / "config.toml")) != dump_config(planned[entry.name]):
+            return False
+    return True
+
+
+def default_out(base: Any, grid: dict[str, list[Any]], seeds: int, root: Path = Path("runs")) -> Path:
+    """``runs/sweep``, numbered ``sweep-2``, ... while something else holds it; the folder holding this very sweep
+    is taken again, so the same command continues a killed sweep."""
+    from coevo.store.runfolder import default_folder
+
+    plan_runs(base, grid, seeds, root / "sweep")  # bad settings are refused before any folder is looked at
+    return default_folder("sweep", root, reuse=lambda path: holds_sweep(path, base, grid, seeds))
+
+
+def sweep(base: Any, grid: dict[str, list[Any]], seeds: int, out: Path, workers: int = 0,
+          scheduler: str | None = None, catalog: Any = None) -> Path:
+    """Play every combination on every seed into ``out`` (one gallery for all) and write ``out/sweep.md``."""
+    from dataclasses import asdict
+
+    from coevo.loop import Progress
+    from coevo.store.runfolder import RunFolder
+
+    plan = plan_runs(base, grid, seeds, out)
     tasks = []
     for _, _, config, folder in plan:
         state = RunFolder(folder).load_checkpoint() if folder.exists() else None
         if state is None or not config.stop().reached(Progress(**state.get("progress", {"rounds": state["round"]}))):
             tasks.append(Task(play_run, {"config": asdict(config), "folder": str(folder), "catalog": catalog},
                               folder.name))
-    Path(out).mkdir(parents=True, exist_ok=True)
-    run_tasks(tasks, workers, scheduler)
+    run_tasks(tasks, workers, scheduler)  # the runs make the folder: a refused sweep leaves none
     return write_summary(Path(out), [(c, RunFolder(f).metrics()) for c, _, _, f in plan], seeds)
 
 

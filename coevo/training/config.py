@@ -254,6 +254,8 @@ def from_mapping(values: dict[str, Any], source: str, cls: type[Settings] = RunC
 _KIND = {int: "an integer", float: "a number", str: "a string", bool: "true or false", dict: "a table"}
 
 
+MAX_CONFIG_BYTES = 2**20  # a settings file is a few hundred bytes; a larger one is not a config
+
 BUNDLED = Path(__file__).parent.parent / "configs"  # configs shipped with coevo: `coevo run --config NAME`
 
 
@@ -275,12 +277,10 @@ def config_file(path: Path) -> Path:
 
 def load_config(path: Path, cls: type[Settings] = RunConfig, absent: dict[str, Any] | None = None) -> Settings:
     """Read a TOML settings file (a run's ``config.toml`` by default); ``absent`` as in ``from_mapping``."""
+    from coevo.store.untrusted import read_text
+
     try:
-        values = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise CoevoError(f"config file {path} does not exist; check the path") from None
-    except OSError as exc:
-        raise CoevoError(f"cannot read config file {path} ({exc.strerror}); pass a TOML file") from None
+        values = tomllib.loads(read_text(path, "config file", MAX_CONFIG_BYTES))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise CoevoError(f"config file {path} is not valid TOML ({exc}); fix the syntax") from None
     return from_mapping(values, str(path), cls, absent)

@@ -17,6 +17,7 @@ import pytest
 from PIL import Image
 
 from gallery.store import Store
+from tests.conftest import patience
 from tests.gallery.conftest import Branched
 
 REPO = Path(__file__).resolve().parents[2]
@@ -42,7 +43,7 @@ class Links(HTMLParser):
 
 
 def fetch(url: str) -> bytes:
-    with urllib.request.urlopen(url, timeout=30) as response:
+    with urllib.request.urlopen(url, timeout=patience(30)) as response:
         assert response.status == 200, url
         return response.read()
 
@@ -54,7 +55,7 @@ def chromium(url: str, profile: Path, screenshot: Path | None = None) -> str:
                "--window-size=1100,900", "--dump-dom", url]
     if screenshot is not None:
         command.insert(-2, f"--screenshot={screenshot}")
-    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(command, capture_output=True, text=True, timeout=patience(120))
     assert done.returncode == 0, done.stderr[-2000:]
     return done.stdout
 
@@ -79,7 +80,7 @@ def served(branched: Branched, tmp_path: Path):  # -> (base url, root, missing i
         yield line.split(" at ")[1].split()[0], root, rows[0].id, tmp_path
     finally:
         server.terminate()
-        server.wait(30)
+        server.wait(patience(30))
         log.close()
 
 

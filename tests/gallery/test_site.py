@@ -174,3 +174,23 @@ def test_the_front_page_lists_runs_newest_first_with_dates_and_hides_empty_ones(
     assert "closed-at-once" not in front and "1 empty run (nothing played or kept) not listed" in front
     assert front.index(">b</a>") < front.index(">a</a>")  # b, the newer, above a
     assert "2023-11-14 22:13 UTC" in front and "<th>started</th>" in front
+
+
+def test_a_symlinked_image_out_of_the_gallery_is_never_published(copy: Path) -> None:
+    """A hostile run folder: its champion image and a contact sheet link to a system file; the site holds neither
+    that file's bytes nor a link to it, and builds the rest."""
+    secret = Path("/etc/passwd").read_bytes()
+    with Store(copy) as store:
+        row = store.individuals()[0]
+        run = store.run(row.run)
+    assert row.image is not None and run is not None
+    row.image.unlink()
+    row.image.symlink_to("/etc/passwd")
+    (run.path / "sheets" / "stolen.png").symlink_to("/etc/passwd")
+    (run.path / "stolen.png").symlink_to("/etc/passwd")
+    site = build_site(copy).parent
+    published = [p for p in site.rglob("*") if p.is_file()]
+    assert published and all(p.read_bytes() != secret for p in published)
+    assert not any("stolen" in p.name for p in published)
+    page = (site / f"individual-{row.id}.html").read_text()
+    assert f"files/individual-{row.id}.png" not in page and f"coevo render gallery:{copy}:{row.id}" in page

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from coevo.commands.main import main
-from tests.conftest import ROOT
+from tests.conftest import ROOT, patience
 from tests.helpers import TOY, run_cli
 
 
@@ -73,7 +73,7 @@ def test_bad_input_is_one_line_and_exit_2(case: str, tmp_path: Path, capsys: pyt
 
 def test_console_script_one_line_error_in_a_real_process(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "coevo", "run", "--artist", "picasso"], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=patience(120))
     assert done.returncode == 2
     assert done.stderr.strip().startswith("coevo: error: unknown artist") and len(done.stderr.splitlines()) == 1
 
@@ -134,5 +134,5 @@ def test_help_and_list_start_without_torch() -> None:
              "print(heavy[:3]); sys.exit(3 if heavy else 0)")
     for command in ("--help", "list"):
         result = subprocess.run([sys.executable, "-c", probe.format(command)], cwd=ROOT, capture_output=True,
-                                text=True, timeout=120)
+                                text=True, timeout=patience(120))
         assert result.returncode == 0, (command, result.stdout[-500:], result.stderr[-2000:])

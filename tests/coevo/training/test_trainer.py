@@ -18,6 +18,7 @@ from coevo.store.runfolder import KINDS
 from coevo.training import trainer
 from coevo.training.config import RunConfig
 from coevo.training.trainer import Game, Trainer
+from tests.conftest import patience
 from tests.helpers import toy_config
 
 
@@ -219,7 +220,7 @@ def test_every_program_killed_with_sigkill_resumes_byte_identical(program: str, 
 
     def coevo(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run([sys.executable, "-m", "coevo", *args], cwd=ROOT, env=env, capture_output=True,
-                              text=True, timeout=900)
+                              text=True, timeout=patience(900))
 
     whole, killed = tmp_path / "runs" / "whole", tmp_path / "runs" / "killed"
     done = coevo(*command, "--out", str(whole))
