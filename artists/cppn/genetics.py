@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import asdict
-from typing import Any
+from typing import Any, ClassVar
 
 import torch
 
@@ -49,6 +49,9 @@ class CPPNGenetics:
     genome, ``activations`` (comma-separated) mutation picks from, ``exact`` (render in double as CPPN-X's C++,
     ``exact.py``; set for imported Picbreeder genomes) and the mutation rates of ``MutationRates``.
     """
+
+    # render memory a pixel holds per channel (13 measured at 4096 pixels, grey): `coevo render` bounds --size by it
+    RENDER_BYTES: ClassVar[int] = 16
 
     def __init__(self, channels: int = 1, color: str = "hsv", hidden: int = 2, activations: str = ",".join(DEFAULT),
                  device: str | torch.device = "cpu", weight: float = _RATES.weight,

@@ -14,7 +14,7 @@ import math
 import random
 from functools import partial
 from operator import attrgetter
-from typing import Any
+from typing import Any, ClassVar
 
 import torch
 from deap import gp
@@ -29,6 +29,9 @@ KINDS = ("subtree", "node", "perturb", "ephemeral", "insert", "shrink")  # mutat
 
 class GPGenetics:
     """Random trees, DEAP variation and batched kernel rendering for one or three channel trees per genome."""
+
+    # render memory a pixel holds per channel (72 measured at 4096 pixels, grey): `coevo render` bounds --size by it
+    RENDER_BYTES: ClassVar[int] = 80
 
     def __init__(self, channels: int = 1, color: str = "rgb", min_depth: int = 2, max_depth: int = 6,
                  max_height: int = 12, p_subtree: float = 0.3, p_node: float = 0.25, p_perturb: float = 0.15,

@@ -20,13 +20,14 @@ its graph), ``tell`` takes the step, and it keeps, for every class, the best ima
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 import torch
 
 from artists.pixels.priors import l2_prior, total_variation
 from coevo.evolution.bestperclass import BestPerClass
 from coevo.protocols import Proposal
+from coevo.training.settings import Limits
 
 MODES = ("ascent", "fgsm", "pgd")
 TARGETS = ("likely", "next")
@@ -34,6 +35,10 @@ TARGETS = ("likely", "next")
 
 class PixelArtist:
     """Gradient fooling on the pixels themselves (see the module text); ``classes`` come from the classifier."""
+
+    # option bounds (coevo.training.settings.check_options): 1000 images a class keep the pixels, their Adam state
+    # and the classifier's activations well under 2 GB at 28x28
+    LIMITS: ClassVar[Limits] = {"count": (1, 1000), "classes": (2, 1000)}
 
     def __init__(self, shape: tuple[int, int, int] = (1, 28, 28), device: str | torch.device = "cpu",
                  classes: int = 10, mode: str = "ascent", count: int | None = None, lr: float = 0.05,

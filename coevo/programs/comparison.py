@@ -9,9 +9,11 @@ from typing import Any
 
 from coevo.errors import CoevoError
 from coevo.loop import Stop
+from coevo.programs.sweep import check_runs, check_scheduler, check_workers
 from coevo.training import registry
 from coevo.training.config import RunConfig
 
+MAX_EVALS, MAX_SAMPLES = 1000, 100_000  # evaluations per run; images per evaluation (held in memory at once)
 DEFAULT_ARTISTS = ("dcgan", "gp", "cppn", "hercl-function")  # automated artists compared by default, when registered
 
 
@@ -50,8 +52,13 @@ class CompareSettings:
         self.budget = check_budget(self.budget)
         if not self.artists and not self.runs:
             raise CoevoError("nothing to compare; pass --artists dcgan,gp or --runs DIR ...")
-        if self.evals < 1 or self.samples < 8 or self.seeds < 1 or self.workers < 0:
-            raise CoevoError("need --evals >= 1, --samples >= 8, --seeds >= 1 and --workers >= 0")
+        if not (1 <= self.evals <= MAX_EVALS and 8 <= self.samples <= MAX_SAMPLES and self.seeds >= 1):
+            raise CoevoError(f"need --evals in [1, {MAX_EVALS}], --samples in [8, {MAX_SAMPLES}] and --seeds >= 1 "
+                             f"(got {self.evals}, {self.samples}, {self.seeds}); pass e.g. --evals 5 --samples 1000")
+        check_workers(self.workers)
+        check_runs(len(self.artists) * self.seeds + len(self.runs))
+        if self.scheduler is not None:
+            check_scheduler(self.scheduler)
         if self.base.data == "none":
             raise CoevoError("a comparison needs real data; pass --data digits, mnist:DIR, a folder or a .npz")
         return self
