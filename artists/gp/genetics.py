@@ -22,6 +22,7 @@ from deap import gp
 from artists.gp.genome import GPGenome, constant, genome_from_json, genome_to_json
 from artists.gp.primitives import build_pset
 from artists.gp.render import BACKENDS, TreeRenders
+from coevo.training.settings import Limits
 
 COLORS = ("rgb", "hsv")  # how three channels are read: directly as RGB, or as hue, saturation, value
 KINDS = ("subtree", "node", "perturb", "ephemeral", "insert", "shrink")  # mutation kinds, as in the docstring
@@ -29,6 +30,9 @@ KINDS = ("subtree", "node", "perturb", "ephemeral", "insert", "shrink")  # mutat
 
 class GPGenetics:
     """Random trees, DEAP variation and batched kernel rendering for one or three channel trees per genome."""
+
+    # option bounds (coevo.training.settings.check_options): a tree of height 17 already holds 2^17 nodes
+    LIMITS: ClassVar[Limits] = {"min_depth": (0, 17), "max_depth": (0, 17), "max_height": (0, 17)}
 
     # render memory a pixel holds per channel (72 measured at 4096 pixels, grey): `coevo render` bounds --size by it
     RENDER_BYTES: ClassVar[int] = 80

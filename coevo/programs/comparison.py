@@ -3,6 +3,7 @@ seeds, or an existing run folder)."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -26,8 +27,8 @@ def check_budget(budget: Stop) -> Stop:
     limits = budget.limits()
     if len(limits) > 1:
         raise CoevoError("give one budget: --images N, --critic-updates N, --rounds N or --seconds S")
-    if not all(limit > 0 for limit in limits.values()):  # NaN fails too
-        raise CoevoError("the budget must be positive")
+    if not all(limit > 0 and math.isfinite(limit) for limit in limits.values()):  # NaN fails too
+        raise CoevoError(f"the budget must be positive and finite (got {limits}); pass e.g. --images 20000")
     return budget if limits else DEFAULT_BUDGET
 
 

@@ -150,7 +150,7 @@ class FoolConfig:
     critic: str = setting("classifier", "fixed classifier critic with confidences(images) -> (N, classes)")
     generations: int = setting(50, "MAP-Elites generations", low=1)
     batch: int = setting(200, "children bred and scored per generation (as Nguyen et al.)", low=1, high=MAX_BATCH)
-    elites: int = setting(1, "individuals kept per class; runners-up breed as well", low=1, high=MAX_BATCH)
+    elites: int = setting(1, "individuals kept per class; runners-up breed as well", low=1)
     size: int = setting(28, "image side the classifier sees (MNIST: 28)", low=16, high=SIZES[1])
     seed: int = setting(0, "random seed; the same seed gives the same fooling run", low=0, high=MAX_SEED)
     cxpb: float = setting(0.0, "chance a child comes from crossing two elites (sferes' DnnFF cross copies a parent)",
@@ -171,6 +171,8 @@ class FoolConfig:
         check(self)
         check_memory(f"a generation of {self.batch} images of {self.size}x{self.size}",
                      self.batch * self.size**2 * DEFAULT_BYTES_PER_PIXEL, "lower --batch or --size")
+        check_memory(f"{self.elites} elites of {self.size}x{self.size} for each of {PPGN_CLASSES} classes",
+                     self.elites * PPGN_CLASSES * self.size**2 * IMAGE_BYTES_PER_PIXEL, "lower --elites or --size")
         return self
 
 

@@ -20,6 +20,7 @@ Limits = dict[str, tuple[float, float]]  # a component's option bounds: name -> 
 MEMORY_BUDGET = 2 * 1024**3  # bytes one command may grow to: sizes and counts are bounded to fit it (issue 29)
 BASELINE = 512 * 1024**2  # what a command holds before its work (Python, torch, Numba): ~400 MB measured
 DEFAULT_BYTES_PER_PIXEL = 256  # an artist's render memory per pixel where it declares none (HERCL's measured 235)
+MAX_INT = 2**63 - 1  # TOML's (and SQLite's) largest integer: a settings file must be able to hold every value
 MAX_NESTING = 32  # tables and arrays inside one TOML value or file; deeper is refused, not recursed into
 
 
@@ -88,13 +89,19 @@ def _problem(value: Any, meta: Mapping[str, Any]) -> str | None:
     return None
 
 
+def value_problem(value: Any, low: Bound = None, high: Bound = None) -> str | None:
+    """``_problem`` for a number that is no declared setting (an ad-hoc flag): real, finite, 64-bit, in range."""
+    return _problem(value, {"low": low, "high": high})
+
+
 def _resolve(bound: Bound) -> float | None:
     return bound() if callable(bound) else bound
 
 
 def number_problem(value: Any, depth: int = 0) -> str | None:
-    """What makes ``value`` no usable number, as the end of a sentence: NaN, an infinity, a complex value, here or
-    inside a list or table (nested at most ``MAX_NESTING`` deep); None for a real finite number or a non-number."""
+    """What makes ``value`` no usable number, as the end of a sentence: NaN, an infinity, a complex value, an integer
+    beyond 64 bits, here or inside a list or table (nested at most ``MAX_NESTING`` deep); None for a usable number or
+    a non-number."""
     if depth > MAX_NESTING:
         return f"nests more than {MAX_NESTING} lists or tables deep"
     if isinstance(value, numbers.Complex) and not isinstance(value, numbers.Real):
@@ -102,6 +109,8 @@ def number_problem(value: Any, depth: int = 0) -> str | None:
     if isinstance(value, numbers.Real) and not isinstance(value, (bool, numbers.Integral)) and \
             not math.isfinite(float(value)):
         return f"must be a finite number (got {value})"
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool) and not -MAX_INT - 1 <= value <= MAX_INT:
+        return f"must lie within 64-bit integers, at most {MAX_INT} (got {value})"
     if isinstance(value, Mapping):
         value = list(value.values())
     if isinstance(value, (list, tuple)):

@@ -25,6 +25,7 @@ from coevo.rng import rng_state, set_rng_state
 from coevo.store.atomic import atomic_write_text
 from coevo.store.runfolder import KINDS, NOUNS, RunFolder, check_kind, folder_contents, folder_lock, remove_started
 from coevo.training.config import dump_config
+from coevo.training.settings import MAX_INT, value_problem
 
 
 @runtime_checkable
@@ -222,6 +223,9 @@ class Trainer:
         if rounds < played and not force:
             raise CoevoError(f"{out} has played {played} rounds; --rounds {rounds} would shorten it: pass a larger "
                              "--rounds, or --force to mark it shorter (its rounds stay on disk)")
+        problem = value_problem(rounds, 1, MAX_INT)  # a config file holds 64-bit integers
+        if problem:
+            raise CoevoError(f"--rounds {problem}; pass a smaller --rounds")
         setattr(config, program.length, rounds)
 
     def play(self, program: Program, folder: RunFolder, game: Game, rewrite_config: bool = False) -> Any:

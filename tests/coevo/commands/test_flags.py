@@ -136,6 +136,18 @@ HOSTILE = {
                                             "lower --replay or --size"),
     "fool_size_above_the_bound": (["fool", "--size", "100000"], "size must lie in [16, 1024]"),
     "fool_batch_over_the_memory_bound": (["fool", "--batch", "65536", "--size", "1024"], "lower --batch or --size"),
+    "fool_elites_over_the_memory_bound": (["fool", "--elites", "100000000"], "lower --elites or --size"),
+    "latent_seed_beyond_64_bits": (["latent", "nowhere", "sheet", "--seed", "1" + "0" * 23],
+                                   "argument --seed: must lie within 64-bit integers"),
+    "resume_rounds_beyond_64_bits": (["resume", "nowhere", "--rounds", "1" + "0" * 26],
+                                     "argument --rounds: must lie within 64-bit integers"),
+    "cppn_hidden_nodes_above_the_bound": (["run", "--artist", "cppn", "--artist-option", "hidden=1000000000"],
+                                          "option hidden must lie in [0, 1000]"),
+    "breed_export_size_over_the_artists_memory_bound": (["breed", "--export-size", "16384"],
+                                                        "--export-size 16384 is over the largest image artist "
+                                                        "'biomorph' draws within 2 GB of memory (8757 pixels"),
+    "breed_boxes_over_the_memory_bound": (["breed", "--artist", "gp", "--size", "4096", "--grid", "12x12"],
+                                          "144 boxes of 4096x4096 would need about"),
     "sweep_set_a_word_for_a_number": (["sweep", "--set", "pop=abc"],
                                       "--set pop: pop must be an integer, got 'abc'; write e.g. pop = 32"),
     "sweep_planning_too_many_runs": (["sweep", "--seeds", "1000000000"], "more than 10000; lower --seeds"),
@@ -147,6 +159,8 @@ HOSTILE = {
                                       "no Dask scheduler answers"),
     "compare_scheduler_bad_port": (["compare", "--rounds", "1", "--scheduler", "tcp://127.0.0.1:99999"],
                                    "is not a Dask address"),
+    "compare_budget_of_infinite_seconds": (["compare", "--seconds", "inf"],
+                                           "argument --seconds: must be a finite number (got inf)"),
     "compare_samples_above_the_bound": (["compare", "--rounds", "1", "--samples", "100000000"],
                                         "--samples in [8, 100000]"),
     "option_nested_too_deep": (["run", "--artist-option", "x=" + "[" * 5000 + "]" * 5000],
@@ -160,7 +174,11 @@ def test_a_hostile_number_is_refused_in_one_line_before_anything_is_written(
     args, message = HOSTILE[case]
     monkeypatch.chdir(tmp_path)
     capsys.readouterr()
-    assert main([*args, "--out", str(tmp_path / "out")]) == 2
+    try:
+        code = main([*args, "--out", str(tmp_path / "out")])
+    except SystemExit as exit_info:  # refused by argparse itself (a flag's type)
+        code = exit_info.code
+    assert code == 2
     err = capsys.readouterr().err
     assert message in err, err
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
