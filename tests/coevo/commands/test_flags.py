@@ -110,7 +110,10 @@ HOSTILE = {
     "dcgan_betas_infinite_in_a_list": (["run", "--artist", "dcgan", "--artist-option", "betas=[0.5, inf]"],
                                        "option betas must be a finite number (got inf)"),
     "pixels_count_above_its_bound": (["fool", "--artist", "pixels", "--artist-option", "count=100000000"],
-                                     "artist 'pixels': option count must lie in [1, 1000] (got 100000000)"),
+                                     "artist 'pixels': option count must lie in [1, 100000] (got 100000000)"),
+    "pixels_count_over_the_memory_bound": (["fool", "--artist", "pixels", "--artist-option", "count=1000"],
+                                           "10000 images of 1x28x28 (count 1000) would need about 2.0 GB of "
+                                           "memory, over the 2 GB bound; lower --artist-option count or --size"),
     "ppgn_chains_above_the_bound": (["ppgn", "--chains", "100000000"], "chains must lie in [1, 10000]"),
     "ppgn_chains_over_the_memory_bound": (["ppgn", "--chains", "5000"], "over the 2 GB bound; lower --chains"),
     "ppgn_steps_keeping_too_many_samples": (["ppgn", "--steps", "1000000", "--keep-every", "1"],
