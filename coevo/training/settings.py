@@ -75,7 +75,8 @@ def _problem(value: Any, meta: Mapping[str, Any]) -> str | None:
     if isinstance(value, Mapping):  # a component's options: checked against the component (check_options)
         return None
     problem = number_problem(value)
-    if problem:
+    whole = isinstance(value, int) and not isinstance(value, bool)
+    if problem and not whole:  # NaN, infinity, complex, too deep: no range to compare with
         return problem
     low, high, above = (_resolve(meta.get(key)) for key in ("low", "high", "above"))
     if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -86,7 +87,7 @@ def _problem(value: Any, meta: Mapping[str, Any]) -> str | None:
         if high is not None:
             return f"must lie in {left}, {high}] (got {value})"
         return f"must be at least {low} (got {value})" if above is None else f"must be above {above} (got {value})"
-    return None
+    return problem  # an integer beyond 64 bits where the declared range does not already say so
 
 
 def value_problem(value: Any, low: Bound = None, high: Bound = None) -> str | None:
