@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,10 +34,17 @@ def score_text(score: float | None) -> str:
     return "—" if score is None else f"{score:.4f}"
 
 
+def date_text(created: float) -> str:
+    """When a run started, in UTC (the same on every machine that builds the site)."""
+    return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(created))
+
+
 def page_templates() -> jinja2.Environment:
-    """The site's page templates (``gallery/templates``, every value escaped), with a ``score`` filter."""
+    """The site's page templates (``gallery/templates``, every value escaped), with ``score`` and ``date``
+    filters."""
     pages = templates("gallery")
     pages.filters["score"] = score_text
+    pages.filters["date"] = date_text
     return pages
 
 
@@ -114,9 +122,18 @@ class Site:
             return Picture(row.id, link)
         run = self.store.run(row.run)
         size = run.settings.get("size", 256) if run else 256
-        out = f" --out {row.image}" if row.image else ""
-        return Picture(row.id, None, str(row.image or "none recorded"),
+        out = f" --out {self.shown(row.image)}" if row.image else ""
+        return Picture(row.id, None, self.shown(row.image) if row.image else "none recorded",
                        f"coevo render {self.spec(row.id)} --size {size}{out}")
+
+    def shown(self, path: Path) -> str:
+        """A path as a page shows it: from the gallery root's own folder (``runs/quickstart``), never the machine's
+        absolute path (a site is copied and published); outside the root, the folder's name alone."""
+        root = self.store.root
+        try:
+            return (Path(root.name) / Path(path).resolve().relative_to(root)).as_posix()
+        except ValueError:
+            return Path(path).name
 
     def run_summary(self, run: RunRow) -> Summary:
         """Rounds played, best score and a thumbnail link for the runs table."""
@@ -156,8 +173,10 @@ class Site:
     def front_page(self, runs: list[RunRow]) -> str:
         published: list[Card] = [(self.picture(r), r.title or f"#{r.id}")
                                  for r in self.store.individuals(published=True)]
-        return self.render("index.html", title="coevo gallery", published=published,
-                           runs=[(run, self.run_summary(run)) for run in runs])
+        newest = sorted(runs, key=lambda run: (run.created, run.id), reverse=True)
+        listed = [(run, summary) for run in newest if not empty(summary := self.run_summary(run))]
+        return self.render("index.html", title="coevo gallery", published=published, runs=listed,
+                           hidden=len(runs) - len(listed))
 
     def run_page(self, run: RunRow) -> str:
         champions: list[Card] = [(self.picture(r), f"#{r.id} round {r.round} · {score_text(r.score)}")
@@ -166,7 +185,8 @@ class Site:
                   if (link := self.copy(sheet, f"run-{run.id}/sheets/{sheet.name}"))]
         settings = [(key, json.dumps(value) if isinstance(value, (dict, list)) else value)
                     for key, value in run.settings.items()]
-        return self.render("run.html", title=f"Run {run.id}: {run.name}", run=run, folder_missing=not run.path.is_dir(),
+        return self.render("run.html", title=f"Run {run.id}: {run.name}", run=run, folder=self.shown(run.path),
+                           folder_missing=not run.path.is_dir(),
                            champions=champions, curves=self.curves(run), sheets=sheets, settings=settings)
 
     def individual_page(self, row: IndividualRow) -> str:
@@ -201,6 +221,11 @@ class Site:
         record = GenomeFile(row.artist, row.options, row.genome, meta)
         write_genome(self.out / "files" / f"genome-{row.id}.json", record)
         return f"files/genome-{row.id}.json"
+
+
+def empty(summary: Summary) -> bool:
+    """A run or session with nothing to show: no round played, nothing kept (a breeding window closed at once)."""
+    return summary.rounds == 0 and summary.thumb is None
 
 
 def contact_sheets(run: RunRow) -> list[Path]:

@@ -12,6 +12,7 @@ import torch
 from artists.evoeco import genome, simulate
 from artists.evoeco.genome import Agent, Automaton, Organism, rule_width
 from coevo.images import cells
+from coevo.toolkits.numbacache import announce
 from coevo.training.settings import Limits
 
 MODES = ("agents", "ca")
@@ -170,8 +171,10 @@ class EvoEcoGenetics:
             return out
         if self.mode == "ca":
             rules, densities, generations, seeds = self.pack_automata(genomes)
+            announce(simulate.ca_kernel, "EvoEco automaton")
             simulate.ca_kernel(rules, self.k, densities, generations, seeds, out)
         else:
+            announce(simulate.agents_kernel, "EvoEco agent")
             simulate.agents_kernel(*self.pack_agents(genomes), self.k, self.steps, out)
         return out
 

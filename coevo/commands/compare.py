@@ -17,7 +17,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                             description="Play each artist on each seed against a fresh copy of the same critic on "
                             "the same data and budget, measure KID, FID, precision/recall, class coverage, "
                             "memorisation and critic accuracy at one matched n with features trained on a half of "
-                            "the data the evaluation never uses, and write report.html and report.md with 95%% "
+                            "the data the evaluation never uses, and write report.html and report.md with 95% "
                             "intervals over seeds and paired tests. Run it again with the same settings to continue "
                             "a killed comparison. Example: coevo compare --artists dcgan,gp --data digits --seeds 3")
     parser.add_argument("--artists", help="comma-separated artists (default: every automated one registered)")

@@ -10,7 +10,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("sweep", help="play a run config over seeds and settings (one by one or on Dask)",
                             description="Play every combination of --set values on every seed as an ordinary run "
                             "(OUT/KEY=VALUE,.../seed-S), one by one or on a Dask cluster with identical results, and "
-                            "write sweep.md: the final metrics per combination, mean ± 95%% interval over seeds. "
+                            "write sweep.md: the final metrics per combination, mean ± 95% interval over seeds. "
                             "Run it again to continue a killed sweep. Example: coevo sweep --rounds 20 --seeds 3 "
                             "--set pop=16,32 --set schedule=round,phases --out runs/sweep")
     parser.add_argument("--out", type=Path, default=Path("runs/sweep"), help="sweep folder (default runs/sweep)")

@@ -114,9 +114,11 @@ def on_dask(tasks: Sequence[Task], workers: int, scheduler: str | None) -> list[
     from distributed import Client, LocalCluster, as_completed
 
     cluster = None if scheduler else LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                                  dashboard_address=None, silence_logs=logging.ERROR)
+                                                  dashboard_address=":0", silence_logs=logging.ERROR)
     try:
         with Client(scheduler or cluster) as client:
+            if client.dashboard_link:  # a free port, so that two sweeps side by side both have one
+                say(f"Dask dashboard: {client.dashboard_link}")
             futures = [client.submit(call_in_child, task, pure=False, key=f"coevo-{i}-{task.name}")
                        for i, task in enumerate(tasks)]
             names = {future.key: task.name for future, task in zip(futures, tasks)}
@@ -212,14 +214,16 @@ def sweep(base: Any, grid: dict[str, list[Any]], seeds: int, out: Path, workers:
 
 
 SUMMARY = (("fitness_best", "best fitness"), ("critic_accuracy", "critic accuracy"), ("fooling_rate", "fooling rate"))
+RANGES = {"critic_accuracy": (0.0, 1.0), "fooling_rate": (0.0, 1.0)}  # an interval is clipped to them
 
 
 def write_summary(out: Path, runs: list[tuple[dict[str, Any], list[dict[str, Any]]]], seeds: int) -> Path:
     """``sweep.md``: each combination's final metrics, mean ± 95% interval over its seeds."""
-    from coevo.metrics.stats import estimate
+    from coevo.metrics.stats import CLIPPED, estimate
     from coevo.store.atomic import atomic_write_text
 
-    lines = ["# coevo sweep", "", f"{seeds} seeds per combination; last round's metrics, mean ± 95% t interval.", "",
+    lines = ["# coevo sweep", "",
+             f"{seeds} seeds per combination; last round's metrics, mean ± 95% t interval ({CLIPPED}).", "",
              "| settings | " + " | ".join(h for _, h in SUMMARY) + " |", "|---" * (len(SUMMARY) + 1) + "|"]
     seen: list[str] = []
     for combination, _ in runs:
@@ -228,7 +232,8 @@ def write_summary(out: Path, runs: list[tuple[dict[str, Any], list[dict[str, Any
             continue
         seen.append(name)
         finals = [rows[-1] for c, rows in runs if c == combination and rows]
-        cells = [str(estimate([row[k] for row in finals if k in row])) for k, _ in SUMMARY]
+        cells = [str(estimate([row[k] for row in finals if k in row], *RANGES.get(k, (None, None))))
+                 for k, _ in SUMMARY]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     path = out / "sweep.md"
     atomic_write_text(path, "\n".join(lines) + "\n")

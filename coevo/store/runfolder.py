@@ -7,7 +7,7 @@ import io
 import os
 import shutil
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -15,9 +15,10 @@ from typing import Any
 import torch
 
 from coevo.errors import CoevoError
-from coevo.images import grid, save_png
+from coevo.images import to_uint8
 from coevo.store.atomic import atomic_write_bytes, atomic_write_text
 from coevo.store.genomefile import GenomeFile, write_genome
+from coevo.store.imagefiles import contact_sheet, save_picture
 from coevo.store.jsonl import append_jsonl, read_jsonl, write_jsonl
 
 CONFIG = "config.toml"
@@ -176,8 +177,11 @@ class RunFolder:
             atomic_write_text(path, text)
         return len(kept)
 
-    def save_sheet(self, name: str, images: torch.Tensor, columns: int | None = None) -> Path:
-        return save_png(grid(images, columns), self.path / "sheets" / f"{name}.png")
+    def save_sheet(self, name: str, images: torch.Tensor, columns: int | None = None,
+                   captions: Sequence[str] = (), title: str = "") -> Path:
+        """A contact sheet ``sheets/NAME.png``: every image at least 96 px, captioned (``contact_sheet``)."""
+        sheet = contact_sheet(to_uint8(images), captions, columns, title)
+        return save_picture(sheet, self.path / "sheets" / f"{name}.png")
 
     def save_genome(self, name: str, record: GenomeFile) -> Path:
         return write_genome(self.path / "genomes" / f"{name}.json", record)

@@ -86,6 +86,8 @@ class RunConfig:
     cxpb: float = borrow(EvolutionConfig, "cxpb")
     mutpb: float = borrow(EvolutionConfig, "mutpb")
     sheet_every: int = setting(5, "write a contact sheet every N rounds and at the last (0: at the last only)", low=0)
+    tensorboard: bool = setting(True, "write a live view for TensorBoard into the run folder's tensorboard/ (every "
+                                "round's metrics; champion and samples when a sheet is due): tensorboard --logdir runs")
     checkpoint_every: int = setting(1, "write a checkpoint every N rounds (and at the last)", low=1)
     checkpoint_seconds: float = setting(10.0, "but at most one checkpoint per S seconds (0: every N rounds); a resume "
                                         "replays the rounds after the last, so the files end the same", low=0.0)
@@ -163,6 +165,7 @@ class FoolConfig:
     device: str = setting("auto", "torch device for the classifier and the renderer: auto, cpu, cuda or cuda:N")
     threads: int = setting(DEFAULT_THREADS, "torch CPU threads of the fooling run (at most the machine's cores)",
                           low=1, high=machine_cores)
+    tensorboard: bool = borrow(RunConfig, "tensorboard")
     artist_options: dict[str, Any] = setting(None, "extra genetics option, e.g. add_node=0.05", factory=dict)
     critic_options: dict[str, Any] = setting(None, "extra classifier option", factory=dict)
 

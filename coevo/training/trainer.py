@@ -24,6 +24,7 @@ from coevo.loop import Hook, Players, Progress, Round, Schedule, Stop, coevolve
 from coevo.rng import rng_state, set_rng_state
 from coevo.store.atomic import atomic_write_text
 from coevo.store.runfolder import KINDS, NOUNS, RunFolder, check_kind, folder_contents, folder_lock, remove_started
+from coevo.store.tensorboard import FOLDER, TensorBoardHook
 from coevo.training.config import dump_config
 from coevo.training.settings import MAX_INT, value_problem
 
@@ -139,9 +140,11 @@ class Checkpointer(Hook):
 
 
 class ProgressBar(Hook):
-    """A tqdm bar over rounds, with the round's headline figures."""
+    """A tqdm bar over rounds, with the round's headline figures: the best score and the critic's loss of an
+    evolutionary game, the critic's and the generator's losses of a GAN (its best score says little)."""
 
-    SHOWN = ("score_max", "critic_loss", "artist_loss", "target_confidence_mean")
+    SHOWN = (("best", "score_max"), ("critic_loss", "critic_loss"), ("generator_loss", "artist_loss"),
+             ("confidence", "target_confidence_mean"))
 
     def __init__(self, game: Game) -> None:
         self.bar = tqdm(total=game.stop.rounds, initial=game.progress.rounds, desc=game.label, unit="round",
@@ -149,8 +152,14 @@ class ProgressBar(Hook):
 
     def on_round_end(self, played: Round, progress: Progress) -> None:
         self.bar.update(1)
-        shown = {k: f"{played.metrics[k]:.3f}" for k in self.SHOWN if k in played.metrics}
-        self.bar.set_postfix(shown, refresh=False)
+        self.bar.set_postfix(self.figures(played.metrics), refresh=False)
+
+    @classmethod
+    def figures(cls, metrics: dict[str, float]) -> dict[str, str]:
+        """The figures the bar shows for a round's metrics, by their label."""
+        gan = "artist_loss" in metrics  # a generator learns from a loss; an evolutionary artist has none
+        return {label: f"{metrics[key]:.3f}" for label, key in cls.SHOWN
+                if key in metrics and not (gan and key == "score_max")}
 
     def on_end(self, progress: Progress) -> None:
         self.bar.close()
@@ -231,6 +240,8 @@ class Trainer:
     def play(self, program: Program, folder: RunFolder, game: Game, rewrite_config: bool = False) -> Any:
         """Play from the game's progress to its stop with the program's hooks, then let the program finish."""
         hooks: list[Hook] = [*game.hooks, *program.recorders(folder, game)]
+        if getattr(game.config, "tensorboard", False):  # a program whose settings declare it (coevo.training.config)
+            hooks.append(TensorBoardHook(folder.path / FOLDER, game.stop, getattr(game.config, "sheet_every", 5)))
         if rewrite_config:  # after the recorders opened what they write to: a refused resume changes nothing
             atomic_write_text(folder.config_path, dump_config(game.config))
         checkpointer = Checkpointer(folder, game, list(hooks))

@@ -85,6 +85,8 @@ def served(branched: Branched, tmp_path: Path):  # -> (base url, root, missing i
 
 def test_the_served_site_loads_in_chromium_with_every_image_and_link(served) -> None:
     base, root, missing, tmp = served
+    with Store(root) as store:
+        folders = [str(run.path) for run in store.runs()]  # the machine's absolute run folders: on no page
     seen, queue, pages = set(), [urljoin(base, "index.html")], {}
     while queue:  # crawl every page reachable from the front page
         url = queue.pop()
@@ -96,6 +98,7 @@ def test_the_served_site_loads_in_chromium_with_every_image_and_link(served) -> 
             continue
         parser = Links()
         parser.feed(body.decode("utf-8"))
+        assert not any(folder in body.decode("utf-8") for folder in folders), url
         pages[url] = parser
         for src in parser.images:
             assert not urlparse(src).scheme, f"{url} links an outside image {src}"
@@ -113,6 +116,7 @@ def test_the_served_site_loads_in_chromium_with_every_image_and_link(served) -> 
     assert 'data-broken-images="0"' in lost and "image missing" in lost and "lineage tree" in lost
     run = chromium(urljoin(base, "run-2.html"), tmp / "profile")
     assert 'data-broken-images="0"' in run and "round-0000" in run
+    assert not any(folder in dom for dom in (front, lost, run) for folder in folders)
     with Image.open(shot) as image:
         grey = image.convert("L")
         histogram = grey.histogram()

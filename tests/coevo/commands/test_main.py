@@ -21,6 +21,17 @@ def test_help_and_list_exit_cleanly_and_name_the_commands_and_data(capsys: pytes
     assert code == 0 and "digits" in out and "mnist:DIR" in out
 
 
+def test_no_help_page_shows_a_doubled_format_character() -> None:
+    """Descriptions are printed as written (argparse formats only argument help), so "95%%" would show as such."""
+    from coevo.commands.main import COMMANDS, make_parser
+
+    parser = make_parser()
+    commands = parser._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    pages = {name: " ".join(commands[name].format_help().split()) for name in COMMANDS}
+    assert all("%%" not in page for page in pages.values()), [n for n, p in pages.items() if "%%" in p]
+    assert "95% intervals" in pages["compare"] and "95% interval over seeds" in pages["sweep"]
+
+
 def make_bad_inputs(tmp: Path) -> dict[str, tuple[list[str], str]]:
     (tmp / "empty").mkdir()
     (tmp / "corrupt").mkdir()

@@ -24,6 +24,7 @@ def test_run_writes_a_complete_run_folder(tmp_path: Path, capsys: pytest.Capture
     out = tmp_path / "run"
     code, text, _ = run_cli(["run", *TOY, "--rounds", "6", "--sheet-every", "5", "--out", str(out)], capsys)
     assert code == 0 and str(out) in text
+    assert "(metrics.jsonl, curves.png, sheets/, genomes/, images/, tensorboard/;" in text
     assert (out / "config.toml").exists() and (out / "checkpoint.pt").exists()
     assert len((out / "metrics.jsonl").read_text().splitlines()) == 6
     assert sorted(p.name for p in (out / "sheets").iterdir()) == ["champions.png", "round-0000.png",

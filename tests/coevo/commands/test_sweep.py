@@ -14,12 +14,13 @@ RUNS = [f"pop={p},seed={s}" for p in (4, 6) for s in (0, 1)]
 
 
 @pytest.mark.slow
-def test_every_combination_plays_every_seed_and_dask_gives_the_same_bytes(tmp_path: Path) -> None:
+def test_every_combination_plays_every_seed_and_dask_gives_the_same_bytes(tmp_path: Path, capsys) -> None:
     assert main(["sweep", *TOY, "--out", str(tmp_path / "one")]) == 0
     assert sorted(p.name for p in (tmp_path / "one").iterdir() if p.is_dir()) == RUNS
     summary = (tmp_path / "one" / "sweep.md").read_text()
     assert "| pop=4 |" in summary and "| pop=6 |" in summary and " ± " in summary
     assert main(["sweep", *TOY, "--out", str(tmp_path / "dask"), "--workers", "2"]) == 0
+    assert "coevo: Dask dashboard: http://" in capsys.readouterr().err  # bokeh is installed: the link works
     for name in RUNS:
         ours, theirs = tmp_path / "dask" / name / "metrics.jsonl", tmp_path / "one" / name / "metrics.jsonl"
         assert ours.read_bytes() == theirs.read_bytes(), name

@@ -216,7 +216,8 @@ def test_run_folder_has_curves_and_a_champion_per_round(tmp_path: Path) -> None:
     folder = start(small(), tmp_path / "run")
     assert Image.open(folder.path / "curves.png").size[0] > 400
     sheet = Image.open(folder.path / "sheets" / "champions.png")
-    assert sheet.size == (10 * (64 + 2) + 2, 64 + 2 + 2)  # 8 champions, enlarged 4x, in one row of ten
+    # 8 champions, enlarged 6x to 96 px, in one row under a title, each captioned (coevo.store.imagefiles)
+    assert sheet.size == (8 * (96 + 4) + 4, (16 + 4) + (96 + 16 + 4) + 4)
     assert len(list((folder.path / "genomes").glob("champion-*.json"))) == 8
 
 
