@@ -401,6 +401,8 @@ class Store:
         return [self._run(r) for r in self.db.execute("SELECT * FROM runs ORDER BY id").fetchall()]
 
     def run(self, run: int) -> RunRow | None:
+        if not _storable(run):  # no such row can exist; SQLite would refuse the number itself
+            return None
         row = self.db.execute("SELECT * FROM runs WHERE id = ?", (run,)).fetchone()
         return None if row is None else self._run(row)
 
@@ -409,6 +411,8 @@ class Store:
         return None if row is None else self._run(row)
 
     def individual(self, individual: int) -> IndividualRow | None:
+        if not _storable(individual):  # no such row can exist; SQLite would refuse the number itself
+            return None
         row = self.db.execute("SELECT * FROM individuals WHERE id = ?", (individual,)).fetchone()
         return None if row is None else self._individual(row)
 
@@ -422,6 +426,8 @@ class Store:
     def individuals(self, run: int | None = None, published: bool | None = None) -> list[IndividualRow]:
         query, args = "SELECT * FROM individuals WHERE 1", []
         if run is not None:
+            if not _storable(run):
+                return []
             query, args = query + " AND run = ?", [*args, run]
         if published is not None:
             query, args = query + " AND published = ?", [*args, int(published)]
@@ -466,6 +472,14 @@ def no_parents(run: RunRow | None) -> str:
     if run is not None and run.source and not run.source.startswith("gallery:"):
         return f"none stored: its run started from {run.source}"
     return "none (a first ancestor)"
+
+
+MAX_ROWID = 2**63 - 1  # SQLite's largest integer: an id beyond it names no row
+
+
+def _storable(number: int) -> bool:
+    """Whether ``number`` can be a row id at all (SQLite raises OverflowError for one that cannot)."""
+    return 0 <= number <= MAX_ROWID
 
 
 def parse_spec(spec: str) -> tuple[Path, int]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import replace
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import torch
@@ -12,6 +12,7 @@ import torch
 from artists.ants import genome, simulate
 from artists.ants.genome import Ant, Painting
 from coevo.images import cells
+from coevo.training.settings import Limits
 
 
 def _colour(channels: int) -> tuple[int, ...]:
@@ -24,6 +25,12 @@ def _nudge(value: int, spread: int, low: int, high: int) -> int:
 
 class AntGenetics:
     """8-12 ants (``ants=(8, 12)``) on a toroidal ``grid`` (128) for ``steps`` steps each (3000), grey or colour."""
+
+    # render memory a pixel holds per channel (13 measured at 4096 pixels, grey): `coevo render` bounds --size by it
+    RENDER_BYTES: ClassVar[int] = 16
+
+    # option bounds (coevo.training.settings.check_options): a 1024-cell grid side, 100,000 steps an ant
+    LIMITS: ClassVar[Limits] = {"grid": (4, 1024), "steps": (1, 100_000)}
 
     def __init__(self, channels: int = 1, grid: int = 128, steps: int = 3000, ants: tuple[int, int] | list = (8, 12),
                  ) -> None:

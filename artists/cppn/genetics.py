@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import asdict
-from typing import Any
+from typing import Any, ClassVar
 
 import torch
 
@@ -26,6 +26,7 @@ from artists.cppn.genome import (
     to_json,
 )
 from coevo.errors import CoevoError
+from coevo.training.settings import Limits
 
 _RATES = variation.MutationRates()
 
@@ -49,6 +50,12 @@ class CPPNGenetics:
     genome, ``activations`` (comma-separated) mutation picks from, ``exact`` (render in double as CPPN-X's C++,
     ``exact.py``; set for imported Picbreeder genomes) and the mutation rates of ``MutationRates``.
     """
+
+    # option bounds (coevo.training.settings.check_options): hidden nodes of a random genome
+    LIMITS: ClassVar[Limits] = {"hidden": (0, 1000)}
+
+    # render memory a pixel holds per channel (13 measured at 4096 pixels, grey): `coevo render` bounds --size by it
+    RENDER_BYTES: ClassVar[int] = 16
 
     def __init__(self, channels: int = 1, color: str = "hsv", hidden: int = 2, activations: str = ",".join(DEFAULT),
                  device: str | torch.device = "cpu", weight: float = _RATES.weight,

@@ -6,13 +6,14 @@ G(z) carrying its autograd graph, the critic learns and then scores it, and ``te
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import torch
 
 from artists.dcgan.networks import SIZES, Generator
 from coevo.losses import artist_loss, check, make_optimizer
 from coevo.protocols import Proposal
+from coevo.training.settings import Limits
 
 
 class DCGANArtist:
@@ -20,6 +21,10 @@ class DCGANArtist:
 
     On a CUDA GPU the generator runs in channels-last layout under bf16 autocast (``amp``, on by default there).
     """
+
+    # option bounds (coevo.training.settings.check_options): at ngf 256 the 64-pixel generator's weights and Adam
+    # state are ~0.6 GB
+    LIMITS: ClassVar[Limits] = {"nz": (1, 1024), "ngf": (1, 256), "batch": (1, 65536)}
 
     def __init__(self, shape: tuple[int, int, int] = (1, 28, 28), batch: int = 64, device: str | torch.device = "cpu",
                  loss: str = "nonsaturating", nz: int = 100, ngf: int = 64, lr: float | None = None,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import replace
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import torch
@@ -13,6 +13,7 @@ from artists.evoeco import genome, simulate
 from artists.evoeco.genome import Agent, Automaton, Organism, rule_width
 from coevo.images import cells
 from coevo.toolkits.numbacache import announce
+from coevo.training.settings import Limits
 
 MODES = ("agents", "ca")
 
@@ -28,6 +29,12 @@ def _count(strength: float) -> int:
 class EvoEcoGenetics:
     """Agents (``mode=agents``: ``agents`` 4-12 agents, ``steps`` 2000 each) or an automaton (``mode=ca``) on a
     toroidal ``grid`` (128) of ``colours`` (4) palette colours, grey or RGB."""
+
+    # render memory a pixel holds per channel (13 measured at 4096 pixels, grey): `coevo render` bounds --size by it
+    RENDER_BYTES: ClassVar[int] = 16
+
+    # option bounds (coevo.training.settings.check_options): a 1024-cell grid side, 100,000 steps an agent
+    LIMITS: ClassVar[Limits] = {"grid": (4, 1024), "steps": (1, 100_000)}
 
     def __init__(self, channels: int = 1, mode: str = "agents", colours: int = 4, grid: int = 128,
                  steps: int = 2000, agents: tuple[int, int] | list = (4, 12)) -> None:

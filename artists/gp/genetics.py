@@ -14,7 +14,7 @@ import math
 import random
 from functools import partial
 from operator import attrgetter
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 from deap import gp
@@ -22,6 +22,7 @@ from deap import gp
 from artists.gp.genome import GPGenome, constant, genome_from_json, genome_to_json
 from artists.gp.primitives import build_pset
 from artists.gp.render import BACKENDS, TreeRenders, pixels
+from coevo.training.settings import Limits
 
 if TYPE_CHECKING:
     import torch
@@ -32,6 +33,12 @@ KINDS = ("subtree", "node", "perturb", "ephemeral", "insert", "shrink")  # mutat
 
 class GPGenetics:
     """Random trees, DEAP variation and batched kernel rendering for one or three channel trees per genome."""
+
+    # option bounds (coevo.training.settings.check_options): a tree of height 17 already holds 2^17 nodes
+    LIMITS: ClassVar[Limits] = {"min_depth": (0, 17), "max_depth": (0, 17), "max_height": (0, 17)}
+
+    # render memory a pixel holds per channel (72 measured at 4096 pixels, grey): `coevo render` bounds --size by it
+    RENDER_BYTES: ClassVar[int] = 80
 
     def __init__(self, channels: int = 1, color: str = "rgb", min_depth: int = 2, max_depth: int = 6,
                  max_height: int = 12, p_subtree: float = 0.3, p_node: float = 0.25, p_perturb: float = 0.15,

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import random
 from functools import lru_cache
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import torch
@@ -25,6 +25,7 @@ from coevo.toolkits.hercl.fast import run_batch
 from coevo.toolkits.hercl.library import Library
 from coevo.toolkits.hercl.program import Bar, Instr
 from coevo.toolkits.hercl.variation import crossover, library_crossover, mutate, random_program
+from coevo.training.settings import Limits
 
 ENGINES = ("numba", "python")
 
@@ -54,6 +55,14 @@ def pixel_inputs(size: int) -> np.ndarray:
 
 class HERCLFunctionGenetics:
     """Random HERCL programs (reading their pixel first), HERCsearch variation, per-pixel rendering."""
+
+    # render memory a pixel holds per channel (235 measured at 2048 pixels): `coevo render` bounds --size by it
+    RENDER_BYTES: ClassVar[int] = 256
+
+    # option bounds (coevo.training.settings.check_options): steps are per pixel, so 10,000 of them already cost
+    # 10^10 steps for a 1024-pixel image
+    LIMITS: ClassVar[Limits] = {"cells": (1, 64), "registers": (0, 256), "stack": (1, 4096), "max_steps": (1, 10_000),
+                                "library": (0, 10_000)}
 
     channels = 1
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 import random
-from typing import Any
+from typing import Any, ClassVar
 
 import torch
 
@@ -36,6 +36,7 @@ from coevo.toolkits.turtle.rules import Rules, Stroke
 from coevo.toolkits.turtle.rules import run as run_turtle
 from coevo.toolkits.turtle.svg import strokes_svg
 from coevo.toolkits.turtle.trace import trace
+from coevo.training.settings import Limits
 
 DEFAULTS = {"fd": 1, "rt": 10, "size": 1}  # art-school's value of a missing argument
 STACK = 100  # art-school's turtle stack (STACK_SIZE)
@@ -97,6 +98,14 @@ def toggle_loop(genome: Program) -> Program:
 
 class HERCLLinesGenetics:
     """HERCL programs whose messages are turtle commands; HERCsearch variation; the core turtle draws them."""
+
+    # render memory a pixel holds per channel (the lines artist's turtle): `coevo render` bounds --size by it
+    RENDER_BYTES: ClassVar[int] = 16
+
+    # option bounds (coevo.training.settings.check_options): art-school gives a drawing 10,000 steps; 1,000,000 is
+    # 100 times that (a random number is drawn per step ahead of the run)
+    LIMITS: ClassVar[Limits] = {"cells": (1, 64), "registers": (0, 256), "stack": (1, 4096),
+                                "max_steps": (1, 1_000_000), "canvas": (8, 4096), "moves": (1, 100_000)}
 
     def __init__(self, channels: int = 1, cells: int = 1, registers: int = 4, stack: int = 16,
                  max_steps: int = 10_000, canvas: int = 128, moves: int = 900, max_move: float = 15.0,

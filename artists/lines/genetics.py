@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import torch
@@ -14,6 +14,7 @@ from coevo.toolkits.turtle import raster
 from coevo.toolkits.turtle.rules import Rules, Stroke, run
 from coevo.toolkits.turtle.svg import strokes_svg
 from coevo.toolkits.turtle.trace import trace
+from coevo.training.settings import Limits
 
 
 def pack(drawings: list[list[Stroke]]) -> tuple[np.ndarray, np.ndarray]:
@@ -28,6 +29,12 @@ def pack(drawings: list[list[Stroke]]) -> tuple[np.ndarray, np.ndarray]:
 class LinesGenetics:
     """Vickers' turtle drawings: 128×128 white canvas, at most 900 steps and 15 px per pen-down move, pen sizes
     from ``size % 4``, HLS colour (``channels=3``) or grey (``channels=1``), push/pop."""
+
+    # render memory a pixel holds per channel (13 measured at 4096 pixels, grey): `coevo render` bounds --size by it
+    RENDER_BYTES: ClassVar[int] = 16
+
+    # option bounds (coevo.training.settings.check_options)
+    LIMITS: ClassVar[Limits] = {"canvas": (8, 4096), "max_steps": (1, 100_000), "max_length": (1, 10_000)}
 
     def __init__(self, channels: int = 1, canvas: int = 128, max_steps: int = 900, max_move: float = 15.0,
                  pushpop: bool = True, max_length: int = 64, min_length: int = 6, start_length: int = 24) -> None:

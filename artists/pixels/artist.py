@@ -19,14 +19,16 @@ its graph), ``tell`` takes the step, and it keeps, for every class, the best ima
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 import torch
 
 from artists.pixels.priors import l2_prior, total_variation
 from coevo.evolution.bestperclass import BestPerClass
 from coevo.protocols import Proposal
+from coevo.training.settings import Limits, check_memory
 
 MODES = ("ascent", "fgsm", "pgd")
 TARGETS = ("likely", "next")
@@ -34,6 +36,12 @@ TARGETS = ("likely", "next")
 
 class PixelArtist:
     """Gradient fooling on the pixels themselves (see the module text); ``classes`` come from the classifier."""
+
+    # option bounds (coevo.training.settings.check_options); the images' memory is checked as well (BYTES_PER_PIXEL)
+    LIMITS: ClassVar[Limits] = {"count": (1, 100_000), "classes": (2, 1000)}
+    # memory a pixel of the images holds: the pixels, their gradient and Adam state, the classifier's activations
+    # (10,000 ascent images at 28x28 measured 1.96 GB in all, ~200 B a pixel over the process's own)
+    BYTES_PER_PIXEL: ClassVar[int] = 256
 
     def __init__(self, shape: tuple[int, int, int] = (1, 28, 28), device: str | torch.device = "cpu",
                  classes: int = 10, mode: str = "ascent", count: int | None = None, lr: float = 0.05,
@@ -47,6 +55,9 @@ class PixelArtist:
         if classes < 2 or min(lr, epsilon, step) <= 0 or min(tv, l2) < 0 or beta <= 0:
             raise ValueError("classes must be >= 2; lr, epsilon, step and beta positive; tv and l2 >= 0")
         self.shape, self.classes, self.mode, self.target = tuple(int(s) for s in shape), int(classes), mode, target
+        images = (1 if count is None else int(count)) * (self.classes if mode == "ascent" else 1)
+        check_memory(f"{images} images of {'x'.join(map(str, self.shape))} (count {count})",
+                     images * math.prod(self.shape) * self.BYTES_PER_PIXEL, "lower --artist-option count or --size")
         self.lr, self.tv, self.beta, self.l2, self.epsilon, self.step = lr, tv, beta, l2, epsilon, step
         self.device = torch.device(device)
         if mode == "ascent":

@@ -10,7 +10,7 @@ critic on the code instead). ``generate(z)``/``sample``/``nz`` make it a ``Laten
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 import torch
 import torch.nn.functional as F
@@ -18,11 +18,15 @@ import torch.nn.functional as F
 from artists.vae.networks import Decoder, Encoder
 from coevo.losses import artist_loss, check
 from coevo.protocols import Proposal
+from coevo.training.settings import Limits
 
 
 class VAEArtist:
     """A VAE on ``real`` images; options ``nz`` (16), ``width`` (32), ``lr`` (1e-3, Adam), ``beta`` (the KL
     weight, 1: a plain VAE), ``adversarial`` (AE-GAN weight of the critic's loss, 0: off)."""
+
+    # option bounds (coevo.training.settings.check_options)
+    LIMITS: ClassVar[Limits] = {"nz": (1, 1024), "width": (1, 256), "batch": (1, 65536)}
 
     def __init__(self, shape: tuple[int, int, int] = (1, 28, 28), batch: int = 64, device: str | torch.device = "cpu",
                  loss: str = "nonsaturating", real: Callable[[int], torch.Tensor] | None = None, nz: int = 16,

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from coevo.commands.flags import add_flags, given, overlay
+from coevo.commands.flags import add_flags, bounded, given, overlay
 from coevo.training.config import COMPARED, RunConfig
 
 SHARED = ("critic", "data", "size", "loss", "batch", "critic_steps", "pop", "warmup", "seed", "device", "threads")
@@ -26,10 +26,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     add_flags(parser, RunConfig, only=SHARED, shown=COMPARED | {"data": "digits, or the first --runs folder's",
                                                                  "size": "32, or the first --runs folder's"})
     budget = parser.add_mutually_exclusive_group()
-    budget.add_argument("--images", type=int, help="budget: images each run shows the critic (default 20000)")
-    budget.add_argument("--critic-updates", type=int, help="budget: critic updates per run")
-    budget.add_argument("--rounds", type=int, help="budget: rounds per run (generations / GAN steps)")
-    budget.add_argument("--seconds", type=float, help="budget: seconds of play per run (not reproducible)")
+    budget.add_argument("--images", type=bounded(int), help="budget: images each run shows the critic (default 20000)")
+    budget.add_argument("--critic-updates", type=bounded(int), help="budget: critic updates per run")
+    budget.add_argument("--rounds", type=bounded(int), help="budget: rounds per run (generations / GAN steps)")
+    budget.add_argument("--seconds", type=bounded(float), help="budget: seconds of play per run (not reproducible)")
     parser.add_argument("--seeds", type=int, default=3, help="seeds per artist, from --seed on (default 3)")
     parser.add_argument("--workers", type=int, default=0, help="run the artist x seed runs on a Dask LocalCluster "
                         "of N processes (default 0: one by one here; the results are the same)")

@@ -5,11 +5,11 @@ named."""
 from __future__ import annotations
 
 import argparse
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import fields, replace
 from typing import Any, get_args, get_origin, get_type_hints
 
-from coevo.training.settings import Settings, default_of, flag, parse_option
+from coevo.training.settings import Bound, Settings, default_of, flag, parse_option, value_problem
 
 
 def add_flags(parser: argparse.ArgumentParser | argparse._ArgumentGroup, cls: type, *,
@@ -41,6 +41,24 @@ def add_flags(parser: argparse.ArgumentParser | argparse._ArgumentGroup, cls: ty
                                 default=argparse.SUPPRESS, help=text)
         else:
             parser.add_argument(*names, dest=declared.name, type=kind, default=argparse.SUPPRESS, help=text)
+
+
+def bounded(kind: type, low: Bound = None, high: Bound = None) -> Callable[[str], Any]:
+    """An argparse ``type`` for a flag that is no declared setting: the text read as ``kind``, then the settings'
+    own checks (finite, real, 64-bit, within ``low``..``high``), a failure one argparse error line, exit 2."""
+    def parse(text: str) -> Any:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not {'an integer' if kind is int else 'a number'}"
+                                             ) from None
+        problem = value_problem(value, low, high)
+        if problem:
+            raise argparse.ArgumentTypeError(problem)
+        return value
+
+    parse.__name__ = kind.__name__  # argparse names the kind in its own messages
+    return parse
 
 
 def help_of(cls: type, name: str) -> str:

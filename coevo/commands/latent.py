@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from coevo.commands.flags import bounded
+
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("latent", help="explore a generator run's latent space (sheet, classes, interpolate, "
@@ -20,7 +22,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("expression", nargs="?", help="arithmetic: sheet indices joined by + and -, commas "
                         "averaging a group (e.g. 3,4-7+12)")
     parser.add_argument("--count", type=int, default=64, help="images on the sheet (default 64)")
-    parser.add_argument("--seed", type=int, default=0, help="which sheet of latents (default 0)")
+    parser.add_argument("--seed", type=bounded(int, 0), default=0, help="which sheet of latents (default 0)")
     parser.add_argument("--pairs", nargs="+", default=[], metavar="I,J",
                         help="interpolate: sheet index pairs (default: consecutive pairs 0,1 2,3 ...)")
     parser.add_argument("--steps", type=int, default=10, help="interpolate: images per strip (default 10)")

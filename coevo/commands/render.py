@@ -12,7 +12,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                             "to a PNG. Example: coevo render runs/x/genomes/best.json --size 1024 --out x.png")
     parser.add_argument("genome", type=Path, help="a genome file: coevo .json, an imported format (see README), "
                         "or gallery:ID for a stored individual")
-    parser.add_argument("--size", type=int, default=512, help="image side in pixels, at most 16384 (default 512)")
+    parser.add_argument("--size", type=int, default=512,
+                        help="image side in pixels (default 512), at most what the artist draws within 2 GB of memory "
+                        "(grey / colour): biomorph 15168 / 8757; cppn, lines, ants, evoeco 10033 / 5792; gp 4486 / "
+                        "2590; hercl-function 2508; a larger size is refused, naming the artist's largest")
     parser.add_argument("--out", type=Path, help="output image, PNG or JPEG by its suffix (default: the genome's "
                         "name with .png)")
     parser.add_argument("--svg", action="store_true", help="also write an SVG beside the PNG (biomorphs)")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from coevo.commands.flags import bounded
+
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("resume", help="continue a run from its last checkpoint",
@@ -12,7 +14,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                             "session) from its last checkpoint. A run resumed after a kill ends identical to one "
                             "never interrupted (same machine).")
     parser.add_argument("run", type=Path, metavar="DIR", help="the run folder")
-    parser.add_argument("--rounds", type=int, help="new total number of rounds (to extend a finished run)")
+    parser.add_argument("--rounds", type=bounded(int), help="new total number of rounds (to extend a finished run)")
     parser.add_argument("--force", action="store_true", help="allow --rounds below the rounds played, or "
                         "continuing with rounds missing from metrics.jsonl")
     parser.set_defaults(handler=handle)

@@ -71,10 +71,30 @@ def from_array(array: np.ndarray, labels: np.ndarray | None, name: str, size: in
     images = to_channels(images, channels)
     if size is not None and images.shape[-2:] != (size, size):
         images = F.interpolate(images, size=(size, size), mode="bilinear", align_corners=False, antialias=True)
-    lab = None if labels is None else torch.tensor(np.asarray(labels), dtype=torch.long)
-    if lab is not None and len(lab) != len(images):
-        raise CoevoError(f"{name}: {len(lab)} labels for {len(images)} images; they must match")
+    lab = None if labels is None else class_labels(labels, len(images), name)
     return ImageSet(images.clamp(-1.0, 1.0).contiguous(), lab, name)
+
+
+MAX_CLASSES = 1000  # a classifier's outputs: one per class up to the largest label (ImageNet has 1000)
+
+
+def class_labels(labels: np.ndarray, count: int, name: str) -> torch.Tensor:
+    """``count`` class labels as int64, or one ``CoevoError`` naming what is wrong (a 1-D array of whole numbers in
+    0..MAX_CLASSES-1, one per image): the classifier sizes its output by the largest, so one huge label would
+    allocate terabytes."""
+    array = np.asarray(labels)
+    fix = "save labels as one integer 0..K-1 per image, e.g. np.savez(path, images=..., labels=y.astype(np.int64))"
+    if array.ndim != 1 or len(array) != count:
+        raise CoevoError(f"{name}: labels have shape {array.shape} for {count} images; {fix}")
+    if np.issubdtype(array.dtype, np.floating):
+        if not (np.isfinite(array).all() and (array == np.round(array)).all()):
+            raise CoevoError(f"{name}: labels hold fractions, NaN or Inf; {fix}")
+    elif not np.issubdtype(array.dtype, np.integer) or array.dtype == np.bool_:
+        raise CoevoError(f"{name}: labels are {array.dtype}, not integers; {fix}")
+    if count and not (0 <= array.min() and array.max() < MAX_CLASSES):
+        raise CoevoError(f"{name}: labels range over {array.min()}..{array.max()}, outside 0..{MAX_CLASSES - 1}; "
+                         f"{fix}")
+    return torch.from_numpy(array.astype(np.int64))
 
 
 def to_channels(images: torch.Tensor, channels: int | None) -> torch.Tensor:

@@ -31,6 +31,7 @@ from coevo.images import save_png
 from coevo.loop import Hook, LoopConfig, Players, Progress, Round, Stop, StopGame, play_round
 from coevo.programs.agreement import MODEL, learn_person, summary, write_agreement
 from coevo.programs.genomes import build_genetics, load_genome
+from coevo.programs.render import check_render_size, render_bytes
 from coevo.protocols import Catalog, Critic, Genetics, RunIndex, ShowsPicks, VectorDrawing
 from coevo.rng import rng_state, seed_everything
 from coevo.store.atomic import atomic_write_text
@@ -42,6 +43,7 @@ from coevo.toolkits.choices import PERSON, RESTART, SESSION_FORMAT, SESSION_VERS
 from coevo.toolkits.interactive import ACTIONS, Interactive, SessionRequest, parse_grid
 from coevo.training import registry
 from coevo.training.config import BreedConfig, dump_config, load_config
+from coevo.training.settings import check_memory
 from coevo.training.trainer import Game, Trainer
 
 FORMAT, VERSION = SESSION_FORMAT, SESSION_VERSION  # coevo.toolkits.choices reads the sessions, too
@@ -427,6 +429,9 @@ class BreedProgram:
         seed_everything(config.seed)
         cols, rows = parse_grid(config.grid)
         _, genetics = build_genetics(config.artist, config.artist_options)
+        check_render_size(config.artist, genetics, config.export_size, "--export-size")
+        check_memory(f"{cols * rows} boxes of {config.size}x{config.size}",
+                     cols * rows * config.size**2 * render_bytes(genetics), "lower --size or --grid")
         artist = breeding_artist(genetics, cols * rows, config.size)
         session = BreedingSession(config.artist, genetics, artist, None, config.grid, config.export_size, self.catalog)
         session.auto_generations, session.auto_delay, session.sessions = config.auto, config.auto_delay, \

@@ -3,15 +3,18 @@ seeds, or an existing run folder)."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from coevo.errors import CoevoError
 from coevo.loop import Stop
+from coevo.programs.sweep import check_runs, check_scheduler, check_workers
 from coevo.training import registry
 from coevo.training.config import RunConfig
 
+MAX_EVALS, MAX_SAMPLES = 1000, 100_000  # evaluations per run; images per evaluation (held in memory at once)
 DEFAULT_ARTISTS = ("dcgan", "gp", "cppn", "hercl-function")  # automated artists compared by default, when registered
 
 
@@ -24,8 +27,8 @@ def check_budget(budget: Stop) -> Stop:
     limits = budget.limits()
     if len(limits) > 1:
         raise CoevoError("give one budget: --images N, --critic-updates N, --rounds N or --seconds S")
-    if not all(limit > 0 for limit in limits.values()):  # NaN fails too
-        raise CoevoError("the budget must be positive")
+    if not all(limit > 0 and math.isfinite(limit) for limit in limits.values()):  # NaN fails too
+        raise CoevoError(f"the budget must be positive and finite (got {limits}); pass e.g. --images 20000")
     return budget if limits else DEFAULT_BUDGET
 
 
@@ -50,8 +53,13 @@ class CompareSettings:
         self.budget = check_budget(self.budget)
         if not self.artists and not self.runs:
             raise CoevoError("nothing to compare; pass --artists dcgan,gp or --runs DIR ...")
-        if self.evals < 1 or self.samples < 8 or self.seeds < 1 or self.workers < 0:
-            raise CoevoError("need --evals >= 1, --samples >= 8, --seeds >= 1 and --workers >= 0")
+        if not (1 <= self.evals <= MAX_EVALS and 8 <= self.samples <= MAX_SAMPLES and self.seeds >= 1):
+            raise CoevoError(f"need --evals in [1, {MAX_EVALS}], --samples in [8, {MAX_SAMPLES}] and --seeds >= 1 "
+                             f"(got {self.evals}, {self.samples}, {self.seeds}); pass e.g. --evals 5 --samples 1000")
+        check_workers(self.workers)
+        check_runs(len(self.artists) * self.seeds + len(self.runs))
+        if self.scheduler is not None:
+            check_scheduler(self.scheduler)
         if self.base.data == "none":
             raise CoevoError("a comparison needs real data; pass --data digits, mnist:DIR, a folder or a .npz")
         return self

@@ -10,8 +10,9 @@ from coevo.programs.genomes import load_genome
 from coevo.protocols import Catalog, PixelArrays, VectorDrawing
 from coevo.store.atomic import atomic_write_text
 from coevo.store.imagefiles import picture, save_picture
+from coevo.training.settings import DEFAULT_BYTES_PER_PIXEL, largest_side
 
-MAX_SIZE = 16384  # pixels a side: a 16384² RGB image is 768 MiB in memory
+MAX_SIZE = 16384  # pixels a side at most; an artist's own bound (its render memory per pixel) is often lower
 
 
 def render(spec: Path, size: int, catalog: Catalog, out: Path | None = None, svg: bool = False) -> list[Path]:
@@ -20,6 +21,7 @@ def render(spec: Path, size: int, catalog: Catalog, out: Path | None = None, svg
     if not 1 <= size <= MAX_SIZE:
         raise CoevoError(f"--size must be between 1 and {MAX_SIZE} pixels (got {size})")
     artist, genetics, genome, _ = load_genome(spec, catalog)
+    check_render_size(artist, genetics, size)
     if svg and not isinstance(genetics, VectorDrawing):
         raise CoevoError(f"artist {artist!r} has no SVG form (only line-drawing artists such as biomorph); drop --svg")
     text = str(spec)
@@ -37,3 +39,23 @@ def render(spec: Path, size: int, catalog: Catalog, out: Path | None = None, svg
         return [out]
     atomic_write_text(out.with_suffix(".svg"), genetics.svg(genome, size))
     return [out, out.with_suffix(".svg")]
+
+
+def max_size(genetics: object) -> int:
+    """The largest side ``genetics`` can render within the memory bound: from the bytes a pixel its renderer was
+    measured to hold per channel (``RENDER_BYTES``, declared by the artist; a cautious default otherwise)."""
+    return min(MAX_SIZE, largest_side(render_bytes(genetics)))
+
+
+def render_bytes(genetics: object) -> int:
+    """The memory one pixel of ``genetics``'s images holds while rendering (its ``RENDER_BYTES`` per channel)."""
+    declared = getattr(genetics, "RENDER_BYTES", None)
+    return DEFAULT_BYTES_PER_PIXEL if declared is None else declared * getattr(genetics, "channels", 3)
+
+
+def check_render_size(artist: str, genetics: object, size: int, flag: str = "--size") -> None:
+    """Refuse a side the artist cannot draw within the memory bound, naming that artist's largest."""
+    largest = max_size(genetics)
+    if size > largest:
+        raise CoevoError(f"{flag} {size} is over the largest image artist {artist!r} draws within 2 GB of memory "
+                         f"({largest} pixels a side); pass e.g. {flag} {largest}")

@@ -8,7 +8,9 @@ On Dask each task runs in a child process of its worker: the worker's own thread
 from __future__ import annotations
 
 import logging
+import math
 import pickle
+import socket
 import subprocess
 import sys
 import tempfile
@@ -19,7 +21,48 @@ from typing import Any
 
 import torch
 
+from coevo.errors import CoevoError
+from coevo.threads import machine_cores
+
 THREADS = 1  # torch threads per task, wherever it runs: the same arithmetic order, so the same bytes
+CONNECT_SECONDS = 5.0  # a scheduler that does not answer within this is refused, before anything is written
+SCHEMES = ("tcp", "tls", "ws", "wss")  # Dask addresses a scheduler can be reached at from another process
+MAX_RUNS = 10_000  # runs one sweep or comparison plans (combinations x seeds): each is a folder and a process
+
+
+def check_workers(workers: int) -> int:
+    """A local cluster's process count: 0 (one by one) up to the machine's cores, or one clear error."""
+    cores = machine_cores()
+    if not 0 <= workers <= cores:
+        raise CoevoError(f"--workers must lie in [0, {cores}] (got {workers}; this machine has {cores} cores); "
+                         "pass e.g. --workers 0")
+    return workers
+
+
+def check_runs(count: int) -> int:
+    """The number of runs planned, at most ``MAX_RUNS``, or one clear error naming what to lower."""
+    if count > MAX_RUNS:
+        raise CoevoError(f"that plans {count} runs, more than {MAX_RUNS}; lower --seeds or the values of --set "
+                         "or --artists")
+    return count
+
+
+def check_scheduler(address: str) -> str:
+    """A Dask scheduler address that answers within ``CONNECT_SECONDS``, or one clear error (no traceback, no
+    wait past the timeout)."""
+    scheme, _, location = address.rpartition("://")
+    scheme = scheme or "tcp"
+    host, _, port = location.rpartition(":")
+    fix = "start one with `dask scheduler` and pass its address, e.g. --scheduler tcp://127.0.0.1:8786, or drop " \
+          "--scheduler"
+    if scheme not in SCHEMES or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise CoevoError(f"--scheduler {address!r} is not a Dask address SCHEME://HOST:PORT with SCHEME one of "
+                         f"{', '.join(SCHEMES)}; {fix}")
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=CONNECT_SECONDS).close()
+    except (OSError, UnicodeError) as exc:
+        raise CoevoError(f"no Dask scheduler answers at {address} ({exc}); {fix}") from None
+    return address
 
 
 @dataclass(frozen=True)
@@ -99,8 +142,7 @@ if __name__ == "__main__":  # the child process of call_in_child: trusted files 
 
 def parse_grid(texts: Sequence[str], parse_value: Callable[[str], tuple[str, Any]]) -> dict[str, list[Any]]:
     """``["pop=16,32", "schedule=round,phases"]`` -> ``{"pop": [16, 32], "schedule": ["round", "phases"]}``."""
-    from coevo.errors import CoevoError
-    from coevo.training.config import RunConfig
+    from coevo.training.config import RunConfig, from_mapping
 
     known = set(RunConfig.__dataclass_fields__)
     grid: dict[str, list[Any]] = {}
@@ -110,6 +152,8 @@ def parse_grid(texts: Sequence[str], parse_value: Callable[[str], tuple[str, Any
             raise CoevoError(f"--set {text!r} is not KEY=V1,V2 with KEY a run setting (not seed: use --seeds); "
                              f"e.g. --set pop=16,32")
         grid[key] = [parse_value(f"{key}={value}")[1] for value in values.split(",") if value]
+        for value in grid[key]:
+            from_mapping({key: value}, f"--set {key}")  # each value of the setting's type, as in a config file
     return grid
 
 
@@ -150,6 +194,7 @@ def plan_runs(base: Any, grid: dict[str, list[Any]], seeds: int, out: Path) -> l
 
     if seeds < 1:
         raise CoevoError(f"--seeds must be at least 1 (got {seeds})")
+    check_runs(math.prod(len(values) for values in grid.values()) * seeds)
     plan = []
     for combination in combinations(grid):
         for seed in range(base.seed, base.seed + seeds):
@@ -195,6 +240,7 @@ def sweep(base: Any, grid: dict[str, list[Any]], seeds: int, out: Path, workers:
     from coevo.loop import Progress
     from coevo.store.runfolder import RunFolder
 
+    check_workers(workers)
     plan = plan_runs(base, grid, seeds, out)
     tasks = []
     for _, _, config, folder in plan:
@@ -202,6 +248,8 @@ def sweep(base: Any, grid: dict[str, list[Any]], seeds: int, out: Path, workers:
         if state is None or not config.stop().reached(Progress(**state.get("progress", {"rounds": state["round"]}))):
             tasks.append(Task(play_run, {"config": asdict(config), "folder": str(folder), "catalog": catalog},
                               folder.name))
+    if scheduler is not None and tasks:
+        check_scheduler(scheduler)
     run_tasks(tasks, workers, scheduler)  # the runs make the folder: a refused sweep leaves none
     return write_summary(Path(out), [(c, RunFolder(f).metrics()) for c, _, _, f in plan], seeds)
 

@@ -8,18 +8,30 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from coevo.errors import CoevoError
-from coevo.threads import DEFAULT_THREADS
-from coevo.training.kernel import EvolutionConfig, LoopConfig, PhaseRules
-from coevo.training.settings import Settings, borrow, check, setting
+from coevo.threads import DEFAULT_THREADS, machine_cores
+from coevo.training.kernel import MAX_BATCH, SIZES, EvolutionConfig, LoopConfig, PhaseRules
+from coevo.training.settings import (
+    DEFAULT_BYTES_PER_PIXEL,
+    Settings,
+    borrow,
+    check,
+    check_memory,
+    number_problem,
+    setting,
+)
 
 if TYPE_CHECKING:
     from coevo.loop import Stop
 
+IMAGE_BYTES_PER_PIXEL = 12  # a kept image: float32 RGB (a replay buffer, kept samples)
 SCHEDULES = ("round", "phases")  # how artist and critic take turns (coevo.schedules)
 MAX_SEED = 2**63 - 1  # TOML integers (config.toml) are 64-bit
+MAX_STEPS = 1_000_000  # training or sampling steps of one network or chain: hours on a CPU already
+MAX_CHAINS = 10_000  # PPGN chains per class (their memory is checked as well)
 FOOL_RATES = ("nguyen", "artist")  # a fooling run's mutation rates: the paper's, or the artist's defaults
 DEVICES = ("auto", "cpu", "cuda")  # or cuda:N
 PRIORS = ("dae", "encoder")  # a PPGN sampling's prior on h
+PPGN_CLASSES = 10  # classes a PPGN sampling is sized for when --classes names none (the digits' and MNIST's)
 
 
 def _fake_policies() -> tuple[str, ...]:
@@ -81,7 +93,8 @@ class RunConfig:
                                         "replays the rounds after the last, so the files end the same", low=0.0)
     device: str = setting("auto", "torch device for networks: auto (CUDA when present), cpu, cuda or cuda:N")
     threads: int = setting(DEFAULT_THREADS, "torch CPU threads (1 is fastest on a shared 2-core machine; results can "
-                           "depend on it, so a resume keeps the run's)", low=1)
+                           "depend on it, so a resume keeps the run's; at most the machine's cores)", low=1,
+                           high=machine_cores)
     start_from: str = setting("", "branch: seed the population from gallery:ID (see `coevo gallery list`), "
                               "gallery:ROOT:ID or a genome file; the artist defaults to the genome's (\"\": random)",
                               aliases=["--from"])
@@ -99,6 +112,12 @@ class RunConfig:
         if self.elite > self.pop:
             raise CoevoError(f"elite ({self.elite}) cannot exceed pop ({self.pop}); lower --elite or raise --pop")
         check_device(self.device)
+        shown = max(self.pop, self.batch)
+        check_memory(f"a round of {shown} images of {self.size}x{self.size}",
+                     shown * self.size**2 * DEFAULT_BYTES_PER_PIXEL, "lower --pop, --batch or --size")
+        if self.fakes == "replay":
+            check_memory(f"a replay buffer of {self.replay} images of {self.size}x{self.size}",
+                         self.replay * self.size**2 * IMAGE_BYTES_PER_PIXEL, "lower --replay or --size")
         return self
 
     def stop(self) -> Stop:
@@ -132,9 +151,9 @@ class FoolConfig:
     artist: str = setting("cppn", "evolutionary artist for MAP-Elites, or pixels (gradient fooling, FGSM, PGD)")
     critic: str = setting("classifier", "fixed classifier critic with confidences(images) -> (N, classes)")
     generations: int = setting(50, "MAP-Elites generations", low=1)
-    batch: int = setting(200, "children bred and scored per generation (as Nguyen et al.)", low=1)
+    batch: int = setting(200, "children bred and scored per generation (as Nguyen et al.)", low=1, high=MAX_BATCH)
     elites: int = setting(1, "individuals kept per class; runners-up breed as well", low=1)
-    size: int = setting(28, "image side the classifier sees (MNIST: 28)", low=16)
+    size: int = setting(28, "image side the classifier sees (MNIST: 28)", low=16, high=SIZES[1])
     seed: int = setting(0, "random seed; the same seed gives the same fooling run", low=0, high=MAX_SEED)
     cxpb: float = setting(0.0, "chance a child comes from crossing two elites (sferes' DnnFF cross copies a parent)",
                           low=0.0, high=1.0)
@@ -142,16 +161,22 @@ class FoolConfig:
     rates: str = setting("nguyen", "mutation rates: nguyen (Nguyen et al.'s MNIST runs; cppn only) or artist (its "
                          "own)", choices=FOOL_RATES)
     steps: int = setting(3000, "classifier training steps, to convergence as the paper's LeNet (trained once, then "
-                         "cached)", low=1)
+                         "cached)", low=1, high=MAX_STEPS)
     device: str = setting("auto", "torch device for the classifier and the renderer: auto, cpu, cuda or cuda:N")
-    threads: int = setting(DEFAULT_THREADS, "torch CPU threads of the fooling run", low=1)
+    threads: int = setting(DEFAULT_THREADS, "torch CPU threads of the fooling run (at most the machine's cores)",
+                          low=1, high=machine_cores)
     tensorboard: bool = borrow(RunConfig, "tensorboard")
     artist_options: dict[str, Any] = setting(None, "extra genetics option, e.g. add_node=0.05", factory=dict)
     critic_options: dict[str, Any] = setting(None, "extra classifier option", factory=dict)
 
     def validate(self) -> FoolConfig:
-        """Check every setting's declaration; raise ``CoevoError`` with the fix."""
-        return check(self)
+        """Check every setting's declaration and the memory a generation needs; raise ``CoevoError`` with the fix."""
+        check(self)
+        check_memory(f"a generation of {self.batch} images of {self.size}x{self.size}",
+                     self.batch * self.size**2 * DEFAULT_BYTES_PER_PIXEL, "lower --batch or --size")
+        check_memory(f"{self.elites} elites of {self.size}x{self.size} for each of {PPGN_CLASSES} classes",
+                     self.elites * PPGN_CLASSES * self.size**2 * IMAGE_BYTES_PER_PIXEL, "lower --elites or --size")
+        return self
 
 
 @dataclass
@@ -162,8 +187,8 @@ class PPGNConfig:
     data: str = setting("", "the classifier's labelled data, and the DAE's codes (\"\": the run's data)")
     size: int = setting(28, "image side without a generator", low=8, high=1024)
     classes: list[int] = setting(None, "classes to sample (none given: all)", factory=list)
-    chains: int = setting(4, "chains per class, each from its own random start", low=1)
-    steps: int = setting(400, "steps per chain", low=1)
+    chains: int = setting(4, "chains per class, each from its own random start", low=1, high=MAX_CHAINS)
+    steps: int = setting(400, "steps per chain", low=1, high=MAX_STEPS)
     keep_every: int = setting(20, "keep a sample every N steps after the burn-in (chain diversity)", low=1)
     burn_in: int = setting(-1, "steps before samples are kept (-1: half the steps)", low=-1)
     eps1: float = setting(1e-2, "prior weight (0: DGN-AM; a large one ignores the class)")
@@ -177,8 +202,8 @@ class PPGNConfig:
     prior: str = setting("dae", "R: a DAE on codes (dae) or E(G(h)) through a VAE's encoder (encoder; sampler.py)",
                          choices=PRIORS)
     sigma: float = setting(0.5, "the DAE's training noise")
-    dae_steps: int = setting(2000, "DAE training steps", low=1)
-    classifier_steps: int = setting(3000, "the cached LeNet's training steps (as coevo fool)", low=1)
+    dae_steps: int = setting(2000, "DAE training steps", low=1, high=MAX_STEPS)
+    classifier_steps: int = setting(3000, "the cached LeNet's training steps (as coevo fool)", low=1, high=MAX_STEPS)
     evaluate: bool = setting(False, "also measure the kept samples in the metrics' LeNet features and against real "
                              "images")
     seed: int = setting(0, "random seed of the chains", low=0, high=MAX_SEED)
@@ -194,6 +219,11 @@ class PPGNConfig:
             raise CoevoError(f"--eps3-end must be -1 (the noise stays --eps3) or at least 0, not {self.eps3_end}")
         if not -1 <= self.burn_in < self.steps:
             raise CoevoError(f"--burn-in must be -1 (half the steps) or 0..{self.steps - 1} (fewer than --steps)")
+        chains = self.chains * (len(self.classes) or PPGN_CLASSES)
+        kept = (self.steps - self.kept_after()) // self.keep_every + 1
+        check_memory(f"{chains} chains of {self.size}x{self.size} images keeping {kept} samples each",
+                     chains * self.size**2 * (DEFAULT_BYTES_PER_PIXEL + kept * IMAGE_BYTES_PER_PIXEL),
+                     "lower --chains, --steps or --size, or raise --keep-every")
         return self
 
 
@@ -213,7 +243,8 @@ class BreedConfig:
     size: int = setting(256, "pixels per box image", low=16, high=4096)
     export_size: int = setting(2048, "pixels of images exported with E", low=16, high=16384)
     seed: int = setting(0, "random seed", low=0, high=MAX_SEED)
-    threads: int = setting(DEFAULT_THREADS, "torch CPU threads", low=1)
+    threads: int = setting(DEFAULT_THREADS, "torch CPU threads (at most the machine's cores)", low=1,
+                          high=machine_cores)
     auto: int = setting(10, "generations the A key hands to your learned critic (breed for me)", low=1, high=100000)
     auto_delay: float = setting(0.5, "seconds each of the critic's picks shows before it breeds", low=0.0, high=60.0)
     sessions: str = setting("", "your other breeding sessions the learned critic also learns from (DIR[,DIR...]; "
@@ -246,7 +277,8 @@ def from_mapping(values: dict[str, Any], source: str, cls: type[Settings] = RunC
         if expected is float and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
         if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
-            raise CoevoError(f"{source}: {key} must be {_KIND[expected]}, got {value!r}")
+            example = "" if expected is dict else f"; write e.g. {key} = {_toml_value(getattr(defaults, key))}"
+            raise CoevoError(f"{source}: {key} must be {_KIND[expected]}, got {value!r}{example}")
         kwargs[key] = value
     return cls(**kwargs)
 
@@ -283,6 +315,11 @@ def load_config(path: Path, cls: type[Settings] = RunConfig, absent: dict[str, A
         values = tomllib.loads(read_text(path, "config file", MAX_CONFIG_BYTES))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise CoevoError(f"config file {path} is not valid TOML ({exc}); fix the syntax") from None
+    except RecursionError:  # tomllib recurses once per nested array or table
+        raise CoevoError(f"config file {path} nests arrays or tables too deep to read; flatten it") from None
+    problem = number_problem(values)
+    if problem:
+        raise CoevoError(f"config file {path}: a value {problem}; give finite real numbers only") from None
     return from_mapping(values, str(path), cls, absent)
 
 

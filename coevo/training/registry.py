@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from coevo.errors import CoevoError
+from coevo.training.settings import check_options
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,7 @@ def construct(cls: Any, what: str, provided: dict[str, Any], options: dict[str, 
     unknown = [k for k in options if k not in params and not takes_any]
     if unknown:
         raise CoevoError(f"unknown option {unknown[0]!r} for {what}; valid options: {', '.join(valid)}")
+    check_options(cls, what, options, "--critic-option" if what.startswith("critic") else "--artist-option")
     kwargs = {k: v for k, v in provided.items() if k in params or takes_any} | options
     try:
         return cls(**kwargs)

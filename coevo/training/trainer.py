@@ -28,6 +28,7 @@ from coevo.store.runfolder import KINDS, NOUNS, RunFolder, check_kind, folder_co
 from coevo.store.tensorboard import FOLDER, TensorBoardHook
 from coevo.store.untrusted import check_contained, read_text
 from coevo.training.config import MAX_CONFIG_BYTES, dump_config
+from coevo.training.settings import MAX_INT, value_problem
 
 
 @runtime_checkable
@@ -268,6 +269,9 @@ class Trainer:
         if rounds < played and not force:
             raise CoevoError(f"{out} has played {played} rounds; --rounds {rounds} would shorten it: pass a larger "
                              "--rounds, or --force to mark it shorter (its rounds stay on disk)")
+        problem = value_problem(rounds, 1, MAX_INT)  # a config file holds 64-bit integers
+        if problem:
+            raise CoevoError(f"--rounds {problem}; pass a smaller --rounds")
         setattr(config, program.length, rounds)
 
     def play(self, program: Program, folder: RunFolder, game: Game, rewrite_config: bool = False,

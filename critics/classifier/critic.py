@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import torch
 import torch.nn.functional as F
 
 from coevo.data import ImageSet, load_data
 from coevo.toolkits.classifier import LeNet, cached_classifier
+from coevo.training.settings import Limits
 
 
 class ClassifierCritic:
     """Confidence of a fixed LeNet (trained once on ``data`` and cached) that an image shows class ``target``
     (or, with ``target = -1``, any class: the top confidence)."""
+
+    # option bounds (coevo.training.settings.check_options): training steps of the cached LeNet
+    LIMITS: ClassVar[Limits] = {"steps": (1, 1_000_000)}
 
     def __init__(self, shape: tuple[int, int, int] = (1, 28, 28), device: str | torch.device = "cpu",
                  data: str = "digits", target: int = -1, steps: int = 800, cache_dir: str | None = None) -> None:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, ClassVar
 
 import torch
 
 from coevo import losses
 from coevo.devices import resolve_device
+from coevo.training.settings import Limits
 from critics.cnn.network import Discriminator
 
 
@@ -21,6 +22,9 @@ class CNNCritic:
     shifting fake set, so an eval-mode batch-norm critic scores badly for its first few dozen steps.
     On CUDA it trains and scores under mixed precision (bf16 where supported, else fp16 with loss scaling).
     """
+
+    # option bounds (coevo.training.settings.check_options)
+    LIMITS: ClassVar[Limits] = {"width": (1, 512), "chunk": (1, 65536)}
 
     def __init__(self, shape: tuple[int, int, int] = (1, 32, 32), device: str | torch.device = "cpu",
                  loss: str = "nonsaturating", norm: str | None = None, lr: float | None = None,

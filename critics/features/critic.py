@@ -4,7 +4,7 @@ Soderlund & Blair (2017) evolve critics on their 19/33 image metrics."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import torch
 from torch import nn
@@ -13,6 +13,7 @@ from coevo import losses
 from coevo.devices import resolve_device
 from coevo.toolkits.featurecache import FeatureCache
 from coevo.toolkits.imagefeatures import feature_names
+from coevo.training.settings import Limits
 
 LOSSES = ("minimax", "nonsaturating", "hinge")  # the features are not differentiable: no gradient penalty
 
@@ -21,6 +22,9 @@ class FeaturesCritic:
     """An MLP on image features (``coevo.protocols.FeatureCritic``): ``score`` gives logits (> 0: real),
     ``learn`` one optimiser step of the run's loss; the features are standardised by the mean and spread of the
     first batch it learns from (kept in its state)."""
+
+    # option bounds (coevo.training.settings.check_options)
+    LIMITS: ClassVar[Limits] = {"hidden": (1, 4096), "layers": (1, 64), "cache": (0, 10_000_000)}
 
     def __init__(self, shape: tuple[int, int, int] = (1, 32, 32), device: str | torch.device = "cpu",
                  loss: str = "nonsaturating", hidden: int = 64, layers: int = 2, lr: float = 1e-3,

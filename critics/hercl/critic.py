@@ -13,18 +13,23 @@ and learns no more until new images arrive.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import torch
 
 from coevo.toolkits.featurecache import SHARED
 from coevo.toolkits.hercl import parse
 from coevo.toolkits.imagefeatures import VICKERS_COLOUR, VICKERS_GREY, feature_names
+from coevo.training.settings import Limits
 from critics.hercl.search import Search, answer, verdict
 
 
 class HERCLCritic:
     """A HERCL classifier of Vickers' metrics (``coevo.protocols.Critic``, ``RealProbability``)."""
+
+    # option bounds (coevo.training.settings.check_options): 1,000,000 steps a judgement, 1,000,000 search steps
+    LIMITS: ClassVar[Limits] = {"cells": (1, 64), "stack": (1, 4096), "max_steps": (1, 1_000_000),
+                                "evals": (0, 1_000_000), "positives": (1, 100_000)}
 
     def __init__(self, shape: tuple[int, int, int] = (1, 32, 32), cells: int = 1, stack: int = 16,
                  max_steps: int = 1000, evals: int = 1000, positives: int = 200) -> None:

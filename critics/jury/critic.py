@@ -19,11 +19,12 @@ is above 0 (the phases schedule's "fooled") exactly when art-school's artist suc
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 import torch
 
 from coevo.protocols import Critic, RealProbability
+from coevo.training.settings import Limits
 
 MakeCritic = Callable[[str, dict[str, Any]], Critic]
 
@@ -36,6 +37,9 @@ def names(value: str | list[str] | tuple[str, ...]) -> list[str]:
 
 class JuryCritic:
     """A weighted jury of critics (``coevo.protocols.PhasedCritic``, ``ExplainedScores``)."""
+
+    # option bounds (coevo.training.settings.check_options): members kept from earlier phases
+    LIMITS: ClassVar[Limits] = {"keep": (0, 1000)}
 
     def __init__(self, make_critic: MakeCritic | None = None, members: str | list[str] = "features",
                  weights: str | list[float] = "", decay: float = 0.5, keep: int = 6, restart: bool = True,

@@ -7,13 +7,14 @@ the agent has seen, but not too similar. It needs no real images (``--data none`
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, ClassVar
 
 import torch
 import torch.nn.functional as F
 
 from coevo.images import grid
 from coevo.toolkits.imagefeatures import feature_names, image_features
+from coevo.training.settings import Limits
 
 INPUTS = ("pixels", "features")
 COUNTS = {"n_corners": 16.0, "n_patches": 5.0}  # feature counts scaled to about [0, 1] like the rest
@@ -35,6 +36,9 @@ class NoveltyCritic:
 
     Novelty is the root-mean-square difference, per vector component in [0, 1], between an image's vector and its
     best-matching prototype. The map starts at uniform random prototypes (the seeded Torch generator)."""
+
+    # option bounds (coevo.training.settings.check_options)
+    LIMITS: ClassVar[Limits] = {"resolution": (1, 256), "rows": (1, 256), "cols": (1, 256)}
 
     def __init__(self, shape: tuple[int, int, int] = (1, 32, 32), input: str = "pixels", resolution: int = 8,
                  rows: int = 6, cols: int = 6, lr: float = 0.5, lr_min: float = 0.02, radius: float | None = None,

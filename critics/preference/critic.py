@@ -12,7 +12,7 @@ size it learned at (resized, antialiased), so a breeding window's large boxes ca
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import torch
 import torch.nn.functional as F
@@ -20,6 +20,7 @@ from torch import nn
 
 from coevo.toolkits.choices import Judgement, judgements
 from coevo.toolkits.featurecache import SHARED
+from coevo.training.settings import Limits
 
 
 def colour_features(images: torch.Tensor) -> torch.Tensor:
@@ -31,6 +32,9 @@ def colour_features(images: torch.Tensor) -> torch.Tensor:
 
 class PreferenceCritic:
     """Scores images by a person's learned taste (higher = more likely chosen); it learns nothing in a run."""
+
+    # option bounds (coevo.training.settings.check_options)
+    LIMITS: ClassVar[Limits] = {"hidden": (0, 4096), "steps": (0, 1_000_000)}
 
     def __init__(self, shape: tuple[int, int, int] = (1, 32, 32), sessions: str = "", hidden: int = 0,
                  steps: int = 300, lr: float = 0.01, weight_decay: float = 1e-3, holdout: int = 5,

@@ -52,9 +52,19 @@ def test_numbas_pool_start_would_reset_an_unguarded_count() -> None:
 
 
 def test_bad_thread_counts_are_one_line(tmp_path) -> None:
-    with pytest.raises(CoevoError, match="at least 1"):
+    with pytest.raises(CoevoError, match=r"threads must lie in \[1, "):
         check_threads(0)
     done = subprocess.run([sys.executable, "-m", "coevo", "run", "--threads", "0", "--out", str(tmp_path / "r")],
                           cwd=ROOT, capture_output=True, text=True, timeout=patience(300))
-    assert done.returncode == 2 and "threads must be at least 1" in done.stderr
+    assert done.returncode == 2 and "threads must lie in [1, " in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1 and not (tmp_path / "r").exists()
+
+
+def test_a_thread_count_above_the_machines_cores_is_refused_before_any_thread_is_made(monkeypatch) -> None:
+    import coevo.threads
+
+    monkeypatch.setattr(coevo.threads.os, "sched_getaffinity", lambda pid: {0, 1})
+    assert coevo.threads.machine_cores() == 2 and check_threads(2) == 2
+    with pytest.raises(CoevoError, match=r"threads must lie in \[1, 2\] \(got 100000; this machine has 2 cores\); "
+                                         r"pass e.g. --threads 1"):
+        coevo.threads.use_threads(100000)

@@ -389,3 +389,16 @@ def test_a_write_while_another_process_holds_the_gallery_says_busy(branched: Bra
             holder.stdin.close()
             holder.wait()
         assert store.add_run(root / "new", artist="toy")  # free again
+
+
+def test_an_id_beyond_sqlites_integers_is_no_individual_not_a_traceback(branched: Branched, capsys) -> None:
+    huge = 123456789012345678901234  # 24 digits: SQLite raised OverflowError binding it
+    with Store(branched.root) as store:
+        assert store.individual(huge) is None and store.run(huge) is None and store.individuals(run=huge) == []
+        assert store.individual(-huge) is None
+    capsys.readouterr()
+    for args in (["gallery", "show", str(huge)], ["gallery", "publish", str(huge)], ["render", f"gallery:{huge}"]):
+        assert main([*args[:2], *args[2:], "--root", str(branched.root)] if args[0] == "gallery" else
+                    [args[0], f"gallery:{branched.root}:{huge}"]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"coevo: error: no individual {huge} in ") and len(err.strip().splitlines()) == 1

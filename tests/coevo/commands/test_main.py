@@ -100,7 +100,7 @@ def make_traceback_inputs(tmp: Path) -> dict[str, tuple[list[str], str]]:
         "render a folder": (["render", str(tmp / "folder")], "is not a file"),
         "render out a folder": (["render", str(tmp / "ok.json"), "--size", "16", "--out", str(tmp / "folder")],
                                 "is a folder"),
-        "config a folder": (["run", "--config", str(tmp / "folder")], "cannot read config file"),
+        "config a folder": (["run", "--config", str(tmp / "folder")], "is a folder, not a regular file"),
         "deep genome": (["render", str(tmp / "deep.json")], "nested too deeply"),
         "site out a file": (["gallery", "build", "--root", str(tmp / "runs"), "--out", str(tmp / "site.html")],
                             "is a file"),

@@ -63,3 +63,21 @@ def test_render_svg_needs_a_line_drawing_artist(tmp_path, capsys) -> None:
     assert main(["render", str(path), "--svg"]) == 2
     assert "no SVG form" in capsys.readouterr().err
     assert not (tmp_path / "toy.png").exists()
+
+
+def test_a_size_over_the_artists_memory_bound_is_refused_naming_its_largest(tmp_path, capsys) -> None:
+    """16384 was the documented maximum; gp holds ~72 bytes a pixel rendering (measured), so its largest side within
+    2 GB is 4486 pixels, and cppn's (13 bytes) 10033: refused before anything is drawn or written."""
+    from coevo.programs.render import max_size
+
+    write_genome(tmp_path / "g.json", GenomeFile("gp", {}, {"trees": ["sin(x)"]}))
+    capsys.readouterr()
+    assert main(["render", str(tmp_path / "g.json"), "--size", "16384", "--out", str(tmp_path / "x.png")]) == 2
+    err = capsys.readouterr().err
+    assert err == ("coevo: error: --size 16384 is over the largest image artist 'gp' draws within 2 GB of memory "
+                   "(4486 pixels a side); pass e.g. --size 4486\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["g.json"]
+    from artists.cppn import CPPNGenetics
+    from artists.gp import GPGenetics
+
+    assert (max_size(GPGenetics()), max_size(GPGenetics(channels=3)), max_size(CPPNGenetics())) == (4486, 2590, 10033)

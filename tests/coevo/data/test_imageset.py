@@ -24,3 +24,28 @@ def test_data_with_nan_or_inf_is_refused_at_load(tmp_path: Path, bad: float) -> 
     np.savez(tmp_path / "bad.npz", images=images)
     with pytest.raises(CoevoError, match=r"bad\.npz: 1 images hold NaN or Inf"):
         load_data(str(tmp_path / "bad.npz"), 8)
+
+
+@pytest.mark.parametrize(("labels", "message"), [
+    (np.arange(6) + 0.5, "labels hold fractions, NaN or Inf"),
+    (np.full(6, np.nan), "labels hold fractions, NaN or Inf"),
+    (np.array(["a", "b", "c", "d", "e", "f"]), "labels are <U1, not integers"),
+    (np.arange(6) + 1j, "labels are complex128, not integers"),
+    (np.arange(6) > 2, "labels are bool, not integers"),
+    (np.arange(6) - 3, "labels range over -3..2, outside 0..999"),
+    (np.arange(6) * 10**9, "labels range over 0..5000000000, outside 0..999"),
+    (np.arange(6).reshape(2, 3), "labels have shape (2, 3) for 6 images"),
+    (np.arange(3), "labels have shape (3,) for 6 images"),
+])
+def test_bad_labels_are_refused_at_load_naming_the_fix(tmp_path: Path, labels: np.ndarray, message: str) -> None:
+    """A negative label crashed the classifier's loss, a huge one sized its output layer at terabytes, strings and
+    NaN failed inside torch (issue 29): each is one line naming how to save labels."""
+    np.savez(tmp_path / "bad.npz", images=np.zeros((6, 8, 8), np.float32), labels=labels)
+    with pytest.raises(CoevoError) as caught:
+        load_data(str(tmp_path / "bad.npz"), 8)
+    assert message in str(caught.value) and "labels=y.astype(np.int64)" in str(caught.value)
+
+
+def test_whole_float_labels_are_read_as_classes(tmp_path: Path) -> None:
+    np.savez(tmp_path / "ok.npz", images=np.zeros((4, 8, 8), np.float32), labels=np.array([0.0, 1.0, 2.0, 9.0]))
+    assert load_data(str(tmp_path / "ok.npz"), 8).labels.tolist() == [0, 1, 2, 9]

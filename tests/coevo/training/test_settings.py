@@ -80,3 +80,55 @@ def test_a_run_shares_the_kernels_declarations_and_hands_them_down_by_name() -> 
     assert subset(LoopConfig, config) == LoopConfig(critic_steps=3, warmup=0)
     assert subset(PhaseRules, config, prefix="phase_") == PhaseRules(critic_steps=7, accuracy=0.5)
 
+
+
+def test_a_complex_value_is_refused_as_not_real() -> None:
+    with pytest.raises(CoevoError, match=r"^diversity must be a real number \(got 1j\)"):
+        check(replace(RunConfig(), diversity=1j))
+
+
+def test_a_bound_may_be_the_machines_own_and_is_read_when_checked(monkeypatch: pytest.MonkeyPatch) -> None:
+    import coevo.threads
+
+    monkeypatch.setattr(coevo.threads.os, "sched_getaffinity", lambda pid: {0, 1, 2})
+    assert check(replace(RunConfig(), threads=3)).threads == 3
+    with pytest.raises(CoevoError, match=r"^threads must lie in \[1, 3\] \(got 4\); pass e.g. --threads 1"):
+        check(replace(RunConfig(), threads=4))
+
+
+class Component:
+    """A component whose constructor declares its options' kinds, with bounds in ``LIMITS``."""
+
+    LIMITS = {"count": (1, 100)}  # noqa: RUF012 - a test's own class
+
+    def __init__(self, count: int = 4, rate: float = 0.5, name: str = "x", table: dict | None = None) -> None:
+        self.count = count
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    ({"count": 1000}, "thing: option count must lie in [1, 100] (got 1000); pass e.g. --artist-option count=4"),
+    ({"count": 2.5}, "option count must be an integer (got 2.5)"),
+    ({"count": True}, "option count must be an integer (got True)"),
+    ({"rate": "fast"}, "option rate must be a number (got 'fast'); pass e.g. --artist-option rate=0.5"),
+    ({"rate": math.nan}, "option rate must be a finite number (got nan)"),
+    ({"rate": 2j}, "option rate must be a real number (got 2j)"),
+    ({"table": {"inner": [1.0, -math.inf]}}, "option table must be a finite number (got -inf)"),
+])
+def test_one_layer_checks_every_components_options(options: dict, message: str) -> None:
+    from coevo.training.settings import check_options
+
+    with pytest.raises(CoevoError) as caught:
+        check_options(Component, "thing", options, "--artist-option")
+    assert message in str(caught.value)
+    check_options(Component, "thing", {"count": 100, "rate": 3, "name": "y", "table": {"a": 1}}, "--artist-option")
+
+
+def test_the_memory_bound_names_the_estimate_and_the_fix() -> None:
+    from coevo.training.settings import MEMORY_BUDGET, check_memory, largest_side
+
+    check_memory("a small thing", 1e6, "lower it")
+    with pytest.raises(CoevoError, match=r"^a big thing would need about 4\.0 GB of memory, over the 2 GB bound; "
+                                         r"lower it$"):
+        check_memory("a big thing", 4e9, "lower it")
+    side = largest_side(80)
+    assert side**2 * 80 <= MEMORY_BUDGET < (side + 1) ** 2 * 80 * 2
