@@ -16,6 +16,7 @@ import torch
 from coevo.evolution.ga import EvolutionaryArtist
 from coevo.images import save_png
 from coevo.loop import Hook, Progress, Round, warm_up
+from coevo.programs import tournament
 from coevo.programs.agreement import write_agreement
 from coevo.programs.build import build
 from coevo.programs.champions import ChampionSheet
@@ -174,13 +175,20 @@ class RunProgram:
         return load_config(path)
 
     def build(self, config: RunConfig) -> Game:
-        return build(config, self.catalog)
+        game = build(config, self.catalog)
+        tournament.attach(game)
+        return game
 
     def begin(self, game: Game) -> None:
         warm_up(game.players, game.progress)
 
     def recorders(self, folder: RunFolder, game: Game) -> list[Hook]:
-        return [RunRecorder(folder, game, self.catalog)]
+        hooks: list[Hook] = [RunRecorder(folder, game, self.catalog)]
+        played = game.parts.get("tournament")
+        if isinstance(played, tournament.MasterTournament):
+            title = f"{game.config.artist} vs {game.config.critic}, seed {game.config.seed}"
+            hooks.append(tournament.TournamentRecorder(folder, played, title))
+        return hooks
 
     def finish(self, folder: RunFolder, game: Game) -> RunFolder:
         return folder

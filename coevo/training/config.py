@@ -62,6 +62,11 @@ class RunConfig:
     phase_threshold: float = borrow(PhaseRules, "threshold")
     phase_accuracy: float = borrow(PhaseRules, "accuracy")
     phase_critic_steps: int = borrow(PhaseRules, "critic_steps")
+    ciao_keep: int = setting(32, "master tournament: critics and champions kept, each phase's (or every "
+                             "--ciao-every rounds'), thinned evenly past this; every champion plays every critic "
+                             "(tournament.json, ciao.png; 0: off)", low=0, high=64)
+    ciao_every: int = setting(10, "master tournament, round schedule: keep the critic and champions every N rounds",
+                              low=1)
     fakes: str = setting("champions", "what the critic learns against: latest (a GAN), champions (every round's best, "
                          "kept), replay, archive (every image), negatives (a blank image, then each phase's "
                          "champions; Vickers 2017)", choices=_fake_policies)
