@@ -74,8 +74,9 @@ def build(config: RunConfig, catalog: Catalog | None = None) -> Game:
     use_threads(config.threads)
     seed_everything(config.seed)
     channels = artist_channels(config)
-    data, held_out = ((None, None) if config.data == "none"
-                      else split_real(load_data(config.data, config.size, channels)))
+    data, judged = judge_split(config, None if config.data == "none" else load_data(config.data, config.size,
+                                                                                       channels))
+    data, held_out = (None, None) if data is None else split_real(data)
     shape = data.shape if data is not None else (channels or 1, config.size, config.size)
     device = resolve_device(config.device)
     classes = classes_of(data)
@@ -96,7 +97,18 @@ def build(config: RunConfig, catalog: Catalog | None = None) -> Game:
     parts = {"schedule": schedule, "artist": artist, "critic": judge, "fakes": players.fakes}
     return Game(config, players, schedule, config.stop(), parts, checkpoint_every=config.checkpoint_every,
                 checkpoint_seconds=config.checkpoint_seconds, label=f"{config.artist} vs {config.critic}",
-                meta={"critic": critic, "origin": origin, "data": data})
+                meta={"critic": critic, "origin": origin, "data": data, "judge_data": judged})
+
+
+def judge_split(config: RunConfig, data: ImageSet | None) -> tuple[ImageSet | None, ImageSet | None]:
+    """The real images the game plays with, and the independent judge's split (``--judge``: about that share,
+    every k-th image), which the critic and the artist never see; ``(data, None)`` without a judge."""
+    if config.judge <= 0:
+        return data, None
+    if data is None:
+        raise CoevoError("--judge needs real data to set a split aside; pass --data (digits, mnist:DIR, ...) or "
+                         "--judge 0")
+    return data.split(config.judge)
 
 
 def artist_channels(config: RunConfig) -> int | None:

@@ -4,6 +4,7 @@ round's metrics, sheets, champions and gallery rows."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import asdict, dataclass
@@ -16,12 +17,13 @@ import torch
 from coevo.evolution.ga import EvolutionaryArtist
 from coevo.images import save_png
 from coevo.loop import Hook, Progress, Round, warm_up
-from coevo.programs import tournament
+from coevo.metrics.armsrace import summarise
+from coevo.programs import judge, tournament
 from coevo.programs.agreement import write_agreement
 from coevo.programs.build import build
 from coevo.programs.champions import ChampionSheet
 from coevo.protocols import BatchedRunIndex, Catalog, CriticPictures, PersonModel, Proposal
-from coevo.store.atomic import atomic_write_bytes
+from coevo.store.atomic import atomic_write_bytes, atomic_write_text
 from coevo.store.catalog import NoCatalog
 from coevo.store.genomefile import GenomeFile
 from coevo.store.plots import plot_curves
@@ -177,6 +179,7 @@ class RunProgram:
     def build(self, config: RunConfig) -> Game:
         game = build(config, self.catalog)
         tournament.attach(game)
+        judge.attach(game)
         return game
 
     def begin(self, game: Game) -> None:
@@ -191,6 +194,9 @@ class RunProgram:
         return hooks
 
     def finish(self, folder: RunFolder, game: Game) -> RunFolder:
+        summary = summarise(folder.metrics())
+        if len(summary) > 1:  # phases, a tournament or a judge: the arms race in numbers
+            atomic_write_text(folder.path / "arms-race.json", json.dumps(summary, indent=1) + "\n")
         return folder
 
 

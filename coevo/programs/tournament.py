@@ -33,6 +33,11 @@ CHAMPIONS = 8  # best images of a kept generation that play every critic
 MAX_KEEP = 64  # kept generations at most (``--ciao-keep``'s bound): the checkpoint holds each one's critic
 
 
+def generation_ends(played: Round, phases: bool, every: int) -> bool:
+    """Whether ``played`` ends a generation the diagnostics keep: a phase's last round, or every ``every``-th."""
+    return "generations_to_fool" in played.metrics if phases else played.index % every == 0
+
+
 def progress(fool: torch.Tensor) -> float:
     """Mean over ``i < j`` of ``fool[i, j] - fool[j, i]`` (rows: critics, columns: champions, oldest first);
     0.0 with fewer than two generations."""
@@ -99,14 +104,12 @@ class MasterTournament(Hook):
             self.pending = scoring_state(self.critic.state_dict())
 
     def on_round_end(self, played: Round, progress: Progress) -> None:
+        if not generation_ends(played, self.phases, self.every):
+            return
         if self.phases:
-            if "generations_to_fool" not in played.metrics:
-                return
             faced, label = self.pending, int(played.metrics.get("phase", self.seen))
             self.pending = scoring_state(self.critic.state_dict())  # retrained: what the next phase faces
         else:
-            if played.index % self.every:
-                return
             faced, label = scoring_state(self.critic.state_dict()), played.index
         assert faced is not None
         self.add(label, played.index, faced, played.proposal, played.scores)

@@ -16,6 +16,9 @@ PANELS = (  # (title, [(metric, label)])
     ("phases: generations to fool", [("generations_to_fool", "generations"), ("phase_stalled", "stalled (1)")]),
     ("phases: critic steps to recover", [("critic_steps_to_recover", "critic updates")]),
     ("master tournament progress", [("ciao_progress", "newer beat older minus older beat newer")]),
+    ("independent judge: FID to real", [("judge_fid", "champions"), ("judge_fid_real", "real images, same n")]),
+    ("independent judge: read as a class (p >= 0.9)", [("judge_confident", "champions"),
+                                                         ("judge_confident_real", "real images, same n")]),
 )
 
 
