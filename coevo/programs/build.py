@@ -11,6 +11,7 @@ from coevo.data import ImageSet, load_data
 from coevo.devices import resolve_device
 from coevo.errors import CoevoError
 from coevo.evolution.ga import EvolutionaryArtist, EvolutionConfig
+from coevo.evolution.pastjury import PastJury
 from coevo.evolution.sharing import SharedFitness
 from coevo.fakes import FakePool
 from coevo.loop import LoopConfig, Players
@@ -87,6 +88,11 @@ def build(config: RunConfig, catalog: Catalog | None = None) -> Game:
         raise CoevoError(f"the conditional artist {config.artist!r} needs labelled data (digits, mnist:DIR, a .npz "
                          f"with labels); {config.data!r} has none")
     judge = SharedFitness(critic, config.diversity) if config.diversity > 0 else critic
+    if config.phase_jury:
+        if config.schedule != "phases":
+            raise CoevoError("--phase-jury judges by the critics of earlier phases: pass --schedule phases, or "
+                             "--phase-jury 0")
+        judge = PastJury(judge, config.phase_jury, bare=critic)
     board = Scoreboard(critic, held_out)
     players = Players(artist, judge, None if data is None else data.sample,
                       FakePool(config.fakes, config.replay, config.champions), subset(LoopConfig, config), board,

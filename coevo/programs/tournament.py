@@ -22,6 +22,7 @@ from typing import Any
 
 import torch
 
+from coevo.evolution.snapshots import completed, scoring_state
 from coevo.loop import Hook, Progress, Round, judge
 from coevo.protocols import Critic, Proposal
 from coevo.store.atomic import atomic_write_bytes, atomic_write_text
@@ -46,26 +47,6 @@ def progress(fool: torch.Tensor) -> float:
         return 0.0
     upper = torch.triu(torch.ones(n, n, dtype=torch.bool), diagonal=1)
     return float((fool - fool.T)[upper].double().mean())
-
-
-def is_optimiser_state(value: Any) -> bool:
-    """Whether a state entry is a torch optimiser's state (it plays no part in scoring)."""
-    return isinstance(value, dict) and "param_groups" in value and "state" in value
-
-
-def scoring_state(state: Any) -> Any:
-    """A critic's state without its optimisers' (about two thirds of an Adam-trained network's bytes)."""
-    if isinstance(state, dict):
-        return {key: scoring_state(value) for key, value in state.items() if not is_optimiser_state(value)}
-    return copy.deepcopy(state)
-
-
-def completed(kept: Any, template: Any) -> Any:
-    """``kept`` (a ``scoring_state``) with the entries it dropped taken from ``template``, a whole state of the
-    same critic, so that ``load_state_dict`` takes it."""
-    if isinstance(kept, dict) and isinstance(template, dict):
-        return {key: completed(kept[key], value) if key in kept else value for key, value in template.items()}
-    return kept
 
 
 @dataclass

@@ -62,6 +62,9 @@ class RunConfig:
     phase_threshold: float = borrow(PhaseRules, "threshold")
     phase_accuracy: float = borrow(PhaseRules, "accuracy")
     phase_critic_steps: int = borrow(PhaseRules, "critic_steps")
+    phase_check_every: int = borrow(PhaseRules, "check_every")
+    phase_remember: bool = borrow(PhaseRules, "remember")
+    phase_jury: int = borrow(PhaseRules, "jury")
     ciao_keep: int = setting(32, "master tournament: critics and champions kept, each phase's (or every "
                              "--ciao-every rounds'), thinned evenly past this; every champion plays every critic "
                              "(tournament.json, ciao.png; 0: off)", low=0, high=64)
