@@ -32,6 +32,7 @@ from coevo.training.config import RunConfig, load_config
 from coevo.training.trainer import Game, Trainer
 
 CURVES_EVERY = 25  # rounds between rewrites of curves.png (and at the last round)
+OLDER = {"phase_check_every": 10, "ciao_keep": 0}  # what a config.toml written before these settings ran with
 
 
 @dataclass
@@ -174,7 +175,7 @@ class RunProgram:
         self.catalog = catalog or NoCatalog()
 
     def read_config(self, path: Path) -> RunConfig:
-        return load_config(path)
+        return load_config(path, absent=OLDER)
 
     def build(self, config: RunConfig) -> Game:
         game = build(config, self.catalog)

@@ -102,3 +102,15 @@ def test_a_killed_run_resumes_with_the_same_tournament(tmp_path: Path) -> None:
     resume(folder)
     for name in ("tournament.json", "ciao.png", "metrics.jsonl", "curves.png"):
         assert (folder / name).read_bytes() == (whole.path / name).read_bytes(), name
+
+
+def test_a_run_from_before_the_tournament_resumes_as_it_ran(tmp_path: Path) -> None:
+    from coevo.programs.run import RunProgram
+    from coevo.training.config import dump_config
+
+    text = dump_config(toy_config(schedule="phases"))
+    older = "\n".join(line for line in text.splitlines() if not line.startswith(("ciao_keep", "phase_check_every")))
+    (tmp_path / "config.toml").write_text(older + "\n")
+    config = RunProgram().read_config(tmp_path / "config.toml")
+    assert config.ciao_keep == 0 and config.phase_check_every == 10  # no tournament; checks every 10 steps
+    assert "tournament" not in RunProgram().build(config).parts
