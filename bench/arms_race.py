@@ -18,6 +18,8 @@ from typing import Any
 
 VARIANTS: dict[str, dict[str, Any]] = {
     "phases": {},
+    "remember": {"phase_remember": True},
+    "jury4": {"phase_jury": 4},
     "remember+jury4": {"phase_remember": True, "phase_jury": 4},
 }
 SHOWN = ("phases", "stalled", "generations_to_fool_median", "generations_to_fool_spearman",
