@@ -6,6 +6,10 @@
   set; then the critic trains until it tells held-out real images from the phase's fooling images again (their
   mean accuracy reaches a tolerance) or a step cap is hit. One round is one
   artist generation; the round that ends a phase also holds the critic's training and the phase's metrics.
+  ``--phase-check-every`` sets the resolution of the critic's steps to recover (default: every step). Remedies
+  for forgetting: a critic that remembers (``--phase-remember``: it also learns from, and retrains until it
+  rejects, a hall of fame of earlier phases' fooling images) and a jury of past critics (``--phase-jury N``,
+  ``coevo.evolution.pastjury``).
   A ``PhasedCritic`` (a jury) hears of the phase's end before it retrains; a ``SelfTaughtCritic`` (the novelty
   SOM) stays frozen during a phase too, and studies the phase's last generation when the phase ends.
 """
@@ -17,11 +21,15 @@ from typing import Any
 
 import torch
 
-from coevo.loop import Players, Progress, Round, bare_critic, judge, learn, play_round, round_metrics, study
-from coevo.protocols import PhasedCritic
+from coevo.loop import Measures, Players, Progress, Round, bare_critic, judge, learn, play_round, round_metrics, study
+from coevo.protocols import LabelledCritic, PhasedCritic
 from coevo.training.config import RunConfig
 from coevo.training.kernel import PhaseRules
 from coevo.training.settings import check, subset
+
+HALL = 256  # a remembering critic's hall of fame: the latest fooling images kept, each checked every time
+HALL_PER_PHASE = 8  # the best fooling images of a phase that join it
+PROBE = 128  # fakes per accuracy check (coevo.metrics.scoreboard.PROBE)
 
 
 class EveryRound:
@@ -43,6 +51,7 @@ class Phases:
     def __init__(self, rules: PhaseRules | None = None) -> None:
         self.rules = check(rules or PhaseRules())
         self.phase, self.generation = 0, 0
+        self.hall: torch.Tensor | None = None  # a remembering critic's hall of fame: earlier phases' fooling images
 
     def play(self, players: Players, progress: Progress) -> Round:
         """One artist generation against the frozen critic, then, if the phase's artist half is over, the
@@ -59,8 +68,12 @@ class Phases:
         if fooled or self.generation >= self.rules.generations:
             players.fakes.crown(proposal, scores)
             plain = scores.detach().float().cpu()
-            fooling = proposal.images.detach().cpu()[plain > self.rules.threshold] if fooled else None
-            critic = bare_critic(players)
+            best = torch.argsort(plain, descending=True, stable=True)
+            fooling = proposal.images.detach().cpu()[best[plain[best] > self.rules.threshold]] if fooled else None
+            if self.rules.remember and fooling is not None:
+                kept = fooling[:HALL_PER_PHASE]
+                self.hall = kept.clone() if self.hall is None else torch.cat([self.hall, kept])[-HALL:]
+            critic = players.critic if isinstance(players.critic, PhasedCritic) else bare_critic(players)
             if isinstance(critic, PhasedCritic):
                 metrics.update(critic.next_phase())
             steps, accuracy = self.retrain(players, progress, fooling)
@@ -80,20 +93,44 @@ class Phases:
         if players.real is None:
             return 0, None
         probe = players.fakes.pool() if fooling is None or len(fooling) == 0 else fooling
-        measure = (lambda: None) if players.measures is None else (lambda: players.measures.accuracy(probe))
+        hall = self.hall if self.rules.remember else None
+        probes = [probe] if hall is None else [probe, *hall.split(PROBE)]  # the hall: every image must be rejected
+        measures = players.measures
+        measure = (lambda: None) if measures is None else (lambda: min_accuracy(measures, probes))
         accuracy, steps = measure(), 0
         while steps < self.rules.critic_steps and (accuracy is None or accuracy < self.rules.accuracy):
             for _ in range(min(self.rules.check_every, self.rules.critic_steps - steps)):
-                learn(players, progress)
+                if hall is None or isinstance(players.critic, LabelledCritic):
+                    learn(players, progress)
+                else:
+                    remember(players, progress, hall)
                 steps += 1
             accuracy = measure()
         return steps, accuracy
 
     def state_dict(self) -> dict[str, Any]:
-        return {"phase": self.phase, "generation": self.generation, "rules": asdict(self.rules)}
+        return {"phase": self.phase, "generation": self.generation, "rules": asdict(self.rules), "hall": self.hall}
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         self.phase, self.generation = int(state["phase"]), int(state["generation"])
+        self.hall = state.get("hall")  # checkpoints before the remembering critic have none
+
+
+def min_accuracy(measures: Measures, probes: list[torch.Tensor]) -> float | None:
+    """The critic's lowest held-out accuracy (real against each probe's fakes); None without held-out images."""
+    found = [measures.accuracy(probe) for probe in probes if len(probe)]
+    return None if not found or None in found else min(a for a in found if a is not None)
+
+
+def remember(players: Players, progress: Progress, hall: torch.Tensor) -> None:
+    """One critic update of a critic that remembers: real images against half a batch from the fake pool and
+    half from the hall of fame of fooling images."""
+    batch = players.cfg.batch
+    recalled = hall[torch.randint(len(hall), (batch // 2,))]
+    fake = players.fakes.sample(batch - batch // 2)
+    assert players.real is not None
+    players.critic.learn(players.real(batch), torch.cat([fake, recalled.to(fake.device)]))
+    progress.critic_updates += 1
 
 
 def make_schedule(config: RunConfig) -> EveryRound | Phases:

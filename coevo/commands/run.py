@@ -63,4 +63,11 @@ def handle(args: argparse.Namespace) -> int:
     folder = start(config, out, GalleryCatalog())
     print(f"run finished: {folder.path}  ({written(folder.path)}; continue with "
           f"`coevo resume {folder.path} --rounds N`)")
+    race = folder.path / "arms-race.json"
+    if race.is_file():
+        import json
+
+        from coevo.metrics.armsrace import describe
+
+        print(f"arms race: {describe(json.loads(race.read_text()))} ({race.name}, ciao.png, curves.png)")
     return 0

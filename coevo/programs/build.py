@@ -11,6 +11,7 @@ from coevo.data import ImageSet, load_data
 from coevo.devices import resolve_device
 from coevo.errors import CoevoError
 from coevo.evolution.ga import EvolutionaryArtist, EvolutionConfig
+from coevo.evolution.pastjury import PastJury
 from coevo.evolution.sharing import SharedFitness
 from coevo.fakes import FakePool
 from coevo.loop import LoopConfig, Players
@@ -74,8 +75,9 @@ def build(config: RunConfig, catalog: Catalog | None = None) -> Game:
     use_threads(config.threads)
     seed_everything(config.seed)
     channels = artist_channels(config)
-    data, held_out = ((None, None) if config.data == "none"
-                      else split_real(load_data(config.data, config.size, channels)))
+    data, judged = judge_split(config, None if config.data == "none" else load_data(config.data, config.size,
+                                                                                       channels))
+    data, held_out = (None, None) if data is None else split_real(data)
     shape = data.shape if data is not None else (channels or 1, config.size, config.size)
     device = resolve_device(config.device)
     classes = classes_of(data)
@@ -86,6 +88,11 @@ def build(config: RunConfig, catalog: Catalog | None = None) -> Game:
         raise CoevoError(f"the conditional artist {config.artist!r} needs labelled data (digits, mnist:DIR, a .npz "
                          f"with labels); {config.data!r} has none")
     judge = SharedFitness(critic, config.diversity) if config.diversity > 0 else critic
+    if config.phase_jury:
+        if config.schedule != "phases":
+            raise CoevoError("--phase-jury judges by the critics of earlier phases: pass --schedule phases, or "
+                             "--phase-jury 0")
+        judge = PastJury(judge, config.phase_jury, bare=critic)
     board = Scoreboard(critic, held_out)
     players = Players(artist, judge, None if data is None else data.sample,
                       FakePool(config.fakes, config.replay, config.champions), subset(LoopConfig, config), board,
@@ -96,7 +103,18 @@ def build(config: RunConfig, catalog: Catalog | None = None) -> Game:
     parts = {"schedule": schedule, "artist": artist, "critic": judge, "fakes": players.fakes}
     return Game(config, players, schedule, config.stop(), parts, checkpoint_every=config.checkpoint_every,
                 checkpoint_seconds=config.checkpoint_seconds, label=f"{config.artist} vs {config.critic}",
-                meta={"critic": critic, "origin": origin, "data": data})
+                meta={"critic": critic, "origin": origin, "data": data, "judge_data": judged})
+
+
+def judge_split(config: RunConfig, data: ImageSet | None) -> tuple[ImageSet | None, ImageSet | None]:
+    """The real images the game plays with, and the independent judge's split (``--judge``: about that share,
+    every k-th image), which the critic and the artist never see; ``(data, None)`` without a judge."""
+    if config.judge <= 0:
+        return data, None
+    if data is None:
+        raise CoevoError("--judge needs real data to set a split aside; pass --data (digits, mnist:DIR, ...) or "
+                         "--judge 0")
+    return data.split(config.judge)
 
 
 def artist_channels(config: RunConfig) -> int | None:

@@ -4,6 +4,7 @@ round's metrics, sheets, champions and gallery rows."""
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from contextlib import nullcontext
@@ -17,11 +18,13 @@ import torch
 from coevo.evolution.ga import EvolutionaryArtist
 from coevo.images import save_png
 from coevo.loop import Hook, Progress, Round, warm_up
+from coevo.metrics.armsrace import summarise
+from coevo.programs import judge, tournament
 from coevo.programs.agreement import write_agreement
 from coevo.programs.build import build
 from coevo.programs.champions import ChampionSheet
 from coevo.protocols import BatchedRunIndex, Catalog, CriticPictures, PersonModel, Proposal
-from coevo.store.atomic import atomic_write_bytes
+from coevo.store.atomic import atomic_write_bytes, atomic_write_text
 from coevo.store.catalog import NoCatalog
 from coevo.store.genomefile import GenomeFile
 from coevo.store.plots import plot_curves
@@ -31,6 +34,7 @@ from coevo.training.trainer import Game, Trainer
 
 CURVES_EVERY = 25  # rounds between rewrites of curves.png (and at the last round) ...
 CURVES_SECONDS = 30.0  # ... and at a checkpoint when the curves are older than this
+OLDER = {"phase_check_every": 10, "ciao_keep": 0}  # what a config.toml written before these settings ran with
 
 
 @dataclass
@@ -197,18 +201,29 @@ class RunProgram:
         self.catalog = catalog or NoCatalog()
 
     def read_config(self, path: Path) -> RunConfig:
-        return load_config(path)
+        return load_config(path, absent=OLDER)
 
     def build(self, config: RunConfig) -> Game:
-        return build(config, self.catalog)
+        game = build(config, self.catalog)
+        tournament.attach(game)
+        judge.attach(game)
+        return game
 
     def begin(self, game: Game) -> None:
         warm_up(game.players, game.progress)
 
     def recorders(self, folder: RunFolder, game: Game) -> list[Hook]:
-        return [RunRecorder(folder, game, self.catalog)]
+        hooks: list[Hook] = [RunRecorder(folder, game, self.catalog)]
+        played = game.parts.get("tournament")
+        if isinstance(played, tournament.MasterTournament):
+            title = f"{game.config.artist} vs {game.config.critic}, seed {game.config.seed}"
+            hooks.append(tournament.TournamentRecorder(folder, played, title))
+        return hooks
 
     def finish(self, folder: RunFolder, game: Game) -> RunFolder:
+        summary = summarise(folder.metrics())
+        if len(summary) > 1:  # phases, a tournament or a judge: the arms race in numbers
+            atomic_write_text(folder.path / "arms-race.json", json.dumps(summary, indent=1) + "\n")
         return folder
 
 

@@ -16,6 +16,10 @@ PANELS = (  # (title, [(metric, label)])
     ("artist loss", [("artist_loss", "loss")]),
     ("phases: generations to fool", [("generations_to_fool", "generations"), ("phase_stalled", "stalled (1)")]),
     ("phases: critic steps to recover", [("critic_steps_to_recover", "critic updates")]),
+    ("master tournament progress", [("ciao_progress", "newer beat older minus older beat newer")]),
+    ("independent judge: FID to real", [("judge_fid", "champions"), ("judge_fid_real", "real images, same n")]),
+    ("independent judge: read as a class (p >= 0.9)", [("judge_confident", "champions"),
+                                                         ("judge_confident_real", "real images, same n")]),
 )
 
 
@@ -141,6 +145,31 @@ def plot_agreement(report: dict[str, Any]) -> bytes:
     axis.set_title(f"{report.get('pairs_test', 0)} held-out pairs; training agreement "
                    f"{report.get('train_agreement', float('nan')):.2f} on {report.get('pairs_train', 0)}", fontsize=9)
     axis.legend(fontsize=7, loc="lower right")
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def plot_ciao(fool: Any, generations: list[int], unit: str, title: str = "") -> bytes:
+    """PNG bytes of a CIAO plot (Cliff & Miller 1995): rows the critic of each kept generation, columns its
+    champions, colour the share of the champions that critic takes for real; above the diagonal newer champions
+    meet older critics (bright there and dark below: an arms race that escalates)."""
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(5.6, 5), dpi=80)
+    axis = figure.subplots()
+    n = len(generations)
+    image = axis.imshow([[float(v) for v in row] for row in fool], cmap="viridis", vmin=0.0, vmax=1.0,
+                        origin="upper", interpolation="nearest")
+    ticks = list(range(0, n, max(1, n // 8)))
+    axis.set_xticks(ticks, [str(generations[i]) for i in ticks], fontsize=7)
+    axis.set_yticks(ticks, [str(generations[i]) for i in ticks], fontsize=7)
+    axis.set_xlabel(f"champions of {unit}", fontsize=8)
+    axis.set_ylabel(f"critic of {unit}", fontsize=8)
+    figure.colorbar(image, ax=axis, label="share of champions taken for real")
+    if title:
+        axis.set_title(title, fontsize=9)
     figure.tight_layout()
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", metadata={"Software": None})

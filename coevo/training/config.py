@@ -74,6 +74,17 @@ class RunConfig:
     phase_threshold: float = borrow(PhaseRules, "threshold")
     phase_accuracy: float = borrow(PhaseRules, "accuracy")
     phase_critic_steps: int = borrow(PhaseRules, "critic_steps")
+    phase_check_every: int = borrow(PhaseRules, "check_every")
+    phase_remember: bool = borrow(PhaseRules, "remember")
+    phase_jury: int = borrow(PhaseRules, "jury")
+    ciao_keep: int = setting(32, "master tournament: critics and champions kept, each phase's (or every "
+                             "--ciao-every rounds'), thinned evenly past this; every champion plays every critic "
+                             "(tournament.json, ciao.png; 0: off)", low=0, high=64)
+    ciao_every: int = setting(10, "master tournament, round schedule: keep the critic and champions every N rounds",
+                              low=1)
+    judge: float = setting(0.0, "independent judge: set about this share of the real images aside, never seen by "
+                           "critic or artist, to train a network that scores each phase's champions (judge_fid, "
+                           "judge_kid, judge_confident: read as a class with p >= 0.9); 0: off", low=0.0, high=0.5)
     fakes: str = setting("champions", "what the critic learns against: latest (a GAN), champions (every round's best, "
                          "kept), replay, archive (every image), negatives (a blank image, then each phase's "
                          "champions; Vickers 2017)", choices=_fake_policies)

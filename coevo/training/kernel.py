@@ -49,4 +49,9 @@ class PhaseRules:
     accuracy: float = setting(0.95, "phases: the critic trains until its held-out accuracy, real vs the phase's "
                               "fooling images, reaches this", above=0.0, high=1.0)
     critic_steps: int = setting(500, "phases: critic updates per phase at most", low=0)
-    check_every: int = setting(10, "phases: critic updates between accuracy checks", low=1)
+    check_every: int = setting(1, "phases: critic updates between accuracy checks (the resolution of "
+                               "critic_steps_to_recover)", low=1)
+    remember: bool = setting(False, "phases: a critic that remembers: it also learns from, and trains until it "
+                             "rejects, the hall of fame of earlier phases' fooling images")
+    jury: int = setting(0, "phases: the artist is judged by the last N phases' critics too, and fools only when it "
+                        "fools them all (0: off)", low=0, high=16)

@@ -80,3 +80,64 @@ def test_gp_against_the_cnn_ends_each_phase_fooled_or_stalled(tmp_path) -> None:
         fooled = row["score_max"] > config.phase_threshold  # scored by the critic frozen for that phase
         assert (fooled and row["phase_stalled"] == 0) or (row["phase_stalled"] == 1
                                                            and row["generations_to_fool"] == 3)
+
+
+def test_the_critics_recovery_is_measured_to_the_step(monkeypatch) -> None:
+    checks: list[tuple[int, float]] = []
+    original = Scoreboard.accuracy
+
+    def recording(self, fakes):
+        accuracy = original(self, fakes)
+        checks.append((self.critic.updates, accuracy))
+        return accuracy
+
+    monkeypatch.setattr(Scoreboard, "accuracy", recording)
+    played, _ = rows(PhaseRules(threshold=-1e9, generations=5, accuracy=0.9, critic_steps=400), rounds=3)
+    start = 0
+    for r in played:
+        steps = int(r["critic_steps_to_recover"])
+        phase, start = checks[start: start + steps + 1], start + steps + 1
+        assert [u for u, _ in phase] == list(range(phase[0][0], phase[0][0] + steps + 1))  # a check every step
+        assert all(a < 0.9 for _, a in phase[:-1]) and (phase[-1][1] >= 0.9 or steps == 400)  # stops at the first
+    assert start == len(checks)
+
+
+def test_a_critic_that_remembers_retrains_until_it_rejects_every_earlier_fooling_image() -> None:
+    seed_everything(0)
+    critic = Recording((1, 8, 8), lr=0.05)
+    game = players(critic)
+    schedule = Phases(PhaseRules(threshold=-1e9, generations=5, accuracy=0.9, critic_steps=400, remember=True))
+    ends: list[dict[str, float]] = []
+
+    class Keep:
+        def on_round_start(self, progress) -> None:
+            pass
+
+        def on_round_end(self, round_, progress) -> None:
+            ends.append(round_.metrics)
+
+    coevolve(game, schedule, Stop(rounds=4), hooks=[Keep()])  # every generation fools: 4 phases of 8 images each
+    hall = schedule.hall
+    assert hall is not None and len(hall) == 32
+    steps = int(ends[-1]["critic_steps_to_recover"])
+    assert steps > 0
+    first = {image.numpy().tobytes() for image in hall[1:8]}  # phase 0's fooling images but its champion
+    last_phase = critic.fakes[-steps:]
+    assert any(image.numpy().tobytes() in first for batch in last_phase for image in batch)  # it recalls phase 0
+    for part in hall.split(16):
+        assert game.measures.accuracy(part) >= 0.9 or steps == 400
+    restored = Phases(PhaseRules(remember=True))
+    restored.load_state_dict(schedule.state_dict())
+    assert torch.equal(restored.hall, hall)
+
+
+class Recording(Counting):
+    """Keeps every fake batch it learned from."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fakes: list[torch.Tensor] = []
+
+    def learn(self, real: torch.Tensor, fake: torch.Tensor) -> dict[str, float]:
+        self.fakes.append(fake.detach().clone())
+        return super().learn(real, fake)

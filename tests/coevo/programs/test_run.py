@@ -9,7 +9,7 @@ import torch
 
 from coevo.commands.main import main
 from coevo.loop import Hook, Progress, Round, Stop
-from coevo.programs.run import resume, start
+from coevo.programs.run import RunRecorder, resume, start
 from coevo.protocols import Proposal
 from coevo.store.runfolder import RunFolder
 from coevo.training import trainer
@@ -96,7 +96,7 @@ def test_a_resume_replays_the_rounds_after_the_last_checkpoint(tmp_path: Path, g
     original = trainer.coevolve
 
     def coevolve(players, schedule, stop, progress, hooks):
-        recorder = hooks[0]
+        [recorder] = [hook for hook in hooks if isinstance(hook, RunRecorder)]
         recorder.on_exception = lambda error: recorder.index.close()  # a kill -9 flushes nothing
         return original(players, schedule, stop, progress, [*hooks, KillAfter()])
 

@@ -1,0 +1,86 @@
+"""Does the GP-vs-CNN arms race escalate? ``--schedule phases`` on the bundled digits, several seeds, with and
+without the remedies for forgetting (a critic that remembers, a jury of past critics), each run with the master
+tournament and the independent judge. Prints one row per run and, per variant, the mean and 95% interval over
+seeds of what ``coevo.metrics.armsrace`` reports (the numbers in docs/coevolution.md come from here).
+
+    PYTHONPATH=. python bench/arms_race.py [--rounds 200] [--seeds 0,1,2] [--workers 2] [--out runs/arms-race]
+        [--figure docs/arms-race-ciao.png]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+VARIANTS: dict[str, dict[str, Any]] = {
+    "phases": {},
+    "remember": {"phase_remember": True},
+    "jury4": {"phase_jury": 4},
+    "remember+jury4": {"phase_remember": True, "phase_jury": 4},
+}
+SHOWN = ("phases", "stalled", "generations_to_fool_median", "generations_to_fool_spearman",
+         "critic_steps_to_recover_median", "critic_steps_to_recover_min", "ciao_progress", "judge_fid_first",
+         "judge_fid_last", "judge_fid_spearman", "judge_fid_real", "judge_confident_late")
+
+
+def play(variant: str, seed: int, rounds: int, out: Path) -> dict[str, Any]:
+    """One run (or its summary, if a finished one is in ``out``) and its CPU seconds."""
+    from coevo.programs.run import start
+    from coevo.training.config import RunConfig
+
+    folder = out / f"{variant}-seed{seed}"
+    if not (folder / "arms-race.json").is_file():
+        began = time.process_time()
+        config = RunConfig(schedule="phases", rounds=rounds, seed=seed, judge=0.25, device="cpu",
+                           **VARIANTS[variant])
+        start(config, folder)
+        (folder / "cpu-seconds.txt").write_text(f"{time.process_time() - began:.1f}\n")
+    summary = json.loads((folder / "arms-race.json").read_text())
+    summary["cpu_s"] = float((folder / "cpu-seconds.txt").read_text()) if (folder / "cpu-seconds.txt").exists() \
+        else float("nan")
+    return {"variant": variant, "seed": seed, **summary}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=200)
+    parser.add_argument("--seeds", default="0,1,2")
+    parser.add_argument("--variants", default=",".join(VARIANTS))
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--out", type=Path, default=Path("runs/arms-race"))
+    parser.add_argument("--figure", type=Path, help="copy the first variant's first seed's ciao.png here")
+    args = parser.parse_args()
+    seeds = [int(s) for s in args.seeds.split(",")]
+    jobs = [(variant, seed) for seed in seeds for variant in args.variants.split(",")]
+    with ProcessPoolExecutor(args.workers) as pool:
+        results = list(pool.map(play, *zip(*jobs), [args.rounds] * len(jobs), [args.out] * len(jobs)))
+    from coevo.metrics.stats import estimate
+
+    if args.figure:
+        first = args.out / f"{jobs[0][0]}-seed{jobs[0][1]}" / "ciao.png"
+        args.figure.write_bytes(first.read_bytes())
+
+    print("| variant | seed | " + " | ".join(SHOWN) + " | CPU s |")
+    print("|" + "---|" * (len(SHOWN) + 3))
+    for row in results:
+        cells = [_cell(row.get(key)) for key in SHOWN]
+        print(f"| {row['variant']} | {row['seed']} | " + " | ".join(cells) + f" | {row['cpu_s']:.0f} |")
+    print()
+    for variant in args.variants.split(","):
+        rows = [row for row in results if row["variant"] == variant]
+        print(f"{variant} over seeds {args.seeds}, {args.rounds} rounds: " + "; ".join(
+            f"{key} {estimate([r[key] for r in rows if r.get(key) is not None])}" for key in SHOWN))
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "n/a"
+    return f"{value:.3g}" if isinstance(value, float) else str(value)
+
+
+if __name__ == "__main__":
+    main()
