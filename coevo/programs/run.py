@@ -13,9 +13,11 @@ from typing import Any
 
 import torch
 
+from coevo.errors import CoevoError
 from coevo.evolution.ga import EvolutionaryArtist
 from coevo.images import save_png
 from coevo.loop import Hook, Progress, Round, warm_up
+from coevo.metrics.yardstick import YardstickHook, is_lipizzaner_data, load_yardstick
 from coevo.programs.agreement import write_agreement
 from coevo.programs.build import build
 from coevo.programs.champions import ChampionSheet
@@ -174,7 +176,10 @@ class RunProgram:
         return load_config(path)
 
     def build(self, config: RunConfig) -> Game:
-        return build(config, self.catalog)
+        game = build(config, self.catalog)
+        if config.yardstick:  # before the recorder: it adds to the round's metrics that the recorder writes
+            game.hooks.insert(0, yardstick_hook(config, game))
+        return game
 
     def begin(self, game: Game) -> None:
         warm_up(game.players, game.progress)
@@ -184,6 +189,16 @@ class RunProgram:
 
     def finish(self, folder: RunFolder, game: Game) -> RunFolder:
         return folder
+
+
+def yardstick_hook(config: RunConfig, game: Game) -> YardstickHook:
+    """Lipizzaner's yardstick over the run's real images (a fixed order, independent of the seed)."""
+    data = game.meta["data"]
+    if data is None:
+        raise CoevoError("--yardstick needs real data to compare with; pass --data mnist:DIR")
+    order = torch.randperm(len(data), generator=torch.Generator().manual_seed(1))
+    stick = load_yardstick(Path(config.yardstick), data.images[order], is_lipizzaner_data(data.name, data.shape))
+    return YardstickHook(stick, game.artist, game.stop, config.yardstick_every)
 
 
 def start(config: RunConfig, out: Path, catalog: Catalog | None = None) -> RunFolder:

@@ -85,6 +85,10 @@ class RunConfig:
                               aliases=["--from"])
     artist_options: dict[str, Any] = setting(None, "extra artist option, e.g. channels=3", factory=dict)
     critic_options: dict[str, Any] = setting(None, "extra critic option, e.g. members=features,cnn", factory=dict)
+    yardstick: str = setting("", "Lipizzaner's MNIST classifier weights (mnist_cnn.pkl of ALFA-group/lipizzaner-gan): "
+                             "record its FID and TVD of 2,500 samples in metrics.jsonl (\"\": off)")
+    yardstick_every: int = setting(100, "rounds between --yardstick measures (and at the last round)", low=1,
+                                   high=10**9)
 
     def validate(self) -> RunConfig:
         """Check every setting's declaration and the run's own rules; raise ``CoevoError`` with the fix."""
