@@ -11,6 +11,7 @@ import torch
 from coevo.data import ImageSet
 from coevo.metrics.distances import (
     critic_accuracy,
+    density_coverage,
     frechet_distance,
     kernel_inception_distance,
     precision_recall,
@@ -21,6 +22,7 @@ from coevo.metrics.yardstick import Yardstick, is_lipizzaner_data, load_yardstic
 from coevo.protocols import Critic
 
 CONFIDENT = 0.9  # a generated image counts for class coverage only when the classifier is this sure of its class
+DENSITY_K = 5  # neighbours of density and coverage (Naeem et al. 2020's choice)
 NEIGHBOURS = 5000  # training images searched for each sample's nearest neighbour (memorisation check)
 
 
@@ -79,8 +81,9 @@ class Evaluator:
 
     def evaluate(self, fake: torch.Tensor, critic: Critic | None = None,
                  threshold: float | None = 0.0) -> dict[str, Any]:
-        """KID, FID, precision, recall, nearest-neighbour distance to the training images; confident class
-        coverage, confident share, class histogram and TV distance when labelled; critic accuracy when given.
+        """KID, FID, precision, recall, density, k-NN coverage, nearest-neighbour distance to the training images;
+        confident class coverage, confident share, class histogram and TV distance when labelled; critic accuracy
+        when given; Lipizzaner's FID and TVD with a yardstick.
 
         ``threshold`` is the critic's real/fake boundary (0 for logits and hinge); ``None`` takes the median of
         all scores, for Wasserstein critics.
@@ -88,9 +91,11 @@ class Evaluator:
         fake = fake.detach().float().cpu()
         features = self.net.features(fake)
         precision, recall = precision_recall(self.real_features, features, self.k)
+        density, coverage = density_coverage(self.real_features, features, max(1, min(DENSITY_K, len(self.real) - 1)))
         result: dict[str, Any] = {"kid": kernel_inception_distance(self.real_features, features),
                                   "fid": frechet_distance(self.real_features, features),
                                   "precision": precision, "recall": recall,
+                                  "density": density, "knn_coverage": coverage,
                                   "nn_distance": nearest_distance(fake, self.train[:NEIGHBOURS])}
         if self.net.probabilities is not None and self.real_labels is not None:
             probabilities = self.net.probabilities(fake)

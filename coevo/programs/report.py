@@ -31,7 +31,8 @@ if TYPE_CHECKING:
 
 METRICS = (  # key, heading, lower is better, digits
     ("kid", "KID ↓", True, 4), ("fid", "FID ↓", True, 2), ("precision", "precision ↑", False, 3),
-    ("recall", "recall ↑", False, 3), ("coverage", f"coverage (p ≥ {CONFIDENT}) ↑", False, 2),
+    ("recall", "recall ↑", False, 3), ("density", "density (1: as real)", False, 3),
+    ("knn_coverage", "k-NN coverage ↑", False, 3), ("coverage", f"coverage (p ≥ {CONFIDENT}) ↑", False, 2),
     ("confident", "confidently a digit ↑", False, 2), ("class_tv", "class TV ↓", True, 3),
     ("nn_distance", "nearest training image (RMS)", False, 3), ("critic_accuracy", "critic accuracy", True, 3),
 )
@@ -196,6 +197,9 @@ def header(data: ImageSet, settings: CompareSettings, evaluator: Evaluator, n: i
                            f"{accuracy}; the reference and floor images come from the other half",
         "coverage": f"share of classes that at least a tenth of their fair share of all images is confidently "
                     f"(p ≥ {CONFIDENT}) classified as",
+        "density / k-NN coverage": "Naeem et al. 2020 over the reference's 5-NN balls in the same features: "
+                                   "density counts the balls each sample lies in (/5; real data about 1), coverage "
+                                   "the share of reference images with a sample in their ball",
         "memorisation": "nearest training image: median RMS pixel distance of each sample to its closest "
                         "training image (the floor row: held-out real images), a copy scores 0",
         **yardstick_header(evaluator, n),
