@@ -46,6 +46,7 @@ ARTISTS: tuple[Entry, ...] = (
     Entry("latent", "coevo.programs.latentbreed:LatentGenetics", "a generator run's latent space as genomes "
           "(coevo breed --from RUN)", evolutionary=True),
     Entry("cdcgan", "artists.dcgan:ConditionalDCGANArtist", "class-conditional DCGAN G(z|y) (use with ccnn)"),
+    Entry("mlpgan", "artists.dcgan:MLPGeneratorArtist", "Lipizzaner's MNIST MLP generator 64-256-256-784, tanh"),
 )
 
 CRITICS: tuple[Entry, ...] = (
