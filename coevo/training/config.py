@@ -101,6 +101,9 @@ class RunConfig:
         if self.elite > self.pop:
             raise CoevoError(f"elite ({self.elite}) cannot exceed pop ({self.pop}); lower --elite or raise --pop")
         check_device(self.device)
+        if self.yardstick and not Path(self.yardstick).is_file():
+            raise CoevoError(f"no yardstick weights at {self.yardstick}; pass the mnist_cnn.pkl of "
+                             "ALFA-group/lipizzaner-gan")
         return self
 
     def stop(self) -> Stop:

@@ -115,6 +115,8 @@ def test_a_run_records_the_yardstick_and_plays_the_same_without_it(tmp_path: Pat
     assert [sorted(k for k in row if k.startswith("lipizzaner")) for row in rows] == [
         [], ["lipizzaner_fid", "lipizzaner_tvd"], ["lipizzaner_fid", "lipizzaner_tvd"]]  # round 1, and the last
     assert [{k: v for k, v in row.items() if not k.startswith("lipizzaner")} for row in rows] == plain
+    assert main([*args, "--out", str(tmp_path / "bad"), "--yardstick", str(tmp_path / "absent.pkl")]) == 2
+    assert not (tmp_path / "bad").exists()
 
 
 def test_a_comparison_with_the_yardstick_reports_it_and_says_what_is_comparable(
