@@ -67,6 +67,30 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX individuals_published ON individuals(published);
     """,
+    """
+    CREATE TABLE web_sessions (
+        id TEXT PRIMARY KEY,                -- the session's random token (its page's address)
+        visitor TEXT NOT NULL,              -- the anonymous visitor who owns it (the id in their signed cookie)
+        run INTEGER NOT NULL REFERENCES runs(id),  -- its breeding session folder, indexed like any other
+        artist TEXT NOT NULL,
+        options TEXT NOT NULL,              -- JSON: genetics constructor options
+        source TEXT NOT NULL DEFAULT '',    -- where its first parent came from ('' random, gallery:ID, a file)
+        step INTEGER NOT NULL,              -- the current state: a row of web_states
+        next_id INTEGER NOT NULL,           -- artist ids handed out so far (an undo never hands one out again)
+        strength REAL NOT NULL,             -- mutation strength (kept across undo and redo)
+        name TEXT NOT NULL DEFAULT '',      -- the name the visitor gave, if any (no registration)
+        created REAL NOT NULL,
+        updated REAL NOT NULL
+    );
+    CREATE TABLE web_states (
+        session TEXT NOT NULL REFERENCES web_sessions(id),
+        step INTEGER NOT NULL,              -- 0: the first generation, and one more for each choice or restart
+        chosen_by TEXT NOT NULL,            -- who made this step from the one before ('' for step 0)
+        state TEXT NOT NULL,                -- JSON: the artist's state (EvolutionaryArtist.state_dict)
+        PRIMARY KEY (session, step)
+    );
+    CREATE INDEX web_sessions_visitor ON web_sessions(visitor);
+    """,
 )
 
 
