@@ -4,7 +4,7 @@ ordinary loop (``coevo.programs.build`` + ``coevolve``) and, every ``--every`` s
 their within-class pixel spread (mode collapse inside a class shows as a spread far below the real digits').
 
 Usage: PYTHONPATH=. python bench/cdcgan_classes.py --data mnist:../shared/data/mnist --steps 2000 [--seed 0]
-[--loss hinge] [--until 0.9]
+[--loss hinge] [--until 0.9] [--option augment=true --option embed=50]
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from coevo.metrics.scoreboard import pairwise_spread
 from coevo.programs.build import build
 from coevo.toolkits.classifier import cached_classifier
 from coevo.training.config import RunConfig
+from coevo.training.settings import parse_option
 
 
 def within_class_spread(images: torch.Tensor, labels: torch.Tensor) -> float:
@@ -61,11 +62,12 @@ def main() -> None:
     parser.add_argument("--loss", default="hinge")
     parser.add_argument("--ngf", type=int, default=32)
     parser.add_argument("--until", type=float, default=1.1, help="stop at the first evaluation at least this good")
+    parser.add_argument("--option", action="append", default=[], help="an artist option KEY=VALUE, e.g. augment=true")
     args = parser.parse_args()
     classifier = cached_classifier(load_data(args.data, 28), steps=3000)
     config = RunConfig(artist="cdcgan", critic="ccnn", data=args.data, size=28, pop=64, batch=64, warmup=0,
                        fakes="latest", loss=args.loss, seed=args.seed, rounds=args.steps, device="cpu",
-                       artist_options={"ngf": args.ngf})
+                       artist_options={"ngf": args.ngf, **dict(parse_option(o) for o in args.option)})
     data = load_data(args.data, 28)
     print(f"real digits: within-class pixel spread {within_class_spread(data.images[:1000], data.labels[:1000]):.3f}")
     game = build(config)

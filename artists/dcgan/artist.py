@@ -25,13 +25,14 @@ class DCGANArtist:
     # option bounds (coevo.training.settings.check_options): at ngf 256 the 64-pixel generator's weights and Adam
     # state are ~0.6 GB
     LIMITS: ClassVar[Limits] = {"nz": (1, 1024), "ngf": (1, 256), "batch": (1, 65536)}
+    square = True  # the convolutional generator makes square images of SIZES only
 
     def __init__(self, shape: tuple[int, int, int] = (1, 28, 28), batch: int = 64, device: str | torch.device = "cpu",
                  loss: str = "nonsaturating", nz: int = 100, ngf: int = 64, lr: float | None = None,
                  betas: tuple[float, float] | list[float] | None = None, optimizer: str | None = None,
                  amp: bool | None = None) -> None:
         channels, height, width = shape
-        if height != width or height not in SIZES:
+        if self.square and (height != width or height not in SIZES):
             raise ValueError(f"the DCGAN artist makes square {'/'.join(map(str, SIZES))} pixel images, "
                              f"not {height}x{width}; pass --size 28, 32 or 64")
         self.loss = check(loss)
@@ -62,10 +63,15 @@ class DCGANArtist:
         """One generator step on the loss of the critic's scores of ``proposal``."""
         self.opt.zero_grad(set_to_none=True)
         loss = artist_loss(self.loss, scores)
-        loss.backward(inputs=list(self.net.parameters()))  # the generator's gradients only: skips the critic's
+        extra = self.regulariser(proposal)
+        (loss if extra is None else loss + extra).backward(inputs=list(self.net.parameters()))  # not the critic's
         self.opt.step()
         self.steps += 1
-        return {"artist_loss": loss.item()}
+        return {"artist_loss": loss.item()} | ({} if extra is None else {"artist_regulariser": extra.item()})
+
+    def regulariser(self, proposal: Proposal) -> torch.Tensor | None:
+        """A term added to the generator's loss (with its graph), or None: none for the plain DCGAN."""
+        return None
 
     @torch.no_grad()
     def generate(self, z: torch.Tensor) -> torch.Tensor:

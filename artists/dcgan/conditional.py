@@ -18,21 +18,32 @@ from coevo.protocols import Proposal
 class ConditionalDCGANArtist(DCGANArtist):
     """A DCGAN generator with a label embedding concatenated to its latent (``embed`` numbers per class).
 
-    ``ask`` draws the batch's classes uniformly (global Torch generator), then ``z``; options as ``dcgan``.
+    ``ask`` draws the batch's classes uniformly (global Torch generator), then ``z``; options as ``dcgan``, and
+    ``augment=true`` for conditioning augmentation (StackGAN: the condition sampled from N(μ(y), σ(y)²)), whose KL
+    term to N(0, I) joins the generator's loss weighted by ``kl`` (StackGAN's λ = 1).
     """
 
     def __init__(self, shape: tuple[int, int, int] = (1, 28, 28), batch: int = 64, device: str | torch.device = "cpu",
                  loss: str = "nonsaturating", classes: int = 10, nz: int = 100, ngf: int = 64, embed: int = 10,
                  lr: float | None = None, betas: tuple[float, float] | list[float] | None = None,
-                 optimizer: str | None = None, amp: bool | None = None) -> None:
+                 optimizer: str | None = None, amp: bool | None = None, augment: bool = False,
+                 kl: float = 1.0) -> None:
         if classes < 2:
             raise ValueError(f"a conditional generator needs at least 2 classes (got {classes}); use labelled data")
-        self.classes, self.embed = int(classes), int(embed)
+        if not 0 <= kl <= 1000:
+            raise ValueError(f"the KL weight kl must lie in 0..1000 (got {kl})")
+        self.classes, self.embed, self.augment, self.kl = int(classes), int(embed), bool(augment), float(kl)
         super().__init__(shape, batch, device, loss, nz, ngf, lr, betas, optimizer, amp)
 
     def network(self) -> torch.nn.Module:
         channels, size, _ = self.shape
-        return ConditionalGenerator(self.nz, self.classes, channels, size, self.ngf, self.embed)
+        return ConditionalGenerator(self.nz, self.classes, channels, size, self.ngf, self.embed, self.augment)
+
+    def regulariser(self, proposal: Proposal) -> torch.Tensor | None:
+        """``kl`` × the conditioning augmentation's KL term of the proposal's classes (None without it)."""
+        if not self.augment or proposal.labels is None:
+            return None
+        return self.kl * self.net.kl(proposal.labels.to(self.device))
 
     def ask(self) -> Proposal:
         """A fresh batch G(z | y) with its graph; ``labels`` y, and z in ``extra``."""

@@ -58,17 +58,61 @@ class Generator(nn.Module):
 
 
 class ConditionalGenerator(nn.Module):
-    """G(z | y) -> image (Mirza & Osindero 2014): the class's learned embedding is concatenated to ``z``."""
+    """G(z | y) -> image (Mirza & Osindero 2014): the class's learned embedding is concatenated to ``z``.
+
+    With ``augment`` (conditioning augmentation, Zhang et al. 2017, StackGAN): a linear layer maps the embedding
+    to a mean μ and log-variance of a Gaussian, and the condition is a fresh sample μ + σ·ε of it each time (the
+    global Torch generator draws ε), so one class spreads over a neighbourhood of conditions; ``kl`` gives the
+    KL divergence to N(0, I) that keeps that neighbourhood wide (the artist adds it to its loss).
+    """
 
     def __init__(self, nz: int = 100, classes: int = 10, channels: int = 1, size: int = 64, ngf: int = 64,
-                 embed: int = 10) -> None:
+                 embed: int = 10, augment: bool = False) -> None:
         super().__init__()
-        self.nz, self.classes, self.embed = nz, classes, embed
+        self.nz, self.classes, self.embed, self.augment = nz, classes, embed, augment
         self.labels = nn.Embedding(classes, embed)
         self.main = generator_layers(nz + embed, channels, size, ngf)
         self.apply(init_weights)
         nn.init.normal_(self.labels.weight, 0.0, 1.0)  # the embedding lives on the latent's scale
+        if augment:  # μ starts as the embedding itself, log σ² at 0: the classes stay apart from the first step
+            self.gaussian = nn.Linear(embed, 2 * embed)
+            with torch.no_grad():
+                self.gaussian.weight.zero_()
+                self.gaussian.weight[:embed].copy_(torch.eye(embed))
+                self.gaussian.bias.zero_()
+
+    def moments(self, labels: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """μ and log σ² ``(N, embed)`` of each label's condition (augmented), or (embedding, None)."""
+        embedded = self.labels(labels.long())
+        if not self.augment:
+            return embedded, None
+        mu, logvar = self.gaussian(embedded).chunk(2, dim=1)
+        return mu, logvar
+
+    def kl(self, labels: torch.Tensor) -> torch.Tensor:
+        """Mean over the batch of KL(N(μ, σ²) ‖ N(0, I)) (0 without augmentation)."""
+        mu, logvar = self.moments(labels)
+        if logvar is None:
+            return mu.new_zeros(())
+        return 0.5 * (mu.pow(2) + logvar.exp() - 1 - logvar).sum(1).mean()
 
     def forward(self, z: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
-        h = torch.cat([z.view(z.shape[0], self.nz), self.labels(labels.long())], dim=1)
+        mu, logvar = self.moments(labels)
+        condition = mu if logvar is None else mu + (0.5 * logvar).exp() * torch.randn_like(mu)
+        h = torch.cat([z.view(z.shape[0], self.nz), condition], dim=1)
         return self.main(h.view(h.shape[0], self.nz + self.embed, 1, 1))
+
+
+class MLPGenerator(nn.Module):
+    """Lipizzaner's MNIST generator (its four-layer perceptron): z (64) -> 256 -> 256 -> C·H·W, LeakyReLU 0.2
+    between, tanh out, PyTorch's default initialisation; any image shape."""
+
+    def __init__(self, nz: int = 64, shape: tuple[int, int, int] = (1, 28, 28), hidden: int = 256) -> None:
+        super().__init__()
+        self.nz, self.shape = nz, tuple(shape)
+        pixels = shape[0] * shape[1] * shape[2]
+        self.main = nn.Sequential(nn.Linear(nz, hidden), nn.LeakyReLU(0.2), nn.Linear(hidden, hidden),
+                                  nn.LeakyReLU(0.2), nn.Linear(hidden, pixels), nn.Tanh())
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        return self.main(z.view(z.shape[0], self.nz)).view(z.shape[0], *self.shape)

@@ -39,6 +39,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                         "artist and the real floor (default 1000, fewer if the held-out real images are fewer)")
     parser.add_argument("--features", default="auto", choices=("auto", "classifier", "autoencoder"),
                         help="metric features: a classifier (labelled data) or an autoencoder")
+    parser.add_argument("--yardstick", type=Path, metavar="PATH", help="Lipizzaner's MNIST classifier weights "
+                        "(mnist_cnn.pkl of ALFA-group/lipizzaner-gan): adds its FID and TVD, the numbers comparable "
+                        "with published work (on mnist:DIR at --size 28 with --samples 2500)")
     parser.add_argument("--out", type=Path, help="comparison folder (default runs/compare, numbered compare-2, ... "
                         "while another comparison holds it; the same settings continue theirs)")
     parser.set_defaults(handler=handle)
@@ -57,7 +60,8 @@ def handle(args: argparse.Namespace) -> int:
     budget = Stop(images=args.images, critic_updates=args.critic_updates, rounds=args.rounds, seconds=args.seconds)
     command = " ".join(["coevo", *sys.argv[1:]])
     settings = CompareSettings(base, artists, budget, args.seeds, args.evals, args.samples, args.features,
-                               list(args.runs), args.workers, args.scheduler, command)
+                               list(args.runs), args.workers, args.scheduler, command,
+                               str(args.yardstick) if args.yardstick else "")
     report = compare(settings, args.out or default_out(settings))
     print(f"wrote {report} and {report.with_suffix('.md')}")
     return 0

@@ -1,4 +1,5 @@
-"""Real image data sets, all as ``ImageSet``: digits (embedded), mnist:DIR, an image folder, a .npz file."""
+"""Real image data sets, all as ``ImageSet``: digits (embedded), mnist:DIR, stacked:DIR (stacked MNIST), an image
+folder, a .npz file."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ __all__ = ["ImageSet", "from_array", "load_data", "to_channels"]
 
 
 def load_data(spec: str, size: int | None = 32, channels: int | None = None) -> ImageSet:
-    """Load a data set from its spec: digits[:ink][:N], mnist:DIR[:train|t10k], folder:DIR, DIR or FILE.npz."""
+    """Load a data set from its spec: digits[:ink][:N], mnist:DIR[:train|t10k], stacked:DIR[:N[:SEED]],
+    folder:DIR, DIR or FILE.npz."""
     kind, _, rest = spec.partition(":")
     if kind == "digits":
         from coevo.data import digits
@@ -27,6 +29,10 @@ def load_data(spec: str, size: int | None = 32, channels: int | None = None) -> 
 
         directory, _, split = rest.partition(":") if not Path(rest).is_dir() else (rest, "", "")
         return mnist.load(Path(directory), size, channels, split or None)
+    if kind == "stacked" and rest:
+        from coevo.data import stacked
+
+        return stacked.load(rest, size)
     if kind == "folder" and rest:
         from coevo.data import folder
 

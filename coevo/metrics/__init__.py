@@ -1,8 +1,10 @@
-"""Offline image metrics: feature networks trained on the data set itself, FID, KID, precision / recall,
-class coverage and histogram distance, and critic accuracy. Nothing is downloaded."""
+"""Offline image metrics: feature networks trained on the data set itself, FID, KID, precision / recall, density /
+coverage, class coverage and histogram distance, critic accuracy, and Lipizzaner's MNIST yardstick (a user's file).
+Nothing is downloaded."""
 
 from coevo.metrics.distances import (
     critic_accuracy,
+    density_coverage,
     frechet_distance,
     kernel_inception_distance,
     mode_coverage,
@@ -12,5 +14,5 @@ from coevo.metrics.distances import (
 from coevo.metrics.evaluator import Evaluator
 from coevo.metrics.features import FeatureNet, feature_net
 
-__all__ = ["Evaluator", "FeatureNet", "critic_accuracy", "feature_net", "frechet_distance",
+__all__ = ["Evaluator", "FeatureNet", "critic_accuracy", "density_coverage", "feature_net", "frechet_distance",
            "kernel_inception_distance", "mode_coverage", "precision_recall", "total_variation"]

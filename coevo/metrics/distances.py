@@ -67,6 +67,24 @@ def precision_recall(real: torch.Tensor | np.ndarray, fake: torch.Tensor | np.nd
     return precision, recall
 
 
+def density_coverage(real: torch.Tensor | np.ndarray, fake: torch.Tensor | np.ndarray,
+                     k: int = 5) -> tuple[float, float]:
+    """Density and coverage (Naeem et al. 2020) over the real samples' k-NN balls B(x_i, r_i), r_i the distance
+    from x_i to its k-th nearest other real sample.
+
+    Density: (1 / kM) Σ_j Σ_i 1[y_j ∈ B(x_i, r_i)], how many real balls each fake sample lies in, over k
+    (about 1 when fake matches real; above 1 where fakes crowd dense regions). Coverage: the share of real samples
+    whose ball holds at least one fake sample. Unlike recall, neither counts balls around outlying fakes.
+    """
+    a, b = torch.from_numpy(_as64(real)), torch.from_numpy(_as64(fake))
+    if len(a) <= k or len(b) == 0:
+        raise ValueError(f"density/coverage with k={k} needs more than {k} real samples and a fake one")
+    exact = "donot_use_mm_for_euclid_dist"  # exact differences, not |x|² + |y|² - 2xy: no rounding at the balls' edge
+    radii = torch.cdist(a, a, compute_mode=exact).kthvalue(k + 1, dim=1).values  # +1: the point itself at 0
+    inside = torch.cdist(a, b, compute_mode=exact) < radii[:, None]  # (real, fake); strict, as the prdc package
+    return float(inside.sum(0).double().mean() / k), float(inside.any(1).double().mean())
+
+
 def class_histogram(labels: torch.Tensor, classes: int) -> torch.Tensor:
     """Share of each class among predicted labels."""
     counts = torch.bincount(labels.long().flatten(), minlength=classes)[:classes].double()

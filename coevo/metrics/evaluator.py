@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 from typing import Any
 
 import torch
@@ -10,15 +11,18 @@ import torch
 from coevo.data import ImageSet
 from coevo.metrics.distances import (
     critic_accuracy,
+    density_coverage,
     frechet_distance,
     kernel_inception_distance,
     precision_recall,
     total_variation,
 )
 from coevo.metrics.features import FeatureNet, feature_net
+from coevo.metrics.yardstick import Yardstick, is_lipizzaner_data, load_yardstick
 from coevo.protocols import Critic
 
 CONFIDENT = 0.9  # a generated image counts for class coverage only when the classifier is this sure of its class
+DENSITY_K = 5  # neighbours of density and coverage (Naeem et al. 2020's choice)
 NEIGHBOURS = 5000  # training images searched for each sample's nearest neighbour (memorisation check)
 
 
@@ -45,11 +49,18 @@ def nearest_distance(samples: torch.Tensor, pool: torch.Tensor) -> float:
 class Evaluator:
     """A data set's feature network and a fixed reference sample of real images, disjoint from what the network
     learned from: the data's fixed half split (``ImageSet.split(0.5)``) trains the network; the other half gives
-    the reference sample and, apart from it, the real images of the floor row."""
+    the reference sample and, apart from it, the real images of the floor row. With ``yardstick`` (the path of
+    Lipizzaner's ``mnist_cnn.pkl``) it adds that fixed net's FID and TVD, against real images of the first half
+    (the net learned none of them), so the floor row stays disjoint from its reference."""
 
     def __init__(self, data: ImageSet, reference: int = 2000, kind: str = "auto", k: int = 3,
-                 net: FeatureNet | None = None, split: bool = True) -> None:
+                 net: FeatureNet | None = None, split: bool = True, yardstick: Path | str | None = None) -> None:
         train, held = data.split(0.5) if split else (data, data)
+        self.yardstick: Yardstick | None = None
+        if yardstick:
+            fixed_order = torch.randperm(len(train), generator=torch.Generator().manual_seed(1))
+            self.yardstick = load_yardstick(Path(yardstick), train.images[fixed_order],
+                                        is_lipizzaner_data(data.name, data.shape))
         self.train = train.images
         self.net: FeatureNet = net or feature_net(train, kind)
         fixed = torch.Generator().manual_seed(0)  # a fixed draw, independent of the run's seed and RNG state
@@ -70,8 +81,9 @@ class Evaluator:
 
     def evaluate(self, fake: torch.Tensor, critic: Critic | None = None,
                  threshold: float | None = 0.0) -> dict[str, Any]:
-        """KID, FID, precision, recall, nearest-neighbour distance to the training images; confident class
-        coverage, confident share, class histogram and TV distance when labelled; critic accuracy when given.
+        """KID, FID, precision, recall, density, k-NN coverage, nearest-neighbour distance to the training images;
+        confident class coverage, confident share, class histogram and TV distance when labelled; critic accuracy
+        when given; Lipizzaner's FID and TVD with a yardstick.
 
         ``threshold`` is the critic's real/fake boundary (0 for logits and hinge); ``None`` takes the median of
         all scores, for Wasserstein critics.
@@ -79,15 +91,19 @@ class Evaluator:
         fake = fake.detach().float().cpu()
         features = self.net.features(fake)
         precision, recall = precision_recall(self.real_features, features, self.k)
+        density, coverage = density_coverage(self.real_features, features, max(1, min(DENSITY_K, len(self.real) - 1)))
         result: dict[str, Any] = {"kid": kernel_inception_distance(self.real_features, features),
                                   "fid": frechet_distance(self.real_features, features),
                                   "precision": precision, "recall": recall,
+                                  "density": density, "knn_coverage": coverage,
                                   "nn_distance": nearest_distance(fake, self.train[:NEIGHBOURS])}
         if self.net.probabilities is not None and self.real_labels is not None:
             probabilities = self.net.probabilities(fake)
             coverage, confident, histogram = confident_coverage(probabilities)
             result.update(coverage=coverage, confident=confident, class_hist=histogram,
                           class_tv=total_variation(self.real_labels, probabilities.argmax(1), self.net.classes))
+        if self.yardstick is not None:
+            result.update(self.yardstick.score(fake))
         if critic is not None:
             judge = copy.deepcopy(critic)  # scoring may move BatchNorm statistics; the playing critic stays as is
             with torch.no_grad():
@@ -103,3 +119,4 @@ class Evaluator:
         if len(self.rest) <= 2 * self.k:
             return None
         return {**self.evaluate(self.rest[:n]), "samples": float(min(n, len(self.rest)))}
+

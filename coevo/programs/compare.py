@@ -173,11 +173,11 @@ class CompareRun(RunProgram):
 
 
 def play_task(base: dict[str, Any], artist: str, seed: int, folder: str, budget: dict[str, Any], evals: int,
-              samples: int, features: str) -> dict[str, float]:
+              samples: int, features: str, yardstick: str = "") -> dict[str, float]:
     """Play one artist on one seed into ``folder`` (a Dask task: plain arguments), or continue it from its last
     checkpoint; returns what it spent (CPU seconds: of this process's part)."""
     config = artist_config(RunConfig(**base), artist, seed, Stop(**budget))
-    evaluator = Evaluator(load_data(config.data, config.size), kind=features)  # the cached feature network
+    evaluator = Evaluator(load_data(config.data, config.size), kind=features, yardstick=yardstick or None)
     program = CompareRun(Path(folder), evaluator, evals, samples)
     if resumable(RunFolder(Path(folder))):
         return Trainer().resume(program, Path(folder))
@@ -279,7 +279,8 @@ def compare(settings: CompareSettings, out: Path) -> Path:
     for path in settings.runs:
         check_given_run(Path(path), settings)
     data = load_data(settings.base.data, settings.base.size)
-    evaluator = Evaluator(data, kind=settings.features)  # trains (and caches) the feature network once, here
+    evaluator = Evaluator(data, kind=settings.features,  # trains (and caches) the feature network once, here
+                          yardstick=settings.yardstick or None)
     n = evaluator.matched(settings.samples)
     with folder_lock(out):
         open_comparison(out, settings)
@@ -297,7 +298,8 @@ def play_all(settings: CompareSettings, out: Path, data: ImageSet, evaluator: Ev
             if not (folder / DONE).is_file():
                 tasks.append(Task(play_task, {"base": asdict(settings.base), "artist": artist, "seed": seed,
                                               "folder": str(folder), "budget": settings.budget.limits(),
-                                              "evals": settings.evals, "samples": n, "features": settings.features},
+                                              "evals": settings.evals, "samples": n, "features": settings.features,
+                                              "yardstick": settings.yardstick},
                                   f"{artist} seed {seed}"))
     run_tasks(tasks, settings.workers, settings.scheduler)
     entrants = [Entrant(artist, load_config(out / folder_name(artist) / f"seed-{settings.base.seed}" /

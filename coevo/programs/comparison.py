@@ -47,6 +47,7 @@ class CompareSettings:
     workers: int = 0  # Dask LocalCluster worker processes; 0 plays the runs one by one in this process
     scheduler: str | None = None  # address of a running Dask scheduler, instead of a local cluster
     command: str = ""  # the command line, for the report's provenance
+    yardstick: str = ""  # path of Lipizzaner's mnist_cnn.pkl: adds its FID / TVD (comparable with published work)
 
     def validate(self) -> CompareSettings:
         self.base.validate()
@@ -60,6 +61,9 @@ class CompareSettings:
         check_runs(len(self.artists) * self.seeds + len(self.runs))
         if self.scheduler is not None:
             check_scheduler(self.scheduler)
+        if self.yardstick and not Path(self.yardstick).is_file():
+            raise CoevoError(f"no yardstick weights at {self.yardstick}; pass the mnist_cnn.pkl of "
+                             "ALFA-group/lipizzaner-gan")
         if self.base.data == "none":
             raise CoevoError("a comparison needs real data; pass --data digits, mnist:DIR, a folder or a .npz")
         return self
@@ -71,8 +75,9 @@ class CompareSettings:
         """Everything that decides the results (not how the sweep is run): a rerun continues only if it matches."""
         plain = {name: None for name in BUDGETS} | self.budget.limits()  # the layout of comparisons made before
         base = asdict(replace(self.base, **{name: getattr(RunConfig(), name) for name in BUDGETS}))
-        return {"base": base, "artists": self.artists, "budget": plain,
+        made = {"base": base, "artists": self.artists, "budget": plain,
                 "seeds": self.seeds, "evals": self.evals, "samples": self.samples, "features": self.features}
+        return made | ({"yardstick": str(self.yardstick)} if self.yardstick else {})  # older comparisons: none
 
 
 @dataclass

@@ -31,16 +31,21 @@ if TYPE_CHECKING:
 
 METRICS = (  # key, heading, lower is better, digits
     ("kid", "KID ↓", True, 2), ("fid", "FID ↓", True, 2), ("precision", "precision ↑", False, 3),
-    ("recall", "recall ↑", False, 3), ("coverage", f"coverage (p ≥ {CONFIDENT}) ↑", False, 2),
+    ("recall", "recall ↑", False, 3), ("density", "density (1: as real)", False, 3),
+    ("knn_coverage", "k-NN coverage ↑", False, 3), ("coverage", f"coverage (p ≥ {CONFIDENT}) ↑", False, 2),
     ("confident", "confidently a digit ↑", False, 2), ("class_tv", "class TV ↓", True, 3),
     ("nn_distance", "nearest training image (RMS)", False, 3), ("critic_accuracy", "critic accuracy", True, 3),
 )
 SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 RANGES = {  # the values a metric can take, so that an interval over few seeds is clipped to them (KID may be < 0)
-    "fid": (0.0, None), "precision": (0.0, 1.0), "recall": (0.0, 1.0), "coverage": (0.0, 1.0),
+    "fid": (0.0, None), "precision": (0.0, 1.0), "recall": (0.0, 1.0), "coverage": (0.0, 1.0), "density": (0.0, None),
+    "knn_coverage": (0.0, 1.0), "lipizzaner_fid": (0.0, None), "lipizzaner_tvd": (0.0, 1.0),
     "confident": (0.0, 1.0), "class_tv": (0.0, 1.0), "nn_distance": (0.0, None), "critic_accuracy": (0.0, 1.0),
     **{budget: (0.0, None) for budget in ("images", "critic_updates", "rounds", "seconds", "cpu_seconds")},
 }
+YARDSTICK = (("lipizzaner_fid", "Lipizzaner FID ↓", True, 2), ("lipizzaner_tvd", "Lipizzaner TVD ↓", True, 3))
+PUBLISHED = ("Lipizzaner's ten shipped MNIST generators score FID 34.1–48.9 and TVD 0.108–0.140 on this net "
+             "(n = 2,500, reference: MNIST's training images)")
 BUDGETS = (("images", "images shown"), ("critic_updates", "critic updates"),
            ("rounds", "rounds (generations / steps)"), ("seconds", "wall s of play"), ("cpu_seconds", "CPU s"))
 SETTINGS = ("artist", "critic", "data", "size", "loss", "pop", "batch", "critic_steps", "fakes", "warmup", "device")
@@ -181,7 +186,8 @@ def write_report(out: Path, entrants: list[Entrant], data: ImageSet, settings: C
     floor = evaluator.real_floor(n)
     samples, champions = pictures(out, entrants, data)
     report = Report(header=header(data, settings, evaluator, n), verdict=verdicts(entrants), samples=samples,
-                    champions=champions, metrics=metrics_table(entrants, floor, n), budgets=budgets_table(entrants),
+                    champions=champions, metrics=metrics_table(entrants, floor, n, evaluator.yardstick is not None),
+                    budgets=budgets_table(entrants),
                     histograms=histogram_table(entrants, floor), curves=curves(out / "curves.png", entrants),
                     settings=settings_table(entrants))
     return render_report(out, report)
@@ -214,22 +220,47 @@ def header(data: ImageSet, settings: CompareSettings, evaluator: Evaluator, n: i
                            f"{accuracy}; the reference and floor images come from the other half",
         "coverage": f"share of classes that at least a tenth of their fair share of all images is confidently "
                     f"(p ≥ {CONFIDENT}) classified as",
+        "density / k-NN coverage": "Naeem et al. 2020 over the reference's 5-NN balls in the same features: "
+                                   "density counts the balls each sample lies in (/5; real data about 1), coverage "
+                                   "the share of reference images with a sample in their ball",
         "memorisation": "nearest training image: median RMS pixel distance of each sample to its closest "
                         "training image (the floor row: held-out real images), a copy scores 0",
+        **yardstick_header(evaluator, n),
         **provenance(settings, settings.base.device),
     }
 
 
-def metrics_table(entrants: list[Entrant], floor: dict[str, Any] | None, n: int) -> Table:
-    """Each artist's metrics at its last evaluation (mean ± 95% over seeds), and the real floor's at the same n."""
+def yardstick_header(evaluator: Evaluator, n: int) -> dict[str, str]:
+    """Which numbers sit beside published work: the Lipizzaner columns (at its data, size and n), and no other."""
+    if evaluator.yardstick is None:
+        return {"comparable with published work": "none: every number is on coevo's own feature network; pass "
+                                                  "--yardstick PATH (Lipizzaner's mnist_cnn.pkl) on MNIST at 28 px"}
+    stick = evaluator.yardstick
+    where = (f"Lipizzaner FID and TVD: MNISTCnn of ALFA-group/lipizzaner-gan on its 10 output logits and its "
+             f"predicted-label frequencies, reference {len(stick.real_logits)} real images of the first half")
+    if stick.comparable and n == 2500:
+        verdict = (f"the Lipizzaner FID and TVD columns ({where}; here from MNIST's t10k split, not its training "
+                   f"split). {PUBLISHED}. Every other column is coevo's own")
+    else:
+        why = "the data are not mnist:DIR at 1×28×28" if not stick.comparable else f"n is {n}, not 2,500"
+        verdict = (f"none ({why}): the Lipizzaner columns ({where}) are coevo's own measure here, comparable with "
+                   f"published work only on MNIST at 28 px with --samples 2500. {PUBLISHED}")
+    return {"comparable with published work": verdict}
+
+
+def metrics_table(entrants: list[Entrant], floor: dict[str, Any] | None, n: int,
+                  yardstick: bool = False) -> Table:
+    """Each artist's metrics at its last evaluation (mean ± 95% over seeds), and the real floor's at the same n;
+    with ``yardstick``, Lipizzaner's FID and TVD as well."""
+    shown = METRICS + YARDSTICK if yardstick else METRICS
     kids = [v for e in entrants for v in final(e, "kid")] + ([floor["kid"]] if floor and "kid" in floor else [])
     exponent = kid_exponent(kids)
-    scale = {k: (exponent if k == "kid" else 0) for k, _, _, _ in METRICS}
-    rows = [[short_label(e, n), *[cell(final(e, k), d, k, scale[k]) for k, _, _, d in METRICS]] for e in entrants]
+    scale = {k: (exponent if k == "kid" else 0) for k, _, _, _ in shown}
+    rows = [[short_label(e, n), *[cell(final(e, k), d, k, scale[k]) for k, _, _, d in shown]] for e in entrants]
     if floor is not None:
         rows.append(["real data (held out)", *[cell([floor[k]], d, k, scale[k]) if k in floor else "—"
-                                               for k, _, _, d in METRICS]])
-    return Table(["artist", *[heading(k, text, exponent) for k, text, _, _ in METRICS]], rows)
+                                               for k, _, _, d in shown]])
+    return Table(["artist", *[heading(k, text, exponent) for k, text, _, _ in shown]], rows)
 
 
 def budgets_table(entrants: list[Entrant]) -> Table:

@@ -15,10 +15,12 @@ from typing import Any
 
 import torch
 
+from coevo.errors import CoevoError
 from coevo.evolution.ga import EvolutionaryArtist
 from coevo.images import save_png
 from coevo.loop import Hook, Progress, Round, warm_up
 from coevo.metrics.armsrace import summarise
+from coevo.metrics.yardstick import YardstickHook, is_lipizzaner_data, load_yardstick
 from coevo.programs import judge, tournament
 from coevo.programs.agreement import write_agreement
 from coevo.programs.build import build
@@ -207,6 +209,8 @@ class RunProgram:
         game = build(config, self.catalog)
         tournament.attach(game)
         judge.attach(game)
+        if config.yardstick:  # before the recorder: it adds to the round's metrics that the recorder writes
+            game.hooks.insert(0, yardstick_hook(config, game))
         return game
 
     def begin(self, game: Game) -> None:
@@ -225,6 +229,16 @@ class RunProgram:
         if len(summary) > 1:  # phases, a tournament or a judge: the arms race in numbers
             atomic_write_text(folder.path / "arms-race.json", json.dumps(summary, indent=1) + "\n")
         return folder
+
+
+def yardstick_hook(config: RunConfig, game: Game) -> YardstickHook:
+    """Lipizzaner's yardstick over the run's real images (a fixed order, independent of the seed)."""
+    data = game.meta["data"]
+    if data is None:
+        raise CoevoError("--yardstick needs real data to compare with; pass --data mnist:DIR")
+    order = torch.randperm(len(data), generator=torch.Generator().manual_seed(1))
+    stick = load_yardstick(Path(config.yardstick), data.images[order], is_lipizzaner_data(data.name, data.shape))
+    return YardstickHook(stick, game.artist, game.stop, config.yardstick_every)
 
 
 def start(config: RunConfig, out: Path, catalog: Catalog | None = None) -> RunFolder:

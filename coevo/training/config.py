@@ -111,6 +111,10 @@ class RunConfig:
                               aliases=["--from"])
     artist_options: dict[str, Any] = setting(None, "extra artist option, e.g. channels=3", factory=dict)
     critic_options: dict[str, Any] = setting(None, "extra critic option, e.g. members=features,cnn", factory=dict)
+    yardstick: str = setting("", "Lipizzaner's MNIST classifier weights (mnist_cnn.pkl of ALFA-group/lipizzaner-gan): "
+                             "record its FID and TVD of 2,500 samples in metrics.jsonl (\"\": off)")
+    yardstick_every: int = setting(100, "rounds between --yardstick measures (and at the last round)", low=1,
+                                   high=10**9)
 
     def validate(self) -> RunConfig:
         """Check every setting's declaration and the run's own rules; raise ``CoevoError`` with the fix."""
@@ -129,6 +133,9 @@ class RunConfig:
         if self.fakes == "replay":
             check_memory(f"a replay buffer of {self.replay} images of {self.size}x{self.size}",
                          self.replay * self.size**2 * IMAGE_BYTES_PER_PIXEL, "lower --replay or --size")
+        if self.yardstick and not Path(self.yardstick).is_file():
+            raise CoevoError(f"no yardstick weights at {self.yardstick}; pass the mnist_cnn.pkl of "
+                             "ALFA-group/lipizzaner-gan")
         return self
 
     def stop(self) -> Stop:

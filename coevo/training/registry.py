@@ -47,6 +47,7 @@ ARTISTS: tuple[Entry, ...] = (
     Entry("latent", "coevo.programs.latentbreed:LatentGenetics", "a generator run's latent space as genomes "
           "(coevo breed --from RUN)", evolutionary=True),
     Entry("cdcgan", "artists.dcgan:ConditionalDCGANArtist", "class-conditional DCGAN G(z|y) (use with ccnn)"),
+    Entry("mlpgan", "artists.dcgan:MLPGeneratorArtist", "Lipizzaner's MNIST MLP generator 64-256-256-784, tanh"),
 )
 
 CRITICS: tuple[Entry, ...] = (
@@ -66,6 +67,8 @@ DATASETS: tuple[Entry, ...] = (
     Entry("digits:ink[:N]", "coevo.data.digits:load", "the digits in black ink on white (like a turtle's "
           "pen); digits:N the first N"),
     Entry("mnist:DIR[:train|t10k]", "coevo.data.mnist:load", "MNIST IDX files in DIR, gzipped or not"),
+    Entry("stacked:DIR[:N[:SEED]]", "coevo.data.stacked:load", "stacked MNIST: 3 digits of DIR in the RGB "
+          "channels, 1,000 modes (N images, 10,000; seeded)"),
     Entry("DIR or folder:DIR", "coevo.data.folder:load", "every PNG/JPEG under DIR, resized, grey or RGB"),
     Entry("FILE.npz", "coevo.data.npz:load", "arrays 'images' (N,H,W[,C] or N,C,H,W) and optional 'labels'"),
 )

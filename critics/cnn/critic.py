@@ -12,6 +12,7 @@ from coevo import losses
 from coevo.devices import resolve_device
 from coevo.training.settings import Limits
 from critics.cnn.network import Discriminator
+from critics.cnn.unrolled import UNROLLED, unrolled_scores
 
 
 class CNNCritic:
@@ -21,6 +22,14 @@ class CNNCritic:
     default norm is spectral (layer for Wasserstein losses): batch norm's running statistics lag behind a
     shifting fake set, so an eval-mode batch-norm critic scores badly for its first few dozen steps.
     On CUDA it trains and scores under mixed precision (bf16 where supported, else fp16 with loss scaling).
+
+    Remedies for mode collapse, as options: ``minibatch=K`` minibatch discrimination with K kernels of ``dims``
+    numbers (Salimans et al. 2016: 100 × 5), or ``mbstd=G`` the minibatch standard deviation over groups of G
+    (Karras et al. 2018: 4), both before the head (``critics.cnn.minibatch``; a batch's scores then depend on
+    the batch, as they must); ``pack=m`` judges m images at once, stacked on the channels (PacGAN, Lin et al.
+    2018: each image gets its pack's score); ``unroll=k`` scores the generator's images with the critic after k
+    further Adam steps on them and the last real batch, differentiable through the steps (unrolled GAN, Metz et
+    al. 2017; the critic itself does not move).
     """
 
     # option bounds (coevo.training.settings.check_options)
@@ -29,7 +38,14 @@ class CNNCritic:
     def __init__(self, shape: tuple[int, int, int] = (1, 32, 32), device: str | torch.device = "cpu",
                  loss: str = "nonsaturating", norm: str | None = None, lr: float | None = None,
                  betas: tuple[float, float] | list[float] | None = None, width: int = 32, clip: float = 0.01,
-                 penalty: float = 10.0, chunk: int = 512) -> None:
+                 penalty: float = 10.0, chunk: int = 512, minibatch: int = 0, dims: int = 5, mbstd: int = 0,
+                 pack: int = 1, unroll: int = 0) -> None:
+        if not 1 <= pack <= 16 or not 0 <= unroll <= 50:
+            raise ValueError(f"pack takes 1..16 images and unroll 0..50 steps (got pack={pack}, unroll={unroll})")
+        if unroll and loss not in UNROLLED:
+            raise ValueError(f"unroll needs an Adam critic without a penalty: loss {', '.join(UNROLLED)}")
+        self.minibatch, self.dims, self.mbstd, self.pack, self.unroll = minibatch, dims, mbstd, pack, unroll
+        self.last_real: torch.Tensor | None = None  # the last real batch learned from (for unrolling)
         self.shape = tuple(int(s) for s in shape)
         self.device = resolve_device(str(device))
         self.loss = losses.check(loss)
@@ -48,7 +64,26 @@ class CNNCritic:
 
     def network(self, width: int) -> torch.nn.Module:
         """The discriminator network (subclasses build theirs from the same settings)."""
-        return Discriminator(self.shape, width, self.norm)
+        channels, height, width_px = self.shape
+        return Discriminator((channels * self.pack, height, width_px), width, self.norm, self.minibatch, self.dims,
+                             self.mbstd)
+
+    def _pack(self, images: torch.Tensor) -> torch.Tensor:
+        """``(N, C, H, W)`` as ⌈N/m⌉ packs ``(⌈N/m⌉, m·C, H, W)`` of consecutive images (PacGAN); the last pack
+        is filled with the first images again."""
+        m = self.pack
+        if m == 1:
+            return images
+        n, (channels, height, width) = len(images), images.shape[1:]
+        if n == 0:
+            return images.new_zeros(0, m * channels, height, width)
+        if n % m:
+            images = images[torch.arange(n + (-n % m), device=images.device) % n]
+        return images.reshape(-1, m * channels, height, width)
+
+    def _spread(self, per_pack: torch.Tensor, n: int) -> torch.Tensor:
+        """Each image's value: its pack's (rows of ``per_pack`` repeated m times, cut to ``n``)."""
+        return per_pack if self.pack == 1 else per_pack.repeat_interleave(self.pack, dim=0)[:n]
 
     @property
     def feature_size(self) -> int:
@@ -77,21 +112,26 @@ class CNNCritic:
         self._check(images)
         self.net.eval()
         given = () if labels is None else (labels.to(self.device),)
+        n = len(images)
         if torch.is_grad_enabled() and images.requires_grad:
+            if self.unroll and self.last_real is not None and labels is None:
+                return unrolled_scores(self, images.to(self.device)).float().to(images.device)
             with self._autocast():
-                return self.net(images.to(self.device), *given).float().to(images.device)
+                return self._spread(self.net(self._pack(images.to(self.device)), *given).float(),
+                                    n).to(images.device)
+        packed = self._pack(images)
         with torch.no_grad(), self._autocast():
             parts = [self.net(part, *(g[start: start + self.chunk] for g in given)).float()
-                     for start, part in zip(range(0, len(images), self.chunk), self._chunks(images))]
-        return torch.cat(parts).to(images.device) if parts else torch.zeros(0, device=images.device)
+                     for start, part in zip(range(0, len(packed), self.chunk), self._chunks(packed))]
+        return self._spread(torch.cat(parts), n).to(images.device) if parts else torch.zeros(0, device=images.device)
 
     def features(self, images: torch.Tensor) -> torch.Tensor:
         """Penultimate activations ``(N, feature_size)`` float32 on the CPU, for diversity measures."""
         self._check(images)
         self.net.eval()
         with torch.no_grad(), self._autocast():
-            parts = [self.net.body(part).float().cpu() for part in self._chunks(images)]
-        return torch.cat(parts) if parts else torch.zeros(0, self.feature_size)
+            parts = [self.net.body(part).float().cpu() for part in self._chunks(self._pack(images))]
+        return self._spread(torch.cat(parts), len(images)) if parts else torch.zeros(0, self.feature_size)
 
     def features_and_scores(self, images: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """``features(images)`` and ``score(images)`` (no gradient) from one pass through the network, chunk by
@@ -100,13 +140,14 @@ class CNNCritic:
         self.net.eval()
         features, scores = [], []
         with torch.no_grad(), self._autocast():
-            for part in self._chunks(images):
+            for part in self._chunks(self._pack(images)):
                 phi = self.net.body(part)
                 features.append(phi.float().cpu())
-                scores.append(self.net.head(phi).squeeze(1).float())
+                scores.append(self.net.judge(phi).float())
         if not scores:
             return torch.zeros(0, self.feature_size), torch.zeros(0, device=images.device)
-        return torch.cat(features), torch.cat(scores).to(images.device)
+        n = len(images)
+        return self._spread(torch.cat(features), n), self._spread(torch.cat(scores), n).to(images.device)
 
     def learn(self, real: torch.Tensor, fake: torch.Tensor) -> dict[str, float]:
         """One optimiser step of the configured loss on a batch of real and a batch of fake images."""
@@ -119,10 +160,13 @@ class CNNCritic:
         real = real.detach().to(self.device)
         fake = fake.detach().to(self.device)
         given = () if labels is None else (labels.to(self.device),)
+        if self.unroll:
+            self.last_real = real
+        real, fake = self._pack(real), self._pack(fake)
         self.net.train()
         self.opt.zero_grad(set_to_none=True)
-        with self._autocast():
-            logits = self.net(torch.cat([real, fake]), *given).float()  # one batch: batch-norm statistics of the mix
+        with self._autocast():  # one batch: batch-norm statistics of the mix; minibatch features of each half
+            logits = self.net(torch.cat([real, fake]), *given, sizes=(len(real), len(fake))).float()
         on_real, on_fake = logits[: len(real)], logits[len(real):]
         loss = losses.critic_loss(self.loss, on_real, on_fake)
         metrics = {}
@@ -142,10 +186,13 @@ class CNNCritic:
         return {name: float(value.detach()) for name, value in metrics.items()}
 
     def state_dict(self) -> dict[str, Any]:
-        return {"net": self.net.state_dict(), "opt": self.opt.state_dict(), "scaler": self.scaler.state_dict()}
+        state = {"net": self.net.state_dict(), "opt": self.opt.state_dict(), "scaler": self.scaler.state_dict()}
+        return state | ({"last_real": self.last_real.cpu()} if self.last_real is not None else {})
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         self.net.load_state_dict(state["net"])
         self.opt.load_state_dict(state["opt"])
         if state.get("scaler"):
             self.scaler.load_state_dict(state["scaler"])
+        if state.get("last_real") is not None:
+            self.last_real = state["last_real"].to(self.device)

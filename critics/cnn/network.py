@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import torch
 from torch import nn
 from torch.nn.utils.parametrizations import spectral_norm
+
+from critics.cnn.minibatch import minibatch_layer
 
 NORMS = ("batch", "spectral", "layer", "none")
 
@@ -43,9 +47,11 @@ def _norm(channels: int, norm: str) -> nn.Module:
 
 
 class Discriminator(nn.Module):
-    """Image ``(N, C, H, W)`` -> logit ``(N,)``; ``body`` gives the penultimate features used for diversity."""
+    """Image ``(N, C, H, W)`` -> logit ``(N,)``; ``body`` gives the penultimate features used for diversity,
+    ``mix`` appends minibatch features to them (``critics.cnn.minibatch``; none by default) before the head."""
 
-    def __init__(self, shape: tuple[int, int, int], width: int = 32, norm: str = "batch") -> None:
+    def __init__(self, shape: tuple[int, int, int], width: int = 32, norm: str = "batch", minibatch: int = 0,
+                 dims: int = 5, mbstd: int = 0) -> None:
         super().__init__()
         if norm not in NORMS:
             raise ValueError(f"unknown norm {norm!r}; choose one of {', '.join(NORMS)}")
@@ -62,11 +68,16 @@ class Discriminator(nn.Module):
         with torch.no_grad():
             features = self.body.eval()(torch.zeros(1, *shape)).shape[1]
         self.body.train()
-        self.head = _weighted(nn.Linear(features, 1), norm)
+        self.mix = minibatch_layer(features, minibatch, dims, mbstd)
+        self.head = _weighted(nn.Linear(features + self.mix.extra, 1), norm)
         self.features = features
 
-    def forward(self, images: torch.Tensor) -> torch.Tensor:
-        return self.head(self.body(images)).squeeze(1)
+    def judge(self, phi: torch.Tensor, sizes: Sequence[int] | None = None) -> torch.Tensor:
+        """Logits ``(N,)`` from body features (the batch ``sizes`` measured apart by a minibatch layer)."""
+        return self.head(self.mix(phi, sizes)).squeeze(1)
+
+    def forward(self, images: torch.Tensor, sizes: Sequence[int] | None = None) -> torch.Tensor:
+        return self.judge(self.body(images), sizes)
 
 
 
@@ -80,15 +91,20 @@ class ProjectionDiscriminator(nn.Module):
     def __init__(self, shape: tuple[int, int, int], classes: int, width: int = 32, norm: str = "batch") -> None:
         super().__init__()
         plain = Discriminator(shape, width, norm)
-        self.body, self.head, self.features = plain.body, plain.head, plain.features
+        self.body, self.mix, self.head, self.features = plain.body, plain.mix, plain.head, plain.features
         embed = nn.Embedding(classes, self.features)
         nn.init.normal_(embed.weight, 0.0, 0.02)
         self.embed = spectral_norm(embed) if norm == "spectral" else embed
         self.classes = classes
 
-    def forward(self, images: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
+    def judge(self, phi: torch.Tensor, sizes: Sequence[int] | None = None) -> torch.Tensor:
+        """The unconditional term psi(phi(x))."""
+        return self.head(self.mix(phi, sizes)).squeeze(1)
+
+    def forward(self, images: torch.Tensor, labels: torch.Tensor | None = None,
+                sizes: Sequence[int] | None = None) -> torch.Tensor:
         phi = self.body(images)
-        out = self.head(phi).squeeze(1)
+        out = self.judge(phi, sizes)
         if labels is None:
             return out
         return out + (self.embed(labels.long()) * phi).sum(1)

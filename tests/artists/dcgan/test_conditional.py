@@ -134,3 +134,26 @@ def test_every_loss_plays_conditional_rounds(loss: str) -> None:
                      real_labelled=data.sample_labelled), EveryRound(), Stop(rounds=2))
     assert not torch.equal(embedding, artist.net.labels.weight)  # the label embedding learns
     assert torch.isfinite(critic.net.embed.weight).all() and torch.isfinite(artist.ask().images).all()
+
+
+def test_conditioning_augmentation_samples_the_condition_and_adds_its_kl() -> None:
+    torch.manual_seed(0)
+    artist = ConditionalDCGANArtist((1, 28, 28), batch=6, ngf=8, classes=3, augment=True, kl=2.0)
+    net = artist.net
+    labels = torch.tensor([0, 1, 2, 0, 1, 2])
+    mu, logvar = net.moments(labels)
+    assert mu.shape == logvar.shape == (6, 10)
+    assert torch.allclose(mu, net.labels(labels)) and torch.equal(logvar, torch.zeros(6, 10))  # starts as the plain
+    expected = 0.5 * (mu.pow(2) + logvar.exp() - 1 - logvar).sum(1).mean()
+    assert torch.allclose(net.kl(labels), expected)
+    z = torch.randn(2, 100)
+    first, second = artist.generate_labelled(z, torch.zeros(2)), artist.generate_labelled(z, torch.zeros(2))
+    assert not torch.allclose(first, second)  # the same z and class: another sampled condition
+    proposal = artist.ask()
+    before = float(net.kl(proposal.labels).detach())
+    metrics = artist.tell(proposal, proposal.images.mean(dim=(1, 2, 3)))
+    assert metrics["artist_regulariser"] == pytest.approx(2.0 * before, rel=1e-5)  # kl × KL, before the step
+    assert net.gaussian.weight.grad is not None and net.gaussian.weight.grad.abs().sum() > 0  # the KL's gradient
+    plain = ConditionalDCGANArtist((1, 28, 28), batch=6, ngf=8, classes=3)
+    assert not hasattr(plain.net, "gaussian") and "artist_regulariser" not in plain.tell(
+        plain.ask(), torch.zeros(6, requires_grad=True) + 0)

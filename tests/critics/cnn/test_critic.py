@@ -280,3 +280,45 @@ def test_kill_9_then_resume_a_cnn_run(tmp_path: Path) -> None:
     assert subprocess.run([sys.executable, "-m", "coevo", "resume", str(killed)], cwd=ROOT, timeout=patience(600),
                           capture_output=True).returncode == 0
     assert outputs(killed) == outputs(whole)
+
+
+def test_packing_judges_m_images_at_once_and_each_gets_its_packs_score() -> None:
+    torch.manual_seed(0)
+    critic = CNNCritic((1, 16, 16), "cpu", width=8, pack=3)
+    assert critic.net.body[0].in_channels == 3  # PacGAN: the m images stacked on the channels
+    images = (torch.rand(7, 1, 16, 16) * 2 - 1).requires_grad_(True)
+    scores = critic.score(images)
+    assert scores.shape == (7,) and torch.equal(scores[0], scores[2]) and torch.equal(scores[3], scores[5])
+    with torch.no_grad():
+        packed = critic.net(torch.cat([images[:7], images[:2]]).reshape(3, 3, 16, 16))  # the last pack refilled
+    assert torch.allclose(scores, packed.repeat_interleave(3)[:7])
+    scores[0].backward()
+    assert images.grad[:3].abs().sum(dim=(1, 2, 3)).min() > 0 and images.grad[3:].abs().sum() == 0
+    assert torch.equal(critic.score(images.detach()), scores.detach())  # in chunks, without a graph: the same
+    metrics = critic.learn(torch.rand(8, 1, 16, 16) * 2 - 1, torch.rand(5, 1, 16, 16) * 2 - 1)
+    assert set(metrics) >= {"critic_loss", "critic_real", "critic_fake"}
+    features, both = critic.features_and_scores(images.detach())
+    assert features.shape == (7, critic.feature_size) and both.shape == (7,)
+
+
+@pytest.mark.parametrize("options", [{"minibatch": 100, "dims": 5}, {"mbstd": 4}])
+def test_minibatch_options_reach_the_head_and_learn(options: dict) -> None:
+    torch.manual_seed(0)
+    critic = CNNCritic((1, 16, 16), "cpu", width=8, **options)
+    assert critic.net.head.in_features == critic.feature_size + (100 if "minibatch" in options else 1)
+    images = (torch.rand(6, 1, 16, 16) * 2 - 1).requires_grad_(True)
+    critic.score(images)[0].backward()
+    assert images.grad[1:].abs().sum() > 0  # one image's score depends on the rest of its batch
+    before = critic.score(torch.zeros(4, 1, 16, 16))
+    critic.learn(torch.rand(8, 1, 16, 16) * 2 - 1, torch.zeros(8, 1, 16, 16))
+    assert not torch.equal(before, critic.score(torch.zeros(4, 1, 16, 16)))
+
+
+def test_remedy_options_play_from_the_command_line(tmp_path: Path) -> None:
+    base = ["run", "--artist", "dcgan", "--data", "digits:64", "--size", "28", "--batch", "8", "--rounds", "2",
+            "--warmup", "0", "--device", "cpu", "--sheet-every", "0", "--artist-option", "ngf=8",
+            "--critic-option", "width=8"]
+    for i, option in enumerate(["pack=2", "minibatch=100", "mbstd=4"]):
+        assert main([*base, "--critic-option", option, "--out", str(tmp_path / str(i))]) == 0
+        assert (tmp_path / str(i) / "metrics.jsonl").read_text().count("critic_loss") == 2
+    assert main([*base, "--critic-option", "pack=40", "--out", str(tmp_path / "bad")]) == 2

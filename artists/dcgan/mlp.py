@@ -1,0 +1,27 @@
+"""The MLP generator artist: Lipizzaner's MNIST generator (64 → 256 → 256 → 784, tanh) trained as the DCGAN
+artist is, so co-evolutionary GAN set-ups from the literature can be played with coevo's loop and critics."""
+
+from __future__ import annotations
+
+import torch
+
+from artists.dcgan.artist import DCGANArtist
+from artists.dcgan.networks import MLPGenerator
+
+
+class MLPGeneratorArtist(DCGANArtist):
+    """A fully connected generator of any image shape; ``nz`` (64) latent numbers, ``hidden`` (256) units per
+    layer; optimiser options as ``dcgan``."""
+
+    square = False
+
+    def __init__(self, shape: tuple[int, int, int] = (1, 28, 28), batch: int = 64, device: str | torch.device = "cpu",
+                 loss: str = "nonsaturating", nz: int = 64, hidden: int = 256, lr: float | None = None,
+                 betas: tuple[float, float] | list[float] | None = None, optimizer: str | None = None,
+                 amp: bool | None = None) -> None:
+        if not (1 <= nz <= 4096 and 1 <= hidden <= 16384):
+            raise ValueError(f"nz takes 1..4096 and hidden 1..16384 (got nz={nz}, hidden={hidden})")
+        super().__init__(shape, batch, device, loss, nz, hidden, lr, betas, optimizer, amp)
+
+    def network(self) -> torch.nn.Module:
+        return MLPGenerator(self.nz, self.shape, self.ngf)  # ngf holds the hidden width (saved with the state)

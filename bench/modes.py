@@ -1,0 +1,96 @@
+"""Mode collapse on stacked MNIST (1,000 modes): the plain DCGAN against each remedy at the same number of steps.
+
+Each variant is the ``dcgan`` artist against the ``cnn`` critic through the ordinary loop (``coevo.programs.build``
++ ``coevolve``, one generator step and one critic step a round, batch 64, the same seed); the remedies are critic
+or artist options (``minibatch=100``, ``mbstd=4``, ``pack=2``, ``unroll=K``). After the steps the generator draws
+``--samples`` images (PacGAN's protocol: 26,000), Lipizzaner's MNIST net reads each channel, and the mode count
+(modes with at least one sample) and KL(samples ‖ uniform) are printed, with the share of samples whose three
+digits the net is sure of (p >= 0.9; noise is read as some digit too) and the modes among those, and the CPU
+seconds each variant took.
+Not a timed test: the numbers depend on the budget, and these CPUs afford small ones.
+
+Usage: PYTHONPATH=. python bench/modes.py --mnist ../shared/data/mnist
+--weights ../shared/data/lipizzaner/mnist_cnn.pkl --steps 200 [--seeds 0,1,2] [--variants plain,pack2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+import torch
+
+from coevo.images import grid, save_png
+from coevo.loop import Stop, coevolve
+from coevo.metrics.modes import mode_count, stacked_labels
+from coevo.metrics.yardstick import load_weights
+from coevo.programs.build import build
+from coevo.training.config import RunConfig
+
+VARIANTS = {  # name -> (critic options, artist options)
+    "plain": ({}, {}),
+    "minibatch": ({"minibatch": 100, "dims": 5}, {}),
+    "mbstd": ({"mbstd": 4}, {}),
+    "pack2": ({"pack": 2}, {}),
+    "unroll5": ({"unroll": 5}, {}),
+}
+
+
+def play(variant: str, mnist: str, steps: int, seed: int, ngf: int, width: int) -> tuple[object, float]:
+    """The trained artist of one variant and the CPU seconds its steps took."""
+    critic_options, artist_options = VARIANTS[variant]
+    config = RunConfig(artist="dcgan", critic="cnn", data=f"stacked:{mnist}:10000:{seed}", size=28, pop=64,
+                       batch=64, warmup=0, fakes="latest", seed=seed, rounds=steps, device="cpu",
+                       artist_options={"ngf": ngf, **artist_options},
+                       critic_options={"width": width, **critic_options})
+    game = build(config)
+    began = time.process_time()
+    coevolve(game.players, game.schedule, Stop(rounds=steps), game.progress, [])
+    return game.artist, time.process_time() - began
+
+
+def confident(images: torch.Tensor, net: torch.nn.Module, threshold: float = 0.9) -> torch.Tensor:
+    """Which samples have all three channels read as a digit with probability >= ``threshold`` (a blob's
+    channels are read as some digit too: the mode count alone does not tell digits from noise)."""
+    sure = torch.ones(len(images), dtype=torch.bool)
+    for c in range(3):
+        sure &= torch.softmax(net(images[:, c: c + 1]), dim=1).max(1).values >= threshold
+    return sure
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--mnist", default="../shared/data/mnist", help="folder of the MNIST IDX files")
+    parser.add_argument("--weights", default="../shared/data/lipizzaner/mnist_cnn.pkl")
+    parser.add_argument("--steps", type=int, default=200)
+    parser.add_argument("--seeds", default="0")
+    parser.add_argument("--samples", type=int, default=26000)
+    parser.add_argument("--ngf", type=int, default=64)
+    parser.add_argument("--width", type=int, default=32)
+    parser.add_argument("--variants", default=",".join(VARIANTS))
+    parser.add_argument("--save", help="folder for a grid of 64 samples per variant and seed")
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    net = load_weights(args.weights)
+    print(f"stacked MNIST, {args.steps} steps, batch 64, {args.samples} samples; columns: variant, seed, modes "
+          "(of 1000), KL to uniform, share of samples whose 3 digits are read with p >= 0.9, modes among those, "
+          "CPU s of the steps", flush=True)
+    print("variant,seed,modes,kl,confident,confident_modes,cpu_seconds")
+    for seed in [int(s) for s in args.seeds.split(",")]:
+        for variant in args.variants.split(","):
+            artist, cpu = play(variant, args.mnist, args.steps, seed, args.ngf, args.width)
+            with torch.random.fork_rng(devices=[]), torch.no_grad():
+                torch.manual_seed(10_000 + seed)
+                images = artist.sample(args.samples)
+                counted = mode_count(stacked_labels(images, lambda grey: net(grey).argmax(1)))
+                sure = confident(images, net)
+                sure_modes = mode_count(stacked_labels(images[sure], lambda grey: net(grey).argmax(1)))["modes"]
+            if args.save:
+                save_png(grid(images[:64], 8), Path(args.save) / f"modes-{variant}-seed{seed}.png")
+            print(f"{variant},{seed},{counted['modes']:.0f},{counted['kl']:.3f},{float(sure.double().mean()):.3f},"
+                  f"{sure_modes:.0f},{cpu:.0f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
