@@ -145,3 +145,21 @@ def test_a_run_is_the_same_whatever_the_module_level_generators_hold_and_leaves_
 @pytest.mark.parametrize("kind", sorted(SLOW_KINDS))
 def test_every_artist_kind_draws_only_from_its_run(kind: str, tmp_path: Path) -> None:
     check_kind(tmp_path, SLOW_KINDS[kind])
+
+
+def test_a_folder_whose_checkpoint_holds_the_module_level_generators_resumes_as_it_ran(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Folders written before runs owned their generators checkpointed the module-level ones (same fields): one
+    played that way (the trainer handing the run the module-level generators) and cut at round 3 continues with
+    generators of its own to the same files as a run never cut."""
+    from coevo.training import trainer
+
+    whole = Trainer(bar=False).fit(RunProgram(), toy_config(rounds=6, checkpoint_seconds=0.0), tmp_path / "whole")
+    monkeypatch.setattr(trainer, "Generators", lambda: GLOBAL)  # as an older coevo played: module-level generators
+    Trainer(bar=False).fit(RunProgram(), toy_config(rounds=3, checkpoint_seconds=0.0), tmp_path / "old")
+    monkeypatch.undo()
+    random.seed(55)  # whatever the module-level generators hold now changes nothing
+    Trainer(bar=False).resume(RunProgram(), tmp_path / "old", rounds=6)
+    for path in sorted(whole.path.rglob("*")):
+        if path.suffix in (".png", ".jsonl") or path.parent.name == "genomes":
+            assert (tmp_path / "old" / path.relative_to(whole.path)).read_bytes() == path.read_bytes(), path.name
