@@ -18,20 +18,30 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import torch
+
+if TYPE_CHECKING:  # torch is imported when first needed: drawing a GP genome needs no torch
+    import torch
 
 
-@dataclass
 class Generators:
-    """One run's random generators, one per library."""
+    """One run's random generators, one per library (the Torch one made when first asked for)."""
 
-    python: random.Random = field(default_factory=random.Random)
-    numpy: np.random.RandomState = field(default_factory=np.random.RandomState)
-    torch: torch.Generator = field(default_factory=torch.Generator)
+    def __init__(self, python: random.Random | None = None, numpy: np.random.RandomState | None = None,
+                 torch: torch.Generator | None = None, module_level: bool = False) -> None:
+        self.python = random.Random() if python is None else python
+        self.numpy = np.random.RandomState() if numpy is None else numpy
+        self._torch, self._module_level = torch, module_level
+
+    @property
+    def torch(self) -> torch.Generator:
+        if self._torch is None:
+            import torch
+
+            self._torch = torch.default_generator if self._module_level else torch.Generator()
+        return self._torch
 
     def seed(self, seed: int) -> None:
         """Seed all three from one integer, as ``random.seed``, ``np.random.seed`` and ``torch.manual_seed`` do."""
@@ -41,7 +51,7 @@ class Generators:
 
 
 # the module-level generators themselves: what "current" means outside a run
-GLOBAL = Generators(random.random.__self__, np.random.random.__self__, torch.default_generator)  # type: ignore[attr-defined]
+GLOBAL = Generators(random.random.__self__, np.random.random.__self__, module_level=True)  # type: ignore[attr-defined]
 _CURRENT: ContextVar[Generators] = ContextVar("coevo_generators", default=GLOBAL)
 _TORCH_INIT = threading.Lock()
 
@@ -78,21 +88,29 @@ def using(generators: Generators) -> Iterator[Generators]:
 
 def randn(*shape: int, device: torch.device | str | None = None, dtype: torch.dtype | None = None) -> torch.Tensor:
     """Standard normal noise from the current run's Torch generator (drawn on the CPU, then moved to ``device``)."""
+    import torch
+
     return _moved(torch.randn(*shape, generator=torch_rng(), dtype=dtype), device)
 
 
 def rand(*shape: int, device: torch.device | str | None = None, dtype: torch.dtype | None = None) -> torch.Tensor:
     """Uniform [0, 1) noise from the current run's Torch generator (drawn on the CPU, then moved to ``device``)."""
+    import torch
+
     return _moved(torch.rand(*shape, generator=torch_rng(), dtype=dtype), device)
 
 
 def randint(high: int, size: tuple[int, ...], device: torch.device | str | None = None) -> torch.Tensor:
     """Integers in [0, high) from the current run's Torch generator (drawn on the CPU, then moved to ``device``)."""
+    import torch
+
     return _moved(torch.randint(high, size, generator=torch_rng()), device)
 
 
 def randperm(n: int) -> torch.Tensor:
     """A random permutation of 0..n-1 from the current run's Torch generator."""
+    import torch
+
     return torch.randperm(n, generator=torch_rng())
 
 
@@ -104,8 +122,10 @@ def _moved(tensor: torch.Tensor, device: torch.device | str | None) -> torch.Ten
 def seeded_torch(seed: int) -> Iterator[torch.Generator]:
     """A private Torch generator seeded with ``seed``, current for the block (the run's own does not move): for
     what is seeded on its own (a metric's autoencoder, a classifier trained for a critic, fixed latents)."""
+    import torch
+
     generator = torch.Generator().manual_seed(seed)
-    with using(replace(current(), torch=generator)):
+    with using(Generators(current().python, current().numpy, generator)):
         yield generator
 
 
@@ -116,6 +136,8 @@ def module_init() -> Iterator[None]:
     ``nn.Linear`` and the like draw from Torch's module-level generator with no way to pass another; here that
     generator plays the run's state for the block (one block at a time in a process) and is handed back as it was.
     Within a run nothing else draws from it, so the module-level state is unchanged afterwards."""
+    import torch
+
     own = torch_rng()
     if own is torch.default_generator:
         yield
@@ -137,6 +159,8 @@ def seed_everything(seed: int) -> None:
 
 def rng_state() -> dict[str, Any]:
     """The current generators' state in plain types and tensors, safe for ``torch.load(weights_only=True)``."""
+    import torch
+
     generators = current()
     version, internal, gauss = generators.python.getstate()
     kind, keys, pos, has_gauss, cached = generators.numpy.get_state()
@@ -153,6 +177,8 @@ def rng_state() -> dict[str, Any]:
 def set_rng_state(state: dict[str, Any]) -> None:
     """Restore what ``rng_state`` captured into the current generators (older checkpoints held the module-level
     generators' states, the same fields)."""
+    import torch
+
     generators = current()
     version, internal, gauss = state["python"]
     generators.python.setstate((version, tuple(internal), gauss))

@@ -7,7 +7,9 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, UnidentifiedImageError
 
+from coevo.errors import CoevoError
 from coevo.store.atomic import atomic_write_bytes
+from coevo.store.untrusted import contained_file, open_image
 from gallery.store import IndividualRow
 
 THUMB = 64  # thumbnail side in pixels
@@ -28,14 +30,15 @@ def depths(rows: list[IndividualRow]) -> dict[int, int]:
     return depth
 
 
-def thumbnail(path: Path | None) -> Image.Image:
-    """The individual's image scaled to ``THUMB`` (pixels kept sharp), or a grey 'missing' tile."""
+def thumbnail(path: Path | None, root: Path | None = None) -> Image.Image:
+    """The individual's image scaled to ``THUMB`` (pixels kept sharp), or a grey 'missing' tile (also for a file
+    outside ``root``, the gallery's folder, when given)."""
     try:
-        if path is None:
+        if path is None or (root is not None and not contained_file(path, root)):
             raise FileNotFoundError
-        with Image.open(path) as image:
+        with open_image(path) as image:  # a bomb, a FIFO or a foreign file draws the 'missing' tile
             return image.convert("RGB").resize((THUMB, THUMB), Image.Resampling.NEAREST)
-    except (OSError, UnidentifiedImageError):
+    except (OSError, UnidentifiedImageError, CoevoError):
         tile = Image.new("RGB", (THUMB, THUMB), (200, 200, 200))
         ImageDraw.Draw(tile).text((6, THUMB // 2 - 6), "missing", fill=(120, 0, 0))
         return tile
@@ -56,9 +59,10 @@ def label_lines(draw: ImageDraw.ImageDraw, label: str, width: int) -> list[str]:
     return lines
 
 
-def draw_lineage(rows: list[IndividualRow], out: Path, labels: dict[int, str] | None = None) -> Path:
+def draw_lineage(rows: list[IndividualRow], out: Path, labels: dict[int, str] | None = None,
+                 root: Path | None = None) -> Path:
     """Draw ``rows`` (the individual first, then its ancestors as from ``Store.lineage``) into ``out``,
-    each thumbnail captioned by ``labels`` (default ``#id r<round>``)."""
+    each thumbnail captioned by ``labels`` (default ``#id r<round>``); images outside ``root`` are not read."""
     rows = rows[:MAX_NODES]
     depth = depths(rows)
     layers: dict[int, list[IndividualRow]] = {}
@@ -96,7 +100,7 @@ def draw_lineage(rows: list[IndividualRow], out: Path, labels: dict[int, str] | 
         if row.id not in where:
             continue
         x, y = where[row.id]
-        canvas.paste(thumbnail(row.image), (x, y))
+        canvas.paste(thumbnail(row.image, root), (x, y))
         outline = (200, 40, 40) if row.id == rows[0].id else (60, 60, 60)
         draw.rectangle([x - 1, y - 1, x + THUMB, y + THUMB], outline=outline, width=2 if row.id == rows[0].id else 1)
         label = (labels or {}).get(row.id, f"#{row.id} r{row.round}")

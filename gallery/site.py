@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from coevo.store.genomefile import GenomeFile, write_genome
 from coevo.store.pages import templates, write_stylesheet
 from coevo.store.plots import plot_curves
 from coevo.store.runfolder import RunFolder
+from coevo.store.untrusted import contained_file
 from gallery.lineage import draw_lineage
 from gallery.store import IndividualRow, RunRow, Store, no_parents
 
@@ -33,10 +35,17 @@ def score_text(score: float | None) -> str:
     return "—" if score is None else f"{score:.4f}"
 
 
+def date_text(created: float) -> str:
+    """When a run started, in UTC (the same on every machine that builds the site)."""
+    return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(created))
+
+
 def page_templates() -> jinja2.Environment:
-    """The site's page templates (``gallery/templates``, every value escaped), with a ``score`` filter."""
+    """The site's page templates (``gallery/templates``, every value escaped), with ``score`` and ``date``
+    filters."""
     pages = templates("gallery")
     pages.filters["score"] = score_text
+    pages.filters["date"] = date_text
     return pages
 
 
@@ -92,9 +101,11 @@ class Site:
         return self.pages.get_template(template).render(**context)
 
     def copy(self, source: Path | None, name: str) -> str | None:
-        """Copy a file into the site (when changed) and return its relative link, or None if it is missing."""
-        if source is None or not source.is_file():
+        """Copy a file into the site (when changed) and return its relative link, or None if it is missing, not a
+        regular file, or leads out of the gallery's folder (a symlink to a system file publishes nothing)."""
+        if not contained_file(source, self.store.root):
             return None
+        assert source is not None
         target = self.out / "files" / name
         stat = source.stat()
         if not target.exists() or target.stat().st_size != stat.st_size or target.stat().st_mtime < stat.st_mtime:
@@ -114,9 +125,18 @@ class Site:
             return Picture(row.id, link)
         run = self.store.run(row.run)
         size = run.settings.get("size", 256) if run else 256
-        out = f" --out {row.image}" if row.image else ""
-        return Picture(row.id, None, str(row.image or "none recorded"),
+        out = f" --out {self.shown(row.image)}" if row.image else ""
+        return Picture(row.id, None, self.shown(row.image) if row.image else "none recorded",
                        f"coevo render {self.spec(row.id)} --size {size}{out}")
+
+    def shown(self, path: Path) -> str:
+        """A path as a page shows it: from the gallery root's own folder (``runs/quickstart``), never the machine's
+        absolute path (a site is copied and published); outside the root, the folder's name alone."""
+        root = self.store.root
+        try:
+            return (Path(root.name) / Path(path).resolve().relative_to(root)).as_posix()
+        except ValueError:
+            return Path(path).name
 
     def run_summary(self, run: RunRow) -> Summary:
         """Rounds played, best score and a thumbnail link for the runs table."""
@@ -127,7 +147,7 @@ class Site:
         best = max(maxima or scores) if (maxima or scores) else None
         rounds = len(metrics) or (max(r.round for r in rows) + 1 if rows else 0)
         thumb = next((self.copy(r.image, f"individual-{r.id}.png") for r in reversed(rows)
-                      if r.image is not None and r.image.is_file()), None)
+                      if contained_file(r.image, self.store.root)), None)
         if thumb is None:
             sheets = contact_sheets(run)
             thumb = self.copy(sheets[-1], f"run-{run.id}/sheets/{sheets[-1].name}") if sheets else None
@@ -156,8 +176,10 @@ class Site:
     def front_page(self, runs: list[RunRow]) -> str:
         published: list[Card] = [(self.picture(r), r.title or f"#{r.id}")
                                  for r in self.store.individuals(published=True)]
-        return self.render("index.html", title="coevo gallery", published=published,
-                           runs=[(run, self.run_summary(run)) for run in runs])
+        newest = sorted(runs, key=lambda run: (run.created, run.id), reverse=True)
+        listed = [(run, summary) for run in newest if not empty(summary := self.run_summary(run))]
+        return self.render("index.html", title="coevo gallery", published=published, runs=listed,
+                           hidden=len(runs) - len(listed))
 
     def run_page(self, run: RunRow) -> str:
         champions: list[Card] = [(self.picture(r), f"#{r.id} round {r.round} · {score_text(r.score)}")
@@ -166,7 +188,8 @@ class Site:
                   if (link := self.copy(sheet, f"run-{run.id}/sheets/{sheet.name}"))]
         settings = [(key, json.dumps(value) if isinstance(value, (dict, list)) else value)
                     for key, value in run.settings.items()]
-        return self.render("run.html", title=f"Run {run.id}: {run.name}", run=run, folder_missing=not run.path.is_dir(),
+        return self.render("run.html", title=f"Run {run.id}: {run.name}", run=run, folder=self.shown(run.path),
+                           folder_missing=not run.path.is_dir(),
                            champions=champions, curves=self.curves(run), sheets=sheets, settings=settings)
 
     def individual_page(self, row: IndividualRow) -> str:
@@ -190,7 +213,7 @@ class Site:
         stamp = out.with_suffix(".key")
         if out.is_file() and stamp.is_file() and stamp.read_text() == key:
             return out
-        draw_lineage(lineage, out, labels)
+        draw_lineage(lineage, out, labels, self.store.root)
         atomic_write_text(stamp, key)
         return out
 
@@ -201,6 +224,11 @@ class Site:
         record = GenomeFile(row.artist, row.options, row.genome, meta)
         write_genome(self.out / "files" / f"genome-{row.id}.json", record)
         return f"files/genome-{row.id}.json"
+
+
+def empty(summary: Summary) -> bool:
+    """A run or session with nothing to show: no round played, nothing kept (a breeding window closed at once)."""
+    return summary.rounds == 0 and summary.thumb is None
 
 
 def contact_sheets(run: RunRow) -> list[Path]:

@@ -67,6 +67,30 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX individuals_published ON individuals(published);
     """,
+    """
+    CREATE TABLE web_sessions (
+        id TEXT PRIMARY KEY,                -- the session's random token (its page's address)
+        visitor TEXT NOT NULL,              -- the anonymous visitor who owns it (the id in their signed cookie)
+        run INTEGER NOT NULL REFERENCES runs(id),  -- its breeding session folder, indexed like any other
+        artist TEXT NOT NULL,
+        options TEXT NOT NULL,              -- JSON: genetics constructor options
+        source TEXT NOT NULL DEFAULT '',    -- where its first parent came from ('' random, gallery:ID, a file)
+        step INTEGER NOT NULL,              -- the current state: a row of web_states
+        next_id INTEGER NOT NULL,           -- artist ids handed out so far (an undo never hands one out again)
+        strength REAL NOT NULL,             -- mutation strength (kept across undo and redo)
+        name TEXT NOT NULL DEFAULT '',      -- the name the visitor gave, if any (no registration)
+        created REAL NOT NULL,
+        updated REAL NOT NULL
+    );
+    CREATE TABLE web_states (
+        session TEXT NOT NULL REFERENCES web_sessions(id),
+        step INTEGER NOT NULL,              -- 0: the first generation, and one more for each choice or restart
+        chosen_by TEXT NOT NULL,            -- who made this step from the one before ('' for step 0)
+        state TEXT NOT NULL,                -- JSON: the artist's state (EvolutionaryArtist.state_dict)
+        PRIMARY KEY (session, step)
+    );
+    CREATE INDEX web_sessions_visitor ON web_sessions(visitor);
+    """,
 )
 
 
@@ -110,6 +134,26 @@ class IndividualRow:
     created: float
 
 
+class GalleryBusy(CoevoError, sqlite3.OperationalError):
+    """Another process held the database past the wait: one line for the CLI, still "locked" for the retries."""
+
+
+class Connection(sqlite3.Connection):
+    """A connection whose "database is locked" (another process holding the file past the busy wait, e.g. with an
+    EXCLUSIVE lock taken after this one opened it) is one line naming the fix instead of a traceback."""
+
+    file = "gallery.db"  # the database's path, for the message
+
+    def execute(self, sql: str, parameters: Any = (), /) -> sqlite3.Cursor:
+        try:
+            return super().execute(sql, parameters)
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            raise GalleryBusy(f"gallery database {self.file} is busy ({exc}): another process holds it; try again, or "
+                              "stop that process") from None
+
+
 class Store:
     """A gallery database; open one per thread or process (connections are not shared)."""
 
@@ -139,9 +183,11 @@ class Store:
     def _open(self, attempts: int = 100) -> None:
         """Connect, switch to WAL and migrate; a new database's WAL switch can answer "locked" at once
         (without waiting) while another process creates it too, so that case is retried."""
-        for attempt in range(1 if self.reader else attempts):
+        attempts = 1 if self.reader else attempts  # a reader has waited BUSY_SECONDS already: it says so at once
+        for attempt in range(attempts):
             self.db = sqlite3.connect(self.path, timeout=BUSY_SECONDS[self.reader], isolation_level=None,
-                                      check_same_thread=False)
+                                      check_same_thread=False, factory=Connection)
+            self.db.file = str(self.path)  # type: ignore[attr-defined]
             try:
                 self.db.execute("PRAGMA journal_mode=WAL")
                 self.db.execute("PRAGMA synchronous=FULL")

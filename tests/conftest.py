@@ -42,18 +42,27 @@ def window():  # -> Iterator[HumanCritic]
     yield from breeding_window(48)
 
 
+def patience(seconds: float) -> float:
+    """A hang guard, never a measure of speed: ``seconds`` on a quiet machine, scaled by the load measured now
+    (runnable processes per core, at least 1), so a wait that holds on 2 quiet cores holds at load 50 too."""
+    return seconds * max(1.0, os.getloadavg()[0] / (os.cpu_count() or 1))
+
+
 def kill_when(victim: subprocess.Popen, metrics: Path, rows: int, seconds: float = 300) -> int:
-    """SIGKILL ``victim`` once ``metrics`` holds ``rows`` lines (or it ends, or time runs out); the lines it left."""
-    import os
+    """SIGKILL ``victim`` once ``metrics`` holds ``rows`` lines (or it ends); the lines it left. It waits on that
+    event for as long as the victim makes progress: only ``patience(seconds)`` without a new line (a hang) ends
+    the wait early, so a loaded machine slows the test but never fails it."""
     import signal
     import time
 
     def count() -> int:
         return len(metrics.read_text().splitlines()) if metrics.exists() else 0
 
-    deadline = time.monotonic() + seconds
-    while count() < rows and time.monotonic() < deadline and victim.poll() is None:
-        time.sleep(0.01)
+    seen, stalled = count(), time.monotonic() + patience(seconds)
+    while seen < rows and victim.poll() is None and time.monotonic() < stalled:
+        time.sleep(0.01)  # how often to look, not how long to wait
+        if count() > seen:
+            seen, stalled = count(), time.monotonic() + patience(seconds)
     if victim.poll() is None:  # it may have ended (or failed) first: the caller's count says so
         os.kill(victim.pid, signal.SIGKILL)
     victim.wait()

@@ -16,7 +16,7 @@ import pygame
 import pytest
 import torch
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, patience
 
 if TYPE_CHECKING:
     from artists.cppn.genome import ConnectionGene
@@ -58,6 +58,14 @@ def coevo(*args: str, errors: Path | None = None) -> subprocess.Popen:
     stderr = open(errors, "w") if errors else subprocess.DEVNULL
     return subprocess.Popen([sys.executable, "-m", "coevo", *args], cwd=ROOT, stdout=subprocess.DEVNULL,
                             stderr=stderr)
+
+
+def checkpointed_before_settings(folder: Path) -> None:
+    """Make a folder's checkpoint as coevo wrote them before checkpoints kept the settings (no ``config``), so an
+    edit to config.toml stands for a file written by an older coevo, not for damage."""
+    state = torch.load(folder / "checkpoint.pt", weights_only=True)
+    del state["config"]
+    torch.save(state, folder / "checkpoint.pt")
 
 
 def snapshot(folder: Path) -> dict[str, str]:
@@ -110,7 +118,7 @@ def breeding_window(size: int) -> Iterator[HumanCritic]:
     """A real headless breeding window with session keys on, events cleared; closed afterwards (for fixtures)."""
     from critics.human import HumanCritic
 
-    window = HumanCritic(box=size, timeout=10)
+    window = HumanCritic(box=size, timeout=patience(10))
     window.session_keys = True
     pygame.event.clear()
     yield window

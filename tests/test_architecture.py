@@ -4,6 +4,8 @@
 - programs (``coevo/programs``) import the core and each other;
 - the CLI (``coevo/commands``, ``coevo/__main__.py``) may import anything: it wires things up;
 - ``gallery/`` imports the core and itself;
+- the breeding site (``gallery/web``) imports the core, the programs and the gallery: it is a client of the
+  breeding program, as the Pygame window is;
 - each ``artists/X`` and ``critics/X`` package imports the core and itself, never another artist or critic.
 """
 
@@ -24,6 +26,8 @@ def layer(module: str) -> str:
         return "cli"
     if module == "coevo.programs" or module.startswith("coevo.programs."):
         return "programs"
+    if module == "gallery.web" or module.startswith("gallery.web."):
+        return "web"
     top, _, rest = module.partition(".")
     if top == "coevo":
         return "core"
@@ -32,7 +36,8 @@ def layer(module: str) -> str:
     return top
 
 
-ALLOWED = {"core": {"core"}, "programs": {"core", "programs"}, "gallery": {"core", "gallery"}}
+ALLOWED = {"core": {"core"}, "programs": {"core", "programs"}, "gallery": {"core", "gallery"},
+           "web": {"core", "programs", "gallery"}}
 
 
 def allowed(source: str, target: str) -> bool:
@@ -89,6 +94,8 @@ def test_the_checker_catches_forbidden_imports(tmp_path: Path) -> None:
         "critics/__init__.py": "", "critics/cnn/__init__.py": "from critics.human import HumanCritic\n",
         "critics/human/__init__.py": "from . import critic\nfrom coevo.loop import Hook\n",
         "gallery/__init__.py": "", "gallery/site.py": "from coevo.programs.run import play\n",
+        "gallery/web/__init__.py": "", "gallery/web/app.py": "from coevo.programs.breed import BreedingSession\n",
+        "gallery/lineage.py": "from gallery.web import app\n",
         "artists/__init__.py": "", "artists/gp/__init__.py": "from ..cppn import x\n",
     }
     for name, text in files.items():
@@ -98,6 +105,7 @@ def test_the_checker_catches_forbidden_imports(tmp_path: Path) -> None:
     assert found == [
         "coevo/loop.py:2: core -> gallery.store",
         "coevo/programs/run.py:1: programs -> artists.gp",
+        "gallery/lineage.py:1: gallery -> gallery.web",
         "gallery/site.py:1: gallery -> coevo.programs.run",
         "artists/gp/__init__.py:1: artists.gp -> artists.cppn",
         "critics/cnn/__init__.py:1: critics.cnn -> critics.human",

@@ -15,6 +15,7 @@ ALLOWED = {
     "test_architecture.py": "checks the import contract across all packages",
     "test_layout.py": "this file: checks the tests' own layout",
     "gallery/test_browser.py": "end to end: the built site served and read in a headless browser",
+    "gallery/web/test_browser.py": "end to end: coevo serve bred, branched and published in headless Chromium",
     "docs/test_plugins.py": "runs the template plugins of docs/plugins/ (example files, not a package)",
 }
 

@@ -20,6 +20,7 @@ SKIPS = {"coevo breed --agreement": "reads recorded breeding sessions (tests/coe
          "coevo compare": "trains a feature network and plays every artist (minutes); see test_compare",
          "coevo render ../shared": "needs the shared Picbreeder data beside the checkout",
          "coevo gallery serve": "serves until stopped",
+         "coevo serve": "serves until stopped (tests/gallery/web/test_browser.py starts it and breeds in Chromium)",
          "coevo latent runs/": "needs the generator run trained by the command before it (tests/coevo/commands/"
                                "test_latent.py covers latent walks)",
          "coevo ppgn runs/": "needs the generator run trained by the command before it (tests/coevo/test_ppgn.py)",

@@ -14,6 +14,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
+from coevo.toolkits.numbacache import announce
+
 DX = np.array([0, 1, 1, 1, 0, -1, -1, -1], dtype=np.int64)  # N, NE, E, SE, S, SW, W, NW (y grows down)
 DY = np.array([-1, -1, 0, 1, 1, 1, 0, -1], dtype=np.int64)
 MASK = 0xFFFFFFFF
@@ -70,6 +72,7 @@ def paint(ants: np.ndarray, counts: np.ndarray, seeds: np.ndarray, steps: int, g
           channels: int) -> np.ndarray:
     """uint8 ``(N, grid, grid, channels)`` paintings from packed ants ``(N, A, FIELDS)``."""
     out = np.empty((len(counts), grid, grid, channels), dtype=np.uint8)
+    announce(paint_kernel, "ant painting")
     paint_kernel(ants.astype(np.int64), counts.astype(np.int64), seeds.astype(np.int64), steps, out)
     return out
 

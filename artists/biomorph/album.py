@@ -1,5 +1,10 @@
 """Dawkins' saved albums (Blind Watchmaker, Mac): 40 bytes per biomorph, big-endian, in the field order
-of his Pascal ``person`` record (documented by the HTML5 port's monochrome serialization).
+of his Pascal ``person`` record (documented by the HTML5 port's monochrome serialization); colour albums
+(Colour Watchmaker) 55 bytes, the same 40 then trickle again, 8 line colours, background, limb shape and fill
+and thickness (the port's colour serialization). Colour indices are 1..256 in the file (256 stored as the byte
+0) and 0..255 here. The gradient bytes are read in Dawkins' Pascal order (Swell, Same, Shrink), under which
+the Alphabet zoo reads as clean letters; the HTML5 port reads them one step shifted. ``encode`` writes a
+biomorph back, so an album read and written again is byte for byte the file.
 
 ``ALBUM`` loads the whole album as a contact sheet (render it); ``ALBUM#K`` loads its K-th biomorph
 (counting from 1, in reading order of the sheet) to render or breed.
@@ -16,9 +21,11 @@ import numpy as np
 
 from artists.biomorph import draw
 from artists.biomorph.genetics import BiomorphGenetics
-from artists.biomorph.genome import COMPLETENESS, SPOKES, Biomorph, check
+from artists.biomorph.genome import COMPLETENESS, LIMB_FILLS, LIMB_SHAPES, SPOKES, Biomorph, check
 from coevo.errors import CoevoError
+from coevo.store.genomefile import MAX_BYTES as MAX_ALBUM_BYTES
 from coevo.store.genomefile import check_genome_file
+from coevo.store.untrusted import read_bytes
 
 if TYPE_CHECKING:
     import torch
@@ -27,19 +34,51 @@ RECORD = 40  # bytes per biomorph
 # genes 1-9, 10 gradients, segments, distance, completeness, spokes, trickle, mutation size and rate
 LAYOUT = struct.Struct(">9h10b2h2b3h")
 SWELLS = ("swell", "same", "shrink")  # his SwellType (Swell, Same, Shrink), stored as its ordinal
+COLOUR_RECORD = 55  # bytes per colour biomorph
+# after the 40: trickle (again), 8 line colours, background, limb shape, limb fill, thickness
+COLOUR_TAIL = struct.Struct(">H8B3BH")
+
+
+def colour_from_file(byte: int) -> int:
+    """A colour index as the album stores it (1..256, 256 as 0) to the palette index here (0..255)."""
+    return (byte - 1) % 256
+
+
+def colour_to_file(index: int) -> int:
+    return (index + 1) % 256
+
+
+def encode(b: Biomorph, colour: bool = False) -> bytes:
+    """One biomorph as its album record (40 bytes, or 55 with its colour genes)."""
+    head = LAYOUT.pack(*b.genes, *(SWELLS.index(g) for g in b.gradients), b.segments, b.segment_distance,
+                       COMPLETENESS.index(b.completeness), SPOKES.index(b.spokes), b.trickle, b.mutation_size,
+                       b.mutation_rate)
+    if not colour:
+        return head
+    return head + COLOUR_TAIL.pack(b.trickle, *(colour_to_file(c) for c in b.colours), colour_to_file(b.background),
+                                   LIMB_SHAPES.index(b.limb_shape), LIMB_FILLS.index(b.limb_fill), b.thickness)
 
 
 def decode(record: bytes, where: str) -> Biomorph:
-    """One 40-byte record as a biomorph; ``CoevoError`` naming ``where`` if a field is out of range."""
-    fields = LAYOUT.unpack(record)
+    """One 40-byte (or 55-byte colour) record as a biomorph; ``CoevoError`` naming ``where`` if a field is out
+    of range."""
+    fields = LAYOUT.unpack(record[:RECORD])
     genes, swells, (segments, distance, completeness, spokes, trickle, size, rate) = \
         fields[:9], fields[9:19], fields[19:]
     if any(not 0 <= s < 3 for s in swells) or not 0 <= completeness < 2 or not 0 <= spokes < 3:
         raise CoevoError(f"{where} is not a Blind Watchmaker biomorph (gradient, completeness or spokes byte "
                          "out of range); give an album saved by the Mac program or the HTML5 port")
+    colours: dict[str, Any] = {}
+    if len(record) == COLOUR_RECORD:
+        trickle2, *tail, shape, fill, thickness = COLOUR_TAIL.unpack(record[RECORD:])
+        if trickle2 != trickle or shape >= len(LIMB_SHAPES) or fill >= len(LIMB_FILLS):
+            raise CoevoError(f"{where} is not a Colour Watchmaker biomorph (its two trickle fields differ, or a "
+                             "limb byte is out of range); give an album saved by the Mac program or the HTML5 port")
+        colours = {"colours": tuple(colour_from_file(c) for c in tail[:8]), "background": colour_from_file(tail[8]),
+                   "limb_shape": LIMB_SHAPES[shape], "limb_fill": LIMB_FILLS[fill], "thickness": thickness}
     b = Biomorph(genes=tuple(genes), gradients=tuple(SWELLS[s] for s in swells), segments=segments,
                  segment_distance=distance, completeness=COMPLETENESS[completeness], spokes=SPOKES[spokes],
-                 trickle=trickle, mutation_size=size, mutation_rate=rate)
+                 trickle=trickle, mutation_size=size, mutation_rate=rate, **colours)
     try:
         check(b)
     except CoevoError as exc:
@@ -47,17 +86,29 @@ def decode(record: bytes, where: str) -> Biomorph:
     return b
 
 
-def read_album(path: Path) -> list[Biomorph]:
-    """Every biomorph of the album file at ``path``."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise CoevoError(f"cannot read biomorph album {path} ({exc.strerror}); check the path") from None
-    if not data or len(data) % RECORD:
+def is_colour(nbytes: int) -> bool:
+    """Whether an album of ``nbytes`` holds colour records (55 bytes) rather than monochrome ones (40); a length
+    both divide is taken as monochrome."""
+    return nbytes % RECORD != 0 and nbytes % COLOUR_RECORD == 0
+
+
+def read_album(path: Path, colour: bool | None = None) -> list[Biomorph]:
+    """Every biomorph of the album file at ``path``: monochrome (40-byte records) or colour (55), as ``colour``
+    says, or by the file's length when it is None (a length both divide is read as monochrome)."""
+    data = read_bytes(path, "biomorph album", MAX_ALBUM_BYTES)  # a FIFO or a device is refused, not waited on
+    if colour is None:
+        colour = is_colour(len(data))
+    size = COLOUR_RECORD if colour else RECORD
+    if not data or len(data) % size:
         raise CoevoError(f"{path} is not a Blind Watchmaker album: {len(data)} bytes, not a whole number of "
-                         f"{RECORD}-byte biomorphs (truncated or another file?); give an album saved by the "
+                         f"{size}-byte biomorphs (truncated or another file?); give an album saved by the "
                          "Mac program or the HTML5 port")
-    return [decode(data[i:i + RECORD], f"{path}, biomorph {i // RECORD + 1}") for i in range(0, len(data), RECORD)]
+    return [decode(data[i:i + size], f"{path}, biomorph {i // size + 1}") for i in range(0, len(data), size)]
+
+
+def album_bytes(biomorphs: list[Biomorph], colour: bool = False) -> bytes:
+    """An album file's bytes: each biomorph's record in turn (see ``encode``)."""
+    return b"".join(encode(b, colour) for b in biomorphs)
 
 
 def split_spec(path: Path) -> tuple[Path, int | None]:
@@ -117,11 +168,11 @@ class AlbumSheet:
 
 def import_album(spec: Path) -> tuple[Any, Any, dict[str, Any]]:
     """The coevo importer (see coevo.training.registry.IMPORTERS): an album, or one biomorph of it as ``ALBUM#K``,
-    as monochrome biomorphs (his albums hold no colour genes)."""
+    as monochrome biomorphs (his albums hold no colour genes) or colour ones (a colour album's)."""
     path, index = split_spec(Path(spec))
     check_genome_file(path)
     album = read_album(path)
-    genetics = BiomorphGenetics(channels=3, colour=False)
+    genetics = BiomorphGenetics(channels=3, colour=is_colour(path.stat().st_size))
     meta: dict[str, Any] = {"album": str(path), "title": path.name}
     if index is None:
         return AlbumSheet(genetics, len(album)), tuple(album), meta | {"count": len(album)}

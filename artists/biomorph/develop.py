@@ -13,7 +13,8 @@ from artists.biomorph.genome import Biomorph
 
 
 class Line(NamedTuple):
-    """One segment of the picture: ends, pen thickness (1-8) and recursion level (0 = trunk)."""
+    """One segment of the picture: ends, pen thickness (1-8; a taper of 0 draws 1 wide, as the HTML5 port's
+    canvas does) and recursion level (0 = trunk)."""
 
     x0: int
     y0: int
@@ -48,7 +49,7 @@ def _tree(out: list[Line], b: Biomorph, x: int, y: int, lgth: int, direction: in
     ynew = y + tdiv(lgth * dy[direction], b.trickle)
     taper = b.gradients[8]
     thick = lgth if taper == "shrink" else 1 + b.genes[8] - lgth if taper == "swell" else 1
-    out.append(Line(x, y, xnew, ynew, min(thick, 8), b.genes[8] - lgth))
+    out.append(Line(x, y, xnew, ynew, min(max(thick, 1), 8), b.genes[8] - lgth))
     if lgth > 1:
         first, second = (direction + 1, direction - 1) if odd_one else (direction - 1, direction + 1)
         _tree(out, b, xnew, ynew, lgth - 1, first, dx, dy, odd_one, order)
@@ -69,9 +70,10 @@ def develop(b: Biomorph) -> list[Line]:
             y += tdiv(b.segment_distance + increment, b.trickle)
             increment += extra
             spine = b.genes[8] if b.gradients[8] == "shrink" else 1
-            lines.append(Line(x, top, x, y, min(spine, 8), 0))
+            lines.append(Line(x, top, x, y, min(max(spine, 1), 8), 0))
             for j in range(8):
                 running[j] += {"swell": b.trickle, "shrink": -b.trickle}.get(b.gradients[j], 0)
+            running[8] = max(running[8], 1)  # the port: a later segment's tree is at least one step deep
             dx, dy, order = plug_in(running)
         _tree(lines, b, x, y, order, 2, dx, dy, seg % 2 == 1, order)
     return lines

@@ -20,7 +20,7 @@ class BiomorphGenetics:
     """Blind Watchmaker biomorphs: recursive trees with segments, gradients, symmetry and colour."""
 
     def __init__(self, channels: int = 3, mutation: str = "mac", colour: bool | None = None,
-                 start: str = "random", line_width: str = "original") -> None:
+                 start: str = "random", line_width: str = "original", size_limit: bool = False) -> None:
         if channels not in (1, 3):
             raise ValueError(f"channels must be 1 or 3, got {channels}")
         if mutation not in MUTATIONS:
@@ -35,14 +35,16 @@ class BiomorphGenetics:
         self.colour = channels == 3 if colour is None else bool(colour)  # colour genes vary
         self.start = start  # "random" (a hopeful monster) or a classic genotype's name
         self.line_width = line_width
+        self.size_limit = bool(size_limit)  # Dawkins' size worry after colour mutation (the port has none)
 
     def random_genome(self) -> Biomorph:
         """A hopeful monster, or the classic genotype named by ``start``."""
         return saltation.hopeful_monster(self.colour) if self.start == "random" else genome.classic(self.start)
 
     def mutate(self, b: Biomorph, strength: float = 1.0) -> Biomorph:
-        step = mutation.mac_mutate if self.mutation == "mac" else mutation.pc_mutate
-        return step(b, strength, self.colour)
+        if self.mutation == "mac":
+            return mutation.mac_mutate(b, strength, self.colour, self.size_limit)
+        return mutation.pc_mutate(b, strength, self.colour)
 
     def crossover(self, a: Biomorph, b: Biomorph) -> tuple[Biomorph, Biomorph]:
         return mutation.crossover(a, b)
@@ -59,7 +61,7 @@ class BiomorphGenetics:
 
     def options(self) -> dict[str, Any]:
         return {"channels": self.channels, "mutation": self.mutation, "colour": self.colour, "start": self.start,
-                "line_width": self.line_width}
+                "line_width": self.line_width, "size_limit": self.size_limit}
 
     def to_json(self, b: Biomorph) -> dict[str, Any]:
         return genome.to_json(b)

@@ -9,6 +9,9 @@ from coevo.errors import CoevoError
 
 TRICKLE = 10  # Dawkins' default "trickle": gene units per pixel of growth
 WORRY_MAX = 4095  # his limit on segments * 2**depth (lines per picture)
+MAX_THICKNESS = 100  # the HTML5 port's own bound on the colour thickness gene (its gene box stops there)
+MAX_SEGMENTS = 4095  # segments of any genome (the port has no bound; Dawkins' size worry keeps mono ones lower)
+MAX_LINES = 1 << 20  # segments * 2**depth of any genome, so a file cannot ask for an endless drawing
 GRADIENTS = ("same", "swell", "shrink")  # his SwellType: a gene's change from one segment to the next
 COMPLETENESS = ("single", "double")  # one side only (asymmetric) or mirrored left-right
 SPOKES = ("north", "north-south", "radial")  # drawn once, mirrored up-down, or four-fold
@@ -132,11 +135,11 @@ def check(b: Biomorph) -> None:
         problems.append("segments, distances, trickle, mutation and colour fields must be integers")
     elif b.segments < 1 or b.trickle < 1 or b.mutation_size < 1 or not 1 <= b.mutation_rate <= 100:
         problems.append("segments, trickle, mutation_size >= 1 and 1 <= mutation_rate <= 100")
-    elif not 1 <= b.thickness <= 8 or not 0 <= b.background < len(PALETTE):
-        problems.append("thickness in 1..8 and background a palette index 0..255")
+    elif not 1 <= b.thickness <= MAX_THICKNESS or not 0 <= b.background < len(PALETTE):
+        problems.append(f"thickness in 1..{MAX_THICKNESS} and background a palette index 0..255")
     if len(b.colours) != 8 or any(not 0 <= c < len(PALETTE) for c in b.colours):
         problems.append("needs 8 colours, palette indices 0..255")
-    if not problems and too_big(b):
-        problems.append(f"segments * 2**depth exceeds {WORRY_MAX}")
+    if not problems and (b.segments > MAX_SEGMENTS or b.genes[8] > 20 or b.segments * 2 ** b.genes[8] > MAX_LINES):
+        problems.append(f"segments (at most {MAX_SEGMENTS}) * 2**depth exceeds {MAX_LINES}")
     if problems:
         raise CoevoError(f"invalid biomorph genome: {'; '.join(problems)}")

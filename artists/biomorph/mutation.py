@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import fields, replace
 
-from artists.biomorph.genome import LIMB_FILLS, LIMB_SHAPES, PALETTE, WORRY_MAX, Biomorph
+from artists.biomorph.genome import LIMB_FILLS, LIMB_SHAPES, MAX_SEGMENTS, MAX_THICKNESS, PALETTE, WORRY_MAX, Biomorph
 from coevo.rng import python_rng
 
 
@@ -106,10 +106,12 @@ def mono_mutate(b: Biomorph, strength: float = 1.0) -> Biomorph:
                               trickle=trickle))
 
 
-def colour_mutate(b: Biomorph, strength: float = 1.0) -> Biomorph:
+def colour_mutate(b: Biomorph, strength: float = 1.0, size_limit: bool = False) -> Biomorph:
     """His Reproduce for colour biomorphs, in the port's order: the rate mutates first (and is used at
     once), depth stays in 1..8, colour genes stop at the palette's ends, limbs, background, thickness,
-    mutation size and rate all mutate; half rate (not truncated) for gradients and symmetries."""
+    mutation size and rate all mutate; half rate (not truncated) for gradients and symmetries. As the port,
+    no size worry afterwards unless ``size_limit`` asks for Dawkins' (segments * 2**depth <= 4,095); the
+    thickness and segment genes stop only at ``MAX_THICKNESS`` and ``MAX_SEGMENTS``."""
     mutation_rate = b.mutation_rate
     if chance(min(100.0, mutation_rate * strength)):
         mutation_rate = clamp(mutation_rate + sign(), 1, 100)
@@ -120,8 +122,8 @@ def colour_mutate(b: Biomorph, strength: float = 1.0) -> Biomorph:
     limb_shape = LIMB_SHAPES[rand_int(3) - 1] if chance(rate) else b.limb_shape
     limb_fill = LIMB_FILLS[rand_int(2) - 1] if chance(rate) else b.limb_fill
     background = _colour_step(b.background) if chance(rate) else b.background
-    thickness = clamp(b.thickness + sign(), 1, 8) if chance(rate) else b.thickness  # the port has no cap
-    segments = max(1, b.segments + sign()) if chance(rate) else b.segments
+    thickness = clamp(b.thickness + sign(), 1, MAX_THICKNESS) if chance(rate) else b.thickness
+    segments = clamp(b.segments + sign(), 1, MAX_SEGMENTS) if chance(rate) else b.segments
     gradients = list(b.gradients)
     if segments > 1:
         for j in [*range(8), 9]:
@@ -132,15 +134,17 @@ def colour_mutate(b: Biomorph, strength: float = 1.0) -> Biomorph:
     spokes = _next_spokes(b.spokes) if chance(rate / 2) else b.spokes
     trickle = max(1, b.trickle + sign()) if chance(rate) else b.trickle
     size = max(1, b.mutation_size + sign()) if chance(rate) else b.mutation_size
-    return fit_depth(replace(b, genes=tuple(genes), colours=colours, limb_shape=limb_shape, limb_fill=limb_fill,
-                              background=background, thickness=thickness, segments=segments,
-                              gradients=tuple(gradients), segment_distance=distance, completeness=completeness,
-                              spokes=spokes, trickle=trickle, mutation_size=size, mutation_rate=mutation_rate))
+    child = replace(b, genes=tuple(genes), colours=colours, limb_shape=limb_shape, limb_fill=limb_fill,
+                    background=background, thickness=thickness, segments=segments, gradients=tuple(gradients),
+                    segment_distance=distance, completeness=completeness, spokes=spokes, trickle=trickle,
+                    mutation_size=size, mutation_rate=mutation_rate)
+    return fit_depth(child) if size_limit else child
 
 
-def mac_mutate(b: Biomorph, strength: float = 1.0, colour: bool = True) -> Biomorph:
-    """Mac style: every gene by the genome's own rate, as the port's colour or monochrome species."""
-    return colour_mutate(b, strength) if colour else mono_mutate(b, strength)
+def mac_mutate(b: Biomorph, strength: float = 1.0, colour: bool = True, size_limit: bool = False) -> Biomorph:
+    """Mac style: every gene by the genome's own rate, as the port's colour or monochrome species
+    (``size_limit``: Dawkins' size worry after a colour mutation too)."""
+    return colour_mutate(b, strength, size_limit) if colour else mono_mutate(b, strength)
 
 
 def _pc_step(b: Biomorph, slot: int, colour: bool) -> Biomorph:
@@ -163,7 +167,7 @@ def _pc_step(b: Biomorph, slot: int, colour: bool) -> Biomorph:
               22: lambda: replace(b, spokes=_next_spokes(b.spokes)),
               23: lambda: replace(b, trickle=max(1, b.trickle + sign())),
               24: lambda: replace(b, background=_colour_step(b.background)),
-              25: lambda: replace(b, thickness=clamp(b.thickness + sign(), 1, 8)),
+              25: lambda: replace(b, thickness=clamp(b.thickness + sign(), 1, MAX_THICKNESS)),
               34: lambda: replace(b, limb_shape=python_rng().choice([s for s in LIMB_SHAPES if s != b.limb_shape])),
               35: lambda: replace(b, limb_fill="open" if b.limb_fill == "filled" else "filled")}
     if slot in simple:

@@ -11,6 +11,7 @@ import torch
 
 from artists.cppn.genome import INPUTS, OUTPUTS, Genome
 from artists.cppn.kernel import CODES, HSV, INK, RAW, TILE_BYTES, TILES, render_networks
+from coevo.toolkits.numbacache import announce
 
 _KERNEL_LOCK = threading.Lock()  # Numba's default (workqueue) threading layer must not run two kernels at once
 
@@ -134,6 +135,7 @@ def evaluate(batch: NetworkBatch, size: int, mapping: str = "raw", tile: int | N
     tile = tile or tile_for(batch.rows)
     out = np.empty((len(batch), batch.outputs.shape[1], size * size), dtype=np.float32)
     if len(batch):
+        announce(render_networks, "CPPN")
         with _KERNEL_LOCK:
             render_networks(batch.activations, batch.node_links, batch.link_sources, batch.link_weights,
                             batch.genome_nodes, batch.outputs, axis(size), batch.rows, tile, MAPPINGS[mapping], out)

@@ -12,17 +12,13 @@ from artists.cppn.activations import FROM_XML
 from artists.cppn.genetics import CPPNGenetics
 from artists.cppn.genome import INPUTS, OUTPUT_IDS, ConnectionGene, Genome, NodeGene, innovation, stable_id
 from coevo.errors import CoevoError
-from coevo.store.genomefile import check_genome_file
+from coevo.store.genomefile import MAX_BYTES, check_genome_file
+from coevo.store.untrusted import read_text
 
 
 def _read(path: Path) -> ET.Element:
     """The file's elements under one root (CPPN-X files hold two top-level elements, which XML forbids)."""
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise CoevoError(f"Picbreeder genome {path} does not exist; check the path") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CoevoError(f"cannot read Picbreeder genome {path} ({exc}); re-download it") from None
+    text = read_text(Path(path), "Picbreeder genome", MAX_BYTES)  # a FIFO or a device is refused, not waited on
     body = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)
     if "<!DOCTYPE" in body or "<!ENTITY" in body:
         raise CoevoError(f"{path} declares a DOCTYPE or entities, which Picbreeder files never do; refusing it")

@@ -12,6 +12,7 @@ from artists.evoeco import genome, simulate
 from artists.evoeco.genome import Agent, Automaton, Organism, rule_width
 from coevo.images import cells
 from coevo.rng import python_rng
+from coevo.toolkits.numbacache import announce
 
 MODES = ("agents", "ca")
 
@@ -168,8 +169,10 @@ class EvoEcoGenetics:
             return out
         if self.mode == "ca":
             rules, densities, generations, seeds = self.pack_automata(genomes)
+            announce(simulate.ca_kernel, "EvoEco automaton")
             simulate.ca_kernel(rules, self.k, densities, generations, seeds, out)
         else:
+            announce(simulate.agents_kernel, "EvoEco agent")
             simulate.agents_kernel(*self.pack_agents(genomes), self.k, self.steps, out)
         return out
 

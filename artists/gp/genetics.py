@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import math
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import torch
+import numpy as np
 from deap import gp
 
 from artists.gp.genome import GPGenome, constant, genome_from_json, genome_to_json
@@ -31,8 +31,11 @@ from artists.gp.operators import (
     mut_uniform,
 )
 from artists.gp.primitives import build_pset
-from artists.gp.render import BACKENDS, TreeRenders
+from artists.gp.render import BACKENDS, TreeRenders, pixels
 from coevo.rng import python_rng
+
+if TYPE_CHECKING:
+    import torch
 
 COLORS = ("rgb", "hsv")  # how three channels are read: directly as RGB, or as hue, saturation, value
 KINDS = ("subtree", "node", "perturb", "ephemeral", "insert", "shrink")  # mutation kinds, as in the docstring
@@ -123,6 +126,16 @@ class GPGenetics:
         images = values.view(len(genomes), self.channels, size, size)
         return hsv_to_rgb(images) if self.color == "hsv" and self.channels == 3 else images
 
+    def render_pixels(self, genomes: list[GPGenome], size: int) -> np.ndarray:
+        """uint8 (N, C, size, size), the bytes of ``render``'s images as PNG, drawn without torch by the Numba kernel
+        (``coevo render`` starts fast); HSV colour, and the torch backend, go through ``render``."""
+        if (self.color == "hsv" and self.channels == 3) or self.backend == "torch":
+            from coevo.images import to_uint8
+
+            return to_uint8(self.render(genomes, size)).transpose(0, 3, 1, 2)
+        values = pixels([tree for genome in genomes for tree in genome.trees], size)
+        return values.reshape(len(genomes), self.channels, size, size)
+
     def to_json(self, genome: GPGenome) -> dict[str, Any]:
         return genome_to_json(genome)
 
@@ -132,6 +145,8 @@ class GPGenetics:
 
 def hsv_to_rgb(images: torch.Tensor) -> torch.Tensor:
     """(N, 3, H, W) hue, saturation, value in [-1, 1] to RGB in [-1, 1] (hue wraps once around the circle)."""
+    import torch
+
     h, s, v = ((images + 1.0) / 2.0).unbind(1)
     k = torch.stack([(5.0 + h * 6.0) % 6.0, (3.0 + h * 6.0) % 6.0, (1.0 + h * 6.0) % 6.0], dim=1)
     weight = torch.clamp(torch.minimum(k, 4.0 - k), 0.0, 1.0)

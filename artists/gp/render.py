@@ -5,14 +5,18 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
-import torch
 from deap import gp
 
 from artists.gp.kernel import TILE, render_programs
 from artists.gp.opcodes import ProgramBatch, compile_tree, pack
 from artists.gp.primitives import pixel_inputs
+from coevo.toolkits.numbacache import announce
+
+if TYPE_CHECKING:
+    import torch
 
 BACKENDS = ("auto", "numba", "torch")  # auto: torch on a CUDA GPU when one is present, else the Numba kernel
 _KERNEL_LOCK = threading.Lock()  # Numba's default (workqueue) threading layer must not run two kernels at once
@@ -23,6 +27,7 @@ def evaluate_numba(batch: ProgramBatch, inputs: np.ndarray, tile: int = TILE) ->
     inputs = np.ascontiguousarray(inputs, dtype=np.float32)
     out = np.empty((len(batch), inputs.shape[1]), dtype=np.float32)
     if len(batch):
+        announce(render_programs, "GP")
         with _KERNEL_LOCK:
             render_programs(batch.codes, batch.values, batch.starts, inputs, batch.depth, tile, out)
     return out
@@ -30,6 +35,7 @@ def evaluate_numba(batch: ProgramBatch, inputs: np.ndarray, tile: int = TILE) ->
 
 def evaluate(batch: ProgramBatch, inputs: np.ndarray, backend: str = "auto") -> torch.Tensor:
     """Every program over every pixel as a CPU float32 tensor (programs, pixels) in [-1, 1]."""
+    import torch  # here, so that drawing with Numba alone (``pixels``) starts without torch
     if backend not in BACKENDS:
         raise ValueError(f"backend must be one of {', '.join(BACKENDS)}, not {backend!r}")
     if backend == "torch" or (backend == "auto" and torch.cuda.is_available()):
@@ -38,6 +44,14 @@ def evaluate(batch: ProgramBatch, inputs: np.ndarray, backend: str = "auto") -> 
         device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
         return evaluate_torch(batch, inputs, device).cpu()
     return torch.from_numpy(evaluate_numba(batch, inputs))
+
+
+def pixels(trees: Sequence[gp.PrimitiveTree], size: int) -> np.ndarray:
+    """Every tree over every pixel of a size×size grid with the Numba kernel, as uint8 (trees, size²), rounded as
+    ``coevo.images.to_uint8`` rounds the tensor ``evaluate`` returns: no torch, so ``coevo render`` starts fast."""
+    values = evaluate_numba(pack([compile_tree(tree) for tree in trees]), pixel_inputs(size))
+    values = np.clip(np.nan_to_num(values, nan=0.0), -1.0, 1.0)
+    return np.round((values + np.float32(1.0)) * np.float32(127.5)).astype(np.uint8)
 
 
 class TreeRenders:
@@ -66,6 +80,8 @@ class TreeRenders:
             return self._render(trees, size)
 
     def _render(self, trees: Sequence[gp.PrimitiveTree], size: int) -> torch.Tensor:
+        import torch
+
         if size not in self.inputs:
             self.inputs = {size: pixel_inputs(size)}
         inputs = self.inputs[size]

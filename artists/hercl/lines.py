@@ -1,14 +1,16 @@
 """``hercl-lines``: a HERCL program's output messages drive Vickers' turtle (Vickers, Soderlund & Blair 2017).
 
 The program runs once, reading no input; every message it sends is one turtle command, read by the rules of
-wofnot/hercl ``src/inter/art-school.cpp`` (``env_continue``): at most five values are read, each clamped to
-±128·128 (the original clamps only from above), truncated to an integer and taken ``% 500`` (C's remainder);
+wofnot/hercl ``src/inter/art-school.cpp`` (``env_continue``): at most five values are read, each clamped from
+above to 128·128 (not from below, as there), truncated to an integer (INT_MIN past it, as x86 converts) and
+taken ``% 500`` (C's remainder);
 the first picks the command ``|v % 7|`` (``|v % 5|`` without push/pop): pen, forward, turn, size, colour, push,
 pop; the next ones are its arguments, a missing one taking art-school's default (forward 1, turn 10 degrees,
 size 1, grey 0); in colour the arguments are lightness, hue, saturation, and those not given keep their values
 (art-school.h; the code indexes them off by one). An empty or non-finite message ends the drawing (art-school
 ends it with a penalty cost), so does the HERCL step limit ``max_steps`` (art-school gives 10,000 steps a
-move and rejects an artist that overruns) or the 900th command. The commands then run on the core turtle
+move and rejects an artist that overruns) or the 901st command (art-school runs one past its max step).
+The commands then run on the core turtle
 (``coevo.toolkits.turtle``, the ``lines`` artist's canvas: 128×128, 15 px per pen-down move, pen sizes, HLS).
 Variation is HERCsearch-style (``coevo.toolkits.hercl.variation``), plus a loop mutation (``loops``, a fifth of the
 mutations: a branch back appended to or dropped from a bar's end), as this population search is far shorter
@@ -45,8 +47,9 @@ def crem(a: int, n: int) -> int:
 
 
 def cint(v: float) -> int:
-    """Art-school's ``((int) v) % 500``, for a finite ``v`` clamped to ±128·128 first."""
-    return crem(int(max(-128 * 128, min(128 * 128, v))), 500)  # int() truncates toward zero, as C's cast
+    """Art-school's ``((int) v) % 500``, for a finite ``v`` clamped from above to 128·128 first."""
+    t = math.trunc(min(128 * 128, v))  # C's cast truncates toward zero; x86 gives INT_MIN past the int range
+    return crem(t if t >= -2**31 else -2**31, 500)
 
 
 def commands(messages: list[list[float]], pushpop: bool = True, colour: bool = False,
@@ -55,7 +58,7 @@ def commands(messages: list[list[float]], pushpop: bool = True, colour: bool = F
     out: list[tuple] = []
     hls = [128, 0, 255]  # lightness, hue, saturation (the canvas's starting pen)
     saved: list[list[int]] = []
-    for message in messages[:limit]:
+    for message in messages[:limit + 1]:
         values = message[:5]
         if not values or not all(math.isfinite(v) for v in values):
             break

@@ -17,7 +17,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                             description="Play each artist on each seed against a fresh copy of the same critic on "
                             "the same data and budget, measure KID, FID, precision/recall, class coverage, "
                             "memorisation and critic accuracy at one matched n with features trained on a half of "
-                            "the data the evaluation never uses, and write report.html and report.md with 95%% "
+                            "the data the evaluation never uses, and write report.html and report.md with 95% "
                             "intervals over seeds and paired tests. Run it again with the same settings to continue "
                             "a killed comparison. Example: coevo compare --artists dcgan,gp --data digits --seeds 3")
     parser.add_argument("--artists", help="comma-separated artists (default: every automated one registered)")
@@ -39,13 +39,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                         "artist and the real floor (default 1000, fewer if the held-out real images are fewer)")
     parser.add_argument("--features", default="auto", choices=("auto", "classifier", "autoencoder"),
                         help="metric features: a classifier (labelled data) or an autoencoder")
-    parser.add_argument("--out", type=Path, default=Path("runs/compare"), help="comparison folder")
+    parser.add_argument("--out", type=Path, help="comparison folder (default runs/compare, numbered compare-2, ... "
+                        "while another comparison holds it; the same settings continue theirs)")
     parser.set_defaults(handler=handle)
 
 
 def handle(args: argparse.Namespace) -> int:
     from coevo.loop import Stop
-    from coevo.programs.compare import compare
+    from coevo.programs.compare import compare, default_out
     from coevo.programs.comparison import CompareSettings, default_artists
     from coevo.training.config import load_config
 
@@ -57,6 +58,6 @@ def handle(args: argparse.Namespace) -> int:
     command = " ".join(["coevo", *sys.argv[1:]])
     settings = CompareSettings(base, artists, budget, args.seeds, args.evals, args.samples, args.features,
                                list(args.runs), args.workers, args.scheduler, command)
-    report = compare(settings, args.out)
+    report = compare(settings, args.out or default_out(settings))
     print(f"wrote {report} and {report.with_suffix('.md')}")
     return 0

@@ -31,7 +31,10 @@ def add_flags(parser: argparse.ArgumentParser | argparse._ArgumentGroup, cls: ty
             continue
         text += f" (default: {_escape(_show(default))})"
         names = [*meta["aliases"], flag(declared.name)]
-        if kind is bool:
+        if kind is bool and default is True:  # on by default: --name and --no-name
+            parser.add_argument(*names, dest=declared.name, action=argparse.BooleanOptionalAction,
+                                default=argparse.SUPPRESS, help=text)
+        elif kind is bool:
             parser.add_argument(*names, dest=declared.name, action="store_true", default=argparse.SUPPRESS, help=text)
         elif get_origin(kind) is list:
             parser.add_argument(*names, dest=declared.name, type=get_args(kind)[0], nargs="+",

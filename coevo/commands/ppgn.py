@@ -19,8 +19,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                             "ignores the class; no RUN samples pixels. Example: coevo ppgn runs/vae --out runs/ppgn")
     parser.add_argument("run", nargs="?", default="", help=help_of(PPGNConfig, "run"))
     add_flags(parser, PPGNConfig, skip=("run",))
-    parser.add_argument("--out", type=Path, help="output run folder (default RUN/ppgn, or runs/ppgn; numbered "
-                        "ppgn-2, ... while taken)")
+    parser.add_argument("--out", type=Path, help="output run folder (default RUN/ppgn, or runs/ppgn-pixels "
+                        "without RUN; numbered -2, -3, ... while taken)")
     parser.set_defaults(handler=handle)
 
 
@@ -29,7 +29,7 @@ def handle(args: argparse.Namespace) -> int:
     from coevo.store.runfolder import default_folder
 
     config = PPGNConfig(**given(args, PPGNConfig))
-    out = args.out or default_folder("ppgn", Path(args.run) if args.run else Path("runs"))
+    out = args.out or (default_folder("ppgn", Path(args.run)) if args.run else default_folder("ppgn-pixels"))
     report(run(config, out), out)
     return 0
 

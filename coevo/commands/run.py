@@ -45,6 +45,14 @@ def _genome_artist(spec: str) -> tuple[str, dict[str, Any]]:
     return name, genetics.options()
 
 
+WRITTEN = ("metrics.jsonl", "curves.png", "sheets/", "genomes/", "images/", "tensorboard/")  # in this order
+
+
+def written(path: Path) -> str:
+    """What a run wrote that a person looks at, of ``WRITTEN`` (a GAN writes no genomes/)."""
+    return ", ".join(name for name in WRITTEN if (path / name.rstrip("/")).exists())
+
+
 def handle(args: argparse.Namespace) -> int:
     from coevo.programs.run import start
     from coevo.store.runfolder import default_folder
@@ -53,6 +61,6 @@ def handle(args: argparse.Namespace) -> int:
     config = resolve(args)
     out = args.out or default_folder(f"{config.artist}-vs-{config.critic}-seed{config.seed}")
     folder = start(config, out, GalleryCatalog())
-    print(f"run finished: {folder.path}  (metrics.jsonl, sheets/, genomes/; continue with "
+    print(f"run finished: {folder.path}  ({written(folder.path)}; continue with "
           f"`coevo resume {folder.path} --rounds N`)")
     return 0

@@ -10,10 +10,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("sweep", help="play a run config over seeds and settings (one by one or on Dask)",
                             description="Play every combination of --set values on every seed as an ordinary run "
                             "(OUT/KEY=VALUE,.../seed-S), one by one or on a Dask cluster with identical results, and "
-                            "write sweep.md: the final metrics per combination, mean ± 95%% interval over seeds. "
+                            "write sweep.md: the final metrics per combination, mean ± 95% interval over seeds. "
                             "Run it again to continue a killed sweep. Example: coevo sweep --rounds 20 --seeds 3 "
                             "--set pop=16,32 --set schedule=round,phases --out runs/sweep")
-    parser.add_argument("--out", type=Path, default=Path("runs/sweep"), help="sweep folder (default runs/sweep)")
+    parser.add_argument("--out", type=Path, help="sweep folder (default runs/sweep, numbered sweep-2, ... while "
+                        "something else holds it; the same sweep continues there)")
     parser.add_argument("--seeds", type=int, default=3, help="seeds per combination, from --seed on (default 3)")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=V1,V2",
                         help="a setting and the values to sweep it over (repeatable: every combination plays)")
@@ -27,11 +28,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     from coevo.commands.run import resolve
-    from coevo.programs.sweep import parse_grid, sweep
+    from coevo.programs.sweep import default_out, parse_grid, sweep
     from coevo.training.settings import parse_option
     from gallery.catalog import GalleryCatalog
 
     grid = parse_grid(args.set, parse_option)
-    summary = sweep(resolve(args), grid, args.seeds, args.out, args.workers, args.scheduler, GalleryCatalog())
+    base = resolve(args)
+    out = args.out or default_out(base, grid, args.seeds)
+    summary = sweep(base, grid, args.seeds, out, args.workers, args.scheduler, GalleryCatalog())
     print(f"wrote {summary}")
     return 0

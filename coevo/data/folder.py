@@ -5,23 +5,21 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 
 from coevo.data.imageset import ImageSet, from_array
 from coevo.errors import CoevoError
+from coevo.store.untrusted import open_image
 
 SUFFIXES = {".png", ".jpg", ".jpeg"}
 
 
 def read_image(path: Path, size: int, channels: int) -> np.ndarray:
     """One image as uint8 ``(size, size, channels)``; a corrupt file raises ``CoevoError`` naming it."""
-    try:
-        with Image.open(path) as image:
-            image = image.convert("L" if channels == 1 else "RGB")
-            image = image.resize((size, size), Image.Resampling.LANCZOS)
-            array = np.asarray(image, dtype=np.uint8)
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise CoevoError(f"cannot read image {path} ({type(exc).__name__}); remove or replace the file") from None
+    with open_image(path) as image:  # a decompression bomb or a FIFO is refused before decoding
+        image = image.convert("L" if channels == 1 else "RGB")
+        image = image.resize((size, size), Image.Resampling.LANCZOS)
+        array = np.asarray(image, dtype=np.uint8)
     return array.reshape(size, size, channels)
 
 

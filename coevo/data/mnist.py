@@ -10,18 +10,23 @@ import numpy as np
 
 from coevo.data.imageset import ImageSet, from_array
 from coevo.errors import CoevoError
+from coevo.store.untrusted import MAX_ELEMENTS, check_regular
 
+MAX_BYTES = MAX_ELEMENTS + 64  # an IDX file's values are bytes; plus its header
 SPLITS = {"train": "train", "t10k": "t10k", "test": "t10k"}
 
 
 def read_idx(path: Path, magic: int) -> np.ndarray:
     """Read one IDX file, checking its magic number (2051 images, 2049 labels)."""
-    opener = gzip.open if path.suffix == ".gz" else open
+    check_regular(path, "IDX file")
     try:
-        with opener(path, "rb") as handle:
-            raw = handle.read()
+        with (gzip.open if path.suffix == ".gz" else open)(path, "rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)  # a gzip bomb stops here
     except (OSError, EOFError) as exc:
         raise CoevoError(f"cannot read IDX file {path} ({exc}); re-download or replace it") from None
+    if len(raw) > MAX_BYTES:
+        raise CoevoError(f"IDX file {path} unpacks to over {MAX_BYTES:,} bytes (MNIST's largest is 47 MB); "
+                         "pass a smaller data set")
     if len(raw) < 8 or struct.unpack(">I", raw[:4])[0] != magic:
         raise CoevoError(f"{path} is not an IDX file with magic {magic}; check it is an MNIST file")
     dims = (magic & 0xFF)

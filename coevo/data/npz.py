@@ -9,12 +9,15 @@ import numpy as np
 
 from coevo.data.imageset import ImageSet, from_array
 from coevo.errors import CoevoError
+from coevo.store.untrusted import check_npz
 
 
 def load(path: Path, size: int | None = None, channels: int | None = None) -> ImageSet:
     """Images (N, H, W), (N, H, W, C) or (N, C, H, W), uint8 or float, plus labels when present."""
-    if not path.is_file():
-        raise CoevoError(f"data file {path} does not exist; check the path")
+    arrays = check_npz(path)  # sizes and dtypes from the headers: a zip bomb or a complex array loads nothing
+    if "images" not in arrays:
+        raise CoevoError(f"{path} has no 'images' array (it has {', '.join(arrays) or 'none'}); "
+                         "save it with np.savez(path, images=..., labels=...)")
     try:
         with np.load(path, allow_pickle=False) as archive:
             if "images" not in archive:

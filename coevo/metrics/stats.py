@@ -14,27 +14,49 @@ ALPHA = 0.05  # significance level of the paired tests
 
 @dataclass(frozen=True)
 class Estimate:
-    """A metric over seeds: its mean and the half-width of the 95% t interval (NaN with a single seed)."""
+    """A metric over seeds: its mean and the half-width of the 95% t interval (NaN with a single seed). Where the
+    interval leaves the metric's range (a recall above 1 with 2 seeds), ``low`` and ``high`` are its ends clipped
+    to the range and ``clipped`` says so; otherwise they are mean ∓ half-width."""
 
     mean: float
     half_width: float
     n: int
+    low: float = math.nan
+    high: float = math.nan
+    clipped: bool = False
 
     def __str__(self) -> str:
-        return f"{self.mean:.4g}" if math.isnan(self.half_width) else f"{self.mean:.4g} ± {self.half_width:.2g}"
+        return self.text()
+
+    def text(self, digits: int | None = None) -> str:
+        """``mean ± half-width``, or ``mean [low–high]`` when clipped to the range; ``digits`` after the point
+        (None: 4 significant)."""
+        show = (lambda v: f"{v:.4g}") if digits is None else (lambda v: f"{v:.{digits}f}")
+        if math.isnan(self.half_width):
+            return show(self.mean)
+        if self.clipped:
+            return f"{show(self.mean)} [{show(self.low)}–{show(self.high)}]"
+        return f"{show(self.mean)} ± {show(self.half_width) if digits is not None else f'{self.half_width:.2g}'}"
 
 
-def estimate(values: Sequence[float]) -> Estimate:
-    """Mean and Student-t 95% interval of per-seed values (seeds are independent runs)."""
+CLIPPED = "where that interval leaves the metric's range it is shown clipped to the range, as [low–high]"
+
+
+def estimate(values: Sequence[float], low: float | None = None, high: float | None = None) -> Estimate:
+    """Mean and Student-t 95% interval of per-seed values (seeds are independent runs); the interval's ends are
+    clipped to the metric's range [``low``, ``high``] where given (a rate, an accuracy, a distance)."""
     values = [float(v) for v in values if v is not None and math.isfinite(float(v))]
     if not values:
         return Estimate(math.nan, math.nan, 0)
     n = len(values)
     mean = sum(values) / n
     if n < 2:
-        return Estimate(mean, math.nan, 1)
+        return Estimate(mean, math.nan, 1, mean, mean)
     sd = math.sqrt(sum((v - mean) ** 2 for v in values) / (n - 1))
-    return Estimate(mean, float(stats.t.ppf((1 + LEVEL) / 2, n - 1)) * sd / math.sqrt(n), n)
+    half = float(stats.t.ppf((1 + LEVEL) / 2, n - 1)) * sd / math.sqrt(n)
+    bottom = mean - half if low is None else max(low, mean - half)
+    top = mean + half if high is None else min(high, mean + half)
+    return Estimate(mean, half, n, bottom, top, clipped=(bottom, top) != (mean - half, mean + half))
 
 
 def paired_p(a: Sequence[float], b: Sequence[float]) -> float:

@@ -94,6 +94,8 @@ class BreedingSession:
         self.grid, self.export_size = grid, export_size
         self.history: list[dict[str, Any]] = []  # artist states before each step, oldest first
         self.chosen_by: list[str] = []  # who chose each step of the history: PERSON, RESTART or "critic:NAME"
+        self.future: list[dict[str, Any]] = []  # undone states, the latest undone last: what redo brings back
+        self.future_marks: list[str] = []  # who chose each of them (a new choice or restart drops both)
         self.auto_generations = 10  # "breed for me": generations the A key hands to the learned critic
         self.auto_delay = 0.5  # seconds each of its picks shows before it breeds
         self.sessions: list[str] = []  # the person's other sessions the learned critic also learns from
@@ -168,6 +170,7 @@ class BreedingSession:
             raise StopGame from None
         self.history.append(before)  # a choice bred a generation: it can be undone
         self.chosen_by.append(PERSON if self.pilot is None else self.pilot.chooser)
+        self.future, self.future_marks = [], []
         if self.pilot is not None:
             self.pilot.done += 1
             if self.pilot.done >= self.pilot.generations:
@@ -195,6 +198,8 @@ class BreedingSession:
         """Carry out a session action; returns the line to show the person."""
         if action == "undo":
             return self.undo()
+        if action == "redo":
+            return self.redo()
         if action == "save":
             return f"saved {self.save_genome(chosen[0])}"
         if action == "export":
@@ -205,6 +210,7 @@ class BreedingSession:
         if action == "restart":
             self.history.append(self.artist.state_dict())
             self.chosen_by.append(RESTART)
+            self.future, self.future_marks = [], []
             self.artist.seed([self.genetics.random_genome()])
             self.record()
             return "restarted from a random parent (U undoes)"
@@ -214,17 +220,43 @@ class BreedingSession:
             return f"mutation strength {self.artist.config.strength:.2f}"
         raise CoevoError(f"unknown session action {action!r}; use one of {', '.join(ACTIONS)}")
 
+    def reseed(self, genome: Any, parents: tuple[int, ...] = (), chooser: str = PERSON) -> None:
+        """A step to a new generation around ``genome`` (mutants of it around it), as undo takes back: a genome
+        the person moved by hand (a latent space's sliders), descending from ``parents``."""
+        self.history.append(self.artist.state_dict())
+        self.chosen_by.append(chooser)
+        self.future, self.future_marks = [], []
+        self.artist.seed([genome], parents)
+        self.record()
+
     def undo(self) -> str:
         """Go back one step (a generation or a restart), exactly; the mutation strength stays, and children
         bred after the undo get fresh ids (so the gallery's ancestry of undone ones stays true)."""
         if not self.history:
             return "nothing to undo"
-        strength, next_id = self.artist.config.strength, self.artist.state_dict()["next_id"]
+        current = self.artist.state_dict()
         state = self.history.pop()
+        self.future.append(current)
+        self.future_marks.append((self.chosen_by[len(self.history):] or [PERSON])[0])
         del self.chosen_by[len(self.history):]
-        self.artist.load_state_dict({**state, "next_id": max(next_id, state["next_id"])})  # ids stay unique
-        self.artist.config.strength = strength
+        self._go_to(state, current)
         return f"back to generation {self.artist.generation}"
+
+    def redo(self) -> str:
+        """Bring back the step the last undo took away (as long as no choice or restart came since)."""
+        if not self.future:
+            return "nothing to redo"
+        current = self.artist.state_dict()
+        self.history.append(current)
+        self.chosen_by.append(self.future_marks.pop())
+        self._go_to(self.future.pop(), current)
+        return f"forward to generation {self.artist.generation}"
+
+    def _go_to(self, state: dict[str, Any], current: dict[str, Any]) -> None:
+        """Load a stored artist state, keeping the current mutation strength and never handing out an id twice."""
+        strength = self.artist.config.strength
+        self.artist.load_state_dict({**state, "next_id": max(current["next_id"], state["next_id"])})
+        self.artist.config.strength = strength
 
     def status(self) -> str:
         return (f"generation {self.artist.generation}  ·  {self.artist_name}  ·  "
@@ -244,6 +276,11 @@ class BreedingSession:
         image = save_png(self.artist.ask().images[index], self.folder / "images" / f"{self._name(index)}.png")
         self._keep(index, image)
         return path
+
+    def keep(self, index: int) -> int:
+        """Save the genome in box ``index`` (``save_genome``) and return its gallery id."""
+        self.save_genome(index)
+        return self._keep(index, self.folder / "images" / f"{self._name(index)}.png")
 
     def export(self, index: int) -> list[Path]:
         """The image in box ``index`` at ``export_size`` as PNG, and as SVG where the artist can."""
@@ -276,11 +313,13 @@ class BreedingSession:
 
     def state_dict(self) -> dict[str, Any]:
         """What a checkpoint holds of the session beside the artist: the undo history, its marks and the origin."""
-        return {"history": self.history, "chosen_by": self.chosen_by, "origin": self.origin}
+        return {"history": self.history, "chosen_by": self.chosen_by, "origin": self.origin,
+                "future": self.future, "future_marks": self.future_marks}
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         self.history, self.chosen_by = list(state["history"]), chosen_by(state)
         self.origin = dict(state.get("origin") or self.origin)
+        self.future, self.future_marks = list(state.get("future") or []), list(state.get("future_marks") or [])
 
 
 def breeding_artist(genetics: Genetics, pop: int, size: int) -> EvolutionaryArtist:

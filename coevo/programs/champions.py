@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import torch
-import torch.nn.functional as F
-from PIL import Image
 
 from coevo.store.runfolder import RunFolder
+from coevo.store.untrusted import open_image
 
 LIMIT = 100  # champions on the sheet; longer runs show evenly spaced rounds (always the last)
 COLUMNS = 10
-SHOWN = 64  # smaller champions are enlarged (nearest neighbour) to about this many pixels on the sheet
+TITLE = "each round's champion (#round, its critic score)"
 
 
 def shown_rounds(rounds: int, limit: int = LIMIT) -> list[int]:
@@ -37,19 +38,20 @@ class ChampionSheet:
     def add(self, round_index: int, image: torch.Tensor) -> None:
         self.kept[round_index] = to_bytes(image)
 
-    def save(self, rounds: int) -> None:
-        """Write the sheet for rounds ``0 .. rounds - 1``."""
-        images = [image for index in shown_rounds(rounds) if (image := self._image(index)) is not None]
-        if images:
-            stack = torch.stack(images).float() / 127.5 - 1.0
-            scale = max(1, SHOWN // max(stack.shape[-2:]))
-            self.folder.save_sheet("champions", F.interpolate(stack, scale_factor=scale, mode="nearest"),
-                                   columns=COLUMNS)
+    def save(self, rounds: int, scores: Mapping[int, float] | None = None) -> None:
+        """Write the sheet for rounds ``0 .. rounds - 1``, each champion captioned with its round and, where
+        ``scores`` has it, its score (the recorded ``score_max``, so a resumed run captions the same)."""
+        shown = [(index, image) for index in shown_rounds(rounds) if (image := self._image(index)) is not None]
+        if shown:
+            stack = torch.stack([image for _, image in shown]).float() / 127.5 - 1.0
+            captions = [f"#{index}" + (f"  {scores[index]:.3f}" if scores and index in scores else "")
+                        for index, _ in shown]
+            self.folder.save_sheet("champions", stack, columns=COLUMNS, captions=captions, title=TITLE)
 
     def _image(self, index: int) -> torch.Tensor | None:
         path = self.folder.path / "images" / f"champion-{index:04d}.png"
         if index not in self.kept and path.is_file():
-            with Image.open(path) as picture:
+            with open_image(path) as picture:  # the run's own file, but files are never trusted
                 array = np.asarray(picture)
             self.kept[index] = torch.from_numpy(array.reshape(*array.shape[:2], -1).copy()).permute(2, 0, 1)
         return self.kept.get(index)

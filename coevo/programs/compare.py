@@ -35,7 +35,8 @@ from coevo.protocols import Sampler
 from coevo.rng import rng_state, set_rng_state
 from coevo.store.atomic import atomic_write_text
 from coevo.store.jsonl import append_jsonl, read_jsonl, write_jsonl
-from coevo.store.runfolder import RunFolder, check_kind, folder_lock, mark_kind
+from coevo.store.runfolder import RunFolder, check_kind, default_folder, folder_lock, mark_kind
+from coevo.store.untrusted import read_text
 from coevo.training import registry
 from coevo.training.config import RunConfig, load_config
 from coevo.training.trainer import Game, Trainer
@@ -224,12 +225,41 @@ def same_settings(saved: dict[str, Any], wanted: dict[str, Any]) -> bool:
     return saved == normal
 
 
+def holds_comparison(out: Path, settings: CompareSettings) -> bool:
+    """Whether ``out`` holds a comparison with exactly these settings (so running it again continues it)."""
+    path = out / SETTINGS
+    if not path.is_file():
+        return False
+    try:
+        saved = json.loads(read_text(path, "comparison settings", 2**24))
+    except ValueError:
+        raise CoevoError(f"{path} is damaged; move the comparison aside, or choose another --out") from None
+    return isinstance(saved, dict) and same_settings(saved, settings.fingerprint())
+
+
+def default_out(settings: CompareSettings, root: Path = Path("runs")) -> Path:
+    """``runs/compare``, numbered ``compare-2``, ... while another comparison (or anything else) holds it; the one
+    holding these settings is taken again, so the same command continues a killed comparison."""
+    settings.validate()  # the budget as the comparison records it
+    return default_folder("compare", root, reuse=lambda path: holds_comparison(path, settings))
+
+
+def check_given_run(path: Path, settings: CompareSettings) -> None:
+    """Refuse a ``--runs`` folder that cannot be evaluated beside the others, before anything is written."""
+    folder = RunFolder(path)
+    folder.played_checkpoint()  # there, a run, with a checkpoint
+    config = load_config(folder.config_path)
+    if (config.data, config.size) != (settings.base.data, settings.base.size):
+        raise CoevoError(f"run {path} played on {config.data} at {config.size} px, not {settings.base.data} at "
+                         f"{settings.base.size} px; pass the same --data and --size")
+
+
 def open_comparison(out: Path, settings: CompareSettings) -> None:
     """Create ``out`` with its settings, or continue a comparison there that has exactly the same settings."""
     path = out / SETTINGS
     wanted = json.dumps(settings.fingerprint(), sort_keys=True, default=str)
     if path.is_file():
-        if not same_settings(json.loads(path.read_text(encoding="utf-8")), settings.fingerprint()):
+        if not holds_comparison(out, settings):
             raise CoevoError(f"{out} holds a comparison with other settings; pass the same ones to continue it, "
                              "or choose another --out")
         return
@@ -246,6 +276,8 @@ def compare(settings: CompareSettings, out: Path) -> Path:
     check_kind(out, "compare")
     for artist in settings.artists:  # bad input fails before anything is written
         build(artist_config(settings.base, artist, settings.base.seed, settings.budget))
+    for path in settings.runs:
+        check_given_run(Path(path), settings)
     data = load_data(settings.base.data, settings.base.size)
     evaluator = Evaluator(data, kind=settings.features)  # trains (and caches) the feature network once, here
     n = evaluator.matched(settings.samples)
@@ -273,10 +305,6 @@ def play_all(settings: CompareSettings, out: Path, data: ImageSet, evaluator: Ev
                         [seed_run(folder, seed) for a, seed, folder in places if a == artist])
                 for artist in settings.artists]
     for path in settings.runs:
-        config = load_config(Path(path) / "config.toml") if (Path(path) / "config.toml").exists() else None
-        if config is not None and (config.data, config.size) != (settings.base.data, settings.base.size):
-            raise CoevoError(f"run {path} played on {config.data} at {config.size} px, not {settings.base.data} at "
-                             f"{settings.base.size} px; pass the same --data and --size")
         entrants.append(evaluate_run(Path(path), evaluator, n))
     return write_report(out, entrants, data, settings, evaluator, n)
 

@@ -28,7 +28,7 @@ from coevo.devices import resolve_device
 from coevo.errors import CoevoError
 from coevo.evolution.mapelites import MapElites
 from coevo.fakes import FakePool
-from coevo.images import grid, save_png
+from coevo.images import grid, save_png, to_uint8
 from coevo.loop import Hook, Players, Progress, Round, Stop
 from coevo.protocols import Artist, Catalog, ClassConfidences, GradientFooler, RunIndex
 from coevo.rng import seed_everything
@@ -36,6 +36,7 @@ from coevo.schedules import EveryRound
 from coevo.store.atomic import atomic_write_bytes
 from coevo.store.catalog import NoCatalog
 from coevo.store.genomefile import GenomeFile
+from coevo.store.imagefiles import contact_sheet, save_picture
 from coevo.store.plots import plot_confidences
 from coevo.store.runfolder import RunFolder
 from coevo.threads import use_threads
@@ -126,9 +127,8 @@ def save(folder: RunFolder, game: Game, index: RunIndex) -> None:
     elites = [(cell, e) for cell, e in enumerate(game.artist.elites()) if e is not None]
     genomes = [e.genome for _, e in elites]
     small = genetics.render(genomes, config.size)
-    save_png(grid(small, columns=len(genomes)), folder.path / "elites.png")
-    save_png(grid(genetics.render(genomes, 8 * config.size), columns=len(genomes), pad=8),
-             folder.path / "elites-large.png")
+    labels = [label(cell, elite.score) for cell, elite in elites]
+    save_elites(folder, small, genetics.render(genomes, 8 * config.size), labels)
     for (cell, elite), image in zip(elites, small):
         meta = {"class": cell, "confidence": elite.score, "generation": elite.generation, "id": elite.id,
                 "parents": list(elite.parents)}
@@ -140,13 +140,26 @@ def save(folder: RunFolder, game: Game, index: RunIndex) -> None:
                              score=elite.score, image=picture)
 
 
+def label(cell: int, confidence: float) -> str:
+    """An elite's caption: the class it fools the classifier into, and how confidently."""
+    return f"class {cell}: {confidence:.2%}"
+
+
+def save_elites(folder: RunFolder, small: torch.Tensor, large: torch.Tensor, labels: list[str]) -> None:
+    """``elites.png`` (as the classifier sees them, enlarged to at least 96 px) and ``elites-large.png``, each
+    elite captioned with its class and the classifier's confidence."""
+    title = "the elite of each class (the classifier's confidence in that class)"
+    for images, name in ((small, "elites.png"), (large, "elites-large.png")):
+        save_picture(contact_sheet(to_uint8(images), labels, columns=len(labels), title=title), folder.path / name)
+
+
 def save_images(folder: RunFolder, artist: GradientFooler) -> None:
     """A gradient fooler's elite grids and per-class images; ``attacks.png`` (real above, perturbed below)."""
     elites = [(cell, image) for cell, image in enumerate(artist.elites()) if image is not None]
     small = torch.stack([image for _, image in elites])
-    save_png(grid(small, columns=len(elites)), folder.path / "elites.png")
-    large = F.interpolate(small, scale_factor=8, mode="nearest")
-    save_png(grid(large, columns=len(elites), pad=8), folder.path / "elites-large.png")
+    confidences = artist.scores()
+    labels = [label(cell, float(confidences[cell])) for cell, _ in elites]
+    save_elites(folder, small, F.interpolate(small, scale_factor=8, mode="nearest"), labels)
     for (cell, _), image in zip(elites, small):
         save_png(image, folder.path / "images" / f"class-{cell}.png")
     pairs = artist.pairs()

@@ -23,6 +23,8 @@ from coevo.rng import numpy_rng, python_rng
 from coevo.store.runfolder import RunFolder
 
 CROSSOVERS = ("slerp", "uniform")
+SAMPLES = 256  # generated images whose principal components give the latent directions ("genes")
+MAX_DIRECTIONS = 16
 
 
 class LatentGenetics:
@@ -43,6 +45,7 @@ class LatentGenetics:
         self.nz = int(self.generator.nz)
         self.classes = self.generator.classes if isinstance(self.generator, ConditionalGenerator) else 0
         self.channels = int(self.generator.generate(torch.zeros(1, self.nz)).shape[1])
+        self._directions: torch.Tensor | None = None
 
     def _genome(self, z: np.ndarray, label: int | None) -> dict[str, Any]:
         return {"z": [float(v) for v in z], "label": label}
@@ -78,6 +81,46 @@ class LatentGenetics:
         if images.shape[-1] != size:
             images = F.interpolate(images, size=(size, size), mode="bilinear", align_corners=False)
         return images.clamp(-1.0, 1.0)
+
+    def directions(self, count: int = 5) -> torch.Tensor:
+        """``count`` unit latent directions along which the images change most (Artbreeder's "genes", after
+        GANSpace, Härkönen et al. 2020): the top principal components of ``SAMPLES`` generated images, each carried
+        back to the latent space as the direction that best predicts its score (least squares over the latents).
+        Fixed for a generator (its own seed; the global random state is left alone); signs are arbitrary."""
+        if not 1 <= count <= MAX_DIRECTIONS:
+            raise CoevoError(f"directions: count must be 1..{MAX_DIRECTIONS} (got {count})")
+        if self._directions is None or self._directions.shape[0] < count:
+            seeded = torch.Generator().manual_seed(0)
+            z = torch.randn(SAMPLES, self.nz, generator=seeded)
+            with torch.no_grad():
+                if self.classes:
+                    labels = torch.randint(self.classes, (SAMPLES,), generator=seeded)
+                    images = self.generator.generate_labelled(z, labels)
+                else:
+                    images = self.generator.generate(z)
+            pixels = images.flatten(1).double()
+            pixels = pixels - pixels.mean(dim=0)
+            u, s, _ = torch.linalg.svd(pixels, full_matrices=False)
+            scores = u[:, :MAX_DIRECTIONS] * s[:MAX_DIRECTIONS]
+            weights = torch.linalg.lstsq(z.double(), scores).solution.T  # (components, nz)
+            self._directions = (weights / weights.norm(dim=1, keepdim=True).clamp_min(1e-12)).float()
+        return self._directions[:count]
+
+    def moved(self, genome: dict[str, Any], amounts: list[float], label: int | None = None) -> dict[str, Any]:
+        """The genome moved ``amounts[k]`` (in latent standard deviations) along direction k, and for a conditional
+        generator given class ``label`` (None keeps its own)."""
+        shift = (torch.tensor(amounts, dtype=torch.float32)[:, None] * self.directions(len(amounts))).sum(dim=0)
+        z = np.asarray(genome["z"]) + shift.double().numpy()
+        if label is not None and not (self.classes and 0 <= label < self.classes):
+            raise CoevoError(f"class {label} is not one of this generator's (0..{max(self.classes - 1, 0)})")
+        return self._genome(z, genome["label"] if label is None else label)
+
+    def interpolate(self, a: dict[str, Any], b: dict[str, Any], steps: int) -> list[dict[str, Any]]:
+        """``steps`` genomes on the great circle from ``a`` to ``b`` (a conditional one takes ``b``'s class half
+        way), for an animation."""
+        za, zb = np.asarray(a["z"]), np.asarray(b["z"])
+        return [self._genome(_slerp(za, zb, k / max(1, steps - 1)), a["label"] if 2 * k < steps else b["label"])
+                for k in range(steps)]
 
     def options(self) -> dict[str, Any]:
         return {"run": self.run, "checkpoint": self.checkpoint, "sigma": self.sigma, "crossover": self.crossover_kind,

@@ -21,7 +21,7 @@ from coevo.data import ImageSet
 from coevo.images import grid, save_png
 from coevo.metrics import Evaluator
 from coevo.metrics.evaluator import CONFIDENT
-from coevo.metrics.stats import estimate, verdict
+from coevo.metrics.stats import CLIPPED, estimate, verdict
 from coevo.store.atomic import atomic_write_bytes, atomic_write_text
 from coevo.store.pages import templates, write_stylesheet
 from coevo.store.plots import plot_series
@@ -30,11 +30,17 @@ if TYPE_CHECKING:
     from coevo.programs.comparison import CompareSettings, Entrant
 
 METRICS = (  # key, heading, lower is better, digits
-    ("kid", "KID ↓", True, 4), ("fid", "FID ↓", True, 2), ("precision", "precision ↑", False, 3),
+    ("kid", "KID ↓", True, 2), ("fid", "FID ↓", True, 2), ("precision", "precision ↑", False, 3),
     ("recall", "recall ↑", False, 3), ("coverage", f"coverage (p ≥ {CONFIDENT}) ↑", False, 2),
     ("confident", "confidently a digit ↑", False, 2), ("class_tv", "class TV ↓", True, 3),
     ("nn_distance", "nearest training image (RMS)", False, 3), ("critic_accuracy", "critic accuracy", True, 3),
 )
+SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+RANGES = {  # the values a metric can take, so that an interval over few seeds is clipped to them (KID may be < 0)
+    "fid": (0.0, None), "precision": (0.0, 1.0), "recall": (0.0, 1.0), "coverage": (0.0, 1.0),
+    "confident": (0.0, 1.0), "class_tv": (0.0, 1.0), "nn_distance": (0.0, None), "critic_accuracy": (0.0, 1.0),
+    **{budget: (0.0, None) for budget in ("images", "critic_updates", "rounds", "seconds", "cpu_seconds")},
+}
 BUDGETS = (("images", "images shown"), ("critic_updates", "critic updates"),
            ("rounds", "rounds (generations / steps)"), ("seconds", "wall s of play"), ("cpu_seconds", "CPU s"))
 SETTINGS = ("artist", "critic", "data", "size", "loss", "pop", "batch", "critic_steps", "fakes", "warmup", "device")
@@ -56,12 +62,25 @@ def short_label(entrant: Entrant, n: int) -> str:
     return entrant.label if fewest >= n else f"{entrant.label} (on {fewest} of {n} images: not matched)"
 
 
-def cell(values: list[float], digits: int) -> str:
-    e = estimate(values)
-    if math.isnan(e.mean):
-        return "—"
-    text = f"{e.mean:.{digits}f}"
-    return text if math.isnan(e.half_width) else f"{text} ± {e.half_width:.{digits}f}"
+def kid_exponent(values: list[float]) -> int:
+    """The power of ten (a multiple of 3) that KID is shown multiplied by, so its largest value reads in whole
+    units: ×10³ for the ~0.001-0.1 of well-trained features (as Bińkowski et al.'s tables); 0 for KID >= 1."""
+    largest = max((abs(v) for v in values if math.isfinite(v)), default=0.0)
+    if largest == 0 or largest >= 1:
+        return 0
+    return min(9, 3 * math.ceil(-math.log10(largest) / 3))
+
+
+def heading(key: str, text: str, exponent: int) -> str:
+    """A metric's column heading, with the factor its values are shown multiplied by."""
+    return text.replace("KID", f"KID ×10{str(exponent).translate(SUPERSCRIPT)}") if key == "kid" and exponent else text
+
+
+def cell(values: list[float], digits: int, key: str = "", exponent: int = 0) -> str:
+    """Mean ± 95% interval over seeds of a metric (or a budget; KID ×10^``exponent``), clipped to the metric's
+    range and then said so."""
+    e = estimate([v * 10.0**exponent for v in values], *RANGES.get(key, (None, None)))
+    return "—" if math.isnan(e.mean) else e.text(digits)
 
 
 def provenance(settings: CompareSettings, device: str) -> dict[str, str]:
@@ -102,10 +121,9 @@ def curves(path: Path, entrants: list[Entrant]) -> str:
             points = []
             for i in range(count):
                 rows = [run.evals[i] for run in entrant.runs]
-                e = estimate([r[key] for r in rows if key in r])
-                spread = 0.0 if math.isnan(e.half_width) else e.half_width
-                points.append((sum(r["images_seen"] for r in rows) / len(rows), e.mean, e.mean - spread,
-                               e.mean + spread))
+                e = estimate([r[key] for r in rows if key in r], *RANGES.get(key, (None, None)))
+                low, high = (e.mean, e.mean) if math.isnan(e.half_width) else (e.low, e.high)
+                points.append((sum(r["images_seen"] for r in rows) / len(rows), e.mean, low, high))
             lines[entrant.label] = points
         panels.append((title, lines))
     atomic_write_bytes(path, plot_series(panels, "images shown"))
@@ -184,7 +202,11 @@ def header(data: ImageSet, settings: CompareSettings, evaluator: Evaluator, n: i
     return {
         "data": f"{data.name}, {'×'.join(map(str, data.shape))}",
         "budget": settings.budget.describe() if settings.artists else "— (finished runs, each evaluated once)",
-        "seeds": ", ".join(map(str, settings.seed_list())) + " (intervals: mean ± 95% Student t over seeds)",
+        "seeds": ", ".join(map(str, settings.seed_list())) + f" (intervals: mean ± 95% Student t over seeds; "
+                 f"{CLIPPED})",
+        "units": "KID: the unbiased squared MMD of the metric features (cubic polynomial kernel; it can dip below 0 "
+                 "near a perfect match), shown ×10³ or ×10⁶ where its heading says so; FID in squared feature "
+                 "units; precision, recall, coverage and accuracies are fractions of 1",
         "matched n": f"every metric on {n} images per artist and evaluation, and the real floor at the same n; "
                      "a generator samples n fresh images, an evolutionary artist shows the last n distinct "
                      "individuals of its latest generations",
@@ -200,15 +222,19 @@ def header(data: ImageSet, settings: CompareSettings, evaluator: Evaluator, n: i
 
 def metrics_table(entrants: list[Entrant], floor: dict[str, Any] | None, n: int) -> Table:
     """Each artist's metrics at its last evaluation (mean ± 95% over seeds), and the real floor's at the same n."""
-    rows = [[short_label(e, n), *[cell(final(e, k), d) for k, _, _, d in METRICS]] for e in entrants]
+    kids = [v for e in entrants for v in final(e, "kid")] + ([floor["kid"]] if floor and "kid" in floor else [])
+    exponent = kid_exponent(kids)
+    scale = {k: (exponent if k == "kid" else 0) for k, _, _, _ in METRICS}
+    rows = [[short_label(e, n), *[cell(final(e, k), d, k, scale[k]) for k, _, _, d in METRICS]] for e in entrants]
     if floor is not None:
-        rows.append(["real data (held out)", *[cell([floor[k]], d) if k in floor else "—" for k, _, _, d in METRICS]])
-    return Table(["artist", *[heading for _, heading, _, _ in METRICS]], rows)
+        rows.append(["real data (held out)", *[cell([floor[k]], d, k, scale[k]) if k in floor else "—"
+                                               for k, _, _, d in METRICS]])
+    return Table(["artist", *[heading(k, text, exponent) for k, text, _, _ in METRICS]], rows)
 
 
 def budgets_table(entrants: list[Entrant]) -> Table:
     """What each artist spent, the mean over its seeds."""
-    rows = [[e.label, *[cell([float(r.spent.get(k, math.nan)) for r in e.runs], 0) for k, _ in BUDGETS]]
+    rows = [[e.label, *[cell([float(r.spent.get(k, math.nan)) for r in e.runs], 0, k) for k, _ in BUDGETS]]
             for e in entrants]
     return Table(["artist", *[heading for _, heading in BUDGETS]], rows)
 

@@ -4,9 +4,10 @@ round's metrics, sheets, champions and gallery rows."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from contextlib import nullcontext
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,8 @@ from coevo.store.runfolder import RunFolder
 from coevo.training.config import RunConfig, load_config
 from coevo.training.trainer import Game, Trainer
 
-CURVES_EVERY = 25  # rounds between rewrites of curves.png (and at the last round)
+CURVES_EVERY = 25  # rounds between rewrites of curves.png (and at the last round) ...
+CURVES_SECONDS = 30.0  # ... and at a checkpoint when the curves are older than this
 
 
 @dataclass
@@ -40,6 +42,15 @@ class Pending:
     population: tuple[Any, Any] | None = None  # (ids, parents) for the gallery's ancestry
     champion: GenomeFile | None = None  # the champion's genome file (evolutionary artists)
     image: torch.Tensor | None = None  # the champion's image (C, H, W)
+    captions: list[str] = field(default_factory=list)  # the sheet's, one per image
+
+
+def captions(scores: torch.Tensor, classes: torch.Tensor | None = None) -> list[str]:
+    """A sheet's caption per image: its score, after its best class where the critic scores classes."""
+    values = scores.detach().float().cpu().tolist()
+    if classes is None:
+        return [f"{v:.3f}" for v in values]
+    return [f"{c}: {v:.3f}" for c, v in zip(classes.tolist(), values)]
 
 
 class RunRecorder(Hook):
@@ -61,6 +72,7 @@ class RunRecorder(Hook):
         self.index.forget_rounds(game.progress.rounds)
         self.rows = folder.metrics()  # every recorded round, kept here so the curves never re-read the file
         self.pending: list[Pending] = []
+        self.plotted = time.monotonic()  # when curves.png was last drawn
         if isinstance(self.critic, PersonModel):  # learned before the run, fixed through it: written once
             write_agreement(folder.path, self.critic.agreement_report(), "critic-agreement")
 
@@ -76,8 +88,9 @@ class RunRecorder(Hook):
         row = {"round": round_index, **{k: round(float(v), 6) for k, v in metrics.items()}}
         self.folder.append_metrics(row)
         self.rows.append(row)
+        classes = None
         if scores.ndim == 2:  # per-class scores: rank by each image's best class
-            scores = scores.max(dim=1).values
+            scores, classes = scores.max(dim=1)
         order = torch.argsort(scores.detach().float().cpu(), descending=True)
         self.champions.add(round_index, proposal.images[int(order[0])])
         pending = Pending(round_index)
@@ -88,15 +101,25 @@ class RunRecorder(Hook):
         pending.image = proposal.images.detach()[int(order[0])].clone()
         if (cfg.sheet_every and round_index % cfg.sheet_every == 0) or last:
             pending.sheet = proposal.images.detach()[order]
+            pending.captions = captions(scores[order], classes[order] if classes is not None else None)
             self.save_critic_pictures()  # the critic's state now: it cannot wait
         self.pending.append(pending)
         if (round_index + 1) % CURVES_EVERY == 0 or last:  # plotting costs a fixed ~0.3 s: now and then, and at the end
-            title = f"{cfg.artist} vs {cfg.critic} on {cfg.data}, seed {cfg.seed}"
-            atomic_write_bytes(self.folder.path / "curves.png", plot_curves(self.rows, title))
+            self.plot()
+
+    def plot(self) -> None:
+        """``curves.png`` of every recorded round."""
+        cfg = self.game.config
+        title = f"{cfg.artist} vs {cfg.critic} on {cfg.data}, seed {cfg.seed}"
+        atomic_write_bytes(self.folder.path / "curves.png", plot_curves(self.rows, title))
+        self.plotted = time.monotonic()
 
     def flush(self) -> None:
         """Write the kept rounds' sheets, champions and gallery rows, in round order (the gallery rows in one
-        batch where the index takes one); the champion sheet and ``best.json`` once."""
+        batch where the index takes one); the champion sheet and ``best.json`` once; and the curves, where none
+        were drawn for ``CURVES_SECONDS`` (a run stopped before its 25th round still has them)."""
+        if self.pending and time.monotonic() - self.plotted >= CURVES_SECONDS:
+            self.plot()
         pending, self.pending = self.pending, []
         rows: list[Callable[[], object]] = []
         for kept in pending:
@@ -107,9 +130,12 @@ class RunRecorder(Hook):
             elif kept.image is not None:  # a generator's best sample: kept so the champion sheet survives a resume
                 save_png(kept.image, self._champion_image(kept.round_index))
             if kept.sheet is not None:
-                self.folder.save_sheet(f"round-{kept.round_index:04d}", kept.sheet)
+                self.folder.save_sheet(f"round-{kept.round_index:04d}", kept.sheet, captions=kept.captions,
+                                       title=f"round {kept.round_index}: the population, best first "
+                                             f"({'class: ' if ':' in kept.captions[0] else ''}critic score)")
         if any(kept.sheet is not None for kept in pending):
-            self.champions.save(pending[-1].round_index + 1)
+            recorded = {row["round"]: row["score_max"] for row in self.rows if "score_max" in row}
+            self.champions.save(pending[-1].round_index + 1, recorded)
         champions = [kept.champion for kept in pending if kept.champion is not None]
         if champions:
             self.folder.save_genome("best", champions[-1])

@@ -89,9 +89,11 @@ def on_dask(tasks: Sequence[Task], workers: int, scheduler: str | None) -> list[
     from distributed import Client, LocalCluster, as_completed
 
     cluster = None if scheduler else LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                                  dashboard_address=None, silence_logs=logging.ERROR)
+                                                  dashboard_address=":0", silence_logs=logging.ERROR)
     try:
         with Client(scheduler or cluster) as client:
+            if client.dashboard_link:  # a free port, so that two sweeps side by side both have one
+                say(f"Dask dashboard: {client.dashboard_link}")
             futures = [client.submit(call, task, pure=False, key=f"coevo-{i}-{task.name}")
                        for i, task in enumerate(tasks)]
             try:
@@ -154,14 +156,14 @@ def play_run(config: dict[str, Any], folder: str, catalog: Any) -> dict[str, Any
     return rows[-1] if rows else {}
 
 
-def sweep(base: Any, grid: dict[str, list[Any]], seeds: int, out: Path, workers: int = 0,
-          scheduler: str | None = None, catalog: Any = None) -> Path:
-    """Play every combination on every seed into ``out`` (one gallery for all) and write ``out/sweep.md``."""
-    from dataclasses import asdict, replace
+Planned = tuple[dict[str, Any], int, Any, Path]  # a sweep's run: combination, seed, config, folder
+
+
+def plan_runs(base: Any, grid: dict[str, list[Any]], seeds: int, out: Path) -> list[Planned]:
+    """Every run of a sweep: (combination, seed, validated config, folder); a bad value fails here, first."""
+    from dataclasses import replace
 
     from coevo.errors import CoevoError
-    from coevo.loop import Progress
-    from coevo.store.runfolder import RunFolder
 
     if seeds < 1:
         raise CoevoError(f"--seeds must be at least 1 (got {seeds})")
@@ -170,26 +172,68 @@ def sweep(base: Any, grid: dict[str, list[Any]], seeds: int, out: Path, workers:
         for seed in range(base.seed, base.seed + seeds):
             config = replace(base, seed=seed, **combination).validate()  # every bad value fails before playing
             plan.append((combination, seed, config, Path(out) / run_name(combination, seed)))
+    return plan
+
+
+SWEEP_FILES = {"sweep.md", "gallery.db", "gallery.db-wal", "gallery.db-shm"}  # a sweep folder's own files
+
+
+def holds_sweep(out: Path, base: Any, grid: dict[str, list[Any]], seeds: int) -> bool:
+    """Whether ``out`` holds (part of) this very sweep: nothing but its files and its runs, each run with the
+    settings planned for it, so running the same command again continues it."""
+    from coevo.training.config import dump_config, load_config
+
+    planned = {folder.name: config for _, _, config, folder in plan_runs(base, grid, seeds, out)}
+    for entry in Path(out).iterdir():
+        if entry.name.startswith(".") or (entry.name in SWEEP_FILES and entry.is_file()):
+            continue
+        if entry.name not in planned or not entry.is_dir():
+            return False
+        if (entry / "config.toml").exists() and \
+                dump_config(load_config(entry / "config.toml")) != dump_config(planned[entry.name]):
+            return False
+    return True
+
+
+def default_out(base: Any, grid: dict[str, list[Any]], seeds: int, root: Path = Path("runs")) -> Path:
+    """``runs/sweep``, numbered ``sweep-2``, ... while something else holds it; the folder holding this very sweep
+    is taken again, so the same command continues a killed sweep."""
+    from coevo.store.runfolder import default_folder
+
+    plan_runs(base, grid, seeds, root / "sweep")  # bad settings are refused before any folder is looked at
+    return default_folder("sweep", root, reuse=lambda path: holds_sweep(path, base, grid, seeds))
+
+
+def sweep(base: Any, grid: dict[str, list[Any]], seeds: int, out: Path, workers: int = 0,
+          scheduler: str | None = None, catalog: Any = None) -> Path:
+    """Play every combination on every seed into ``out`` (one gallery for all) and write ``out/sweep.md``."""
+    from dataclasses import asdict
+
+    from coevo.loop import Progress
+    from coevo.store.runfolder import RunFolder
+
+    plan = plan_runs(base, grid, seeds, out)
     tasks = []
     for _, _, config, folder in plan:
         state = RunFolder(folder).load_checkpoint() if folder.exists() else None
         if state is None or not config.stop().reached(Progress(**state.get("progress", {"rounds": state["round"]}))):
             tasks.append(Task(play_run, {"config": asdict(config), "folder": str(folder), "catalog": catalog},
                               folder.name))
-    Path(out).mkdir(parents=True, exist_ok=True)
-    run_tasks(tasks, workers, scheduler)
+    run_tasks(tasks, workers, scheduler)  # the runs make the folder: a refused sweep leaves none
     return write_summary(Path(out), [(c, RunFolder(f).metrics()) for c, _, _, f in plan], seeds)
 
 
 SUMMARY = (("fitness_best", "best fitness"), ("critic_accuracy", "critic accuracy"), ("fooling_rate", "fooling rate"))
+RANGES = {"critic_accuracy": (0.0, 1.0), "fooling_rate": (0.0, 1.0)}  # an interval is clipped to them
 
 
 def write_summary(out: Path, runs: list[tuple[dict[str, Any], list[dict[str, Any]]]], seeds: int) -> Path:
     """``sweep.md``: each combination's final metrics, mean ± 95% interval over its seeds."""
-    from coevo.metrics.stats import estimate
+    from coevo.metrics.stats import CLIPPED, estimate
     from coevo.store.atomic import atomic_write_text
 
-    lines = ["# coevo sweep", "", f"{seeds} seeds per combination; last round's metrics, mean ± 95% t interval.", "",
+    lines = ["# coevo sweep", "",
+             f"{seeds} seeds per combination; last round's metrics, mean ± 95% t interval ({CLIPPED}).", "",
              "| settings | " + " | ".join(h for _, h in SUMMARY) + " |", "|---" * (len(SUMMARY) + 1) + "|"]
     seen: list[str] = []
     for combination, _ in runs:
@@ -198,7 +242,8 @@ def write_summary(out: Path, runs: list[tuple[dict[str, Any], list[dict[str, Any
             continue
         seen.append(name)
         finals = [rows[-1] for c, rows in runs if c == combination and rows]
-        cells = [str(estimate([row[k] for row in finals if k in row])) for k, _ in SUMMARY]
+        cells = [str(estimate([row[k] for row in finals if k in row], *RANGES.get(k, (None, None))))
+                 for k, _ in SUMMARY]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     path = out / "sweep.md"
     atomic_write_text(path, "\n".join(lines) + "\n")

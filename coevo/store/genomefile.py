@@ -9,6 +9,7 @@ from typing import Any
 
 from coevo.errors import CoevoError
 from coevo.store.atomic import atomic_write_text
+from coevo.store.untrusted import read_text
 
 FORMAT = "coevo-genome"
 VERSION = 1
@@ -53,9 +54,7 @@ def read_genome(path: Path) -> GenomeFile:
     path = Path(path)
     check_genome_file(path)
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise CoevoError(f"cannot read genome file {path} ({exc.strerror}); check the path") from None
+        document = json.loads(read_text(path, "genome file", MAX_BYTES))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise CoevoError(f"genome file {path} is not valid JSON ({exc}); restore it from a run folder") from None
     except RecursionError:

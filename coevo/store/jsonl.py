@@ -7,18 +7,16 @@ from pathlib import Path
 from typing import Any
 
 from coevo.errors import CoevoError
+from coevo.store.untrusted import read_bytes
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
     """Every row of a JSON-lines file, in order ([] when it is absent); a torn last line (a kill mid-append,
     a full disk) is skipped, a damaged line before it is one ``CoevoError`` naming the file and line."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except FileNotFoundError:
+    if not path.exists() and not path.is_symlink():
         return []
-    except OSError as exc:
-        raise CoevoError(f"cannot read {path} ({exc.strerror}); check the file") from None
+    text = read_bytes(path, "records file").decode("utf-8", errors="replace")  # a FIFO is refused, not waited on
     lines = text.split("\n")
     rows: list[dict[str, Any]] = []
     for number, line in enumerate(lines):

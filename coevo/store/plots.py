@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
+DPI = 150  # every plot: readable when opened full size
 PANELS = (  # (title, [(metric, label)])
     ("fitness (critic score)", [("fitness_best", "best"), ("fitness_mean", "mean")]),
     ("critic vs. artist", [("critic_accuracy", "held-out accuracy (before learning)"),
@@ -22,7 +23,7 @@ def plot_confidences(rows: list[dict[str, Any]], classes: int) -> bytes:
     """PNG bytes of a fooling run's elite confidence per class per generation, and 1 - confidence on a log scale."""
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(7, 7), dpi=100)
+    figure = Figure(figsize=(7, 7), dpi=DPI)
     top, bottom = figure.subplots(2, 1, sharex=True)
     generations = [r["generation"] for r in rows]
     for c in range(classes):
@@ -49,7 +50,7 @@ def plot_series(panels: list[tuple[str, dict[str, Band]]], xlabel: str) -> bytes
     curves over seeds; a line without spread shows no band)."""
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(4 * len(panels), 3.6), dpi=90, layout="constrained")
+    figure = Figure(figsize=(4 * len(panels), 3.6), dpi=DPI, layout="constrained")
     axes = figure.subplots(1, len(panels), squeeze=False)[0]
     for axis, (title, lines) in zip(axes, panels):
         for label, points in lines.items():
@@ -66,24 +67,50 @@ def plot_series(panels: list[tuple[str, dict[str, Band]]], xlabel: str) -> bytes
     return buffer.getvalue()
 
 
+PHASE_KEYS = ("generations_to_fool", "phase_stalled", "critic_steps_to_recover")  # one value per phase, at its end
+BOUNDARIES = 60  # phase boundaries drawn as lines on every panel, at most (a long run's would hide the curves)
+
+
+def phase_ends(rows: list[dict[str, Any]]) -> list[int]:
+    """The rounds at which a phase ended (the phases schedule records its per-phase figures there)."""
+    return [row["round"] for row in rows if "generations_to_fool" in row]
+
+
+def curve_panels(rows: list[dict[str, Any]]) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The panels ``plot_curves`` draws: those of ``PANELS`` with a line that is not zero throughout."""
+    panels = [(name, [(k, label) for k, label in lines if any(row.get(k) for row in rows)])
+              for name, lines in PANELS]
+    return [(name, lines) for name, lines in panels if lines]
+
+
 def plot_curves(rows: list[dict[str, Any]], title: str = "") -> bytes:
-    """PNG bytes of every panel that has data in ``rows`` (metrics.jsonl lines), against the round."""
+    """PNG bytes of every panel that has data in ``rows`` (metrics.jsonl lines), against the round; a panel whose
+    values are all zero (a GAN's fake set) is left out, a phase's figures are drawn as a level across its rounds,
+    and phase boundaries as dotted lines."""
     from matplotlib.figure import Figure  # a bare Figure renders with Agg, no GUI backend or pyplot state
 
-    panels = [(name, [(k, label) for k, label in lines if any(k in row for row in rows)])
-              for name, lines in PANELS]
-    panels = [(name, lines) for name, lines in panels if lines]
-    columns = 3
+    panels = curve_panels(rows)
+    ends = phase_ends(rows)
+    columns = 3 if len(panels) > 4 else 2 if len(panels) > 1 else 1
     grid_rows = max(1, -(-len(panels) // columns))
-    figure = Figure(figsize=(4 * columns, 3 * grid_rows), dpi=72)
-    figure.subplots_adjust(left=0.06, right=0.98, bottom=0.08, top=0.9, wspace=0.25, hspace=0.45)
+    figure = Figure(figsize=(4.2 * columns, 3 * grid_rows + 0.4), dpi=DPI, layout="constrained")
     for index, (name, lines) in enumerate(panels):
         axes = figure.add_subplot(grid_rows, columns, index + 1)
+        if len(ends) <= BOUNDARIES:
+            for end in ends:
+                axes.axvline(end + 0.5, color="0.6", linestyle=":", linewidth=0.8)
         for key, label in lines:
             points = [(row["round"], row[key]) for row in rows if key in row]
-            axes.plot(*zip(*points), label=label, linewidth=1.2)
+            if key in PHASE_KEYS:  # a level from the phase's first round to its last
+                starts = [0, *[end + 1 for end in ends][: len(points) - 1]]
+                line = axes.hlines([v for _, v in points], [s - 0.5 for s in starts], [r + 0.5 for r, _ in points],
+                                   label=label, linewidth=2)
+                axes.plot([r + 0.5 for r, _ in points], [v for _, v in points], "o", markersize=3,
+                          color=line.get_color()[0])
+            else:
+                axes.plot(*zip(*points), label=label, linewidth=1.2)
         axes.set_title(name, fontsize=10)
-        axes.set_xlabel("round", fontsize=8)
+        axes.set_xlabel("round" + (" (dotted: phase ends)" if ends and len(ends) <= BOUNDARIES else ""), fontsize=8)
         axes.tick_params(labelsize=7)
         if len(lines) > 1:
             axes.legend(fontsize=7)
@@ -99,7 +126,7 @@ def plot_agreement(report: dict[str, Any]) -> bytes:
     overall, against the 50% chance line (``coevo.protocols.PersonModel.agreement_report``)."""
     from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(5, 3), dpi=80)
+    figure = Figure(figsize=(5, 3), dpi=DPI)
     axis = figure.subplots()
     held = report.get("held_out") or []
     xs = list(range(1, len(held) + 1))

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import fcntl
 import io
+import json
 import os
 import shutil
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -15,15 +16,18 @@ from typing import Any
 import torch
 
 from coevo.errors import CoevoError
-from coevo.images import grid, save_png
+from coevo.images import to_uint8
 from coevo.store.atomic import atomic_write_bytes, atomic_write_text
 from coevo.store.genomefile import GenomeFile, write_genome
+from coevo.store.imagefiles import contact_sheet, save_picture
 from coevo.store.jsonl import append_jsonl, read_jsonl, write_jsonl
+from coevo.store.untrusted import read_text
 
 CONFIG = "config.toml"
 METRICS = "metrics.jsonl"
 CHECKPOINT = "checkpoint.pt"
 KIND = ".coevo-kind"  # one word naming what the folder holds (a key of KINDS)
+MISSING = ".coevo-missing"  # the rounds a forced resume went on without, as a JSON list
 LOCK = ".coevo-lock"  # flock'ed by the process writing into the folder; holds its pid
 FOLDERS = {"run": ("run", "run"), "session": ("breeding session", "breed"), "fool": ("fooling run", "fool"),
            "compare": ("comparison", "compare"), "ppgn": ("PPGN sampling", "ppgn")}  # kind: what it holds, made by
@@ -154,30 +158,68 @@ class RunFolder:
     def append_metrics(self, row: dict[str, Any]) -> None:
         append_jsonl(self.path / METRICS, row)
 
+    def missing(self) -> set[int]:
+        """The rounds a forced resume went on without (``--force``): they stay missing from metrics.jsonl."""
+        try:
+            return {int(n) for n in json.loads(read_text(self.path / MISSING, "missing-rounds file", 2**24))}
+        except CoevoError:
+            return set()
+        except (ValueError, TypeError):
+            raise CoevoError(f"{self.path / MISSING} is damaged; delete it and resume with --force") from None
+
+    def expected_rounds(self, rounds: int) -> list[int]:
+        """The round numbers metrics.jsonl must hold, in order, for a checkpoint at ``rounds``."""
+        missing = self.missing()
+        return [r for r in range(rounds) if r not in missing]
+
     def metrics_before(self, rounds: int) -> list[dict[str, Any]]:
-        """The metric rows of rounds before ``rounds``, in order (what a checkpoint at ``rounds`` accounts for)."""
-        rows = self.metrics()
-        ends = next((i for i, row in enumerate(rows) if int(row.get("round", rounds)) >= rounds), len(rows))
-        return rows[:ends]
+        """The metric rows a checkpoint at ``rounds`` accounts for: its rounds in order, the lines after them (a
+        killed run's rounds since its checkpoint, surplus lines) left out. A file that does not hold them in order
+        gives the rows it can keep without renumbering: each round before ``rounds`` once, in increasing order."""
+        rows, expected = self.metrics(), self.expected_rounds(rounds)
+        if [row_round(row) for row in rows[:len(expected)]] == expected:
+            return rows[:len(expected)]
+        kept: list[dict[str, Any]] = []
+        for row in rows:
+            if row_round(row) < rounds and (not kept or row_round(row) > row_round(kept[-1])):
+                kept.append(row)
+        return kept
 
     def holds_rounds(self, rounds: int) -> bool:
-        """Whether metrics.jsonl runs up to the round before ``rounds`` (what a checkpoint there needs; rounds a
-        forced resume went on without stay missing)."""
-        recorded = self.metrics_before(rounds)
-        return rounds == 0 or (bool(recorded) and int(recorded[-1].get("round", -1)) == rounds - 1)
+        """Whether metrics.jsonl starts with the rounds before ``rounds``, each once and in order (rounds a forced
+        resume went on without excepted): what resuming from a checkpoint there needs."""
+        expected = self.expected_rounds(rounds)
+        return [row_round(row) for row in self.metrics()[:len(expected)]] == expected
+
+    def describe_gap(self, rounds: int) -> str:
+        """How metrics.jsonl differs from the rounds a checkpoint at ``rounds`` played, in a few words."""
+        recorded = [row_round(row) for row in self.metrics()]
+        expected = self.expected_rounds(rounds)
+        lost = sorted(set(expected) - set(recorded))
+        twice = sorted({r for r in recorded if recorded.count(r) > 1 and r < rounds})
+        parts = [f"round{'s' * (len(lost) > 1)} {_few(lost)} missing"] if lost else []
+        parts += [f"round{'s' * (len(twice) > 1)} {_few(twice)} recorded twice"] if twice else []
+        return "; ".join(parts) or "rounds out of order"
 
     def keep_metrics(self, rounds: int) -> int:
-        """Repair metrics.jsonl to the rows of rounds before ``rounds``, whatever its tail holds (lines written after
-        the last checkpoint of a killed run, a torn line); returns how many rows it keeps."""
+        """Repair metrics.jsonl to the rows a checkpoint at ``rounds`` accounts for (``metrics_before``), whatever
+        its tail holds (lines written after the last checkpoint of a killed run, a torn line); rounds it lacks are
+        recorded as missing, so they are never filled by renumbering. Returns how many rows it keeps."""
         path = self.path / METRICS
         kept = self.metrics_before(rounds)
+        lost = set(self.expected_rounds(rounds)) - {row_round(row) for row in kept}
+        if lost:
+            atomic_write_text(self.path / MISSING, json.dumps(sorted(self.missing() | lost)) + "\n")
         text = write_jsonl(kept)
         if not path.exists() or path.read_bytes() != text.encode("utf-8"):
             atomic_write_text(path, text)
         return len(kept)
 
-    def save_sheet(self, name: str, images: torch.Tensor, columns: int | None = None) -> Path:
-        return save_png(grid(images, columns), self.path / "sheets" / f"{name}.png")
+    def save_sheet(self, name: str, images: torch.Tensor, columns: int | None = None,
+                   captions: Sequence[str] = (), title: str = "") -> Path:
+        """A contact sheet ``sheets/NAME.png``: every image at least 96 px, captioned (``contact_sheet``)."""
+        sheet = contact_sheet(to_uint8(images), captions, columns, title)
+        return save_picture(sheet, self.path / "sheets" / f"{name}.png")
 
     def save_genome(self, name: str, record: GenomeFile) -> Path:
         return write_genome(self.path / "genomes" / f"{name}.json", record)
@@ -213,11 +255,30 @@ class RunFolder:
                              "the run from round 0") from None
 
 
-def default_folder(stem: str, root: Path = Path("runs")) -> Path:
+def row_round(row: dict[str, Any]) -> int:
+    """The round a metrics row records (-1 for a row without one)."""
+    value = row.get("round", -1)
+    return value if isinstance(value, int) and not isinstance(value, bool) else -1
+
+
+def _few(rounds: list[int]) -> str:
+    shown = ", ".join(map(str, rounds[:5]))
+    return shown + (f" and {len(rounds) - 5} more" if len(rounds) > 5 else "")
+
+
+def default_folder(stem: str, root: Path = Path("runs"), reuse: Callable[[Path], bool] | None = None) -> Path:
     """The one default output rule: ``runs/STEM``, numbered ``STEM-2``, ``STEM-3``, ... while taken (not empty);
-    plugin names (``module:Class``) are made file-system safe."""
+    plugin names (``module:Class``) are made file-system safe. ``reuse`` says whether a taken folder holds the very
+    thing asked for (a comparison or sweep with the same settings, which running it again continues)."""
     stem = stem.replace(":", "_").replace("/", "_")
     path, n = root / stem, 2
-    while path.exists() and (not path.is_dir() or any(path.iterdir())):
+    while path.exists() and (not path.is_dir() or any(path.iterdir())) and not (reuse and _reusable(reuse, path)):
         path, n = root / f"{stem}-{n}", n + 1
     return path
+
+
+def _reusable(reuse: Callable[[Path], bool], path: Path) -> bool:
+    try:
+        return path.is_dir() and reuse(path)
+    except (OSError, ValueError, CoevoError):  # a damaged record is another thing's folder
+        return False

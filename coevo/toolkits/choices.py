@@ -19,7 +19,10 @@ from typing import Any
 import torch
 
 from coevo.errors import CoevoError
+from coevo.store.untrusted import read_text
 from coevo.training import registry
+
+MAX_SESSION_BYTES = 2**28  # a session.json of many thousand choices is megabytes
 
 SESSION_FORMAT, SESSION_VERSION = "coevo-breed-session", 1  # what coevo.programs.breed writes
 PERSON, RESTART = "person", "restart"  # who chose a step (else "critic:NAME"); sessions without chosen_by: PERSON
@@ -69,8 +72,8 @@ def session_files(spec: str | Path) -> list[Path]:
 
 def read_session(path: Path) -> dict[str, Any]:
     try:
-        document = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError, UnicodeDecodeError) as exc:
+        document = json.loads(read_text(Path(path), "breeding session", MAX_SESSION_BYTES))
+    except (json.JSONDecodeError, RecursionError) as exc:
         raise CoevoError(f"cannot read breeding session {path} ({exc}); restore it or breed anew") from None
     if not isinstance(document, dict) or document.get("format") != SESSION_FORMAT:
         raise CoevoError(f"{path} is not a coevo breeding session; pass the session.json `coevo breed` wrote")

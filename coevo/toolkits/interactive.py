@@ -7,7 +7,7 @@ from typing import Protocol, runtime_checkable
 from coevo.errors import CoevoError
 from coevo.protocols import Critic
 
-ACTIONS = ("undo", "save", "export", "restart", "quit", "stronger", "weaker",
+ACTIONS = ("undo", "redo", "save", "export", "restart", "quit", "stronger", "weaker",
            "auto", "takeover")  # auto: hand the window to the learned critic ("breed for me"); takeover: take it back
 
 

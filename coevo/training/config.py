@@ -74,6 +74,8 @@ class RunConfig:
     cxpb: float = borrow(EvolutionConfig, "cxpb")
     mutpb: float = borrow(EvolutionConfig, "mutpb")
     sheet_every: int = setting(5, "write a contact sheet every N rounds and at the last (0: at the last only)", low=0)
+    tensorboard: bool = setting(True, "write a live view for TensorBoard into the run folder's tensorboard/ (every "
+                                "round's metrics; champion and samples when a sheet is due): tensorboard --logdir runs")
     checkpoint_every: int = setting(1, "write a checkpoint every N rounds (and at the last)", low=1)
     checkpoint_seconds: float = setting(10.0, "but at most one checkpoint per S seconds (0: every N rounds); a resume "
                                         "replays the rounds after the last, so the files end the same", low=0.0)
@@ -143,6 +145,7 @@ class FoolConfig:
                          "cached)", low=1)
     device: str = setting("auto", "torch device for the classifier and the renderer: auto, cpu, cuda or cuda:N")
     threads: int = setting(DEFAULT_THREADS, "torch CPU threads of the fooling run", low=1)
+    tensorboard: bool = borrow(RunConfig, "tensorboard")
     artist_options: dict[str, Any] = setting(None, "extra genetics option, e.g. add_node=0.05", factory=dict)
     critic_options: dict[str, Any] = setting(None, "extra classifier option", factory=dict)
 
@@ -251,6 +254,8 @@ def from_mapping(values: dict[str, Any], source: str, cls: type[Settings] = RunC
 _KIND = {int: "an integer", float: "a number", str: "a string", bool: "true or false", dict: "a table"}
 
 
+MAX_CONFIG_BYTES = 2**20  # a settings file is a few hundred bytes; a larger one is not a config
+
 BUNDLED = Path(__file__).parent.parent / "configs"  # configs shipped with coevo: `coevo run --config NAME`
 
 
@@ -272,12 +277,10 @@ def config_file(path: Path) -> Path:
 
 def load_config(path: Path, cls: type[Settings] = RunConfig, absent: dict[str, Any] | None = None) -> Settings:
     """Read a TOML settings file (a run's ``config.toml`` by default); ``absent`` as in ``from_mapping``."""
+    from coevo.store.untrusted import read_text
+
     try:
-        values = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise CoevoError(f"config file {path} does not exist; check the path") from None
-    except OSError as exc:
-        raise CoevoError(f"cannot read config file {path} ({exc.strerror}); pass a TOML file") from None
+        values = tomllib.loads(read_text(path, "config file", MAX_CONFIG_BYTES))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise CoevoError(f"config file {path} is not valid TOML ({exc}); fix the syntax") from None
     return from_mapping(values, str(path), cls, absent)

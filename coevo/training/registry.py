@@ -61,7 +61,7 @@ CRITICS: tuple[Entry, ...] = (
 )
 
 DATASETS: tuple[Entry, ...] = (
-    Entry("digits", "coevo.data.digits:load", "scikit-learn's 1,797 real handwritten digits, bundled (default)"),
+    Entry("digits", "coevo.data.digits:load", "1,797 real handwritten 8x8 UCI digits, bundled (default)"),
     Entry("digits:ink[:N]", "coevo.data.digits:load", "the digits in black ink on white (like a turtle's "
           "pen); digits:N the first N"),
     Entry("mnist:DIR[:train|t10k]", "coevo.data.mnist:load", "MNIST IDX files in DIR, gzipped or not"),

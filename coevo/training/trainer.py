@@ -12,6 +12,7 @@ after a kill -9 so that the folder ends byte-identical to an uninterrupted run. 
 from __future__ import annotations
 
 import time
+import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,8 +25,10 @@ from coevo.loop import Hook, Players, Progress, Round, Schedule, Stop, coevolve
 from coevo.rng import Generators, rng_state, set_rng_state, using
 from coevo.store.atomic import atomic_write_text
 from coevo.store.runfolder import KINDS, NOUNS, RunFolder, check_kind, folder_contents, folder_lock, remove_started
+from coevo.store.tensorboard import FOLDER, TensorBoardHook
+from coevo.store.untrusted import check_contained, read_text
 from coevo.training.cancel import watches
-from coevo.training.config import dump_config
+from coevo.training.config import MAX_CONFIG_BYTES, dump_config
 
 
 @runtime_checkable
@@ -116,13 +119,42 @@ def upgrade(program: Program, folder: RunFolder) -> None:
             upgrading(folder)
 
 
+def check_config(folder: RunFolder) -> None:
+    """Refuse a ``config.toml`` that holds no settings (0 bytes, or cut before its first line): read as defaults it
+    would resume another game, and be rewritten so; the settings cannot be guessed, so the fix is a copy."""
+    text = read_text(folder.config_path, "settings file", MAX_CONFIG_BYTES)
+    if not any(line.strip() and not line.lstrip().startswith("#") for line in text.splitlines()):
+        raise CoevoError(f"{folder.config_path} holds no settings ({len(text.encode())} bytes), so what the game "
+                         "played is unknown; restore it from a copy, then resume again")
+
+
+def check_played_config(folder: RunFolder, state: dict[str, Any] | None, length: str | None) -> None:
+    """Refuse a ``config.toml`` that is not the settings its checkpoint played (cut at a line, edited, swapped):
+    resumed, it would play another game on top of this one's rounds. Only the length (``resume --rounds``, which
+    rewrites the file before its next checkpoint) may differ; checkpoints older than this check hold no settings."""
+    saved = None if state is None else state.get("config")
+    if not isinstance(saved, str):
+        return
+    text = read_text(folder.config_path, "settings file", MAX_CONFIG_BYTES)
+    if text == saved:
+        return
+    now, then = tomllib.loads(text), tomllib.loads(saved)
+    keys = [*then, *(k for k in now if k not in then)]  # in the file's order: a cut file names its first lost key
+    differ = [k for k in keys if k != length and now.get(k) != then.get(k)]
+    if differ:
+        shown = ", ".join(differ[:6]) + (f" and {len(differ) - 6} more" if len(differ) > 6 else "")
+        raise CoevoError(f"{folder.config_path} is not the settings its checkpoint played ({shown} differ or are "
+                         "missing); restore it from a copy, then resume again (a new game needs a new folder)")
+
+
 class Checkpointer(Hook):
     """Saves the game and every random generator's state atomically every ``game.checkpoint_every`` rounds, at
     most once per ``game.checkpoint_seconds``, and when the game stops; every hook's ``on_checkpoint`` runs first
     (recorders write the files of the rounds the checkpoint accounts for)."""
 
-    def __init__(self, folder: RunFolder, game: Game, hooks: Sequence[Hook]) -> None:
+    def __init__(self, folder: RunFolder, game: Game, hooks: Sequence[Hook], config: str | None = None) -> None:
         self.folder, self.game, self.hooks = folder, game, hooks
+        self.config = config  # config.toml as written for the game: kept in the checkpoint, so resume can check it
         self.saved = time.monotonic()
 
     def on_round_end(self, played: Round, progress: Progress) -> None:
@@ -134,14 +166,17 @@ class Checkpointer(Hook):
     def save(self) -> None:
         for hook in self.hooks:
             hook.on_checkpoint()
-        self.folder.save_checkpoint({**self.game.state_dict(), "rng": rng_state()})
+        kept = {} if self.config is None else {"config": self.config}
+        self.folder.save_checkpoint({**self.game.state_dict(), "rng": rng_state(), **kept})
         self.saved = time.monotonic()
 
 
 class ProgressBar(Hook):
-    """A tqdm bar over rounds, with the round's headline figures."""
+    """A tqdm bar over rounds, with the round's headline figures: the best score and the critic's loss of an
+    evolutionary game, the critic's and the generator's losses of a GAN (its best score says little)."""
 
-    SHOWN = ("score_max", "critic_loss", "artist_loss", "target_confidence_mean")
+    SHOWN = (("best", "score_max"), ("critic_loss", "critic_loss"), ("generator_loss", "artist_loss"),
+             ("confidence", "target_confidence_mean"))
 
     def __init__(self, game: Game) -> None:
         self.bar = tqdm(total=game.stop.rounds, initial=game.progress.rounds, desc=game.label, unit="round",
@@ -149,8 +184,14 @@ class ProgressBar(Hook):
 
     def on_round_end(self, played: Round, progress: Progress) -> None:
         self.bar.update(1)
-        shown = {k: f"{played.metrics[k]:.3f}" for k in self.SHOWN if k in played.metrics}
-        self.bar.set_postfix(shown, refresh=False)
+        self.bar.set_postfix(self.figures(played.metrics), refresh=False)
+
+    @classmethod
+    def figures(cls, metrics: dict[str, float]) -> dict[str, str]:
+        """The figures the bar shows for a round's metrics, by their label."""
+        gan = "artist_loss" in metrics  # a generator learns from a loss; an evolutionary artist has none
+        return {label: f"{metrics[key]:.3f}" for label, key in cls.SHOWN
+                if key in metrics and not (gan and key == "score_max")}
 
     def on_end(self, progress: Progress) -> None:
         self.bar.close()
@@ -180,9 +221,10 @@ class Trainer:
         before = folder_contents(out)
         with folder_lock(out):
             try:
-                folder.create(dump_config(game.config), kind=program.kind)
+                text = dump_config(game.config)
+                folder.create(text, kind=program.kind)
                 program.begin(game)
-                return self.play(program, folder, game)
+                return self.play(program, folder, game, config=text)
             except BaseException:
                 if folder.load_checkpoint() is None:  # nothing to resume: leave nothing that blocks the rerun
                     remove_started(out, before)
@@ -202,24 +244,28 @@ class Trainer:
             raise CoevoError(f"{out} holds no {NOUNS[program.kind]} (no {folder.config_path.name}); pass the folder "
                              "a `coevo` command wrote")
         check_kind(out, program.kind)
+        check_contained(out, NOUNS[program.kind])  # a file linked out of the folder is never read or appended to
         with folder_lock(out):
+            check_config(folder)
             config = program.read_config(folder.config_path)
             folder.remove_partial_writes()
             state = folder.load_checkpoint()
             played = 0 if state is None else int(state["round"])
+            check_played_config(folder, state, program.length)
             if rounds is not None:
                 self._lengthen(program, config, out, played, rounds, force)
             if not folder.holds_rounds(played) and not force:
                 raise CoevoError(f"{out}/metrics.jsonl holds {len(folder.metrics_before(played))} of the {played} "
-                                 "rounds its checkpoint played; restore the file, or pass --force to continue with "
-                                 "those rounds missing")
+                                 f"rounds its checkpoint played ({folder.describe_gap(played)}); restore the file, "
+                                 "or pass --force to continue with those rounds missing (never renumbered)")
             game = program.build(config)
             if state is None:
                 program.begin(game)
             else:
                 game.load_state_dict(state)
             folder.keep_metrics(game.progress.rounds)
-            return self.play(program, folder, game, rewrite_config=rounds is not None)
+            return self.play(program, folder, game, rewrite_config=rounds is not None,
+                             config=read_text(folder.config_path, "settings file", MAX_CONFIG_BYTES))
 
     @staticmethod
     def _lengthen(program: Program, config: Any, out: Path, played: int, rounds: int, force: bool) -> None:
@@ -233,12 +279,17 @@ class Trainer:
                              "--rounds, or --force to mark it shorter (its rounds stay on disk)")
         setattr(config, program.length, rounds)
 
-    def play(self, program: Program, folder: RunFolder, game: Game, rewrite_config: bool = False) -> Any:
-        """Play from the game's progress to its stop with the program's hooks, then let the program finish."""
+    def play(self, program: Program, folder: RunFolder, game: Game, rewrite_config: bool = False,
+             config: str | None = None) -> Any:
+        """Play from the game's progress to its stop with the program's hooks, then let the program finish;
+        ``config`` is config.toml's text, which checkpoints keep."""
         hooks: list[Hook] = [*watches(), *game.hooks, *program.recorders(folder, game)]  # watches: a let-go task
+        if getattr(game.config, "tensorboard", False):  # a program whose settings declare it (coevo.training.config)
+            hooks.append(TensorBoardHook(folder.path / FOLDER, game.stop, getattr(game.config, "sheet_every", 5)))
         if rewrite_config:  # after the recorders opened what they write to: a refused resume changes nothing
-            atomic_write_text(folder.config_path, dump_config(game.config))
-        checkpointer = Checkpointer(folder, game, list(hooks))
+            config = dump_config(game.config)
+            atomic_write_text(folder.config_path, config)
+        checkpointer = Checkpointer(folder, game, list(hooks), config)
         hooks.append(checkpointer)
         if self.bar:
             hooks.append(ProgressBar(game))

@@ -28,7 +28,8 @@ from critics.human.layout import STATUS, Layout
 from critics.human.pixels import rgb_pixels
 
 KEYS = {  # key name -> session action
-    "u": "undo", "backspace": "undo", "s": "save", "e": "export", "r": "restart", "a": "auto", "escape": "quit",
+    "u": "undo", "backspace": "undo", "y": "redo", "s": "save", "e": "export", "r": "restart", "a": "auto",
+    "escape": "quit",
     "+": "stronger", "=": "stronger", "[+]": "stronger", "-": "weaker", "[-]": "weaker",
 }
 BREED_KEYS = ("return", "enter", "space")
@@ -38,6 +39,7 @@ HELP = [
     ("shift-click", "choose a second parent to mate with (crossover)"),
     ("Enter / space", "breed (from the centre parent if nothing is chosen)"),
     ("U / Backspace", "undo (as far back as you like)"),
+    ("Y", "redo what the last undo took back"),
     ("S", "save the chosen genome file"),
     ("E", "export the chosen image at high resolution (PNG; SVG for biomorphs)"),
     ("+ / -", "stronger / weaker mutation"),

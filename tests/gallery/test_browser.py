@@ -17,6 +17,7 @@ import pytest
 from PIL import Image
 
 from gallery.store import Store
+from tests.conftest import patience
 from tests.gallery.conftest import Branched
 
 REPO = Path(__file__).resolve().parents[2]
@@ -42,7 +43,7 @@ class Links(HTMLParser):
 
 
 def fetch(url: str) -> bytes:
-    with urllib.request.urlopen(url, timeout=30) as response:
+    with urllib.request.urlopen(url, timeout=patience(30)) as response:
         assert response.status == 200, url
         return response.read()
 
@@ -54,7 +55,7 @@ def chromium(url: str, profile: Path, screenshot: Path | None = None) -> str:
                "--window-size=1100,900", "--dump-dom", url]
     if screenshot is not None:
         command.insert(-2, f"--screenshot={screenshot}")
-    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(command, capture_output=True, text=True, timeout=patience(120))
     assert done.returncode == 0, done.stderr[-2000:]
     return done.stdout
 
@@ -79,12 +80,14 @@ def served(branched: Branched, tmp_path: Path):  # -> (base url, root, missing i
         yield line.split(" at ")[1].split()[0], root, rows[0].id, tmp_path
     finally:
         server.terminate()
-        server.wait(30)
+        server.wait(patience(30))
         log.close()
 
 
 def test_the_served_site_loads_in_chromium_with_every_image_and_link(served) -> None:
     base, root, missing, tmp = served
+    with Store(root) as store:
+        folders = [str(run.path) for run in store.runs()]  # the machine's absolute run folders: on no page
     seen, queue, pages = set(), [urljoin(base, "index.html")], {}
     while queue:  # crawl every page reachable from the front page
         url = queue.pop()
@@ -96,6 +99,7 @@ def test_the_served_site_loads_in_chromium_with_every_image_and_link(served) -> 
             continue
         parser = Links()
         parser.feed(body.decode("utf-8"))
+        assert not any(folder in body.decode("utf-8") for folder in folders), url
         pages[url] = parser
         for src in parser.images:
             assert not urlparse(src).scheme, f"{url} links an outside image {src}"
@@ -113,6 +117,7 @@ def test_the_served_site_loads_in_chromium_with_every_image_and_link(served) -> 
     assert 'data-broken-images="0"' in lost and "image missing" in lost and "lineage tree" in lost
     run = chromium(urljoin(base, "run-2.html"), tmp / "profile")
     assert 'data-broken-images="0"' in run and "round-0000" in run
+    assert not any(folder in dom for dom in (front, lost, run) for folder in folders)
     with Image.open(shot) as image:
         grey = image.convert("L")
         histogram = grey.histogram()

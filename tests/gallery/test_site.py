@@ -147,3 +147,50 @@ def test_item14_long_lineage_labels_wrap_instead_of_being_cut() -> None:
     assert len(lines) == 2 and lines[0].startswith("#12 r3") and lines[1].endswith("...")
     assert all(draw.textlength(line) <= THUMB + GAP_X - 4 for line in lines)
     assert label_lines(draw, "#7 r0", 76) == ["#7 r0"]
+
+
+def test_no_page_shows_a_run_folders_absolute_path(copy: Path) -> None:
+    """A site is copied and published: run folders are named from the gallery root's folder (runs/a)."""
+    with Store(copy) as store:
+        folders = [str(run.path) for run in store.runs()]
+        row = store.individuals()[0]
+    assert row.image is not None
+    row.image.unlink()  # a missing image's page names where it was, and how to render it again
+    site = build_site(copy).parent
+    pages = {page.name: page.read_text() for page in site.glob("*.html")}
+    assert len(pages) > 3
+    for name, text in pages.items():
+        assert not any(folder in text for folder in folders), name
+    assert "<code>runs/a</code>" in pages["run-1.html"] and "runs/a/images/" in pages[f"individual-{row.id}.html"]
+
+
+def test_the_front_page_lists_runs_newest_first_with_dates_and_hides_empty_ones(copy: Path) -> None:
+    with Store(copy) as store:
+        store.add_run(copy / "closed-at-once", kind="session", artist="biomorph")  # a window closed at once
+        runs = store.runs()
+        store.db.execute("UPDATE runs SET created = ? WHERE id = ?", (1.7e9, runs[0].id))  # 2023-11-14 22:13 UTC
+        store.db.commit()
+    front = build_site(copy).read_text()
+    assert "closed-at-once" not in front and "1 empty run (nothing played or kept) not listed" in front
+    assert front.index(">b</a>") < front.index(">a</a>")  # b, the newer, above a
+    assert "2023-11-14 22:13 UTC" in front and "<th>started</th>" in front
+
+
+def test_a_symlinked_image_out_of_the_gallery_is_never_published(copy: Path) -> None:
+    """A hostile run folder: its champion image and a contact sheet link to a system file; the site holds neither
+    that file's bytes nor a link to it, and builds the rest."""
+    secret = Path("/etc/passwd").read_bytes()
+    with Store(copy) as store:
+        row = store.individuals()[0]
+        run = store.run(row.run)
+    assert row.image is not None and run is not None
+    row.image.unlink()
+    row.image.symlink_to("/etc/passwd")
+    (run.path / "sheets" / "stolen.png").symlink_to("/etc/passwd")
+    (run.path / "stolen.png").symlink_to("/etc/passwd")
+    site = build_site(copy).parent
+    published = [p for p in site.rglob("*") if p.is_file()]
+    assert published and all(p.read_bytes() != secret for p in published)
+    assert not any("stolen" in p.name for p in published)
+    page = (site / f"individual-{row.id}.html").read_text()
+    assert f"files/individual-{row.id}.png" not in page and f"coevo render gallery:{copy}:{row.id}" in page

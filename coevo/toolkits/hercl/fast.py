@@ -2,17 +2,17 @@
 
 The same machine as the reference interpreter ``machine.run_python``, instruction for instruction: the same
 steps (a bar's end is a step), limits, circular stack, registers, booleans, messages and float results, bit for
-bit (``math.hypot`` is CPython's own algorithm, not libm's, so it is redone here). ``?`` reads the numbers
-Python's ``random.Random(seed)`` draws, computed before the loop. Each bar's instructions are followed by one
-end code (next bar, return, halt); a frame holds its cell, bar and absolute position. Compiled once and cached
-on disk (``cache=True``); every helper lives in this file because Numba's disk cache notices changes to the
-kernel's own file only.
+bit, both as hercl's C computes them. ``?`` reads the numbers glibc's ``random()`` gives after
+``srandom(seed)`` (as hercl's does), computed before the loop. Each bar's instructions are followed by one end
+code (next bar, return, halt); a frame holds its cell, bar and absolute position, and the frame arrays grow by
+doubling (as hercl's call stack does), so a run costs nothing in proportion to the call-stack limit. Compiled
+once and cached on disk (``cache=True``); every helper lives in this file because Numba's disk cache notices
+changes to the kernel's own file only.
 """
 
 from __future__ import annotations
 
 import math
-import random
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
@@ -20,7 +20,8 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 
-from coevo.toolkits.hercl.program import Program
+from coevo.toolkits.hercl.crandom import CRandom
+from coevo.toolkits.hercl.program import MAX_CALL_STACK, Program
 from coevo.toolkits.hercl.result import Result
 
 (ADD, MUL, NEG, DIVMOD, RECIP, SQRT, EXP, LOG, ASIN, TANH, ROUND, POLAR, CART, PUSH, POP, COPY, SWAP, ROT, RAND,
@@ -94,7 +95,7 @@ def _compile(program: Program) -> Bytecode:
                 ops.append(code)
                 args.append(arg)
                 vals.append(val)
-            ops.append(END_RET if bar.end == "." else END_HALT if bar.end else END_NEXT)
+            ops.append(END_RET if bar.end.startswith(".") else END_HALT if bar.end else END_NEXT)
             args.append(0)
             vals.append(0.0)
     bar_start.append(len(ops))
@@ -103,87 +104,58 @@ def _compile(program: Program) -> Bytecode:
                     nreg, program.stack_size, program.mem_size, "?" in program.text())
 
 
+@njit(cache=True)
+def _c_uniforms(state: np.ndarray, front: int, rear: int, n: int) -> np.ndarray:
+    """``n`` more numbers of glibc's ``random()`` from its state, over 2^31 (``crandom.CRandom``)."""
+    out = np.empty(n)
+    for k in range(n):
+        val = (state[front] + state[rear]) & 0xFFFFFFFF
+        state[front] = val
+        front = front + 1 if front < 30 else 0
+        rear = rear + 1 if rear < 30 else 0
+        out[k] = (val >> 1) / 2147483648.0
+    return out
+
+
 @lru_cache(maxsize=64)
 def _randoms(seed: int, n: int) -> np.ndarray:
-    """The first ``n`` numbers of ``random.Random(seed)``, as the reference interpreter draws them."""
-    rng = random.Random(seed)
-    out = np.array([rng.random() for _ in range(n)], np.float64)
+    """The first ``n`` numbers ``?`` pushes for ``seed``, as the reference interpreter draws them."""
+    rng = CRandom(seed)
+    out = _c_uniforms(np.array(rng.state, np.int64), rng.front, rng.rear, n)
     out.flags.writeable = False
     return out
 
 
 _NO_RANDOMS = _randoms(0, 0)
-_T27, _DBL_MIN = 134217729.0, 2.2250738585072014e-308
-
-
-@njit(cache=True, inline="always")
-def _split(a: float) -> tuple[float, float]:
-    t = a * _T27
-    hi = t - (t - a)
-    return hi, a - hi
-
-
-@njit(cache=True, inline="always")
-def _add_square(t: float, csum: float, f1: float, f2: float, f3: float) -> tuple[float, float, float, float]:
-    hi, lo = _split(t)
-    sq = hi * hi
-    old = csum
-    csum += sq
-    f1 += (old - csum) + sq
-    sq = 2.0 * hi * lo
-    old = csum
-    csum += sq
-    f2 += (old - csum) + sq
-    return csum, f1, f2, f3 + lo * lo
+_FRAMES = 16  # frames a run starts with; more are added by doubling, up to the call-stack limit
+_INT_MIN = -2147483648.0
 
 
 @njit(cache=True)
-def _hypot(x: float, y: float) -> float:
-    """CPython 3.11's ``math.hypot`` (vector_norm): lossless scaling, split squares, compensated sums and a
-    corrected square root, so the last bit agrees with the reference interpreter's."""
-    x, y = abs(x), abs(y)
-    if math.isinf(x) or math.isinf(y):
-        return math.inf
-    if math.isnan(x) or math.isnan(y):
-        return math.nan
-    mx = x if x > y else y
-    if mx == 0.0:
-        return mx
-    mult = 1.0
-    e = math.frexp(mx)[1]
-    if e < -1023:  # subnormals: scale up first
-        x, y, mx, mult = x / _DBL_MIN, y / _DBL_MIN, mx / _DBL_MIN, _DBL_MIN
-        e = math.frexp(mx)[1]
-    scale = math.ldexp(1.0, -e)
-    csum, f1, f2, f3 = _add_square(x * scale, 1.0, 0.0, 0.0, 0.0)
-    csum, f1, f2, f3 = _add_square(y * scale, csum, f1, f2, f3)
-    h = math.sqrt(csum - 1.0 + (f1 + f2 + f3))
-    hi, lo = _split(h)
-    v = -hi * hi
-    old = csum
-    csum += v
-    f1 += (old - csum) + v
-    v = -2.0 * hi * lo
-    old = csum
-    csum += v
-    f2 += (old - csum) + v
-    v = -lo * lo
-    old = csum
-    csum += v
-    f3 += (old - csum) + v
-    v = csum - 1.0 + (f1 + f2 + f3)
-    return mult * ((h + v / (2.0 * h)) / scale)
+def _grown(a: np.ndarray, n: int) -> np.ndarray:
+    """``a`` copied into a new array of ``n`` entries."""
+    out = np.zeros(n, a.dtype)
+    out[:a.size] = a
+    return out
+
+
+@njit(cache=True, inline="always")
+def _mem_index(v: float, msize: int) -> int:
+    """hercl's ``get_mem_index``: (int)floor(v + 0.5), INT_MIN beyond 32 bits as on x86, modulo the size."""
+    f = np.floor(v + 0.5)
+    if not (_INT_MIN <= f < -_INT_MIN):
+        f = _INT_MIN
+    r = np.fmod(f, msize)
+    return int(r + msize if r < 0 else r)
 
 
 @njit(cache=True, inline="always")
 def _ret(bstack: np.ndarray, nb: int, fbp: np.ndarray, depth: int) -> tuple[int, int]:
-    """Leave the top frame: its booleans go, its last boolean replaces its caller's (or stays, when none)."""
+    """Leave the top frame (hercl's ``return_from_jump``): its booleans go, its last one stays in the place
+    of the boolean its call pushed."""
     value = bstack[nb - 1]
     depth -= 1
-    nb = fbp[depth]
-    if depth == 0:
-        bstack[0] = value
-        return 1, 0
+    nb = fbp[depth] + 1
     bstack[nb - 1] = value
     return nb, depth
 
@@ -280,7 +252,7 @@ def _execute(op, arg, val, bar_start, cell_first, cell_bars, msize, msgs, msg_le
                     s1 = sp - 1 if sp > 0 else ssize - 1
                     x, y = stack[sp], stack[s1]
                     stack[s1] = math.atan2(y, x)
-                    stack[sp] = _hypot(x, y)
+                    stack[sp] = math.sqrt(x * x + y * y)
             elif o == CART:
                 if items > 1:
                     s1 = sp - 1 if sp > 0 else ssize - 1
@@ -355,8 +327,7 @@ def _execute(op, arg, val, bar_start, cell_first, cell_bars, msize, msgs, msg_le
                     else:
                         reg[where] = top
                 elif msize > 0 and math.isfinite(cur):
-                    r = np.fmod(np.floor(cur + 0.5), msize)
-                    mem[int(r + msize if r < 0 else r)] = top
+                    mem[_mem_index(cur, msize)] = top
             elif o == INC or o == DEC:
                 nv = cur + 1.0 if o == INC else cur - 1.0
                 if where < 0:
@@ -372,8 +343,7 @@ def _execute(op, arg, val, bar_start, cell_first, cell_bars, msize, msgs, msg_le
             else:  # LOAD
                 v = 0.0
                 if msize > 0 and math.isfinite(cur):
-                    r = np.fmod(np.floor(cur + 0.5), msize)
-                    v = mem[int(r + msize if r < 0 else r)]
+                    v = mem[_mem_index(cur, msize)]
                 sp = sp + 1 if sp < ssize - 1 else 0
                 stack[sp] = v
                 if items < ssize:
@@ -381,7 +351,7 @@ def _execute(op, arg, val, bar_start, cell_first, cell_bars, msize, msgs, msg_le
         elif o <= OR:  # booleans
             if o == NOT:
                 bstack[nb - 1] = not bstack[nb - 1]
-            elif nb > fbp[d] + 1:
+            elif nb > fbp[d] + 2:  # two booleans of this frame (hercl: bp > bp_reset + 1)
                 nb -= 1
                 last = bstack[nb]
                 bstack[nb - 1] = (bstack[nb - 1] and last) if o == AND else (bstack[nb - 1] or last)
@@ -390,10 +360,15 @@ def _execute(op, arg, val, bar_start, cell_first, cell_bars, msize, msgs, msg_le
                 if depth >= max_depth:  # the call stack limit halts
                     running = False
                 else:
+                    if depth >= fc.size:  # the frames double, up to the limit
+                        n = min(2 * fc.size, max_depth)
+                        fc, fb, fpc, fr, fbp = (_grown(fc, n), _grown(fb, n), _grown(fpc, n), _grown(fr, n),
+                                                _grown(fbp, n))
+                        flocal = _grown(flocal, n)
                     bstack[nb] = True
                     nb += 1
                     fc[depth], fb[depth], fpc[depth] = a, 0, bar_start[cell_first[a]]
-                    fr[depth], flocal[depth], fbp[depth] = -1, 0.0, nb - 1
+                    fr[depth], flocal[depth], fbp[depth] = -1, 0.0, (nb - 1) & 0xFFFF  # hercl: 16 bits
                     depth += 1
                 continue
             flag = bstack[nb - 1]
@@ -418,7 +393,7 @@ def _execute(op, arg, val, bar_start, cell_first, cell_bars, msize, msgs, msg_le
                 if im + 1 < n_msgs:
                     im += 1
                     mlen, si = msg_len[im], 0
-                    bstack[nb] = True
+                    bstack[nb] = mlen >= 0  # -1: a non-message
                 else:
                     im, mlen, si = n_msgs, 0, 0
                     bstack[nb] = False
@@ -474,9 +449,9 @@ def _execute_batch(op, arg, val, bar_start, cell_first, cell_bars, msize, msgs, 
     stack = np.zeros(ssize)
     mem = np.zeros(max(msize, 1))
     bstack = np.zeros(max_steps + 2, np.bool_)
-    fc = np.zeros(max(max_depth, 1), np.int64)
+    fc = np.zeros(_FRAMES, np.int64)
     fb, fpc, fr, fbp = np.zeros_like(fc), np.zeros_like(fc), np.zeros_like(fc), np.zeros_like(fc)
-    flocal = np.zeros(max(max_depth, 1))
+    flocal = np.zeros(_FRAMES)
     out_vals = np.zeros(max_steps + 1)
     out_offs = np.zeros(max_steps + 2, np.int64)
     reg = np.zeros(nreg)
@@ -506,15 +481,14 @@ def _run_one(op, arg, val, bar_start, cell_first, cell_bars, msize, ssize, msgs,
     """One run with its own workspace: (stack bottom first, values written, message starts, steps, halted,
     messages sent, values written)."""
     stack = np.zeros(ssize)
-    depth = max(max_depth, 1)
-    fc = np.zeros(depth, np.int64)
+    fc = np.zeros(_FRAMES, np.int64)
     fb, fpc, fr, fbp = np.zeros_like(fc), np.zeros_like(fc), np.zeros_like(fc), np.zeros_like(fc)
     out_vals = np.zeros(max_steps + 1)
     out_offs = np.zeros(max_steps + 2, np.int64)
     steps, halted, sp, items, n_out, n_vals = _execute(
         op, arg, val, bar_start, cell_first, cell_bars, msize, msgs, msg_len, n_msgs, reg, randoms, max_steps,
         max_depth, stack, np.zeros(max(msize, 1)), np.zeros(max_steps + 2, np.bool_), fc, fb, fpc, fr,
-        np.zeros(depth), fbp, out_vals, out_offs)
+        np.zeros(_FRAMES), fbp, out_vals, out_offs)
     order = np.empty(items)
     for i in range(items):
         j = sp - items + 1 + i
@@ -554,20 +528,21 @@ def _check(max_steps: int, max_depth: int) -> None:
         raise ValueError("need max_steps >= 0 and max_depth >= 1")
 
 
-def _pack(messages: list[list[float]]) -> tuple[np.ndarray, np.ndarray, int]:
-    """Messages as rows of a float array (padded), their lengths, and how many."""
+def _pack(messages: list[list[float] | None]) -> tuple[np.ndarray, np.ndarray, int]:
+    """Messages as rows of a float array (padded), their lengths (-1 for a non-message), and how many."""
     n = len(messages)
-    lengths = [len(m) for m in messages]
+    lengths = [-1 if m is None else len(m) for m in messages]
     if n and min(lengths) == max(lengths) > 0:
         return np.array(messages, np.float64), np.full(n, lengths[0], np.int64), n
     msgs = np.zeros((max(n, 1), max(max(lengths, default=0), 1)))
     for i, m in enumerate(messages):
-        msgs[i, : len(m)] = m
+        if m is not None:
+            msgs[i, : len(m)] = m
     return msgs, np.array(lengths or [0], np.int64), n
 
 
-def run_numba(program: Program, inputs: list[list[float]] | None = None, max_steps: int = 1000,
-              max_depth: int = 64, seed: int = 0, registers: list[float] | None = None) -> Result:
+def run_numba(program: Program, inputs: list[list[float] | None] | None = None, max_steps: int = 1000,
+              max_depth: int = MAX_CALL_STACK, seed: int = 0, registers: list[float] | None = None) -> Result:
     """``machine.run`` on the compiled engine: the same ``Result``."""
     _check(max_steps, max_depth)
     code = compile_program(program)
@@ -582,8 +557,8 @@ def run_numba(program: Program, inputs: list[list[float]] | None = None, max_ste
     return Result(outputs, stack.tolist(), reg.tolist(), int(steps), bool(halted), values[starts[-1]:])
 
 
-def run_batch(program: Program, inputs: np.ndarray, max_steps: int = 1000, max_depth: int = 64, seed: int = 0,
-              registers: list[float] | None = None, width: int = 1) -> Batch:
+def run_batch(program: Program, inputs: np.ndarray, max_steps: int = 1000, max_depth: int = MAX_CALL_STACK,
+              seed: int = 0, registers: list[float] | None = None, width: int = 1) -> Batch:
     """Run ``program`` once per row of ``inputs``: ``(P, L)`` one message of L values per run, or ``(P, M, L)``
     M messages each. Each run starts fresh, as ``run`` does."""
     _check(max_steps, max_depth)

@@ -1,13 +1,15 @@
 """A HERCL interpreter written from the language's published definition (wofnot/hercl, Blair 2013-2015).
 
 Deterministic and bounded: execution stops after ``max_steps`` instructions, when the call stack would pass
-``max_depth`` frames (as HERCL halts at its call-stack limit), or when the last cell returns. The value stack is
-circular (``s`` slots; pushing onto a full stack overwrites its oldest item), there is one local register per
-frame, ``r`` global registers and ``m`` memory slots (addressed modulo ``m``), and a stack of booleans that the
-comparisons push and the branches read and reset. ``?`` draws from a generator seeded by ``seed``.
+``max_depth`` frames (hercl's ``MAX_CALL_STACK``, 65,536, by default: it halts there), or when the last cell
+returns. The value stack is circular (``s`` slots; pushing onto a full stack overwrites its oldest item), there
+is one local register per frame, ``r`` global registers and ``m`` memory slots (addressed modulo ``m``), and a
+stack of booleans that the comparisons push and the branches read and reset. ``?`` draws what hercl's does:
+glibc's ``random()`` after ``srandom(seed)``, over 2^31.
 
-Input is a list of messages (lists of numbers): ``i`` moves to the next message (false when there is none),
-``s`` pushes the next value of the current message (false when it is used up). Output: ``w`` pops a value
+Input is a list of messages (lists of numbers, or ``None`` for hercl's non-message, a ``\\`` line): ``i`` moves
+to the next message (false when there is none, or when it is a non-message), ``s`` pushes the next value of the
+current message (false when it is used up). Output: ``w`` pops a value
 into the output buffer, ``o`` sends the buffer as a message.
 
 ``run_python`` here is the reference; ``run`` runs the same machine compiled (``coevo.toolkits.hercl.fast``) by default.
@@ -16,10 +18,12 @@ into the output buffer, ``o`` sends the buffer as a message.
 from __future__ import annotations
 
 import math
-import random
 
-from coevo.toolkits.hercl.program import Program
+from coevo.toolkits.hercl.crandom import CRandom
+from coevo.toolkits.hercl.program import MAX_CALL_STACK, Program
 from coevo.toolkits.hercl.result import Result
+
+Message = list[float] | None  # an input message; None is hercl's non-message
 
 
 class _Frame:
@@ -32,8 +36,9 @@ class _Frame:
 ENGINES = ("auto", "numba", "python")
 
 
-def run(program: Program, inputs: list[list[float]] | None = None, max_steps: int = 1000,
-        max_depth: int = 64, seed: int = 0, registers: list[float] | None = None, engine: str = "auto") -> Result:
+def run(program: Program, inputs: list[Message] | None = None, max_steps: int = 1000,
+        max_depth: int = MAX_CALL_STACK, seed: int = 0, registers: list[float] | None = None,
+        engine: str = "auto") -> Result:
     """Run ``program`` on ``inputs`` from a fresh state (or given global ``registers``). ``engine``: ``numba``
     (the compiled bytecode loop of ``coevo.toolkits.hercl.fast``; what ``auto`` picks when Numba imports) or ``python``
     (``run_python``, the reference); both give the same result, bit for bit."""
@@ -50,15 +55,15 @@ def run(program: Program, inputs: list[list[float]] | None = None, max_steps: in
     return run_python(program, inputs, max_steps, max_depth, seed, registers)
 
 
-def run_python(program: Program, inputs: list[list[float]] | None = None, max_steps: int = 1000,
-               max_depth: int = 64, seed: int = 0, registers: list[float] | None = None,
+def run_python(program: Program, inputs: list[Message] | None = None, max_steps: int = 1000,
+               max_depth: int = MAX_CALL_STACK, seed: int = 0, registers: list[float] | None = None,
                max_outputs: int = 0) -> Result:
     """The reference interpreter, in plain Python: run ``program`` on ``inputs`` from a fresh state; with
     ``max_outputs``, stop once that many messages are sent (a critic's verdict, a drawing's last command)."""
     cells = program.cells
     ncells, nreg, ssize, msize = len(cells), program.num_reg, program.stack_size, program.mem_size
-    messages = [list(map(float, m)) for m in (inputs or [])]
-    rng = random.Random(seed)
+    messages = [None if m is None else list(map(float, m)) for m in (inputs or [])]
+    rng: CRandom | None = None  # made at the first '?'
     stack = [0.0] * ssize
     sp, items = ssize - 1, 0
     reg = [0.0] * nreg
@@ -66,7 +71,7 @@ def run_python(program: Program, inputs: list[list[float]] | None = None, max_st
         for i, v in enumerate(registers[:nreg]):
             reg[i] = float(v)
     mem = [0.0] * msize
-    bstack: list[bool] = []
+    bstack: list[bool] = []  # hercl's boolean stack; the values above its top are never read again
     frames: list[_Frame] = []
     message: list[float] = []  # the current input message
     im, si = -1, 0  # index of the current message, of the next value in it
@@ -80,17 +85,17 @@ def run_python(program: Program, inputs: list[list[float]] | None = None, max_st
                 ret()
             return
         bstack.append(True)
-        frames.append(_Frame(c, 0, len(bstack) - 1))
+        frames.append(_Frame(c, 0, (len(bstack) - 1) % 65536))  # hercl's 16-bit bp_reset
 
     def ret() -> None:
+        """hercl's ``return_from_jump``: the callee's booleans go, its last one stays in the place of the
+        boolean its call pushed (so the caller sees it pushed, its own ones kept)."""
         value = bstack[-1]
         frame = frames.pop()
-        del bstack[frame.bp_reset:]
+        del bstack[frame.bp_reset + 1:]
+        bstack[-1] = value
         if not frames:
             state["running"] = False
-            bstack.append(value)
-            return
-        bstack[-1] = value
 
     def push(value: float) -> None:
         nonlocal sp, items
@@ -126,7 +131,9 @@ def run_python(program: Program, inputs: list[list[float]] | None = None, max_st
             reg[where[1]] = v
 
     def mem_index(v: float) -> int:
-        return math.floor(v + 0.5) % msize
+        """hercl's ``get_mem_index``: (int)floor(v + 0.5), which x86 makes INT_MIN beyond 32 bits."""
+        i = math.floor(v + 0.5)
+        return (i if -2**31 <= i < 2**31 else -2**31) % msize
 
     push_frame(ncells - 1)
     steps = 0
@@ -135,7 +142,7 @@ def run_python(program: Program, inputs: list[list[float]] | None = None, max_st
         bar = cells[f.c][f.b]
         steps += 1
         if f.k >= len(bar.instrs):  # the bar's end
-            if bar.end == ".":
+            if bar.end.startswith("."):
                 ret()
             elif bar.end:
                 while state["running"]:
@@ -174,7 +181,7 @@ def run_python(program: Program, inputs: list[list[float]] | None = None, max_st
                 elif math.isfinite(m):
                     if math.isfinite(x):
                         q = x / m
-                        q = float(math.floor(q)) if math.isfinite(q) else q
+                        q = float(math.floor(q)) if math.isfinite(q) and q != 0.0 else q  # floor(-0.0) is -0.0
                         stack[s1], stack[sp] = q, x - q * m
                     else:
                         stack[s1], stack[sp] = (x if m > 0 else -x), 0.0
@@ -211,7 +218,7 @@ def run_python(program: Program, inputs: list[list[float]] | None = None, max_st
             if items > 1:
                 s1 = (sp - 1) % ssize
                 x, y = stack[sp], stack[s1]
-                stack[s1], stack[sp] = math.atan2(y, x), math.hypot(x, y)
+                stack[s1], stack[sp] = math.atan2(y, x), math.sqrt(x * x + y * y)
         elif op == "t":  # ..(theta)(r) -> ..(y)(x)
             if items > 1:
                 s1 = (sp - 1) % ssize
@@ -243,7 +250,8 @@ def run_python(program: Program, inputs: list[list[float]] | None = None, max_st
                 s1, s2 = (sp - 1) % ssize, (sp - 2) % ssize
                 stack[sp], stack[s1], stack[s2] = stack[s1], stack[s2], stack[sp]
         elif op == "?":
-            push(rng.random())
+            rng = rng or CRandom(seed)
+            push(rng.uniform())
         elif op == "<":
             push(read(f, select(f, ins)))
         elif op == ">":
@@ -278,12 +286,12 @@ def run_python(program: Program, inputs: list[list[float]] | None = None, max_st
                     mem[mem_index(v)] = top
         elif op == "~":
             bstack[-1] = not bstack[-1]
-        elif op == "&":
-            if len(bstack) > f.bp_reset + 1:
+        elif op == "&":  # combines two booleans of this frame only (hercl: bp > bp_reset + 1)
+            if len(bstack) > f.bp_reset + 2:
                 last = bstack.pop()
                 bstack[-1] = bstack[-1] and last
         elif op == "/":
-            if len(bstack) > f.bp_reset + 1:
+            if len(bstack) > f.bp_reset + 2:
                 last = bstack.pop()
                 bstack[-1] = bstack[-1] or last
         elif op == ":":  # branch forward over `offset` bars when true
@@ -309,8 +317,8 @@ def run_python(program: Program, inputs: list[list[float]] | None = None, max_st
         elif op == "i":
             if im + 1 < len(messages):
                 im += 1
-                message, si = messages[im], 0
-                bstack.append(True)
+                message, si = messages[im] or [], 0
+                bstack.append(messages[im] is not None)
             else:
                 im, message, si = len(messages), [], 0
                 bstack.append(False)

@@ -13,6 +13,8 @@ import math
 import numpy as np
 from numba import njit, prange
 
+from coevo.toolkits.numbacache import announce
+
 FIELDS = 8  # x0, y0, x1, y1, size, r, g, b
 
 
@@ -54,6 +56,7 @@ def draw_kernel(strokes: np.ndarray, offsets: np.ndarray, canvas: int, out: np.n
 def draw(strokes: np.ndarray, offsets: np.ndarray, canvas: int, channels: int, size: int) -> np.ndarray:
     """``(N, channels, size, size)`` float32 in [0, 1] (white background); ``strokes`` float64 ``(M, 8)``."""
     out = np.empty((len(offsets) - 1, channels, size, size), dtype=np.float32)
+    announce(draw_kernel, "turtle drawing")
     draw_kernel(np.ascontiguousarray(strokes, dtype=np.float64), offsets.astype(np.int64), canvas, out)
     return out
 

@@ -2,12 +2,14 @@
 
 The rules, from wofnot/hercl ``src/inter/art-school.cpp`` (commands) and ``src/inter/OCVCanvas.cpp`` (canvas):
 a 128×128 white canvas; the pen starts down at (64, 64), heading 0, size 3, black (grey) or HLS (0, 128, 255)
-(colour); every command is one step, at most 900; each argument is first taken ``% 500`` (C's remainder, the
+(colour); every command is one step, and art-school runs one more than its max step (901 of 900); each
+argument is first taken ``% 500`` (C's remainder, the
 sign kept); ``fd d`` moves (d·sin θ, d·cos θ), at most 15 px while the pen is down (pen up: unlimited), and
 the pen stays on the canvas (its position clamped to [0, 127]); ``rt a`` turns by ``a % 360`` degrees;
 ``size s`` sets ``|s % 4|`` (0 meaning 1); ``colour l h s`` sets HLS (each ``|v % 256|``; in grey ``|l % 255|``);
 ``pen`` toggles the pen, drawing a dot where it comes down; ``push``/``pop`` save and restore position, heading,
-colour and size on a stack of 100 (a pop moves without drawing; a push on a full or a pop on an empty stack
+colour and size on a stack of 100 (a pop moves without drawing, but with the pen down lifts and lowers it, so
+a dot in the colour and size before the pop marks where it lands; a push on a full or a pop on an empty stack
 does nothing). Strokes are in canvas pixels; OpenCV draws pixel ``i`` centred at ``i + 0.5``.
 """
 
@@ -68,7 +70,7 @@ def run(program: Program, rules: Rules = Rules()) -> tuple[list[Stroke], int]:
              "hls": (0, 128, 255), "grey": 0}
     stack: list[tuple] = []
     strokes: list[Stroke] = []
-    ticks_limit = 16 * max(rules.max_steps, 1)  # loops of empty blocks end too
+    ticks_limit = 16 * max(rules.max_steps + 1, 1)  # loops of empty blocks end too
 
     def rgb() -> tuple[float, float, float]:
         if rules.colour:
@@ -83,7 +85,7 @@ def run(program: Program, rules: Rules = Rules()) -> tuple[list[Stroke], int]:
             strokes.append(Stroke(x0, y0, state["x"], state["y"], state["size"], *rgb()))
 
     def command(op: str, args: tuple[int, ...]) -> None:
-        if state["steps"] >= rules.max_steps:
+        if state["steps"] > rules.max_steps:  # art-school checks its step count after the command
             raise _Budget
         state["steps"] += 1
         args = tuple(cmod(v, 500) for v in args)
@@ -110,8 +112,11 @@ def run(program: Program, rules: Rules = Rules()) -> tuple[list[Stroke], int]:
             if len(stack) < rules.stack:
                 stack.append((state["x"], state["y"], state["angle"], state["hls"], state["grey"], state["size"]))
         elif op == "pop" and stack:
-            x, y, state["angle"], state["hls"], state["grey"], state["size"] = stack.pop()
+            x, y, angle, hls, grey, pen = stack.pop()
             move_to(x, y, False)
+            if state["down"]:  # art-school lifts the pen, moves, lowers it: a dot, before the colour returns
+                move_to(state["x"], state["y"], True)
+            state["angle"], state["hls"], state["grey"], state["size"] = angle, hls, grey, pen
 
     def block(lo: int, hi: int) -> None:
         i = lo

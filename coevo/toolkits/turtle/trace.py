@@ -10,6 +10,7 @@ import math
 import numpy as np
 from numba import njit, prange
 
+from coevo.toolkits.numbacache import announce
 from coevo.toolkits.turtle.program import Program, blocks
 
 OPS = {"pen": 0, "fd": 1, "rt": 2, "size": 3, "colour": 4, "push": 5, "pop": 6, "repeat": 7, "end": 8}
@@ -65,7 +66,7 @@ def _trace_one(code: np.ndarray, n: int, match: np.ndarray, canvas: int, max_ste
     top = canvas - 1.0
     x, y, angle, down, size, steps, ticks, count = canvas / 2, canvas / 2, 0.0, True, 3, 0, 0, 0
     hh, ll, ss, grey = 0, 128, 255, 0
-    ticks_limit = 16 * max(max_steps, 1)
+    ticks_limit = 16 * max(max_steps + 1, 1)
     stack = np.zeros((stack_size, 8))
     sp = 0
     frames = np.zeros((64 + n, 3), dtype=np.int64)  # body start, end, repeats left
@@ -95,7 +96,7 @@ def _trace_one(code: np.ndarray, n: int, match: np.ndarray, canvas: int, max_ste
         if op == 8 or (op >= 5 and not pushpop):
             pc += 1
             continue
-        if steps >= max_steps:
+        if steps > max_steps:  # art-school runs one command past its max step
             break
         steps += 1
         a0, a1, a2 = _cmod(code[pc, 1], 500), _cmod(code[pc, 2], 500), _cmod(code[pc, 3], 500)
@@ -125,6 +126,15 @@ def _trace_one(code: np.ndarray, n: int, match: np.ndarray, canvas: int, max_ste
         elif op == 6 and sp > 0:
             sp -= 1
             nx, ny, angle = stack[sp, 0], stack[sp, 1], stack[sp, 2]
+            if down:  # art-school lifts the pen, moves, lowers it: a dot in the colour before the pop
+                nx, ny = min(max(nx, 0.0), top), min(max(ny, 0.0), top)
+                if colour:
+                    _rgb(hh, ll, ss, rgb)
+                else:
+                    rgb[0] = rgb[1] = rgb[2] = grey / 255
+                out[count, 0], out[count, 1], out[count, 2], out[count, 3] = nx, ny, nx, ny
+                out[count, 4], out[count, 5], out[count, 6], out[count, 7] = size, rgb[0], rgb[1], rgb[2]
+                count += 1
             hh, ll, ss, grey, size = int(stack[sp, 3]), int(stack[sp, 4]), int(stack[sp, 5]), int(stack[sp, 6]), \
                 int(stack[sp, 7])
         nx, ny = min(max(nx, 0.0), top), min(max(ny, 0.0), top)
@@ -154,8 +164,9 @@ def trace(programs: list[Program], canvas: int, max_steps: int, max_move: float,
           stack_size: int = 100) -> tuple[np.ndarray, np.ndarray]:
     """Every program's strokes, float64 ``(M, 8)`` in order, and the offsets of each program's."""
     codes, lengths, match = compile_programs(programs)
-    out = np.zeros((len(programs), max(max_steps, 1), 8))
+    out = np.zeros((len(programs), max_steps + 1, 8))  # a stroke a command at most
     counts = np.zeros(len(programs), dtype=np.int64)
+    announce(trace_kernel, "turtle program")
     trace_kernel(codes, lengths, match, canvas, max_steps, float(max_move), pushpop, colour, stack_size, out,
                  counts)
     offsets = np.zeros(len(programs) + 1, dtype=np.int64)

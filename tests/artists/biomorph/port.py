@@ -212,7 +212,7 @@ def develop(p: dict) -> list[tuple[int, int, int, int, int]]:
         d = d + 8 if d < 0 else d - 8 if d >= 8 else d
         xnew, ynew = x + trunc_div(lgth * dx[d], t), y + trunc_div(lgth * dy[d], t)
         thick = lgth if p["dGene"][8] == SHRINK else 1 + p["gene"][8] - lgth if p["dGene"][8] == SWELL else 1
-        pic.append((x, y, xnew, ynew, min(thick, 8)))
+        pic.append((x, y, xnew, ynew, min(max(thick, 1), 8)))  # a canvas ignores lineWidth 0: 1 wide
         if lgth > 1:
             first, second = (d + 1, d - 1) if odd else (d - 1, d + 1)
             tree(xnew, ynew, lgth - 1, first, dx, dy, odd, order)
@@ -229,9 +229,11 @@ def develop(p: dict) -> list[tuple[int, int, int, int, int]]:
             old = v
             v += trunc_div(p["segDistGene"] + inc, t)
             inc += extra
-            pic.append((h, old, h, v, min(p["gene"][8] if p["dGene"][8] == SHRINK else 1, 8)))
+            pic.append((h, old, h, v, min(max(p["gene"][8] if p["dGene"][8] == SHRINK else 1, 1), 8)))
             for j in range(8):
                 running[j] += t if p["dGene"][j] == SWELL else -t if p["dGene"][j] == SHRINK else 0
+            if running[8] < 1:
+                running[8] = 1
             order = plug_in(running, dx, dy)
         tree(h, v, order, 2, dx, dy, seg % 2 == 1, order)
     return pic

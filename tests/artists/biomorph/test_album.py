@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from artists.biomorph.album import AlbumSheet, read_album
+from artists.biomorph.album import COLOUR_RECORD, AlbumSheet, album_bytes, decode, encode, import_album, read_album
 from artists.biomorph.genome import Biomorph
 from coevo.commands.main import main
 from coevo.errors import CoevoError
@@ -52,7 +52,7 @@ def test_bad_albums_raise_one_clear_error(tmp_path: Path) -> None:
     garbage.write_bytes(b"\x7f" * 40)
     with pytest.raises(CoevoError, match="biomorph 1 is not a Blind Watchmaker biomorph"):
         read_album(garbage)
-    with pytest.raises(CoevoError, match="cannot read biomorph album"):
+    with pytest.raises(CoevoError, match=r"biomorph album .* does not exist; check the path"):
         read_album(tmp_path / "Missing")
 
 
@@ -96,3 +96,31 @@ def test_breed_from_one_biomorph_of_an_album(tmp_path: Path, window) -> None:
     session.close()
     with pytest.raises(CoevoError, match="only renders as a contact sheet"):
         configure({**named, "origin": str(ALBUMS / "Exhibition zoo")})
+
+
+@needs_albums
+def test_albums_written_back_are_their_files_byte_for_byte() -> None:
+    for name in ("Chinese character", "Handkerchief with bows", "Exhibition zoo"):
+        data = (ALBUMS / name).read_bytes()
+        assert album_bytes(read_album(ALBUMS / name)) == data
+
+
+def test_colour_records_convert_their_colour_indices_and_write_back_the_same(tmp_path: Path) -> None:
+    """A colour record: the 40 bytes, trickle again, 8 colours (1..256 in the file, 256 as byte 0), the
+    background, limb shape and fill, thickness (uint16)."""
+    head = bytes.fromhex("000a ffba 001e ffe2 001e 0032 0032 fff6 0005 01010102000002020101 0001 0046 0100"
+                         "000a 0005 0005")
+    tail = bytes.fromhex("000a" "01 02 80 ff 00 10 20 30" "d8" "01" "00" "0009")
+    record = head + tail
+    assert len(record) == COLOUR_RECORD
+    b = decode(record, "test")
+    assert b.colours == (0, 1, 127, 254, 255, 15, 31, 47) and b.background == 215  # byte 216: white
+    assert (b.limb_shape, b.limb_fill, b.thickness) == ("oval", "open", 9)
+    assert encode(b, colour=True) == record
+    album = tmp_path / "colours"
+    album.write_bytes(record * 3)
+    assert read_album(album) == [b] * 3 and album_bytes(read_album(album), colour=True) == record * 3
+    with pytest.raises(CoevoError, match="trickle"):
+        decode(head + bytes.fromhex("0009") + tail[2:], "test")
+    genetics, genome, _ = import_album(Path(f"{album}#2"))
+    assert genome == b and genetics.options()["colour"]  # bred as the colour species

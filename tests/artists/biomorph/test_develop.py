@@ -138,3 +138,20 @@ def test_completeness_and_spokes_mirror_the_picture() -> None:
     four = drawn_lines(replace(both, spokes="north-south"))
     assert {(a.x0, -a.y0, a.x1, -a.y1) for a in four} == {(a.x0, a.y0, a.x1, a.y1) for a in four}
     assert len(drawn_lines(replace(both, spokes="radial"))) == 8 * len(base)
+
+
+def test_depth_zero_with_segments_draws_the_ports_one_step_lines() -> None:
+    """The port's develop raises a later segment's depth to 1: a one-step line, not a zero-length stub."""
+    b = replace(insect(), genes=(*insect().genes[:8], 0), segments=3, segment_distance=40)
+    lines = develop(b)
+    assert [(ln.x0, ln.y0, ln.x1, ln.y1, ln.thick) for ln in lines] == port.develop(to_port(b))
+    assert (lines[0].y0, lines[0].y1) == (0, 0)          # segment 1: depth 0, no length
+    assert lines[2].y1 - lines[2].y0 == int(insect().genes[3] / 10) != 0  # segment 2: one step (dy[2])
+
+
+def test_depth_zero_tapered_twigs_are_one_pixel_wide_as_the_port_draws_them() -> None:
+    for taper in ("shrink", "swell"):
+        gradients = ("same",) * 8 + (taper, "same")
+        b = replace(insect(), genes=(*insect().genes[:8], 0), segments=2, gradients=gradients)
+        assert all(ln.thick >= 1 for ln in develop(b))
+        assert [(ln.x0, ln.y0, ln.x1, ln.y1, ln.thick) for ln in develop(b)] == port.develop(to_port(b))

@@ -59,7 +59,7 @@ def test_genetics_protocol_and_json_checks() -> None:
     data = genetics.to_json(basic_tree())
     assert genetics.from_json(data) == basic_tree()
     for bad in ({**data, "genes": [1, 2]}, {**data, "spokes": "west"}, {**data, "tail": 1},
-                {**data, "segments": 4000}, {**data, "colours": [999] * 8}):
+                {**data, "segments": 5000}, {**data, "thickness": 101}, {**data, "colours": [999] * 8}):
         with pytest.raises(CoevoError):
             genetics.from_json(bad)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from dataclasses import fields, replace
 
+from artists.biomorph.genetics import BiomorphGenetics
 from artists.biomorph.genome import Biomorph, basic_tree, chess, insect
 from artists.biomorph.mutation import colour_mutate, crossover, mac_mutate, mono_mutate, pc_mutate
 from tests.artists.biomorph import port
@@ -57,7 +58,6 @@ def test_colour_mutation_draws_as_the_port_does() -> None:
             random.setstate(theirs.getstate())
             p = port.colour_mutate(p)
             theirs.setstate(random.getstate())
-            p["thicknessGene"] = min(8, p["thicknessGene"])  # our one bound the port lacks
             assert to_port(b) == p
 
 
@@ -107,3 +107,27 @@ def test_crossover_takes_every_gene_from_a_parent() -> None:
     left, right = crossover(a, b)
     for i in range(8):
         assert {left.genes[i], right.genes[i]} == {a.genes[i], b.genes[i]}
+
+
+def test_colour_thickness_passes_8_as_the_ports_does() -> None:
+    random.seed(7)
+    b = replace(insect(), thickness=8, mutation_rate=100, colours=(100,) * 8)
+    seen = set()
+    for _ in range(200):
+        b = colour_mutate(b)
+        seen.add(b.thickness)
+    assert max(seen) >= 9 and max(seen) <= 100
+
+
+def test_colour_mutation_keeps_no_size_limit_unless_asked() -> None:
+    """The port does not lower the depth after a colour mutation; Dawkins' size worry only on request."""
+    big = replace(insect(), genes=(*insect().genes[:8], 8), segments=20, mutation_rate=1)  # 20 * 256 > 4095
+    random.seed(8)
+    free = [colour_mutate(big) for _ in range(50)]
+    random.seed(8)
+    limited = [colour_mutate(big, size_limit=True) for _ in range(50)]
+    assert all(c.genes[8] == 8 for c in free if c.segments == 20)
+    assert all(c.segments * 2 ** c.genes[8] <= 4095 for c in limited)
+    asked = BiomorphGenetics(size_limit=True)
+    assert asked.options()["size_limit"] and all(asked.mutate(big).segments * 2 ** asked.mutate(big).genes[8]
+                                                 <= 4095 for _ in range(20))

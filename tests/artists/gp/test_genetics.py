@@ -122,3 +122,38 @@ def test_torch_backend_renders_like_the_kernel() -> None:
     genomes = [kernel.random_genome() for _ in range(6)]
     a, b = kernel.render(genomes, 12), torch_backend.render(genomes, 12)
     assert ((a - b).abs() > 1e-4).float().mean() <= 0.01
+
+
+@pytest.mark.parametrize("options", [{}, {"channels": 3}, {"channels": 3, "color": "hsv"}])
+def test_pixels_without_torch_are_the_bytes_of_the_rendered_images(options: dict) -> None:
+    """``render_pixels`` (``coevo render``'s torch-free path) against ``render`` rounded as PNG files are."""
+    from coevo.images import to_uint8
+    from coevo.protocols import PixelArrays
+
+    random.seed(5)
+    genetics = GPGenetics(**options)
+    genomes = [genetics.random_genome() for _ in range(24)]
+    assert isinstance(genetics, PixelArrays)
+    expected = to_uint8(genetics.render(genomes, 40)).transpose(0, 3, 1, 2)
+    assert np.array_equal(genetics.render_pixels(genomes, 40), expected)
+
+
+def test_coevo_render_of_a_gp_genome_imports_no_torch(tmp_path) -> None:
+    import subprocess
+    import sys
+
+    from coevo.store.genomefile import GenomeFile, write_genome
+    from tests.conftest import ROOT
+
+    random.seed(2)
+    genetics = GPGenetics()
+    write_genome(tmp_path / "g.json", GenomeFile("gp", genetics.options(), genetics.to_json(genetics.random_genome())))
+    code = ("import sys; from coevo.commands.main import main; "
+            f"assert main(['render', {str(tmp_path / 'g.json')!r}, '--size', '48']) == 0; "
+            "assert 'torch' not in sys.modules, 'torch imported'")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    from PIL import Image
+
+    with Image.open(tmp_path / "g.png") as picture:
+        assert picture.size == (48, 48)

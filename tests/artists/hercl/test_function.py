@@ -16,7 +16,7 @@ from artists.hercl import HERCLFunctionGenetics
 from coevo.commands.main import main
 from coevo.evolution.ga import EvolutionaryArtist, EvolutionConfig
 from coevo.toolkits.hercl import parse
-from tests.conftest import ROOT, kill_when
+from tests.conftest import ROOT, kill_when, patience
 from tests.helpers import outputs
 
 
@@ -115,9 +115,9 @@ def test_kill_9_then_resume_a_hercl_function_run(tmp_path: Path) -> None:
     assert 8 <= kill_when(victim, killed / "metrics.jsonl", 8, 240) < 30, "the run was not killed mid-way"
     library = torch.load(killed / "checkpoint.pt", weights_only=True)["artist"]["memory"]["library"]
     assert 1 <= len(library["programs"]) <= 6  # champions were kept, and checkpointed
-    resumed = subprocess.run([sys.executable, "-m", "coevo", "resume", str(killed)], cwd=ROOT, timeout=300,
+    resumed = subprocess.run([sys.executable, "-m", "coevo", "resume", str(killed)], cwd=ROOT, timeout=patience(300),
                              capture_output=True, text=True)
     assert resumed.returncode == 0, resumed.stderr[-2000:]
-    assert reference.wait(timeout=300) == 0, reference.stderr.read()[-2000:]
+    assert reference.wait(timeout=patience(300)) == 0, reference.stderr.read()[-2000:]
     assert outputs(killed, images=False) == outputs(whole, images=False)
     assert len((whole / "metrics.jsonl").read_text().splitlines()) == 30

@@ -25,18 +25,19 @@ def test_a_message_is_one_command_with_art_schools_defaults() -> None:
 def test_values_are_clamped_truncated_and_taken_mod_500_with_cs_remainder() -> None:
     assert cint(20.9) == 20 and cint(-20.9) == -20  # truncation toward zero
     assert cint(1234) == 234 and cint(-1234) == -234  # C's remainder keeps the sign
-    assert cint(1e12) == 16384 % 500 and cint(-1e12) == -(16384 % 500)  # clamped to the pixel count
+    assert cint(1e12) == 16384 % 500  # clamped from above to the pixel count, as art-school
+    assert cint(-1e12) == -148 and cint(-20123.9) == -123  # not from below: (int) gives INT_MIN, % 500 is -148
     assert commands([[8, 5]]) == (("fd", 5),)  # 8 % 7 = 1: forward
     assert commands([[-1, 5]]) == (("fd", 5),)  # |-1 % 7| = 1 (C), not Python's 6
     assert commands([[6]], pushpop=False) == (("fd", 1),)  # without push/pop: |6 % 5| = 1
     assert commands([[1, 3, 99, 99, 99, 99, 99]]) == (("fd", 3),)  # at most five values are read
 
 
-def test_an_empty_or_non_finite_message_ends_the_drawing_and_900_commands_at_most() -> None:
+def test_an_empty_or_non_finite_message_ends_the_drawing_and_901_commands_at_most() -> None:
     assert commands([[1, 5], [], [1, 7]]) == (("fd", 5),)
     assert commands([[1, 5], [1, math.nan], [1, 7]]) == (("fd", 5),)
     assert commands([[1, 5], [1, math.inf]]) == (("fd", 5),)
-    assert len(commands([[1, 2]] * 1000)) == 900
+    assert len(commands([[1, 2]] * 1000)) == 901  # art-school checks its max step (900) after a command
 
 
 def test_colour_arguments_are_lightness_hue_saturation_and_missing_ones_are_kept() -> None:

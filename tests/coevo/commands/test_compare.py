@@ -15,6 +15,7 @@ from PIL import Image
 from coevo.commands.main import main
 from coevo.data import load_data
 from coevo.training.config import load_config
+from tests.conftest import patience
 
 ARGS = ["--artists", "dcgan,tests.toys:ToyGenetics", "--size", "28", "--batch", "16", "--pop", "16", "--warmup",
         "2", "--images", "96", "--evals", "2", "--samples", "24", "--seeds", "2", "--device", "cpu"]
@@ -148,7 +149,7 @@ document.getElementById('report').onload = function () {{
 
 def chromium(*args: str) -> str:
     result = subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-                             *args], capture_output=True, text=True, timeout=120)
+                             *args], capture_output=True, text=True, timeout=patience(120))
     return result.stdout
 
 
@@ -162,7 +163,7 @@ def test_report_loads_in_headless_chromium(compared: Path, tmp_path: Path) -> No
     assert found, dom[-2000:]
     assert int(found.group(1)) >= 5 and found.group(2) == "[]" and found.group(3) == "coevo comparison"
     report = (compared / "report.html").read_text()
-    assert "± 95% interval" in report and "<th>KID ↓</th>" in report
+    assert "± 95% interval" in report and "<th>KID" in report and "KID: the unbiased squared MMD" in report
     shot = tmp_path / "shot.png"
     chromium(f"--screenshot={shot}", "--window-size=1200,900", (compared / "report.html").as_uri())
     pixels = np.asarray(Image.open(shot).convert("L"), dtype=np.float64)
@@ -184,3 +185,30 @@ def test_budgets_count_images_updates_rounds_or_seconds(capsys: pytest.CaptureFi
     with pytest.raises(SystemExit) as exit_info:  # one budget at a time: argparse refuses both
         main(["compare", "--images", "5", "--seconds", "5"])
     assert exit_info.value.code == 2
+
+
+def test_the_default_folder_is_numbered_past_another_comparison_and_reused_by_the_same(
+        compared: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COEVO_CACHE", str(compared.parent / "cache"))
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(compared, tmp_path / "runs" / "compare")  # README: `compare ... --out runs/compare` first
+    before = {p: p.read_bytes() for p in (tmp_path / "runs" / "compare").rglob("*") if p.is_file()}
+    given = ["compare", "--runs", str(compared / "dcgan" / "seed-0"), "--size", "28", "--samples", "24"]
+    assert main(given) == 0  # README: `compare --runs runs/a runs/b`, no --out
+    assert (tmp_path / "runs" / "compare-2" / "report.md").is_file()
+    assert {p: p.read_bytes() for p in (tmp_path / "runs" / "compare").rglob("*") if p.is_file()} == before
+    assert main(given) == 0  # the same command again continues its own comparison
+    assert sorted(p.name for p in (tmp_path / "runs").iterdir()) == ["compare", "compare-2"]
+
+
+def test_a_refused_comparison_of_given_runs_creates_nothing(compared: Path, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    monkeypatch.setenv("COEVO_CACHE", str(compared.parent / "cache"))
+    monkeypatch.chdir(tmp_path)
+    run = str(compared / "dcgan" / "seed-0")
+    capsys.readouterr()
+    assert main(["compare", "--runs", run, "--size", "16", "--samples", "24"]) == 2  # it played at 28 px
+    assert "pass the same --data and --size" in capsys.readouterr().err
+    assert main(["compare", "--runs", run, str(tmp_path / "nowhere"), "--size", "28", "--out", "given"]) == 2
+    assert "is not there" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []

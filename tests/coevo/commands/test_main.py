@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from coevo.commands.main import main
-from tests.conftest import ROOT
+from tests.conftest import ROOT, patience
 from tests.helpers import TOY, run_cli
 
 
@@ -19,6 +19,17 @@ def test_help_and_list_exit_cleanly_and_name_the_commands_and_data(capsys: pytes
     assert "coevo run" in capsys.readouterr().out
     code, out, _ = run_cli(["list"], capsys)
     assert code == 0 and "digits" in out and "mnist:DIR" in out
+
+
+def test_no_help_page_shows_a_doubled_format_character() -> None:
+    """Descriptions are printed as written (argparse formats only argument help), so "95%%" would show as such."""
+    from coevo.commands.main import COMMANDS, make_parser
+
+    parser = make_parser()
+    commands = parser._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    pages = {name: " ".join(commands[name].format_help().split()) for name in COMMANDS}
+    assert all("%%" not in page for page in pages.values()), [n for n, p in pages.items() if "%%" in p]
+    assert "95% intervals" in pages["compare"] and "95% interval over seeds" in pages["sweep"]
 
 
 def make_bad_inputs(tmp: Path) -> dict[str, tuple[list[str], str]]:
@@ -62,7 +73,7 @@ def test_bad_input_is_one_line_and_exit_2(case: str, tmp_path: Path, capsys: pyt
 
 def test_console_script_one_line_error_in_a_real_process(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "coevo", "run", "--artist", "picasso"], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=patience(120))
     assert done.returncode == 2
     assert done.stderr.strip().startswith("coevo: error: unknown artist") and len(done.stderr.splitlines()) == 1
 
@@ -123,5 +134,5 @@ def test_help_and_list_start_without_torch() -> None:
              "print(heavy[:3]); sys.exit(3 if heavy else 0)")
     for command in ("--help", "list"):
         result = subprocess.run([sys.executable, "-c", probe.format(command)], cwd=ROOT, capture_output=True,
-                                text=True, timeout=120)
+                                text=True, timeout=patience(120))
         assert result.returncode == 0, (command, result.stdout[-500:], result.stderr[-2000:])

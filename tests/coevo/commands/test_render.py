@@ -14,7 +14,7 @@ from artists.biomorph import BiomorphGenetics
 from artists.biomorph.genome import insect
 from coevo.commands.main import main
 from coevo.store.genomefile import GenomeFile, write_genome
-from tests.conftest import ROOT
+from tests.conftest import ROOT, patience
 
 
 def test_render_writes_jpeg_for_a_jpg_suffix(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -40,7 +40,7 @@ def test_render_of_a_biomorph_imports_no_torch_and_writes_the_same_pixels(tmp_pa
              "sys.argv[2]])\nheavy = [m for m in sys.modules if m.split('.')[0] in ('torch', 'numba')]\n"
              "print(heavy[:3]); sys.exit(3 if heavy else code)")
     result = subprocess.run([sys.executable, "-c", probe, str(tmp_path / "b.json"), str(tmp_path / "pil.png")],
-                            cwd=ROOT, capture_output=True, text=True, timeout=120)
+                            cwd=ROOT, capture_output=True, text=True, timeout=patience(120))
     assert result.returncode == 0, (result.stdout[-500:], result.stderr[-2000:])
     assert (tmp_path / "pil.png").read_bytes() == (tmp_path / "torch.png").read_bytes()
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, kill_when
+from tests.conftest import ROOT, kill_when, patience
 
 BASE = ["--artist", "tests.toys:ToyGenetics", "--critic", "tests.toys:TinyCritic", "--size", "8", "--pop", "12",
         "--warmup", "3", "--batch", "16", "--seed", "7", "--sheet-every", "10"]
@@ -45,10 +45,10 @@ def test_kill_9_then_resume_equals_an_uninterrupted_run(tmp_path: Path, cadence:
     reference = coevo("run", *ARGS, "--out", str(whole), errors=tmp_path / "reference.err")
     victim = coevo("run", *ARGS, *cadence, "--out", str(killed))
     assert 12 <= kill_when(victim, killed / "metrics.jsonl", 12, 120) < 40, "the run was not killed mid-way"
-    resumed = subprocess.run([sys.executable, "-m", "coevo", "resume", str(killed)], cwd=ROOT, timeout=300,
+    resumed = subprocess.run([sys.executable, "-m", "coevo", "resume", str(killed)], cwd=ROOT, timeout=patience(300),
                              capture_output=True, text=True)
     assert resumed.returncode == 0, resumed.stderr[-2000:]
-    assert reference.wait(timeout=300) == 0, (tmp_path / "reference.err").read_text()[-2000:]
+    assert reference.wait(timeout=patience(300)) == 0, (tmp_path / "reference.err").read_text()[-2000:]
     assert outputs(killed) == outputs(whole)
     assert not list(killed.rglob("*.tmp")), "a killed write's temp file was left behind"
     assert lines(whole / "metrics.jsonl") == 40
@@ -57,10 +57,10 @@ def test_kill_9_then_resume_equals_an_uninterrupted_run(tmp_path: Path, cadence:
 @pytest.mark.slow
 def test_resume_extends_a_finished_run(tmp_path: Path) -> None:
     short, extended = tmp_path / "short", tmp_path / "long"
-    assert coevo("run", *BASE, "--rounds", "5", "--out", str(short)).wait(timeout=300) == 0
+    assert coevo("run", *BASE, "--rounds", "5", "--out", str(short)).wait(timeout=patience(300)) == 0
     assert subprocess.run([sys.executable, "-m", "coevo", "resume", str(short), "--rounds", "8"], cwd=ROOT,
-                          timeout=300).returncode == 0
-    assert coevo("run", *BASE, "--rounds", "8", "--out", str(extended)).wait(timeout=300) == 0
+                          timeout=patience(300)).returncode == 0
+    assert coevo("run", *BASE, "--rounds", "8", "--out", str(extended)).wait(timeout=patience(300)) == 0
     assert lines(short / "metrics.jsonl") == 8
     assert (short / "metrics.jsonl").read_bytes() == (extended / "metrics.jsonl").read_bytes()
 
@@ -78,7 +78,7 @@ def test_a_wave_1_run_folder_still_resumes(tmp_path: Path) -> None:
     wave1 = [line for line in config.read_text().splitlines() if not line.startswith(("schedule", "phase_"))]
     config.write_text("\n".join(wave1).replace('fakes = "champions"', 'fakes = "gallery"') + "\n")
     state = torch.load(tmp_path / "old" / "checkpoint.pt", weights_only=True)
-    del state["progress"], state["schedule"]
+    del state["progress"], state["schedule"], state["config"]  # wave 1 kept no settings in its checkpoints
     state["fakes"]["policy"] = "gallery"
     torch.save(state, tmp_path / "old" / "checkpoint.pt")
     resume(tmp_path / "old", rounds=5)
@@ -152,17 +152,149 @@ def test_item12_resume_never_shortens_a_run_or_drops_metrics_without_force(tmp_p
 def test_item3_a_second_process_on_a_live_run_is_refused_and_kill_9_frees_the_lock(tmp_path: Path) -> None:
     live = tmp_path / "live"
     victim = coevo("run", *ARGS, "--out", str(live))
-    deadline = time.monotonic() + 120
-    while lines(live / "metrics.jsonl") < 3 and time.monotonic() < deadline and victim.poll() is None:
-        time.sleep(0.01)
+    while lines(live / "metrics.jsonl") < 3 and victim.poll() is None:  # the event: a live run 3 rounds in
+        time.sleep(0.01)  # how often to look; a run that ends (or hangs past the resume's patience) fails below
     second = subprocess.run([sys.executable, "-m", "coevo", "resume", str(live), "--rounds", "50"], cwd=ROOT,
-                            timeout=300, capture_output=True, text=True)
+                            timeout=patience(300), capture_output=True, text=True)
     assert second.returncode == 2 and f"process {victim.pid}" in second.stderr
     assert len(second.stderr.splitlines()) == 1
     os.kill(victim.pid, signal.SIGKILL)
     victim.wait()
     assert "rounds = 40" in (live / "config.toml").read_text()
-    resumed = subprocess.run([sys.executable, "-m", "coevo", "resume", str(live)], cwd=ROOT, timeout=300,
+    resumed = subprocess.run([sys.executable, "-m", "coevo", "resume", str(live)], cwd=ROOT, timeout=patience(300),
                              capture_output=True, text=True)
     assert resumed.returncode == 0, resumed.stderr[-2000:]
     assert lines(live / "metrics.jsonl") == 40
+
+
+# --- resume never rewrites history (issue 29) --------------------------------------------------------------------
+
+FOOL = ["fool", "--artist", "tests.toys:ToyGenetics", "--critic", "tests.toys:ToyClassifier", "--data", "digits",
+        "--size", "16", "--batch", "8", "--seed", "3", "--generations", "4"]
+
+
+def recorded(out: Path, key: str = "round") -> list[int]:
+    return [json.loads(line)[key] for line in (out / "metrics.jsonl").read_text().splitlines()]
+
+
+def test_a_fool_metrics_file_missing_a_generation_is_refused_never_renumbered(tmp_path: Path, capsys) -> None:
+    from coevo.commands.main import main
+
+    out = tmp_path / "runs" / "fool"
+    assert main([*FOOL, "--out", str(out)]) == 0
+    rows = (out / "metrics.jsonl").read_text().splitlines(keepends=True)
+    (out / "metrics.jsonl").write_text("".join(rows[:1] + rows[2:]))  # generation 1 lost
+    kept = {name: (out / name).read_bytes() for name in ("metrics.jsonl", "config.toml")}
+    capsys.readouterr()
+    assert main(["resume", str(out), "--rounds", "6"]) == 2
+    err = capsys.readouterr().err
+    assert "holds 3 of the 4 rounds" in err and "round 1 missing" in err and len(err.splitlines()) == 1
+    assert {name: (out / name).read_bytes() for name in kept} == kept  # nothing written changed
+    assert main(["resume", str(out), "--rounds", "6", "--force"]) == 0
+    assert recorded(out, "generation") == [0, 2, 3, 4, 5]  # the lost generation stays lost, never renumbered
+    assert main(["resume", str(out), "--rounds", "7"]) == 0  # the forced gap is known: no --force again
+    assert recorded(out, "generation") == [0, 2, 3, 4, 5, 6]
+
+
+def test_surplus_metric_lines_the_checkpoint_does_not_cover_are_dropped(tmp_path: Path) -> None:
+    from coevo.commands.main import main
+
+    out = tmp_path / "run"
+    assert main(["run", *TOY_IN_PROCESS, "--out", str(out)]) == 0
+    rows = (out / "metrics.jsonl").read_text().splitlines(keepends=True)
+    with open(out / "metrics.jsonl", "a") as handle:
+        handle.write("".join(rows[2:4]))  # rounds 2 and 3 again after round 4
+    assert main(["resume", str(out), "--rounds", "8"]) == 0
+    assert recorded(out) == list(range(8))
+
+
+def test_a_repeated_round_inside_the_checkpointed_rounds_is_refused(tmp_path: Path, capsys) -> None:
+    from coevo.commands.main import main
+
+    out = tmp_path / "run"
+    assert main(["run", *TOY_IN_PROCESS, "--out", str(out)]) == 0
+    rows = (out / "metrics.jsonl").read_text().splitlines(keepends=True)
+    (out / "metrics.jsonl").write_text("".join(rows[:2] + rows[1:4]))  # 0 1 1 2 3: round 4 lost, 1 twice
+    capsys.readouterr()
+    assert main(["resume", str(out), "--rounds", "6"]) == 2
+    err = capsys.readouterr().err
+    assert "round 4 missing; round 1 recorded twice" in err and len(err.splitlines()) == 1
+
+
+@pytest.mark.parametrize("damage", ["", "\n\n", "# nothing but a comment\n"])
+def test_an_empty_config_is_refused_never_rewritten_with_defaults(tmp_path: Path, capsys, damage: str) -> None:
+    from coevo.commands.main import main
+
+    out = tmp_path / "run"
+    assert main(["run", *TOY_IN_PROCESS, "--out", str(out)]) == 0
+    (out / "config.toml").write_text(damage)
+    before = snapshot(out)
+    capsys.readouterr()
+    for args in (["resume", str(out)], ["resume", str(out), "--rounds", "7"]):
+        assert main(args) == 2
+        err = capsys.readouterr().err
+        assert "config.toml holds no settings" in err and "restore it" in err and len(err.splitlines()) == 1
+    assert snapshot(out) == before
+
+
+def test_a_resume_refused_for_a_corrupt_gallery_leaves_the_config_as_it_was(tmp_path: Path, capsys) -> None:
+    from coevo.commands.main import main
+
+    out = tmp_path / "runs" / "run"
+    assert main(["run", *TOY_IN_PROCESS, "--out", str(out)]) == 0
+    (tmp_path / "runs" / "gallery.db").write_bytes(b"not a database " * 100)
+    for name in ("gallery.db-wal", "gallery.db-shm"):
+        (tmp_path / "runs" / name).unlink(missing_ok=True)
+    before = snapshot(out)
+    capsys.readouterr()
+    assert main(["resume", str(out), "--rounds", "8"]) == 2
+    assert "unreadable" in capsys.readouterr().err
+    assert snapshot(out) == before
+
+
+def test_a_run_folder_linking_out_of_itself_or_holding_a_fifo_is_refused(tmp_path: Path, capsys) -> None:
+    from coevo.commands.main import main
+
+    out = tmp_path / "run"
+    assert main(["run", *TOY_IN_PROCESS, "--out", str(out)]) == 0
+    outside = tmp_path / "outside.jsonl"
+    outside.write_bytes((out / "metrics.jsonl").read_bytes())
+    (out / "metrics.jsonl").unlink()
+    (out / "metrics.jsonl").symlink_to(outside)
+    kept = outside.read_bytes()
+    capsys.readouterr()
+    assert main(["resume", str(out), "--rounds", "7"]) == 2  # would have appended to the file outside
+    assert "symlink leading out of it" in capsys.readouterr().err
+    assert outside.read_bytes() == kept
+    (out / "metrics.jsonl").unlink()
+    (out / "metrics.jsonl").write_bytes(kept)
+    (out / "config.toml").rename(tmp_path / "config.toml")
+    os.mkfifo(out / "config.toml")  # reading it would wait for a writer for ever
+    assert main(["resume", str(out), "--rounds", "7"]) == 2
+    assert "FIFO" in capsys.readouterr().err
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_config_cut_at_a_line_or_edited_is_refused_against_its_checkpoint(tmp_path: Path, capsys) -> None:
+    from coevo.commands.main import main
+
+    out = tmp_path / "run"
+    assert main(["run", *TOY_IN_PROCESS, "--pop", "8", "--seed", "1", "--out", str(out)]) == 0
+    whole = (out / "config.toml").read_text()
+    capsys.readouterr()
+    for damaged, named in ((whole[: whole.index("\npop =")] + "\n", "pop"),  # valid TOML: the rest read as defaults
+                           (whole.replace("seed = 1", "seed = 0"), "seed")):
+        (out / "config.toml").write_text(damaged)
+        before = snapshot(out)
+        assert main(["resume", str(out), "--rounds", "7"]) == 2
+        err = capsys.readouterr().err
+        assert "is not the settings its checkpoint played" in err and named in err and len(err.splitlines()) == 1
+        assert snapshot(out) == before  # refused: nothing rewritten, least of all config.toml
+    (out / "config.toml").write_text(whole)
+    assert main(["resume", str(out), "--rounds", "7"]) == 0  # the length may change; the file is rewritten so
+    assert "rounds = 7" in (out / "config.toml").read_text()
+    assert main(["resume", str(out), "--rounds", "8"]) == 0
+    assert recorded(out) == list(range(8))

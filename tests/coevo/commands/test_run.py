@@ -14,7 +14,7 @@ from PIL import Image
 from coevo.commands.main import main
 from coevo.programs.genomes import load_genome
 from coevo.toolkits.imagefeatures import jpeg_complexity
-from tests.conftest import ROOT, kill_when
+from tests.conftest import ROOT, kill_when, patience
 from tests.helpers import TOY, coevo, lines, outputs, run_cli, snapshot
 
 DRAWING_ARTISTS = ["lines", "ants", "evoeco", "hercl-lines"]
@@ -24,6 +24,7 @@ def test_run_writes_a_complete_run_folder(tmp_path: Path, capsys: pytest.Capture
     out = tmp_path / "run"
     code, text, _ = run_cli(["run", *TOY, "--rounds", "6", "--sheet-every", "5", "--out", str(out)], capsys)
     assert code == 0 and str(out) in text
+    assert "(metrics.jsonl, curves.png, sheets/, genomes/, images/, tensorboard/;" in text
     assert (out / "config.toml").exists() and (out / "checkpoint.pt").exists()
     assert len((out / "metrics.jsonl").read_text().splitlines()) == 6
     assert sorted(p.name for p in (out / "sheets").iterdir()) == ["champions.png", "round-0000.png",
@@ -84,12 +85,12 @@ SMALL = ["--config", "vickers2017", "--rounds", "6", "--pop", "6", "--warmup", "
 def test_a_vickers_run_killed_and_resumed_equals_an_uninterrupted_one(tmp_path: Path) -> None:
     whole, killed = tmp_path / "whole", tmp_path / "killed"
     reference = coevo("run", *SMALL, "--out", str(whole), errors=tmp_path / "reference.err")
-    assert reference.wait(timeout=600) == 0, (tmp_path / "reference.err").read_text()[-2000:]
+    assert reference.wait(timeout=patience(600)) == 0, (tmp_path / "reference.err").read_text()[-2000:]
     rows = [line for line in (whole / "metrics.jsonl").read_text().splitlines()]
     assert len(rows) == 6 and sum('"generations_to_fool"' in r for r in rows) >= 2  # phases ended, critics retrained
     victim = coevo("run", *SMALL, "--out", str(killed))
     assert 3 <= kill_when(victim, killed / "metrics.jsonl", 3, 300) < 6, "the run was not killed mid-way"
-    resumed = subprocess.run([sys.executable, "-m", "coevo", "resume", str(killed)], cwd=ROOT, timeout=600,
+    resumed = subprocess.run([sys.executable, "-m", "coevo", "resume", str(killed)], cwd=ROOT, timeout=patience(600),
                              capture_output=True, text=True)
     assert resumed.returncode == 0, resumed.stderr[-2000:]
     assert outputs(killed) == outputs(whole) and lines(killed / "metrics.jsonl") == 6

@@ -22,3 +22,16 @@ def test_digits_in_ink_and_counted() -> None:
     for bad in ("digits:0", "digits:invert", "digits:3:4"):
         with pytest.raises(CoevoError, match="digits:ink:N"):
             load_data(bad, 16)
+
+
+def test_the_digits_load_without_scikit_learn() -> None:
+    """The bundled file is read with NumPy alone: scikit-learn (0.7-1 s of imports) is no run-time dependency."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    code = ("import sys; from coevo.data.digits import load; data = load(8); "
+            "assert len(data) == 1797 and 'sklearn' not in sys.modules, sorted(sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]

@@ -484,3 +484,23 @@ def test_breeds_in_the_window(name: str, window: HumanCritic, tmp_path: Path) ->
     press(pygame.K_u, "u")
     session.step(window)
     assert session.artist.generation == 1
+
+
+def test_redo_brings_back_what_undo_took_until_a_new_choice(window: HumanCritic, tmp_path: Path) -> None:
+    session = biomorph_session(tmp_path / "runs" / "s")
+    states = [session.artist.state_dict()]
+    for box in (3, 11):
+        choose(session, window, box)
+        states.append(session.artist.state_dict())
+    for key in ("u", "u"):
+        press(pygame.K_u, key)
+        session.step(window)
+    assert same_generation(session.artist.state_dict(), states[0]) and len(session.future) == 2
+    press(pygame.K_y, "y")
+    session.step(window)
+    assert same_generation(session.artist.state_dict(), states[1]) and session.chosen_by == ["person"]
+    assert session.redo() == "forward to generation 2"
+    assert same_generation(session.artist.state_dict(), states[2]) and session.redo() == "nothing to redo"
+    session.undo()
+    choose(session, window, 5)  # a new choice: what was undone cannot come back
+    assert session.future == [] and session.redo() == "nothing to redo"

@@ -9,6 +9,8 @@ import pytest
 
 from coevo.commands.main import main
 from coevo.programs.genomes import load_genome
+from tests.conftest import patience
+from tests.helpers import checkpointed_before_settings
 
 TINY = ["--data", "digits", "--generations", "3", "--batch", "12", "--size", "16", "--steps", "60",
         "--device", "cpu"]
@@ -76,11 +78,11 @@ def test_fool_is_a_run_killed_and_resumed_byte_identical(tmp_path):
     whole, killed = tmp_path / "runs" / "whole", tmp_path / "runs" / "killed"
     reference, victim = start(whole, 0.0), start(killed, 0.05)
     assert 10 <= kill_when(victim, killed / "metrics.jsonl", 10, 120) < 60, "the run was not killed mid-way"
-    resumed = subprocess.run([sys.executable, "-m", "coevo", "resume", str(killed)], cwd=ROOT, timeout=300,
+    resumed = subprocess.run([sys.executable, "-m", "coevo", "resume", str(killed)], cwd=ROOT, timeout=patience(300),
                              capture_output=True, text=True)
     assert resumed.returncode == 0, resumed.stderr[-2000:]
     assert "confidence per class" in resumed.stdout
-    assert reference.wait(timeout=300) == 0
+    assert reference.wait(timeout=patience(300)) == 0
     for name in ("metrics.jsonl", "elites.png", "genomes/class-0.json", "genomes/class-2.json"):
         assert (killed / name).read_bytes() == (whole / name).read_bytes(), name
 
@@ -134,6 +136,7 @@ def test_a_folder_from_before_rates_resumes_with_the_artists_own(tmp_path, monke
     config = old / "config.toml"
     config.write_text("".join(line for line in config.read_text().splitlines(keepends=True)
                               if not line.startswith("rates")))
+    checkpointed_before_settings(old)
     assert read_config(config).rates == "artist"
     assert main(["resume", str(old), "--rounds", "5"]) == 0
     for name in ("metrics.jsonl", "genomes/class-0.json", "genomes/class-7.json"):

@@ -11,6 +11,7 @@ import pytest
 import torch
 
 from coevo.commands.main import main
+from coevo.errors import CoevoError
 from coevo.programs.breed import configure, resume
 from coevo.programs.genomes import build_genetics, load_genome
 from coevo.rng import seed_everything
@@ -93,3 +94,36 @@ def test_a_run_without_a_generator_is_refused(tmp_path: Path, capsys: pytest.Cap
                  str(tmp_path / "gp")]) == 0
     assert main(["breed", "--from", str(tmp_path / "gp")]) == 2
     assert "latent space" in capsys.readouterr().err
+
+
+def test_the_principal_directions_change_the_images_more_than_random_ones(runs: dict[str, Path]) -> None:
+    _, genetics = build_genetics("latent", {"run": str(runs["dcgan"])})
+    directions = genetics.directions(3)
+    assert directions.shape == (3, genetics.nz) and torch.allclose(directions.norm(dim=1), torch.ones(3))
+    assert torch.equal(genetics.directions(3), directions)  # fixed for the generator
+    seed_everything(1)
+    starts = [genetics.random_genome() for _ in range(8)]
+    randoms = torch.randn(16, genetics.nz)
+    randoms /= randoms.norm(dim=1, keepdim=True)
+
+    def change(direction: torch.Tensor) -> float:
+        moved = [dict(g, z=list(np.asarray(g["z"]) + 2.0 * direction.double().numpy())) for g in starts]
+        return float((genetics.render(moved, 28) - genetics.render(starts, 28)).abs().mean())
+
+    assert change(directions[0]) > max(change(r) for r in randoms)
+    moved = genetics.moved(starts[0], [2.0, 0.0, -1.0])
+    expected = np.asarray(starts[0]["z"]) + (2.0 * directions[0] - directions[2]).double().numpy()
+    assert np.allclose(moved["z"], expected, atol=1e-5)
+
+
+def test_an_interpolation_runs_from_one_genome_to_the_other_and_a_class_can_be_set(runs: dict[str, Path]) -> None:
+    _, genetics = build_genetics("latent", {"run": str(runs["cdcgan"])})
+    seed_everything(2)
+    a, b = genetics.random_genome(), genetics.random_genome()
+    b["label"] = (a["label"] + 1) % genetics.classes
+    frames = genetics.interpolate(a, b, 5)
+    assert np.allclose(frames[0]["z"], a["z"]) and np.allclose(frames[-1]["z"], b["z"])
+    assert [f["label"] for f in frames] == [a["label"]] * 3 + [b["label"]] * 2  # the middle frame is half way
+    assert genetics.moved(a, [0.0], label=b["label"])["label"] == b["label"]
+    with pytest.raises(CoevoError, match="is not one of this generator's"):
+        genetics.moved(a, [0.0], label=genetics.classes)

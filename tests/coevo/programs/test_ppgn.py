@@ -11,6 +11,8 @@ import pytest
 
 from coevo.commands.main import main
 from coevo.programs import ppgn as program
+from tests.conftest import patience
+from tests.helpers import checkpointed_before_settings
 
 SMALL = ["ppgn", "--data", "digits", "--size", "16", "--classes", "1", "2", "--chains", "2", "--keep-every", "2",
          "--classifier-steps", "30", "--checkpoint-every", "5", "--eps3", "0.1", "--seed", "4"]
@@ -65,6 +67,7 @@ def test_a_folder_from_before_the_noise_decayed_resumes_as_it_ran(tmp_path: Path
         assert main([*steady, "--out", str(cut)]) == 130
     config = cut / "config.toml"
     config.write_text("".join(line for line in config.read_text().splitlines(True) if "eps3_end" not in line))
+    checkpointed_before_settings(cut)
     assert main(["resume", str(cut)]) == 0
     for name in RESULTS:
         assert (cut / name).read_bytes() == (whole / name).read_bytes(), name
@@ -115,7 +118,7 @@ def test_a_sampling_killed_mid_way_resumes_byte_identical(tmp_path: Path) -> Non
     victim = subprocess.Popen([sys.executable, "-m", "coevo", *SMALL, *steps, "--out", str(killed)], cwd=ROOT,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     assert 60 <= kill_when(victim, killed / "metrics.jsonl", 60, 120) < 300, "the run was not killed mid-way"
-    resumed = subprocess.run([sys.executable, "-m", "coevo", "resume", str(killed)], cwd=ROOT, timeout=300,
+    resumed = subprocess.run([sys.executable, "-m", "coevo", "resume", str(killed)], cwd=ROOT, timeout=patience(300),
                              capture_output=True, text=True)
     assert resumed.returncode == 0, resumed.stderr[-2000:]
     assert "all: confidence mean" in resumed.stdout

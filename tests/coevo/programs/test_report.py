@@ -57,3 +57,15 @@ def test_the_report_links_the_one_stylesheet_beside_it(tmp_path: Path) -> None:
     html = render_report(tmp_path, report(["dcgan"])).read_text()
     assert f'<link rel="stylesheet" href="{STYLESHEET}">' in html and "<style" not in html
     assert "font-family" in (tmp_path / STYLESHEET).read_text()
+
+
+def test_a_cell_clips_to_the_metric_range_and_kid_is_shown_in_whole_units() -> None:
+    from coevo.programs.report import cell, heading, kid_exponent
+
+    assert cell([0.02, 1.0], 3, "recall") == "0.510 [0.000–1.000]"
+    assert cell([0.40, 0.50, 0.60], 3, "recall") == "0.500 ± 0.248"
+    assert cell([2.0, 12.0], 0, "cpu_seconds") == "7 [0–71]"  # a budget is never negative
+    assert kid_exponent([0.0123, 0.0125, -0.0004]) == 3 and kid_exponent([122.4, 0.3]) == 0
+    assert kid_exponent([0.0004]) == 6 and kid_exponent([]) == 0
+    assert cell([0.0123, 0.0125], 2, "kid", 3) == "12.40 ± 1.27"  # KID may fall below 0: not clipped
+    assert heading("kid", "KID ↓", 3) == "KID ×10³ ↓" and heading("kid", "KID ↓", 0) == "KID ↓"

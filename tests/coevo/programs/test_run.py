@@ -129,3 +129,14 @@ def test_a_run_that_fails_at_start_leaves_nothing_behind(tmp_path: Path, monkeyp
     assert not out.exists() and [p.name for p in kept.iterdir()] == ["notes.txt"]
     monkeypatch.undo()
     assert main(["run", *TOY, "--rounds", "2", "--out", str(out)]) == 0
+
+
+def test_sheets_show_every_image_at_least_96_px_with_captions(tmp_path: Path) -> None:
+    """8-px toy images: the population sheet (3 columns of 8) and the champion sheet (a column per round)."""
+    from PIL import Image
+
+    folder = start(toy_config(rounds=3, pop=8, sheet_every=2), tmp_path / "r")
+    with Image.open(folder.path / "sheets" / "round-0002.png") as sheet:
+        assert sheet.size[0] >= 3 * 96 and sheet.size[1] >= 3 * 96
+    with Image.open(folder.path / "sheets" / "champions.png") as sheet:
+        assert sheet.size[0] >= 3 * 96 and sheet.size[1] >= 96 + 16  # the captions' strip under the images

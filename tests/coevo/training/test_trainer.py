@@ -18,6 +18,7 @@ from coevo.store.runfolder import KINDS
 from coevo.training import trainer
 from coevo.training.config import RunConfig
 from coevo.training.trainer import Game, Trainer
+from tests.conftest import patience
 from tests.helpers import toy_config
 
 
@@ -219,7 +220,7 @@ def test_every_program_killed_with_sigkill_resumes_byte_identical(program: str, 
 
     def coevo(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run([sys.executable, "-m", "coevo", *args], cwd=ROOT, env=env, capture_output=True,
-                              text=True, timeout=900)
+                              text=True, timeout=patience(900))
 
     whole, killed = tmp_path / "runs" / "whole", tmp_path / "runs" / "killed"
     done = coevo(*command, "--out", str(whole))
@@ -234,6 +235,8 @@ def test_every_program_killed_with_sigkill_resumes_byte_identical(program: str, 
     assert again.returncode == 0, again.stderr[-2000:]
     ours, theirs = outputs(killed), outputs(whole)
     assert ours.keys() == theirs.keys()
+    if program.startswith(("run", "fool")):  # TensorBoard's events continue without the replayed rounds twice
+        live_view_continues(killed)
     for name in theirs:
         if name.endswith((".md", "done.json")):  # the report's provenance and CPU seconds are the process's own
             continue
@@ -243,5 +246,24 @@ def test_every_program_killed_with_sigkill_resumes_byte_identical(program: str, 
         assert ours[name] == theirs[name], name
 
 
+def live_view_continues(folder: Path) -> None:
+    """Every round once in the folder's TensorBoard events (read with TensorBoard's own reader): no step twice, and
+    a metric of every round at each round recorded."""
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    rounds = len((folder / "metrics.jsonl").read_text().splitlines())
+    events = EventAccumulator(str(folder / "tensorboard"), size_guidance={"scalars": 0}).Reload()
+    steps = {tag: [event.step for event in events.Scalars(tag)] for tag in events.Tags()["scalars"]}
+    assert all(found == sorted(set(found)) for found in steps.values()), steps
+    assert list(range(rounds)) in steps.values()
+
+
 def untimed(jsonl: bytes) -> list[dict]:
     return [{k: v for k, v in json.loads(line).items() if k != "seconds"} for line in jsonl.splitlines()]
+
+
+def test_the_progress_bar_shows_a_gans_two_losses_and_an_evolutions_best() -> None:
+    gan = {"score_max": -4.1, "critic_loss": 0.0154, "artist_loss": 4.6318, "fakes": 0.0}
+    assert trainer.ProgressBar.figures(gan) == {"critic_loss": "0.015", "generator_loss": "4.632"}
+    evolution = {"score_max": -0.036, "critic_loss": 0.541, "fitness_best": -0.036}
+    assert trainer.ProgressBar.figures(evolution) == {"best": "-0.036", "critic_loss": "0.541"}

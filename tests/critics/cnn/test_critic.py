@@ -18,7 +18,7 @@ from coevo.programs.run import resume, start
 from coevo.training.config import RunConfig
 from critics.cnn import CNNCritic
 from critics.cnn.network import stage_count
-from tests.conftest import ROOT, kill_when
+from tests.conftest import ROOT, kill_when, patience
 from tests.helpers import outputs
 
 
@@ -216,7 +216,8 @@ def test_run_folder_has_curves_and_a_champion_per_round(tmp_path: Path) -> None:
     folder = start(small(), tmp_path / "run")
     assert Image.open(folder.path / "curves.png").size[0] > 400
     sheet = Image.open(folder.path / "sheets" / "champions.png")
-    assert sheet.size == (10 * (64 + 2) + 2, 64 + 2 + 2)  # 8 champions, enlarged 4x, in one row of ten
+    # 8 champions, enlarged 6x to 96 px, in one row under a title, each captioned (coevo.store.imagefiles)
+    assert sheet.size == (8 * (96 + 4) + 4, (16 + 4) + (96 + 16 + 4) + 4)
     assert len(list((folder.path / "genomes").glob("champion-*.json"))) == 8
 
 
@@ -272,10 +273,10 @@ ARGS = ["--artist", "gp", "--critic", "cnn", "--size", "16", "--pop", "16", "--w
 def test_kill_9_then_resume_a_cnn_run(tmp_path: Path) -> None:
     whole, killed = tmp_path / "whole", tmp_path / "killed"
     command = [sys.executable, "-m", "coevo", "run", *ARGS, "--out"]
-    assert subprocess.run([*command, str(whole)], cwd=ROOT, capture_output=True, timeout=600).returncode == 0
+    assert subprocess.run([*command, str(whole)], cwd=ROOT, capture_output=True, timeout=patience(600)).returncode == 0
     victim = subprocess.Popen([*command, str(killed)], cwd=ROOT, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
     assert 6 <= kill_when(victim, killed / "metrics.jsonl", 6) < 14, "the run was not killed mid-way"
-    assert subprocess.run([sys.executable, "-m", "coevo", "resume", str(killed)], cwd=ROOT, timeout=600,
+    assert subprocess.run([sys.executable, "-m", "coevo", "resume", str(killed)], cwd=ROOT, timeout=patience(600),
                           capture_output=True).returncode == 0
     assert outputs(killed) == outputs(whole)

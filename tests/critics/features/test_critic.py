@@ -11,7 +11,7 @@ from coevo.commands import main as cli
 from coevo.fakes import FakePool
 from coevo.protocols import FeatureCritic, Proposal
 from critics.features import FeaturesCritic
-from tests.conftest import ROOT, kill_when
+from tests.conftest import ROOT, kill_when, patience
 
 
 def test_it_learns_flat_from_noisy_images() -> None:
@@ -63,9 +63,9 @@ def test_kill_9_then_resume_a_features_phases_run(tmp_path: Path) -> None:
                               stderr=subprocess.DEVNULL)
     metrics = killed / "metrics.jsonl"
     assert 5 <= kill_when(victim, metrics, 5, 240) < 16, "the run was not killed mid-way"
-    resumed = subprocess.run([sys.executable, "-m", "coevo", "resume", str(killed)], cwd=ROOT, timeout=400,
+    resumed = subprocess.run([sys.executable, "-m", "coevo", "resume", str(killed)], cwd=ROOT, timeout=patience(400),
                              capture_output=True, text=True)
     assert resumed.returncode == 0, resumed.stderr[-2000:]
-    assert reference.wait(timeout=400) == 0
+    assert reference.wait(timeout=patience(400)) == 0
     assert metrics.read_bytes() == (whole / "metrics.jsonl").read_bytes()
     assert (killed / "sheets" / "champions.png").read_bytes() == (whole / "sheets" / "champions.png").read_bytes()

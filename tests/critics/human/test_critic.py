@@ -13,12 +13,13 @@ from coevo.protocols import Critic
 from coevo.toolkits.interactive import SessionRequest
 from critics.human import HumanCritic
 from critics.human.layout import Layout
+from tests.conftest import patience
 from tests.helpers import click, press
 
 
 @pytest.fixture
 def critic() -> Iterator[HumanCritic]:
-    window = HumanCritic(box=48, timeout=10)
+    window = HumanCritic(box=48, timeout=patience(10))
     pygame.event.clear()
     yield window
     window.close()

@@ -9,7 +9,7 @@ import pytest
 from coevo.commands import main as cli
 from coevo.toolkits.choices import judgements
 from critics.preference import PreferenceCritic
-from tests.conftest import ROOT, kill_when
+from tests.conftest import ROOT, kill_when, patience
 from tests.helpers import TOY_GENETICS, scripted_session
 from tests.toys import ToyGenetics
 
@@ -65,9 +65,9 @@ def test_kill_9_then_resume_a_preference_run(tmp_path: Path) -> None:
     victim = subprocess.Popen([*run, "--out", str(killed)], cwd=ROOT, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
     assert 5 <= kill_when(victim, killed / "metrics.jsonl", 5) < 30, "the run was not killed mid-way"
-    resumed = subprocess.run([sys.executable, "-m", "coevo", "resume", str(killed)], cwd=ROOT, timeout=400,
+    resumed = subprocess.run([sys.executable, "-m", "coevo", "resume", str(killed)], cwd=ROOT, timeout=patience(400),
                              capture_output=True, text=True)
     assert resumed.returncode == 0, resumed.stderr[-2000:]
-    assert reference.wait(timeout=400) == 0
+    assert reference.wait(timeout=patience(400)) == 0
     for name in ("metrics.jsonl", "critic-agreement.json", "sheets/champions.png"):
         assert (killed / name).read_bytes() == (whole / name).read_bytes(), name

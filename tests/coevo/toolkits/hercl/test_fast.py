@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from coevo.toolkits.hercl import parse, run
-from coevo.toolkits.hercl.fast import _hypot, run_batch
+from coevo.toolkits.hercl.fast import run_batch
 from coevo.toolkits.hercl.program import OPERATORS, Program
 from coevo.toolkits.hercl.variation import crossover, mutate, random_program
 
@@ -44,15 +44,17 @@ def random_text(rng: random.Random) -> str:
                     if rng.random() < 0.3:
                         op = "#-"
                 codes.append(prefix + op)
-            end = rng.choice(("", "", "", ".", "3"))
+            end = rng.choice(("", "", "", ".", "3", ".5", "2.1"))
             bars.append("".join(codes) + end)
         lines.append(f"{c}[" + "|".join(bars) + "]")
     return "\n".join(lines) + "\n"
 
 
-def random_inputs(rng: random.Random) -> list[list[float]]:
+def random_inputs(rng: random.Random) -> list[list[float] | None]:
+    """A few messages, now and then hercl's non-message (None)."""
     pick = lambda: rng.choice(SPECIAL) if rng.random() < 0.3 else rng.gauss(0, 3)  # noqa: E731
-    return [[pick() for _ in range(rng.randint(0, 5))] for _ in range(rng.randint(0, 3))]
+    return [None if rng.random() < 0.15 else [pick() for _ in range(rng.randint(0, 5))]
+            for _ in range(rng.randint(0, 3))]
 
 
 def variation_programs(n: int, seed: int) -> list[Program]:
@@ -109,11 +111,17 @@ def test_a_batch_equals_one_reference_run_per_input():
             assert same(float(batch.top()[p]), ref.stack[-1] if ref.stack else math.nan)
 
 
-def test_hypot_is_cpythons_to_the_last_bit():
+def test_polar_is_the_square_root_of_the_sum_of_squares_on_both_engines():
+    """hercl's ``p`` is sqrt(x*x + y*y) (not hypot): it overflows at 1e192, bit for bit on both engines."""
     rng = random.Random(5)
-    pairs = [(rng.gauss(0, 1) * 10 ** rng.uniform(-310, 308), rng.gauss(0, 1) * 10 ** rng.uniform(-5, 5))
-             for _ in range(20000)] + [(a, b) for a in SPECIAL for b in SPECIAL]
-    assert all(same(_hypot(a, b), math.hypot(a, b)) for a, b in pairs)
+    pairs = [(rng.gauss(0, 1) * 10 ** rng.uniform(-200, 200), rng.gauss(0, 1) * 10 ** rng.uniform(-5, 5))
+             for _ in range(300)] + [(a, b) for a in SPECIAL for b in SPECIAL[:6]]
+    program = parse("[c=1,r=0,s=4,m=0]\n 0[issp]\n")
+    for y, x in pairs:
+        want = [math.atan2(y, x), math.sqrt(x * x + y * y)]
+        for engine in ("python", "numba"):
+            assert same(run(program, [[y, x]], engine=engine).stack, want)
+    assert run(program, [[0.0, 1e192]]).stack == [0.0, math.inf]
 
 
 def test_bad_limits_and_engines_are_refused():
@@ -136,3 +144,13 @@ def test_a_batch_of_several_messages_per_run():
             assert same(batch.stack[p, :batch.depth[p]].tolist(), ref.stack)
             first = ref.outputs[0][:3] if ref.outputs else []
             assert same(batch.output[p, :len(first)].tolist(), first)
+
+
+def test_the_compiled_engine_allocates_nothing_in_proportion_to_the_call_stack_limit():
+    """Frames grow by doubling as calls nest: a limit of 10^12 costs nothing until it is reached."""
+    program = parse("[c=2,r=1,s=4,m=0]\n 0[0^0j]\n 1[0j]\n")
+    huge = run(program, max_steps=5000, max_depth=10**12, engine="numba")
+    assert (huge.steps, huge.halted, huge.registers) == (5000, False, [2500.0])
+    limited = run(program, max_steps=5000, max_depth=100, engine="numba")
+    assert limited == run(program, max_steps=5000, max_depth=100, engine="python")
+    assert (limited.halted, limited.registers) == (True, [99.0])

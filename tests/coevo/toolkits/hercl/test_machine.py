@@ -2,12 +2,16 @@
 
 import functools
 import math
+import os
+import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from coevo.errors import CoevoError
 from coevo.toolkits.hercl import parse, run
+from coevo.toolkits.hercl.channel import format_message, read_message
 
 
 @pytest.fixture(autouse=True, params=["python", "numba"])
@@ -126,6 +130,8 @@ def test_limits_stop_runaway_programs():
     assert not loop.halted and loop.steps == 500 and len(loop.stack) == 16
     recursion = run(parse(prog("0j", cells=("0j",))), max_depth=32, max_steps=10_000)
     assert recursion.halted and recursion.steps < 100
+    deep = run(parse(prog("0j", cells=("0j",))), max_steps=10**6)  # hercl's limit: 65,536 frames
+    assert deep.halted and deep.steps == 65536
 
 
 def test_text_round_trips_and_comments_are_dropped():
@@ -135,8 +141,83 @@ def test_text_round_trips_and_comments_are_dropped():
     assert parse(p.text()) == p and p.text() == "[c=1,r=2,s=8,m=0]\n 0[1.5#-2>3.|iswo]\n"
 
 
-@pytest.mark.parametrize("bad", ["", "[c=1]\n0[]", "[c=2,r=0,s=1,m=0]\n0[]", "[c=1,r=0,s=1,m=0]\n0[Q]",
-                                 "[c=1,r=0,s=1,m=0]\n0[3+]", "[c=1,r=0,s=1,m=0]\n0[1..2#]"])
+@pytest.mark.parametrize("bad", ["", "[c=1]\n0[]", "[c=2,r=0,s=1,m=0]\n0[]", "[c=1,r=0,s=1,m=0]\n0[3+]",
+                                 "[c=1,r=0,s=1,m=0]\n0[(x)j]", "[c=1,r=0,s=1,m=0]\n0[1#"])
 def test_bad_text_is_refused(bad):
+    """What hercl refuses (a missing cell or ']', a prefix on an operator that takes none, an undefined
+    symbol)."""
     with pytest.raises(CoevoError):
         parse(bad)
+
+
+# Each case as wofnot/hercl's own interpreter runs it: (program, input lines, the lines it prints, its steps).
+# Expected values are literals from the oracle: wofnot/hercl at 771e66a built with its Makefile (gcc -O3,
+# x86-64) in /work/hercl-oracle, run as `bin/hercl -b p.hrc in.in` on 2026-12-07.
+HERCL_RUNS = [
+    # D1: & and / combine two booleans pushed in the current frame only
+    ("[c=1,r=0,s=4,m=0] 0[~#=&1:|1#wo.|2#wo]", [], [",2"], 9),
+    ("[c=1,r=0,s=4,m=0] 0[1#=/1:|1#wo.|2#wo]", [], [",1"], 9),
+    # D2: a return pushes the callee's last boolean
+    ("[c=2,r=0,s=4,m=0] 0[#] 1[1#=0j&1:|1#wo.|2#wo]", [], [",1"], 12),
+    # D3: literals are whole + num/denom in doubles: 4.69 is 4.6899999999999995
+    ("[c=1,r=0,s=4,m=0] 0[4.69#4#-+10000000000000000#*wo]", [], [",6899999999999995.00"], 8),
+    # D4: floor keeps the sign of a -0.0 quotient, so its reciprocal is -inf
+    ("[c=1,r=0,s=4,m=0] 0[#1#-%!rwo]", [], [",-inf"], 8),
+    # D8: a bar end .5| returns (a dot first), it does not halt
+    ("[c=2,r=0,s=4,m=0] 0[1#w.5|2#w] 1[0j3#wo]", [], [",1,3"], 8),
+    # D7: a memory index beyond 2^31 is INT_MIN (x86), so 3e9 and 2^31 name the same slot
+    ("[c=1,r=1,s=4,m=7] 0[3000000000#0>5#0}2147483648#0>0{wo1#-0>0{wo]", [], [",5", ",0"], 15),
+    # D11: the call stack holds 65,536 frames; the next call halts everything
+    ("[c=2,r=1,s=4,m=0] 0[0^0j] 1[0j0<wo]", [], [], 131071),
+    # D9: a non-message (a line '\') fails 'i'; the next message follows
+    ("[c=1,r=0,s=4,m=0] 0[i:7#wo.|s:8#wo.|9#wo]", ["\\"], [",7"], 6),
+    ("[c=1,r=0,s=4,m=0] 0[i~:9#wo.|i:s:w|o]", ["\\", ",5"], [","], 7),
+    # a push then a negate is one negative push; a bare push then a negate is two steps (-0.0)
+    ("[c=1,r=0,s=4,m=0] 0[2#-3#*wo]", [], [",-6"], 6),
+    ("[c=1,r=0,s=4,m=0] 0[#-wo]", [], [",0"], 5),
+    # hercl keeps a frame's boolean base in 16 bits: past 65,535 booleans, returns and branches wrap to it
+    ("[c=2,r=0,s=2,m=8] 0[?sy|&%a0.2#-|g&^%] 1[}0j%/:~g|qe+1j!|+o2.94#-;>gz]", [], [], 1507313),
+    # unknown characters are skipped; a second dot ends a literal, and its '-' is then ignored
+    ("[c=1,r=0,s=1,m=0] 0[Q]", [], [], 1),
+    ("[c=1,r=0,s=4,m=0] 0[1..2#wo]", [], [",1"], 4),
+    ("[c=1,r=0,s=4,m=0] 0[1.2.3#-wo]", [], [",1.20"], 4),
+]
+
+
+@pytest.mark.parametrize("text,lines,printed,steps", HERCL_RUNS)
+def test_runs_equal_hercls_own_interpreter(text, lines, printed, steps):
+    result = run(parse(text), [read_message(line) for line in lines], max_steps=2 * 10**6)
+    assert [format_message(out) for out in result.outputs] == printed
+    assert (result.steps, result.halted) == (steps, True)
+
+
+def test_exact_values_behind_the_printed_ones():
+    assert out_of("4.69#") == [] and stack_of("4.69#") == [4.6899999999999995]
+    assert repr(stack_of("#1#-%!r")[0]) == "-inf"
+    assert repr(stack_of("#-")[0]) == "-0.0"
+
+
+def test_a_cheaper_call_stack_limit_is_an_option():
+    text = "[c=2,r=1,s=4,m=0] 0[0^0j] 1[0j0<wo]"
+    short = run(parse(text), max_depth=64, max_steps=10**6)
+    assert (short.steps, short.halted, short.registers) == (127, True, [63.0])
+
+
+def test_random_draws_glibcs_random_as_hercl_does():
+    """`hercl -b -d 7` on this program prints ",867977412,486904139" (the oracle run named above)."""
+    text = "[c=1,r=0,s=8,m=0] 0[?1000000000#*z?1000000000#*zwwo]"
+    assert [format_message(o) for o in run(parse(text), seed=7).outputs] == [",867977412,486904139"]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not os.environ.get("HERCL_BIN"), reason="set HERCL_BIN to hercl's binary (wofnot/hercl)")
+def test_random_programs_agree_with_hercls_binary(engine):
+    """bench/hercl_differential.py on 150 programs of each kind: every one agrees."""
+    if engine == "numba":
+        pytest.skip("the bench runs the default engine once")
+    bench = Path(__file__).parents[4] / "bench" / "hercl_differential.py"
+    done = subprocess.run([sys.executable, str(bench), "--programs", "150", "--timeout", "0.3", "--seed", "1"],
+                          capture_output=True, text=True, check=True, env={**os.environ, "PYTHONPATH": "."},
+                          cwd=bench.parents[1])
+    lines = [line for line in done.stdout.splitlines() if " agree " in line]
+    assert len(lines) == 2 and all("(100.00%)" in line for line in lines), done.stdout

@@ -29,7 +29,8 @@ def test_repeat_blocks_push_and_pop() -> None:
     square = (("repeat", 4), ("fd", 10), ("rt", 90), ("end",))
     assert ends(run(square, GREY)[0]) == [(64, 64, 64, 74), (64, 74, 74, 74), (74, 74, 74, 64), (74, 64, 64, 64)]
     branch = (("push",), ("rt", 90), ("fd", 10), ("pop",), ("fd", 10), ("end",), ("end",))  # stray ends: no-ops
-    assert ends(run(branch, GREY)[0]) == [(64, 64, 74, 64), (64, 64, 64, 74)]  # pop moves back, draws nothing
+    # pop moves back with the pen down: art-school lifts and lowers the pen there, a dot
+    assert ends(run(branch, GREY)[0]) == [(64, 64, 74, 64), (64, 64, 64, 64), (64, 64, 64, 74)]
     unclosed = (("repeat", 3), ("fd", 5))  # runs to the program's end
     assert len(run(unclosed, GREY)[0]) == 3
     no_stack = Rules(colour=False, pushpop=False)
@@ -48,8 +49,8 @@ def test_move_and_step_limits_are_enforced() -> None:
     assert ends(strokes) == [(64, 0, 64, 0)]  # C's remainder keeps the sign: -234
     many = (("repeat", 9), ("repeat", 9), ("repeat", 9), ("fd", 1), ("rt", 1), ("end",), ("end",), ("end",))
     strokes, steps = run(many, GREY)
-    assert steps == 900 and len(strokes) == 450  # 1,458 commands asked for, 900 steps run
-    assert run(many, Rules(colour=False, max_steps=7))[1] == 7
+    assert steps == 901 and len(strokes) == 451  # 1,458 commands asked for; art-school runs max step + 1
+    assert run(many, Rules(colour=False, max_steps=7))[1] == 8
     empty = (("repeat", 9),) * 12  # nested blocks with nothing in them end too
     assert run(empty, GREY) == ([], 0)
 

@@ -1,0 +1,102 @@
+"""Start-up: how soon a person sees something. Times, from launch, (1) the README quick start's first progress line
+(``coevo run``: the bar's first draw, and its first round played), and (2) ``coevo render`` of a GP and of a CPPN
+genome at 256 px, each a fresh process with a warm Numba cache; interleaved with the baseline (a process that only
+imports torch). Wall seconds and CPU seconds (user + system; on a loaded shared machine the CPU seconds are what a
+quiet one would take as wall time). Goals (issue 27, quiet 2 cores): first line <= 5 s, render <= 1 s.
+
+    PYTHONPATH=. python bench/startup.py [--repeats 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ENV = {**os.environ, "SDL_VIDEODRIVER": "dummy", "MPLBACKEND": "Agg", "PYTHONPATH": str(ROOT)}
+GOALS = {"quick start: first line": 5.0, "render gp": 1.0, "render cppn": 1.0}
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(command: list[str], cwd: Path) -> tuple[float, float]:
+    """(wall, CPU) seconds of a command run to its end."""
+    cpu, start = children_cpu(), time.perf_counter()
+    done = subprocess.run(command, cwd=cwd, env=ENV, capture_output=True, text=True, timeout=600)
+    if done.returncode:
+        raise SystemExit(f"{' '.join(command)} failed: {done.stderr[-1500:]}")
+    return time.perf_counter() - start, children_cpu() - cpu
+
+
+def first_lines(out: Path, cwd: Path) -> tuple[float, float, float]:
+    """(seconds to the bar's first draw, seconds to its first round, CPU seconds until then) of the quick start;
+    the run is stopped there."""
+    cpu, start = children_cpu(), time.perf_counter()
+    process = subprocess.Popen([sys.executable, "-m", "coevo", "run", "--out", str(out)], cwd=cwd, env=ENV,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    seen, drawn = b"", None
+    while True:
+        byte = process.stderr.read(1)
+        if not byte:
+            raise SystemExit(f"the quick start ended before its first round: {seen[-1500:]!r}")
+        seen += byte
+        if drawn is None and b"gp vs cnn:" in seen:
+            drawn = time.perf_counter() - start
+        if b" 1/30 " in seen:
+            first = time.perf_counter() - start
+            break
+    process.kill()
+    process.wait()
+    return drawn or first, first, children_cpu() - cpu
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=3, help="interleaved repeats of every measurement")
+    args = parser.parse_args()
+    python = sys.executable
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        genomes = {}
+        for artist in ("gp", "cppn"):  # a genome of each, and every Numba cache warmed
+            timed([python, "-m", "coevo", "run", "--artist", artist, "--rounds", "1", "--pop", "8", "--warmup", "1",
+                   "--no-tensorboard", "--out", str(work / artist)], work)
+            genomes[artist] = work / artist / "genomes" / "best.json"
+        first_lines(work / "warm", work)
+        cases: dict[str, Callable[[int], tuple[float, float]]] = {
+            "baseline: import torch": lambda i: timed([python, "-c", "import torch"], work),
+            "render gp": lambda i: timed([python, "-m", "coevo", "render", str(genomes["gp"]), "--size", "256",
+                                          "--out", str(work / "gp.png")], work),
+            "render cppn": lambda i: timed([python, "-m", "coevo", "render", str(genomes["cppn"]), "--size", "256",
+                                            "--out", str(work / "cppn.png")], work),
+        }
+        results: dict[str, list[tuple[float, float]]] = {name: [] for name in [*cases, "quick start: first line",
+                                                                                 "quick start: first round"]}
+        for i in range(args.repeats):
+            for name, case in cases.items():
+                results[name].append(case(i))
+            drawn, first, cpu = first_lines(work / f"qs-{i}", work)
+            results["quick start: first line"].append((drawn, cpu))
+            results["quick start: first round"].append((first, cpu))
+    print(f"load average: {open('/proc/loadavg').read().split()[:3]}; median of {args.repeats}")
+    print(f"{'measure':28} {'wall s':>8} {'CPU s':>8} {'goal s':>7}")
+    for name, values in results.items():
+        wall, cpu = statistics.median(v[0] for v in values), statistics.median(v[1] for v in values)
+        goal = GOALS.get(name)
+        verdict = "" if goal is None else ("met" if cpu <= goal else "NOT met") + " (by CPU s)"
+        print(f"{name:28} {wall:8.2f} {cpu:8.2f} {goal if goal else '':>7} {verdict}")
+
+
+if __name__ == "__main__":
+    main()

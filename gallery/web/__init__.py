@@ -1,0 +1,1 @@
+"""``coevo serve``: breeding in the browser over the gallery database (a self-hosted Picbreeder)."""

@@ -1,0 +1,39 @@
+"""Pictures to files (coevo/store/imagefiles.py): captioned contact sheets with every image at least 96 px."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from coevo.store.imagefiles import SHEET_CELL, contact_sheet
+
+
+def tiles(n: int, side: int, channels: int = 1) -> np.ndarray:
+    rng = np.random.default_rng(0)
+    return rng.integers(0, 256, size=(n, side, side, channels), dtype=np.uint8)
+
+
+def test_small_images_are_enlarged_to_at_least_96_px_each_sharp() -> None:
+    for side in (8, 28, 32, 100):
+        pixels = tiles(6, side)
+        sheet = contact_sheet(pixels, columns=3)
+        scale = max(1, -(-SHEET_CELL // side))
+        assert side * scale >= SHEET_CELL and sheet.size[0] >= 3 * SHEET_CELL
+        first = np.asarray(sheet)[4:4 + side * scale, 4:4 + side * scale]  # the first tile, whole factors
+        assert np.array_equal(first[::scale, ::scale], pixels[0, :, :, 0])
+
+
+def test_captions_and_a_title_are_drawn_under_and_above_the_images() -> None:
+    pixels = np.full((4, 28, 28, 3), 255, dtype=np.uint8)  # white images: only text is dark
+    plain = np.asarray(contact_sheet(pixels, columns=4))
+    captioned = np.asarray(contact_sheet(pixels, ["#0  0.512", "#1  0.250", "", "3: 99.99%"], columns=4,
+                                         title="each round's champion"))
+    assert plain.min() == 255 and captioned.shape[0] > plain.shape[0]
+    assert captioned.shape[2] == 3 and captioned.min() < 100  # ink: the captions and the title
+    assert captioned[:16].min() < 100  # the title strip at the top
+
+
+def test_a_title_wider_than_the_images_widens_the_sheet() -> None:
+    narrow = contact_sheet(tiles(2, 16), ["a", "b"], columns=2)
+    titled = contact_sheet(tiles(2, 16), ["a", "b"], columns=2, title="the elite of each class (the classifier's "
+                           "confidence in that class)")
+    assert titled.size[0] > narrow.size[0] and np.asarray(titled)[:16, narrow.size[0]:].min() < 100  # ink out there
