@@ -7,6 +7,7 @@ from typing import Any
 import torch
 
 from coevo.protocols import Proposal
+from coevo.rng import randint, randperm
 
 POLICIES = ("latest", "champions", "replay", "archive", "negatives")
 RENAMED = {"gallery": "champions"}  # old policy names, still read from wave-1 configs and checkpoints
@@ -74,10 +75,10 @@ class FakePool:
         return torch.cat([self.latest.cpu(), self.kept])
 
     def _index(self, size: int, n: int) -> torch.Tensor:
-        return torch.randint(size, (n,)) if n < size else torch.randperm(size)
+        return randint(size, (n,)) if n < size else randperm(size)
 
     def sample(self, n: int) -> torch.Tensor:
-        """``n`` fake images drawn (with the global Torch generator) from what the policy keeps."""
+        """``n`` fake images drawn (with the run's Torch generator) from what the policy keeps."""
         pool = self.pool()
         return pool[self._index(len(pool), n)].to(self.latest.device)
 

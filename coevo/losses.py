@@ -11,6 +11,8 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
+from coevo.rng import rand
+
 LOSSES = ("minimax", "nonsaturating", "wgan", "wgan-gp", "hinge")
 
 
@@ -68,7 +70,7 @@ def gradient_penalty(score, real: torch.Tensor, fake: torch.Tensor) -> torch.Ten
     Real and fake batches may differ in size (a fake pool smaller than the batch): pairs are cut to the shorter."""
     n = min(real.shape[0], fake.shape[0])
     real, fake = real[:n], fake[:n]
-    alpha = torch.rand(n, 1, 1, 1, device=real.device, dtype=real.dtype)
+    alpha = rand(n, 1, 1, 1, device=real.device, dtype=real.dtype)
     mixed = (alpha * real.detach() + (1 - alpha) * fake.detach()).requires_grad_(True)
     (grad,) = torch.autograd.grad(score(mixed).sum(), mixed, create_graph=True)
     return ((grad.flatten(1).norm(dim=1) - 1.0) ** 2).mean()

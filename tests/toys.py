@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import random
 import time
 from typing import Any
 
 import torch
 import torch.nn.functional as F
 from torch import nn
+
+from coevo.rng import module_init, python_rng, randn
 
 
 class ToyGenetics:
@@ -18,13 +19,14 @@ class ToyGenetics:
         self.channels = channels
 
     def random_genome(self) -> list[float]:
-        return [random.uniform(-1, 1) for _ in range(3)]
+        return [python_rng().uniform(-1, 1) for _ in range(3)]
 
     def mutate(self, genome: list[float], strength: float = 1.0) -> list[float]:
-        return [g + random.gauss(0.0, 0.3 * strength) for g in genome]
+        return [g + python_rng().gauss(0.0, 0.3 * strength) for g in genome]
 
     def crossover(self, a: list[float], b: list[float]) -> tuple[list[float], list[float]]:
-        swap = [random.random() < 0.5 for _ in a]
+        rng = python_rng()
+        swap = [rng.random() < 0.5 for _ in a]
         return ([y if s else x for x, y, s in zip(a, b, swap)], [x if s else y for x, y, s in zip(a, b, swap)])
 
     def render(self, genomes: list[list[float]], size: int) -> torch.Tensor:
@@ -72,7 +74,8 @@ class TinyCritic:
     """A logistic-regression discriminator; ``delay`` slows scoring so tests can kill a run mid-way."""
 
     def __init__(self, shape: tuple[int, int, int] = (1, 8, 8), delay: float = 0.0, lr: float = 0.01) -> None:
-        self.net = nn.Linear(shape[0] * shape[1] * shape[2], 1)
+        with module_init():
+            self.net = nn.Linear(shape[0] * shape[1] * shape[2], 1)
         self.opt = torch.optim.Adam(self.net.parameters(), lr=lr)
         self.delay = delay
 
@@ -102,13 +105,14 @@ class TinyGenerator:
 
     def __init__(self, shape: tuple[int, int, int] = (1, 8, 8), batch: int = 16, lr: float = 0.01) -> None:
         self.shape, self.batch = shape, batch
-        self.net = nn.Linear(8, shape[0] * shape[1] * shape[2])
+        with module_init():
+            self.net = nn.Linear(8, shape[0] * shape[1] * shape[2])
         self.opt = torch.optim.Adam(self.net.parameters(), lr=lr)
 
     def ask(self):  # -> Proposal
         from coevo.protocols import Proposal
 
-        z = torch.randn(self.batch, 8)
+        z = randn(self.batch, 8)
         return Proposal(images=torch.tanh(self.net(z)).view(self.batch, *self.shape), extra={"z": z})
 
     def tell(self, proposal, scores: torch.Tensor) -> dict[str, float]:

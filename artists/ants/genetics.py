@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 from dataclasses import replace
 from typing import Any, ClassVar
 
@@ -12,15 +11,16 @@ import torch
 from artists.ants import genome, simulate
 from artists.ants.genome import Ant, Painting
 from coevo.images import cells
+from coevo.rng import python_rng
 from coevo.training.settings import Limits
 
 
 def _colour(channels: int) -> tuple[int, ...]:
-    return tuple(random.randint(0, 255) for _ in range(channels))
+    return tuple(python_rng().randint(0, 255) for _ in range(channels))
 
 
 def _nudge(value: int, spread: int, low: int, high: int) -> int:
-    return max(low, min(high, value + random.randint(-spread, spread)))
+    return max(low, min(high, value + python_rng().randint(-spread, spread)))
 
 
 class AntGenetics:
@@ -42,26 +42,29 @@ class AntGenetics:
         self.channels, self.grid, self.steps, self.ants = channels, grid, steps, (low, high)
 
     def random_ant(self) -> Ant:
+        rng = python_rng()
         paint = _colour(self.channels)
-        follow = paint if random.random() < 0.3 else _colour(self.channels)  # some ants follow their own trail
-        return Ant(round(random.random(), 4) % 1, round(random.random(), 4) % 1, random.randrange(8),
-                   (random.randint(0, 9), random.randint(1, 40), random.randint(0, 9)), paint,
-                   random.choice((256, 256, random.randint(32, 256))), follow, random.randint(0, 80))
+        follow = paint if rng.random() < 0.3 else _colour(self.channels)  # some ants follow their own trail
+        return Ant(round(rng.random(), 4) % 1, round(rng.random(), 4) % 1, rng.randrange(8),
+                   (rng.randint(0, 9), rng.randint(1, 40), rng.randint(0, 9)), paint,
+                   rng.choice((256, 256, rng.randint(32, 256))), follow, rng.randint(0, 80))
 
     def random_genome(self) -> Painting:
-        return Painting(tuple(self.random_ant() for _ in range(random.randint(*self.ants))),
-                        random.randrange(genome.SEED_LIMIT))
+        rng = python_rng()
+        return Painting(tuple(self.random_ant() for _ in range(rng.randint(*self.ants))),
+                        rng.randrange(genome.SEED_LIMIT))
 
     def _mutate_ant(self, ant: Ant, strength: float) -> Ant:
-        gene = random.choice(("place", "heading", "turns", "paint", "alpha", "follow", "tolerance", "new"))
+        rng = python_rng()
+        gene = rng.choice(("place", "heading", "turns", "paint", "alpha", "follow", "tolerance", "new"))
         if gene == "place":
-            return replace(ant, x=round((ant.x + random.gauss(0, 0.1 * strength)) % 1, 4) % 1,
-                           y=round((ant.y + random.gauss(0, 0.1 * strength)) % 1, 4) % 1)
+            return replace(ant, x=round((ant.x + rng.gauss(0, 0.1 * strength)) % 1, 4) % 1,
+                           y=round((ant.y + rng.gauss(0, 0.1 * strength)) % 1, 4) % 1)
         if gene == "heading":
-            return replace(ant, heading=(ant.heading + random.choice((-1, 1))) % 8)
+            return replace(ant, heading=(ant.heading + rng.choice((-1, 1))) % 8)
         if gene == "turns":
             turns = list(ant.turns)
-            k = random.randrange(3)
+            k = rng.randrange(3)
             turns[k] = _nudge(turns[k], 3, 0, 100)
             return replace(ant, turns=tuple(turns) if sum(turns) else ant.turns)
         if gene in ("paint", "follow"):
@@ -79,27 +82,29 @@ class AntGenetics:
     def mutate(self, p: Painting, strength: float = 1.0) -> Painting:
         """``strength`` changes (stochastically rounded, at least one): one gene of one ant, a new ant, an ant
         more or fewer (within ``ants``), or (rarely) a new seed for the painting's turns."""
+        rng = python_rng()
         ants, seed = list(p.ants), p.seed
-        for _ in range(max(1, int(strength) + (random.random() < strength - int(strength)))):
-            r = random.random()
+        for _ in range(max(1, int(strength) + (rng.random() < strength - int(strength)))):
+            r = rng.random()
             if r < 0.08:
-                seed = random.randrange(genome.SEED_LIMIT)
+                seed = rng.randrange(genome.SEED_LIMIT)
             elif r < 0.14 and len(ants) < self.ants[1]:
-                ants.insert(random.randint(0, len(ants)), self.random_ant())
+                ants.insert(rng.randint(0, len(ants)), self.random_ant())
             elif r < 0.2 and len(ants) > self.ants[0]:
-                del ants[random.randrange(len(ants))]
+                del ants[rng.randrange(len(ants))]
             else:
-                i = random.randrange(len(ants))
+                i = rng.randrange(len(ants))
                 ants[i] = self._mutate_ant(ants[i], strength)
         return Painting(tuple(ants), seed)
 
     def crossover(self, a: Painting, b: Painting) -> tuple[Painting, Painting]:
         """Uniform over the ants: each place in the colony from one parent or the other; the seeds swap too."""
+        rng = python_rng()
         left, right = list(a.ants), list(b.ants)
         for i in range(min(len(left), len(right))):
-            if random.random() < 0.5:
+            if rng.random() < 0.5:
                 left[i], right[i] = right[i], left[i]
-        seeds = (a.seed, b.seed) if random.random() < 0.5 else (b.seed, a.seed)
+        seeds = (a.seed, b.seed) if rng.random() < 0.5 else (b.seed, a.seed)
         return Painting(tuple(left), seeds[0]), Painting(tuple(right), seeds[1])
 
     def pack(self, paintings: list[Painting]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -4,15 +4,15 @@ species), PC-style (one gene one step) and a uniform crossover. Randomness from 
 
 from __future__ import annotations
 
-import random
 from dataclasses import fields, replace
 
 from artists.biomorph.genome import LIMB_FILLS, LIMB_SHAPES, MAX_SEGMENTS, MAX_THICKNESS, PALETTE, WORRY_MAX, Biomorph
+from coevo.rng import python_rng
 
 
 def rand_int(ceiling: int) -> int:
     """His RandInt: uniform in 1..ceiling."""
-    return random.randint(1, ceiling)
+    return python_rng().randint(1, ceiling)
 
 
 def sign() -> int:
@@ -168,7 +168,7 @@ def _pc_step(b: Biomorph, slot: int, colour: bool) -> Biomorph:
               23: lambda: replace(b, trickle=max(1, b.trickle + sign())),
               24: lambda: replace(b, background=_colour_step(b.background)),
               25: lambda: replace(b, thickness=clamp(b.thickness + sign(), 1, MAX_THICKNESS)),
-              34: lambda: replace(b, limb_shape=random.choice([s for s in LIMB_SHAPES if s != b.limb_shape])),
+              34: lambda: replace(b, limb_shape=python_rng().choice([s for s in LIMB_SHAPES if s != b.limb_shape])),
               35: lambda: replace(b, limb_fill="open" if b.limb_fill == "filled" else "filled")}
     if slot in simple:
         return simple[slot]()
@@ -181,20 +181,21 @@ def pc_mutate(b: Biomorph, strength: float = 1.0, colour: bool = True) -> Biomor
     """As on the PC: exactly one gene changes by one step (``round(strength)`` genes when stronger)."""
     slots = 36 if colour else 24
     for _ in range(max(1, round(strength))):
-        b = _pc_step(b, random.randrange(slots), colour)
+        b = _pc_step(b, python_rng().randrange(slots), colour)
     return fit_depth(b)
 
 
 def crossover(a: Biomorph, b: Biomorph) -> tuple[Biomorph, Biomorph]:
     """Uniform crossover: each gene (and each entry of the gene lists) from one parent or the other."""
+    rng = python_rng()
     left, right = {}, {}
     for f in fields(Biomorph):
         x, y = getattr(a, f.name), getattr(b, f.name)
         if isinstance(x, tuple):
-            swap = [random.random() < 0.5 for _ in x]
+            swap = [rng.random() < 0.5 for _ in x]
             left[f.name] = tuple(q if s else p for p, q, s in zip(x, y, swap))
             right[f.name] = tuple(p if s else q for p, q, s in zip(x, y, swap))
         else:
-            left[f.name], right[f.name] = (y, x) if random.random() < 0.5 else (x, y)
+            left[f.name], right[f.name] = (y, x) if rng.random() < 0.5 else (x, y)
     return fit_depth(Biomorph(**left)), fit_depth(Biomorph(**right))
 

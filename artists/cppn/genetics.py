@@ -3,7 +3,6 @@ rendering (Numba on the CPU, Torch on CUDA), JSON form)."""
 
 from __future__ import annotations
 
-import random
 from dataclasses import asdict
 from typing import Any, ClassVar
 
@@ -26,6 +25,7 @@ from artists.cppn.genome import (
     to_json,
 )
 from coevo.errors import CoevoError
+from coevo.rng import python_rng
 from coevo.training.settings import Limits
 
 _RATES = variation.MutationRates()
@@ -88,7 +88,7 @@ class CPPNGenetics:
         """Every input wired to every output with uniform weights, then ``hidden`` connections split."""
         limit = self.rates.limit
         inputs = tuple(NodeGene(i, "in", "identity", label) for i, label in enumerate(INPUTS))
-        outputs = tuple(NodeGene(OUTPUT_IDS[label], "out", random.choice(self.activations), label)
+        outputs = tuple(NodeGene(OUTPUT_IDS[label], "out", python_rng().choice(self.activations), label)
                         for label in OUTPUTS[self.mode])
         connections = tuple(ConnectionGene(innovation(i.id, o.id), i.id, o.id, variation.random_weight(limit))
                             for o in outputs for i in inputs)

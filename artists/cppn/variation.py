@@ -6,7 +6,6 @@ keeps the genome acyclic over *all* its connections, so toggling a disabled gene
 
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass, replace
 
 from artists.cppn.genome import (
@@ -18,6 +17,7 @@ from artists.cppn.genome import (
     stable_id,
     topological_order,
 )
+from coevo.rng import python_rng
 
 
 @dataclass
@@ -36,17 +36,18 @@ class MutationRates:
 
 
 def random_weight(limit: float) -> float:
-    return random.uniform(-limit, limit)
+    return python_rng().uniform(-limit, limit)
 
 
 def perturb_weights(genome: Genome, rates: MutationRates, strength: float) -> Genome:
+    rng = python_rng()
     connections = []
     for c in genome.connections:
-        if random.random() < rates.per_weight:
-            if random.random() < rates.replace:
+        if rng.random() < rates.per_weight:
+            if rng.random() < rates.replace:
                 weight = random_weight(rates.limit)
             else:
-                weight = c.weight + random.gauss(0.0, rates.sigma * strength)
+                weight = c.weight + rng.gauss(0.0, rates.sigma * strength)
                 weight = weight if abs(c.weight) > rates.limit else max(-rates.limit, min(rates.limit, weight))
             c = replace(c, weight=weight)
         connections.append(c)
@@ -55,16 +56,17 @@ def perturb_weights(genome: Genome, rates: MutationRates, strength: float) -> Ge
 
 def add_node(genome: Genome, activations: tuple[str, ...]) -> Genome:
     """Split an enabled connection a -> b into a -> new (weight 1) -> b (the old weight); disable the old one."""
+    rng = python_rng()
     enabled = [c for c in genome.connections if c.enabled]
     if not enabled:
         return genome
-    old = random.choice(enabled)
+    old = rng.choice(enabled)
     ids = {n.id for n in genome.nodes}
     k, node_id = 0, stable_id("node", old.innovation, 0)
     while node_id in ids:
         k += 1
         node_id = stable_id("node", old.innovation, k)
-    node = NodeGene(node_id, "hidden", random.choice(activations))
+    node = NodeGene(node_id, "hidden", rng.choice(activations))
     connections = [replace(c, enabled=False) if c is old else c for c in genome.connections]
     connections += [ConnectionGene(innovation(old.source, node_id), old.source, node_id, 1.0),
                     ConnectionGene(innovation(node_id, old.target), node_id, old.target, old.weight)]
@@ -73,6 +75,7 @@ def add_node(genome: Genome, activations: tuple[str, ...]) -> Genome:
 
 def add_connection(genome: Genome, limit: float, tries: int = 20) -> Genome:
     """Connect two unconnected nodes so that the network stays feed-forward (no target is an input)."""
+    rng = python_rng()
     edges = [(c.source, c.target) for c in genome.connections]
     order = topological_order((n.id for n in genome.nodes), edges)
     assert order is not None, "genome holds a cycle"
@@ -80,7 +83,7 @@ def add_connection(genome: Genome, limit: float, tries: int = 20) -> Genome:
     existing = set(edges)
     targets = [n for n in genome.nodes if n.kind != "in"]
     for _ in range(tries):
-        a, b = random.choice(genome.nodes), random.choice(targets)
+        a, b = rng.choice(genome.nodes), rng.choice(targets)
         source, target = (a.id, b.id) if rank[a.id] < rank[b.id] else (b.id, a.id)
         if source == target or genome.node(target).kind == "in" or (source, target) in existing:
             continue
@@ -90,35 +93,37 @@ def add_connection(genome: Genome, limit: float, tries: int = 20) -> Genome:
 
 
 def change_activation(genome: Genome, activations: tuple[str, ...]) -> Genome:
+    rng = python_rng()
     candidates = [n for n in genome.nodes if n.kind != "in"]
     if not candidates:
         return genome
-    chosen = random.choice(candidates)
-    fresh = replace(chosen, activation=random.choice(activations))
+    chosen = rng.choice(candidates)
+    fresh = replace(chosen, activation=rng.choice(activations))
     return replace(genome, nodes=tuple(fresh if n is chosen else n for n in genome.nodes))
 
 
 def toggle_connection(genome: Genome) -> Genome:
     if not genome.connections:
         return genome
-    chosen = random.choice(genome.connections)
+    chosen = python_rng().choice(genome.connections)
     return genome.with_connections(replace(c, enabled=not c.enabled) if c is chosen else c
                                    for c in genome.connections)
 
 
 def mutate(genome: Genome, rates: MutationRates, activations: tuple[str, ...], strength: float = 1.0) -> Genome:
     """Apply each mutation with its probability (scaled by ``strength``); at least one always happens."""
+    rng = python_rng()
     changed = False
     for _ in range(10):
-        if random.random() < min(1.0, rates.weight * strength):
+        if rng.random() < min(1.0, rates.weight * strength):
             genome, changed = perturb_weights(genome, rates, strength), True
-        if random.random() < min(1.0, rates.add_node * strength):
+        if rng.random() < min(1.0, rates.add_node * strength):
             genome, changed = add_node(genome, activations), True
-        if random.random() < min(1.0, rates.add_connection * strength):
+        if rng.random() < min(1.0, rates.add_connection * strength):
             genome, changed = add_connection(genome, rates.limit), True
-        if random.random() < min(1.0, rates.activation * strength):
+        if rng.random() < min(1.0, rates.activation * strength):
             genome, changed = change_activation(genome, activations), True
-        if random.random() < min(1.0, rates.toggle * strength):
+        if rng.random() < min(1.0, rates.toggle * strength):
             genome, changed = toggle_connection(genome), True
         if changed:
             break
@@ -134,16 +139,17 @@ def crossover(a: Genome, b: Genome) -> tuple[Genome, Genome]:
 
 
 def _child(base: Genome, other: Genome) -> Genome:
+    rng = python_rng()
     other_connections = {c.innovation: c for c in other.connections}
     other_nodes = {n.id: n for n in other.nodes}
     nodes = tuple(replace(n, activation=other_nodes[n.id].activation)
-                  if n.id in other_nodes and n.kind != "in" and random.random() < 0.5 else n for n in base.nodes)
+                  if n.id in other_nodes and n.kind != "in" and rng.random() < 0.5 else n for n in base.nodes)
     connections = []
     for c in base.connections:
         match = other_connections.get(c.innovation)
         if match is not None:
-            weight = match.weight if random.random() < 0.5 else c.weight
-            enabled = not (random.random() < 0.75) if not (c.enabled and match.enabled) else True
+            weight = match.weight if rng.random() < 0.5 else c.weight
+            enabled = not (rng.random() < 0.75) if not (c.enabled and match.enabled) else True
             c = replace(c, weight=weight, enabled=enabled)
         connections.append(c)
     return Genome(nodes, tuple(connections))

@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 import torch
 
 from artists.dcgan.networks import SIZES, Generator
+from coevo import rng
 from coevo.losses import artist_loss, check, make_optimizer
 from coevo.protocols import Proposal
 from coevo.training.settings import Limits
@@ -38,7 +39,8 @@ class DCGANArtist:
         self.loss = check(loss)
         self.shape, self.batch, self.nz, self.ngf = (channels, height, width), batch, nz, ngf
         self.device = torch.device(device)
-        self.net = self.network().to(self.device)
+        with rng.module_init():
+            self.net = self.network().to(self.device)
         cuda = self.device.type == "cuda"
         self.amp = cuda and torch.cuda.is_bf16_supported() and (amp is None or bool(amp))
         if cuda:
@@ -54,7 +56,7 @@ class DCGANArtist:
     def ask(self) -> Proposal:
         """A fresh batch G(z), with its graph, and z in ``extra``."""
         self.net.train()
-        z = torch.randn(self.batch, self.nz, device=self.device)
+        z = rng.randn(self.batch, self.nz, device=self.device)
         with torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=self.amp):
             images = self.net(z)
         return Proposal(images=images.float(), extra={"z": z})
@@ -86,7 +88,7 @@ class DCGANArtist:
 
     def sample(self, n: int) -> torch.Tensor:
         """``n`` images from fresh latents (for metrics), on the CPU."""
-        return torch.cat([self.generate(torch.randn(min(256, n - i), self.nz)) for i in range(0, n, 256)])
+        return torch.cat([self.generate(rng.randn(min(256, n - i), self.nz)) for i in range(0, n, 256)])
 
     def state_dict(self) -> dict[str, Any]:
         return {"net": self.net.state_dict(), "opt": self.opt.state_dict(), "steps": self.steps,

@@ -12,6 +12,7 @@ import torch
 
 from artists.dcgan.artist import DCGANArtist
 from artists.dcgan.networks import ConditionalGenerator
+from coevo import rng
 from coevo.protocols import Proposal
 
 
@@ -48,8 +49,8 @@ class ConditionalDCGANArtist(DCGANArtist):
     def ask(self) -> Proposal:
         """A fresh batch G(z | y) with its graph; ``labels`` y, and z in ``extra``."""
         self.net.train()
-        labels = torch.randint(self.classes, (self.batch,), device=self.device)
-        z = torch.randn(self.batch, self.nz, device=self.device)
+        labels = rng.randint(self.classes, (self.batch,), device=self.device)
+        z = rng.randn(self.batch, self.nz, device=self.device)
         with torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=self.amp):
             images = self.net(z, labels)
         return Proposal(images=images.float(), labels=labels, extra={"z": z})
@@ -80,7 +81,7 @@ class ConditionalDCGANArtist(DCGANArtist):
     def sample_labelled(self, n: int) -> tuple[torch.Tensor, torch.Tensor]:
         """``n`` images with the classes they were asked to be (cycling through the classes)."""
         labels = self.cycle(n)
-        parts = [self.generate_labelled(torch.randn(len(part), self.nz), part) for part in labels.split(256)]
+        parts = [self.generate_labelled(rng.randn(len(part), self.nz), part) for part in labels.split(256)]
         return torch.cat(parts), labels
 
     def state_dict(self) -> dict[str, Any]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 from dataclasses import replace
 from typing import Any, ClassVar
 
@@ -12,6 +11,7 @@ import torch
 from artists.evoeco import genome, simulate
 from artists.evoeco.genome import Agent, Automaton, Organism, rule_width
 from coevo.images import cells
+from coevo.rng import python_rng
 from coevo.toolkits.numbacache import announce
 from coevo.training.settings import Limits
 
@@ -19,11 +19,11 @@ MODES = ("agents", "ca")
 
 
 def _nudge(value: int, spread: int, low: int, high: int) -> int:
-    return max(low, min(high, value + random.randint(-spread, spread)))
+    return max(low, min(high, value + python_rng().randint(-spread, spread)))
 
 
 def _count(strength: float) -> int:
-    return max(1, int(strength) + (random.random() < strength - int(strength)))
+    return max(1, int(strength) + (python_rng().random() < strength - int(strength)))
 
 
 class EvoEcoGenetics:
@@ -53,44 +53,47 @@ class EvoEcoGenetics:
     # random genomes
 
     def random_colour(self) -> tuple[int, ...]:
-        return tuple(random.randint(0, 255) for _ in range(self.channels))
+        return tuple(python_rng().randint(0, 255) for _ in range(self.channels))
 
     def random_agent(self) -> Agent:
+        rng = python_rng()
         k = self.k
-        return Agent(round(random.random(), 4) % 1, round(random.random(), 4) % 1,
-                     tuple(random.randrange(k) for _ in range(k)), tuple(random.randint(-9, 9) for _ in range(k)),
-                     tuple(random.randint(-9, 9) for _ in range(4)),  # type: ignore[arg-type]
-                     random.choice((0, random.randint(0, 9))))
+        return Agent(round(rng.random(), 4) % 1, round(rng.random(), 4) % 1,
+                     tuple(rng.randrange(k) for _ in range(k)), tuple(rng.randint(-9, 9) for _ in range(k)),
+                     tuple(rng.randint(-9, 9) for _ in range(4)),  # type: ignore[arg-type]
+                     rng.choice((0, rng.randint(0, 9))))
 
     def random_genome(self) -> Organism | Automaton:
+        rng = python_rng()
         palette = tuple(self.random_colour() for _ in range(self.k))
-        seed = random.randrange(genome.SEED_LIMIT)
+        seed = rng.randrange(genome.SEED_LIMIT)
         if self.mode == "ca":
             width = rule_width(self.k)
-            rule = [s if random.random() < (0.7 if s == 0 else 0.4) else random.randrange(self.k)
+            rule = [s if rng.random() < (0.7 if s == 0 else 0.4) else rng.randrange(self.k)
                     for s in range(self.k) for _ in range(width)]
             rule[0] = 0  # a quiet background stays quiet: patterns grow from the start
             rule = tuple(rule)
-            return Automaton(palette, rule, random.randint(5, 60), random.randint(8, 48), seed)
-        return Organism(palette, tuple(self.random_agent() for _ in range(random.randint(*self.agents))), seed)
+            return Automaton(palette, rule, rng.randint(5, 60), rng.randint(8, 48), seed)
+        return Organism(palette, tuple(self.random_agent() for _ in range(rng.randint(*self.agents))), seed)
 
     # variation
 
     def _palette(self, palette: tuple[tuple[int, ...], ...], strength: float) -> tuple[tuple[int, ...], ...]:
         colours = list(palette)
-        i = random.randrange(len(colours))
+        i = python_rng().randrange(len(colours))
         colours[i] = tuple(_nudge(v, max(1, round(48 * strength)), 0, 255) for v in colours[i])
         return tuple(colours)
 
     def _mutate_agent(self, a: Agent) -> Agent:
-        gene = random.choice(("place", "paint", "prefs", "bias", "wander", "new"))
+        rng = python_rng()
+        gene = rng.choice(("place", "paint", "prefs", "bias", "wander", "new"))
         if gene == "place":
-            return replace(a, x=round((a.x + random.gauss(0, 0.1)) % 1, 4) % 1,
-                           y=round((a.y + random.gauss(0, 0.1)) % 1, 4) % 1)
+            return replace(a, x=round((a.x + rng.gauss(0, 0.1)) % 1, 4) % 1,
+                           y=round((a.y + rng.gauss(0, 0.1)) % 1, 4) % 1)
         if gene in ("paint", "prefs", "bias"):
             values = list(getattr(a, gene))
-            i = random.randrange(len(values))
-            values[i] = random.randrange(self.k) if gene == "paint" else _nudge(values[i], 4, -9, 9)
+            i = rng.randrange(len(values))
+            values[i] = rng.randrange(self.k) if gene == "paint" else _nudge(values[i], 4, -9, 9)
             return replace(a, **{gene: tuple(values)})
         if gene == "wander":
             return replace(a, wander=_nudge(a.wander, 2, 0, 9))
@@ -99,12 +102,13 @@ class EvoEcoGenetics:
     def mutate(self, g: Organism | Automaton, strength: float = 1.0) -> Organism | Automaton:
         """``strength`` changes (stochastically rounded, at least one): a palette colour, an agent's gene, an
         agent more or fewer, a rule entry, the start's density, the generations, or (rarely) the seed."""
+        rng = python_rng()
         for _ in range(_count(strength)):
-            r = random.random()
+            r = rng.random()
             if r < 0.1:
                 g = replace(g, palette=self._palette(g.palette, strength))
             elif r < 0.15:
-                g = replace(g, seed=random.randrange(genome.SEED_LIMIT))
+                g = replace(g, seed=rng.randrange(genome.SEED_LIMIT))
             elif isinstance(g, Automaton):
                 if r < 0.25:
                     g = replace(g, density=_nudge(g.density, 10, 0, 100))
@@ -112,16 +116,16 @@ class EvoEcoGenetics:
                     g = replace(g, generations=_nudge(g.generations, 6, 1, genome.MAX_GENERATIONS))
                 else:
                     rule = list(g.rule)
-                    rule[random.randrange(len(rule))] = random.randrange(self.k)
+                    rule[rng.randrange(len(rule))] = rng.randrange(self.k)
                     g = replace(g, rule=tuple(rule))
             else:
                 agents = list(g.agents)
                 if r < 0.22 and len(agents) < self.agents[1]:
-                    agents.insert(random.randint(0, len(agents)), self.random_agent())
+                    agents.insert(rng.randint(0, len(agents)), self.random_agent())
                 elif r < 0.29 and len(agents) > self.agents[0]:
-                    del agents[random.randrange(len(agents))]
+                    del agents[rng.randrange(len(agents))]
                 else:
-                    i = random.randrange(len(agents))
+                    i = rng.randrange(len(agents))
                     agents[i] = self._mutate_agent(agents[i])
                 g = replace(g, agents=tuple(agents))
         return g
@@ -129,21 +133,22 @@ class EvoEcoGenetics:
     def crossover(self, a: Organism | Automaton, b: Organism | Automaton) -> tuple[Any, Any]:
         """Organisms: the two parents' agents are dealt at random to the two children (as EvoEco mixes agents
         from two organisms), each keeping a parent's palette and seed. Automata: uniform over rule entries."""
+        rng = python_rng()
         if isinstance(a, Automaton) and isinstance(b, Automaton):
-            swap = [random.random() < 0.5 for _ in a.rule]
+            swap = [rng.random() < 0.5 for _ in a.rule]
             left = tuple(y if s else x for x, y, s in zip(a.rule, b.rule, swap))
             right = tuple(x if s else y for x, y, s in zip(a.rule, b.rule, swap))
             return replace(a, rule=left), replace(b, rule=right)
         pool = list(a.agents + b.agents)
-        random.shuffle(pool)
-        cut = random.randint(1, len(pool) - 1) if len(pool) > 1 else 1
+        rng.shuffle(pool)
+        cut = rng.randint(1, len(pool) - 1) if len(pool) > 1 else 1
         left, right = pool[:cut] or pool[:1], pool[cut:] or pool[:1]
         lo, hi = self.agents
         left, right = left[:hi], right[:hi]
         while len(left) < lo:
-            left.append(random.choice(pool))
+            left.append(rng.choice(pool))
         while len(right) < lo:
-            right.append(random.choice(pool))
+            right.append(rng.choice(pool))
         return replace(a, agents=tuple(left)), replace(b, agents=tuple(right))
 
     # rendering

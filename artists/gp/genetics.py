@@ -1,6 +1,7 @@
 """``GPGenetics``: Karl Sims-style pixel-function trees as a ``coevo.protocols.Genetics``.
 
-Variation is DEAP's tree operators under a static height limit; Sims' (1991) mutation kinds map to them:
+Variation is DEAP's tree operators (as ``artists.gp.operators``, drawing from the run's generator) under a
+static height limit; Sims' (1991) mutation kinds map to them:
 a node becomes a new random expression (``subtree``: mutUniform); a function becomes another function of the
 same arity (``node``: mutNodeReplacement); a constant drifts a little (``perturb``: Gaussian, Sims' "scalar
 adjusted") or is redrawn (``ephemeral``: mutEphemeral); an expression becomes the argument of a new function
@@ -11,17 +12,27 @@ DEAP's one-point subtree crossover on one channel's trees.
 from __future__ import annotations
 
 import math
-import random
 from functools import partial
-from operator import attrgetter
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 from deap import gp
 
 from artists.gp.genome import GPGenome, constant, genome_from_json, genome_to_json
+from artists.gp.operators import (
+    cx_one_point,
+    gen_grow,
+    gen_half_and_half,
+    height_limited,
+    mut_ephemeral,
+    mut_insert,
+    mut_node_replacement,
+    mut_shrink,
+    mut_uniform,
+)
 from artists.gp.primitives import build_pset
 from artists.gp.render import BACKENDS, TreeRenders, pixels
+from coevo.rng import python_rng
 from coevo.training.settings import Limits
 
 if TYPE_CHECKING:
@@ -61,16 +72,14 @@ class GPGenetics:
         self.weights = dict(zip(KINDS, weights))
         self.pset = build_pset("numpy")
         self._renders = TreeRenders(backend)
-        limit = gp.staticLimit(attrgetter("height"), max_height)
-        grow = partial(gp.genGrow, min_=0, max_=2)
+        grow = partial(gen_grow, min_=0, max_=2)
         self._mutations = {
-            "subtree": limit(partial(gp.mutUniform, expr=grow, pset=self.pset)),
-            "node": limit(partial(gp.mutNodeReplacement, pset=self.pset)),
-            "ephemeral": limit(partial(gp.mutEphemeral, mode="one")),
-            "insert": limit(partial(gp.mutInsert, pset=self.pset)),
-            "shrink": limit(gp.mutShrink),
+            "subtree": partial(mut_uniform, expr=grow, pset=self.pset),
+            "node": partial(mut_node_replacement, pset=self.pset),
+            "ephemeral": partial(mut_ephemeral, mode="one"),
+            "insert": partial(mut_insert, pset=self.pset),
+            "shrink": mut_shrink,
         }
-        self._crossover = limit(gp.cxOnePoint)
 
     def options(self) -> dict[str, Any]:
         return {"channels": self.channels, "color": self.color, "min_depth": self.min_depth,
@@ -80,37 +89,41 @@ class GPGenetics:
 
     def random_genome(self) -> GPGenome:
         """Ramped half-and-half trees, one per channel."""
-        return GPGenome([gp.PrimitiveTree(gp.genHalfAndHalf(self.pset, self.min_depth, self.max_depth))
+        rng = python_rng()
+        return GPGenome([gp.PrimitiveTree(gen_half_and_half(rng, self.pset, self.min_depth, self.max_depth))
                          for _ in range(self.channels)])
 
     def mutate(self, genome: GPGenome, strength: float = 1.0) -> GPGenome:
         """A mutated copy: ``strength`` mutations on random channels (stochastically rounded, at least one),
         each of a kind drawn by the p_* weights; constants drift by N(0, (sigma·strength)²)."""
+        rng = python_rng()
         trees = [gp.PrimitiveTree(tree) for tree in genome.trees]
-        count = max(1, math.floor(strength) + (random.random() < strength - math.floor(strength)))
+        count = max(1, math.floor(strength) + (rng.random() < strength - math.floor(strength)))
         kinds, weights = list(self.weights), list(self.weights.values())
         for _ in range(count):
-            c = random.randrange(self.channels)
-            kind = random.choices(kinds, weights)[0]
+            c = rng.randrange(self.channels)
+            kind = rng.choices(kinds, weights)[0]
             trees[c] = self._mutate_tree(trees[c], kind, strength)
         return GPGenome(trees)
 
     def _mutate_tree(self, tree: gp.PrimitiveTree, kind: str, strength: float) -> gp.PrimitiveTree:
+        rng = python_rng()
         if kind == "perturb":
             constants = [i for i, node in enumerate(tree) if isinstance(type(node), gp.MetaEphemeral)]
             if constants:
-                i = random.choice(constants)
-                tree[i] = constant(self.pset, tree[i].value + random.gauss(0.0, self.sigma * strength))
+                i = rng.choice(constants)
+                tree[i] = constant(self.pset, tree[i].value + rng.gauss(0.0, self.sigma * strength))
                 return tree
             kind = "node"  # no constant to drift: change a function instead
-        (child,) = self._mutations[kind](tree)
+        (child,) = height_limited(rng, self.max_height, self._mutations[kind], tree)
         return child
 
     def crossover(self, a: GPGenome, b: GPGenome) -> tuple[GPGenome, GPGenome]:
         """One-point subtree crossover between the two genomes' trees of one random channel."""
         ta, tb = [gp.PrimitiveTree(t) for t in a.trees], [gp.PrimitiveTree(t) for t in b.trees]
-        c = random.randrange(self.channels)
-        ta[c], tb[c] = self._crossover(ta[c], tb[c])
+        rng = python_rng()
+        c = rng.randrange(self.channels)
+        ta[c], tb[c] = height_limited(rng, self.max_height, cx_one_point, ta[c], tb[c])
         return GPGenome(ta), GPGenome(tb)
 
     def render(self, genomes: list[GPGenome], size: int) -> torch.Tensor:

@@ -7,12 +7,13 @@ per-pixel baseline of the benchmark. Every primitive is total: protected where t
 from __future__ import annotations
 
 import math
-import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 from deap import gp
+
+from coevo.rng import python_rng
 
 INPUTS = ("x", "y", "r", "theta")  # the pixel's coordinates, in the order of pixel_inputs' rows
 EPS = float(np.float32(1e-6))  # protected ÷, mod and log treat |v| <= EPS as zero (a float32 value)
@@ -243,7 +244,7 @@ CONSTANT = "const"  # the name of the ephemeral constant class in the DEAP set
 
 def random_constant() -> float:
     """A fresh ephemeral constant, uniform in [-1, 1) (from Python's seeded ``random``)."""
-    return random.uniform(-1.0, 1.0)
+    return python_rng().uniform(-1.0, 1.0)
 
 
 def build_pset(implementation: str = "numpy") -> gp.PrimitiveSet:

@@ -12,7 +12,6 @@ the library (``coevo.toolkits.hercl.library``) that holds the champions of earli
 from __future__ import annotations
 
 import math
-import random
 from functools import lru_cache
 from typing import Any, ClassVar
 
@@ -20,6 +19,7 @@ import numpy as np
 import torch
 
 from coevo.errors import CoevoError
+from coevo.rng import python_rng
 from coevo.toolkits.hercl import Program, parse, run
 from coevo.toolkits.hercl.fast import run_batch
 from coevo.toolkits.hercl.library import Library
@@ -89,9 +89,10 @@ class HERCLFunctionGenetics:
         return Program((*p.cells[:-1], (head, *main[1:])), p.num_reg, p.stack_size, p.mem_size)
 
     def mutate(self, genome: Program, strength: float = 1.0) -> Program:
-        n = max(1, int(strength) + (random.random() < strength - int(strength)))
+        rng = python_rng()
+        n = max(1, int(strength) + (rng.random() < strength - int(strength)))
         for _ in range(n):
-            if self.library and random.random() < self.transgenic:
+            if self.library and rng.random() < self.transgenic:
                 genome = library_crossover(genome, self.library)
             else:
                 genome = mutate(genome)

@@ -20,12 +20,12 @@ than Vickers' hercsearch runs (up to 10⁶ evaluations an artist).
 from __future__ import annotations
 
 import math
-import random
 from typing import Any, ClassVar
 
 import torch
 
 from coevo.errors import CoevoError
+from coevo.rng import python_rng
 from coevo.toolkits.hercl import Program, parse, run
 from coevo.toolkits.hercl.program import Bar, Instr
 from coevo.toolkits.hercl.variation import crossover, mutate, random_program
@@ -86,8 +86,9 @@ def commands(messages: list[list[float]], pushpop: bool = True, colour: bool = F
 
 def toggle_loop(genome: Program) -> Program:
     """A random bar of ``genome`` with a branch back (``;``) added at its end, or dropped when it ends in one."""
-    c = random.randrange(len(genome.cells))
-    b = random.randrange(len(genome.cells[c]))
+    rng = python_rng()
+    c = rng.randrange(len(genome.cells))
+    b = rng.randrange(len(genome.cells[c]))
     bar = genome.cells[c][b]
     ends = bool(bar.instrs) and bar.instrs[-1] == Instr(";")
     instrs = bar.instrs[:-1] if ends else (*bar.instrs, Instr(";"))
@@ -138,9 +139,10 @@ class HERCLLinesGenetics:
     def mutate(self, genome: Program, strength: float = 1.0) -> Program:
         """``strength`` HERCsearch mutations (stochastically rounded, at least one); a fifth of the time instead a
         branch back (``;``) appears at or leaves a bar's end, so a drawing loop comes or goes in one step."""
-        if random.random() < self.loops:
+        rng = python_rng()
+        if rng.random() < self.loops:
             return toggle_loop(genome)
-        n = max(1, int(strength) + (random.random() < strength - int(strength)))
+        n = max(1, int(strength) + (rng.random() < strength - int(strength)))
         for _ in range(n):
             genome = mutate(genome)
         return genome

@@ -8,10 +8,10 @@ insertion, deletion and crossover never break one. Randomness from Python's ``ra
 
 from __future__ import annotations
 
-import random
 from typing import Any
 
 from coevo.errors import CoevoError
+from coevo.rng import python_rng
 from coevo.toolkits.turtle.program import ARITY, COMMANDS, Instruction, Program, blocks
 
 __all__ = ["ARITY", "COMMANDS", "Instruction", "Program", "blocks"]
@@ -23,41 +23,43 @@ MAX_FILE_LENGTH = 10_000  # instructions accepted in a genome file
 
 def random_args(op: str) -> tuple[int, ...]:
     """Fresh arguments for ``op``, drawn over (a little beyond) the ranges the turtle uses."""
+    rng = python_rng()
     if op == "fd":
-        return (random.randint(-20, 20),)
+        return (rng.randint(-20, 20),)
     if op == "rt":
-        return (random.randint(-180, 180),)
+        return (rng.randint(-180, 180),)
     if op == "size":
-        return (random.randint(0, 3),)
+        return (rng.randint(0, 3),)
     if op == "colour":
-        return (random.randint(0, 255), random.randint(0, 255), random.randint(0, 255))
+        return (rng.randint(0, 255), rng.randint(0, 255), rng.randint(0, 255))
     if op == "repeat":
-        return (random.randint(2, 9),)
+        return (rng.randint(2, 9),)
     return ()
 
 
 def random_instruction(pushpop: bool = True) -> Instruction:
     ops = [op for op in WEIGHTS if pushpop or op not in ("push", "pop")]
-    op = random.choices(ops, weights=[WEIGHTS[o] for o in ops])[0]
+    op = python_rng().choices(ops, weights=[WEIGHTS[o] for o in ops])[0]
     return (op, *random_args(op))
 
 
 def random_program(length: tuple[int, int] = (6, 24), pushpop: bool = True) -> Program:
-    return tuple(random_instruction(pushpop) for _ in range(random.randint(*length)))
+    return tuple(random_instruction(pushpop) for _ in range(python_rng().randint(*length)))
 
 
 def perturb(ins: Instruction, pushpop: bool = True) -> Instruction:
     """Point mutation of one argument: a small step, or (a quarter of the time) a fresh value."""
+    rng = python_rng()
     op, *args = ins
     if not args:
         return random_instruction(pushpop)
-    k = random.randrange(len(args))
+    k = rng.randrange(len(args))
     fresh = random_args(op)[k]
-    if random.random() < 0.25:
+    if rng.random() < 0.25:
         args[k] = fresh
     else:
         spread = {"fd": 4, "rt": 30, "size": 1, "colour": 32, "repeat": 1}[op]
-        args[k] = max(-ARG_LIMIT, min(ARG_LIMIT, args[k] + random.randint(-spread, spread)))
+        args[k] = max(-ARG_LIMIT, min(ARG_LIMIT, args[k] + rng.randint(-spread, spread)))
         if op == "repeat":
             args[k] = max(1, min(9, args[k]))
     return (op, *args)
@@ -67,33 +69,35 @@ def mutate(program: Program, strength: float = 1.0, max_length: int = 64, pushpo
     """``strength`` mutations (stochastically rounded, at least one), each a point mutation (an argument or a
     whole instruction), an insertion (an instruction, or a ``repeat``/``end`` pair around a stretch) or a
     deletion."""
-    count = max(1, int(strength) + (random.random() < strength - int(strength)))
+    rng = python_rng()
+    count = max(1, int(strength) + (rng.random() < strength - int(strength)))
     body = list(program)
     for _ in range(count):
-        kind = random.choices(("point", "insert", "delete"), weights=(5, 3, 2))[0]
+        kind = rng.choices(("point", "insert", "delete"), weights=(5, 3, 2))[0]
         if (kind == "delete" and len(body) <= 1) or (kind == "insert" and len(body) >= max_length):
             kind = "point"
-        i = random.randrange(len(body))
+        i = rng.randrange(len(body))
         if kind == "point":
-            body[i] = perturb(body[i], pushpop) if random.random() < 0.7 else random_instruction(pushpop)
+            body[i] = perturb(body[i], pushpop) if rng.random() < 0.7 else random_instruction(pushpop)
         elif kind == "delete":
             del body[i]
-        elif len(body) + 2 <= max_length and random.random() < 0.3:  # wrap a stretch in a new block
-            j = random.randint(i, len(body))
+        elif len(body) + 2 <= max_length and rng.random() < 0.3:  # wrap a stretch in a new block
+            j = rng.randint(i, len(body))
             body[i:j] = [("repeat", *random_args("repeat")), *body[i:j], ("end",)]
         else:
-            body.insert(random.randint(0, len(body)), random_instruction(pushpop))
+            body.insert(rng.randint(0, len(body)), random_instruction(pushpop))
     return tuple(body)
 
 
 def pick_block(program: Program) -> tuple[int, int]:
     """A stretch ``[i, j)`` to exchange: half the time a whole ``repeat`` block when there is one."""
+    rng = python_rng()
     match = blocks(program)
-    if match and random.random() < 0.5:
-        i = random.choice(sorted(match))
+    if match and rng.random() < 0.5:
+        i = rng.choice(sorted(match))
         return i, min(match[i] + 1, len(program))
-    i = random.randrange(len(program))
-    return i, random.randint(i + 1, len(program))
+    i = rng.randrange(len(program))
+    return i, rng.randint(i + 1, len(program))
 
 
 def crossover(a: Program, b: Program, max_length: int = 64) -> tuple[Program, Program]:

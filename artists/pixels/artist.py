@@ -26,6 +26,7 @@ from typing import Any, ClassVar
 import torch
 
 from artists.pixels.priors import l2_prior, total_variation
+from coevo import rng
 from coevo.evolution.bestperclass import BestPerClass
 from coevo.protocols import Proposal
 from coevo.training.settings import Limits, check_memory
@@ -64,7 +65,7 @@ class PixelArtist:
             self.count = 1 if count is None else int(count)
             self.targets = torch.arange(self.classes).repeat_interleave(self.count)
             self.sources: torch.Tensor | None = None
-            start = 0.1 * torch.randn(len(self.targets), *self.shape)
+            start = 0.1 * rng.randn(len(self.targets), *self.shape)
             self.originals: torch.Tensor | None = None
         else:
             if real_labelled is None:

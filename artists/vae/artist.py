@@ -16,6 +16,7 @@ import torch
 import torch.nn.functional as F
 
 from artists.vae.networks import Decoder, Encoder
+from coevo import rng
 from coevo.losses import artist_loss, check
 from coevo.protocols import Proposal
 from coevo.training.settings import Limits
@@ -41,14 +42,15 @@ class VAEArtist:
         self.loss, self.beta, self.adversarial = check(loss), float(beta), float(adversarial)
         self.real = real
         self.device = torch.device(device)
-        self.encoder = Encoder(self.nz, channels, height, self.width).to(self.device)
-        self.decoder = Decoder(self.nz, channels, height, self.width).to(self.device)
+        with rng.module_init():
+            self.encoder = Encoder(self.nz, channels, height, self.width).to(self.device)
+            self.decoder = Decoder(self.nz, channels, height, self.width).to(self.device)
         self.opt = torch.optim.Adam([*self.encoder.parameters(), *self.decoder.parameters()], lr=lr)
         self.steps = 0
 
     def ask(self) -> Proposal:
         """Prior samples G(z), z ~ N(0, I); with the decoder's graph only for AE-GAN."""
-        z = torch.randn(self.batch, self.nz, device=self.device)
+        z = rng.randn(self.batch, self.nz, device=self.device)
         with torch.set_grad_enabled(self.adversarial > 0):
             images = self.decoder(z)
         return Proposal(images=images, extra={"z": z})
@@ -56,7 +58,8 @@ class VAEArtist:
     def vae_loss(self, real: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """Per-image means of the reconstruction loss (Bernoulli pixels: summed BCE) and of KL(q(z|x) || N(0, I))."""
         mu, logvar = self.encoder(real)
-        z = mu + torch.randn_like(mu) * (0.5 * logvar).exp()  # the reparameterisation trick
+        noise = rng.randn(*mu.shape, device=mu.device, dtype=mu.dtype)
+        z = mu + noise * (0.5 * logvar).exp()  # the reparameterisation trick
         target = (real + 1) / 2  # [-1, 1] -> ink in [0, 1]
         recon = F.binary_cross_entropy_with_logits(self.decoder.logits(z), target, reduction="sum") / len(real)
         kl = -0.5 * (1 + logvar - mu.pow(2) - logvar.exp()).sum() / len(real)
@@ -96,7 +99,7 @@ class VAEArtist:
 
     def sample(self, n: int) -> torch.Tensor:
         """``n`` images from the prior, on the CPU."""
-        return torch.cat([self.generate(torch.randn(min(256, n - i), self.nz)) for i in range(0, n, 256)])
+        return torch.cat([self.generate(rng.randn(min(256, n - i), self.nz)) for i in range(0, n, 256)])
 
     def state_dict(self) -> dict[str, Any]:
         return {"encoder": self.encoder.state_dict(), "decoder": self.decoder.state_dict(),

@@ -9,6 +9,7 @@ import torch
 import torch.nn.functional as F
 
 from coevo.errors import CoevoError
+from coevo.rng import randint
 
 
 @dataclass
@@ -28,14 +29,14 @@ class ImageSet:
         return int(c), int(h), int(w)
 
     def sample(self, n: int) -> torch.Tensor:
-        """``n`` images drawn with the global Torch generator (checkpointed with the run)."""
-        return self.images[torch.randint(len(self), (n,))]
+        """``n`` images drawn with the run's Torch generator (checkpointed with the run)."""
+        return self.images[randint(len(self), (n,))]
 
     def sample_labelled(self, n: int) -> tuple[torch.Tensor, torch.Tensor]:
         """``n`` images and their class labels, drawn as ``sample`` draws."""
         if self.labels is None:
             raise ValueError(f"{self.name} has no labels")
-        index = torch.randint(len(self), (n,))
+        index = randint(len(self), (n,))
         return self.images[index], self.labels[index]
 
     def split(self, holdout: float = 0.1) -> tuple[ImageSet, ImageSet]:

@@ -12,10 +12,16 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 import torch
-from deap import tools
 
 from coevo.protocols import Genetics, Proposal, RememberingGenetics
+from coevo.rng import python_rng
 from coevo.training.kernel import SELECTIONS, EvolutionConfig
+
+
+def tournament(rng: random.Random, individuals: list[Any], k: int, size: int) -> list[Any]:
+    """``k`` winners of tournaments among ``size`` individuals drawn with replacement, the first fittest winning
+    (DEAP's ``tools.selTournament``, same draws, from ``rng``)."""
+    return [max([rng.choice(individuals) for _ in range(size)], key=lambda ind: ind.fitness) for _ in range(k)]
 
 
 @dataclass
@@ -96,16 +102,17 @@ class EvolutionaryArtist:
         return sorted(self.population, key=lambda ind: ind.fitness, reverse=True)[:k]
 
     def _breed(self, judged: list[Individual]) -> list[Individual]:
+        rng = python_rng()
         cfg = self.config
         ranked = sorted(judged, key=lambda ind: ind.fitness, reverse=True)
         nxt = [Individual(ind.genome, ind.id, ind.parents) for ind in ranked[: cfg.elite]]
         chosen = [ind for ind in ranked if ind.fitness > 0] or ranked[:1]
         while len(nxt) < cfg.pop:
             if cfg.selection == "chosen":
-                a, b = random.sample(chosen, 2) if len(chosen) > 1 else (chosen[0], chosen[0])
+                a, b = rng.sample(chosen, 2) if len(chosen) > 1 else (chosen[0], chosen[0])
             else:
-                a, b = tools.selTournament(judged, 2, min(cfg.tournament, len(judged)))
-            if a is not b and random.random() < cfg.cxpb:
+                a, b = tournament(rng, judged, 2, min(cfg.tournament, len(judged)))
+            if a is not b and rng.random() < cfg.cxpb:
                 ga, gb = self.genetics.crossover(a.genome, b.genome)
                 children = [(ga, (a.id, b.id)), (gb, (a.id, b.id))]
             else:
@@ -113,7 +120,7 @@ class EvolutionaryArtist:
             for genome, parents in children:
                 if len(nxt) == cfg.pop:
                     break
-                if random.random() < cfg.mutpb:
+                if rng.random() < cfg.mutpb:
                     genome = self.genetics.mutate(genome, cfg.strength)
                 nxt.append(self._newborn(genome, parents))
         return nxt

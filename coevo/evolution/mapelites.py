@@ -8,7 +8,6 @@ runners-up (the next best distinct individuals), and they breed as elites do.
 
 from __future__ import annotations
 
-import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +15,7 @@ from typing import Any
 import torch
 
 from coevo.protocols import Genetics, Proposal
+from coevo.rng import python_rng
 
 CellScorer = Callable[[torch.Tensor], torch.Tensor]  # images (B, C, H, W) -> scores (B, cells)
 
@@ -49,15 +49,16 @@ class MapElites:
 
     def children(self) -> list[tuple[Any, tuple[int, ...]]]:
         """A batch of (genome, parent ids): random genomes while the archive is empty, else offspring of elites."""
+        rng = python_rng()
         elites = [e for cell, top in enumerate(self.archive) if top is not None
                   for e in (top, *self.runners_up[cell])]
         if not elites:
             return [(self.genetics.random_genome(), ()) for _ in range(self.batch)]
         out: list[tuple[Any, tuple[int, ...]]] = []
         while len(out) < self.batch:
-            a = random.choice(elites)
-            if len(elites) > 1 and random.random() < self.cxpb:
-                b = random.choice([e for e in elites if e is not a])
+            a = rng.choice(elites)
+            if len(elites) > 1 and rng.random() < self.cxpb:
+                b = rng.choice([e for e in elites if e is not a])
                 child, _ = self.genetics.crossover(a.genome, b.genome)
                 out.append((self.genetics.mutate(child, self.strength), (a.id, b.id)))
             else:

@@ -6,6 +6,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from coevo.rng import module_init, randperm, seeded_torch
+
 SIDE = 32  # images are resized to SIDE × SIDE before encoding, so one net serves every image size
 CODE = 64  # feature (bottleneck) dimension
 
@@ -37,13 +39,13 @@ def resize(images: torch.Tensor) -> torch.Tensor:
 
 def train_autoencoder(images: torch.Tensor, epochs: int = 10, batch: int = 128, seed: int = 0) -> AutoEncoder:
     """Train on ``images`` by mean squared reconstruction error; seeded privately so a run's RNG is untouched."""
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
-        net = AutoEncoder(images.shape[1])
+    with seeded_torch(seed):
+        with module_init():
+            net = AutoEncoder(images.shape[1])
         opt = torch.optim.Adam(net.parameters(), lr=1e-3)
         target = resize(images.float())
         for _ in range(epochs):
-            for index in torch.randperm(len(target)).split(batch):
+            for index in randperm(len(target)).split(batch):
                 opt.zero_grad(set_to_none=True)
                 loss = F.mse_loss(net(target[index]), target[index])
                 loss.backward()

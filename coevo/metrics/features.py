@@ -15,6 +15,7 @@ import torch
 
 from coevo.data import ImageSet
 from coevo.metrics.autoencoder import AutoEncoder, train_autoencoder
+from coevo.rng import module_init
 from coevo.toolkits.modelcache import cache_folder, cached_model
 
 AUTOENCODER_VERSION = 1  # bump when the autoencoder or its training changes, to retrain cached nets
@@ -43,7 +44,9 @@ def content_hash(images: torch.Tensor, labels: torch.Tensor | None = None) -> st
 def cached_autoencoder(images: torch.Tensor, epochs: int = 10) -> AutoEncoder:
     """An autoencoder trained on ``images``, loaded from the cache when the same data was seen before."""
     name = f"autoencoder-v{AUTOENCODER_VERSION}-e{epochs}-{content_hash(images)}.pt"
-    net = cached_model(cache_folder("autoencoders") / name, AutoEncoder(images.shape[1]),
+    with module_init():
+        template = AutoEncoder(images.shape[1])
+    net = cached_model(cache_folder("autoencoders") / name, template,
                        lambda: train_autoencoder(images, epochs), f"the metrics' autoencoder ({epochs} epochs)")
     return net.eval()
 

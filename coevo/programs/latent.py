@@ -52,9 +52,7 @@ def load_generator(run: Path) -> Any:
 
 def latents(n: int, nz: int, seed: int) -> torch.Tensor:
     """``n`` standard normal latents fixed by ``seed`` (the caller's RNG state is left as it was)."""
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
-        return torch.randn(n, nz)
+    return torch.randn(n, nz, generator=torch.Generator().manual_seed(seed))
 
 
 def class_rows(generator: ConditionalGenerator, columns: int, seed: int) -> torch.Tensor:

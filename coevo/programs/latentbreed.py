@@ -9,7 +9,6 @@ checkpoint, so ``coevo render`` and ``--from`` redraw them with the same generat
 
 from __future__ import annotations
 
-import random
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ import torch.nn.functional as F
 from coevo.errors import CoevoError
 from coevo.programs.latent import load_generator
 from coevo.protocols import ConditionalGenerator
+from coevo.rng import numpy_rng, python_rng
 from coevo.store.runfolder import RunFolder
 
 CROSSOVERS = ("slerp", "uniform")
@@ -51,23 +51,24 @@ class LatentGenetics:
         return {"z": [float(v) for v in z], "label": label}
 
     def random_genome(self) -> dict[str, Any]:
-        label = random.randrange(self.classes) if self.classes else None
-        return self._genome(np.random.standard_normal(self.nz), label)
+        label = python_rng().randrange(self.classes) if self.classes else None
+        return self._genome(numpy_rng().standard_normal(self.nz), label)
 
     def mutate(self, genome: dict[str, Any], strength: float = 1.0) -> dict[str, Any]:
-        z = np.asarray(genome["z"]) + strength * self.sigma * np.random.standard_normal(self.nz)
+        rng = python_rng()
+        z = np.asarray(genome["z"]) + strength * self.sigma * numpy_rng().standard_normal(self.nz)
         label = genome["label"]
-        if self.classes and random.random() < self.relabel * strength:
-            label = random.randrange(self.classes)
+        if self.classes and rng.random() < self.relabel * strength:
+            label = rng.randrange(self.classes)
         return self._genome(z, label)
 
     def crossover(self, a: dict[str, Any], b: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
         za, zb = np.asarray(a["z"]), np.asarray(b["z"])
         if self.crossover_kind == "slerp":
-            t = random.random()
+            t = python_rng().random()
             one, two = _slerp(za, zb, t), _slerp(za, zb, 1 - t)
         else:
-            mask = np.random.random(self.nz) < 0.5
+            mask = numpy_rng().random_sample(self.nz) < 0.5
             one, two = np.where(mask, za, zb), np.where(mask, zb, za)
         return self._genome(one, a["label"]), self._genome(two, b["label"])
 

@@ -69,9 +69,7 @@ def _codes(generator: Any, data_images: torch.Tensor, n: int, seed: int) -> torc
     """Codes the prior is fitted to: encoder means of real images, else N(0, I) latents."""
     if isinstance(generator, LatentEncoder):
         return generator.encode(data_images[:n])
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed + 7)
-        return torch.randn(n, generator.nz)
+    return torch.randn(n, generator.nz, generator=torch.Generator().manual_seed(seed + 7))
 
 
 def _generator(config: PPGNConfig) -> tuple[Any, str, int]:
@@ -104,10 +102,9 @@ def _starts(config: PPGNConfig, classes: list[int], generator: Any, shape: tuple
     """Each class's chains start from random codes of their own seed: N(0, I) latents, or faint noise images."""
     starts = []
     for cls in classes:
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(config.seed * 1000 + cls)
-            starts.append(torch.randn(config.chains, generator.nz) if generator is not None
-                          else 0.1 * torch.randn(config.chains, *shape))
+        own = torch.Generator().manual_seed(config.seed * 1000 + cls)
+        starts.append(torch.randn(config.chains, generator.nz, generator=own) if generator is not None
+                      else 0.1 * torch.randn(config.chains, *shape, generator=own))
     return torch.cat(starts)
 
 

@@ -1,20 +1,21 @@
 """Runs independent tasks (a comparison's artist × seed runs, a sweep's settings × seeds) one by one in this
-process, or on a Dask cluster, with identical results: each task seeds itself and runs torch on one thread.
+process, or on a Dask cluster, with identical results: each task seeds its own generators and runs torch on one
+thread.
 
-On Dask each task runs in a child process of its worker: the worker's own threads draw from Python's global
-``random`` (heartbeat jitter and the like), which the runs' genetic operators also use, as DEAP's do.
+On Dask each task runs in its worker's process, with the imports warm from the worker's earlier tasks: a run
+draws only from generators it owns (``coevo.rng``), so the worker's own threads, which draw from Python's
+module-level ``random``, cannot change it. A task whose client stops or dies is let go by the scheduler; its game
+ends at the next round (``coevo.training.cancel``), so no orphan keeps writing its run folder.
 """
 
 from __future__ import annotations
 
 import logging
 import math
-import pickle
 import socket
-import subprocess
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -63,6 +64,7 @@ def check_scheduler(address: str) -> str:
     except (OSError, UnicodeError) as exc:
         raise CoevoError(f"no Dask scheduler answers at {address} ({exc}); {fix}") from None
     return address
+GOING = ("executing", "long-running")  # a worker's task states in which its client still wants it
 
 
 @dataclass(frozen=True)
@@ -75,25 +77,39 @@ class Task:
 
 
 def call(task: Task) -> Any:
-    """Run one task with torch on ``THREADS`` threads, restoring the caller's setting."""
+    """Run one task with torch on ``THREADS`` threads, restoring the caller's setting; on a Dask worker, its games
+    end once the task is let go."""
+    from coevo.training.cancel import abandoned_when
+
     previous = torch.get_num_threads()
     torch.set_num_threads(THREADS)
+    check = let_go()
     try:
-        return task.function(**task.kwargs)
+        with nullcontext() if check is None else abandoned_when(check):
+            return task.function(**task.kwargs)
     finally:
         torch.set_num_threads(previous)
 
 
-def call_in_child(task: Task) -> Any:
-    """``call(task)`` in a fresh Python process (``python -m coevo.programs.sweep IN OUT``, pickled files)."""
-    with tempfile.TemporaryDirectory(prefix="coevo-task-") as folder:
-        given, taken = Path(folder) / "task.pickle", Path(folder) / "result.pickle"
-        given.write_bytes(pickle.dumps(task))
-        child = subprocess.run([sys.executable, "-m", "coevo.programs.sweep", str(given), str(taken)],
-                               capture_output=True, text=True)
-        if child.returncode != 0:
-            raise RuntimeError(f"task {task.name} failed:\n{child.stderr[-4000:]}")
-        return pickle.loads(taken.read_bytes())
+def let_go() -> Callable[[], bool] | None:
+    """On a Dask worker, a check that says whether the task running in this thread was let go (its client
+    released it: stopped, or died); None elsewhere."""
+    try:
+        from distributed import get_worker
+        from distributed.worker import thread_state
+    except ImportError:  # pragma: no cover - distributed is a dependency
+        return None
+    try:
+        worker, key = get_worker(), thread_state.key
+    except (ValueError, AttributeError):  # not in a worker's task thread
+        return None
+    tasks = worker.state.tasks
+
+    def released() -> bool:
+        state = tasks.get(key)
+        return state is None or state.state not in GOING
+
+    return released
 
 
 def run_tasks(tasks: Sequence[Task], workers: int = 0, scheduler: str | None = None) -> list[Any]:
@@ -111,6 +127,8 @@ def run_tasks(tasks: Sequence[Task], workers: int = 0, scheduler: str | None = N
 
 
 def on_dask(tasks: Sequence[Task], workers: int, scheduler: str | None) -> list[Any]:
+    """The tasks on Dask; leaving early (an error, Ctrl-C) cancels the tasks still wanted, and closing the client
+    lets go of the rest (a task already playing ends at its next round)."""
     from distributed import Client, LocalCluster, as_completed
 
     cluster = None if scheduler else LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
@@ -119,13 +137,17 @@ def on_dask(tasks: Sequence[Task], workers: int, scheduler: str | None) -> list[
         with Client(scheduler or cluster) as client:
             if client.dashboard_link:  # a free port, so that two sweeps side by side both have one
                 say(f"Dask dashboard: {client.dashboard_link}")
-            futures = [client.submit(call_in_child, task, pure=False, key=f"coevo-{i}-{task.name}")
+            futures = [client.submit(call, task, pure=False, key=f"coevo-{i}-{task.name}")
                        for i, task in enumerate(tasks)]
-            names = {future.key: task.name for future, task in zip(futures, tasks)}
-            for done, future in enumerate(as_completed(futures), 1):
-                future.result()  # a task's error is raised here, as it would be one by one
-                say(f"finished {names[future.key]} ({done}/{len(tasks)}, on Dask)")
-            return [future.result() for future in futures]
+            try:
+                names = {future.key: task.name for future, task in zip(futures, tasks)}
+                for done, future in enumerate(as_completed(futures), 1):
+                    future.result()  # a task's error is raised here, as it would be one by one
+                    say(f"finished {names[future.key]} ({done}/{len(tasks)}, on Dask)")
+                return [future.result() for future in futures]
+            except BaseException:
+                client.cancel(futures)
+                raise
     finally:
         if cluster is not None:
             cluster.close()
@@ -133,11 +155,6 @@ def on_dask(tasks: Sequence[Task], workers: int, scheduler: str | None) -> list[
 
 def say(line: str) -> None:
     sys.stderr.write(f"coevo: {line}\n")
-
-
-if __name__ == "__main__":  # the child process of call_in_child: trusted files written by its parent
-    _task = pickle.loads(Path(sys.argv[1]).read_bytes())
-    Path(sys.argv[2]).write_bytes(pickle.dumps(call(_task)))
 
 
 def parse_grid(texts: Sequence[str], parse_value: Callable[[str], tuple[str, Any]]) -> dict[str, list[Any]]:

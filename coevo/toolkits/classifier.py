@@ -15,6 +15,7 @@ from torch import nn
 
 from coevo.data import ImageSet
 from coevo.errors import CoevoError
+from coevo.rng import module_init, randint, seeded_torch
 from coevo.toolkits import modelcache
 
 CACHE_VERSION = 2  # bump when the architecture or training changes, so old cache files are not reused
@@ -77,16 +78,15 @@ def train_classifier(data: ImageSet, steps: int = 800, seed: int = 0, device: st
     settings = settings or TrainSettings(steps=steps, seed=seed)
     labels = _labels_of(data)
     device = torch.device(device)
-    devices = [device] if device.type == "cuda" else []
-    with torch.random.fork_rng(devices=devices):
-        torch.manual_seed(settings.seed)
-        model = LeNet(data.shape, int(labels.max()) + 1).to(device)
+    with seeded_torch(settings.seed):
+        with module_init():
+            model = LeNet(data.shape, int(labels.max()) + 1).to(device)
         images, labels = data.images.to(device), labels.to(device)
         optimiser = torch.optim.Adam(model.parameters(), lr=settings.lr)
         schedule = torch.optim.lr_scheduler.OneCycleLR(optimiser, settings.lr, total_steps=max(1, settings.steps))
         model.train()
         for _ in range(settings.steps):
-            pick = torch.randint(len(images), (settings.batch,), device=device)
+            pick = randint(len(images), (settings.batch,), device=device)
             loss = F.cross_entropy(model(images[pick]), labels[pick])
             optimiser.zero_grad(set_to_none=True)
             loss.backward()
@@ -123,7 +123,9 @@ def cached_classifier(data: ImageSet, cache_dir: str | Path | None = None, steps
     settings = TrainSettings(steps=steps, seed=seed)
     labels = _labels_of(data)
     path = cache_folder(cache_dir) / f"lenet-{data_hash(data, settings)[:32]}.pt"
-    model = modelcache.cached_model(path, LeNet(data.shape, int(labels.max()) + 1),
+    with module_init():
+        template = LeNet(data.shape, int(labels.max()) + 1)
+    model = modelcache.cached_model(path, template,
                                     lambda: train_classifier(data, device=device, settings=settings),
                                     f"the LeNet classifier on {data.name} ({steps} steps)")
     return model.to(device).eval()

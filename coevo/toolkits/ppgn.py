@@ -28,6 +28,7 @@ from torch import nn
 
 from coevo.evolution.bestperclass import BestPerClass
 from coevo.protocols import Proposal
+from coevo.rng import module_init, seeded_torch
 
 Prior = Callable[[torch.Tensor], torch.Tensor]  # h -> R(h), the denoising autoencoder's reconstruction
 Render = Callable[[torch.Tensor], torch.Tensor]  # h -> images G(h) (N, C, H, W), differentiable in h
@@ -97,13 +98,14 @@ class CodeDAE(nn.Module):
 def train_dae(codes: torch.Tensor, sigma: float = 0.5, steps: int = 2000, batch: int = 128, lr: float = 1e-3,
               seed: int = 0) -> CodeDAE:
     """Fit R(h + noise) ~ h on ``codes`` ``(N, nz)``; deterministic for a seed (the global RNG is left alone)."""
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(seed)
-        dae = CodeDAE(codes.shape[1])
+    with seeded_torch(seed) as generator:
+        with module_init():
+            dae = CodeDAE(codes.shape[1])
         optimiser = torch.optim.Adam(dae.parameters(), lr=lr)
         for _ in range(steps):
-            clean = codes[torch.randint(len(codes), (batch,))]
-            loss = (dae(clean + sigma * torch.randn_like(clean)) - clean).pow(2).sum(1).mean()
+            clean = codes[torch.randint(len(codes), (batch,), generator=generator)]
+            noise = torch.randn(clean.shape, generator=generator, dtype=clean.dtype)
+            loss = (dae(clean + sigma * noise) - clean).pow(2).sum(1).mean()
             optimiser.zero_grad(set_to_none=True)
             loss.backward()
             optimiser.step()

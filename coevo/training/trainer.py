@@ -22,11 +22,12 @@ from tqdm import tqdm
 
 from coevo.errors import CoevoError
 from coevo.loop import Hook, Players, Progress, Round, Schedule, Stop, coevolve
-from coevo.rng import rng_state, set_rng_state
+from coevo.rng import Generators, rng_state, set_rng_state, using
 from coevo.store.atomic import atomic_write_text
 from coevo.store.runfolder import KINDS, NOUNS, RunFolder, check_kind, folder_contents, folder_lock, remove_started
 from coevo.store.tensorboard import FOLDER, TensorBoardHook
 from coevo.store.untrusted import check_contained, read_text
+from coevo.training.cancel import watches
 from coevo.training.config import MAX_CONFIG_BYTES, dump_config
 from coevo.training.settings import MAX_INT, value_problem
 
@@ -208,7 +209,11 @@ class Trainer:
 
     def fit(self, program: Program, config: Any, out: Path) -> Any:
         """Play a new game into ``out`` to its stop; a start that fails before its first checkpoint leaves the
-        folder as it found it."""
+        folder as it found it. The game draws only from generators of its own (``coevo.rng.using``)."""
+        with using(Generators()):
+            return self._fit(program, config, out)
+
+    def _fit(self, program: Program, config: Any, out: Path) -> Any:
         out = Path(out)
         check_kind(out, program.kind)
         folder = RunFolder(out)
@@ -228,7 +233,11 @@ class Trainer:
 
     def resume(self, program: Program, out: Path, rounds: int | None = None, force: bool = False) -> Any:
         """Continue a killed or finished game from its last checkpoint, optionally to a new length (shortening it,
-        or continuing with recorded rounds missing, needs ``force``)."""
+        or continuing with recorded rounds missing, needs ``force``); the game draws from generators of its own."""
+        with using(Generators()):
+            return self._resume(program, out, rounds, force)
+
+    def _resume(self, program: Program, out: Path, rounds: int | None, force: bool) -> Any:
         out = Path(out)
         folder = RunFolder(out)
         upgrade(program, folder)
@@ -278,7 +287,7 @@ class Trainer:
              config: str | None = None) -> Any:
         """Play from the game's progress to its stop with the program's hooks, then let the program finish;
         ``config`` is config.toml's text, which checkpoints keep."""
-        hooks: list[Hook] = [*game.hooks, *program.recorders(folder, game)]
+        hooks: list[Hook] = [*watches(), *game.hooks, *program.recorders(folder, game)]  # watches: a let-go task
         if getattr(game.config, "tensorboard", False):  # a program whose settings declare it (coevo.training.config)
             hooks.append(TensorBoardHook(folder.path / FOLDER, game.stop, getattr(game.config, "sheet_every", 5)))
         if rewrite_config:  # after the recorders opened what they write to: a refused resume changes nothing

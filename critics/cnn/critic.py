@@ -10,6 +10,7 @@ import torch
 
 from coevo import losses
 from coevo.devices import resolve_device
+from coevo.rng import module_init
 from coevo.training.settings import Limits
 from critics.cnn.network import Discriminator
 from critics.cnn.unrolled import UNROLLED, unrolled_scores
@@ -56,7 +57,8 @@ class CNNCritic:
         if width < 1 or chunk < 1:
             raise ValueError("width and chunk must be positive")
         self.clip, self.penalty, self.chunk = clip, penalty, chunk
-        self.net = self.network(width).to(self.device)
+        with module_init():
+            self.net = self.network(width).to(self.device)
         self.opt = losses.make_optimizer(self.net.parameters(), self.loss, lr=lr, betas=betas)
         cuda = self.device.type == "cuda"
         self.amp_dtype = (torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16) if cuda else None

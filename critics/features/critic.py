@@ -11,6 +11,7 @@ from torch import nn
 
 from coevo import losses
 from coevo.devices import resolve_device
+from coevo.rng import module_init
 from coevo.toolkits.featurecache import FeatureCache
 from coevo.toolkits.imagefeatures import feature_names
 from coevo.training.settings import Limits
@@ -40,10 +41,11 @@ class FeaturesCritic:
         self.loss, self.device = loss, resolve_device(str(device))
         self.names = feature_names(self.shape[0])
         size, body = len(self.names), []
-        for _ in range(layers):
-            body += [nn.Linear(size, hidden), nn.LeakyReLU(0.2)]
-            size = hidden
-        self.net = nn.Sequential(*body, nn.Linear(size, 1)).to(self.device)
+        with module_init():
+            for _ in range(layers):
+                body += [nn.Linear(size, hidden), nn.LeakyReLU(0.2)]
+                size = hidden
+            self.net = nn.Sequential(*body, nn.Linear(size, 1)).to(self.device)
         self.opt = losses.make_optimizer(self.net.parameters(), loss, lr=lr, betas=betas)
         self.mean = torch.zeros(len(self.names))
         self.spread = torch.ones(len(self.names))

@@ -28,9 +28,9 @@ identical outputs on every item cost a penalty of 1 (super.c's ``all_outputs_sam
 from __future__ import annotations
 
 import math
-import random
 from dataclasses import dataclass
 
+from coevo.rng import python_rng
 from coevo.toolkits.hercl import Program, parse, run_python
 from coevo.toolkits.hercl.variation import crossover, mutate, random_program
 
@@ -136,7 +136,7 @@ class Search:
         self.registers, self.cells, self.stack, self.max_steps = registers, cells, stack, max_steps
         # the start: a program answering one random feature (Blair's hercsearch starts from empty code)
         head = f"[c={cells},r={registers},s={stack},m=0]\n" + "".join(f"{c}[]\n" for c in range(cells - 1))
-        self.champion = parse(head + f"{cells - 1}[{random.randrange(max(registers, 1))}<wo]\n")
+        self.champion = parse(head + f"{cells - 1}[{python_rng().randrange(max(registers, 1))}<wo]\n")
         self.codebank = [random_program(cells, registers, stack) for _ in range(codebank)]  # Blair: random cells
         self.items: list[Item] = []
         self.trials = MIN_TRIALS
@@ -151,7 +151,7 @@ class Search:
         """New items, each at a random place after the champion's curriculum (which it keeps); then every item
         is weighted so both classes weigh as much (make-train.sh repeats the smaller class instead)."""
         for features, target in new:
-            self.items.insert(random.randint(min(self.trials, len(self.items)), len(self.items)),
+            self.items.insert(python_rng().randint(min(self.trials, len(self.items)), len(self.items)),
                               (features, target, 1.0))
         count = {1.0: sum(t == 1.0 for _, t, _ in self.items), 0.0: sum(t == 0.0 for _, t, _ in self.items)}
         most = max(count.values())
@@ -165,10 +165,11 @@ class Search:
     def child(self) -> Program:
         """One or more mutations of the champion (each further one with probability 1/2), or a crossover with a
         program of the codebank (bar, branch or cell)."""
-        if random.random() < 0.3:
-            return crossover(self.champion, random.choice(self.codebank))
+        rng = python_rng()
+        if rng.random() < 0.3:
+            return crossover(self.champion, rng.choice(self.codebank))
         child = mutate(self.champion)
-        while random.random() < 0.5:
+        while rng.random() < 0.5:
             child = mutate(child)
         return child
 
@@ -178,7 +179,7 @@ class Search:
         sigmoid(-(score difference)) (eval.c allows it only for point mutations that cost less or are penalised)."""
         if new[:3] != old[:3]:
             return False
-        return random.random() < sigmoid(old[3] - new[3])
+        return python_rng().random() < sigmoid(old[3] - new[3])
 
     def step(self) -> bool:
         """Breed and judge one child; True when it became the champion."""
@@ -186,7 +187,7 @@ class Search:
         self.evaluations += 1
         judged = judge(child, self.items, self.trials, self.max_steps, self.standing)
         new, old = judged.key(child.size()), self.standing.key(self.champion.size())
-        if new < old or (new == old and random.random() < 0.5) or self._anneal(new, old):
+        if new < old or (new == old and python_rng().random() < 0.5) or self._anneal(new, old):
             if judged.passed > self.standing.passed and self.standing.perfect:
                 self.codebank.append(self.champion)  # earlier champions join the codebank
                 self.codebank = self.codebank[-64:]

@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 import torch
 import torch.nn.functional as F
 
+from coevo import rng
 from coevo.images import grid
 from coevo.toolkits.imagefeatures import feature_names, image_features
 from coevo.training.settings import Limits
@@ -63,7 +64,7 @@ class NoveltyCritic:
             size = len(names)
         else:
             size = self.shape[0] * resolution * resolution
-        self.prototypes = torch.rand(rows * cols, size)
+        self.prototypes = rng.rand(rows * cols, size)
         self.exemplars = torch.zeros(rows * cols, *self.shape)  # the last image each unit won, for pictures
         self.seen = 0
         r, c = torch.meshgrid(torch.arange(rows), torch.arange(cols), indexing="ij")

@@ -18,6 +18,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from coevo.rng import module_init
 from coevo.toolkits.choices import Judgement, judgements
 from coevo.toolkits.featurecache import SHARED
 from coevo.training.settings import Limits
@@ -54,8 +55,9 @@ class PreferenceCritic:
         features = [colour_features(j.images) for j in judged]
         size = features[0].shape[1]
         self.mean, self.spread = self.scaling([(j, f) for j, f in zip(judged, features) if j in train])
-        layers = [nn.Linear(size, hidden), nn.Tanh(), nn.Linear(hidden, 1)] if hidden else [nn.Linear(size, 1)]
-        self.net = nn.Sequential(*layers)
+        with module_init():  # the default initialisation's draws; the weights are drawn again just below
+            layers = [nn.Linear(size, hidden), nn.Tanh(), nn.Linear(hidden, 1)] if hidden else [nn.Linear(size, 1)]
+            self.net = nn.Sequential(*layers)
         with torch.no_grad():
             for parameter in self.net.parameters():
                 parameter.copy_(torch.randn(parameter.shape, generator=generator) * 0.1)

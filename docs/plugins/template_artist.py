@@ -14,6 +14,7 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
+from coevo import rng
 from coevo.protocols import Proposal
 
 
@@ -32,9 +33,9 @@ class TemplateArtist:
         self.batch = max(2, int(batch))
         self.sigma = float(sigma)
         self.lr = float(lr)
-        # Randomness from torch's global generator: the loop seeds it and keeps its state in every checkpoint,
-        # so a resumed run draws the same numbers as one never interrupted.
-        self.mean = 0.1 * torch.randn(shape[0], grid, grid)
+        # Randomness from the run's own torch generator (``coevo.rng``): the run seeds it and keeps its state in
+        # every checkpoint, so a resumed run draws the same numbers as one never interrupted.
+        self.mean = 0.1 * rng.randn(shape[0], grid, grid)
 
     def draw(self, values: torch.Tensor) -> torch.Tensor:
         """Values ``(N, C, grid, grid)`` to images ``(N, C, H, W)``: float32 in [-1, 1], the image convention."""
@@ -42,7 +43,7 @@ class TemplateArtist:
 
     def ask(self) -> Proposal:
         """``batch`` pictures: the mean plus Gaussian noise; the noise rides along in ``extra`` for ``tell``."""
-        noise = torch.randn(self.batch, *self.mean.shape)
+        noise = rng.randn(self.batch, *self.mean.shape)
         images = self.draw(self.mean + self.sigma * noise)
         return Proposal(images=images, extra={"noise": noise})
 
@@ -58,7 +59,7 @@ class TemplateArtist:
 
     def sample(self, n: int) -> torch.Tensor:
         """Fresh pictures (``coevo.protocols.Sampler``), e.g. for ``coevo compare``."""
-        return self.draw(self.mean + self.sigma * torch.randn(n, *self.mean.shape))
+        return self.draw(self.mean + self.sigma * rng.randn(n, *self.mean.shape))
 
     def state_dict(self) -> dict[str, Any]:
         """Everything ``tell`` has learned; checkpointed with the run (``coevo resume`` loads it back)."""

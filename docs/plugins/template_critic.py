@@ -14,6 +14,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from coevo.rng import module_init
+
 
 class TemplateCritic:
     """Pools each image to ``pool`` × ``pool`` cells and reads a logit off them with one linear layer.
@@ -26,7 +28,8 @@ class TemplateCritic:
         if pool < 1 or lr <= 0:
             raise ValueError("pool must be at least 1 and lr above 0")
         self.pool = int(pool)
-        self.net = nn.Linear(shape[0] * self.pool * self.pool, 1)
+        with module_init():  # its initial weights drawn from the run's torch generator, as the run's seed says
+            self.net = nn.Linear(shape[0] * self.pool * self.pool, 1)
         self.optimizer = torch.optim.Adam(self.net.parameters(), lr=float(lr))
 
     def logits(self, images: torch.Tensor) -> torch.Tensor:

@@ -8,12 +8,12 @@ which supplies the population, selection, elitism, checkpoints and the gallery. 
 
 from __future__ import annotations
 
-import random
 from typing import Any
 
 import torch
 
 from coevo.errors import CoevoError
+from coevo.rng import python_rng
 
 Disc = list[float]  # x, y in [-1, 1], radius in (0, 1], grey in [-1, 1]
 
@@ -30,33 +30,37 @@ class TemplateGenetics:
         self.channels = int(channels)
         self.max_discs = int(max_discs)
 
-    # Randomness from Python's ``random`` (NumPy's is fine too): the loop seeds it and checkpoints its state.
+    # Randomness from the run's own Python generator (``coevo.rng``: numpy_rng() and torch_rng() too): the run
+    # seeds it and checkpoints its state. Python's module-level ``random`` is not the run's.
 
     def random_disc(self) -> Disc:
-        return [random.uniform(-1, 1), random.uniform(-1, 1), random.uniform(0.05, 0.6), random.uniform(-1, 1)]
+        rng = python_rng()
+        return [rng.uniform(-1, 1), rng.uniform(-1, 1), rng.uniform(0.05, 0.6), rng.uniform(-1, 1)]
 
     def random_genome(self) -> list[Disc]:
-        return [self.random_disc() for _ in range(random.randint(1, self.max_discs))]
+        return [self.random_disc() for _ in range(python_rng().randint(1, self.max_discs))]
 
     def mutate(self, genome: list[Disc], strength: float = 1.0) -> list[Disc]:
         """A copy with one disc moved, resized or recoloured by a Gaussian step (``strength`` scales it), or one
         disc added or removed."""
+        rng = python_rng()
         child = [list(disc) for disc in genome]
-        kind = random.random()
+        kind = rng.random()
         if kind < 0.15 and len(child) < self.max_discs:
-            child.insert(random.randrange(len(child) + 1), self.random_disc())
+            child.insert(rng.randrange(len(child) + 1), self.random_disc())
         elif kind < 0.3 and len(child) > 1:
-            child.pop(random.randrange(len(child)))
+            child.pop(rng.randrange(len(child)))
         else:
-            disc = random.choice(child)
-            gene = random.randrange(4)
+            disc = rng.choice(child)
+            gene = rng.randrange(4)
             low = 0.05 if gene == 2 else -1.0
-            disc[gene] = min(1.0, max(low, disc[gene] + random.gauss(0, 0.2 * strength)))
+            disc[gene] = min(1.0, max(low, disc[gene] + rng.gauss(0, 0.2 * strength)))
         return child
 
     def crossover(self, a: list[Disc], b: list[Disc]) -> tuple[list[Disc], list[Disc]]:
         """One-point crossover of the two disc lists (children kept within ``max_discs``)."""
-        i, j = random.randint(0, len(a)), random.randint(0, len(b))
+        rng = python_rng()
+        i, j = rng.randint(0, len(a)), rng.randint(0, len(b))
         first, second = a[:i] + b[j:], b[:j] + a[i:]
         fix = [child[: self.max_discs] or [list(a[0])] for child in (first, second)]
         return [list(d) for d in fix[0]], [list(d) for d in fix[1]]

@@ -12,8 +12,7 @@ population stands in for the ladder and codebank: its members are the non-librar
 
 from __future__ import annotations
 
-import random
-
+from coevo.rng import python_rng
 from coevo.toolkits.hercl.program import Program, parse
 
 
@@ -47,7 +46,7 @@ class Library:
     def mate(self) -> Program:
         if not self.programs:
             raise ValueError("the library is empty")
-        return random.choice(self.programs)
+        return python_rng().choice(self.programs)
 
     def state_dict(self) -> dict:
         """Plain data (program texts), for checkpoints."""
