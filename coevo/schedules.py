@@ -23,6 +23,7 @@ import torch
 
 from coevo.loop import Measures, Players, Progress, Round, bare_critic, judge, learn, play_round, round_metrics, study
 from coevo.protocols import LabelledCritic, PhasedCritic
+from coevo.rng import randint
 from coevo.training.config import RunConfig
 from coevo.training.kernel import PhaseRules
 from coevo.training.settings import check, subset
@@ -126,7 +127,7 @@ def remember(players: Players, progress: Progress, hall: torch.Tensor) -> None:
     """One critic update of a critic that remembers: real images against half a batch from the fake pool and
     half from the hall of fame of fooling images."""
     batch = players.cfg.batch
-    recalled = hall[torch.randint(len(hall), (batch // 2,))]
+    recalled = hall[randint(len(hall), (batch // 2,))]  # the run's generator
     fake = players.fakes.sample(batch - batch // 2)
     assert players.real is not None
     players.critic.learn(players.real(batch), torch.cat([fake, recalled.to(fake.device)]))

@@ -9,6 +9,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from coevo.rng import randn
+
 SIZES = (28, 32, 64)
 
 
@@ -98,7 +100,8 @@ class ConditionalGenerator(nn.Module):
 
     def forward(self, z: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
         mu, logvar = self.moments(labels)
-        condition = mu if logvar is None else mu + (0.5 * logvar).exp() * torch.randn_like(mu)
+        noise = None if logvar is None else randn(*mu.shape, device=mu.device, dtype=mu.dtype)  # the run's generator
+        condition = mu if noise is None else mu + (0.5 * logvar).exp() * noise
         h = torch.cat([z.view(z.shape[0], self.nz), condition], dim=1)
         return self.main(h.view(h.shape[0], self.nz + self.embed, 1, 1))
 
