@@ -8,6 +8,7 @@ database, so a restarted server, or one that let a session go, reloads it exactl
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import secrets
@@ -29,6 +30,8 @@ from coevo.programs.breed import KIND, BreedingSession, breeding_artist
 from coevo.programs.genomes import build_genetics, load_genome
 from coevo.programs.latentbreed import LatentGenetics
 from coevo.protocols import Genetics, RememberingGenetics, VectorDrawing
+from coevo.rng import Generators
+from coevo.rng import using as drawing_from
 from coevo.store.runfolder import mark_kind
 from coevo.toolkits.choices import PERSON, RESTART
 from gallery.catalog import GalleryCatalog, StoredRun
@@ -99,6 +102,15 @@ class WebPicks(WebChoice):
 
     def show_now(self, text: str) -> None:
         self.message = text
+
+
+def session_generators(sid: str, step: int) -> Generators:
+    """The random generators a session's action at ``step`` draws from: a function of the session and its step, so
+    a session owns its randomness (no module-level state shared with other sessions) and the same choice from the
+    same state breeds the same children, after a restart too."""
+    generators = Generators()
+    generators.seed(int.from_bytes(hashlib.sha256(f"{sid}/{step}".encode()).digest()[:8], "big"))
+    return generators
 
 
 class Live:
@@ -212,13 +224,15 @@ class Breeder:
                 raise Refused(400, f"unknown artist {key!r}; choose one of {', '.join(self.starts)}")
             options = dict(start.options)
             genetics = self.genetics(start.artist, options, None if "channels" in options else 3)
-            genome, artist, meta, source = genetics.random_genome(), start.artist, {}, ""
+            genome, artist, meta, source = None, start.artist, {}, ""
         sid = secrets.token_urlsafe(12)
         folder = self.root / f"web-{sid}"
         folder.mkdir(parents=True)
         mark_kind(folder, KIND)
-        session = BreedingSession.start(artist, genetics, genome, POP, self.size, folder, GRID, origin_meta=meta,
-                                        source=source, catalog=GalleryCatalog())
+        with drawing_from(session_generators(sid, 0)):
+            genome = genetics.random_genome() if genome is None else genome
+            session = BreedingSession.start(artist, genetics, genome, POP, self.size, folder, GRID, origin_meta=meta,
+                                            source=source, catalog=GalleryCatalog())
         session.record()  # indexes the session (its run, branched from ``parent``) and its first generation
         now = time.time()
         first = session.artist.state_dict()
@@ -302,7 +316,8 @@ class Breeder:
             live.lock.release()
             live = self.open(live.row.id)
         try:
-            yield live
+            with drawing_from(session_generators(live.row.id, live.step)):
+                yield live
         except Refused:
             raise
         except BaseException:

@@ -4,8 +4,10 @@ bounded cache over the database, resumable in the Pygame window."""
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 
+import numpy as np
 import pygame
 import pytest
 import torch
@@ -32,6 +34,24 @@ def test_a_session_let_go_of_comes_back_exactly(tmp_path: Path) -> None:
     assert again is not live and live.closed
     assert torch.equal(again.session.artist.ask().images, images) and again.session.artist.state_dict() == state
     assert breeder.redo(again) == "forward to generation 2" and breeder.choose(again, [1]) == "generation 3"
+
+
+def test_a_session_draws_from_its_own_generators_not_the_module_level_ones(tmp_path: Path) -> None:
+    """The same choice from the same state breeds the same children whatever the module-level generators hold,
+    and breeding leaves them as they were."""
+    breeder = Breeder(tmp_path / "runs", size=32)
+    live = breeder.open(breeder.start("ann", "gp"))
+    breeder.choose(live, [4])
+    first = live.session.artist.ask().images.clone()
+    breeder.undo(live)
+    random.seed(99)
+    np.random.seed(99)
+    torch.manual_seed(99)
+    before = (random.getstate(), np.random.get_state()[1].tolist(), torch.get_rng_state())
+    breeder.choose(live, [4])
+    assert torch.equal(live.session.artist.ask().images, first)
+    after = (random.getstate(), np.random.get_state()[1].tolist(), torch.get_rng_state())
+    assert before[0] == after[0] and before[1] == after[1] and torch.equal(before[2], after[2])
 
 
 def test_an_action_that_fails_half_way_leaves_the_stored_session(tmp_path: Path,
