@@ -507,16 +507,16 @@ def test_redo_brings_back_what_undo_took_until_a_new_choice(window: HumanCritic,
     assert session.future == [] and session.redo() == "nothing to redo"
 
 
-@pytest.mark.parametrize("name", ["lines", "hercl-lines"])
-def test_a_new_breeding_session_fits_line_drawings_to_their_boxes(name: str, tmp_path: Path) -> None:
-    """Display options (``BREEDING``) turn on for a new session, from scratch or a genome, unless named; the
-    genome is unchanged, and a session whose options say otherwise keeps them."""
-    assert configure({"artist": name}).artist_options["fit"] is True
-    assert configure({"artist": name, "artist_options": {"fit": False}}).artist_options["fit"] is False
+@pytest.mark.parametrize(("name", "key"), [("lines", "fit"), ("hercl-lines", "fit"), ("ants", "distinct")])
+def test_a_new_breeding_session_turns_on_the_artists_breeding_options(name: str, key: str, tmp_path: Path) -> None:
+    """Options for a person's boxes (``BREEDING``: line drawings fitted to them, no ant child a copy of its parent)
+    turn on for a new session, from scratch or a genome, unless named; the genome is unchanged."""
+    assert configure({"artist": name}).artist_options[key] is True
+    assert configure({"artist": name, "artist_options": {key: False}}).artist_options[key] is False
     _, genetics = build_genetics(name, {})
     genome = genetics.random_genome()
     path = tmp_path / "g.json"
     write_genome(path, GenomeFile(name, genetics.options(), genetics.to_json(genome)))
     config = configure({"origin": str(path)})
-    assert config.artist_options["fit"] is True and config.artist == name
+    assert config.artist_options[key] is True and config.artist == name
     assert build_genetics(name, config.artist_options)[1].to_json(genome) == genetics.to_json(genome)
