@@ -24,7 +24,13 @@ def _nudge(value: int, spread: int, low: int, high: int) -> int:
 
 
 class AntGenetics:
-    """8-12 ants (``ants=(8, 12)``) on a toroidal ``grid`` (128) for ``steps`` steps each (3000), grey or colour."""
+    """8-12 ants (``ants=(8, 12)``) on a toroidal ``grid`` (128) for ``steps`` steps each (3000), grey or colour;
+    ``distinct``: a child that paints exactly as its parent is mutated again (up to ``RETRIES`` times), as a change
+    to a gene the painting does not express (the colour an ant never meets, an alpha already full) shows nothing."""
+
+    # options a breeding session turns on unless named (coevo.programs.breed.configure): no box a copy of the parent
+    BREEDING: ClassVar[dict[str, Any]] = {"distinct": True}
+    RETRIES: ClassVar[int] = 8
 
     # render memory a pixel holds per channel (13 measured at 4096 pixels, grey): `coevo render` bounds --size by it
     RENDER_BYTES: ClassVar[int] = 16
@@ -33,13 +39,14 @@ class AntGenetics:
     LIMITS: ClassVar[Limits] = {"grid": (4, 1024), "steps": (1, 100_000)}
 
     def __init__(self, channels: int = 1, grid: int = 128, steps: int = 3000, ants: tuple[int, int] | list = (8, 12),
-                 ) -> None:
+                 distinct: bool = False) -> None:
         if channels not in (1, 3):
             raise ValueError(f"channels must be 1 (grey) or 3 (colour), got {channels}")
         low, high = (int(v) for v in ants)
         if not 1 <= low <= high <= genome.MAX_ANTS or grid < 4 or steps < 1:
             raise ValueError(f"ants must be a range within 1..{genome.MAX_ANTS}, grid >= 4 and steps >= 1")
         self.channels, self.grid, self.steps, self.ants = channels, grid, steps, (low, high)
+        self.distinct = bool(distinct)
 
     def random_ant(self) -> Ant:
         rng = python_rng()
@@ -81,7 +88,18 @@ class AntGenetics:
 
     def mutate(self, p: Painting, strength: float = 1.0) -> Painting:
         """``strength`` changes (stochastically rounded, at least one): one gene of one ant, a new ant, an ant
-        more or fewer (within ``ants``), or (rarely) a new seed for the painting's turns."""
+        more or fewer (within ``ants``), or (rarely) a new seed for the painting's turns; with ``distinct``, the
+        changes go on (``RETRIES`` times at most) until the child paints differently from ``p``."""
+        child = self._mutate(p, strength)
+        if self.distinct:
+            parent = self.paint([p])[0]
+            for _ in range(self.RETRIES):
+                if not np.array_equal(self.paint([child])[0], parent):
+                    break
+                child = self._mutate(child, strength)
+        return child
+
+    def _mutate(self, p: Painting, strength: float) -> Painting:
         rng = python_rng()
         ants, seed = list(p.ants), p.seed
         for _ in range(max(1, int(strength) + (rng.random() < strength - int(strength)))):
@@ -128,7 +146,8 @@ class AntGenetics:
         return cells(self.paint(paintings), size)
 
     def options(self) -> dict[str, Any]:
-        return {"channels": self.channels, "grid": self.grid, "steps": self.steps, "ants": list(self.ants)}
+        return {"channels": self.channels, "grid": self.grid, "steps": self.steps, "ants": list(self.ants),
+                "distinct": self.distinct}
 
     def to_json(self, p: Painting) -> dict[str, Any]:
         return genome.to_json(p)

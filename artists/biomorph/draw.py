@@ -55,13 +55,28 @@ def outline_box(pen: ImageDraw.ImageDraw, box: list[float], colour: tuple[int, .
         pen.rectangle([x1 - width + 1, top, x1, bottom], fill=colour)
 
 
-def fit(lines: list[Line], size: int) -> tuple[float, float, float]:
-    """Scale and offsets mapping picture coordinates into a ``size`` square, centred, keeping proportions."""
-    xs = [v for ln in lines for v in (ln.x0, ln.x1)] or [0]
-    ys = [v for ln in lines for v in (ln.y0, ln.y1)] or [0]
+def fit(lines: list[Line], size: int, widths: list[float] | None = None, pad: float = 0.0,
+        ) -> tuple[float, float, float]:
+    """Scale and offsets mapping picture coordinates into a ``size`` square, centred, keeping proportions, with
+    the pen's reach inside the box too (as Dawkins' program scales a biomorph down to fit its box): each line's
+    ends reach half its ``widths`` (picture units, zoomed with it) plus ``pad`` pixels (a pen fixed in pixels)."""
+    halves = [w / 2 for w in widths] if widths is not None else [0.0] * len(lines)
+    xs = [v for ln, h in zip(lines, halves) for v in (ln.x0 - h, ln.x0 + h, ln.x1 - h, ln.x1 + h)] or [0]
+    ys = [v for ln, h in zip(lines, halves) for v in (ln.y0 - h, ln.y0 + h, ln.y1 - h, ln.y1 + h)] or [0]
     span = max(max(xs) - min(xs), max(ys) - min(ys), 1)
-    scale = size * (1 - 2 * MARGIN) / span
+    room = size * (1 - 2 * MARGIN)
+    scale = max(room - 2 * pad, room / 4) / span  # a pen wider than the box still leaves the figure a quarter
     return scale, size / 2 - scale * (max(xs) + min(xs)) / 2, size / 2 - scale * (max(ys) + min(ys)) / 2
+
+
+def reach(b: Biomorph, lines: list[Line], size: int, line_width: str = "original") -> tuple[list[float], float]:
+    """``fit``'s pen reach for an image of ``size`` pixels: widths in picture units (original: his pen, zoomed
+    with the picture) and a padding in pixels (fixed: the widest pen at this size, plus the one-pixel least). A
+    limb's outline is drawn inside its box, so a short limb's reaches a whole pen past its ends, not half."""
+    limb = 2 if b.limb_shape != "stick" else 1
+    if line_width == "original":
+        return [limb * ln.thick * b.thickness for ln in lines], 0.5
+    return [0.0] * len(lines), max([limb * ln.thick * b.thickness * size / 512 for ln in lines] + [0.5])
 
 
 def draw(b: Biomorph, size: int, line_width: str = "original") -> Image.Image:
@@ -71,7 +86,8 @@ def draw(b: Biomorph, size: int, line_width: str = "original") -> Image.Image:
     image = Image.new("RGB", (big, big), PALETTE[b.background])
     pen = ImageDraw.Draw(image)
     lines = drawn_lines(b)
-    scale, ox, oy = fit(lines, big)
+    widths, pad = reach(b, lines, size, line_width)
+    scale, ox, oy = fit(lines, big, widths, pad * factor)
     for ln in lines:
         width = pen_width(b, ln, size, scale / factor, line_width) * factor
         colour = PALETTE[b.colours[ln.level % 8]]
@@ -125,7 +141,7 @@ def to_unit(pixels: np.ndarray) -> torch.Tensor:
 def svg(b: Biomorph, size: int, line_width: str = "original") -> str:
     """The biomorph's line segments as SVG, in Dawkins' own integer coordinates (a viewBox fits them)."""
     lines = drawn_lines(b)
-    scale, ox, oy = fit(lines, size)
+    scale, ox, oy = fit(lines, size, *reach(b, lines, size, line_width))
     left, top, side = -ox / scale, -oy / scale, size / scale
 
     def hexcolour(index: int) -> str:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 from typing import Any, ClassVar
 
+import numpy as np
 import torch
 
 from coevo.errors import CoevoError
@@ -30,6 +31,7 @@ from coevo.toolkits.hercl import Program, parse, run
 from coevo.toolkits.hercl.program import Bar, Instr
 from coevo.toolkits.hercl.variation import crossover, mutate, random_program
 from coevo.toolkits.turtle import raster
+from coevo.toolkits.turtle.fit import fit_strokes
 from coevo.toolkits.turtle.program import COMMANDS
 from coevo.toolkits.turtle.program import Program as Turtle
 from coevo.toolkits.turtle.rules import Rules, Stroke
@@ -98,7 +100,11 @@ def toggle_loop(genome: Program) -> Program:
 
 
 class HERCLLinesGenetics:
-    """HERCL programs whose messages are turtle commands; HERCsearch variation; the core turtle draws them."""
+    """HERCL programs whose messages are turtle commands; HERCsearch variation; the core turtle draws them;
+    ``fit`` zooms each drawing to fill its box (a display: off by default; breeding turns it on)."""
+
+    # options a breeding session turns on unless named (coevo.programs.breed.configure): its boxes show drawings
+    BREEDING: ClassVar[dict[str, Any]] = {"fit": True}
 
     # render memory a pixel holds per channel (the lines artist's turtle): `coevo render` bounds --size by it
     RENDER_BYTES: ClassVar[int] = 16
@@ -110,12 +116,12 @@ class HERCLLinesGenetics:
 
     def __init__(self, channels: int = 1, cells: int = 1, registers: int = 4, stack: int = 16,
                  max_steps: int = 10_000, canvas: int = 128, moves: int = 900, max_move: float = 15.0,
-                 pushpop: bool = True, loops: float = 0.2) -> None:
+                 pushpop: bool = True, loops: float = 0.2, fit: bool = False) -> None:
         if channels not in (1, 3):
             raise ValueError(f"channels must be 1 (grey) or 3 (HLS colour), got {channels}")
         if not 0.0 <= loops <= 1.0:
             raise ValueError(f"loops is a probability in [0, 1], got {loops}")
-        self.loops = loops
+        self.loops, self.fit = loops, bool(fit)
         if cells < 1 or registers < 0 or stack < 1 or max_steps < 1 or moves < 1 or canvas < 8:
             raise ValueError("need cells, stack, max_steps, moves >= 1, registers >= 0 and canvas >= 8")
         self.channels, self.cells, self.registers, self.stack, self.max_steps = (channels, cells, registers,
@@ -127,7 +133,7 @@ class HERCLLinesGenetics:
         r = self.rules
         return {"channels": self.channels, "cells": self.cells, "registers": self.registers, "stack": self.stack,
                 "max_steps": self.max_steps, "canvas": r.canvas, "moves": r.max_steps, "max_move": r.max_move,
-                "pushpop": r.pushpop, "loops": self.loops}
+                "pushpop": r.pushpop, "loops": self.loops, "fit": self.fit}
 
     def random_genome(self) -> Program:
         """A random program whose main cell ends by sending what it made (``w o``), so it draws something."""
@@ -163,10 +169,17 @@ class HERCLLinesGenetics:
         r = self.rules
         programs = [self.turtle(g) for g in genomes]
         strokes, offsets = trace(programs, r.canvas, r.max_steps, r.max_move, r.pushpop, r.colour, r.stack)
+        if self.fit:
+            strokes = fit_strokes(strokes, offsets, r.canvas)
         return torch.from_numpy(raster.draw(strokes, offsets, r.canvas, self.channels, size) * 2 - 1)
 
     def svg(self, genome: Program, size: int) -> str:
-        return strokes_svg(self.strokes(genome), self.rules.canvas, size)
+        strokes = self.strokes(genome)
+        if self.fit and strokes:
+            offsets = np.array([0, len(strokes)])
+            strokes = [Stroke(*row) for row in fit_strokes(np.asarray(strokes, dtype=np.float64), offsets,
+                                                            self.rules.canvas).tolist()]
+        return strokes_svg(strokes, self.rules.canvas, size)
 
     def to_json(self, genome: Program) -> dict[str, Any]:
         return {"program": genome.text()}

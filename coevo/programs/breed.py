@@ -504,6 +504,9 @@ def configure(named: dict[str, Any], catalog: Catalog | None = None) -> BreedCon
     else:
         artist = config.artist
         genetics = build_genetics(artist, options, None if "channels" in options else 3)[1]
+    shown = {k: v for k, v in getattr(genetics, "BREEDING", {}).items() if k not in options}
+    if shown:  # display options the artist's boxes need (line drawings zoomed to them); the genome is unchanged
+        genetics = build_genetics(artist, {**genetics.options(), **shown})[1]
     return replace(config, artist=artist, artist_options=genetics.options())
 
 

@@ -9,6 +9,7 @@ import torch
 
 from artists.ants import AntGenetics
 from coevo.images import cells
+from coevo.rng import seed_everything
 
 
 def test_render_at_any_size_and_deterministic() -> None:
@@ -36,3 +37,20 @@ def test_variation_keeps_genomes_valid_over_a_thousand_applications() -> None:
             assert genetics.from_json(genetics.to_json(child)) == child
         pool[random.randrange(len(pool))] = children[0]
     assert genetics.render(pool, 16).shape == (6, 3, 16, 16)
+
+
+def test_distinct_children_never_paint_as_their_parent() -> None:
+    """A tenth or so of plain children change a gene the painting does not express and paint their parent's very
+    picture (a box a person cannot tell from the centre one); ``distinct`` (on when breeding) mutates them again."""
+    copies = {}
+    for distinct in (False, True):
+        seed_everything(11)
+        genetics = AntGenetics(channels=3, distinct=distinct)
+        copies[distinct] = 0
+        for _ in range(6):
+            parent = genetics.random_genome()
+            children = [genetics.mutate(parent) for _ in range(14)]
+            pictures = genetics.paint([parent, *children])
+            copies[distinct] += sum(np.array_equal(p, pictures[0]) for p in pictures[1:])
+    assert copies[False] >= 3 and copies[True] == 0
+    assert AntGenetics(**AntGenetics(distinct=True).options()).distinct

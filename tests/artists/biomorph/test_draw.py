@@ -6,13 +6,14 @@ import random
 import xml.etree.ElementTree as ET
 from dataclasses import replace
 
+import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
 from artists.biomorph import BiomorphGenetics
 from artists.biomorph.develop import drawn_lines
 from artists.biomorph.draw import fit, outline_box
-from artists.biomorph.genome import basic_tree, insect
+from artists.biomorph.genome import PALETTE, Biomorph, basic_tree, insect
 
 
 def ink(genetics: BiomorphGenetics, b, size: int = 128) -> float:
@@ -23,7 +24,7 @@ def ink(genetics: BiomorphGenetics, b, size: int = 128) -> float:
 def test_original_line_width_zooms_the_pen_with_the_picture() -> None:
     thick = replace(basic_tree(), thickness=2)  # twig taper: lines up to 7 of his pixels, doubled
     original, fixed = BiomorphGenetics(), BiomorphGenetics(line_width="fixed")
-    assert ink(original, thick) > 2.5 * ink(fixed, thick)
+    assert ink(original, thick) > 2 * ink(fixed, thick)  # (both scaled down so that the thick pen fits too)
     scale = fit(drawn_lines(thick), 300)[0]
     widths = {float(e.get("stroke-width")) for e in ET.fromstring(original.svg(thick, 300)).iter()
               if e.tag.endswith("line")}
@@ -58,3 +59,33 @@ def test_outline_box_draws_pils_thick_outline_pixel_for_pixel() -> None:
         ImageDraw.Draw(by_pil).rectangle([x0, y0, x1, y1], outline=(200, 10, 30), width=width)
         outline_box(ImageDraw.Draw(by_bands), [x0, y0, x1, y1], (200, 10, 30), width)
         assert by_pil.tobytes() == by_bands.tobytes(), ((x0, y0, x1, y1), width)
+
+
+OVERFLOWING = [  # bred children whose thick pens reached past the box when only the lines' ends were fitted
+    Biomorph(genes=(-15, 0, 6, 9, -9, 15, -21, 9, 3), gradients=("swell", "same", "same", "swell", "swell", "swell",
+             "same", "shrink", "same", "swell"), segments=2, segment_distance=14, completeness="single",
+             spokes="north-south", trickle=7, mutation_size=3, mutation_rate=10,
+             colours=(248, 207, 155, 245, 183, 112, 70, 144), background=127, thickness=3, limb_shape="oval",
+             limb_fill="open"),
+    Biomorph(genes=(-19, -2, 18, 2, -16, 16, 6, 10, 3), gradients=("same", "same", "same", "same", "shrink",
+             "shrink", "shrink", "shrink", "same", "shrink"), segments=2, segment_distance=19,
+             completeness="double", spokes="radial", trickle=7, mutation_size=1, mutation_rate=9,
+             colours=(61, 254, 230, 241, 194, 108, 48, 249), background=221, thickness=3, limb_shape="rectangle",
+             limb_fill="open"),
+    replace(basic_tree(), thickness=12),
+]
+
+
+@pytest.mark.parametrize("line_width", ["original", "fixed"])
+@pytest.mark.parametrize("b", OVERFLOWING, ids=["oval", "open-rectangle", "thick-tree"])
+def test_the_whole_biomorph_fits_its_box_pen_and_all(b: Biomorph, line_width: str) -> None:
+    """Scaled down to fit and centred, as in Dawkins' boxes: no pixel of the border is anything but background."""
+    genetics = BiomorphGenetics(line_width=line_width)
+    for size in (64, 128, 200):
+        image = genetics.render_pixels([b], size)[0].astype(int)
+        border = np.concatenate([image[:, 0], image[:, -1], image[:, :, 0], image[:, :, -1]], axis=1)
+        background = np.array(PALETTE[b.background])[:, None]
+        assert np.abs(border - background).max() <= 8, f"the biomorph touches the edge of its {size}-px box"
+        ink = np.abs(image - background[:, :, None]).max(0) > 8
+        rows, cols = np.flatnonzero(ink.any(1)), np.flatnonzero(ink.any(0))
+        assert max(rows[-1] - rows[0], cols[-1] - cols[0]) >= 0.6 * size  # and still fills most of it

@@ -77,3 +77,15 @@ def test_hercl_lines_runs_from_the_cli(tmp_path: Path) -> None:
     genomes = sorted((out / "genomes").iterdir())
     assert genomes and "program" in genomes[0].read_text()
     assert torch.load(out / "checkpoint.pt", weights_only=False)["round"] == 2
+
+
+def test_fit_zooms_the_drawing_to_its_box() -> None:
+    program = parse(HEAD + "0[1#w15#wo;]")  # a line from the centre down to the canvas's edge
+    plain, fitted = HERCLLinesGenetics(), HERCLLinesGenetics(fit=True)
+    assert not plain.fit and HERCLLinesGenetics(**fitted.options()).fit
+    image = fitted.render([program], 128)[0, 0]
+    column = torch.nonzero((image < 0).any(1)).flatten()
+    assert column[-1] - column[0] >= 0.8 * 128  # the half-canvas line now spans most of the box ...
+    assert image[-5:].min() > 0.9 and image[:5].min() > 0.9  # ... inside its margins
+    assert plain.render([program], 128)[0, 0, 127].min() < -0.9  # Vickers' canvas: to the edge, as drawn
+    assert "<line" in fitted.svg(program, 64)

@@ -62,3 +62,20 @@ def test_deterministic_for_a_seed() -> None:
         runs.append((genomes, genetics.render(genomes, 64)))
     assert runs[0][0] == runs[1][0] and torch.equal(runs[0][1], runs[1][1])
     assert math.isclose(float(runs[0][1].min()), float(runs[1][1].min()))
+
+
+def test_fit_zooms_a_small_drawing_to_its_box_and_the_default_draws_vickers_canvas() -> None:
+    square = (("repeat", 4), ("fd", 14), ("rt", 90), ("end",))  # a 14-px square at the canvas's centre
+    plain, fitted = LinesGenetics(), LinesGenetics(fit=True)
+    small, large = plain.render([square], 128)[0, 0], fitted.render([square], 128)[0, 0]
+
+    def width(image: torch.Tensor) -> int:
+        ink = image < 0.8
+        cols, rows = torch.nonzero(ink.any(0)).flatten(), torch.nonzero(ink.any(1)).flatten()
+        return int(max(cols[-1] - cols[0], rows[-1] - rows[0])) + 1
+
+    assert width(small) < 20 and width(large) >= 0.8 * 128  # the square fills most of its box when fitted
+    assert LinesGenetics(**fitted.options()).fit and not LinesGenetics(**plain.options()).fit
+    root = ET.fromstring(fitted.svg(square, 128))
+    xs = [float(e.get(k)) for e in root.iter() if e.tag.endswith("line") for k in ("x1", "x2")]
+    assert max(xs) - min(xs) >= 0.8 * 128  # the SVG too

@@ -18,6 +18,7 @@ from coevo.loop import StopGame
 from coevo.programs.breed import BreedingSession, configure, resume, start
 from coevo.programs.genomes import build_genetics, load_genome
 from coevo.rng import seed_everything
+from coevo.store.genomefile import GenomeFile, write_genome
 from coevo.store.jsonl import read_jsonl
 from coevo.toolkits.choices import judgements
 from coevo.training.config import BreedConfig, load_config
@@ -504,3 +505,18 @@ def test_redo_brings_back_what_undo_took_until_a_new_choice(window: HumanCritic,
     session.undo()
     choose(session, window, 5)  # a new choice: what was undone cannot come back
     assert session.future == [] and session.redo() == "nothing to redo"
+
+
+@pytest.mark.parametrize(("name", "key"), [("lines", "fit"), ("hercl-lines", "fit"), ("ants", "distinct")])
+def test_a_new_breeding_session_turns_on_the_artists_breeding_options(name: str, key: str, tmp_path: Path) -> None:
+    """Options for a person's boxes (``BREEDING``: line drawings fitted to them, no ant child a copy of its parent)
+    turn on for a new session, from scratch or a genome, unless named; the genome is unchanged."""
+    assert configure({"artist": name}).artist_options[key] is True
+    assert configure({"artist": name, "artist_options": {key: False}}).artist_options[key] is False
+    _, genetics = build_genetics(name, {})
+    genome = genetics.random_genome()
+    path = tmp_path / "g.json"
+    write_genome(path, GenomeFile(name, genetics.options(), genetics.to_json(genome)))
+    config = configure({"origin": str(path)})
+    assert config.artist_options[key] is True and config.artist == name
+    assert build_genetics(name, config.artist_options)[1].to_json(genome) == genetics.to_json(genome)
