@@ -504,10 +504,16 @@ def configure(named: dict[str, Any], catalog: Catalog | None = None) -> BreedCon
     else:
         artist = config.artist
         genetics = build_genetics(artist, options, None if "channels" in options else 3)[1]
-    shown = {k: v for k, v in getattr(genetics, "BREEDING", {}).items() if k not in options}
-    if shown:  # display options the artist's boxes need (line drawings zoomed to them); the genome is unchanged
+    shown = breeding_options(genetics, options)
+    if shown:
         genetics = build_genetics(artist, {**genetics.options(), **shown})[1]
     return replace(config, artist=artist, artist_options=genetics.options())
+
+
+def breeding_options(genetics: Any, asked: dict[str, Any]) -> dict[str, Any]:
+    """The display options a new breeding session turns on (the artist's ``BREEDING``: line drawings zoomed to
+    their boxes, ant children never copies of their parent), less those the person set; the genome is unchanged."""
+    return {k: v for k, v in getattr(genetics, "BREEDING", {}).items() if k not in asked}
 
 
 def start(config: BreedConfig, out: Path, catalog: Catalog | None = None, window: Interactive | None = None) -> Path:

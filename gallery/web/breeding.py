@@ -26,7 +26,7 @@ from PIL import Image
 
 from coevo.errors import CoevoError
 from coevo.images import to_pil, to_uint8
-from coevo.programs.breed import KIND, BreedingSession, breeding_artist
+from coevo.programs.breed import KIND, BreedingSession, breeding_artist, breeding_options
 from coevo.programs.genomes import build_genetics, load_genome
 from coevo.programs.latentbreed import LatentGenetics
 from coevo.protocols import Genetics, RememberingGenetics, VectorDrawing
@@ -224,6 +224,9 @@ class Breeder:
                 raise Refused(400, f"unknown artist {key!r}; choose one of {', '.join(self.starts)}")
             options = dict(start.options)
             genetics = self.genetics(start.artist, options, None if "channels" in options else 3)
+            shown = breeding_options(genetics, options)
+            if shown:  # as a new session in the window
+                genetics = self.genetics(start.artist, {**genetics.options(), **shown})
             genome, artist, meta, source = None, start.artist, {}, ""
         sid = secrets.token_urlsafe(12)
         folder = self.root / f"web-{sid}"

@@ -98,3 +98,14 @@ def test_every_offered_artist_breeds_undoes_and_saves(artist: str, tmp_path: Pat
     gallery_id = breeder.save(live, 2)
     with Store(tmp_path / "runs") as store:
         assert store.get(gallery_id).artist == artist
+
+
+@pytest.mark.parametrize(("artist", "shown"), [("lines", {"fit": True}), ("ants", {"distinct": True})])
+def test_a_new_web_session_turns_on_the_breeding_display_options_as_the_window_does(
+        artist: str, shown: dict, tmp_path: Path) -> None:
+    breeder = Breeder(tmp_path / "runs", size=32)
+    live = breeder.open(breeder.start("ann", artist))
+    options = live.session.genetics.options()
+    assert all(options[k] == v for k, v in shown.items()), options
+    again = Breeder(tmp_path / "runs", size=32).open(live.row.id)  # a reload rebuilds the same genetics
+    assert again.session.genetics.options() == options
