@@ -12,7 +12,7 @@ from coevo.errors import CoevoError
 from coevo.loop import Stop
 from coevo.programs.sweep import check_runs, check_scheduler, check_workers
 from coevo.training import registry
-from coevo.training.config import RunConfig
+from coevo.training.config import RunConfig, check_yardstick
 
 MAX_EVALS, MAX_SAMPLES = 1000, 100_000  # evaluations per run; images per evaluation (held in memory at once)
 DEFAULT_ARTISTS = ("dcgan", "gp", "cppn", "hercl-function")  # automated artists compared by default, when registered
@@ -61,9 +61,8 @@ class CompareSettings:
         check_runs(len(self.artists) * self.seeds + len(self.runs))
         if self.scheduler is not None:
             check_scheduler(self.scheduler)
-        if self.yardstick and not Path(self.yardstick).is_file():
-            raise CoevoError(f"no yardstick weights at {self.yardstick}; pass the mnist_cnn.pkl of "
-                             "ALFA-group/lipizzaner-gan")
+        if self.yardstick:
+            check_yardstick(self.yardstick)
         if self.base.data == "none":
             raise CoevoError("a comparison needs real data; pass --data digits, mnist:DIR, a folder or a .npz")
         return self

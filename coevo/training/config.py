@@ -133,9 +133,8 @@ class RunConfig:
         if self.fakes == "replay":
             check_memory(f"a replay buffer of {self.replay} images of {self.size}x{self.size}",
                          self.replay * self.size**2 * IMAGE_BYTES_PER_PIXEL, "lower --replay or --size")
-        if self.yardstick and not Path(self.yardstick).is_file():
-            raise CoevoError(f"no yardstick weights at {self.yardstick}; pass the mnist_cnn.pkl of "
-                             "ALFA-group/lipizzaner-gan")
+        if self.yardstick:
+            check_yardstick(self.yardstick)
         return self
 
     def stop(self) -> Stop:
@@ -156,6 +155,13 @@ def check_device(device: str) -> str:
     if device not in DEVICES and not device.startswith("cuda:"):
         raise CoevoError(f"unknown device {device!r}; use auto, cpu or cuda")
     return device
+
+
+def check_yardstick(path: str) -> None:
+    """Lipizzaner's weights at ``path`` exist (checked before a run or comparison writes anything; they are read,
+    name by name, when first measured)."""
+    if not Path(path).is_file():
+        raise CoevoError(f"no yardstick weights at {path}; pass the mnist_cnn.pkl of ALFA-group/lipizzaner-gan")
 
 
 @dataclass
