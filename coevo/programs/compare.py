@@ -56,18 +56,25 @@ def artist_config(base: RunConfig, artist: str, seed: int, budget: Stop) -> RunC
 
 class RecentImages(Hook):
     """The last ``n`` distinct images an artist showed: an evolutionary artist's n-image sample (its population
-    is smaller than n, so the latest generations' distinct individuals stand in for it)."""
+    is smaller than n, so the latest generations' individuals stand in for it). With ``near`` > 0 a newer image
+    replaces every kept one within ``near`` of it (mean absolute pixel difference), so the kept images are pairwise
+    at least that far apart: near-copies from one lineage count once, and fewer than n may remain."""
 
-    def __init__(self, n: int) -> None:
-        self.n = n
-        self.kept: OrderedDict[bytes, torch.Tensor] = OrderedDict()
+    def __init__(self, n: int, near: float = 0.0) -> None:
+        self.n, self.near = n, near
+        self.kept: OrderedDict[bytes, torch.Tensor] = OrderedDict()  # near == 0: by exact pixels, oldest first
+        self.bank = torch.zeros(0)  # near > 0: the kept images, oldest first
 
     def on_round_end(self, played: Round, progress: Progress) -> None:
         self.add(played.proposal.images)
 
     def add(self, images: torch.Tensor) -> None:
-        """Keep these images (a repeat moves to the newest place), forgetting the oldest past ``n``."""
+        """Keep these images (a repeat, or with ``near`` a near-copy, replaces the kept one and moves to the
+        newest place), forgetting the oldest past ``n``."""
         images = images.detach().float().cpu()
+        if self.near > 0:
+            self.add_apart(images)
+            return
         for image, pixels in zip(images, to_uint8(images)):
             key = hashlib.sha1(pixels.tobytes()).digest()
             self.kept.pop(key, None)
@@ -75,16 +82,33 @@ class RecentImages(Hook):
         while len(self.kept) > self.n:
             self.kept.popitem(last=False)
 
+    def add_apart(self, images: torch.Tensor) -> None:
+        """``add`` with ``near`` > 0: each new image, in order, drops the kept and earlier new images near it."""
+        new = images.flatten(1)
+        old = self.bank.flatten(1) if len(self.bank) else new[:0]
+        far_old = torch.cdist(new, old, p=1) / new.shape[1] >= self.near  # (new, old)
+        far_new = torch.cdist(new, new, p=1) / new.shape[1] >= self.near  # (new, new)
+        keep_old = torch.ones(len(old), dtype=torch.bool)
+        keep_new = torch.ones(len(new), dtype=torch.bool)
+        for i in range(len(new)):
+            keep_old &= far_old[i]
+            keep_new[:i] &= far_new[i, :i]
+        self.bank = torch.cat([self.bank.reshape(-1, *images.shape[1:])[keep_old], images[keep_new]])[-self.n:]
+
     def images(self) -> torch.Tensor:
-        return torch.stack(list(self.kept.values()))
+        return self.bank if self.near > 0 else torch.stack(list(self.kept.values()))
 
     def state_dict(self) -> dict[str, torch.Tensor]:
-        return {"images": self.images() if self.kept else torch.zeros(0)}
+        return {"images": self.images() if len(self) else torch.zeros(0)}
 
     def load_state_dict(self, state: dict[str, torch.Tensor]) -> None:
         self.kept.clear()
+        self.bank = torch.zeros(0)
         if len(state["images"]):
             self.add(state["images"])
+
+    def __len__(self) -> int:
+        return len(self.bank) if self.near > 0 else len(self.kept)
 
 
 def sample(game: Game, recent: RecentImages) -> torch.Tensor:
@@ -145,14 +169,15 @@ class CompareRun(RunProgram):
     """One artist on one seed of a comparison: a run that plays until its budget, evaluated ``evals`` times over
     it at ``samples`` images; at the end ``samples.png`` and ``done.json`` (what it spent)."""
 
-    def __init__(self, folder: Path, evaluator: Evaluator, evals: int, samples: int) -> None:
+    def __init__(self, folder: Path, evaluator: Evaluator, evals: int, samples: int, near_copy: float) -> None:
         super().__init__()
         self.folder, self.evaluator, self.evals, self.samples = folder, evaluator, evals, samples
+        self.near_copy = near_copy
         self.cpu = time.process_time()
 
     def build(self, config: RunConfig) -> Game:
         game = super().build(config)
-        recent = RecentImages(self.samples)
+        recent = RecentImages(self.samples, 0.0 if isinstance(game.artist, Sampler) else self.near_copy)
         evaluations = Evaluations(self.folder / EVALS, game, self.evals, self.evaluator, recent)
         game.hooks += [recent, evaluations]
         game.parts |= {"recent": recent, "evaluations": evaluations}
@@ -173,12 +198,12 @@ class CompareRun(RunProgram):
 
 
 def play_task(base: dict[str, Any], artist: str, seed: int, folder: str, budget: dict[str, Any], evals: int,
-              samples: int, features: str, yardstick: str = "") -> dict[str, float]:
+              samples: int, features: str, yardstick: str = "", near_copy: float = 0.0) -> dict[str, float]:
     """Play one artist on one seed into ``folder`` (a Dask task: plain arguments), or continue it from its last
     checkpoint; returns what it spent (CPU seconds: of this process's part)."""
     config = artist_config(RunConfig(**base), artist, seed, Stop(**budget))
     evaluator = Evaluator(load_data(config.data, config.size), kind=features, yardstick=yardstick or None)
-    program = CompareRun(Path(folder), evaluator, evals, samples)
+    program = CompareRun(Path(folder), evaluator, evals, samples, near_copy)
     if resumable(RunFolder(Path(folder))):
         return Trainer().resume(program, Path(folder))
     shutil.rmtree(folder, ignore_errors=True)  # nothing to continue from (or damaged): it plays again
@@ -194,13 +219,13 @@ def resumable(run: RunFolder) -> bool:
     return state is not None and run.holds_rounds(int(state["round"]))
 
 
-def evaluate_run(path: Path, evaluator: Evaluator, samples: int) -> Entrant:
+def evaluate_run(path: Path, evaluator: Evaluator, samples: int, near_copy: float) -> Entrant:
     """An existing run folder's latest checkpoint, evaluated once (its folder is left untouched)."""
     folder = RunFolder(path)
     state = folder.played_checkpoint()
     game = build(load_config(folder.config_path))
     game.load_state_dict({k: v for k, v in state.items() if k != "rng"})
-    recent = RecentImages(samples)
+    recent = RecentImages(samples, 0.0 if isinstance(game.artist, Sampler) else near_copy)
     with torch.no_grad():
         proposal = game.artist.ask()
     recent.add(proposal.images)
@@ -218,7 +243,9 @@ def folder_name(artist: str) -> str:
 
 
 def same_settings(saved: dict[str, Any], wanted: dict[str, Any]) -> bool:
-    """Whether a saved fingerprint matches; a run setting added to coevo since (absent there) must be its default."""
+    """Whether a saved fingerprint matches; a run setting added to coevo since (absent there) must be its default,
+    and a comparison made before near-copies were dropped kept exact repeats only."""
+    saved = {"near_copy": 0.0} | saved
     defaults = asdict(RunConfig())
     base = {k: v for k, v in wanted["base"].items() if k in saved.get("base", {}) or v != defaults.get(k)}
     normal = json.loads(json.dumps({**wanted, "base": base}, default=str))
@@ -241,7 +268,20 @@ def default_out(settings: CompareSettings, root: Path = Path("runs")) -> Path:
     """``runs/compare``, numbered ``compare-2``, ... while another comparison (or anything else) holds it; the one
     holding these settings is taken again, so the same command continues a killed comparison."""
     settings.validate()  # the budget as the comparison records it
-    return default_folder("compare", root, reuse=lambda path: holds_comparison(path, settings))
+    return default_folder("compare", root, reuse=lambda path: holds_comparison(path, adopt_rule(path, settings)))
+
+
+def adopt_rule(out: Path, settings: CompareSettings) -> CompareSettings:
+    """``settings`` with the sampling rule of the comparison in ``out``: one made before near-copies were dropped
+    continues with exact repeats only, as it was played."""
+    try:
+        saved = json.loads(read_text(out / SETTINGS, "comparison settings", 2**24)) if (out / SETTINGS).is_file() \
+            else {}
+    except (ValueError, CoevoError):
+        return settings
+    if isinstance(saved, dict) and saved and "near_copy" not in saved:
+        return replace(settings, near_copy=0.0)
+    return settings
 
 
 def check_given_run(path: Path, settings: CompareSettings) -> None:
@@ -274,6 +314,7 @@ def compare(settings: CompareSettings, out: Path) -> Path:
     settings.validate()
     out = Path(out)
     check_kind(out, "compare")
+    settings = adopt_rule(out, settings)
     for artist in settings.artists:  # bad input fails before anything is written
         build(artist_config(settings.base, artist, settings.base.seed, settings.budget))
     for path in settings.runs:
@@ -299,7 +340,8 @@ def play_all(settings: CompareSettings, out: Path, data: ImageSet, evaluator: Ev
                 tasks.append(Task(play_task, {"base": asdict(settings.base), "artist": artist, "seed": seed,
                                               "folder": str(folder), "budget": settings.budget.limits(),
                                               "evals": settings.evals, "samples": n, "features": settings.features,
-                                              "yardstick": settings.yardstick},
+                                              "yardstick": settings.yardstick,
+                                              "near_copy": settings.near_copy},
                                   f"{artist} seed {seed}"))
     run_tasks(tasks, settings.workers, settings.scheduler)
     entrants = [Entrant(artist, load_config(out / folder_name(artist) / f"seed-{settings.base.seed}" /
@@ -307,7 +349,7 @@ def play_all(settings: CompareSettings, out: Path, data: ImageSet, evaluator: Ev
                         [seed_run(folder, seed) for a, seed, folder in places if a == artist])
                 for artist in settings.artists]
     for path in settings.runs:
-        entrants.append(evaluate_run(Path(path), evaluator, n))
+        entrants.append(evaluate_run(Path(path), evaluator, n, settings.near_copy))
     return write_report(out, entrants, data, settings, evaluator, n)
 
 

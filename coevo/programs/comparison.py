@@ -19,7 +19,9 @@ DEFAULT_ARTISTS = ("dcgan", "gp", "cppn", "hercl-function")  # automated artists
 
 
 BUDGETS = ("images", "critic_updates", "rounds", "seconds")  # what a comparison's budget may count
-DEFAULT_BUDGET = Stop(images=20000)
+DEFAULT_BUDGET = Stop(critic_updates=800)  # equal for every artist; a DCGAN draws digits by 800 steps on MNIST
+QUICK_BUDGET = Stop(critic_updates=100)  # --quick: a smoke test (a DCGAN still draws noise), named so in the report
+NEAR_COPY = 0.05  # an evolutionary artist's sample: images pairwise at least this far apart (mean |pixel| of [-1, 1])
 
 
 def check_budget(budget: Stop) -> Stop:
@@ -28,7 +30,7 @@ def check_budget(budget: Stop) -> Stop:
     if len(limits) > 1:
         raise CoevoError("give one budget: --images N, --critic-updates N, --rounds N or --seconds S")
     if not all(limit > 0 and math.isfinite(limit) for limit in limits.values()):  # NaN fails too
-        raise CoevoError(f"the budget must be positive and finite (got {limits}); pass e.g. --images 20000")
+        raise CoevoError(f"the budget must be positive and finite (got {limits}); pass e.g. --critic-updates 800")
     return budget if limits else DEFAULT_BUDGET
 
 
@@ -38,7 +40,7 @@ class CompareSettings:
 
     base: RunConfig  # critic, data, size, first seed, loss, device, critic steps: shared by all artists
     artists: list[str] = field(default_factory=lambda: default_artists())  # registry names or plugin paths
-    budget: Stop = DEFAULT_BUDGET  # each artist and seed plays until this limit (one of BUDGETS)
+    budget: Stop = field(default_factory=Stop)  # each run plays until this limit (one of BUDGETS; DEFAULT_BUDGET)
     seeds: int = 3  # seeds base.seed, base.seed + 1, ...: each artist plays each
     evals: int = 5  # evaluations per run, evenly spread over the budget
     samples: int = 1000  # images per evaluation (fewer if the held-out real images are fewer: the same n for all)
@@ -48,10 +50,15 @@ class CompareSettings:
     scheduler: str | None = None  # address of a running Dask scheduler, instead of a local cluster
     command: str = ""  # the command line, for the report's provenance
     yardstick: str = ""  # path of Lipizzaner's mnist_cnn.pkl: adds its FID / TVD (comparable with published work)
+    quick: bool = False  # the budget is QUICK_BUDGET's smoke test, and the report says so
+    near_copy: float = NEAR_COPY  # an evolutionary artist's sample drops near-copies (0: exact repeats only, as
+    # comparisons made before it did; they continue so)
 
     def validate(self) -> CompareSettings:
         self.base.validate()
-        self.budget = check_budget(self.budget)
+        if self.quick and self.budget.limits() not in ({}, QUICK_BUDGET.limits()):
+            raise CoevoError("--quick is its own budget (100 critic updates); drop --quick or the other budget")
+        self.budget = QUICK_BUDGET if self.quick else check_budget(self.budget)
         if not self.artists and not self.runs:
             raise CoevoError("nothing to compare; pass --artists dcgan,gp or --runs DIR ...")
         if not (1 <= self.evals <= MAX_EVALS and 8 <= self.samples <= MAX_SAMPLES and self.seeds >= 1):
@@ -74,8 +81,8 @@ class CompareSettings:
         """Everything that decides the results (not how the sweep is run): a rerun continues only if it matches."""
         plain = {name: None for name in BUDGETS} | self.budget.limits()  # the layout of comparisons made before
         base = asdict(replace(self.base, **{name: getattr(RunConfig(), name) for name in BUDGETS}))
-        made = {"base": base, "artists": self.artists, "budget": plain,
-                "seeds": self.seeds, "evals": self.evals, "samples": self.samples, "features": self.features}
+        made = {"base": base, "artists": self.artists, "budget": plain, "seeds": self.seeds, "evals": self.evals,
+                "samples": self.samples, "features": self.features, "near_copy": self.near_copy}
         return made | ({"yardstick": str(self.yardstick)} if self.yardstick else {})  # older comparisons: none
 
 

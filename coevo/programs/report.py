@@ -110,10 +110,22 @@ def verdicts(entrants: list[Entrant]) -> list[str]:
     """The ranking on the headline metric, and a paired test for every pair of played artists."""
     played = [e for e in entrants if e.played]
     ranked = sorted(played, key=lambda e: estimate(final(e, HEADLINE)).mean)
-    lines = ["ranking by mean KID (lower is better): " + ", ".join(e.label for e in ranked)]
+    lines = [differing] if (differing := differing_updates(played)) else []
+    lines += ["ranking by mean KID (lower is better): " + ", ".join(e.label for e in ranked)]
     lines += [verdict(a.label, final(a, HEADLINE), b.label, final(b, HEADLINE)) + " on KID"
               for a, b in combinations(ranked, 2)]
     return lines
+
+
+def differing_updates(entrants: list[Entrant]) -> str:
+    """A warning when the artists' critics learned unequally (mean critic updates over seeds differ by over 5%),
+    since a critic that learned more judges its artist harder; empty when the budgets match."""
+    spent = {e.label: sum(float(r.spent.get("critic_updates", 0)) for r in e.runs) / len(e.runs) for e in entrants}
+    if len(spent) < 2 or max(spent.values()) <= 1.05 * min(spent.values()):
+        return ""
+    listed = ", ".join(f"{label} {value:.0f}" for label, value in spent.items())
+    return (f"budgets differ: the critic updates each artist faced were {listed} (mean over seeds); the comparison "
+            "is fair only in the budget it was given (pass --critic-updates N for equal critic learning)")
 
 
 def curves(path: Path, entrants: list[Entrant]) -> str:
@@ -207,15 +219,14 @@ def header(data: ImageSet, settings: CompareSettings, evaluator: Evaluator, n: i
     accuracy = "" if evaluator.accuracy is None else f", {evaluator.accuracy:.1%} accurate on the held-out half"
     return {
         "data": f"{data.name}, {'×'.join(map(str, data.shape))}",
-        "budget": settings.budget.describe() if settings.artists else "— (finished runs, each evaluated once)",
+        "budget": budget_line(settings),
         "seeds": ", ".join(map(str, settings.seed_list())) + f" (intervals: mean ± 95% Student t over seeds; "
                  f"{CLIPPED})",
         "units": "KID: the unbiased squared MMD of the metric features (cubic polynomial kernel; it can dip below 0 "
                  "near a perfect match), shown ×10³ or ×10⁶ where its heading says so; FID in squared feature "
                  "units; precision, recall, coverage and accuracies are fractions of 1",
         "matched n": f"every metric on {n} images per artist and evaluation, and the real floor at the same n; "
-                     "a generator samples n fresh images, an evolutionary artist shows the last n distinct "
-                     "individuals of its latest generations",
+                     f"{sample_rule(settings.near_copy)}",
         "metric features": f"{evaluator.net.kind} trained on a fixed half of the data (no downloaded weights)"
                            f"{accuracy}; the reference and floor images come from the other half",
         "coverage": f"share of classes that at least a tenth of their fair share of all images is confidently "
@@ -228,6 +239,30 @@ def header(data: ImageSet, settings: CompareSettings, evaluator: Evaluator, n: i
         **yardstick_header(evaluator, n),
         **provenance(settings, settings.base.device),
     }
+
+
+def sample_rule(near_copy: float) -> str:
+    """How an evolutionary artist's n images were chosen, in words."""
+    if near_copy <= 0:
+        return ("a generator samples n fresh images, an evolutionary artist shows the last n distinct individuals "
+                "of its latest generations")
+    return ("a generator samples n fresh images; an evolutionary artist shows the last individuals it showed that "
+            f"differ pairwise by at least {near_copy} mean absolute pixel difference (of the [-1, 1] range; a newer "
+            "near-copy replaces the older one), so one lineage's near-copies count once: fewer than n when its run "
+            "showed fewer such images, and the table says so")
+
+
+def budget_line(settings: CompareSettings) -> str:
+    """The budget in words, and what it is for: equal critic updates by default, a quick mode named as such."""
+    if not settings.artists:
+        return "— (finished runs, each evaluated once)"
+    said = settings.budget.describe()
+    if settings.quick:
+        return (f"{said}, per artist and seed — QUICK MODE, a smoke test: a DCGAN still draws noise at this budget; "
+                "draw no conclusions (the default is 800 critic updates)")
+    if settings.budget.critic_updates:
+        return f"{said}, the same for every artist and seed (each artist's critic learns equally)"
+    return f"{said}, per artist and seed (critic updates may differ between artists: see the budgets table)"
 
 
 def yardstick_header(evaluator: Evaluator, n: int) -> dict[str, str]:

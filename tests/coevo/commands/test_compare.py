@@ -98,9 +98,12 @@ def test_a_comparison_from_before_a_new_run_setting_continues(compared: Path, tm
     shutil.copytree(compared, copy)
     saved = json.loads((copy / "compare.json").read_text())
     del saved["base"]["checkpoint_seconds"]  # as a comparison written before the setting existed
+    del saved["near_copy"]  # ... and before near-copies were dropped: it continues with exact repeats only
     (copy / "compare.json").write_text(json.dumps(saved))
     data = str(compared.parent / "digits.npz")
     assert main(["compare", *ARGS, "--data", data, "--out", str(copy)]) == 0
+    assert "last n distinct individuals" in (copy / "report.md").read_text()
+    assert "pairwise by at least 0.05" in (compared / "report.md").read_text()
 
 
 def test_dask_runs_equal_one_by_one_runs(compared: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -178,12 +181,15 @@ def test_budgets_count_images_updates_rounds_or_seconds(capsys: pytest.CaptureFi
     assert Stop(images=200).spent(progress) == 0.25
     assert Stop(seconds=4.0).spent(progress) == 0.25
     assert Stop(critic_updates=40).spent(progress) == 0.25 and Stop(rounds=12).spent(progress) == 0.25
-    assert check_budget(Stop()).images == 20000
+    assert check_budget(Stop()).critic_updates == 800  # the same critic learning for every artist
     for argv in (["--images", "0"], ["--seconds", "-1"]):
         assert main(["compare", *argv]) == 2
         assert "budget must be positive" in capsys.readouterr().err
     with pytest.raises(SystemExit) as exit_info:  # one budget at a time: argparse refuses both
         main(["compare", "--images", "5", "--seconds", "5"])
+    assert exit_info.value.code == 2
+    with pytest.raises(SystemExit) as exit_info:  # --quick is a budget of its own
+        main(["compare", "--quick", "--critic-updates", "5"])
     assert exit_info.value.code == 2
 
 

@@ -5,8 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from coevo.programs.report import Report, Table, render_report
+import pytest
+
+from coevo.errors import CoevoError
+from coevo.loop import Stop
+from coevo.programs.comparison import CompareSettings, Entrant, SeedRun
+from coevo.programs.report import Report, Table, budget_line, render_report, sample_rule, verdicts
 from coevo.store.pages import STYLESHEET
+from coevo.training.config import RunConfig
 
 LABEL = "<script>alert('x')</script> & co"
 
@@ -69,3 +75,27 @@ def test_a_cell_clips_to_the_metric_range_and_kid_is_shown_in_whole_units() -> N
     assert kid_exponent([0.0004]) == 6 and kid_exponent([]) == 0
     assert cell([0.0123, 0.0125], 2, "kid", 3) == "12.40 ± 1.27"  # KID may fall below 0: not clipped
     assert heading("kid", "KID ↓", 3) == "KID ×10³ ↓" and heading("kid", "KID ↓", 0) == "KID ↓"
+
+
+def entrant(label: str, updates: list[float], kid: list[float]) -> Entrant:
+    runs = [SeedRun(seed, Path(f"seed-{seed}"), [{"kid": k}], [], {"critic_updates": u})
+            for seed, (u, k) in enumerate(zip(updates, kid))]
+    return Entrant(label, RunConfig(), runs)
+
+
+def test_the_verdict_leads_with_critic_updates_that_differ_and_says_nothing_when_equal() -> None:
+    equal = verdicts([entrant("dcgan", [800, 800], [0.1, 0.2]), entrant("gp", [800, 802], [0.3, 0.4])])
+    assert equal[0].startswith("ranking by mean KID") and not any("budgets differ" in line for line in equal)
+    unequal = verdicts([entrant("dcgan", [312, 312], [0.1, 0.2]), entrant("gp", [2000, 2000], [0.3, 0.4])])
+    assert unequal[0].startswith("budgets differ") and "dcgan 312" in unequal[0] and "gp 2000" in unequal[0]
+
+
+def test_the_budget_line_names_equal_critic_updates_and_quick_mode() -> None:
+    default = CompareSettings(RunConfig(), ["dcgan"]).validate()
+    assert default.budget.critic_updates == 800 and "the same for every artist" in budget_line(default)
+    quick = CompareSettings(RunConfig(), ["dcgan"], quick=True).validate()
+    assert quick.budget.critic_updates == 100 and "QUICK MODE" in budget_line(quick)
+    assert "may differ" in budget_line(CompareSettings(RunConfig(), ["dcgan"], Stop(images=640)).validate())
+    with pytest.raises(CoevoError, match="--quick is its own budget"):
+        CompareSettings(RunConfig(), ["dcgan"], Stop(images=640), quick=True).validate()
+    assert "pairwise by at least 0.05" in sample_rule(0.05) and "last n distinct" in sample_rule(0.0)
