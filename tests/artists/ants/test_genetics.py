@@ -54,3 +54,28 @@ def test_distinct_children_never_paint_as_their_parent() -> None:
             copies[distinct] += sum(np.array_equal(p, pictures[0]) for p in pictures[1:])
     assert copies[False] >= 3 and copies[True] == 0
     assert AntGenetics(**AntGenetics(distinct=True).options()).distinct
+
+
+def test_breeding_children_visibly_change_their_parents_colour_mix() -> None:
+    """A plain mutation moves a painting's colour mix little (children look alike: median colour distance ~0.07,
+    against ~0.57 between unrelated paintings); the breeding options (more changes, ``differ`` 0.2) move every
+    child at least 0.2 from its parent, still nearer to it than an unrelated painting (bench/ant_children.py)."""
+    from artists.ants.genetics import colour_distance
+    from coevo.programs.breed import configure
+
+    session = configure({"artist": "ants"}).artist_options  # what a new breeding session draws with
+    assert {key: session[key] for key in AntGenetics.BREEDING} == AntGenetics.BREEDING
+    found = {}
+    for name, options in (("plain", {}), ("breeding", AntGenetics.BREEDING)):
+        seed_everything(11)
+        genetics = AntGenetics(channels=3, **options)
+        found[name] = []
+        for _ in range(3):
+            parent = genetics.random_genome()
+            pictures = genetics.paint([parent, *(genetics.mutate(parent) for _ in range(10))])
+            found[name] += [colour_distance(pictures[0], p) for p in pictures[1:]]
+    assert np.median(found["plain"]) < 0.12
+    assert min(found["breeding"]) >= 0.2 and np.median(found["breeding"]) < 0.45
+    assert colour_distance(pictures[0], pictures[0]) == 0.0
+    assert AntGenetics(**AntGenetics(**AntGenetics.BREEDING).options()).options()["differ"] == 0.2
+    assert "changes" not in AntGenetics().options()  # genome files of runs stay as they were
