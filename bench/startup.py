@@ -7,7 +7,7 @@ fresh process with a warm Numba cache, interleaved with the baseline (a process 
 seconds and CPU seconds (user + system; on a loaded shared machine the CPU seconds are what a quiet one would take
 as wall time). Goals (issue 27, quiet 2 cores): first line <= 5 s, render <= 1 s, first breeding window <= 3 s.
 
-    PYTHONPATH=. python bench/startup.py [--repeats 3]
+    PYTHONPATH=. python bench/startup.py [--repeats 3] [--before DIR]   # DIR: e.g. `git worktree add DIR main`
 """
 
 from __future__ import annotations
@@ -36,10 +36,11 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def timed(command: list[str], cwd: Path) -> tuple[float, float]:
-    """(wall, CPU) seconds of a command run to its end."""
+def timed(command: list[str], cwd: Path, root: Path = ROOT) -> tuple[float, float]:
+    """(wall, CPU) seconds of a command run to its end, with the coevo checkout at ``root``."""
     cpu, start = children_cpu(), time.perf_counter()
-    done = subprocess.run(command, cwd=cwd, env=ENV, capture_output=True, text=True, timeout=600)
+    done = subprocess.run(command, cwd=cwd, env={**ENV, "PYTHONPATH": str(root)}, capture_output=True, text=True,
+                          timeout=600)
     if done.returncode:
         raise SystemExit(f"{' '.join(command)} failed: {done.stderr[-1500:]}")
     return time.perf_counter() - start, children_cpu() - cpu
@@ -91,6 +92,8 @@ def first_window(artist: str, out: Path, cwd: Path) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3, help="interleaved repeats of every measurement")
+    parser.add_argument("--before", type=Path, help="another coevo checkout (e.g. `git worktree add /tmp/m main`): "
+                        "its renders are timed too, interleaved, as 'before' rows")
     args = parser.parse_args()
     python = sys.executable
     with tempfile.TemporaryDirectory() as tmp:
@@ -103,17 +106,22 @@ def main() -> None:
         first_lines(work / "warm", work)
         for artist in BREEDERS:
             first_window(artist, work / f"breed-{artist}-warm", work)
+        xml = sorted(PICBREEDER.glob("*.xml"))[:1]
+        specs = {"gp": genomes["gp"], "cppn": genomes["cppn"], **({"picbreeder": xml[0]} if xml else {})}
+
+        def render(name: str, root: Path = ROOT, tag: str = "") -> Callable[[int], tuple[float, float]]:
+            command = [python, "-m", "coevo", "render", str(specs[name]), "--size", "256", "--out",
+                       str(work / f"{name}{tag}.png")]
+            return lambda i: timed(command, work, root)
+
         cases: dict[str, Callable[[int], tuple[float, float]]] = {
             "baseline: import torch": lambda i: timed([python, "-c", "import torch"], work),
-            "render gp": lambda i: timed([python, "-m", "coevo", "render", str(genomes["gp"]), "--size", "256",
-                                          "--out", str(work / "gp.png")], work),
-            "render cppn": lambda i: timed([python, "-m", "coevo", "render", str(genomes["cppn"]), "--size", "256",
-                                            "--out", str(work / "cppn.png")], work),
+            **{f"render {name}": render(name) for name in specs},
         }
-        xml = sorted(PICBREEDER.glob("*.xml"))[:1]
-        if xml:
-            cases["render picbreeder"] = lambda i: timed([python, "-m", "coevo", "render", str(xml[0]), "--size", "256",
-                                                          "--out", str(work / "picbreeder.png")], work)
+        if args.before:
+            for name in specs:
+                cases[f"render {name} (before)"] = render(name, args.before.resolve(), "-before")
+                cases[f"render {name} (before)"](0)  # its Numba cache warmed
         names = [*cases, "quick start: first line", "quick start: first round",
                  *(f"breed {artist}: first window" for artist in BREEDERS)]
         results: dict[str, list[tuple[float, float]]] = {name: [] for name in names}
@@ -126,7 +134,12 @@ def main() -> None:
             for artist in BREEDERS:
                 results[f"breed {artist}: first window"].append(first_window(artist, work / f"breed-{artist}-{i}",
                                                                              work))
+        same = {name: (work / f"{name}.png").read_bytes() == (work / f"{name}-before.png").read_bytes()
+                for name in specs if args.before}
     print(f"load average: {open('/proc/loadavg').read().split()[:3]}; median of {args.repeats}")
+    if same:
+        verdicts = ", ".join(f"{name} {'yes' if ok else 'NO'}" for name, ok in same.items())
+        print(f"same PNG bytes before and now: {verdicts}")
     print(f"{'measure':30} {'wall s':>8} {'CPU s':>8} {'goal s':>7}")
     for name, values in results.items():
         wall, cpu = statistics.median(v[0] for v in values), statistics.median(v[1] for v in values)
