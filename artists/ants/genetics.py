@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import replace
 from typing import Any, ClassVar
 
@@ -39,6 +41,39 @@ def colour_distance(a: np.ndarray, b: np.ndarray) -> float:
     return float(0.5 * np.abs(colour_histogram(a) - colour_histogram(b)).sum())
 
 
+class Pictures:
+    """The pictures of the paintings last painted, up to ``budget`` bytes (least recently used go first): a bred
+    generation paints its parent once, not once a child, and shows the children ``mutate`` already painted. A
+    picture depends on its genome alone (for one genetics' grid, steps and channels), so no result changes."""
+
+    def __init__(self, budget: int = 64 << 20) -> None:
+        self.budget, self.used = budget, 0
+        self.pictures: OrderedDict[Painting, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()  # one genetics may paint from several threads
+
+    def __getstate__(self) -> dict[str, int]:
+        return {"budget": self.budget}  # a (deep) copy starts empty: a lock cannot be copied
+
+    def __setstate__(self, state: dict[str, int]) -> None:
+        self.__init__(state["budget"])  # type: ignore[misc]
+
+    def get(self, painting: Painting) -> np.ndarray | None:
+        with self._lock:
+            picture = self.pictures.get(painting)
+            if picture is not None:
+                self.pictures.move_to_end(painting)
+            return picture
+
+    def put(self, painting: Painting, picture: np.ndarray) -> None:
+        with self._lock:
+            if painting in self.pictures or picture.nbytes > self.budget:
+                return
+            self.pictures[painting] = picture
+            self.used += picture.nbytes
+            while self.used > self.budget:
+                self.used -= self.pictures.popitem(last=False)[1].nbytes
+
+
 class AntGenetics:
     """8-12 ants (``ants=(8, 12)``) on a toroidal ``grid`` (128) for ``steps`` steps each (3000), grey or colour;
     ``distinct``: a child that paints exactly as its parent is mutated again (up to ``RETRIES`` times), as a change
@@ -72,6 +107,7 @@ class AntGenetics:
         self.channels, self.grid, self.steps, self.ants = channels, grid, steps, (low, high)
         self.distinct = bool(distinct)
         self.changes, self.differ = float(changes), float(differ)
+        self._pictures = Pictures()
 
     def random_ant(self) -> Ant:
         rng = python_rng()
@@ -168,8 +204,18 @@ class AntGenetics:
         return table, counts, np.array([p.seed for p in paintings], dtype=np.int64)
 
     def paint(self, paintings: list[Painting]) -> np.ndarray:
-        """uint8 ``(N, grid, grid, channels)``."""
-        return simulate.paint(*self.pack(paintings), self.steps, self.grid, self.channels)
+        """uint8 ``(N, grid, grid, channels)``; paintings painted lately come from ``Pictures``, the rest are
+        painted together in one kernel call."""
+        pictures = [self._pictures.get(p) for p in paintings]
+        missing = [i for i, picture in enumerate(pictures) if picture is None]
+        if missing:
+            fresh = simulate.paint(*self.pack([paintings[i] for i in missing]), self.steps, self.grid, self.channels)
+            for i, picture in zip(missing, fresh):
+                pictures[i] = picture.copy()  # its own memory: an evicted picture frees it
+                self._pictures.put(paintings[i], pictures[i])
+        if not pictures:
+            return np.zeros((0, self.grid, self.grid, self.channels), dtype=np.uint8)
+        return np.stack(pictures)
 
     def render(self, paintings: list[Painting], size: int) -> torch.Tensor:
         return cells(self.paint(paintings), size)

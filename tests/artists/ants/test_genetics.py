@@ -79,3 +79,24 @@ def test_breeding_children_visibly_change_their_parents_colour_mix() -> None:
     assert colour_distance(pictures[0], pictures[0]) == 0.0
     assert AntGenetics(**AntGenetics(**AntGenetics.BREEDING).options()).options()["differ"] == 0.2
     assert "changes" not in AntGenetics().options()  # genome files of runs stay as they were
+
+
+def test_remembered_pictures_are_the_paintings_and_stay_within_their_budget() -> None:
+    """``Pictures``: a painting painted lately comes back as painted afresh; the least recently used go first once
+    the budget is full; a copy of the genetics starts with none (a lock cannot be copied)."""
+    import copy
+
+    from artists.ants.genetics import Pictures
+
+    seed_everything(8)
+    genetics = AntGenetics(channels=3, grid=32, steps=200)
+    paintings = [genetics.random_genome() for _ in range(6)]
+    first = genetics.paint(paintings[:4])
+    assert np.array_equal(genetics.paint(paintings), AntGenetics(channels=3, grid=32, steps=200).paint(paintings))
+    assert np.array_equal(genetics.paint(paintings[:4]), first)
+    small = Pictures(budget=2 * first[0].nbytes)
+    for painting, picture in zip(paintings, genetics.paint(paintings)):
+        small.put(painting, picture)
+    assert list(small.pictures) == paintings[-2:] and small.used == 2 * first[0].nbytes
+    assert small.get(paintings[0]) is None and np.array_equal(small.get(paintings[-1]), genetics.paint(paintings)[-1])
+    assert copy.deepcopy(genetics)._pictures.pictures == {}
