@@ -4,7 +4,10 @@ Drives the real window (headless: SDL's dummy driver, so the final screen flip i
 real breeding session with posted clicks. Baseline: the same loop with a trivial artist (one grey level
 per genome), i.e. the window, session and gallery overhead alone. Goal: at most 50 ms on 2 CPU cores.
 
-    PYTHONPATH=. python bench/breed_latency.py [--choices 20] [--artists lines,ants,evoeco]
+Sessions draw with the options a new `coevo breed` session turns on (the artist's ``BREEDING``: ants' stronger,
+visibly different children, line drawings fitted to their boxes); ``--plain`` uses the artist's plain options.
+
+    PYTHONPATH=. python bench/breed_latency.py [--choices 20] [--artists lines,ants,evoeco] [--plain]
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ import pygame
 import torch
 
 from coevo.loop import StopGame
-from coevo.programs.breed import BreedingSession
+from coevo.programs.breed import BreedingSession, breeding_options
 from coevo.programs.genomes import build_genetics
 from coevo.rng import seed_everything
 from coevo.threads import DEFAULT_THREADS, use_threads
@@ -67,10 +70,19 @@ class FlatGenetics:
         return float(data["grey"])
 
 
-def latencies(artist: str, choices: int, critic: HumanCritic, folder: Path) -> list[float]:
+def session_genetics(artist: str, plain: bool) -> Any:
+    """The artist's genetics as a new breeding session builds it (``breeding_options``), or plain."""
+    if artist == BASELINE:
+        return FlatGenetics()
+    genetics = build_genetics(artist, {}, 3)[1]
+    shown = {} if plain else breeding_options(genetics, {})
+    return build_genetics(artist, {**genetics.options(), **shown})[1] if shown else genetics
+
+
+def latencies(artist: str, choices: int, critic: HumanCritic, folder: Path, plain: bool = False) -> list[float]:
     """Milliseconds from each choice to the next generation drawn."""
     seed_everything(0)
-    genetics = FlatGenetics() if artist == BASELINE else build_genetics(artist, {}, 3)[1]
+    genetics = session_genetics(artist, plain)
     session = BreedingSession.start(artist, genetics, genetics.random_genome(), 15, BOX, folder / artist)
     critic.session_keys = True
     measured: list[float] = []
@@ -96,10 +108,10 @@ def latencies(artist: str, choices: int, critic: HumanCritic, folder: Path) -> l
     return measured
 
 
-def render_alone(artist: str) -> float:
+def render_alone(artist: str, plain: bool = False) -> float:
     """Median milliseconds to render 15 fresh genomes at 256x256 (no window, no cache hits), for comparison."""
     seed_everything(1)
-    genetics = FlatGenetics() if artist == BASELINE else build_genetics(artist, {}, 3)[1]
+    genetics = session_genetics(artist, plain)
     times = []
     for _ in range(5):
         genomes = [genetics.random_genome() for _ in range(15)]
@@ -114,6 +126,7 @@ def main() -> None:
     parser.add_argument("--choices", type=int, default=20, help="choices timed per artist")
     parser.add_argument("--artists", default="biomorph,gp", help="comma-separated, e.g. lines,ants,evoeco")
     parser.add_argument("--threads", type=int, default=DEFAULT_THREADS, help="torch threads, as `coevo breed`'s")
+    parser.add_argument("--plain", action="store_true", help="the artists' plain options, not a session's")
     args = parser.parse_args()
     use_threads(args.threads)
     wanted = args.artists.split(",")
@@ -122,11 +135,11 @@ def main() -> None:
     medians: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as folder:
         for name in names:
-            times = latencies(name, args.choices, critic, Path(folder))
+            times = latencies(name, args.choices, critic, Path(folder), args.plain)
             medians[name] = statistics.median(times)
             print(f"{name:<10} choice->drawn median {medians[name]:6.1f} ms   p90 "
                   f"{sorted(times)[int(0.9 * len(times))]:6.1f}   max {max(times):6.1f}   ({len(times)} choices)   "
-                  f"render of 15 new genomes alone: {render_alone(name):6.1f} ms")
+                  f"render of 15 new genomes alone: {render_alone(name, args.plain):6.1f} ms")
     critic.close()
     print(f"15 boxes of {BOX}x{BOX}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     for name in wanted:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import replace
 from typing import Any, ClassVar
 
@@ -23,30 +25,89 @@ def _nudge(value: int, spread: int, low: int, high: int) -> int:
     return max(low, min(high, value + python_rng().randint(-spread, spread)))
 
 
+def colour_histogram(picture: np.ndarray) -> np.ndarray:
+    """The colour mix a glance sees: the share of a uint8 ``(H, W, C)`` painting's cells in each of 64 bins (colour:
+    4 levels a channel; grey: 64 levels)."""
+    levels = picture.astype(np.int64)
+    bins = (levels[..., 0] // 64 * 16 + levels[..., 1] // 64 * 4 + levels[..., 2] // 64 if picture.shape[-1] == 3
+            else levels[..., 0] // 4)
+    counts = np.bincount(bins.ravel(), minlength=64)
+    return counts / max(1, counts.sum())
+
+
+def colour_distance(a: np.ndarray, b: np.ndarray) -> float:
+    """Total variation between two paintings' colour histograms: 0 the same mix, 1 no colour in common (unrelated
+    colour paintings of 8-12 ants: a median of about 0.57)."""
+    return float(0.5 * np.abs(colour_histogram(a) - colour_histogram(b)).sum())
+
+
+class Pictures:
+    """The pictures of the paintings last painted, up to ``budget`` bytes (least recently used go first): a bred
+    generation paints its parent once, not once a child, and shows the children ``mutate`` already painted. A
+    picture depends on its genome alone (for one genetics' grid, steps and channels), so no result changes."""
+
+    def __init__(self, budget: int = 64 << 20) -> None:
+        self.budget, self.used = budget, 0
+        self.pictures: OrderedDict[Painting, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()  # one genetics may paint from several threads
+
+    def __getstate__(self) -> dict[str, int]:
+        return {"budget": self.budget}  # a (deep) copy starts empty: a lock cannot be copied
+
+    def __setstate__(self, state: dict[str, int]) -> None:
+        self.__init__(state["budget"])  # type: ignore[misc]
+
+    def get(self, painting: Painting) -> np.ndarray | None:
+        with self._lock:
+            picture = self.pictures.get(painting)
+            if picture is not None:
+                self.pictures.move_to_end(painting)
+            return picture
+
+    def put(self, painting: Painting, picture: np.ndarray) -> None:
+        with self._lock:
+            if painting in self.pictures or picture.nbytes > self.budget:
+                return
+            self.pictures[painting] = picture
+            self.used += picture.nbytes
+            while self.used > self.budget:
+                self.used -= self.pictures.popitem(last=False)[1].nbytes
+
+
 class AntGenetics:
     """8-12 ants (``ants=(8, 12)``) on a toroidal ``grid`` (128) for ``steps`` steps each (3000), grey or colour;
     ``distinct``: a child that paints exactly as its parent is mutated again (up to ``RETRIES`` times), as a change
-    to a gene the painting does not express (the colour an ant never meets, an alpha already full) shows nothing."""
+    to a gene the painting does not express (the colour an ant never meets, an alpha already full) shows nothing;
+    ``changes``: mutations a child gets per unit of mutation strength (1); ``differ``: the least colour-histogram
+    distance (``colour_distance``) a child's painting keeps from its parent's, mutated again (``RETRIES`` times at
+    most) until it does (0: off). One mutation moves a painting's colour mix little (a median distance of 0.07,
+    against 0.57 between unrelated paintings), so children look alike; a breeding session mutates more."""
 
-    # options a breeding session turns on unless named (coevo.programs.breed.configure): no box a copy of the parent
-    BREEDING: ClassVar[dict[str, Any]] = {"distinct": True}
+    # options a breeding session turns on unless named (coevo.programs.breed.configure): no box a copy of the parent,
+    # and children whose colour mix visibly moves (median colour distance 0.066 -> 0.24 on 140; bench/ant_children.py)
+    BREEDING: ClassVar[dict[str, Any]] = {"distinct": True, "changes": 4.0, "differ": 0.2}
     RETRIES: ClassVar[int] = 8
 
     # render memory a pixel holds per channel (13 measured at 4096 pixels, grey): `coevo render` bounds --size by it
     RENDER_BYTES: ClassVar[int] = 16
 
     # option bounds (coevo.training.settings.check_options): a 1024-cell grid side, 100,000 steps an ant
-    LIMITS: ClassVar[Limits] = {"grid": (4, 1024), "steps": (1, 100_000)}
+    LIMITS: ClassVar[Limits] = {"grid": (4, 1024), "steps": (1, 100_000), "changes": (0.05, 64.0),
+                                "differ": (0.0, 1.0)}
 
     def __init__(self, channels: int = 1, grid: int = 128, steps: int = 3000, ants: tuple[int, int] | list = (8, 12),
-                 distinct: bool = False) -> None:
+                 distinct: bool = False, changes: float = 1.0, differ: float = 0.0) -> None:
         if channels not in (1, 3):
             raise ValueError(f"channels must be 1 (grey) or 3 (colour), got {channels}")
         low, high = (int(v) for v in ants)
         if not 1 <= low <= high <= genome.MAX_ANTS or grid < 4 or steps < 1:
             raise ValueError(f"ants must be a range within 1..{genome.MAX_ANTS}, grid >= 4 and steps >= 1")
+        if not (0.05 <= float(changes) <= 64.0 and 0.0 <= float(differ) <= 1.0):
+            raise ValueError(f"changes must be within 0.05..64 and differ within 0..1, got {changes} and {differ}")
         self.channels, self.grid, self.steps, self.ants = channels, grid, steps, (low, high)
         self.distinct = bool(distinct)
+        self.changes, self.differ = float(changes), float(differ)
+        self._pictures = Pictures()
 
     def random_ant(self) -> Ant:
         rng = python_rng()
@@ -87,14 +148,18 @@ class AntGenetics:
         return self.random_ant()
 
     def mutate(self, p: Painting, strength: float = 1.0) -> Painting:
-        """``strength`` changes (stochastically rounded, at least one): one gene of one ant, a new ant, an ant
-        more or fewer (within ``ants``), or (rarely) a new seed for the painting's turns; with ``distinct``, the
-        changes go on (``RETRIES`` times at most) until the child paints differently from ``p``."""
+        """``strength`` × ``changes`` changes (stochastically rounded, at least one): one gene of one ant, a new ant,
+        an ant more or fewer (within ``ants``), or (rarely) a new seed for the painting's turns; with ``distinct``
+        or ``differ``, the changes go on (``RETRIES`` times at most) until the child paints differently from ``p``
+        and its colour mix is at least ``differ`` from ``p``'s."""
+        strength = strength * self.changes
         child = self._mutate(p, strength)
-        if self.distinct:
+        if self.distinct or self.differ > 0:
             parent = self.paint([p])[0]
             for _ in range(self.RETRIES):
-                if not np.array_equal(self.paint([child])[0], parent):
+                picture = self.paint([child])[0]
+                if ((not self.distinct or not np.array_equal(picture, parent))
+                        and (self.differ <= 0 or colour_distance(picture, parent) >= self.differ)):
                     break
                 child = self._mutate(child, strength)
         return child
@@ -139,15 +204,27 @@ class AntGenetics:
         return table, counts, np.array([p.seed for p in paintings], dtype=np.int64)
 
     def paint(self, paintings: list[Painting]) -> np.ndarray:
-        """uint8 ``(N, grid, grid, channels)``."""
-        return simulate.paint(*self.pack(paintings), self.steps, self.grid, self.channels)
+        """uint8 ``(N, grid, grid, channels)``; paintings painted lately come from ``Pictures``, the rest are
+        painted together in one kernel call."""
+        pictures = [self._pictures.get(p) for p in paintings]
+        missing = [i for i, picture in enumerate(pictures) if picture is None]
+        if missing:
+            fresh = simulate.paint(*self.pack([paintings[i] for i in missing]), self.steps, self.grid, self.channels)
+            for i, picture in zip(missing, fresh):
+                pictures[i] = picture.copy()  # its own memory: an evicted picture frees it
+                self._pictures.put(paintings[i], pictures[i])
+        if not pictures:
+            return np.zeros((0, self.grid, self.grid, self.channels), dtype=np.uint8)
+        return np.stack(pictures)
 
     def render(self, paintings: list[Painting], size: int) -> torch.Tensor:
         return cells(self.paint(paintings), size)
 
     def options(self) -> dict[str, Any]:
+        defaults = {"changes": 1.0, "differ": 0.0}  # left out at their defaults: genome files stay as they were
+        changed = {k: v for k, v in {"changes": self.changes, "differ": self.differ}.items() if v != defaults[k]}
         return {"channels": self.channels, "grid": self.grid, "steps": self.steps, "ants": list(self.ants),
-                "distinct": self.distinct}
+                "distinct": self.distinct, **changed}
 
     def to_json(self, p: Painting) -> dict[str, Any]:
         return genome.to_json(p)

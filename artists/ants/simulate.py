@@ -73,6 +73,10 @@ def paint(ants: np.ndarray, counts: np.ndarray, seeds: np.ndarray, steps: int, g
     """uint8 ``(N, grid, grid, channels)`` paintings from packed ants ``(N, A, FIELDS)``."""
     out = np.empty((len(counts), grid, grid, channels), dtype=np.uint8)
     announce(paint_kernel, "ant painting")
+    if len(counts) == 1:  # one painting (a bred child checked against its parent): the serial walk, without the
+        out[0] = 255      # thread pool's start and wait, which cost three times the walk (2.2 ms CPU against 7.9)
+        _paint_one(ants[0].astype(np.int64), int(counts[0]), int(seeds[0]), steps, out[0])
+        return out
     paint_kernel(ants.astype(np.int64), counts.astype(np.int64), seeds.astype(np.int64), steps, out)
     return out
 

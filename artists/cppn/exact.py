@@ -9,13 +9,16 @@ input through its activation. Pixels follow ``pixels.py``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import torch
 
 from artists.cppn.cppnx import FUNCTIONS
 from artists.cppn.genome import OUTPUTS, Genome, topological_order
 from artists.cppn.kernel import hsv_images
-from artists.cppn.pixels import to_image
+
+if TYPE_CHECKING:
+    import torch
 
 
 def inputs(size: int) -> dict[str, np.ndarray]:
@@ -52,14 +55,31 @@ def forward(genome: Genome, size: int, mode: str) -> np.ndarray:
     return np.stack([values[by_label[label]] for label in OUTPUTS[mode]])
 
 
-def render(genomes: list[Genome], size: int, mode: str) -> torch.Tensor:
-    """Images ``(N, channels, size, size)`` float32 in [-1, 1], CPPN-X's pixel bytes b as b / 127.5 - 1."""
+def ink_levels(values: np.ndarray) -> np.ndarray:
+    """Grey / RGB node values (float64) to image values float32: CPPN-X's red byte b (``pixels.red_byte``: |v| * 255
+    truncated, 255 from |v| >= 1 and for NaN) as b / 127.5 - 1, as ``pixels.to_image`` maps them, in NumPy."""
+    magnitude = np.abs(values)
+    with np.errstate(invalid="ignore"):
+        levels = np.where(magnitude < 1.0, np.trunc(magnitude * 255.0), 255.0)
+    return levels.astype(np.float32) / np.float32(127.5) - np.float32(1.0)
+
+
+def images(genomes: list[Genome], size: int, mode: str) -> np.ndarray:
+    """Images ``(N, channels, size, size)`` float32 in [-1, 1], CPPN-X's pixel bytes b as b / 127.5 - 1, with NumPy
+    alone (no torch: ``coevo render`` of an imported Picbreeder genome starts fast)."""
     if not genomes:
-        return torch.zeros(0, len(OUTPUTS[mode]), size, size)
+        return np.zeros((0, len(OUTPUTS[mode]), size, size), dtype=np.float32)
     outputs = np.stack([forward(g, size, mode) for g in genomes])
     if mode == "hsv":  # the compiled kernel's mapping: the same bytes as pixels.to_image (tested), without temporaries
-        images = np.empty(outputs.shape, dtype=np.float32)
-        hsv_images(outputs, images)
-        return torch.from_numpy(images).reshape(len(genomes), -1, size, size)
-    return to_image(torch.from_numpy(outputs), mode, size)
+        levels = np.empty(outputs.shape, dtype=np.float32)
+        hsv_images(outputs, levels)
+    else:
+        levels = ink_levels(outputs)
+    return levels.reshape(len(genomes), -1, size, size)
 
+
+def render(genomes: list[Genome], size: int, mode: str) -> torch.Tensor:
+    """``images`` as a tensor."""
+    import torch
+
+    return torch.from_numpy(images(genomes, size, mode))

@@ -4,13 +4,12 @@ rendering (Numba on the CPU, Torch on CUDA), JSON form)."""
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-import torch
+import numpy as np
 
 from artists.cppn import exact as exact_renderer
 from artists.cppn import network, variation
-from artists.cppn import render as renderer
 from artists.cppn.activations import DEFAULT, NAMES
 from artists.cppn.genome import (
     INPUTS,
@@ -26,7 +25,11 @@ from artists.cppn.genome import (
 )
 from coevo.errors import CoevoError
 from coevo.rng import python_rng
+from coevo.store.imagefiles import to_pixels
 from coevo.training.settings import Limits
+
+if TYPE_CHECKING:
+    import torch
 
 _RATES = variation.MutationRates()
 
@@ -81,8 +84,21 @@ class CPPNGenetics:
         self.rates = variation.MutationRates(float(weight), float(per_weight), float(sigma), float(replace),
                                              float(add_node), float(add_connection), float(activation),
                                              float(toggle), float(limit))
-        self.device = torch.device("cuda" if str(device) == "auto" and torch.cuda.is_available() else
-                                   "cpu" if str(device) == "auto" else device)
+        if str(device) == "auto":
+            import torch
+
+            device = "cuda" if torch.cuda.is_available() else "cpu"
+        self._device = str(device)  # torch is imported only to draw on a GPU (or when ``device`` is read)
+
+    @property
+    def device(self) -> torch.device:
+        """The device ``render`` draws on (the Numba kernel on a CPU, the Torch renderer on a GPU)."""
+        import torch
+
+        return torch.device(self._device)
+
+    def on_cpu(self) -> bool:
+        return self._device.split(":")[0] == "cpu"
 
     def random_genome(self) -> Genome:
         """Every input wired to every output with uniform weights, then ``hidden`` connections split."""
@@ -108,9 +124,22 @@ class CPPNGenetics:
         the batched Torch renderer on a GPU; with ``exact``, CPPN-X's float64 evaluation."""
         if self.exact:
             return exact_renderer.render(list(genomes), size, self.mode)
-        if self.device.type == "cpu":
+        if self.on_cpu():
             return network.render(list(genomes), size, self.mode)
+        from artists.cppn import render as renderer
+
         return renderer.render(list(genomes), size, self.mode, self.device).cpu()
+
+    def render_pixels(self, genomes: list[Genome], size: int) -> np.ndarray:
+        """uint8 (N, C, size, size), the bytes of ``render``'s images as PNG, drawn without torch on a CPU (the
+        Numba kernel, or the exact NumPy renderer), so ``coevo render`` and the breeding window start fast."""
+        if self.exact:
+            return to_pixels(exact_renderer.images(list(genomes), size, self.mode))
+        if self.on_cpu():
+            return to_pixels(network.images(list(genomes), size, self.mode))
+        from coevo.images import to_uint8
+
+        return to_uint8(self.render(genomes, size)).transpose(0, 3, 1, 2)
 
     def options(self) -> dict[str, Any]:
         defaults = asdict(variation.MutationRates())

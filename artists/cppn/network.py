@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import torch
 
 from artists.cppn.genome import INPUTS, OUTPUTS, Genome
 from artists.cppn.kernel import CODES, HSV, INK, RAW, TILE_BYTES, TILES, render_networks
 from coevo.toolkits.numbacache import announce
+
+if TYPE_CHECKING:
+    import torch
 
 _KERNEL_LOCK = threading.Lock()  # Numba's default (workqueue) threading layer must not run two kernels at once
 
@@ -142,11 +145,19 @@ def evaluate(batch: NetworkBatch, size: int, mapping: str = "raw", tile: int | N
     return out
 
 
+def images(genomes: list[Genome], size: int, mode: str, tile: int | None = None) -> np.ndarray:
+    """Render genomes on the CPU to ``(N, channels, size, size)`` float32 in [-1, 1] with NumPy arrays alone (the
+    pixel mapping runs inside the kernel): what ``render`` returns as a tensor, without importing torch."""
+    genomes = list(genomes)
+    if not genomes:
+        return np.zeros((0, len(OUTPUTS[mode]), size, size), dtype=np.float32)
+    values = evaluate(compile_genomes(genomes, mode), size, "hsv" if mode == "hsv" else "ink", tile)
+    return values.reshape(len(genomes), -1, size, size)
+
+
 def render(genomes: list[Genome], size: int, mode: str, tile: int | None = None) -> torch.Tensor:
     """Render genomes on the CPU to ``(N, channels, size, size)`` float32 in [-1, 1], as ``render.render`` does
     (the pixel mapping runs inside the kernel)."""
-    genomes = list(genomes)
-    if not genomes:
-        return torch.zeros(0, len(OUTPUTS[mode]), size, size)
-    values = evaluate(compile_genomes(genomes, mode), size, "hsv" if mode == "hsv" else "ink", tile)
-    return torch.from_numpy(values).reshape(len(genomes), -1, size, size)
+    import torch  # here, so that drawing through ``images`` starts without torch
+
+    return torch.from_numpy(images(genomes, size, mode, tile))

@@ -17,6 +17,13 @@ from coevo.store.atomic import atomic_write_bytes
 FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG"}  # image formats by file suffix
 
 
+def to_pixels(images: np.ndarray) -> np.ndarray:
+    """float32 images in ``[-1, 1]`` to uint8 of the same shape, rounded as ``coevo.images.to_uint8`` rounds tensors
+    (NaN mid-grey, halves to even), so a torch-free renderer writes the same PNG bytes."""
+    values = np.clip(np.nan_to_num(np.asarray(images, dtype=np.float32), nan=0.0), -1.0, 1.0)
+    return np.round((values + np.float32(1.0)) * np.float32(127.5)).astype(np.uint8)
+
+
 def picture(pixels: np.ndarray) -> Image.Image:
     """uint8 ``(C, H, W)`` (grey or RGB) as a PIL image."""
     return Image.fromarray(pixels[0], "L") if pixels.shape[0] == 1 else Image.fromarray(pixels.transpose(1, 2, 0),

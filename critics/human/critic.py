@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import os
+import sys
 import time
 from collections.abc import Callable
 from typing import Any
@@ -33,6 +34,8 @@ KEYS = {  # key name -> session action
     "+": "stronger", "=": "stronger", "[+]": "stronger", "-": "weaker", "[-]": "weaker",
 }
 BREED_KEYS = ("return", "enter", "space")
+FIRST_FRAME = "COEVO_FIRST_FRAME"  # set (to anything) in the environment: the window prints FIRST_FRAME_LINE to stderr
+FIRST_FRAME_LINE = "coevo: first frame drawn"  # once, when it first shows images (bench/startup.py waits for it)
 SHIFTS = (pygame.K_LSHIFT, pygame.K_RSHIFT)
 HELP = [
     ("click", "choose the parent of the next generation"),
@@ -78,6 +81,7 @@ class HumanCritic:
         self._message, self._message_until = "", 0.0
         self._help = self._shift = False
         self._pick: int | None = None  # the box another critic chose, while it breeds for the person
+        self._announce = bool(os.environ.get(FIRST_FRAME))  # print FIRST_FRAME_LINE on the first frame with images
         self.surface = self._open(box, title)
         self.font = pygame.font.Font(None, 22)
 
@@ -229,6 +233,9 @@ class HumanCritic:
             self._draw_help()
         pygame.display.flip()
         self.timing["drawn"] = time.perf_counter()
+        if self._announce and count:
+            self._announce = False
+            print(f"{FIRST_FRAME_LINE} ({count} images)", file=sys.stderr, flush=True)
 
     def _draw_status(self) -> None:
         width, height = self.surface.get_size()

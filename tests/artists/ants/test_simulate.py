@@ -45,3 +45,18 @@ def test_the_kernel_walks_exactly_as_the_python_loop() -> None:
         genetics = AntGenetics(channels=channels, grid=24, steps=150)
         paintings = [genetics.random_genome() for _ in range(6)]
         assert (genetics.paint(paintings) == paint_python(*genetics.pack(paintings), 150, 24, channels)).all()
+
+
+def test_one_painting_walks_serially_as_the_kernel_and_the_python_loop() -> None:
+    """``paint`` of a single painting (a bred child checked against its parent) skips the thread pool: the same
+    walk, byte for byte."""
+    from artists.ants.simulate import paint
+
+    random.seed(6)
+    for channels in (1, 3):
+        genetics = AntGenetics(channels=channels, grid=24, steps=150)
+        paintings = [genetics.random_genome() for _ in range(5)]
+        batch = paint(*genetics.pack(paintings), 150, 24, channels)
+        singles = np.concatenate([paint(*genetics.pack([p]), 150, 24, channels) for p in paintings])
+        assert np.array_equal(batch, singles)
+        assert np.array_equal(singles, paint_python(*genetics.pack(paintings), 150, 24, channels))

@@ -37,3 +37,20 @@ def test_a_title_wider_than_the_images_widens_the_sheet() -> None:
     titled = contact_sheet(tiles(2, 16), ["a", "b"], columns=2, title="the elite of each class (the classifier's "
                            "confidence in that class)")
     assert titled.size[0] > narrow.size[0] and np.asarray(titled)[:16, narrow.size[0]:].min() < 100  # ink out there
+
+
+def test_to_pixels_rounds_as_the_torch_writer_does() -> None:
+    """``to_pixels`` (torch-free renderers) against ``coevo.images.to_uint8`` on every byte level, halves, NaN and
+    values out of range."""
+    import torch
+
+    from coevo.images import to_uint8
+    from coevo.store.imagefiles import to_pixels
+
+    levels = np.arange(256, dtype=np.float32) / np.float32(127.5) - np.float32(1.0)
+    odd = np.array([np.nan, np.inf, -np.inf, 3.0, -2.0, 0.5 / 127.5 - 1.0, 1.5 / 127.5 - 1.0], dtype=np.float32)
+    rng = np.random.default_rng(0)
+    values = np.concatenate([levels, odd, rng.uniform(-1, 1, 4000).astype(np.float32)])[None, None, None]
+    assert np.array_equal(to_pixels(levels), np.arange(256))
+    assert np.array_equal(to_pixels(values)[:, 0], to_uint8(torch.from_numpy(values))[..., 0])
+    assert to_pixels(np.array([np.nan], dtype=np.float32))[0] == 128

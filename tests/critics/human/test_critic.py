@@ -121,3 +121,27 @@ def test_help_overlay_and_resize_keep_clicks_working(critic: HumanCritic, tmp_pa
 def test_too_many_images_is_a_clear_error(critic: HumanCritic) -> None:
     with pytest.raises(Exception, match="do not fit a 5x3 grid"):
         critic.score(images(16))
+
+
+def test_first_frame_line_is_printed_once_when_asked(monkeypatch, capsys) -> None:
+    """``COEVO_FIRST_FRAME`` (bench/startup.py's signal): one stderr line on the first frame with images, none
+    without the variable."""
+    from critics.human.critic import FIRST_FRAME, FIRST_FRAME_LINE
+
+    for asked in (False, True):
+        if asked:
+            monkeypatch.setenv(FIRST_FRAME, "1")
+        else:
+            monkeypatch.delenv(FIRST_FRAME, raising=False)
+        window = HumanCritic(box=48, timeout=patience(10))
+        pygame.event.clear()
+        try:
+            for _ in range(2):
+                press(pygame.K_RETURN, "\r")
+                window.score(images())
+        finally:
+            window.close()
+        err = capsys.readouterr().err
+        assert err.count(FIRST_FRAME_LINE) == (1 if asked else 0)
+        if asked:
+            assert f"{FIRST_FRAME_LINE} (15 images)" in err

@@ -100,7 +100,8 @@ def test_every_offered_artist_breeds_undoes_and_saves(artist: str, tmp_path: Pat
         assert store.get(gallery_id).artist == artist
 
 
-@pytest.mark.parametrize(("artist", "shown"), [("lines", {"fit": True}), ("ants", {"distinct": True})])
+@pytest.mark.parametrize(("artist", "shown"), [("lines", {"fit": True}),
+                                               ("ants", {"distinct": True, "changes": 4.0, "differ": 0.2})])
 def test_a_new_web_session_turns_on_the_breeding_display_options_as_the_window_does(
         artist: str, shown: dict, tmp_path: Path) -> None:
     breeder = Breeder(tmp_path / "runs", size=32)
