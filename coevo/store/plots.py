@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import io
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 DPI = 150  # every plot: readable when opened full size
 PANELS = (  # (title, [(metric, label)])
@@ -88,9 +91,16 @@ def curve_panels(rows: list[dict[str, Any]]) -> list[tuple[str, list[tuple[str, 
 
 
 def plot_curves(rows: list[dict[str, Any]], title: str = "") -> bytes:
-    """PNG bytes of every panel that has data in ``rows`` (metrics.jsonl lines), against the round; a panel whose
-    values are all zero (a GAN's fake set) is left out, a phase's figures are drawn as a level across its rounds,
-    and phase boundaries as dotted lines."""
+    """PNG bytes of ``curves_figure``."""
+    buffer = io.BytesIO()
+    curves_figure(rows, title).savefig(buffer, format="png", metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def curves_figure(rows: list[dict[str, Any]], title: str = "") -> Figure:
+    """Every panel that has data in ``rows`` (metrics.jsonl lines), against the round; a panel whose values are all
+    zero (a GAN's fake set) is left out, a phase's figures are drawn as a level across its rounds, phase boundaries
+    as dotted lines; a panel names its lines in a legend, or its one line on the y axis."""
     from matplotlib.figure import Figure  # a bare Figure renders with Agg, no GUI backend or pyplot state
 
     panels = curve_panels(rows)
@@ -118,11 +128,11 @@ def plot_curves(rows: list[dict[str, Any]], title: str = "") -> bytes:
         axes.tick_params(labelsize=7)
         if len(lines) > 1:
             axes.legend(fontsize=7)
+        else:
+            axes.set_ylabel(lines[0][1], fontsize=8)
     if title:
         figure.suptitle(title, fontsize=11)
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", metadata={"Software": None})
-    return buffer.getvalue()
+    return figure
 
 
 def plot_agreement(report: dict[str, Any]) -> bytes:

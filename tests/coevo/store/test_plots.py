@@ -6,7 +6,7 @@ import io
 
 from PIL import Image
 
-from coevo.store.plots import DPI, curve_panels, phase_ends, plot_curves
+from coevo.store.plots import DPI, curve_panels, curves_figure, phase_ends, plot_curves
 
 GAN = [{"round": r, "critic_loss": 0.5 - r / 100, "artist_loss": 2.0 + r / 50, "fakes": 0.0} for r in range(20)]
 
@@ -26,3 +26,12 @@ def test_a_phases_run_marks_its_phase_ends_and_draws_one_level_per_phase() -> No
     assert ("phases: generations to fool", [("generations_to_fool", "generations")]) in curve_panels(rows)
     with Image.open(io.BytesIO(plot_curves(rows))) as picture:
         assert picture.format == "PNG"
+
+
+def test_a_panel_with_one_line_left_names_it_on_its_axis_and_one_with_two_in_a_legend() -> None:
+    rows = [{"round": r, "critic_accuracy": 1.0, "fooling_rate": 0.0, "fitness_best": r, "fitness_mean": r / 2}
+            for r in range(5)]
+    axes = {a.get_title(): a for a in curves_figure(rows).axes}
+    assert axes["critic vs. artist"].get_ylabel() == "held-out accuracy (before learning)"  # fooling rate all 0
+    assert axes["critic vs. artist"].get_legend() is None
+    assert [t.get_text() for t in axes["fitness (critic score)"].get_legend().get_texts()] == ["best", "mean"]
