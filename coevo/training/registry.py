@@ -80,6 +80,12 @@ IMPORTERS: dict[str, tuple[str, str]] = {
     "": ("biomorph", "artists.biomorph.album:import_album"),  # no suffix: Blind Watchmaker album, ALBUM[#K]
 }
 
+# export format -> (artist name, "module:function"); the function maps [(genetics, genome), ...] and a colour
+# choice (None: as the genomes are) to the file's bytes
+EXPORTERS: dict[str, tuple[str, str]] = {
+    "album": ("biomorph", "artists.biomorph.album:export_album"),  # Blind Watchmaker album (coevo export-album)
+}
+
 
 def find(kind: str, name: str, table: tuple[Entry, ...]) -> Entry:
     """The entry for ``name``, or a plugin entry for ``module:Class``."""
