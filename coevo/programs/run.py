@@ -17,6 +17,7 @@ import torch
 
 from coevo.errors import CoevoError
 from coevo.evolution.ga import EvolutionaryArtist
+from coevo.evolution.school import ArtSchool
 from coevo.images import save_png
 from coevo.loop import Hook, Progress, Round, warm_up
 from coevo.metrics.armsrace import summarise
@@ -172,7 +173,7 @@ class RunRecorder(Hook):
     def _champion(self, round_index: int, proposal: Proposal, scores: torch.Tensor, best: int) -> GenomeFile | None:
         """The round's champion as a genome file, or None for an artist without genomes."""
         artist = self.game.artist
-        genetics = artist.genetics if isinstance(artist, EvolutionaryArtist) else None
+        genetics = artist.genetics if isinstance(artist, (EvolutionaryArtist, ArtSchool)) else None
         if genetics is None or proposal.genomes is None:
             return None
         meta = {"id": proposal.ids[best] if proposal.ids else None,
