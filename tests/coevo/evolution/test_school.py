@@ -110,3 +110,12 @@ def test_a_school_on_two_dask_workers_equals_one_in_process(tmp_path: Path) -> N
     assert main(["run", *SMALL, "--artist-option", "workers=2", "--out", str(dask)]) == 0
     assert outputs(here) == outputs(dask)
     assert sum('"school_evaluations"' in line for line in (here / "metrics.jsonl").read_text().splitlines()) == 2
+
+
+@pytest.mark.slow  # four small schools in this process (about a minute at load 15)
+def test_a_school_run_stopped_and_resumed_equals_an_uninterrupted_one(tmp_path: Path) -> None:
+    whole, parts = tmp_path / "whole", tmp_path / "parts"
+    assert main(["run", *SMALL, "--out", str(whole)]) == 0
+    assert main(["run", *SMALL, "--rounds", "1", "--out", str(parts)]) == 0
+    assert main(["resume", str(parts), "--rounds", "2"]) == 0
+    assert outputs(parts) == outputs(whole)
