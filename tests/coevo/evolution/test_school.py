@@ -119,3 +119,10 @@ def test_a_school_run_stopped_and_resumed_equals_an_uninterrupted_one(tmp_path: 
     assert main(["run", *SMALL, "--rounds", "1", "--out", str(parts)]) == 0
     assert main(["resume", str(parts), "--rounds", "2"]) == 0
     assert outputs(parts) == outputs(whole)
+
+
+def test_a_school_outside_the_phases_schedule_is_refused_in_one_line(tmp_path: Path,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", "--artist", "hercl-school", "--rounds", "1", "--out", str(tmp_path / "r")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "pass --schedule phases" in err and not (tmp_path / "r").exists()
