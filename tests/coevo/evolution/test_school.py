@@ -1,6 +1,8 @@
 """Vickers' art school: independent artists a phase, each stopping when it fools or spends its evaluations, the
 same bytes whatever the number of Dask workers."""
 
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +13,8 @@ from coevo.commands.main import main
 from coevo.evolution.school import ArtSchool, search
 from coevo.protocols import SchoolingArtist
 from coevo.rng import Generators, python_rng, using
-from tests.helpers import outputs
+from tests.conftest import ROOT, kill_when, patience
+from tests.helpers import coevo, outputs
 
 
 class Counter:
@@ -112,13 +115,17 @@ def test_a_school_on_two_dask_workers_equals_one_in_process(tmp_path: Path) -> N
     assert sum('"school_evaluations"' in line for line in (here / "metrics.jsonl").read_text().splitlines()) == 2
 
 
-@pytest.mark.slow  # four small schools in this process (about a minute at load 15)
-def test_a_school_run_stopped_and_resumed_equals_an_uninterrupted_one(tmp_path: Path) -> None:
-    whole, parts = tmp_path / "whole", tmp_path / "parts"
-    assert main(["run", *SMALL, "--out", str(whole)]) == 0
-    assert main(["run", *SMALL, "--rounds", "1", "--out", str(parts)]) == 0
-    assert main(["resume", str(parts), "--rounds", "2"]) == 0
-    assert outputs(parts) == outputs(whole)
+@pytest.mark.slow  # two runs of three small schools, one killed (about two minutes at load 15)
+def test_a_school_run_killed_and_resumed_equals_an_uninterrupted_one(tmp_path: Path) -> None:
+    whole, killed = tmp_path / "whole", tmp_path / "killed"
+    three = [*SMALL, "--rounds", "3", "--checkpoint-seconds", "0"]
+    assert main(["run", *three, "--out", str(whole)]) == 0
+    victim = coevo("run", *three, "--out", str(killed))
+    assert 1 <= kill_when(victim, killed / "metrics.jsonl", 1, 300) < 3, "the run was not killed mid-way"
+    resumed = subprocess.run([sys.executable, "-m", "coevo", "resume", str(killed)], cwd=ROOT,
+                             timeout=patience(900), capture_output=True, text=True)
+    assert resumed.returncode == 0, resumed.stderr[-2000:]
+    assert outputs(killed) == outputs(whole)
 
 
 def test_a_school_outside_the_phases_schedule_is_refused_in_one_line(tmp_path: Path,
