@@ -25,4 +25,4 @@ class HERCLSchool(ArtSchool):
         genetics = HERCLLinesGenetics(channels=channels, cells=cells, registers=registers, stack=stack,
                                       max_steps=max_steps, canvas=canvas, moves=moves, max_move=max_move,
                                       pushpop=pushpop, loops=loops)
-        super().__init__(genetics, size, artists, evaluations, children, transgenic, workers)
+        super().__init__(genetics, size, artists, evaluations, children, transgenic, workers, "hercl-lines")

@@ -80,7 +80,7 @@ class ArtSchool:
     """``artists`` independent searches a phase (``coevo.protocols.SchoolingArtist``)."""
 
     def __init__(self, genetics: Genetics, size: int, artists: int = 10, evaluations: int = 1_000_000,
-                 children: int = 10, transgenic: float = 0.3, workers: int = 0) -> None:
+                 children: int = 10, transgenic: float = 0.3, workers: int = 0, genome_artist: str = "") -> None:
         if not 1 <= artists <= MAX_ARTISTS or not 1 <= evaluations <= MAX_EVALUATIONS or children < 1:
             raise ValueError(f"need 1 <= artists <= {MAX_ARTISTS}, 1 <= evaluations <= {MAX_EVALUATIONS} and "
                              "children >= 1")
@@ -89,6 +89,7 @@ class ArtSchool:
         self.genetics, self.size = genetics, size
         self.artists, self.evaluations, self.children, self.transgenic = artists, evaluations, children, transgenic
         self.workers = workers
+        self.genome_artist = genome_artist  # the registry artist whose genetics read a drawing's genome file
         self.library: list[Any] = []  # every earlier school's champions (art-school's -L artists.lib)
         self.champions: list[Any] = []
         self.next_id = 0

@@ -179,8 +179,8 @@ class RunRecorder(Hook):
         meta = {"id": proposal.ids[best] if proposal.ids else None,
                 "parents": list(proposal.parents[best]) if proposal.parents else [],
                 "round": round_index, "score": round(float(scores[best].detach()), 6)}
-        return GenomeFile(self.game.config.artist, genetics.options(), genetics.to_json(proposal.genomes[best]),
-                          meta)
+        name = (artist.genome_artist if isinstance(artist, ArtSchool) else "") or self.game.config.artist
+        return GenomeFile(name, genetics.options(), genetics.to_json(proposal.genomes[best]), meta)
 
     def _champion_image(self, round_index: int) -> Path:
         return self.folder.path / "images" / f"champion-{round_index:04d}.png"
