@@ -142,7 +142,7 @@ def test_a_school_s_champion_file_is_a_hercl_lines_genome_that_renders(tmp_path:
     tiny = ["--artist-option", "artists=2", "--artist-option", "evaluations=3", "--critic-option",
             "member_options={evals = 5, positives = 5}", "--data", "digits:ink:8", "--rounds", "1"]
     assert main(["run", *SMALL, *tiny, "--out", str(out)]) == 0
-    artist, genetics, genome, meta = load_genome(out / "genomes" / "champion-0000.json")
+    artist, genetics, _, meta = load_genome(out / "genomes" / "champion-0000.json")
     assert artist == "hercl-lines" and meta["round"] == 0 and genetics.options()["pushpop"] is False
     assert main(["render", str(out / "genomes" / "champion-0000.json"), "--size", "32",
                  "--out", str(tmp_path / "c.png")]) == 0
