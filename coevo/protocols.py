@@ -158,6 +158,14 @@ class PhasedCritic(Critic, Protocol):
 
 
 @runtime_checkable
+class SchoolingArtist(Artist, Protocol):
+    """An artist whose phase is a whole search of its own against the frozen critic (Vickers' art school,
+    ``coevo.evolution.school``): the ``phases`` schedule plays one school a round."""
+
+    def school(self, critic: Critic, threshold: float) -> tuple[Proposal, torch.Tensor, dict[str, float]]: ...
+
+
+@runtime_checkable
 class PersonModel(Critic, Protocol):
     """A critic learned from one person's recorded choices (Li & Hu 2010): how often it orders held-out pairs
     (chosen, unchosen) as the person did, beside chance, as a JSON-able report (``agreement``, ``chance``, …)."""

@@ -22,7 +22,7 @@ from typing import Any
 import torch
 
 from coevo.loop import Measures, Players, Progress, Round, bare_critic, judge, learn, play_round, round_metrics, study
-from coevo.protocols import LabelledCritic, PhasedCritic
+from coevo.protocols import LabelledCritic, PhasedCritic, Proposal, SchoolingArtist
 from coevo.rng import randint
 from coevo.training.config import RunConfig
 from coevo.training.kernel import PhaseRules
@@ -53,10 +53,13 @@ class Phases:
         self.rules = check(rules or PhaseRules())
         self.phase, self.generation = 0, 0
         self.hall: torch.Tensor | None = None  # a remembering critic's hall of fame: earlier phases' fooling images
+        self.learned: dict[str, float] = {}  # the critic's metrics of its last retraining update
 
     def play(self, players: Players, progress: Progress) -> Round:
-        """One artist generation against the frozen critic, then, if the phase's artist half is over, the
-        critic's half."""
+        """One artist generation against the frozen critic (a whole school for a ``SchoolingArtist``), then, if
+        the phase's artist half is over, the critic's half."""
+        if isinstance(players.artist, SchoolingArtist):
+            return self.school(players, progress)
         proposal = players.artist.ask()
         players.fakes.observe(proposal)
         metrics = {} if players.measures is None else dict(players.measures.before_learning(proposal))
@@ -67,26 +70,51 @@ class Phases:
         fooled = champion > self.rules.threshold
         metrics.update(phase=float(self.phase), phase_generation=float(self.generation), fooled=float(fooled))
         if fooled or self.generation >= self.rules.generations:
-            players.fakes.crown(proposal, scores)
-            plain = scores.detach().float().cpu()
-            best = torch.argsort(plain, descending=True, stable=True)
-            fooling = proposal.images.detach().cpu()[best[plain[best] > self.rules.threshold]] if fooled else None
-            if self.rules.remember and fooling is not None:
-                kept = fooling[:HALL_PER_PHASE]
-                self.hall = kept.clone() if self.hall is None else torch.cat([self.hall, kept])[-HALL:]
-            critic = players.critic if isinstance(players.critic, PhasedCritic) else bare_critic(players)
-            if isinstance(critic, PhasedCritic):
-                metrics.update(critic.next_phase())
-            steps, accuracy = self.retrain(players, progress, fooling)
-            metrics.update(study(players, proposal, progress))
-            recovered = accuracy is None or accuracy >= self.rules.accuracy
-            metrics.update(generations_to_fool=float(self.generation), phase_stalled=float(not fooled),
-                           critic_steps_to_recover=float(steps), critic_recovered=float(recovered))
-            if accuracy is not None:
-                metrics["phase_critic_accuracy"] = accuracy
-            self.phase, self.generation = self.phase + 1, 0
+            metrics.update(self.end_phase(players, progress, proposal, scores, fooled))
         metrics.update(round_metrics(players, proposal, scores))
         return Round(progress.rounds, proposal, scores, metrics)
+
+    def school(self, players: Players, progress: Progress) -> Round:
+        """A school's round: every artist searches against the frozen critic (``SchoolingArtist.school``), all
+        their drawings join the fake set (``champions`` of them), and the critic's half follows."""
+        artist = players.artist
+        assert isinstance(artist, SchoolingArtist)
+        self.learned = {}
+        proposal, scores, metrics = artist.school(players.critic, self.rules.threshold)
+        players.fakes.observe(proposal)
+        self.generation += 1
+        fooled = bool((scores > self.rules.threshold).any())
+        metrics.update(phase=float(self.phase), phase_generation=float(self.generation), fooled=float(fooled))
+        if players.measures is not None:
+            metrics.update(players.measures.before_learning(proposal))
+        metrics.update(self.end_phase(players, progress, proposal, scores, fooled))
+        metrics.update({f"retrain_{k}": v for k, v in self.learned.items()})  # the critics' last update: solved?
+        metrics.update(round_metrics(players, proposal, scores))
+        return Round(progress.rounds, proposal, scores, metrics)
+
+    def end_phase(self, players: Players, progress: Progress, proposal: Proposal, scores: torch.Tensor,
+                  fooled: bool) -> dict[str, float]:
+        """The phase's champions join the fake set, the critic hears of the phase's end and retrains."""
+        metrics: dict[str, float] = {}
+        players.fakes.crown(proposal, scores)
+        plain = scores.detach().float().cpu()
+        best = torch.argsort(plain, descending=True, stable=True)
+        fooling = proposal.images.detach().cpu()[best[plain[best] > self.rules.threshold]] if fooled else None
+        if self.rules.remember and fooling is not None:
+            kept = fooling[:HALL_PER_PHASE]
+            self.hall = kept.clone() if self.hall is None else torch.cat([self.hall, kept])[-HALL:]
+        critic = players.critic if isinstance(players.critic, PhasedCritic) else bare_critic(players)
+        if isinstance(critic, PhasedCritic):
+            metrics.update(critic.next_phase())
+        steps, accuracy = self.retrain(players, progress, fooling)
+        metrics.update(study(players, proposal, progress))
+        recovered = accuracy is None or accuracy >= self.rules.accuracy
+        metrics.update(generations_to_fool=float(self.generation), phase_stalled=float(not fooled),
+                       critic_steps_to_recover=float(steps), critic_recovered=float(recovered))
+        if accuracy is not None:
+            metrics["phase_critic_accuracy"] = accuracy
+        self.phase, self.generation = self.phase + 1, 0
+        return metrics
 
     def retrain(self, players: Players, progress: Progress, fooling: torch.Tensor | None) -> tuple[int, float | None]:
         """Train the critic on the fake set until it tells held-out real images from ``fooling`` (the phase's
@@ -102,7 +130,7 @@ class Phases:
         while steps < self.rules.critic_steps and (accuracy is None or accuracy < self.rules.accuracy):
             for _ in range(min(self.rules.check_every, self.rules.critic_steps - steps)):
                 if hall is None or isinstance(players.critic, LabelledCritic):
-                    learn(players, progress)
+                    self.learned = learn(players, progress)
                 else:
                     remember(players, progress, hall)
                 steps += 1

@@ -2,7 +2,7 @@
 complexity: distinct strokes (a stroke drawn again over itself counts once), turtle commands, the share of
 the canvas inked, JPEG compression size and Machado's JPEG complexity (``coevo.toolkits.imagefeatures``).
 
-    coevo run --config vickers2017 --out runs/vickers
+    coevo run --config vickers2017-small --out runs/vickers
     python docs/hercl_vickers_figure.py runs/vickers
 """
 

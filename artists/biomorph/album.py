@@ -180,3 +180,24 @@ def import_album(spec: Path) -> tuple[Any, Any, dict[str, Any]]:
         raise CoevoError(f"{path} holds {len(album)} biomorphs, so #{index} does not exist; "
                          f"pick #1..#{len(album)}")
     return genetics, album[index - 1], meta | {"index": index, "title": f"{path.name} #{index}"}
+
+
+MAX_EXPORT = 100_000  # biomorphs an exported album holds at most (4 MB of colour records)
+
+
+def export_album(genomes: list[tuple[Any, Any]], colour: bool | None = None) -> bytes:
+    """The coevo exporter (see coevo.training.registry.EXPORTERS): the album bytes of ``(genetics, genome)``
+    pairs, each one biomorph or a whole imported album (a contact sheet's tuple), in order. Colour records when
+    ``colour`` says so, else when any genetics varies colour genes (a colour album imports that way)."""
+    biomorphs: list[Biomorph] = []
+    wants_colour = False
+    for genetics, genome in genomes:
+        members = genome if isinstance(genome, tuple) and all(isinstance(b, Biomorph) for b in genome) else (genome,)
+        if not all(isinstance(b, Biomorph) for b in members):
+            raise CoevoError("only biomorphs go into a Blind Watchmaker album; pass biomorph genomes or albums")
+        biomorphs += members
+        inner = genetics.biomorphs if isinstance(genetics, AlbumSheet) else genetics
+        wants_colour |= bool(getattr(inner, "colour", False))
+    if not biomorphs or len(biomorphs) > MAX_EXPORT:
+        raise CoevoError(f"an album holds 1 to {MAX_EXPORT} biomorphs, got {len(biomorphs)}; pass fewer genomes")
+    return album_bytes(biomorphs, wants_colour if colour is None else colour)

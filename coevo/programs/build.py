@@ -17,7 +17,15 @@ from coevo.fakes import FakePool
 from coevo.loop import LoopConfig, Players
 from coevo.metrics.scoreboard import Scoreboard, split_real
 from coevo.programs.genomes import load_genome
-from coevo.protocols import Artist, Catalog, ConditionalGenerator, Critic, Genetics, LabelledCritic
+from coevo.protocols import (
+    Artist,
+    Catalog,
+    ConditionalGenerator,
+    Critic,
+    Genetics,
+    LabelledCritic,
+    SchoolingArtist,
+)
 from coevo.rng import seed_everything
 from coevo.schedules import make_schedule
 from coevo.store.catalog import NoCatalog
@@ -83,6 +91,9 @@ def build(config: RunConfig, catalog: Catalog | None = None) -> Game:
     classes = classes_of(data)
     real = {} if data is None else {"real": data.sample}  # for artists that learn from the data (vae)
     artist = build_artist(config, shape, device, classes | real)
+    if isinstance(artist, SchoolingArtist) and config.schedule != "phases":
+        raise CoevoError(f"the artist {config.artist!r} runs a whole school of searches a phase; pass --schedule "
+                         "phases (as --config vickers2017 does)")
     critic = build_critic(config, shape, device, classes)
     if isinstance(artist, ConditionalGenerator) and isinstance(critic, LabelledCritic) and not classes:
         raise CoevoError(f"the conditional artist {config.artist!r} needs labelled data (digits, mnist:DIR, a .npz "

@@ -17,6 +17,7 @@ import torch
 
 from coevo.errors import CoevoError
 from coevo.evolution.ga import EvolutionaryArtist
+from coevo.evolution.school import ArtSchool
 from coevo.images import save_png
 from coevo.loop import Hook, Progress, Round, warm_up
 from coevo.metrics.armsrace import summarise
@@ -172,14 +173,14 @@ class RunRecorder(Hook):
     def _champion(self, round_index: int, proposal: Proposal, scores: torch.Tensor, best: int) -> GenomeFile | None:
         """The round's champion as a genome file, or None for an artist without genomes."""
         artist = self.game.artist
-        genetics = artist.genetics if isinstance(artist, EvolutionaryArtist) else None
+        genetics = artist.genetics if isinstance(artist, (EvolutionaryArtist, ArtSchool)) else None
         if genetics is None or proposal.genomes is None:
             return None
         meta = {"id": proposal.ids[best] if proposal.ids else None,
                 "parents": list(proposal.parents[best]) if proposal.parents else [],
                 "round": round_index, "score": round(float(scores[best].detach()), 6)}
-        return GenomeFile(self.game.config.artist, genetics.options(), genetics.to_json(proposal.genomes[best]),
-                          meta)
+        name = (artist.genome_artist if isinstance(artist, ArtSchool) else "") or self.game.config.artist
+        return GenomeFile(name, genetics.options(), genetics.to_json(proposal.genomes[best]), meta)
 
     def _champion_image(self, round_index: int) -> Path:
         return self.folder.path / "images" / f"champion-{round_index:04d}.png"

@@ -15,8 +15,8 @@ class FeatureCache:
     """Image features by the image's bytes (the real data and an archive are seen again and again); features
     are a pure function of the image, so a cache changes no result."""
 
-    def __init__(self, capacity: int) -> None:
-        self.capacity = capacity
+    def __init__(self, capacity: int, hls8: bool = False) -> None:
+        self.capacity, self.hls8 = capacity, hls8  # hls8: colour features from 8-bit HLS (image_features)
         self.rows: dict[bytes, torch.Tensor] = {}
 
     def __call__(self, images: torch.Tensor) -> torch.Tensor:
@@ -24,7 +24,7 @@ class FeatureCache:
         keys = [hashlib.blake2b(image.numpy().tobytes(), digest_size=16).digest() for image in images]
         missing = [i for i, key in enumerate(keys) if key not in self.rows]
         if missing:
-            computed = image_features(images[missing])
+            computed = image_features(images[missing], self.hls8)
             if len(self.rows) + len(missing) > self.capacity:
                 self.rows.clear()
             for i, row in zip(missing, computed):
@@ -35,3 +35,4 @@ class FeatureCache:
 
 
 SHARED = FeatureCache(200_000)
+SHARED_HLS8 = FeatureCache(200_000, hls8=True)  # hercl's 8-bit HLS colour metrics (the hercl critic's hls8)

@@ -72,8 +72,11 @@ def feature_names(channels: int) -> tuple[str, ...]:
     return (*VICKERS_GREY, *COMPLEXITY) if channels == 1 else (*VICKERS_COLOUR, *COMPLEXITY, *COLOUR)
 
 
-def image_features(images: torch.Tensor) -> torch.Tensor:
-    """``(N, F)`` float32 features (``feature_names``) of ``(N, C, H, W)`` images in ``[-1, 1]``, on the CPU."""
+def image_features(images: torch.Tensor, hls8: bool = False) -> torch.Tensor:
+    """``(N, F)`` float32 features (``feature_names``) of ``(N, C, H, W)`` images in ``[-1, 1]``, on the CPU.
+    ``hls8``: colour images are taken to 8-bit RGB and then to 8-bit HLS as hercl's ``runMetrics`` does
+    (OpenCV's ``cvtColor(BGR2HLS)``: hue in degrees halved, 0..180, lightness and saturation 0..255, each rounded
+    to the nearest, ties to even), every HLS value over 255; otherwise HLS in floats, hue in [0, 1]."""
     x = ((torch.nan_to_num(images.detach().float().cpu(), nan=0.0).clamp(-1, 1) + 1) / 2)  # [0, 1]
     n, c = x.shape[:2]
     if n == 0:
@@ -81,7 +84,7 @@ def image_features(images: torch.Tensor) -> torch.Tensor:
     if c == 1:
         light, hls = x[:, 0], None
     elif c == 3:
-        hls = rgb_to_hls(x)
+        hls = rgb_to_hls8(x) if hls8 else rgb_to_hls(x)
         light = hls[:, 1]
     else:
         raise ValueError(f"image features need 1 or 3 channels, got {c}")
@@ -111,6 +114,28 @@ def rgb_to_hls(x: torch.Tensor) -> torch.Tensor:
     hue = torch.where(high == r, (g - b) / safe, torch.where(high == g, 2 + (b - r) / safe, 4 + (r - g) / safe))
     hue = torch.where(span > 0, (hue / 6) % 1.0, torch.zeros_like(hue))
     return torch.stack([hue, light, sat], dim=1)
+
+
+def rgb_to_hls8(x: torch.Tensor) -> torch.Tensor:
+    """RGB ``(N, 3, H, W)`` in [0, 1] to hue, lightness, saturation over 255, as OpenCV converts 8-bit images
+    (``cvtColor`` BGR2HLS, ``RGB2HLS_b``): RGB rounded to 0..255 and divided by 255 in single precision; hue in
+    degrees (60 (g - b) / span, + 120, + 240 by the largest channel, + 360 below 0) halved and rounded (0..180);
+    lightness and saturation times 255 and rounded."""
+    rgb = torch.round(x.double() * 255).float() * torch.tensor(1.0 / 255, dtype=torch.float32)
+    r, g, b = rgb[:, 0], rgb[:, 1], rgb[:, 2]
+    high, low = rgb.max(dim=1).values, rgb.min(dim=1).values
+    span = high - low
+    light = (high + low) * 0.5
+    some = span > torch.finfo(torch.float32).eps
+    safe = torch.where(some, span, torch.ones_like(span))
+    sat = torch.where(light < 0.5, span / torch.where(some, high + low, torch.ones_like(span)),
+                      span / torch.where(some, 2 - high - low, torch.ones_like(span)))
+    scale = 60.0 / safe
+    hue = torch.where(high == r, (g - b) * scale, torch.where(high == g, (b - r) * scale + 120, (r - g) * scale + 240))
+    hue = torch.where(hue < 0, hue + 360, hue)
+    hue, sat = torch.where(some, hue, torch.zeros_like(hue)), torch.where(some, sat, torch.zeros_like(sat))
+    eight = torch.stack([torch.round(hue * 0.5), torch.round(light * 255), torch.round(sat * 255)], dim=1)
+    return eight.clamp(0, 255) / 255
 
 
 def light_statistics(values: torch.Tensor, colour: bool) -> dict[str, torch.Tensor]:

@@ -41,6 +41,8 @@ ARTISTS: tuple[Entry, ...] = (
           "HERCL programs mapping (x, y, r, theta) to grey (Soderlund & Blair)", evolutionary=True),
     Entry("hercl-lines", "artists.hercl:HERCLLinesGenetics",
           "HERCL programs whose messages drive Vickers' turtle (Vickers, Soderlund & Blair)", evolutionary=True),
+    Entry("hercl-school", "artists.hercl:HERCLSchool", "Vickers' art school: 10 hercl-lines artists a phase, each "
+          "searching until it fools the jury or spends its evaluations (on Dask with workers=N)"),
     Entry("dcgan", "artists.dcgan:DCGANArtist", "DCGAN generator trained by gradient steps (GAN training)"),
     Entry("vae", "artists.vae:VAEArtist", "convolutional VAE trained on the data; its decoder draws (AE-GAN option)"),
     Entry("pixels", "artists.pixels:PixelArtist", "pixels by gradient on a fixed classifier: fooling, FGSM, PGD"),
@@ -78,6 +80,12 @@ DATASETS: tuple[Entry, ...] = (
 IMPORTERS: dict[str, tuple[str, str]] = {
     ".xml": ("cppn", "artists.cppn.picbreeder:import_picbreeder"),  # Picbreeder / CPPN-X genomes
     "": ("biomorph", "artists.biomorph.album:import_album"),  # no suffix: Blind Watchmaker album, ALBUM[#K]
+}
+
+# export format -> (artist name, "module:function"); the function maps [(genetics, genome), ...] and a colour
+# choice (None: as the genomes are) to the file's bytes
+EXPORTERS: dict[str, tuple[str, str]] = {
+    "album": ("biomorph", "artists.biomorph.album:export_album"),  # Blind Watchmaker album (coevo export-album)
 }
 
 

@@ -5,7 +5,9 @@ hercsearch on the metrics of all positives against all negatives so far).
 The image's 19 grey (33 colour) metrics (``coevo.toolkits.imagefeatures.VICKERS_GREY``/``VICKERS_COLOUR``, unscaled as
 ``runMetrics`` writes them) fill the program's registers; its first output, clamped to [0, 1] as art-school's
 ``run_critic`` does, is the probability that the image is real (``probability``); ``score`` is that minus 0.5,
-so a score above 0 means "real" as for every coevo critic. ``learn`` adds the batch's images to the critic's
+so a score above 0 means "real" as for every coevo critic (``hls8=true``: a colour image's metrics are taken
+from 8-bit HLS, as hercl's ``runMetrics`` reads a PNG; ``coevo.toolkits.imagefeatures.rgb_to_hls8``). ``learn``
+adds the batch's images to the critic's
 training set (each distinct metric vector once; at most ``positives`` real ones, Vickers used 100-200) and runs
 ``evals`` evaluations of the search (``critics.hercl.search``); once every item is passed the critic is done
 and learns no more until new images arrive.
@@ -17,7 +19,7 @@ from typing import Any, ClassVar
 
 import torch
 
-from coevo.toolkits.featurecache import SHARED
+from coevo.toolkits.featurecache import SHARED, SHARED_HLS8
 from coevo.toolkits.hercl import parse
 from coevo.toolkits.imagefeatures import VICKERS_COLOUR, VICKERS_GREY, feature_names
 from coevo.training.settings import Limits
@@ -32,7 +34,7 @@ class HERCLCritic:
                                 "evals": (0, 1_000_000), "positives": (1, 100_000)}
 
     def __init__(self, shape: tuple[int, int, int] = (1, 32, 32), cells: int = 1, stack: int = 16,
-                 max_steps: int = 1000, evals: int = 1000, positives: int = 200) -> None:
+                 max_steps: int = 1000, evals: int = 1000, positives: int = 200, hls8: bool = False) -> None:
         self.shape = tuple(int(s) for s in shape)
         if self.shape[0] not in (1, 3):
             raise ValueError(f"the hercl critic takes grey or RGB images, not {self.shape[0]} channels")
@@ -42,6 +44,7 @@ class HERCLCritic:
         every = feature_names(self.shape[0])
         self.columns = [every.index(name) for name in self.names]
         self.evals, self.cap = evals, positives
+        self.features = SHARED_HLS8 if hls8 else SHARED  # hls8: colour metrics from 8-bit HLS, as hercl's runMetrics
         self.search = Search(len(self.names), cells, stack, max_steps)
         self.positives: dict[bytes, list[float]] = {}
         self.negatives: dict[bytes, list[float]] = {}
@@ -53,7 +56,7 @@ class HERCLCritic:
                              f"{tuple(images.shape)}; build it with the data's shape")
         if len(images) == 0:
             return torch.zeros(0, len(self.names))
-        return SHARED(images)[:, self.columns].float()
+        return self.features(images)[:, self.columns].float()
 
     def probability(self, images: torch.Tensor) -> torch.Tensor:
         """The champion program's verdict per image, ``(N,)`` in [0, 1] on the images' device."""

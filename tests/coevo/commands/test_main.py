@@ -23,11 +23,11 @@ def test_help_and_list_exit_cleanly_and_name_the_commands_and_data(capsys: pytes
 
 def test_no_help_page_shows_a_doubled_format_character() -> None:
     """Descriptions are printed as written (argparse formats only argument help), so "95%%" would show as such."""
-    from coevo.commands.main import COMMANDS, make_parser
+    from coevo.commands.main import make_parser
 
     parser = make_parser()
     commands = parser._subparsers._group_actions[0].choices  # type: ignore[union-attr]
-    pages = {name: " ".join(commands[name].format_help().split()) for name in COMMANDS}
+    pages = {name: " ".join(command.format_help().split()) for name, command in commands.items()}
     assert all("%%" not in page for page in pages.values()), [n for n, p in pages.items() if "%%" in p]
     assert "95% intervals" in pages["compare"] and "95% interval over seeds" in pages["sweep"]
 

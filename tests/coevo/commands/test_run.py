@@ -76,7 +76,7 @@ def test_colour_option_reaches_the_genetics(tmp_path: Path) -> None:
     assert Image.open(out / "sheets" / "round-0000.png").mode == "RGB"
 
 
-SMALL = ["--config", "vickers2017", "--rounds", "6", "--pop", "6", "--warmup", "1", "--batch", "8",
+SMALL = ["--config", "vickers2017-small", "--rounds", "6", "--pop", "6", "--warmup", "1", "--batch", "8",
          "--phase-generations", "2", "--phase-critic-steps", "1", "--seed", "3",
          "--critic-option", "member_options={evals = 40}"]
 
@@ -101,7 +101,7 @@ def test_phase_one_draws_a_simple_line_and_a_later_phase_something_less_compress
     """What of the paper's result this budget shows (the README's run, three phases of it): phase 1's champion
     is a simple line; a later phase's champion compresses worse."""
     out = tmp_path / "run"
-    assert main(["run", "--config", "vickers2017", "--rounds", "120", "--out", str(out)]) == 0
+    assert main(["run", "--config", "vickers2017-small", "--rounds", "120", "--out", str(out)]) == 0
     rows = [json.loads(line) for line in (out / "metrics.jsonl").read_text().splitlines()]
     figures = []
     for row in (r for r in rows if "generations_to_fool" in r):

@@ -92,3 +92,28 @@ def test_features_are_batched_and_deterministic() -> None:
     together = image_features(images)
     alone = torch.cat([image_features(images[i: i + 1]) for i in range(6)])
     assert torch.equal(together, alone) and torch.isfinite(together).all()
+
+
+def test_eight_bit_hls_is_opencv_s_worked_by_hand() -> None:
+    """OpenCV's 8-bit BGR2HLS: hue = degrees / 2 rounded (ties to even), lightness and saturation x 255 rounded."""
+    from coevo.toolkits.imagefeatures import rgb_to_hls8
+
+    pixels = [(255, 0, 0), (0, 255, 0), (0, 0, 255), (255, 0, 1), (10, 200, 100), (128, 128, 128)]
+    x = torch.tensor(pixels, dtype=torch.float32).T.reshape(1, 3, 1, len(pixels)) / 255
+    got = (rgb_to_hls8(x)[0, :, 0].T * 255).round().int().tolist()
+    # red: l = 0.5 -> 127.5 -> 128 (ties to even); (255, 0, 1): h = 360 - 60/255 = 359.76 -> 179.88 -> 180;
+    # (10, 200, 100): h = 120 + 60 (100 - 10) / 190 = 148.42 -> 74, l = 210 / 510 -> 105, s = 190 / 210 -> 231
+    assert got == [[0, 128, 255], [60, 128, 255], [120, 128, 255], [180, 128, 255], [74, 105, 231], [0, 128, 0]]
+
+
+def test_hls8_metrics_differ_from_float_ones_by_hercl_s_scales_only() -> None:
+    blue = from_unit(torch.tensor([0.0, 0.0, 1.0]).view(1, 3, 1, 1).expand(1, 3, 8, 8))
+    names = feature_names(3)
+    eight = dict(zip(names, image_features(blue, hls8=True)[0].tolist()))
+    plain = dict(zip(names, image_features(blue)[0].tolist()))
+    assert eight["mean_h"] == pytest.approx(120 / 255) and plain["mean_h"] == pytest.approx(2 / 3)
+    assert eight["mean_l"] == pytest.approx(128 / 255) and plain["mean_l"] == pytest.approx(0.5)
+    noise = torch.rand(2, 3, 16, 16, generator=torch.Generator().manual_seed(0)) * 2 - 1
+    a, b = image_features(noise, hls8=True), image_features(noise)
+    light = names.index("mean_l")
+    assert 0 < (a[:, light] - b[:, light]).abs().max() < 1 / 255  # lightness rounded to 8 bits

@@ -41,7 +41,7 @@ def test_a_missing_config_file_is_named(tmp_path: Path) -> None:
 def test_a_bundled_config_is_found_by_name_and_validates(tmp_path: Path) -> None:
     from coevo.training.config import config_file
 
-    for name in ("vickers2017", "vickers2017.toml"):
+    for name in ("vickers2017-small", "vickers2017-small.toml"):
         config = load_config(config_file(Path(name))).validate()
         assert (config.artist, config.critic, config.schedule, config.fakes, config.size) == (
             "hercl-lines", "jury", "phases", "negatives", 128)
@@ -53,16 +53,32 @@ def test_a_bundled_config_is_found_by_name_and_validates(tmp_path: Path) -> None
         config_file(Path("no-such-config"))
 
 
-def test_the_long_vickers_config_differs_from_vickers2017_only_in_its_budget() -> None:
+def test_the_long_vickers_config_differs_from_vickers2017_small_only_in_its_budget() -> None:
     """vickers2017-long: twice the population, four times the critic search a member update, 160 rounds."""
     from coevo.training.config import config_file
 
-    short, long = (load_config(config_file(Path(n))).validate() for n in ("vickers2017", "vickers2017-long"))
+    short, long = (load_config(config_file(Path(n))).validate() for n in ("vickers2017-small", "vickers2017-long"))
     assert (long.pop, long.rounds, long.critic_options["member_options"]) == (48, 160, {"evals": 4000})
     assert (short.pop, short.rounds, "member_options" not in short.critic_options) == (24, 200, True)
     same = {k: v for k, v in vars(long).items() if k not in ("pop", "rounds", "critic_options")}
     assert same == {k: v for k, v in vars(short).items() if k not in ("pop", "rounds", "critic_options")}
     assert {k: v for k, v in long.critic_options.items() if k != "member_options"} == short.critic_options
+
+
+def test_vickers2017_is_the_papers_set_up() -> None:
+    """wofnot/hercl's settings.template: 10 artists a phase with max_eval 10^6, all joining the negatives, 3 critics
+    evolved until solved, colour (33 metrics from 8-bit HLS), no push/pop; positives colour Chinese characters."""
+    from coevo.training.config import config_file
+
+    config = load_config(config_file(Path("vickers2017"))).validate()
+    assert (config.artist, config.critic, config.schedule, config.fakes, config.champions, config.data) == (
+        "hercl-school", "jury", "phases", "negatives", 10, "data/cjk")
+    options = config.artist_options
+    assert (options["artists"], options["evaluations"], options["channels"], options["pushpop"]) == (
+        10, 1_000_000, 3, False)
+    members = config.critic_options["member_options"]
+    assert members == {"evals": 1_000_000, "positives": 200, "hls8": True} and config.phase_critic_steps == 1
+    assert config.critic_options["members"] == "hercl,hercl,hercl" and config.critic_options["tolerance"] == 10.0
 
 
 def test_fool_defaults_to_the_embedded_digits_needing_no_path_beside_the_checkout() -> None:

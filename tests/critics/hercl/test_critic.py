@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 
+import pytest
 import torch
 
 from coevo.data import load_data
@@ -30,3 +31,13 @@ def test_the_critic_tells_digits_from_a_blank_canvas_and_its_state_resumes() -> 
     a = critic.learn(real[:4], more)
     random.setstate(state)
     assert copy.learn(real[:4], more) == a and copy.program() == critic.program()
+
+
+def test_hls8_reads_colour_metrics_from_8_bit_hls_as_hercl() -> None:
+    from critics.hercl import HERCLCritic
+
+    blue = torch.tensor([-1.0, -1.0, 1.0]).view(1, 3, 1, 1).expand(2, 3, 8, 8)
+    eight, plain = HERCLCritic(shape=(3, 8, 8), hls8=True), HERCLCritic(shape=(3, 8, 8))
+    hue = eight.names.index("mean_h")
+    assert eight.metrics(blue)[0, hue].item() == pytest.approx(120 / 255)  # OpenCV's 8-bit hue: 240 degrees / 2
+    assert plain.metrics(blue)[0, hue].item() == pytest.approx(2 / 3)
