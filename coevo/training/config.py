@@ -96,6 +96,8 @@ class RunConfig:
     tournament: int = borrow(EvolutionConfig, "tournament")
     cxpb: float = borrow(EvolutionConfig, "cxpb")
     mutpb: float = borrow(EvolutionConfig, "mutpb")
+    measure_every: int = setting(5, "take the critic's held-out accuracy and feature diversity every N rounds "
+                                 "(from round 0; a pass as costly as a critic update)", low=1, high=10**9)
     sheet_every: int = setting(5, "write a contact sheet every N rounds and at the last (0: at the last only)", low=0)
     tensorboard: bool = setting(True, "write a live view for TensorBoard into the run folder's tensorboard/ (every "
                                 "round's metrics; champion and samples when a sheet is due): tensorboard --logdir runs")
