@@ -37,7 +37,7 @@ from coevo.training.trainer import Game, Trainer
 CURVES_SECONDS = 30.0  # curves.png is drawn at the last round, and at a checkpoint when older than this (a drawing
 # costs ~0.6 s of matplotlib: drawn every 25 rounds it was a third of a small round's time)
 # what a config.toml written before these settings ran with
-OLDER = {"phase_check_every": 10, "ciao_keep": 0, "measure_every": 1}
+OLDER = {"phase_check_every": 10, "ciao_keep": 0, "measure_every": 1, "channels_last": False}
 
 
 @dataclass

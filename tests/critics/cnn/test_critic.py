@@ -324,3 +324,29 @@ def test_remedy_options_play_from_the_command_line(tmp_path: Path) -> None:
         assert main([*base, "--critic-option", option, "--out", str(tmp_path / str(i))]) == 0
         assert (tmp_path / str(i) / "metrics.jsonl").read_text().count("critic_loss") == 2
     assert main([*base, "--critic-option", "pack=40", "--out", str(tmp_path / "bad")]) == 2
+
+
+def test_a_channels_last_critic_scores_and_learns_as_the_plain_one_to_rounding() -> None:
+    """``channels_last`` changes the memory layout only: the same initial weights, scores and features to float
+    rounding, and after a learning step (plain and WGAN-GP) weights that still agree to rounding."""
+    g = torch.Generator().manual_seed(1)
+    real, fake = torch.rand(16, 1, 32, 32, generator=g) * 2 - 1, torch.rand(16, 1, 32, 32, generator=g) * 2 - 1
+    for loss in ("nonsaturating", "wgan-gp"):
+        critics = []
+        for layout in (False, True):
+            torch.manual_seed(0)
+            critics.append(CNNCritic((1, 32, 32), loss=loss, channels_last=layout))
+        plain, nhwc = critics
+        kernels = [p for p in nhwc.net.parameters() if p.ndim == 4]
+        assert kernels and all(p.is_contiguous(memory_format=torch.channels_last) for p in kernels)
+        assert torch.allclose(plain.score(fake), nhwc.score(fake), atol=1e-5)
+        features, scores = nhwc.features_and_scores(fake)
+        assert torch.allclose(features, plain.features(fake), atol=1e-5) and torch.allclose(scores, plain.score(fake),
+                                                                                            atol=1e-5)
+        torch.manual_seed(5)  # the gradient penalty's interpolation draws
+        a = plain.learn(real, fake)
+        torch.manual_seed(5)
+        b = nhwc.learn(real, fake)
+        assert abs(a["critic_loss"] - b["critic_loss"]) < 1e-4
+        for p, q in zip(plain.net.parameters(), nhwc.net.parameters()):
+            assert torch.allclose(p, q, atol=1e-5)
