@@ -65,7 +65,9 @@ def main() -> None:
     for label, seconds in parts.items():
         print(f"  {label:<28} {seconds:7.2f} s  {100 * seconds / total:5.1f} %")
     work = parts["render"] + parts["critic learn"] + parts["score (round)"]
-    end = inclusive(stats, "run.py", "plot") + inclusive(stats, "trainer.py", "save")  # 30 s apart, and at the end
+    # the one-off end: curves.png and the checkpoint itself (each at most every 30 s, and at the end); the files of
+    # the rounds it accounts for (champions, sheets), written just before it, are the rounds' cost and stay in
+    end = inclusive(stats, "run.py", "plot") + inclusive(stats, "runfolder.py", "save_checkpoint")
     print(f"overhead (all but render, critic learning and the round's scoring): {100 * (1 - work / total):.1f} % "
           f"with the run's end ({end:.2f} s: curves.png and checkpoint, at most every 30 s), "
           f"{100 * (1 - work / (total - end)):.1f} % of the rounds without it (goal <= 20 %)")
