@@ -175,9 +175,34 @@ def height_limited(rng: random.Random, max_height: int, operator: Callable[..., 
                    **kwargs: Any) -> list[Any]:
     """``operator(rng, *trees)``, with each result taller than ``max_height`` replaced by a random one of the
     parents (DEAP's ``staticLimit(attrgetter("height"), max_height)``, same draws)."""
-    kept = [copy.deepcopy(tree) for tree in trees]
+    kept = [_copy(tree) for tree in trees]
     results = list(operator(rng, *trees, **kwargs))
     for i, tree in enumerate(results):
-        if tree.height > max_height:
+        if taller(tree, max_height):
             results[i] = rng.choice(kept)
     return results
+
+
+def _copy(tree: Any) -> Any:
+    """``copy.deepcopy(tree)`` as DEAP's ``PrimitiveTree.__deepcopy__`` makes it (a new list of the same nodes, the
+    attributes deep-copied), without the deepcopy machinery's dispatch."""
+    new = tree.__class__(tree)
+    if tree.__dict__:
+        new.__dict__.update(copy.deepcopy(tree.__dict__))
+    return new
+
+
+def taller(tree: Any, limit: int) -> bool:
+    """Whether ``tree.height > limit`` (DEAP's ``PrimitiveTree.height``): no walk when the tree has too few nodes
+    to be taller, and the walk stops at the first node deeper than ``limit``."""
+    if len(tree) <= limit + 1:  # a tree of n nodes is at most n - 1 deep
+        return False
+    stack = [0]
+    pop, extend = stack.pop, stack.extend
+    for node in tree:
+        depth = pop()
+        if depth > limit:
+            return True
+        if node.arity:
+            extend([depth + 1] * node.arity)
+    return False

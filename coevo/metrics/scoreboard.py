@@ -9,6 +9,7 @@ from __future__ import annotations
 import torch
 
 from coevo.data import ImageSet
+from coevo.loop import Hook, Progress
 from coevo.protocols import Critic, ExplainedScores, FeatureCritic, FeatureScores, Proposal
 
 HOLDOUT = 0.1  # share of the real images kept from the critic's training, to measure its accuracy
@@ -34,17 +35,29 @@ def pairwise_spread(vectors: torch.Tensor) -> float:
 
 
 class Scoreboard:
-    """Measures each round for metrics.jsonl; ``critic`` is the bare critic (not a fitness wrapper)."""
+    """Measures each round for metrics.jsonl; ``critic`` is the bare critic (not a fitness wrapper).
 
-    def __init__(self, critic: Critic, held_out: ImageSet | None) -> None:
+    The critic's pass over the held-out images (accuracy, feature diversity) costs as much as a critic update, so
+    it is taken on the rounds ``due`` says (``MeasureClock``: every ``every`` rounds, from round 0); the pixel
+    diversity, the fooling rate and the critic's own measures are taken every round."""
+
+    def __init__(self, critic: Critic, held_out: ImageSet | None, every: int = 1) -> None:
         self.critic = critic
         self.held_out = None if held_out is None else held_out.images[:PROBE]
+        self.every = every
+        self.due = True  # whether the coming round takes the critic's held-out measures (set by ``MeasureClock``)
+
+    def clock(self) -> MeasureClock:
+        """The hook that says, before each round, whether it takes the held-out measures."""
+        return MeasureClock(self)
 
     def before_learning(self, proposal: Proposal) -> dict[str, float]:
         """Critic accuracy on held-out real vs. the new population, and the population's diversity; a
         ``FeatureScores`` critic gives features and scores in one pass."""
         images = proposal.images.detach()
         metrics = {"diversity_pixels": pairwise_spread(images)}
+        if not self.due:
+            return metrics
         features, accuracy = None, {}
         if self.held_out is not None:
             both = torch.cat([self.held_out.to(images.device), images])
@@ -93,3 +106,14 @@ class Scoreboard:
             metrics.update(self.critic.explain(proposal.images.detach()))
         return metrics
 
+
+
+class MeasureClock(Hook):
+    """Sets ``Scoreboard.due`` before each round: on round indices divisible by ``every``. A pure function of the
+    checkpointed round index, so a resumed or lengthened run measures the rounds an uninterrupted one does."""
+
+    def __init__(self, board: Scoreboard) -> None:
+        self.board = board
+
+    def on_round_start(self, progress: Progress) -> None:
+        self.board.due = progress.rounds % self.board.every == 0

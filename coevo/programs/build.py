@@ -68,7 +68,8 @@ def build_critic(config: RunConfig, shape: tuple[int, int, int], device: torch.d
     def make_critic(name: str, options: dict[str, Any]) -> Critic:
         return build_critic(replace(config, critic=name, critic_options=dict(options)), shape, device, extra)
 
-    provided = {"shape": shape, "device": device, "loss": config.loss, "make_critic": make_critic, **(extra or {})}
+    provided = {"shape": shape, "device": device, "loss": config.loss, "make_critic": make_critic,
+                "channels_last": config.channels_last, **(extra or {})}
     critic = registry.construct(cls, f"critic {config.critic!r}", provided, dict(config.critic_options))
     if not isinstance(critic, Critic):
         raise CoevoError(f"{config.critic!r} is not a Critic (score, learn, state_dict); see coevo.protocols")
@@ -104,7 +105,7 @@ def build(config: RunConfig, catalog: Catalog | None = None) -> Game:
             raise CoevoError("--phase-jury judges by the critics of earlier phases: pass --schedule phases, or "
                              "--phase-jury 0")
         judge = PastJury(judge, config.phase_jury, bare=critic)
-    board = Scoreboard(critic, held_out)
+    board = Scoreboard(critic, held_out, config.measure_every)
     players = Players(artist, judge, None if data is None else data.sample,
                       FakePool(config.fakes, config.replay, config.champions), subset(LoopConfig, config), board,
                       None if data is None or data.labels is None else data.sample_labelled)
@@ -112,7 +113,8 @@ def build(config: RunConfig, catalog: Catalog | None = None) -> Game:
     origin = seed_population(artist, config, catalog) if config.start_from else {}
     schedule = make_schedule(config)
     parts = {"schedule": schedule, "artist": artist, "critic": judge, "fakes": players.fakes}
-    return Game(config, players, schedule, config.stop(), parts, checkpoint_every=config.checkpoint_every,
+    return Game(config, players, schedule, config.stop(), parts, [board.clock()],
+                checkpoint_every=config.checkpoint_every,
                 checkpoint_seconds=config.checkpoint_seconds, label=f"{config.artist} vs {config.critic}",
                 meta={"critic": critic, "origin": origin, "data": data, "judge_data": judged})
 

@@ -223,7 +223,7 @@ def evaluate_run(path: Path, evaluator: Evaluator, samples: int, near_copy: floa
     """An existing run folder's latest checkpoint, evaluated once (its folder is left untouched)."""
     folder = RunFolder(path)
     state = folder.played_checkpoint()
-    game = build(load_config(folder.config_path))
+    game = build(RunProgram().read_config(folder.config_path))  # settings added since: as the run played
     game.load_state_dict({k: v for k, v in state.items() if k != "rng"})
     recent = RecentImages(samples, 0.0 if isinstance(game.artist, Sampler) else near_copy)
     with torch.no_grad():

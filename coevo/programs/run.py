@@ -35,9 +35,10 @@ from coevo.store.runfolder import RunFolder
 from coevo.training.config import RunConfig, load_config
 from coevo.training.trainer import Game, Trainer
 
-CURVES_EVERY = 25  # rounds between rewrites of curves.png (and at the last round) ...
-CURVES_SECONDS = 30.0  # ... and at a checkpoint when the curves are older than this
-OLDER = {"phase_check_every": 10, "ciao_keep": 0}  # what a config.toml written before these settings ran with
+CURVES_SECONDS = 30.0  # curves.png is drawn at the last round, and at a checkpoint when older than this (a drawing
+# costs ~0.6 s of matplotlib: drawn every 25 rounds it was a third of a small round's time)
+# what a config.toml written before these settings ran with
+OLDER = {"phase_check_every": 10, "ciao_keep": 0, "measure_every": 1, "channels_last": False}
 
 
 @dataclass
@@ -79,7 +80,8 @@ class RunRecorder(Hook):
         self.index.forget_rounds(game.progress.rounds)
         self.rows = folder.metrics()  # every recorded round, kept here so the curves never re-read the file
         self.pending: list[Pending] = []
-        self.plotted = time.monotonic()  # when curves.png was last drawn
+        self.plotted = time.monotonic()  # when curves.png was last drawn ...
+        self.drawn = len(self.rows)  # ... and of how many rounds
         if isinstance(self.critic, PersonModel):  # learned before the run, fixed through it: written once
             write_agreement(folder.path, self.critic.agreement_report(), "critic-agreement")
 
@@ -111,7 +113,7 @@ class RunRecorder(Hook):
             pending.captions = captions(scores[order], classes[order] if classes is not None else None)
             self.save_critic_pictures()  # the critic's state now: it cannot wait
         self.pending.append(pending)
-        if (round_index + 1) % CURVES_EVERY == 0 or last:  # plotting costs a fixed ~0.3 s: now and then, and at the end
+        if last:
             self.plot()
 
     def plot(self) -> None:
@@ -119,12 +121,12 @@ class RunRecorder(Hook):
         cfg = self.game.config
         title = f"{cfg.artist} vs {cfg.critic} on {cfg.data}, seed {cfg.seed}"
         atomic_write_bytes(self.folder.path / "curves.png", plot_curves(self.rows, title))
-        self.plotted = time.monotonic()
+        self.plotted, self.drawn = time.monotonic(), len(self.rows)
 
     def flush(self) -> None:
         """Write the kept rounds' sheets, champions and gallery rows, in round order (the gallery rows in one
         batch where the index takes one); the champion sheet and ``best.json`` once; and the curves, where none
-        were drawn for ``CURVES_SECONDS`` (a run stopped before its 25th round still has them)."""
+        were drawn for ``CURVES_SECONDS`` (a long run's curves are never much older)."""
         if self.pending and time.monotonic() - self.plotted >= CURVES_SECONDS:
             self.plot()
         pending, self.pending = self.pending, []
@@ -167,6 +169,8 @@ class RunRecorder(Hook):
         self.close()
 
     def close(self) -> None:
+        if self.drawn != len(self.rows):  # a game stopped early (a person quits): its curves as far as it went
+            self.plot()
         self.flush()
         self.index.close()
 

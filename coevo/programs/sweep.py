@@ -275,13 +275,19 @@ SUMMARY = (("fitness_best", "best fitness"), ("critic_accuracy", "critic accurac
 RANGES = {"critic_accuracy": (0.0, 1.0), "fooling_rate": (0.0, 1.0)}  # an interval is clipped to them
 
 
+def latest(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Each metric's last recorded value (the held-out measures are taken every ``--measure-every`` rounds)."""
+    return {key: value for row in rows for key, value in row.items()}
+
+
 def write_summary(out: Path, runs: list[tuple[dict[str, Any], list[dict[str, Any]]]], seeds: int) -> Path:
     """``sweep.md``: each combination's final metrics, mean ± 95% interval over its seeds."""
     from coevo.metrics.stats import CLIPPED, estimate
     from coevo.store.atomic import atomic_write_text
 
     lines = ["# coevo sweep", "",
-             f"{seeds} seeds per combination; last round's metrics, mean ± 95% t interval ({CLIPPED}).", "",
+             f"{seeds} seeds per combination; each metric's last recorded value, mean ± 95% t interval "
+             f"({CLIPPED}).", "",
              "| settings | " + " | ".join(h for _, h in SUMMARY) + " |", "|---" * (len(SUMMARY) + 1) + "|"]
     seen: list[str] = []
     for combination, _ in runs:
@@ -289,7 +295,7 @@ def write_summary(out: Path, runs: list[tuple[dict[str, Any], list[dict[str, Any
         if name in seen:
             continue
         seen.append(name)
-        finals = [rows[-1] for c, rows in runs if c == combination and rows]
+        finals = [latest(rows) for c, rows in runs if c == combination and rows]
         cells = [str(estimate([row[k] for row in finals if k in row], *RANGES.get(k, (None, None))))
                  for k, _ in SUMMARY]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")

@@ -40,7 +40,7 @@ class CNNCritic:
                  loss: str = "nonsaturating", norm: str | None = None, lr: float | None = None,
                  betas: tuple[float, float] | list[float] | None = None, width: int = 32, clip: float = 0.01,
                  penalty: float = 10.0, chunk: int = 512, minibatch: int = 0, dims: int = 5, mbstd: int = 0,
-                 pack: int = 1, unroll: int = 0) -> None:
+                 pack: int = 1, unroll: int = 0, channels_last: bool = False) -> None:
         if not 1 <= pack <= 16 or not 0 <= unroll <= 50:
             raise ValueError(f"pack takes 1..16 images and unroll 0..50 steps (got pack={pack}, unroll={unroll})")
         if unroll and loss not in UNROLLED:
@@ -59,6 +59,9 @@ class CNNCritic:
         self.clip, self.penalty, self.chunk = clip, penalty, chunk
         with module_init():
             self.net = self.network(width).to(self.device)
+        self.channels_last = bool(channels_last)  # NHWC: ~1.4-1.7x faster on CPU, results differ in the last bits
+        if self.channels_last:
+            self.net = self.net.to(memory_format=torch.channels_last)
         self.opt = losses.make_optimizer(self.net.parameters(), self.loss, lr=lr, betas=betas)
         cuda = self.device.type == "cuda"
         self.amp_dtype = (torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16) if cuda else None
@@ -97,6 +100,10 @@ class CNNCritic:
             return contextlib.nullcontext()
         return torch.autocast(self.device.type, dtype=self.amp_dtype)
 
+    def _layout(self, images: torch.Tensor) -> torch.Tensor:
+        """The network's input in its memory format (channels-last where the critic computes so)."""
+        return images.contiguous(memory_format=torch.channels_last) if self.channels_last else images
+
     def _check(self, images: torch.Tensor) -> None:
         if images.ndim != 4 or tuple(images.shape[1:]) != self.shape:
             raise ValueError(f"critic expects images (N, {', '.join(map(str, self.shape))}), got "
@@ -119,11 +126,11 @@ class CNNCritic:
             if self.unroll and self.last_real is not None and labels is None:
                 return unrolled_scores(self, images.to(self.device)).float().to(images.device)
             with self._autocast():
-                return self._spread(self.net(self._pack(images.to(self.device)), *given).float(),
+                return self._spread(self.net(self._layout(self._pack(images.to(self.device))), *given).float(),
                                     n).to(images.device)
         packed = self._pack(images)
         with torch.no_grad(), self._autocast():
-            parts = [self.net(part, *(g[start: start + self.chunk] for g in given)).float()
+            parts = [self.net(self._layout(part), *(g[start: start + self.chunk] for g in given)).float()
                      for start, part in zip(range(0, len(packed), self.chunk), self._chunks(packed))]
         return self._spread(torch.cat(parts), n).to(images.device) if parts else torch.zeros(0, device=images.device)
 
@@ -132,7 +139,7 @@ class CNNCritic:
         self._check(images)
         self.net.eval()
         with torch.no_grad(), self._autocast():
-            parts = [self.net.body(part).float().cpu() for part in self._chunks(self._pack(images))]
+            parts = [self.net.body(self._layout(part)).float().cpu() for part in self._chunks(self._pack(images))]
         return self._spread(torch.cat(parts), len(images)) if parts else torch.zeros(0, self.feature_size)
 
     def features_and_scores(self, images: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -143,7 +150,7 @@ class CNNCritic:
         features, scores = [], []
         with torch.no_grad(), self._autocast():
             for part in self._chunks(self._pack(images)):
-                phi = self.net.body(part)
+                phi = self.net.body(self._layout(part))
                 features.append(phi.float().cpu())
                 scores.append(self.net.judge(phi).float())
         if not scores:
@@ -168,13 +175,14 @@ class CNNCritic:
         self.net.train()
         self.opt.zero_grad(set_to_none=True)
         with self._autocast():  # one batch: batch-norm statistics of the mix; minibatch features of each half
-            logits = self.net(torch.cat([real, fake]), *given, sizes=(len(real), len(fake))).float()
+            logits = self.net(self._layout(torch.cat([real, fake])), *given, sizes=(len(real), len(fake))).float()
         on_real, on_fake = logits[: len(real)], logits[len(real):]
         loss = losses.critic_loss(self.loss, on_real, on_fake)
         metrics = {}
         if self.loss == "wgan-gp":  # conditional: the interpolates are judged as the real images' classes
             real_given = tuple(g[: len(real)] for g in given)
-            penalty = losses.gradient_penalty(lambda x: self.net(x, *real_given), real.float(), fake.float())
+            penalty = losses.gradient_penalty(lambda x: self.net(self._layout(x), *real_given), real.float(),
+                                              fake.float())
             metrics["critic_penalty"] = penalty
             loss = loss + self.penalty * penalty
         self.scaler.scale(loss).backward()

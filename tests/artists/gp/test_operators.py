@@ -83,3 +83,14 @@ def test_the_module_level_generator_is_not_drawn_from() -> None:
             (tree,) = operators.height_limited(rng, 8, partial(operators.mut_insert, pset=PSET), tree)
             (tree,) = operators.height_limited(rng, 8, partial(operators.mut_ephemeral, mode="all"), tree)
     assert random.getstate() == before
+
+
+def test_taller_and_copy_agree_with_deap() -> None:
+    """``taller`` is ``tree.height > limit`` for every limit, and ``_copy`` is ``copy.deepcopy``: same nodes, a new
+    list (height_limited's quick forms of DEAP's, so its draws and results stay DEAP's)."""
+    for seed in range(40):
+        for tree in trees(seed, 3):
+            for limit in range(0, 14):
+                assert operators.taller(tree, limit) == (tree.height > limit), (seed, limit)
+            copied = operators._copy(tree)
+            assert copied == copy.deepcopy(tree) and copied is not tree and type(copied) is type(tree)

@@ -14,7 +14,7 @@ from tests.conftest import ROOT, kill_when, patience
 
 BASE = ["--artist", "tests.toys:ToyGenetics", "--critic", "tests.toys:TinyCritic", "--size", "8", "--pop", "12",
         "--warmup", "3", "--batch", "16", "--seed", "7", "--sheet-every", "10"]
-ARGS = [*BASE, "--rounds", "40", "--critic-option", "delay=0.02"]
+ARGS = [*BASE, "--rounds", "40", "--critic-option", "delay=0.05"]  # a run that lasts while a second process starts
 
 
 def coevo(*args: str, errors: Path | None = None) -> subprocess.Popen:

@@ -9,6 +9,7 @@ import torch
 
 from coevo.data import load_data
 from coevo.data.imageset import ImageSet
+from coevo.loop import Progress
 from coevo.metrics.scoreboard import Scoreboard, pairwise_spread, split_real
 from coevo.protocols import Proposal
 from tests.toys import BrightnessCritic
@@ -46,3 +47,21 @@ def test_accuracy_fooling_and_diversity_from_a_known_critic() -> None:
     assert board.after_scoring(proposal, torch.tensor([5.0, 5.0, 5.0, 5.0]), raw=False) == {"fooling_rate": 0.25}
     assert random.getstate() == state[0] and (np.random.get_state()[1] == state[1]).all()
     assert torch.equal(torch.get_rng_state(), state[2])
+
+
+def test_the_clock_takes_the_held_out_measures_every_n_rounds_from_round_0() -> None:
+    """The critic's held-out pass (accuracy; feature diversity) on rounds 0, 3, 6, ...; the pixel diversity every
+    round; the rounds follow the progress alone, so a resumed run measures the same rounds."""
+    held = ImageSet(torch.full((4, 1, 8, 8), 0.5), None, "held")
+    board = Scoreboard(BrightnessCritic(), held, every=3)
+    clock = board.clock()
+    proposal = Proposal(torch.linspace(-1, 1, 4 * 64).reshape(4, 1, 8, 8))
+    measured = []
+    for index in (0, 1, 2, 3, 4, 5, 6, 0, 1):
+        clock.on_round_start(Progress(rounds=index))
+        metrics = board.before_learning(proposal)
+        assert metrics["diversity_pixels"] > 0
+        if "critic_accuracy" in metrics:
+            measured.append(index)
+    assert measured == [0, 3, 6, 0]
+    assert "critic_accuracy" in Scoreboard(BrightnessCritic(), held).before_learning(proposal)  # no clock: always

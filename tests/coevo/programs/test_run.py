@@ -9,7 +9,7 @@ import torch
 
 from coevo.commands.main import main
 from coevo.loop import Hook, Progress, Round, Stop
-from coevo.programs.run import RunRecorder, resume, start
+from coevo.programs.run import RunProgram, RunRecorder, resume, start
 from coevo.protocols import Proposal
 from coevo.store.runfolder import RunFolder
 from coevo.training import trainer
@@ -140,3 +140,22 @@ def test_sheets_show_every_image_at_least_96_px_with_captions(tmp_path: Path) ->
         assert sheet.size[0] >= 3 * 96 and sheet.size[1] >= 3 * 96
     with Image.open(folder.path / "sheets" / "champions.png") as sheet:
         assert sheet.size[0] >= 3 * 96 and sheet.size[1] >= 96 + 16  # the captions' strip under the images
+
+
+def test_a_folder_from_before_measure_every_resumes_measuring_every_round(tmp_path: Path) -> None:
+    """A config.toml without ``measure_every`` (nor ``channels_last``) ran with the held-out measures every round
+    (and a plain-layout critic), and resumes so; a new
+    run takes them every ``measure_every`` rounds (a pure function of the round: the same after a resume)."""
+    old = start(toy_config(rounds=2, measure_every=1), tmp_path / "old")
+    config, checkpoint = old.path / "config.toml", old.path / "checkpoint.pt"
+    config.write_text("".join(line for line in config.read_text().splitlines(keepends=True)
+                              if not line.startswith(("measure_every", "channels_last"))))
+    read = RunProgram().read_config(config)
+    assert (read.measure_every, read.channels_last) == (1, False)  # as such folders ran
+    state = torch.load(checkpoint, weights_only=True)
+    state["config"] = config.read_text()  # the settings as that checkpoint played them
+    torch.save(state, checkpoint)
+    rows = resume(old.path, rounds=4).metrics()
+    assert all("critic_accuracy" in row for row in rows) and len(rows) == 4
+    rows = start(toy_config(rounds=5, measure_every=2), tmp_path / "new").metrics()
+    assert [row["round"] for row in rows if "critic_accuracy" in row] == [0, 2, 4]
