@@ -110,7 +110,7 @@ def test_phase_one_draws_a_simple_line_and_a_later_phase_something_less_compress
         image = (genetics.render([genome], 128) + 1) / 2
         jpeg = float(jpeg_complexity(image)["jpeg_size"][0])
         figures.append((len(strokes), float((image < 0.5).float().mean()), jpeg))
-    assert len(figures) == 3
+    assert len(figures) >= 3  # 5 since HERCL's `?` follows hercl's C
     (strokes, ink, jpeg), *later = figures
     assert strokes < 100 and ink < 0.02
     assert max(j for _, _, j in later) > 2 * jpeg
