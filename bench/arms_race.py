@@ -1,10 +1,12 @@
 """Does the GP-vs-CNN arms race escalate? ``--schedule phases`` on the bundled digits, several seeds, with and
-without the remedies for forgetting (a critic that remembers, a jury of past critics), each run with the master
-tournament and the independent judge. Prints one row per run and, per variant, the mean and 95% interval over
-seeds of what ``coevo.metrics.armsrace`` reports (the numbers in docs/coevolution.md come from here).
+without each remedy (a critic that remembers, a jury of past critics, a growing margin, wider search, fitness
+sharing, and all of the first four: this commit's defaults), each run with the master tournament and the
+independent judge. Prints one row per run and, per variant, the mean and 95% interval over seeds of what
+``coevo.metrics.armsrace`` reports (the numbers in docs/coevolution.md come from here). Every variant names all
+its phase settings, so the rows mean the same whatever the defaults.
 
     PYTHONPATH=. python bench/arms_race.py [--rounds 200] [--seeds 0,1,2] [--workers 2] [--out runs/arms-race]
-        [--figure docs/arms-race-ciao.png]
+        [--variants phases,margin,...] [--artist gp] [--data digits] [--figure docs/arms-race-ciao.png]
 """
 
 from __future__ import annotations
@@ -16,18 +18,25 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
+PLAIN: dict[str, Any] = {"phase_remember": False, "phase_jury": 0, "phase_margin": 0.0, "phase_widen": 1,
+                         "diversity": 0.0}  # the phases schedule without remedies
+ESCALATE: dict[str, Any] = {"phase_remember": True, "phase_jury": 4, "phase_margin": 0.02, "phase_widen": 4}
 VARIANTS: dict[str, dict[str, Any]] = {
-    "phases": {},
-    "remember": {"phase_remember": True},
-    "jury4": {"phase_jury": 4},
-    "remember+jury4": {"phase_remember": True, "phase_jury": 4},
+    "phases": PLAIN,
+    "remember": PLAIN | {"phase_remember": True},
+    "jury4": PLAIN | {"phase_jury": 4},
+    "remember+jury4": PLAIN | {"phase_remember": True, "phase_jury": 4},
+    "margin": PLAIN | {"phase_margin": 0.02},
+    "widen4": PLAIN | {"phase_widen": 4},
+    "diversity": PLAIN | {"diversity": 0.5},
+    "all": PLAIN | ESCALATE,  # the defaults of --schedule phases
 }
 SHOWN = ("phases", "stalled", "generations_to_fool_median", "generations_to_fool_spearman",
          "critic_steps_to_recover_median", "critic_steps_to_recover_min", "ciao_progress", "judge_fid_first",
          "judge_fid_last", "judge_fid_spearman", "judge_fid_real", "judge_confident_late")
 
 
-def play(variant: str, seed: int, rounds: int, out: Path) -> dict[str, Any]:
+def play(variant: str, seed: int, rounds: int, out: Path, artist: str = "gp", data: str = "digits") -> dict[str, Any]:
     """One run (or its summary, if a finished one is in ``out``) and its CPU seconds."""
     from coevo.programs.run import start
     from coevo.training.config import RunConfig
@@ -35,8 +44,8 @@ def play(variant: str, seed: int, rounds: int, out: Path) -> dict[str, Any]:
     folder = out / f"{variant}-seed{seed}"
     if not (folder / "arms-race.json").is_file():
         began = time.process_time()
-        config = RunConfig(schedule="phases", rounds=rounds, seed=seed, judge=0.25, device="cpu",
-                           **VARIANTS[variant])
+        config = RunConfig(schedule="phases", rounds=rounds, seed=seed, judge=0.25, device="cpu", artist=artist,
+                           data=data, **VARIANTS[variant])
         start(config, folder)
         (folder / "cpu-seconds.txt").write_text(f"{time.process_time() - began:.1f}\n")
     summary = json.loads((folder / "arms-race.json").read_text())
@@ -52,12 +61,15 @@ def main() -> None:
     parser.add_argument("--variants", default=",".join(VARIANTS))
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--out", type=Path, default=Path("runs/arms-race"))
+    parser.add_argument("--artist", default="gp")
+    parser.add_argument("--data", default="digits")
     parser.add_argument("--figure", type=Path, help="copy the first variant's first seed's ciao.png here")
     args = parser.parse_args()
     seeds = [int(s) for s in args.seeds.split(",")]
     jobs = [(variant, seed) for seed in seeds for variant in args.variants.split(",")]
     with ProcessPoolExecutor(args.workers) as pool:
-        results = list(pool.map(play, *zip(*jobs), [args.rounds] * len(jobs), [args.out] * len(jobs)))
+        results = list(pool.map(play, *zip(*jobs), [args.rounds] * len(jobs), [args.out] * len(jobs),
+                                [args.artist] * len(jobs), [args.data] * len(jobs)))
     from coevo.metrics.stats import estimate
 
     if args.figure:

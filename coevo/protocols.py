@@ -166,6 +166,14 @@ class SchoolingArtist(Artist, Protocol):
 
 
 @runtime_checkable
+class Widening(Protocol):
+    """An artist whose search can widen: from its next generation on it shows ``factor`` times its configured
+    population (the ``phases`` schedule's ``--phase-widen`` while a phase drags; 1: back to normal)."""
+
+    def widen(self, factor: int) -> None: ...
+
+
+@runtime_checkable
 class PersonModel(Critic, Protocol):
     """A critic learned from one person's recorded choices (Li & Hu 2010): how often it orders held-out pairs
     (chosen, unchosen) as the person did, beside chance, as a JSON-able report (``agreement``, ``chance``, …)."""

@@ -9,7 +9,10 @@
   ``--phase-check-every`` sets the resolution of the critic's steps to recover (default: every step). Remedies
   for forgetting: a critic that remembers (``--phase-remember``: it also learns from, and retrains until it
   rejects, a hall of fame of earlier phases' fooling images) and a jury of past critics (``--phase-jury N``,
-  ``coevo.evolution.pastjury``).
+  ``coevo.evolution.pastjury``). Remedies for disengagement and easy phases: a growing required margin
+  (``--phase-margin``: phase k's champion fools only above threshold + k * margin) and wider search while a
+  phase drags (``--phase-widen``: a ``Widening`` artist's population grows evenly to that many times its size by
+  the generation cap).
   A ``PhasedCritic`` (a jury) hears of the phase's end before it retrains; a ``SelfTaughtCritic`` (the novelty
   SOM) stays frozen during a phase too, and studies the phase's last generation when the phase ends.
 """
@@ -22,7 +25,7 @@ from typing import Any
 import torch
 
 from coevo.loop import Measures, Players, Progress, Round, bare_critic, judge, learn, play_round, round_metrics, study
-from coevo.protocols import LabelledCritic, PhasedCritic, Proposal, SchoolingArtist
+from coevo.protocols import LabelledCritic, PhasedCritic, Proposal, SchoolingArtist, Widening
 from coevo.rng import randint
 from coevo.training.config import RunConfig
 from coevo.training.kernel import PhaseRules
@@ -64,12 +67,18 @@ class Phases:
         players.fakes.observe(proposal)
         metrics = {} if players.measures is None else dict(players.measures.before_learning(proposal))
         scores = judge(players.critic, proposal)
+        champion = float(scores.detach().float().max())
+        fooled = champion > self.bar()
+        ends = fooled or self.generation + 1 >= self.rules.generations
+        if self.rules.widen > 1 and isinstance(players.artist, Widening):
+            metrics["phase_widen"] = float(self.widening(0 if ends else self.generation + 1))
+            players.artist.widen(int(metrics["phase_widen"]))  # the next generation's breadth
         metrics.update(players.artist.tell(proposal, scores))
         self.generation += 1
-        champion = float(scores.detach().float().max())
-        fooled = champion > self.rules.threshold
         metrics.update(phase=float(self.phase), phase_generation=float(self.generation), fooled=float(fooled))
-        if fooled or self.generation >= self.rules.generations:
+        if self.rules.margin:
+            metrics["phase_bar"] = self.bar()
+        if ends:
             metrics.update(self.end_phase(players, progress, proposal, scores, fooled))
         metrics.update(round_metrics(players, proposal, scores))
         return Round(progress.rounds, proposal, scores, metrics)
@@ -80,11 +89,13 @@ class Phases:
         artist = players.artist
         assert isinstance(artist, SchoolingArtist)
         self.learned = {}
-        proposal, scores, metrics = artist.school(players.critic, self.rules.threshold)
+        proposal, scores, metrics = artist.school(players.critic, self.bar())
         players.fakes.observe(proposal)
         self.generation += 1
-        fooled = bool((scores > self.rules.threshold).any())
+        fooled = bool((scores > self.bar()).any())
         metrics.update(phase=float(self.phase), phase_generation=float(self.generation), fooled=float(fooled))
+        if self.rules.margin:
+            metrics["phase_bar"] = self.bar()
         if players.measures is not None:
             metrics.update(players.measures.before_learning(proposal))
         metrics.update(self.end_phase(players, progress, proposal, scores, fooled))
@@ -99,7 +110,7 @@ class Phases:
         players.fakes.crown(proposal, scores)
         plain = scores.detach().float().cpu()
         best = torch.argsort(plain, descending=True, stable=True)
-        fooling = proposal.images.detach().cpu()[best[plain[best] > self.rules.threshold]] if fooled else None
+        fooling = proposal.images.detach().cpu()[best[plain[best] > self.bar()]] if fooled else None
         if self.rules.remember and fooling is not None:
             kept = fooling[:HALL_PER_PHASE]
             self.hall = kept.clone() if self.hall is None else torch.cat([self.hall, kept])[-HALL:]
@@ -115,6 +126,15 @@ class Phases:
             metrics["phase_critic_accuracy"] = accuracy
         self.phase, self.generation = self.phase + 1, 0
         return metrics
+
+    def bar(self) -> float:
+        """The score this phase's champion must beat: the threshold, plus the growing margin."""
+        return self.rules.threshold + self.phase * self.rules.margin
+
+    def widening(self, generation: int) -> int:
+        """How many times its population the artist shows at this generation of a phase: 1 at the start, growing
+        evenly to ``widen`` by the generation cap."""
+        return min(self.rules.widen, 1 + generation * self.rules.widen // self.rules.generations)
 
     def retrain(self, players: Players, progress: Progress, fooling: torch.Tensor | None) -> tuple[int, float | None]:
         """Train the critic on the fake set until it tells held-out real images from ``fooling`` (the phase's

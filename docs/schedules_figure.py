@@ -3,15 +3,20 @@
     coevo run --schedule phases --rounds 120 --seed 0 --out runs/phases
     coevo run --rounds 120 --seed 0 --out runs/round
     python docs/schedules_figure.py runs/phases runs/round
+
+Prints the numbers docs/coevolution.md quotes.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import statistics
 from pathlib import Path
 
 from matplotlib.figure import Figure
+
+from coevo.metrics.armsrace import summarise
 
 
 def rows(folder: Path) -> list[dict[str, float]]:
@@ -50,6 +55,17 @@ def main() -> None:
     figure.tight_layout()
     figure.savefig(args.out, metadata={"Software": None})
     print(f"wrote {args.out}")
+    generations = [int(r["generations_to_fool"]) for r in ends]
+    steps = [int(r["critic_steps_to_recover"]) for r in ends]
+    summary = summarise(phases)
+    print(f"phases: {len(ends)} phases in {len(phases)} generations, "
+          f"{sum(int(r['phase_stalled']) for r in ends)} stalled, generations to fool {min(generations)}-"
+          f"{max(generations)} (median {statistics.median(generations):g}, Spearman vs phase "
+          f"{summary['generations_to_fool_spearman']}), critic steps to recover {min(steps)}-{max(steps)} "
+          f"(median {statistics.median(steps):g})")
+    gaps = since_fooled(rounds)
+    fooling = sum(1 for r in rounds if r["score_max"] > 0)
+    print(f"round: {fooling} of {len(rounds)} generations fool the critic, longest gap {max(gaps)} generations")
 
 
 if __name__ == "__main__":

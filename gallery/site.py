@@ -18,6 +18,7 @@ from typing import Any
 import jinja2
 
 from coevo.errors import CoevoError
+from coevo.metrics.armsrace import describe, summarise
 from coevo.store.atomic import atomic_write_bytes, atomic_write_text
 from coevo.store.genomefile import GenomeFile, write_genome
 from coevo.store.pages import templates, write_stylesheet
@@ -29,6 +30,7 @@ from gallery.store import IndividualRow, RunRow, Store, no_parents
 
 DEFAULT_ROOT = "runs"  # the gallery root that commands may leave unnamed (gallery:ID)
 OWN_CURVES = ("curves.png", "confidence.png")  # a run that plotted either needs no curves plotted here
+TOURNAMENT = "ciao.png"  # a run's master tournament (coevo.programs.tournament), shown under "Arms race"
 
 
 def score_text(score: float | None) -> str:
@@ -156,12 +158,23 @@ class Site:
     def curves(self, run: RunRow) -> list[str]:
         """Links to the run's own plots (curves.png, confidence.png, critic pictures, ...); an older run that has
         none gets its learning curves plotted here, once."""
-        own = sorted(run.path.glob("*.png"))
+        own = sorted(p for p in run.path.glob("*.png") if p.name != TOURNAMENT)
         links = [self.copy(p, f"run-{run.id}/curves/{p.name}") for p in own]
         if not any(p.name in OWN_CURVES for p in own):
             plotted = curve_png(run, self.out / "files" / f"run-{run.id}" / "metrics.png")
             links = ([f"files/run-{run.id}/metrics.png"] if plotted else []) + links
         return [link for link in links if link]
+
+    def arms_race(self, run: RunRow) -> tuple[str, str | None]:
+        """The run's arms race: its numbers in a line (``coevo.metrics.armsrace``, from its metrics) and the link
+        to its master tournament picture; ("", None) for a run that measured neither."""
+        try:
+            line = describe(summarise(read_metrics(run.path)))
+        except (TypeError, ValueError, KeyError, IndexError):  # a damaged metrics file: no line, the page still
+            line = ""
+        picture = run.path / TOURNAMENT
+        link = self.copy(picture, f"run-{run.id}/arms-race/{TOURNAMENT}") if picture.is_file() else None
+        return line, link
 
     def lineage(self, row: IndividualRow) -> tuple[str, list[int]]:
         """The link to the individual's lineage picture, and its ancestors' ids, nearest first."""
@@ -188,9 +201,10 @@ class Site:
                   if (link := self.copy(sheet, f"run-{run.id}/sheets/{sheet.name}"))]
         settings = [(key, json.dumps(value) if isinstance(value, (dict, list)) else value)
                     for key, value in run.settings.items()]
+        race, tournament = self.arms_race(run)
         return self.render("run.html", title=f"Run {run.id}: {run.name}", run=run, folder=self.shown(run.path),
-                           folder_missing=not run.path.is_dir(),
-                           champions=champions, curves=self.curves(run), sheets=sheets, settings=settings)
+                           folder_missing=not run.path.is_dir(), champions=champions, curves=self.curves(run),
+                           race=race, tournament=tournament, sheets=sheets, settings=settings)
 
     def individual_page(self, row: IndividualRow) -> str:
         run = self.store.run(row.run)

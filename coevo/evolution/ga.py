@@ -48,6 +48,7 @@ class EvolutionaryArtist:
         self._next_id = 0
         self.population: list[Individual] = []
         self._cache: torch.Tensor | None = None
+        self.factor = 1  # the population is config.pop times this (``widen``, a schedule's wider search)
 
     @property
     def channels(self) -> int:
@@ -97,6 +98,13 @@ class EvolutionaryArtist:
         self._cache = None
         return metrics
 
+    def widen(self, factor: int) -> None:
+        """Breed ``factor`` times ``config.pop`` individuals from the next generation on (1: the configured
+        population); the current generation is left as it is."""
+        if not 1 <= factor <= 64:
+            raise ValueError("a population widens 1 to 64 times")
+        self.factor = factor
+
     def best(self, k: int = 1) -> list[Individual]:
         """The k fittest individuals of the last judged generation (or of the current one)."""
         return sorted(self.population, key=lambda ind: ind.fitness, reverse=True)[:k]
@@ -107,7 +115,8 @@ class EvolutionaryArtist:
         ranked = sorted(judged, key=lambda ind: ind.fitness, reverse=True)
         nxt = [Individual(ind.genome, ind.id, ind.parents) for ind in ranked[: cfg.elite]]
         chosen = [ind for ind in ranked if ind.fitness > 0] or ranked[:1]
-        while len(nxt) < cfg.pop:
+        size = cfg.pop * self.factor
+        while len(nxt) < size:
             if cfg.selection == "chosen":
                 a, b = rng.sample(chosen, 2) if len(chosen) > 1 else (chosen[0], chosen[0])
             else:
@@ -118,7 +127,7 @@ class EvolutionaryArtist:
             else:
                 children = [(a.genome, (a.id,)), (b.genome, (b.id,))]
             for genome, parents in children:
-                if len(nxt) == cfg.pop:
+                if len(nxt) == size:
                     break
                 if rng.random() < cfg.mutpb:
                     genome = self.genetics.mutate(genome, cfg.strength)
@@ -136,6 +145,7 @@ class EvolutionaryArtist:
             **memory,
             "config": asdict(self.config),
             "generation": self.generation,
+            **({"factor": self.factor} if self.factor != 1 else {}),  # absent: as checkpoints before widening
             "next_id": self._next_id,
             "population": [
                 {"genome": self.genetics.to_json(ind.genome), "id": ind.id, "parents": list(ind.parents),
@@ -147,6 +157,7 @@ class EvolutionaryArtist:
     def load_state_dict(self, state: dict[str, Any]) -> None:
         self.config = EvolutionConfig(**state["config"])
         self.generation = int(state["generation"])
+        self.factor = int(state.get("factor", 1))
         self._next_id = int(state["next_id"])
         self.population = [
             Individual(self.genetics.from_json(d["genome"]), int(d["id"]), tuple(d["parents"]),

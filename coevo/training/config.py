@@ -77,6 +77,8 @@ class RunConfig:
     phase_check_every: int = borrow(PhaseRules, "check_every")
     phase_remember: bool = borrow(PhaseRules, "remember")
     phase_jury: int = borrow(PhaseRules, "jury")
+    phase_margin: float = borrow(PhaseRules, "margin")
+    phase_widen: int = borrow(PhaseRules, "widen")
     ciao_keep: int = setting(32, "master tournament: critics and champions kept, each phase's (or every "
                              "--ciao-every rounds'), thinned evenly past this; every champion plays every critic "
                              "(tournament.json, ciao.png; 0: off)", low=0, high=64)
@@ -131,9 +133,15 @@ class RunConfig:
         if self.elite > self.pop:
             raise CoevoError(f"elite ({self.elite}) cannot exceed pop ({self.pop}); lower --elite or raise --pop")
         check_device(self.device)
-        shown = max(self.pop, self.batch)
+        widest = self.pop * (self.phase_widen if self.schedule == "phases" else 1)  # --phase-widen grows the population
+        if widest > MAX_BATCH:
+            raise CoevoError(f"--pop {self.pop} times --phase-widen {self.phase_widen} is over {MAX_BATCH} images a "
+                             f"round; lower --phase-widen or --pop")
+        shown = max(widest, self.batch)
         check_memory(f"a round of {shown} images of {self.size}x{self.size}",
-                     shown * self.size**2 * DEFAULT_BYTES_PER_PIXEL, "lower --pop, --batch or --size")
+                     shown * self.size**2 * DEFAULT_BYTES_PER_PIXEL,
+                     "lower --pop, --phase-widen, --batch or --size" if widest > self.pop else
+                     "lower --pop, --batch or --size")
         if self.fakes == "replay":
             check_memory(f"a replay buffer of {self.replay} images of {self.size}x{self.size}",
                          self.replay * self.size**2 * IMAGE_BYTES_PER_PIXEL, "lower --replay or --size")

@@ -55,3 +55,8 @@ class PhaseRules:
                              "rejects, the hall of fame of earlier phases' fooling images")
     jury: int = setting(0, "phases: the artist is judged by the last N phases' critics too, and fools only when it "
                         "fools them all (0: off)", low=0, high=16)
+    margin: float = setting(0.0, "phases: a growing required margin: phase k's champion fools only above threshold + "
+                            "k * margin (0: off)", low=0.0, high=10.0)
+    widen: int = setting(1, "phases: wider search while a phase drags: an evolutionary artist's population grows "
+                         "evenly to this many times --pop by the phase's generation cap, back to --pop when the "
+                         "phase ends (1: off)", low=1, high=8)

@@ -141,3 +141,35 @@ class Recording(Counting):
     def learn(self, real: torch.Tensor, fake: torch.Tensor) -> dict[str, float]:
         self.fakes.append(fake.detach().clone())
         return super().learn(real, fake)
+
+
+def test_a_growing_margin_raises_the_bar_each_phase_and_only_a_champion_above_it_fools() -> None:
+    played, _ = rows(PhaseRules(threshold=-3.0, generations=3, critic_steps=5, margin=2.0), rounds=12)
+    assert [r["phase_bar"] for r in played] == [-3.0 + 2.0 * r["phase"] for r in played]  # threshold + k * margin
+    assert all(r["fooled"] == float(r["score_max"] > r["phase_bar"]) for r in played)
+    assert max(r["phase"] for r in played) >= 2
+
+
+def test_wider_search_grows_the_population_while_a_phase_drags_and_resets_it_when_the_phase_ends() -> None:
+    seed_everything(0)
+    critic = Counting((1, 8, 8), lr=0.05)
+    game = players(critic)
+    shown: list[int] = []
+
+    class Keep:
+        def on_round_start(self, progress) -> None:
+            pass
+
+        def on_round_end(self, round_, progress) -> None:
+            shown.append(len(round_.proposal.images))
+
+    rules = PhaseRules(threshold=1e9, generations=4, critic_steps=2, widen=3)
+    coevolve(game, Phases(rules), Stop(rounds=8), hooks=[Keep()])  # every phase stalls at 4 generations
+    assert [Phases(rules).widening(g) for g in range(4)] == [1, 1, 2, 3]
+    assert shown == [8, 8, 16, 24, 8, 8, 16, 24]  # pop 8: 1, 1, 2, 3 times, then back to 1 when the phase ends
+    assert game.artist.factor == 1 and "factor" not in game.artist.state_dict()
+    game.artist.widen(3)
+    state = game.artist.state_dict()
+    fresh = EvolutionaryArtist(ToyGenetics(), EvolutionConfig(pop=8, size=8))
+    fresh.load_state_dict(state)
+    assert fresh.factor == 3

@@ -194,3 +194,27 @@ def test_a_symlinked_image_out_of_the_gallery_is_never_published(copy: Path) -> 
     assert not any("stolen" in p.name for p in published)
     page = (site / f"individual-{row.id}.html").read_text()
     assert f"files/individual-{row.id}.png" not in page and f"coevo render gallery:{copy}:{row.id}" in page
+
+
+def test_a_run_page_shows_the_arms_race_its_numbers_and_master_tournament(tmp_path: Path) -> None:
+    from coevo.metrics.armsrace import describe, summarise
+    from coevo.programs.run import start
+    from gallery.catalog import GalleryCatalog
+    from tests.helpers import toy_config
+
+    root = tmp_path / "runs"
+    folder = start(toy_config(schedule="phases", rounds=6, phase_generations=2, phase_critic_steps=5), root / "race",
+                   GalleryCatalog())
+    assert (folder.path / "ciao.png").is_file()
+    start(toy_config(data="none"), root / "plain", GalleryCatalog())  # no real data: no tournament, no phases
+    site = build_site(root).parent
+    with Store(root) as store:
+        race, plain = store.run_at(root / "race"), store.run_at(root / "plain")
+    page = (site / f"run-{race.id}.html").read_text()
+    line = describe(summarise(folder.metrics()))
+    assert "phases" in line and "master tournament progress" in line
+    assert "Arms race" in page and line in page  # (nothing in the line needs escaping)
+    assert f"files/run-{race.id}/arms-race/ciao.png" in page and "alt=\"master tournament\"" in page
+    assert (site / "files" / f"run-{race.id}" / "arms-race" / "ciao.png").is_file()
+    assert "curves/ciao.png" not in page  # shown once, under its own heading
+    assert "Arms race" not in (site / f"run-{plain.id}.html").read_text()

@@ -159,3 +159,37 @@ def test_a_folder_from_before_measure_every_resumes_measuring_every_round(tmp_pa
     assert all("critic_accuracy" in row for row in rows) and len(rows) == 4
     rows = start(toy_config(rounds=5, measure_every=2), tmp_path / "new").metrics()
     assert [row["round"] for row in rows if "critic_accuracy" in row] == [0, 2, 4]
+
+
+def test_a_killed_run_with_a_growing_margin_and_wider_search_resumes_byte_identical(tmp_path: Path) -> None:
+    """The process dies at round 10 after a checkpoint at round 8, flushing nothing; the artist's widened
+    population and the phase's bar come back from the checkpoint."""
+    settings = dict(schedule="phases", phase_generations=4, phase_critic_steps=5, phase_margin=0.5, phase_widen=3,
+                    phase_threshold=0.5, ciao_keep=0, sheet_every=3, checkpoint_every=4, checkpoint_seconds=0.0)
+    whole = start(toy_config(rounds=16, **settings), tmp_path / "whole")
+
+    class Killed(Exception):
+        pass
+
+    class KillAfter(Hook):
+        def on_round_start(self, progress: Progress) -> None:
+            if progress.rounds == 10:
+                raise Killed
+
+    original = trainer.coevolve
+
+    def coevolve(players, schedule, stop, progress, hooks):
+        [recorder] = [hook for hook in hooks if isinstance(hook, RunRecorder)]
+        recorder.on_exception = lambda error: recorder.index.close()  # a kill -9 flushes nothing
+        return original(players, schedule, stop, progress, [*hooks, KillAfter()])
+
+    folder = tmp_path / "killed"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(trainer, "coevolve", coevolve)
+        with pytest.raises(Killed):
+            start(toy_config(rounds=16, **settings), folder)
+    resume(folder)
+    rows = whole.metrics()
+    assert any(row.get("phase_widen", 1) > 1 for row in rows) and {row["phase_bar"] for row in rows} != {0.5}
+    for name in ("metrics.jsonl", "curves.png"):
+        assert (folder / name).read_bytes() == (whole.path / name).read_bytes(), name

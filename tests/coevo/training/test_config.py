@@ -83,3 +83,9 @@ def test_vickers2017_is_the_papers_set_up() -> None:
 
 def test_fool_defaults_to_the_embedded_digits_needing_no_path_beside_the_checkout() -> None:
     assert FoolConfig().data == "digits"
+
+
+def test_wider_search_counts_against_the_bound_on_images_a_round() -> None:
+    with pytest.raises(CoevoError, match=r"--pop 40000 times --phase-widen 2 is over 65536 images a round"):
+        RunConfig(schedule="phases", pop=40000, phase_widen=2).validate()
+    RunConfig(schedule="round", pop=40000, size=8, phase_widen=2).validate()  # the round schedule never widens
