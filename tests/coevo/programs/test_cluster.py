@@ -1,0 +1,46 @@
+"""The warm local cluster: its workers start with the run's modules imported, forked from a forkserver (not
+from this process), with Dask's profiler off; and the modules warmed are those the tasks name."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import dask
+import pytest
+
+from coevo.programs.cluster import LEAN, WARM, forkserver_preload, warm_cluster, warm_modules
+from coevo.programs.sweep import Task, play_run
+
+
+def test_the_modules_warmed_are_the_runs_and_the_named_artists_and_critics() -> None:
+    sweep_task = Task(play_run, {"config": {"artist": "gp", "critic": "cnn", "pop": 8}, "folder": "x"})
+    compare_task = Task(play_run, {"artist": "cppn", "base": {"critic": "features", "artist": "gp"}})
+    plugin_task = Task(play_run, {"config": {"artist": "tests.toys:ToyGenetics", "critic": "nonsense"}})
+    modules = warm_modules([sweep_task, compare_task, plugin_task])
+    assert modules[:len(WARM)] == list(WARM)
+    assert set(modules) - set(WARM) == {"artists.gp", "critics.cnn", "artists.cppn", "critics.features"}
+    assert len(modules) == len(set(modules))
+    assert warm_modules([]) == list(WARM)
+
+
+def imported(names: list[str]) -> list[str]:
+    return [name for name in names if name in sys.modules]
+
+
+@pytest.mark.slow
+def test_workers_start_with_the_modules_imported_forked_from_a_forkserver() -> None:
+    from distributed import Client
+
+    before = {key: dask.config.get(key) for key in LEAN}
+    wanted = [*WARM, "artists.gp", "critics.cnn"]
+    with warm_cluster(2, wanted, dashboard=False) as cluster, Client(cluster) as client:
+        assert set(wanted) <= set(forkserver_preload())
+        # asked before any task ran there: what the worker holds it brought from the forkserver
+        held = client.run(imported, wanted)
+        assert all(sorted(names) == sorted(wanted) for names in held.values()), held
+        parents = set(client.run(os.getppid).values())
+        assert len(held) == 2 and os.getpid() not in parents and len(parents) == 1  # one forkserver, not us
+        assert set(client.run(dask.config.get, "distributed.worker.profile.enabled").values()) == {False}
+        assert client.submit(sum, [1, 2, 3]).result() == 6
+    assert {key: dask.config.get(key) for key in LEAN} == before  # Dask's settings as they were
