@@ -1,17 +1,19 @@
 """A local Dask cluster whose worker processes start warm and spend their CPU on the runs.
 
 Dask starts each worker as a fresh interpreter (``spawn``) that imports torch, Numba, SciPy, Matplotlib and the
-artist again before its first task: 10-15 CPU seconds a worker on a busy 2-core machine. Here the workers are
-forked from a forkserver that imported all of that once (``preload``), so a worker begins with them in memory.
-A forkserver, not a fork of this process: this process may run Dask's threads and, after a run played here,
-Numba's OpenMP pool, which a forked child cannot use (GNU OpenMP aborts it); the forkserver has run nothing.
+artist again before its first task: 10-15 CPU seconds a worker on a busy 2-core machine. Here a worker is forked
+from a process that has imported all of that once, so it begins with them in memory: from this process (which
+imports them first, as its own run would), or, once Numba's OpenMP thread pool runs here (a run was played in
+this process: a child forked now would be aborted by GNU OpenMP), from a forkserver that preloaded them.
 Dask's bookkeeping that serves no run (the statistical profiler sampling the task thread every 10 ms, the GIL
-monitor, the 20 ms event-loop health tick) is switched off for the cluster's lifetime.
+monitor, the 20 ms event-loop health tick) is off while the cluster lives.
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
+import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -21,7 +23,6 @@ from typing import Any
 WARM = ("torch", "torch._dynamo", "torch.optim", "numba", "scipy.stats", "matplotlib.figure",
         "matplotlib.backends.backend_agg", "coevo.programs.run", "coevo.programs.sweep")
 LEAN = {
-    "distributed.worker.multiprocessing-method": "forkserver",
     "distributed.worker.profile.enabled": False,  # samples the task's thread every 10 ms: CPU a run pays for
     "distributed.admin.system-monitor.gil.enabled": False,
     "distributed.admin.tick.interval": "1s",  # event-loop health check, 20 ms by default
@@ -53,19 +54,33 @@ def warm_modules(tasks: Iterable[Any]) -> list[str]:
 
 @contextmanager
 def warm_cluster(workers: int, modules: Sequence[str], dashboard: bool = True) -> Iterator[Any]:
-    """A ``LocalCluster`` of ``workers`` single-threaded processes forked from a forkserver that has imported
-    ``modules``; Dask's lean settings hold while it lives (its workers take them along)."""
+    """A ``LocalCluster`` of ``workers`` single-threaded processes forked from a process that has imported
+    ``modules`` (``start_method``); Dask's lean settings hold while it lives (its workers take them along)."""
     import dask
     from distributed import LocalCluster
     from distributed.utils import get_mp_context
 
-    with dask.config.set(LEAN):
-        context = get_mp_context()  # the forkserver context, with Dask's own preload (distributed, ...) set
-        context.set_forkserver_preload(list(dict.fromkeys([*forkserver_preload(), *modules])))  # read when the
-        # forkserver starts: once a process, so a later cluster here forks from the first one's forkserver
+    method = start_method()
+    with dask.config.set(LEAN | {"distributed.worker.multiprocessing-method": method}):
+        if method == "fork":
+            for module in modules:
+                try:
+                    importlib.import_module(module)
+                except ImportError:  # the task that needs it says so, as it would one by one
+                    pass
+        else:
+            context = get_mp_context()  # the forkserver context, with Dask's own preload (distributed, ...) set
+            context.set_forkserver_preload(list(dict.fromkeys([*forkserver_preload(), *modules])))  # read when the
+            # forkserver starts: once a process, so a later cluster here forks from the first one's forkserver
         with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                           dashboard_address=":0" if dashboard else None, silence_logs=logging.ERROR) as cluster:
             yield cluster
+
+
+def start_method() -> str:
+    """``fork`` while this process has started no Numba thread pool, else ``forkserver``."""
+    parallel = sys.modules.get("numba.np.ufunc.parallel")
+    return "forkserver" if parallel is not None and getattr(parallel, "_is_initialized", True) else "fork"
 
 
 def forkserver_preload() -> list[str]:

@@ -1,5 +1,5 @@
-"""The warm local cluster: its workers start with the run's modules imported, forked from a forkserver (not
-from this process), with Dask's profiler off; and the modules warmed are those the tasks name."""
+"""The warm local cluster: its workers start with the run's modules imported, forked from this process (or from a
+forkserver once Numba's threads run here), with Dask's profiler off; the modules warmed are those the tasks name."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import sys
 import dask
 import pytest
 
-from coevo.programs.cluster import LEAN, WARM, forkserver_preload, warm_cluster, warm_modules
+from coevo.programs.cluster import LEAN, WARM, forkserver_preload, start_method, warm_cluster, warm_modules
 from coevo.programs.sweep import Task, play_run
 
 
@@ -28,19 +28,35 @@ def imported(names: list[str]) -> list[str]:
     return [name for name in names if name in sys.modules]
 
 
+def test_workers_fork_from_here_unless_numba_started_its_threads_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Parallel:
+        _is_initialized = False
+
+    monkeypatch.setitem(sys.modules, "numba.np.ufunc.parallel", Parallel)
+    assert start_method() == "fork"
+    Parallel._is_initialized = True  # a child forked now could not use Numba's OpenMP pool
+    assert start_method() == "forkserver"
+
+
 @pytest.mark.slow
-def test_workers_start_with_the_modules_imported_forked_from_a_forkserver() -> None:
+@pytest.mark.parametrize("method", ["fork", "forkserver"])
+def test_workers_start_with_the_modules_imported(method: str, monkeypatch: pytest.MonkeyPatch) -> None:
     from distributed import Client
 
+    from coevo.programs import cluster as module
+
+    monkeypatch.setattr(module, "start_method", lambda: method)
     before = {key: dask.config.get(key) for key in LEAN}
     wanted = [*WARM, "artists.gp", "critics.cnn"]
     with warm_cluster(2, wanted, dashboard=False) as cluster, Client(cluster) as client:
-        assert set(wanted) <= set(forkserver_preload())
-        # asked before any task ran there: what the worker holds it brought from the forkserver
+        if method == "forkserver":
+            assert set(wanted) <= set(forkserver_preload())
+        # asked before any task ran there: what the worker holds it brought from the process it was forked from
         held = client.run(imported, wanted)
-        assert all(sorted(names) == sorted(wanted) for names in held.values()), held
+        assert len(held) == 2 and all(sorted(names) == sorted(wanted) for names in held.values()), held
         parents = set(client.run(os.getppid).values())
-        assert len(held) == 2 and os.getpid() not in parents and len(parents) == 1  # one forkserver, not us
+        assert len(parents) == 1 and (os.getpid() in parents) == (method == "fork")  # else one forkserver
+        assert set(client.run(dask.config.get, "distributed.worker.multiprocessing-method").values()) == {method}
         assert set(client.run(dask.config.get, "distributed.worker.profile.enabled").values()) == {False}
         assert client.submit(sum, [1, 2, 3]).result() == 6
     assert {key: dask.config.get(key) for key in LEAN} == before  # Dask's settings as they were
