@@ -77,16 +77,25 @@ class Task:
 
 def call(task: Task) -> Any:
     """Run one task with torch on ``THREADS`` threads, restoring the caller's setting; on a Dask worker, its games
-    end once the task is let go."""
+    end once the task is let go, and Numba's kernels run on ``THREADS`` threads too: a worker is one core, so two
+    workers on two cores do not run four spinning OpenMP threads (every kernel's parallel loop writes one image
+    or tile per step, so the thread count changes no byte)."""
     from coevo.training.cancel import abandoned_when
 
-    previous = torch.get_num_threads()
-    torch.set_num_threads(THREADS)
+    previous, kernels = torch.get_num_threads(), None
     check = let_go()
+    if check is not None:
+        import numba
+
+        kernels = numba.get_num_threads()
+        numba.set_num_threads(THREADS)  # first: starting Numba's pool resets the OpenMP count torch reads
+    torch.set_num_threads(THREADS)
     try:
         with nullcontext() if check is None else abandoned_when(check):
             return task.function(**task.kwargs)
     finally:
+        if kernels is not None:
+            numba.set_num_threads(kernels)
         torch.set_num_threads(previous)
 
 
