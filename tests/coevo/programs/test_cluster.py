@@ -10,7 +10,7 @@ import dask
 import pytest
 
 from coevo.programs.cluster import LEAN, WARM, forkserver_preload, start_method, warm_cluster, warm_modules
-from coevo.programs.sweep import Task, play_run
+from coevo.programs.sweep import Task, call, play_run
 
 
 def test_the_modules_warmed_are_the_runs_and_the_named_artists_and_critics() -> None:
@@ -22,6 +22,20 @@ def test_the_modules_warmed_are_the_runs_and_the_named_artists_and_critics() -> 
     assert set(modules) - set(WARM) == {"artists.gp", "critics.cnn", "artists.cppn", "critics.features"}
     assert len(modules) == len(set(modules))
     assert warm_modules([]) == list(WARM)
+
+
+def threads() -> tuple[int, int]:
+    import numba
+    import torch
+
+    return numba.get_num_threads(), torch.get_num_threads()
+
+
+def test_one_by_one_numba_keeps_its_threads() -> None:
+    import numba
+
+    before = numba.get_num_threads()
+    assert call(Task(threads))[0] == before == numba.get_num_threads()
 
 
 def imported(names: list[str]) -> list[str]:
@@ -58,5 +72,5 @@ def test_workers_start_with_the_modules_imported(method: str, monkeypatch: pytes
         assert len(parents) == 1 and (os.getpid() in parents) == (method == "fork")  # else one forkserver
         assert set(client.run(dask.config.get, "distributed.worker.multiprocessing-method").values()) == {method}
         assert set(client.run(dask.config.get, "distributed.worker.profile.enabled").values()) == {False}
-        assert client.submit(sum, [1, 2, 3]).result() == 6
+        assert client.submit(call, Task(threads)).result() == (1, 1)  # a worker is one core, Numba included
     assert {key: dask.config.get(key) for key in LEAN} == before  # Dask's settings as they were
