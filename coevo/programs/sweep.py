@@ -10,7 +10,6 @@ ends at the next round (``coevo.training.cancel``), so no orphan keeps writing i
 
 from __future__ import annotations
 
-import logging
 import math
 import socket
 import sys
@@ -78,16 +77,25 @@ class Task:
 
 def call(task: Task) -> Any:
     """Run one task with torch on ``THREADS`` threads, restoring the caller's setting; on a Dask worker, its games
-    end once the task is let go."""
+    end once the task is let go, and Numba's kernels run on ``THREADS`` threads too: a worker is one core, so two
+    workers on two cores do not run four spinning OpenMP threads (every kernel's parallel loop writes one image
+    or tile per step, so the thread count changes no byte)."""
     from coevo.training.cancel import abandoned_when
 
-    previous = torch.get_num_threads()
-    torch.set_num_threads(THREADS)
+    previous, kernels = torch.get_num_threads(), None
     check = let_go()
+    if check is not None:
+        import numba
+
+        kernels = numba.get_num_threads()
+        numba.set_num_threads(THREADS)  # first: starting Numba's pool resets the OpenMP count torch reads
+    torch.set_num_threads(THREADS)
     try:
         with nullcontext() if check is None else abandoned_when(check):
             return task.function(**task.kwargs)
     finally:
+        if kernels is not None:
+            numba.set_num_threads(kernels)
         torch.set_num_threads(previous)
 
 
@@ -129,28 +137,25 @@ def run_tasks(tasks: Sequence[Task], workers: int = 0, scheduler: str | None = N
 def on_dask(tasks: Sequence[Task], workers: int, scheduler: str | None) -> list[Any]:
     """The tasks on Dask; leaving early (an error, Ctrl-C) cancels the tasks still wanted, and closing the client
     lets go of the rest (a task already playing ends at its next round)."""
-    from distributed import Client, LocalCluster, as_completed
+    from distributed import Client, as_completed
 
-    cluster = None if scheduler else LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                                  dashboard_address=":0", silence_logs=logging.ERROR)
-    try:
-        with Client(scheduler or cluster) as client:
-            if client.dashboard_link:  # a free port, so that two sweeps side by side both have one
-                say(f"Dask dashboard: {client.dashboard_link}")
-            futures = [client.submit(call, task, pure=False, key=f"coevo-{i}-{task.name}")
-                       for i, task in enumerate(tasks)]
-            try:
-                names = {future.key: task.name for future, task in zip(futures, tasks)}
-                for done, future in enumerate(as_completed(futures), 1):
-                    future.result()  # a task's error is raised here, as it would be one by one
-                    say(f"finished {names[future.key]} ({done}/{len(tasks)}, on Dask)")
-                return [future.result() for future in futures]
-            except BaseException:
-                client.cancel(futures)
-                raise
-    finally:
-        if cluster is not None:
-            cluster.close()
+    from coevo.programs.cluster import warm_cluster, warm_modules
+
+    with nullcontext() if scheduler else warm_cluster(workers, warm_modules(tasks)) as cluster, \
+            Client(scheduler or cluster) as client:
+        if client.dashboard_link:  # a free port, so that two sweeps side by side both have one
+            say(f"Dask dashboard: {client.dashboard_link}")
+        futures = [client.submit(call, task, pure=False, key=f"coevo-{i}-{task.name}")
+                   for i, task in enumerate(tasks)]
+        try:
+            names = {future.key: task.name for future, task in zip(futures, tasks)}
+            for done, future in enumerate(as_completed(futures), 1):
+                future.result()  # a task's error is raised here, as it would be one by one
+                say(f"finished {names[future.key]} ({done}/{len(tasks)}, on Dask)")
+            return [future.result() for future in futures]
+        except BaseException:
+            client.cancel(futures)
+            raise
 
 
 def say(line: str) -> None:
