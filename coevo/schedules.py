@@ -21,7 +21,19 @@ from typing import Any
 
 import torch
 
-from coevo.loop import Measures, Players, Progress, Round, bare_critic, judge, learn, play_round, round_metrics, study
+from coevo.loop import (
+    Measures,
+    Players,
+    Progress,
+    Round,
+    bare_critic,
+    judge,
+    learn,
+    play_round,
+    round_metrics,
+    study,
+    tell,
+)
 from coevo.protocols import LabelledCritic, PhasedCritic
 from coevo.rng import randint
 from coevo.training.config import RunConfig
@@ -61,7 +73,7 @@ class Phases:
         players.fakes.observe(proposal)
         metrics = {} if players.measures is None else dict(players.measures.before_learning(proposal))
         scores = judge(players.critic, proposal)
-        metrics.update(players.artist.tell(proposal, scores))
+        metrics.update(tell(players, proposal, scores))
         self.generation += 1
         champion = float(scores.detach().float().max())
         fooled = champion > self.rules.threshold
