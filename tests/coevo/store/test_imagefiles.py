@@ -37,3 +37,11 @@ def test_a_title_wider_than_the_images_widens_the_sheet() -> None:
     titled = contact_sheet(tiles(2, 16), ["a", "b"], columns=2, title="the elite of each class (the classifier's "
                            "confidence in that class)")
     assert titled.size[0] > narrow.size[0] and np.asarray(titled)[:16, narrow.size[0]:].min() < 100  # ink out there
+
+
+def test_two_channel_points_are_drawn_red_and_green() -> None:
+    from coevo.store.imagefiles import picture
+
+    pixels = np.array([[[10]], [[200]]], dtype=np.uint8)  # a 2-D point data set's (2, 1, 1) image
+    shown = picture(pixels)
+    assert shown.mode == "RGB" and shown.getpixel((0, 0)) == (10, 200, 0)
