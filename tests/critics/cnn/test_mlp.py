@@ -45,9 +45,9 @@ def test_the_remedies_work_on_it_with_gradients_to_the_points(options: dict) -> 
 
 def test_ring_plays_through_the_ordinary_run(tmp_path: Path) -> None:
     assert main(["run", "--artist", "mlpgan", "--critic", "mlp", "--data", "ring:1000", "--batch", "16", "--pop",
-                 "16", "--rounds", "2", "--warmup", "0", "--device", "cpu", "--fakes", "latest", "--sheet-every", "0",
-                 "--artist-option", "nz=2", "--artist-option", "depth=4", "--no-tensorboard",
-                 "--out", str(tmp_path / "r")]) == 0
-    assert (tmp_path / "r" / "metrics.jsonl").read_text().count("critic_loss") == 2
+                 "16", "--rounds", "2", "--warmup", "0", "--device", "cpu", "--fakes", "latest", "--sheet-every", "1",
+                 "--artist-option", "nz=2", "--artist-option", "depth=4", "--out", str(tmp_path / "r")]) == 0
+    assert (tmp_path / "r" / "metrics.jsonl").read_text().count("critic_loss") == 2  # sheets and TensorBoard too
+    assert list((tmp_path / "r" / "sheets").glob("*.png")) and list((tmp_path / "r" / "tensorboard").iterdir())
     assert main(["run", "--artist", "mlpgan", "--critic", "mlp", "--data", "ring", "--critic-option", "norm=batch",
                  "--rounds", "1", "--out", str(tmp_path / "bad")]) == 2
