@@ -2,15 +2,21 @@
 
 Each variant is the ``dcgan`` artist against the ``cnn`` critic through the ordinary loop (``coevo.programs.build``
 + ``coevolve``, one generator step and one critic step a round, batch 64, the same seed); the remedies are critic
-or artist options (``minibatch=100``, ``mbstd=4``, ``pack=2``, ``unroll=K``). After the steps the generator draws
-``--samples`` images (PacGAN's protocol: 26,000), Lipizzaner's MNIST net reads each channel, and the mode count
-(modes with at least one sample) and KL(samples ‖ uniform) are printed, with the share of samples whose three
+or artist options (``minibatch=100``, ``mbstd=4``, ``pack=2``, ``unroll=K``, ``egan=true``). After the steps the
+generator draws ``--samples`` images (PacGAN's protocol: 26,000), Lipizzaner's MNIST net reads each channel, and the
+mode count (modes with at least one sample) and KL(samples ‖ uniform) are printed, with the share of samples whose three
 digits the net is sure of (p >= 0.9; noise is read as some digit too) and the modes among those, and the CPU
 seconds each variant took.
+
+``--set ring`` or ``--set grid``: PacGAN's 2-D benchmarks (``coevo.data.toy2d``) with its toy set-up through the same
+loop: the ``mlpgan`` generator (z of 2, 4 hidden layers of 400, tanh out) against the ``mlp`` critic (3 maxout
+layers of 200 × 5), Adam at ``--lr`` (PacGAN's 1e-4) and β1 0.8 on both sides, batch 100; 2,500 samples counted by
+the 3-std rule (``coevo.metrics.modes.gaussian_modes``): modes covered, the share of high-quality samples, KL.
 Not a timed test: the numbers depend on the budget, and these CPUs afford small ones.
 
 Usage: PYTHONPATH=. python bench/modes.py --mnist ../shared/data/mnist
 --weights ../shared/data/lipizzaner/mnist_cnn.pkl --steps 200 [--seeds 0,1,2] [--variants plain,pack2]
+       PYTHONPATH=. python bench/modes.py --set ring --steps 2000 --samples 2500 [--seeds 0,1,2]
 """
 
 from __future__ import annotations
@@ -21,9 +27,10 @@ from pathlib import Path
 
 import torch
 
+from coevo.data.toy2d import MIXTURES
 from coevo.images import grid, save_png
 from coevo.loop import Stop, coevolve
-from coevo.metrics.modes import mode_count, stacked_labels
+from coevo.metrics.modes import gaussian_modes, mode_count, stacked_labels
 from coevo.metrics.yardstick import load_weights
 from coevo.programs.build import build
 from coevo.training.config import RunConfig
@@ -34,6 +41,7 @@ VARIANTS = {  # name -> (critic options, artist options)
     "mbstd": ({"mbstd": 4}, {}),
     "pack2": ({"pack": 2}, {}),
     "unroll5": ({"unroll": 5}, {}),
+    "egan": ({}, {"egan": True}),  # E-GAN: minimax, non-saturating and least-squares children, gamma 0.05
 }
 
 
@@ -48,6 +56,37 @@ def play(variant: str, mnist: str, steps: int, seed: int, ngf: int, width: int) 
     began = time.process_time()
     coevolve(game.players, game.schedule, Stop(rounds=steps), game.progress, [])
     return game.artist, time.process_time() - began
+
+
+def play_points(variant: str, kind: str, steps: int, seed: int, lr: float) -> tuple[object, float]:
+    """``play`` on PacGAN's ring or grid with its toy generator and critic."""
+    critic_options, artist_options = VARIANTS[variant]
+    adam = {"lr": lr, "betas": [0.8, 0.999]}
+    config = RunConfig(artist="mlpgan", critic="mlp", data=f"{kind}:100000:{seed}", pop=100, batch=100, warmup=0,
+                       fakes="latest", seed=seed, rounds=steps, device="cpu",
+                       artist_options={"nz": 2, "hidden": 400, "depth": 4, **adam, **artist_options},
+                       critic_options={**adam, **critic_options})
+    game = build(config)
+    began = time.process_time()
+    coevolve(game.players, game.schedule, Stop(rounds=steps), game.progress, [])
+    return game.artist, time.process_time() - began
+
+
+def points_main(args: argparse.Namespace) -> None:
+    """The ring or grid table: one row per variant and seed."""
+    mixture = MIXTURES[args.set]()
+    print(f"{args.set} of {mixture.modes} Gaussians, {args.steps} steps, batch 100, lr {args.lr}, {args.samples} "
+          "samples; columns: variant, seed, modes covered (3-std rule), share of high-quality samples, KL, CPU s of "
+          "the steps", flush=True)
+    print("variant,seed,modes,high_quality,kl,cpu_seconds")
+    for seed in [int(s) for s in args.seeds.split(",")]:
+        for variant in args.variants.split(","):
+            artist, cpu = play_points(variant, args.set, args.steps, seed, args.lr)
+            with torch.random.fork_rng(devices=[]), torch.no_grad():
+                torch.manual_seed(10_000 + seed)
+                counted = gaussian_modes(artist.sample(args.samples), mixture.means, mixture.std)
+            print(f"{variant},{seed},{counted['modes']:.0f},{counted['high_quality']:.3f},{counted['kl']:.3f},"
+                  f"{cpu:.0f}", flush=True)
 
 
 def confident(images: torch.Tensor, net: torch.nn.Module, threshold: float = 0.9) -> torch.Tensor:
@@ -70,8 +109,13 @@ def main() -> None:
     parser.add_argument("--width", type=int, default=32)
     parser.add_argument("--variants", default=",".join(VARIANTS))
     parser.add_argument("--save", help="folder for a grid of 64 samples per variant and seed")
+    parser.add_argument("--set", choices=("stacked", *MIXTURES), default="stacked")
+    parser.add_argument("--lr", type=float, default=1e-4, help="Adam's learning rate on the ring and grid")
     args = parser.parse_args()
     torch.set_num_threads(1)
+    if args.set != "stacked":
+        points_main(args)
+        return
     net = load_weights(args.weights)
     print(f"stacked MNIST, {args.steps} steps, batch 64, {args.samples} samples; columns: variant, seed, modes "
           "(of 1000), KL to uniform, share of samples whose 3 digits are read with p >= 0.9, modes among those, "

@@ -21,7 +21,9 @@ def to_uint8(images: torch.Tensor) -> np.ndarray:
 
 
 def to_pil(image: torch.Tensor) -> Image.Image:
-    """One ``(C, H, W)`` image as a PIL image (grey or RGB)."""
+    """One ``(C, H, W)`` image as a PIL image (grey or RGB; 2 channels, a 2-D point data set's, as red and green)."""
+    if image.shape[0] == 2:
+        image = torch.cat([image, image.new_full((1, *image.shape[1:]), -1.0)])
     array = to_uint8(image[None])[0]
     return Image.fromarray(array[..., 0], "L") if array.shape[-1] == 1 else Image.fromarray(array, "RGB")
 

@@ -17,7 +17,7 @@ from typing import Any, Protocol
 import torch
 
 from coevo.fakes import FakePool
-from coevo.protocols import Artist, ClassConfidences, Critic, LabelledCritic, Proposal, SelfTaughtCritic
+from coevo.protocols import Artist, ClassConfidences, Critic, LabelledCritic, Proposal, RefereedArtist, SelfTaughtCritic
 from coevo.training.kernel import LoopConfig
 
 RealSampler = Callable[[int], torch.Tensor]  # n -> n real images (N, C, H, W) in [-1, 1]
@@ -221,6 +221,14 @@ def judge(critic: Critic, proposal: Proposal) -> torch.Tensor:
         return critic.score(images)
 
 
+def tell(players: Players, proposal: Proposal, scores: torch.Tensor) -> dict[str, float]:
+    """Tell the artist its scores; an artist that referees its own candidate updates (``RefereedArtist``, E-GAN)
+    is handed the bare critic and the real sampler for the call."""
+    if isinstance(players.artist, RefereedArtist):
+        return players.artist.tell_refereed(proposal, scores, bare_critic(players), players.real)
+    return players.artist.tell(proposal, scores)
+
+
 def round_metrics(players: Players, proposal: Proposal, scores: torch.Tensor) -> dict[str, float]:
     """Score summaries, the fooling rate and the fake pool's size, after the artist was told."""
     plain = scores.detach().float()
@@ -242,7 +250,7 @@ def play_round(players: Players, progress: Progress | None = None) -> Round:
         for _ in range(players.cfg.critic_steps):
             metrics.update(learn(players, progress))
     scores = judge(players.critic, proposal)
-    metrics.update(players.artist.tell(proposal, scores))
+    metrics.update(tell(players, proposal, scores))
     players.fakes.crown(proposal, scores)
     metrics.update(round_metrics(players, proposal, scores))
     metrics.update(study(players, proposal, progress))

@@ -5,7 +5,7 @@ Images travel between artists and critics as ``torch.float32`` tensors ``(N, C, 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -219,6 +219,25 @@ class LabelledCritic(Critic, Protocol):
 
     def learn_labelled(self, real: torch.Tensor, real_labels: torch.Tensor, fake: torch.Tensor,
                        fake_labels: torch.Tensor) -> dict[str, float]: ...
+
+
+@runtime_checkable
+class LossGradientCritic(Critic, Protocol):
+    """A critic that tells how steep its own loss is on (real, fake): the norm of the loss's gradient with
+    respect to its parameters, without stepping or moving any state (E-GAN's diversity fitness, Wang et al.
+    2019: a generator whose images the critic cannot easily learn from is spread out)."""
+
+    def loss_gradient_norm(self, real: torch.Tensor, fake: torch.Tensor) -> float: ...
+
+
+@runtime_checkable
+class RefereedArtist(Artist, Protocol):
+    """An artist that chooses among candidate updates by the critic's verdict on each (E-GAN: children trained
+    with different losses, the fittest kept). The loop tells it through ``tell_refereed``, handing it the bare
+    critic and the real sampler (None without real data) for this call only; the artist keeps neither."""
+
+    def tell_refereed(self, proposal: Proposal, scores: torch.Tensor, critic: Critic,
+                      real: Callable[[int], torch.Tensor] | None) -> dict[str, float]: ...
 
 
 @runtime_checkable

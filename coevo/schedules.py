@@ -24,7 +24,19 @@ from typing import Any
 
 import torch
 
-from coevo.loop import Measures, Players, Progress, Round, bare_critic, judge, learn, play_round, round_metrics, study
+from coevo.loop import (
+    Measures,
+    Players,
+    Progress,
+    Round,
+    bare_critic,
+    judge,
+    learn,
+    play_round,
+    round_metrics,
+    study,
+    tell,
+)
 from coevo.protocols import LabelledCritic, PhasedCritic, Proposal, SchoolingArtist, Widening
 from coevo.rng import randint
 from coevo.training.config import RunConfig
@@ -73,7 +85,7 @@ class Phases:
         if self.rules.widen > 1 and isinstance(players.artist, Widening):
             metrics["phase_widen"] = float(self.widening(0 if ends else self.generation + 1))
             players.artist.widen(int(metrics["phase_widen"]))  # the next generation's breadth
-        metrics.update(players.artist.tell(proposal, scores))
+        metrics.update(tell(players, proposal, scores))
         self.generation += 1
         metrics.update(phase=float(self.phase), phase_generation=float(self.generation), fooled=float(fooled))
         if self.rules.margin:

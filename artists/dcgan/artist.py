@@ -6,14 +6,16 @@ G(z) carrying its autograd graph, the critic learns and then scores it, and ``te
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 import torch
 
+from artists.dcgan import egan as egan_module
 from artists.dcgan.networks import SIZES, Generator
 from coevo import rng
 from coevo.losses import artist_loss, check, make_optimizer
-from coevo.protocols import Proposal
+from coevo.protocols import Critic, Proposal
 from coevo.training.settings import Limits
 
 
@@ -21,6 +23,8 @@ class DCGANArtist:
     """A DCGAN generator as an ``Artist``; ``lr``, ``betas`` and ``optimizer`` default by loss.
 
     On a CUDA GPU the generator runs in channels-last layout under bf16 autocast (``amp``, on by default there).
+    ``egan=true`` trains it as E-GAN (Wang et al. 2019; ``artists.dcgan.egan``): each step one child per loss of
+    ``egan_losses``, the fittest by quality + ``egan_gamma`` × diversity against the critic kept.
     """
 
     # option bounds (coevo.training.settings.check_options): at ngf 256 the 64-pixel generator's weights and Adam
@@ -31,12 +35,16 @@ class DCGANArtist:
     def __init__(self, shape: tuple[int, int, int] = (1, 28, 28), batch: int = 64, device: str | torch.device = "cpu",
                  loss: str = "nonsaturating", nz: int = 100, ngf: int = 64, lr: float | None = None,
                  betas: tuple[float, float] | list[float] | None = None, optimizer: str | None = None,
-                 amp: bool | None = None) -> None:
+                 amp: bool | None = None, egan: bool = False, egan_gamma: float = egan_module.GAMMA,
+                 egan_losses: str | list[str] = egan_module.DEFAULT_LOSSES) -> None:
         channels, height, width = shape
         if self.square and (height != width or height not in SIZES):
             raise ValueError(f"the DCGAN artist makes square {'/'.join(map(str, SIZES))} pixel images, "
                              f"not {height}x{width}; pass --size 28, 32 or 64")
         self.loss = check(loss)
+        self.egan = bool(egan)  # E-GAN: children by several losses, the fittest kept (artists.dcgan.egan)
+        self.egan_gamma = egan_module.check_gamma(egan_gamma)
+        self.egan_losses = egan_module.parse_losses(egan_losses)
         self.shape, self.batch, self.nz, self.ngf = (channels, height, width), batch, nz, ngf
         self.device = torch.device(device)
         with rng.module_init():
@@ -70,6 +78,13 @@ class DCGANArtist:
         self.opt.step()
         self.steps += 1
         return {"artist_loss": loss.item()} | ({} if extra is None else {"artist_regulariser": extra.item()})
+
+    def tell_refereed(self, proposal: Proposal, scores: torch.Tensor, critic: Critic,
+                      real: Callable[[int], torch.Tensor] | None) -> dict[str, float]:
+        """``tell``; with ``egan`` an E-GAN step instead: one child per loss, the fittest by the critic kept."""
+        if not self.egan:
+            return self.tell(proposal, scores)
+        return egan_module.evolve(self, proposal, scores, critic, real)
 
     def regulariser(self, proposal: Proposal) -> torch.Tensor | None:
         """A term added to the generator's loss (with its graph), or None: none for the plain DCGAN."""

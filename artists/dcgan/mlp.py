@@ -5,23 +5,28 @@ from __future__ import annotations
 
 import torch
 
+from artists.dcgan import egan as egan_module
 from artists.dcgan.artist import DCGANArtist
 from artists.dcgan.networks import MLPGenerator
 
 
 class MLPGeneratorArtist(DCGANArtist):
-    """A fully connected generator of any image shape; ``nz`` (64) latent numbers, ``hidden`` (256) units per
-    layer; optimiser options as ``dcgan``."""
+    """A fully connected generator of any image shape; ``nz`` (64) latent numbers, ``hidden`` (256) units in each
+    of ``depth`` (2) hidden layers; optimiser and E-GAN options as ``dcgan``."""
 
     square = False
 
     def __init__(self, shape: tuple[int, int, int] = (1, 28, 28), batch: int = 64, device: str | torch.device = "cpu",
                  loss: str = "nonsaturating", nz: int = 64, hidden: int = 256, lr: float | None = None,
                  betas: tuple[float, float] | list[float] | None = None, optimizer: str | None = None,
-                 amp: bool | None = None) -> None:
-        if not (1 <= nz <= 4096 and 1 <= hidden <= 16384):
-            raise ValueError(f"nz takes 1..4096 and hidden 1..16384 (got nz={nz}, hidden={hidden})")
-        super().__init__(shape, batch, device, loss, nz, hidden, lr, betas, optimizer, amp)
+                 amp: bool | None = None, egan: bool = False, egan_gamma: float = egan_module.GAMMA,
+                 egan_losses: str | list[str] = egan_module.DEFAULT_LOSSES, depth: int = 2) -> None:
+        if not (1 <= nz <= 4096 and 1 <= hidden <= 16384 and 1 <= depth <= 16):
+            raise ValueError(f"nz takes 1..4096, hidden 1..16384 and depth 1..16 (got nz={nz}, hidden={hidden}, "
+                             f"depth={depth})")
+        self.depth = depth
+        super().__init__(shape, batch, device, loss, nz, hidden, lr, betas, optimizer, amp, egan, egan_gamma,
+                         egan_losses)
 
     def network(self) -> torch.nn.Module:
-        return MLPGenerator(self.nz, self.shape, self.ngf)  # ngf holds the hidden width (saved with the state)
+        return MLPGenerator(self.nz, self.shape, self.ngf, self.depth)  # ngf holds the hidden width (saved)

@@ -110,12 +110,15 @@ class MLPGenerator(nn.Module):
     """Lipizzaner's MNIST generator (its four-layer perceptron): z (64) -> 256 -> 256 -> C·H·W, LeakyReLU 0.2
     between, tanh out, PyTorch's default initialisation; any image shape."""
 
-    def __init__(self, nz: int = 64, shape: tuple[int, int, int] = (1, 28, 28), hidden: int = 256) -> None:
+    def __init__(self, nz: int = 64, shape: tuple[int, int, int] = (1, 28, 28), hidden: int = 256,
+                 depth: int = 2) -> None:
         super().__init__()
         self.nz, self.shape = nz, tuple(shape)
         pixels = shape[0] * shape[1] * shape[2]
-        self.main = nn.Sequential(nn.Linear(nz, hidden), nn.LeakyReLU(0.2), nn.Linear(hidden, hidden),
-                                  nn.LeakyReLU(0.2), nn.Linear(hidden, pixels), nn.Tanh())
+        layers: list[nn.Module] = [nn.Linear(nz, hidden), nn.LeakyReLU(0.2)]
+        for _ in range(depth - 1):  # ``depth`` hidden layers (Lipizzaner's 2; PacGAN's 2-D generator has 4)
+            layers += [nn.Linear(hidden, hidden), nn.LeakyReLU(0.2)]
+        self.main = nn.Sequential(*layers, nn.Linear(hidden, pixels), nn.Tanh())
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
         return self.main(z.view(z.shape[0], self.nz)).view(z.shape[0], *self.shape)

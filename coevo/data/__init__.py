@@ -13,7 +13,7 @@ __all__ = ["ImageSet", "from_array", "load_data", "to_channels"]
 
 def load_data(spec: str, size: int | None = 32, channels: int | None = None) -> ImageSet:
     """Load a data set from its spec: digits[:ink][:N], mnist:DIR[:train|t10k], stacked:DIR[:N[:SEED]],
-    folder:DIR, DIR or FILE.npz."""
+    ring[:N[:SEED]], grid[:N[:SEED]] (2-D points as (2, 1, 1) images), folder:DIR, DIR or FILE.npz."""
     kind, _, rest = spec.partition(":")
     if kind == "digits":
         from coevo.data import digits
@@ -33,6 +33,10 @@ def load_data(spec: str, size: int | None = 32, channels: int | None = None) -> 
         from coevo.data import stacked
 
         return stacked.load(rest, size)
+    if kind in ("ring", "grid"):
+        from coevo.data import toy2d
+
+        return toy2d.load(kind, rest)
     if kind == "folder" and rest:
         from coevo.data import folder
 

@@ -25,7 +25,9 @@ def to_pixels(images: np.ndarray) -> np.ndarray:
 
 
 def picture(pixels: np.ndarray) -> Image.Image:
-    """uint8 ``(C, H, W)`` (grey or RGB) as a PIL image."""
+    """uint8 ``(C, H, W)`` (grey or RGB; 2 channels, a 2-D point data set's, as red and green) as a PIL image."""
+    if pixels.shape[0] == 2:
+        pixels = np.concatenate([pixels, np.zeros_like(pixels[:1])])
     return Image.fromarray(pixels[0], "L") if pixels.shape[0] == 1 else Image.fromarray(pixels.transpose(1, 2, 0),
                                                                                        "RGB")
 

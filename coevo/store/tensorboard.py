@@ -61,6 +61,8 @@ class TensorBoardHook(Hook):
             scores = scores.max(dim=1).values
         order = torch.argsort(scores, descending=True)[:SAMPLES]
         images = ((played.proposal.images.detach().float().cpu()[order] + 1) / 2).clamp(0, 1)
+        if images.shape[1] == 2:  # 2-D points (ring, grid): red and green, as coevo.images draws them
+            images = torch.cat([images, torch.zeros_like(images[:, :1])], dim=1)
         self.writer.add_image("champion", images[0], played.index)
         self.writer.add_images("samples", images, played.index)
 

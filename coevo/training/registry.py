@@ -61,6 +61,7 @@ CRITICS: tuple[Entry, ...] = (
     Entry("novelty", "critics.novelty:NoveltyCritic", "curious SOM, interest = Wundt(novelty) (Saunders & Gero)"),
     Entry("preference", "critics.preference:PreferenceCritic", "a person's taste learned from breeding sessions"),
     Entry("hercl", "critics.hercl:HERCLCritic", "HERCL program on Vickers' metrics, evolved by HERCsearch (Vickers)"),
+    Entry("mlp", "critics.cnn:MLPCritic", "maxout MLP discriminator (PacGAN's 2-D critic; any image shape)"),
     Entry("jury", "critics.jury:JuryCritic", "weighted jury of critics, earlier phases' at 1, 1/2, 1/4 (Vickers)"),
 )
 
@@ -71,6 +72,9 @@ DATASETS: tuple[Entry, ...] = (
     Entry("mnist:DIR[:train|t10k]", "coevo.data.mnist:load", "MNIST IDX files in DIR, gzipped or not"),
     Entry("stacked:DIR[:N[:SEED]]", "coevo.data.stacked:load", "stacked MNIST: 3 digits of DIR in the RGB "
           "channels, 1,000 modes (N images, 10,000; seeded)"),
+    Entry("ring[:N[:SEED]]", "coevo.data.toy2d:load", "PacGAN's ring of 8 Gaussians, 2-D points as (2, 1, 1) "
+          "images (100,000; seeded)"),
+    Entry("grid[:N[:SEED]]", "coevo.data.toy2d:load", "PacGAN's grid of 25 Gaussians, as ring"),
     Entry("DIR or folder:DIR", "coevo.data.folder:load", "every PNG/JPEG under DIR, resized, grey or RGB"),
     Entry("FILE.npz", "coevo.data.npz:load", "arrays 'images' (N,H,W[,C] or N,C,H,W) and optional 'labels'"),
 )

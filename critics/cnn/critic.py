@@ -195,6 +195,22 @@ class CNNCritic:
         metrics.update(critic_loss=loss, critic_real=on_real.mean(), critic_fake=on_fake.mean())
         return {name: float(value.detach()) for name, value in metrics.items()}
 
+    def loss_gradient_norm(self, real: torch.Tensor, fake: torch.Tensor) -> float:
+        """‖∇θ L(real, fake)‖: the L2 norm of the gradient of the critic's loss (``learn``'s, without a penalty)
+        with respect to its parameters, in eval mode: nothing moves, no ``.grad`` is written (E-GAN's
+        diversity fitness, ``coevo.protocols.LossGradientCritic``)."""
+        self._check(real)
+        self._check(fake)
+        real = self._pack(real.detach().to(self.device))
+        fake = self._pack(fake.detach().to(self.device))
+        self.net.eval()
+        params = [p for p in self.net.parameters() if p.requires_grad]
+        with torch.enable_grad(), self._autocast():
+            logits = self.net(torch.cat([real, fake]), sizes=(len(real), len(fake))).float()
+            loss = losses.critic_loss(self.loss, logits[: len(real)], logits[len(real):])
+        grads = torch.autograd.grad(loss, params, allow_unused=True)
+        return float(torch.stack([g.double().pow(2).sum() for g in grads if g is not None]).sum().sqrt())
+
     def state_dict(self) -> dict[str, Any]:
         state = {"net": self.net.state_dict(), "opt": self.opt.state_dict(), "scaler": self.scaler.state_dict()}
         return state | ({"last_real": self.last_real.cpu()} if self.last_real is not None else {})

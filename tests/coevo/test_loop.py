@@ -162,3 +162,30 @@ def test_a_per_class_proposal_gets_a_score_per_class() -> None:
     assert scores.shape == (5, 3)
     with pytest.raises(TypeError, match="confidences"):
         judge(TinyCritic((1, 4, 4)), Proposal(images, per_class=True))
+
+
+class Refereed(TinyGenerator):
+    """A ``RefereedArtist``: records what the loop hands it instead of ``tell``."""
+
+    def __init__(self, shape: tuple[int, int, int]) -> None:
+        super().__init__(shape, batch=4)
+        self.handed: list[tuple[object, object]] = []
+
+    def tell_refereed(self, proposal: Proposal, scores: torch.Tensor, critic: object, real: object) -> dict:
+        self.handed.append((critic, real))
+        return {"refereed": 1.0}
+
+
+@pytest.mark.parametrize("schedule", ["round", "phases"])
+def test_a_refereed_artist_is_handed_the_bare_critic_and_the_real_sampler(schedule: str) -> None:
+    from coevo.schedules import Phases
+
+    seed_everything(0)
+    shape = (1, 4, 4)
+    artist, critic = Refereed(shape), TinyCritic(shape)
+    real = lambda n: torch.zeros(n, *shape)  # noqa: E731
+    players = Players(artist, critic, real, FakePool("latest"), LoopConfig(batch=4))
+    played = (EveryRound() if schedule == "round" else Phases()).play(players, Progress())
+    assert artist.handed == [(critic, real)] and played.metrics["refereed"] == 1.0
+    plain = Players(TinyGenerator(shape, batch=4), critic, real, FakePool("latest"), LoopConfig(batch=4))
+    assert "artist_loss" in play_round(plain).metrics  # an artist without the capability is told as before

@@ -125,6 +125,7 @@ SLOW_KINDS = {
     "gp-wgan-gp-sharing": ("gp", "cnn", {"size": 16, "pop": 6, "loss": "wgan-gp", "diversity": 0.5}),
     "mlpgan-minibatch": ("mlpgan", "cnn", {"size": 28, "fakes": "latest", "critic_options": {"minibatch": 100}}),
     "cdcgan-augment": ("cdcgan", "ccnn", {"size": 28, "fakes": "latest", "artist_options": {"augment": True}}),
+    "mlpgan-egan": ("mlpgan", "cnn", {"size": 28, "fakes": "latest", "artist_options": {"egan": True}}),
     "gp-phases-remember": ("gp", "cnn", {"size": 16, "pop": 6, "schedule": "phases", "phase_remember": True,
                                          "phase_generations": 1}),
 }

@@ -9,7 +9,8 @@ import pytest
 import torch
 
 from coevo.data import load_data
-from coevo.metrics.modes import mode_count, stacked_labels
+from coevo.data.toy2d import grid, ring
+from coevo.metrics.modes import gaussian_modes, mode_count, stacked_labels
 
 
 def test_modes_and_kl_of_known_histograms() -> None:
@@ -44,3 +45,24 @@ def test_the_yardstick_net_reads_real_stacked_digits(shared_data: Path) -> None:
     assert float((labels == data.labels).double().mean()) > 0.97  # 0.993³ of the three digits right
     read, true = mode_count(labels)["modes"], mode_count(data.labels)["modes"]
     assert true > 800 and abs(read - true) <= 20
+
+
+def test_the_3_std_rule_counts_modes_and_high_quality_points() -> None:
+    means = torch.tensor([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
+    points = torch.tensor([[0.0, 0.02], [0.029, 0.0], [1.0, 0.031], [0.5, 0.5], [1.0, 0.0]])  # std 0.01
+    counted = gaussian_modes(points.view(5, 2, 1, 1), means, 0.01)
+    assert counted["modes"] == 2 and counted["high_quality"] == pytest.approx(3 / 5)  # 0.031 and the middle: out
+    assert counted["kl"] == pytest.approx((2 / 3) * math.log(2) + (1 / 3) * math.log(1))  # p = (2/3, 1/3) of 3
+    nothing = gaussian_modes(torch.full((4, 2), 0.5), means, 0.01)
+    assert nothing["modes"] == 0 and nothing["high_quality"] == 0 and nothing["kl"] == math.inf
+
+
+@pytest.mark.parametrize("make", [ring, grid])
+def test_real_points_cover_every_mode_and_a_collapsed_set_one(make: object) -> None:
+    mixture = make()  # type: ignore[operator]
+    real = load_data(f"{mixture.name}:2500:4").images
+    counted = gaussian_modes(real, mixture.means, mixture.std)
+    assert counted["modes"] == mixture.modes and counted["kl"] < 0.02
+    assert counted["high_quality"] == pytest.approx(1 - math.exp(-4.5), abs=0.01)  # P(r < 3σ) of a 2-D Gaussian
+    collapsed = real[load_data(f"{mixture.name}:2500:4").labels == 0]
+    assert gaussian_modes(collapsed, mixture.means, mixture.std)["modes"] == 1

@@ -54,3 +54,11 @@ def test_to_pixels_rounds_as_the_torch_writer_does() -> None:
     assert np.array_equal(to_pixels(levels), np.arange(256))
     assert np.array_equal(to_pixels(values)[:, 0], to_uint8(torch.from_numpy(values))[..., 0])
     assert to_pixels(np.array([np.nan], dtype=np.float32))[0] == 128
+
+
+def test_two_channel_points_are_drawn_red_and_green() -> None:
+    from coevo.store.imagefiles import picture
+
+    pixels = np.array([[[10]], [[200]]], dtype=np.uint8)  # a 2-D point data set's (2, 1, 1) image
+    shown = picture(pixels)
+    assert shown.mode == "RGB" and shown.getpixel((0, 0)) == (10, 200, 0)

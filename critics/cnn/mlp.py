@@ -1,0 +1,80 @@
+"""The maxout MLP critic: PacGAN's discriminator for its 2-D benchmarks (Lin et al. 2018, after ALI): three
+maxout layers of 200 units with 5 pieces, then a linear logit, N(0, 0.02) weights and zero biases.
+
+It is the CNN critic with another network, so its losses, optimiser and the remedies (``minibatch``, ``mbstd``,
+``pack``, ``unroll``) are the same code; it judges images of any shape, flattened.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar
+
+import torch
+from torch import nn
+
+from coevo.training.settings import Limits
+from critics.cnn.critic import CNNCritic
+from critics.cnn.minibatch import minibatch_layer
+from critics.cnn.network import _weighted
+
+
+class Maxout(nn.Module):
+    """``out`` units, each the largest of ``pieces`` linear functions of the input."""
+
+    def __init__(self, features: int, out: int, pieces: int, norm: str) -> None:
+        super().__init__()
+        self.out, self.pieces = out, pieces
+        self.linear = _weighted(nn.Linear(features, out * pieces), norm)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.linear(x).view(x.shape[0], self.out, self.pieces).amax(dim=2)
+
+
+class MaxoutDiscriminator(nn.Module):
+    """Image -> logit ``(N,)`` as ``critics.cnn.network.Discriminator``: ``body`` (the maxout layers, the
+    penultimate features), ``mix`` (minibatch features, none by default) and the linear ``head``."""
+
+    def __init__(self, shape: tuple[int, int, int], width: int = 200, layers: int = 3, pieces: int = 5,
+                 norm: str = "none", minibatch: int = 0, dims: int = 5, mbstd: int = 0) -> None:
+        super().__init__()
+        channels, height, width_px = shape
+        stack: list[nn.Module] = [nn.Flatten()]
+        features = channels * height * width_px
+        for _ in range(layers):
+            stack.append(Maxout(features, width, pieces, norm))
+            features = width
+        self.body = nn.Sequential(*stack)
+        self.mix = minibatch_layer(features, minibatch, dims, mbstd)
+        self.head = _weighted(nn.Linear(features + self.mix.extra, 1), norm)
+        self.features = features
+
+    def judge(self, phi: torch.Tensor, sizes: Sequence[int] | None = None) -> torch.Tensor:
+        return self.head(self.mix(phi, sizes)).squeeze(1)
+
+    def forward(self, images: torch.Tensor, sizes: Sequence[int] | None = None) -> torch.Tensor:
+        return self.judge(self.body(images), sizes)
+
+
+class MLPCritic(CNNCritic):
+    """PacGAN's maxout MLP discriminator as a critic: ``width`` (200) units per layer, ``layers`` (3) maxout layers
+    of ``pieces`` (5); no normalisation by default (``norm=spectral`` puts spectral norm on every layer); every
+    other option as ``cnn``."""
+
+    LIMITS: ClassVar[Limits] = {**CNNCritic.LIMITS, "width": (1, 4096), "layers": (1, 16), "pieces": (1, 16)}
+
+    def __init__(self, shape: tuple[int, int, int] = (2, 1, 1), device: str | torch.device = "cpu",
+                 loss: str = "nonsaturating", norm: str | None = "none", lr: float | None = None,
+                 betas: tuple[float, float] | list[float] | None = None, width: int = 200, clip: float = 0.01,
+                 penalty: float = 10.0, chunk: int = 512, minibatch: int = 0, dims: int = 5, mbstd: int = 0,
+                 pack: int = 1, unroll: int = 0, layers: int = 3, pieces: int = 5) -> None:
+        if norm not in ("none", "spectral"):
+            raise ValueError(f"the MLP critic takes norm=none or norm=spectral, not {norm!r}")
+        self.layers, self.pieces = layers, pieces
+        super().__init__(shape, device, loss, norm, lr, betas, width, clip, penalty, chunk, minibatch, dims, mbstd,
+                         pack, unroll)
+
+    def network(self, width: int) -> torch.nn.Module:
+        channels, height, width_px = self.shape
+        return MaxoutDiscriminator((channels * self.pack, height, width_px), width, self.layers, self.pieces,
+                                   self.norm, self.minibatch, self.dims, self.mbstd)
