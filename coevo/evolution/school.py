@@ -16,7 +16,6 @@ mid-school replays that school on resume.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -60,14 +59,15 @@ def variant(genetics: Genetics, champion: Any, library: list[Any], transgenic: f
 
 
 def map_tasks(function: Callable[..., Any], arguments: Sequence[tuple[Any, ...]], workers: int) -> list[Any]:
-    """``function(*a)`` for every ``a``, in order: here (``workers`` 0) or on a Dask ``LocalCluster`` of
-    ``workers`` single-threaded processes, made for this call and closed after it."""
+    """``function(*a)`` for every ``a``, in order: here (``workers`` 0) or on a warm Dask ``LocalCluster`` of
+    ``workers`` single-threaded processes (``coevo.training.cluster``), made for this call and closed after it."""
     if workers <= 0:
         return [function(*a) for a in arguments]
-    from distributed import Client, LocalCluster
+    from distributed import Client
 
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
-                      silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
+    from coevo.training.cluster import WARM, warm_cluster
+
+    with warm_cluster(workers, [*WARM, function.__module__], dashboard=False) as cluster, Client(cluster) as client:
         futures = [client.submit(function, *a, pure=False) for a in arguments]
         try:
             return client.gather(futures)

@@ -139,7 +139,7 @@ def on_dask(tasks: Sequence[Task], workers: int, scheduler: str | None) -> list[
     lets go of the rest (a task already playing ends at its next round)."""
     from distributed import Client, as_completed
 
-    from coevo.programs.cluster import warm_cluster, warm_modules
+    from coevo.training.cluster import warm_cluster, warm_modules
 
     with nullcontext() if scheduler else warm_cluster(workers, warm_modules(tasks)) as cluster, \
             Client(scheduler or cluster) as client:

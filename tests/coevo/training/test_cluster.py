@@ -9,8 +9,8 @@ import sys
 import dask
 import pytest
 
-from coevo.programs.cluster import LEAN, WARM, forkserver_preload, start_method, warm_cluster, warm_modules
 from coevo.programs.sweep import Task, call, play_run
+from coevo.training.cluster import LEAN, WARM, forkserver_preload, start_method, warm_cluster, warm_modules
 
 
 def test_the_modules_warmed_are_the_runs_and_the_named_artists_and_critics() -> None:
@@ -57,7 +57,7 @@ def test_workers_fork_from_here_unless_numba_started_its_threads_here(monkeypatc
 def test_workers_start_with_the_modules_imported(method: str, monkeypatch: pytest.MonkeyPatch) -> None:
     from distributed import Client
 
-    from coevo.programs import cluster as module
+    from coevo.training import cluster as module
 
     monkeypatch.setattr(module, "start_method", lambda: method)
     before = {key: dask.config.get(key) for key in LEAN}
