@@ -13,8 +13,10 @@ whose state travels with it.
 
 from __future__ import annotations
 
+import copy
 import functools
 import math
+import pickle
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
@@ -87,16 +89,17 @@ def scorer(spec: str, size: int, channels: int | None, n: int) -> tuple[Any, tor
 
 
 def build_pair(config: RunConfig, shape: tuple[int, int, int], state: dict[str, Any]) -> tuple[Any, Any]:
-    """An artist and a critic holding a cell's saved state (built under throw-away generators: loading the state
-    replaces every drawn weight)."""
+    """An artist and a critic holding a copy of a cell's saved state (built under throw-away generators: loading
+    the state replaces every drawn weight). A copy: an optimiser keeps some saved tensors as they are (Adam's step
+    counts) and steps them in place, which must never reach the state it was given."""
     from coevo.programs.build import build_artist, build_critic
 
     device = torch.device("cpu")
     with using(Generators()):
         artist = build_artist(config, shape, device)
         critic = build_critic(config, shape, device)
-    artist.load_state_dict(state["artist"])
-    critic.load_state_dict(state["critic"])
+    artist.load_state_dict(copy.deepcopy(state["artist"]))
+    critic.load_state_dict(copy.deepcopy(state["critic"]))
     return artist, critic
 
 
@@ -229,12 +232,13 @@ def cell_seed(seed: int, index: int) -> int:
     return (seed * 4096 + index) % 2**63
 
 
-def run_cell(config: Any, index: int, iteration: int, *states: dict[str, Any]) -> dict[str, Any]:
+def run_cell(config: Any, index: int, iteration: int, *states: dict[str, Any]) -> bytes:
     """``play_cell`` with torch on one thread (the same arithmetic order here and on any worker), restoring the
-    caller's thread count."""
+    caller's thread count; the new state pickled, as it leaves a worker (``pickle.loads`` it)."""
     previous = torch.get_num_threads()
     torch.set_num_threads(1)
-    try:
-        return play_cell(config, index, iteration, *states)
+    try:  # the same bytes whichever way the cells ran: unpickled, a state shares no object with another cell's
+        # (pickle writes a shared object once, so sharing would change a checkpoint's bytes, not its values)
+        return pickle.dumps(play_cell(config, index, iteration, *states))
     finally:
         torch.set_num_threads(previous)

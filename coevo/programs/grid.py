@@ -11,8 +11,10 @@ with ES-optimised weights; at the end the best one is written as an ordinary run
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
+import pickle
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -99,13 +101,14 @@ class CellPool:
         side = config.side
         hoods = [neighbours(i, side) for i in range(len(states))]
         if self.scheduler is None and self.workers <= 0:
-            return [run_cell(config, i, iteration, *[states[j] for j in hood]) for i, hood in enumerate(hoods)]
+            return [pickle.loads(run_cell(config, i, iteration, *[states[j] for j in hood]))
+                    for i, hood in enumerate(hoods)]
         client = self._client()
         shared = client.scatter(states)  # each state travels once, whatever the number of cells that read it
         futures = [client.submit(run_cell, config, i, iteration, *[shared[j] for j in hood], pure=False,
                                  key=f"coevo-grid-{iteration}-{i}-{id(self)}") for i, hood in enumerate(hoods)]
         try:
-            return client.gather(futures)
+            return [pickle.loads(state) for state in client.gather(futures)]
         except BaseException:
             client.cancel(futures)
             raise
@@ -177,7 +180,7 @@ def mixture_of(config: GridConfig, cells: list[dict[str, Any]], index: int, shap
         mixture = MixtureArtist(shape, config.batch, "cpu", config.loss, config.artist, len(hood),
                                 dict(config.artist_options))
     for member, j in zip(mixture.members, hood):
-        member.load_state_dict(cells[j]["artist"])
+        member.load_state_dict(copy.deepcopy(cells[j]["artist"]))
     mixture.set_weights(weights if weights is not None else cells[index]["weights"])
     return mixture
 

@@ -69,7 +69,9 @@ def test_a_cell_step_is_a_pure_function_of_its_neighbourhood_and_trains_it():
     assert cell_seed(0, 1) != cell_seed(0, 2) and cell_seed(1, 0) != cell_seed(0, 0)
     assert saved(cells[0]["artist"]) != saved(cells[1]["artist"])  # each cell draws its own networks
     hood = neighbours(0, 2)
+    given = [saved(cells[j]) for j in hood]
     first = play_cell(config, 0, 0, *[cells[j] for j in hood])
+    assert [saved(cells[j]) for j in hood] == given  # the neighbourhood's states are read, never changed
     again = play_cell(config, 0, 0, *[cells[j] for j in hood])
     assert saved(first) == saved(again)
     assert first["iteration"] == 1 and set(first["metrics"]) >= {"artist_loss", "critic_loss", "mixture_fid",
