@@ -9,7 +9,7 @@ from coevo.commands.flags import add_flags, bounded, given
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    from coevo.programs.grid import GridConfig
+    from coevo.programs.gridconfig import GridConfig
 
     parser = sub.add_parser("grid", help="co-evolve a torus of artist/critic cells (Lipizzaner), with mixtures",
                             description="A side x side torus of cells, each an artist and a critic. Every iteration "
@@ -30,7 +30,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     from coevo.commands.flags import overlay
-    from coevo.programs.grid import GridConfig, check_where, start
+    from coevo.programs.grid import check_where, start
+    from coevo.programs.gridconfig import GridConfig
     from coevo.store.runfolder import default_folder
 
     config = overlay(GridConfig(), given(args, GridConfig)).validate()
