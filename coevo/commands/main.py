@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from coevo.errors import CoevoError
 
 COMMANDS = ("run", "resume", "breed", "list", "render", "gallery", "fool", "compare", "sweep",
-            "latent", "ppgn", "serve", "album")  # modules in coevo.commands, in --help order
+            "latent", "ppgn", "serve", "album", "grid")  # modules in coevo.commands, in --help order
 
 DESCRIPTION = """\
 coevo: evolutionary art by artist-critic co-evolution.

@@ -30,7 +30,8 @@ KIND = ".coevo-kind"  # one word naming what the folder holds (a key of KINDS)
 MISSING = ".coevo-missing"  # the rounds a forced resume went on without, as a JSON list
 LOCK = ".coevo-lock"  # flock'ed by the process writing into the folder; holds its pid
 FOLDERS = {"run": ("run", "run"), "session": ("breeding session", "breed"), "fool": ("fooling run", "fool"),
-           "compare": ("comparison", "compare"), "ppgn": ("PPGN sampling", "ppgn")}  # kind: what it holds, made by
+           "compare": ("comparison", "compare"), "ppgn": ("PPGN sampling", "ppgn"),
+           "grid": ("grid", "grid")}  # kind: what it holds, made by
 NOUNS = {kind: noun for kind, (noun, _) in FOLDERS.items()}  # "run"
 KINDS = {kind: f"a {noun} (`coevo {command}`)" for kind, (noun, command) in FOLDERS.items()}  # "a run (`coevo run`)"
 

@@ -50,6 +50,8 @@ ARTISTS: tuple[Entry, ...] = (
           "(coevo breed --from RUN)", evolutionary=True),
     Entry("cdcgan", "artists.dcgan:ConditionalDCGANArtist", "class-conditional DCGAN G(z|y) (use with ccnn)"),
     Entry("mlpgan", "artists.dcgan:MLPGeneratorArtist", "Lipizzaner's MNIST MLP generator 64-256-256-784, tanh"),
+    Entry("mixture", "coevo.programs.mixture:MixtureArtist", "weighted mixture of generators (coevo grid writes "
+          "its best as DIR/mixture)"),
 )
 
 CRITICS: tuple[Entry, ...] = (

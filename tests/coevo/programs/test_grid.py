@@ -1,0 +1,104 @@
+"""``coevo grid``: a torus of cells played into a folder, the same bytes whatever the number of workers, resumed
+byte-identical after an interruption or a kill -9, and its best mixture an ordinary run folder."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+import torch
+
+from coevo.programs.grid import GridConfig, resume, start
+
+TINY = GridConfig(side=2, iterations=2, steps=1, batch=8, score_samples=16, size=28)
+
+
+def played(folder: Path) -> dict[str, bytes]:
+    """What a grid's result is: its metrics, report, sheets, mixture run, and every cell's state (the checkpoint
+    less its wall-clock seconds)."""
+    state = torch.load(folder / "checkpoint.pt", weights_only=True)
+    buffer = io.BytesIO()
+    torch.save({"grid": state["grid"], "rng": state["rng"], "round": state["round"]}, buffer)
+    files = {"cells": buffer.getvalue()}
+    for name in ("metrics.jsonl", "grid.json", "sheets/grid-best.png", "mixture/config.toml"):
+        if (folder / name).exists():
+            files[name] = (folder / name).read_bytes()
+    if (folder / "mixture" / "checkpoint.pt").exists():
+        mixture = torch.load(folder / "mixture" / "checkpoint.pt", weights_only=True)
+        buffer = io.BytesIO()
+        torch.save(mixture["artist"], buffer)
+        files["mixture/artist"] = buffer.getvalue()
+    return files
+
+
+def test_a_grid_plays_its_cells_and_writes_its_mixture(tmp_path):
+    out = start(TINY, tmp_path / "grid")
+    rows = [json.loads(line) for line in (out / "metrics.jsonl").read_text().splitlines()]
+    assert [row["round"] for row in rows] == [0, 1]
+    assert {f"cell{i}_mixture_fid" for i in range(4)} <= set(rows[-1])
+    report = json.loads((out / "grid.json").read_text())
+    assert report["best_cell"] == min(range(4), key=lambda i: report["cells"][i]["mixture_fid"])
+    assert len(report["weights"]) == 3 and sum(report["weights"]) == pytest.approx(1)
+    state = torch.load(out / "checkpoint.pt", weights_only=True)
+    assert [cell["iteration"] for cell in state["grid"]["cells"]] == [2, 2, 2, 2]
+    assert state["progress"]["critic_updates"] == 4 * 2 * 1  # cells x iterations x steps
+
+    from coevo.programs.latent import load_generator  # the mixture is a run folder the latent tools take
+    from coevo.programs.mixture import MixtureArtist
+
+    mixture = load_generator(out / "mixture")
+    assert isinstance(mixture, MixtureArtist) and len(mixture.members) == 3
+    assert torch.allclose(mixture.weights, torch.tensor(report["weights"], dtype=torch.float64))
+
+
+def test_an_interrupted_grid_resumes_to_the_same_bytes(tmp_path):
+    whole = start(TINY, tmp_path / "whole")
+    first = start(GridConfig(**{**TINY.__dict__, "iterations": 1}), tmp_path / "cut")
+    resumed = resume(first, iterations=2)
+    assert played(resumed) == played(whole)
+
+
+def test_a_one_cell_grid_is_alone_in_its_neighbourhood(tmp_path):
+    out = start(GridConfig(side=1, iterations=1, steps=1, batch=8, score_samples=16, size=28), tmp_path / "one")
+    report = json.loads((out / "grid.json").read_text())
+    assert report["neighbours"] == [0] and report["weights"] == [1.0]
+
+
+def test_an_evolutionary_grid_plays_populations_against_critics(tmp_path):
+    config = GridConfig(artist="gp", side=2, iterations=2, steps=2, pop=6, batch=8, size=16)
+    out = start(config, tmp_path / "gp")
+    again = start(config, tmp_path / "gp-again")
+    assert played(out) == played(again)
+    row = json.loads((out / "metrics.jsonl").read_text().splitlines()[-1])
+    assert "cell3_critic_loss" in row and "cell0_critic_lr" in row and "mixture_fid_mean" not in row
+    assert not (out / "mixture").exists()  # populations have no latent space to mix
+
+
+@pytest.mark.slow
+def test_the_same_bytes_with_0_1_and_2_workers(tmp_path):
+    one_by_one = played(start(TINY, tmp_path / "w0"))
+    assert played(start(TINY, tmp_path / "w1", workers=1)) == one_by_one
+    assert played(start(TINY, tmp_path / "w2", workers=2)) == one_by_one
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_grid_killed_and_resumed_is_byte_identical(tmp_path, workers):
+    """kill -9 mid-grid (a Dask LocalCluster running its cells), then `coevo resume --workers N`."""
+    import subprocess
+    import sys
+
+    from coevo.commands.main import main
+    from tests.conftest import ROOT, kill_when
+
+    args = ["--side", "2", "--iterations", "6", "--steps", "2", "--batch", "8", "--score-samples", "32",
+            "--size", "28"]
+    whole, killed = tmp_path / "whole", tmp_path / "killed"
+    assert main(["grid", *args, "--out", str(whole)]) == 0
+    victim = subprocess.Popen([sys.executable, "-m", "coevo", "grid", *args, "--workers", str(workers), "--out",
+                               str(killed)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    assert 2 <= kill_when(victim, killed / "metrics.jsonl", 2, 300) < 6, "the grid was not killed mid-way"
+    assert main(["resume", str(killed), "--workers", str(workers)]) == 0
+    assert played(killed) == played(whole)
