@@ -232,6 +232,11 @@ class PPGNConfig:
                              "images")
     seed: int = setting(0, "random seed of the chains", low=0, high=MAX_SEED)
     checkpoint_every: int = setting(25, "steps between checkpoints (coevo resume DIR continues a killed one)", low=1)
+    judge: float = setting(0.3, "independent judge: a classifier of another architecture on a split neither the "
+                           "LeNet nor the generator saw scores the final samples (top pick, p >= 0.99, FID vs the "
+                           "generator's own); the split is a generator run's --judge, without a run this share of "
+                           "--data; 0: no judge", low=0.0, high=0.5)
+    judge_steps: int = setting(1500, "the judge's training steps", low=1, high=MAX_STEPS)
 
     def kept_after(self) -> int:
         return self.steps // 2 if self.burn_in < 0 else self.burn_in
