@@ -215,7 +215,7 @@ class PPGNConfig:
     steps: int = setting(400, "steps per chain", low=1, high=MAX_STEPS)
     keep_every: int = setting(20, "keep a sample every N steps after the burn-in (chain diversity)", low=1)
     burn_in: int = setting(-1, "steps before samples are kept (-1: half the steps)", low=-1)
-    eps1: float = setting(1e-2, "prior weight (0: DGN-AM; a large one ignores the class)")
+    eps1: float = setting(3e-2, "prior weight (0: DGN-AM; a large one ignores the class)")
     eps2: float = setting(1.0, "class-gradient weight")
     eps3: float = setting(0.35, "noise standard deviation at the first step", low=0.0)
     eps3_end: float = setting(0.0, "noise at the last step, decayed linearly from --eps3 (-1: --eps3 throughout)",
