@@ -43,3 +43,11 @@ def report(summary: dict, out: Path) -> None:
           f"{summary['class_confidence_min']:.4f}, {summary['share_99']:.1%} of samples >= 0.99; diversity final "
           f"{summary['diversity_final']:.3f}, within chains {summary['diversity_chain']:.3f}, kept samples >= 0.99 "
           f"{summary['diversity_samples']:.3f} ({summary['samples_share_99']:.1%} of them); wrote {out}")
+    judge = summary.get("judge")
+    if judge:
+        fids = "" if "fid" not in judge else f"; FID {judge['fid']:.2f}" + "".join(
+            f", {name} {judge[key]:.2f}" for key, name in (("generator_fid", "the generator's own samples"),
+                                                           ("real_fid", "held-out real digits")) if key in judge)
+        print(f"independent judge ({judge['images']} images neither the LeNet nor the generator saw): asked class "
+              f"top pick {judge['top']:.1%}, p >= 0.99 {judge['share_99']:.1%} (real digits {judge['real_top']:.1%}, "
+              f"{judge['real_share_99']:.1%}){fids}")

@@ -32,6 +32,7 @@ from coevo.fakes import FakePool
 from coevo.images import grid, save_png
 from coevo.loop import Hook, Players, Progress, Round, Stop
 from coevo.metrics.scoreboard import pairwise_spread
+from coevo.programs import judge
 from coevo.programs.latent import load_generator
 from coevo.protocols import Catalog, ClassConfidences, DifferentiableGenerator, LatentEncoder
 from coevo.schedules import EveryRound
@@ -43,7 +44,8 @@ from coevo.training.config import PPGNConfig, load_config
 from coevo.training.trainer import Game, Trainer
 
 KIND = "ppgn"  # the run folder's kind mark
-BEFORE = {"eps3_end": -1.0}  # what a config.toml written before the noise decayed ran with
+BEFORE = {"eps3_end": -1.0, "judge": 0.0}  # what a config.toml written before the noise decayed ran with
+REFERENCE = 1000  # the judge's real reference images for FID (at most half its held-out half)
 CONFIDENT = 0.99  # a kept sample counts for the samples' diversity when the classifier is this sure of its class
 
 
@@ -72,18 +74,29 @@ def _codes(generator: Any, data_images: torch.Tensor, n: int, seed: int) -> torc
     return torch.randn(n, generator.nz, generator=torch.Generator().manual_seed(seed + 7))
 
 
-def _generator(config: PPGNConfig) -> tuple[Any, str, int]:
-    """The run's differentiable generator (or None), the classifier's data and the image side."""
+def _generator(config: PPGNConfig) -> tuple[Any, str, int, float]:
+    """The run's differentiable generator (or None), the classifier's data, the image side and the share of that
+    data set aside for the independent judge (a generator run's own ``--judge`` split, which it never saw)."""
     if not config.run:
         if not config.data:
             raise CoevoError("without a generator run, name the classifier's data with --data")
-        return None, config.data, config.size
+        return None, config.data, config.size, config.judge
     generator = load_generator(Path(config.run))
     if not isinstance(generator, DifferentiableGenerator):
         raise CoevoError(f"the generator of {config.run} cannot pass gradients back to its latent; use a dcgan "
                          "or vae run")
-    data = config.data or load_config(RunFolder(Path(config.run)).config_path).data
-    return generator, data, int(generator.sample(1).shape[-1])
+    trained = load_config(RunFolder(Path(config.run)).config_path)
+    share = 0.0
+    if config.judge > 0:
+        if trained.judge <= 0:
+            raise CoevoError(f"{config.run} was trained on all its images, so no judge can be independent of its "
+                             "generator: train it with --judge 0.5 (a split it never sees), or pass --judge 0 to "
+                             "sample without the judge")
+        if config.data and config.data != trained.data:
+            raise CoevoError(f"the judge's split is of {config.run}'s data ({trained.data}); leave --data out, or "
+                             "pass --judge 0")
+        share = trained.judge
+    return generator, config.data or trained.data, int(generator.sample(1).shape[-1]), share
 
 
 def _prior(config: PPGNConfig, generator: Any, data: ImageSet) -> ppgn.Prior | None:
@@ -108,13 +121,20 @@ def _starts(config: PPGNConfig, classes: list[int], generator: Any, shape: tuple
     return torch.cat(starts)
 
 
-def build(config: PPGNConfig) -> tuple[Players, ppgn.PPGNSampler, ImageSet]:
-    """The players: the PPGN sampler (every class's chains) and the fixed classifier critic."""
-    generator, data_spec, size = _generator(config)
-    data = load_data(data_spec, size)
+def build(config: PPGNConfig) -> tuple[Players, ppgn.PPGNSampler, ImageSet, dict[str, Any]]:
+    """The players: the PPGN sampler (every class's chains) and the fixed classifier critic; the classifier's
+    data; the judge's split and the generator (``extra``)."""
+    generator, data_spec, size, share = _generator(config)
+    data, judged = load_data(data_spec, size), None
+    options: dict[str, Any] = {"data": data_spec, "steps": config.classifier_steps}
+    if share > 0:  # the classifier, the DAE (and the generator run) learn only what the judge's split leaves
+        data, judged = data.split(share)
+        options["holdout"] = share
+        if len(judged) < judge.MIN_SPLIT:
+            raise CoevoError(f"the judge's split holds {len(judged)} images, fewer than {judge.MIN_SPLIT}; use more "
+                             "data, or pass --judge 0")
     critic = registry.construct(registry.load(registry.critic_entry("classifier")), "critic 'classifier'",
-                                {"shape": data.shape, "device": "cpu"},
-                                {"data": data_spec, "steps": config.classifier_steps})
+                                {"shape": data.shape, "device": "cpu"}, options)
     assert isinstance(critic, ClassConfidences)
     classes = config.classes or list(range(critic.classes))
     if any(not 0 <= c < critic.classes for c in classes):
@@ -125,16 +145,17 @@ def build(config: PPGNConfig) -> tuple[Players, ppgn.PPGNSampler, ImageSet]:
     targets = torch.tensor(classes).repeat_interleave(config.chains)
     sampler = ppgn.PPGNSampler(render, _starts(config, classes, generator, data.shape), targets, critic.classes,
                                rule, _prior(config, generator, data), config.steps, config.seed)
-    return Players(sampler, critic, None, FakePool("latest")), sampler, data
+    extra = {"judged": judged, "generator": generator}
+    return Players(sampler, critic, None, FakePool("latest")), sampler, data, extra
 
 
 def game(config: PPGNConfig) -> Game:
     """The players and the hook keeping samples after the burn-in, at step 0 (``meta``: the sampler, the data)."""
-    players, sampler, data = build(config)
+    players, sampler, data, extra = build(config)
     keeper = KeepSamples(sampler, config.kept_after(), config.keep_every)
     return Game(config, players, EveryRound(), Stop(rounds=config.steps), {"sampler": sampler, "kept": keeper},
                 hooks=[keeper], checkpoint_every=config.checkpoint_every, label="ppgn",
-                meta={"sampler": sampler, "data": data, "keeper": keeper})
+                meta={"sampler": sampler, "data": data, "keeper": keeper, **extra})
 
 
 class StepRecorder(Hook):
@@ -191,6 +212,8 @@ def finish(game: Game) -> tuple[dict[str, Any], torch.Tensor]:
 
         evaluator = Evaluator(game.meta["data"])
     summary = summarise(sampler.targets, final, game.meta["keeper"].kept, critic.confidences, evaluator)
+    if game.meta.get("judged") is not None:
+        summary["judge"] = judge_report(game.meta["judged"], sampler.targets, final, game.meta["generator"], config)
     summary["settings"] = asdict(config)
     return summary, final
 
@@ -230,6 +253,48 @@ def summarise(targets: torch.Tensor, final: torch.Tensor, kept: list[torch.Tenso
         measured = evaluator.evaluate(confident)
         summary.update({f"samples_{k}": measured[k] for k in ("precision", "recall", "fid", "kid")})
     return summary
+
+
+def judge_report(split: ImageSet, targets: torch.Tensor, final: torch.Tensor, generator: Any,
+                 config: PPGNConfig) -> dict[str, Any]:
+    """The independent judge's verdict on the final samples: a ``JudgeNet`` trained on half the judge's split
+    (``Evaluator``'s fixed halves), the other half its real references. Its top-pick rate of the asked class and
+    the share it gives the asked class p >= 0.99, beside the held-out real digits' (their own labels); FID of the
+    samples, of as many unconditioned samples G(z), z ~ N(0, I), and of as many held-out real digits."""
+    from coevo.metrics import Evaluator
+    from coevo.metrics.distances import frechet_distance
+    from coevo.metrics.judgenet import JudgeSettings, cached_judge, judge_features
+
+    train, held = split.split(0.5)
+    net = judge_features(cached_judge(train, JudgeSettings(steps=config.judge_steps)))
+    evaluator = Evaluator(split, reference=REFERENCE, net=net)
+    assert net.probabilities is not None and held.labels is not None
+    p = net.probabilities(final)
+    p_target = p[torch.arange(len(targets)), targets]
+    p_real = net.probabilities(held.images)
+
+    def fid(images: torch.Tensor) -> float:  # in the judge's features, to its real reference images
+        return frechet_distance(evaluator.real_features, net.features(images.detach().float()))
+
+    real_target = p_real[torch.arange(len(held)), held.labels.long()]
+    report: dict[str, Any] = {
+        "images": len(split), "trained_on": len(train),
+        "top": float((p.argmax(1) == targets).double().mean()),
+        "share_99": float((p_target >= CONFIDENT).double().mean()),
+        "real_top": float((p_real.argmax(1) == held.labels.long()).double().mean()),
+        "real_share_99": float((real_target >= CONFIDENT).double().mean()),
+        "classes": {str(c): float((p.argmax(1) == targets)[targets == c].double().mean())
+                    for c in targets.unique().tolist()}}
+    if len(final) < 2:  # no covariance to fit
+        return report
+    report["fid"] = fid(final)
+    if len(evaluator.rest) >= len(final):
+        report["real_fid"] = fid(evaluator.rest[:len(final)])
+    if generator is not None:
+        z = torch.randn(len(final), generator.nz, generator=torch.Generator().manual_seed(config.seed + 11))
+        with torch.no_grad():
+            report["generator_fid"] = fid(generator.decode(z))
+    return report
 
 
 def _target_p(confidences: Any, pool: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:

@@ -227,7 +227,7 @@ class PPGNConfig:
     steps: int = setting(400, "steps per chain", low=1, high=MAX_STEPS)
     keep_every: int = setting(20, "keep a sample every N steps after the burn-in (chain diversity)", low=1)
     burn_in: int = setting(-1, "steps before samples are kept (-1: half the steps)", low=-1)
-    eps1: float = setting(1e-2, "prior weight (0: DGN-AM; a large one ignores the class)")
+    eps1: float = setting(3e-2, "prior weight (0: DGN-AM; a large one ignores the class)")
     eps2: float = setting(1.0, "class-gradient weight")
     eps3: float = setting(0.35, "noise standard deviation at the first step", low=0.0)
     eps3_end: float = setting(0.0, "noise at the last step, decayed linearly from --eps3 (-1: --eps3 throughout)",
@@ -244,6 +244,11 @@ class PPGNConfig:
                              "images")
     seed: int = setting(0, "random seed of the chains", low=0, high=MAX_SEED)
     checkpoint_every: int = setting(25, "steps between checkpoints (coevo resume DIR continues a killed one)", low=1)
+    judge: float = setting(0.3, "independent judge: a classifier of another architecture on a split neither the "
+                           "LeNet nor the generator saw scores the final samples (top pick, p >= 0.99, FID vs the "
+                           "generator's own); the split is a generator run's --judge, without a run this share of "
+                           "--data; 0: no judge", low=0.0, high=0.5)
+    judge_steps: int = setting(1500, "the judge's training steps", low=1, high=MAX_STEPS)
 
     def kept_after(self) -> int:
         return self.steps // 2 if self.burn_in < 0 else self.burn_in

@@ -15,14 +15,18 @@ from coevo.training.settings import Limits
 
 class ClassifierCritic:
     """Confidence of a fixed LeNet (trained once on ``data`` and cached) that an image shows class ``target``
-    (or, with ``target = -1``, any class: the top confidence)."""
+    (or, with ``target = -1``, any class: the top confidence). With ``holdout`` it learns only the images
+    ``ImageSet.split(holdout)`` keeps for training, so an independent judge can learn the held-out ones."""
 
     # option bounds (coevo.training.settings.check_options): training steps of the cached LeNet
-    LIMITS: ClassVar[Limits] = {"steps": (1, 1_000_000)}
+    LIMITS: ClassVar[Limits] = {"steps": (1, 1_000_000), "holdout": (0.0, 0.5)}
 
     def __init__(self, shape: tuple[int, int, int] = (1, 28, 28), device: str | torch.device = "cpu",
-                 data: str = "digits", target: int = -1, steps: int = 800, cache_dir: str | None = None) -> None:
+                 data: str = "digits", target: int = -1, steps: int = 800, cache_dir: str | None = None,
+                 holdout: float = 0.0) -> None:
         images = load_data(data, shape[1], shape[0])
+        if holdout > 0:
+            images = images.split(holdout)[0]
         self.model = self.trained(images, steps, cache_dir, device)
         if not -1 <= target < self.model.classes:
             raise ValueError(f"target must be -1 (any class) or a class 0..{self.model.classes - 1}, got {target}")

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+import torch
 
 from coevo.commands.main import main
 from coevo.programs import ppgn as program
@@ -15,7 +16,7 @@ from tests.conftest import patience
 from tests.helpers import checkpointed_before_settings
 
 SMALL = ["ppgn", "--data", "digits", "--size", "16", "--classes", "1", "2", "--chains", "2", "--keep-every", "2",
-         "--classifier-steps", "30", "--checkpoint-every", "5", "--eps3", "0.1", "--seed", "4"]
+         "--classifier-steps", "30", "--checkpoint-every", "5", "--eps3", "0.1", "--seed", "4", "--judge-steps", "20"]
 RESULTS = ("ppgn.json", "ppgn.png", "metrics.jsonl")
 
 
@@ -53,6 +54,7 @@ def test_an_interrupted_sampling_resumes_byte_identical(tmp_path: Path, monkeypa
         assert (cut / name).read_bytes() == (whole / name).read_bytes(), name
     summary = json.loads((whole / "ppgn.json").read_text())
     assert summary["classes"]["1"]["samples"] == 2 * 8  # two chains, kept after steps 16, 18, ..., 30
+    assert summary["judge"]["images"] > 0 and 0 <= summary["judge"]["top"] <= 1  # the judge's verdict, resumed alike
     assert main(["resume", str(whole)]) == 0  # a finished sampling: its results are written again, unchanged
     assert (whole / "ppgn.json").read_bytes() == (cut / "ppgn.json").read_bytes()
 
@@ -124,3 +126,71 @@ def test_a_sampling_killed_mid_way_resumes_byte_identical(tmp_path: Path) -> Non
     assert "all: confidence mean" in resumed.stdout
     for name in RESULTS:
         assert (killed / name).read_bytes() == (whole / name).read_bytes(), name
+
+
+def indexed_digits(path: Path, n: int = 240) -> Path:
+    """``n`` random 16x16 images, each carrying its own index in its first two pixels, labels ``index % 10``."""
+    import numpy as np
+
+    images = np.random.default_rng(0).integers(0, 256, (n, 16, 16), dtype=np.uint8)
+    images[:, 0, 0], images[:, 0, 1] = np.arange(n) // 16, np.arange(n) % 16
+    np.savez(path, images=images, labels=np.arange(n) % 10)
+    return path
+
+
+def indices(images: torch.Tensor) -> set[int]:
+    """The indices the images of ``indexed_digits`` carry (loaded into [-1, 1])."""
+    pixels = ((images[:, 0, 0, :2].double() + 1) * 127.5).round().long()
+    return set((pixels[:, 0] * 16 + pixels[:, 1]).tolist())
+
+
+def test_the_judge_never_saw_what_the_sampler_learned_from(tmp_path: Path, monkeypatch) -> None:
+    """Index level: every image the generator run drew, the LeNet learned and the DAE's codes came from lies outside
+    the judge's split; the judge learns and measures FID against images of that split only."""
+    from coevo.data.imageset import ImageSet
+    from coevo.metrics import judgenet
+
+    data = indexed_digits(tmp_path / "indexed.npz")
+    seen: dict[str, set[int]] = {"generator": set(), "lenet": set(), "dae": set(), "judge": set(), "reference": set()}
+    draw = ImageSet.sample
+
+    def drawn(self, n):
+        images = draw(self, n)
+        seen["generator"] |= indices(images)
+        return images
+
+    with monkeypatch.context() as patch:
+        patch.setattr(ImageSet, "sample", drawn)
+        assert main(["run", "--artist", "vae", "--critic", "cnn", "--data", str(data), "--size", "16", "--rounds",
+                     "6", "--pop", "16", "--batch", "16", "--warmup", "0", "--critic-steps", "0", "--fakes", "latest",
+                     "--artist-option", "nz=4", "--artist-option", "width=8", "--critic-option", "width=8",
+                     "--judge", "0.5", "--out", str(tmp_path / "vae")]) == 0
+    import critics.classifier.critic as classifier
+
+    def recorded(name, function, position=0):
+        def wrapper(*args, **kwargs):
+            seen[name] |= indices(args[position].images if hasattr(args[position], "images") else args[position])
+            return function(*args, **kwargs)
+        return wrapper
+
+    monkeypatch.setattr(classifier, "cached_classifier", recorded("lenet", classifier.cached_classifier))
+    monkeypatch.setattr(program, "_codes", recorded("dae", program._codes, 1))
+    monkeypatch.setattr(judgenet, "cached_judge", recorded("judge", judgenet.cached_judge))
+    import coevo.metrics as metrics
+
+    reference = metrics.Evaluator.__init__
+
+    def referenced(self, *args, **kwargs):
+        reference(self, *args, **kwargs)
+        seen["reference"] |= indices(self.real)
+
+    monkeypatch.setattr(metrics.Evaluator, "__init__", referenced)
+    assert main(["ppgn", str(tmp_path / "vae"), "--classes", "0", "1", "--chains", "2", "--steps", "3", "--dae-steps",
+                 "5", "--classifier-steps", "5", "--judge-steps", "5", "--out", str(tmp_path / "ppgn")]) == 0
+    split = set(range(0, 240, 2))  # ImageSet.split(0.5): every second image
+    assert seen["generator"] and seen["lenet"] == seen["dae"] == set(range(240)) - split
+    assert seen["generator"] <= set(range(240)) - split
+    assert seen["judge"] and seen["reference"] and seen["judge"] | seen["reference"] <= split
+    assert not seen["judge"] & seen["reference"]  # FID's real references are not the judge's training images
+    summary = json.loads((tmp_path / "ppgn" / "ppgn.json").read_text())
+    assert summary["judge"]["images"] == 120 and summary["judge"]["trained_on"] == 60

@@ -104,6 +104,22 @@ def test_the_code_dae_points_towards_the_data() -> None:
                        .net[0].weight)
 
 
+def test_the_code_dae_points_towards_a_curved_manifold() -> None:
+    """Codes on a circle of radius 2: from points inside and outside it, at every angle, R(h) - h points along the
+    radius towards the circle (the score of the blurred density, Alain & Bengio 2014), not merely to the mean."""
+    angle = torch.rand(4000, generator=torch.Generator().manual_seed(3)) * 2 * torch.pi
+    codes = 2.0 * torch.stack([angle.cos(), angle.sin()], 1)
+    dae = ppgn.train_dae(codes, sigma=0.3, steps=1500, seed=1)
+    probe = torch.linspace(0, 2 * torch.pi, 13)[:-1]
+    unit = torch.stack([probe.cos(), probe.sin()], 1)
+    for radius, inward in ((3.0, -1.0), (1.2, 1.0)):
+        h = radius * unit
+        with torch.no_grad():
+            direction = dae(h) - h
+        cosine = torch.nn.functional.cosine_similarity(direction, inward * unit, dim=1)
+        assert float(cosine.min()) > 0.8, (radius, cosine)
+
+
 CENTRES = torch.tensor([[2.0, -1.0, 0.5], [-1.0, 1.0, 0.0], [0.0, 0.0, -2.0]])  # three toy classes
 
 
@@ -209,7 +225,7 @@ def vae_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert main(["run", "--artist", "vae", "--critic", "cnn", "--size", "16", "--rounds", "3", "--pop", "16",
                  "--batch", "16", "--warmup", "0", "--critic-steps", "0", "--device", "cpu", "--fakes", "latest",
                  "--artist-option", "nz=4", "--artist-option", "width=8", "--critic-option", "width=8",
-                 "--out", str(run)]) == 0
+                 "--judge", "0.5", "--out", str(run)]) == 0  # a split its generator never sees, for the judge
     return run
 
 
@@ -226,18 +242,23 @@ def test_coevo_ppgn_writes_a_sheet_and_the_figures(vae_run: Path, tmp_path: Path
     monkeypatch.setattr(trainer, "coevolve", counted)  # the chains play their steps through the one loop
     out = tmp_path / "ppgn"
     assert main(["ppgn", str(vae_run), "--classes", "0", "3", "--chains", "2", "--steps", "6", "--keep-every", "1",
-                 "--dae-steps", "20", "--classifier-steps", "30", *extra, "--out", str(out)]) == 0
+                 "--dae-steps", "20", "--classifier-steps", "30", "--judge-steps", "20", *extra,
+                 "--out", str(out)]) == 0
     summary = json.loads((out / "ppgn.json").read_text())
     assert played == [Stop(rounds=6)]
     assert set(summary["classes"]) == {"0", "3"} and 0 <= summary["confidence_mean"] <= 1
     assert summary["classes"]["3"]["samples"] == 2 * 3  # two chains, kept after steps 4, 5, 6
     assert summary["diversity_chain"] >= 0 and (out / "ppgn.png").stat().st_size > 0
+    judged = summary["judge"]  # the independent judge's verdict, beside the generator's own samples
+    assert 0 <= judged["top"] <= 1 and 0 <= judged["share_99"] <= 1 and set(judged["classes"]) == {"0", "3"}
+    assert judged["fid"] >= 0 and judged["generator_fid"] >= 0 and judged["real_fid"] >= 0
 
 
 def test_coevo_ppgn_samples_pixels_without_a_generator(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("COEVO_CACHE", str(tmp_path / "cache"))
     assert main(["ppgn", "--data", "digits", "--size", "16", "--classes", "1", "--chains", "2", "--steps", "5",
-                 "--keep-every", "1", "--classifier-steps", "30", "--out", str(tmp_path / "pixels")]) == 0
+                 "--keep-every", "1", "--classifier-steps", "30", "--judge-steps", "20",
+                 "--out", str(tmp_path / "pixels")]) == 0
     assert json.loads((tmp_path / "pixels" / "ppgn.json").read_text())["classes"]["1"]["samples"] == 2 * 3
     assert main(["ppgn", "--data", "digits", "--size", "16", "--steps", "5", "--burn-in", "5"]) == 2
     assert main(["ppgn", "--classes", "1", "--out", str(tmp_path / "none")]) == 2  # no run and no data
@@ -251,8 +272,11 @@ def test_coevo_ppgn_samples_through_a_dcgan(tmp_path: Path, monkeypatch) -> None
                  "--pop", "4", "--batch", "4", "--warmup", "0", "--device", "cpu", "--artist-option", "ngf=8",
                  "--critic-option", "width=8", "--out", str(run28)]) == 0
     assert main(["ppgn", str(run28), "--classes", "2", "--chains", "2", "--steps", "4", "--keep-every", "1",
-                 "--dae-steps", "10", "--classifier-steps", "30", "--out", str(tmp_path / "out")]) == 0
-    assert json.loads((tmp_path / "out" / "ppgn.json").read_text())["settings"]["run"] == str(run28)
+                 "--dae-steps", "10", "--classifier-steps", "30", "--out", str(tmp_path / "out")]) == 2
+    assert main(["ppgn", str(run28), "--classes", "2", "--chains", "2", "--steps", "4", "--keep-every", "1",
+                 "--dae-steps", "10", "--classifier-steps", "30", "--judge", "0", "--out", str(tmp_path / "out")]) == 0
+    summary = json.loads((tmp_path / "out" / "ppgn.json").read_text())  # trained on all its images: no judge
+    assert summary["settings"]["run"] == str(run28) and "judge" not in summary
 
 
 def ppgn_figures_hold(ppgn: dict, dgn_am: dict) -> None:
@@ -275,8 +299,8 @@ def test_ppgn_against_dgn_am_on_mnist(tmp_path: Path, shared_data: Path) -> None
                  "0", "--data", f"mnist:{shared_data / 'mnist'}", "--size", "28", "--pop", "64", "--rounds", "2000",
                  "--device", "cpu", "--out", str(vae)]) == 0
     summaries = []
-    for name, extra in (("ppgn", []), ("dgn", ["--eps1", "0", "--eps3", "0"])):
+    for name, extra in (("ppgn", []), ("dgn", ["--eps1", "0", "--eps3", "0"])):  # (the table's eps1 0.01)
         assert main(["ppgn", str(vae), "--chains", "10", "--burn-in", "200", "--keep-every", "10", "--evaluate",
-                     *extra, "--out", str(tmp_path / name)]) == 0
+                     "--judge", "0", "--eps1", "0.01", *extra, "--out", str(tmp_path / name)]) == 0
         summaries.append(json.loads((tmp_path / name / "ppgn.json").read_text()))
     ppgn_figures_hold(*summaries)
