@@ -7,7 +7,6 @@ It is the CNN critic with another network, so its losses, optimiser and the reme
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import ClassVar
 
 import torch
@@ -15,8 +14,7 @@ from torch import nn
 
 from coevo.training.settings import Limits
 from critics.cnn.critic import CNNCritic
-from critics.cnn.minibatch import minibatch_layer
-from critics.cnn.network import _weighted
+from critics.cnn.network import HeadedNet, _weighted
 
 
 class Maxout(nn.Module):
@@ -31,7 +29,7 @@ class Maxout(nn.Module):
         return self.linear(x).view(x.shape[0], self.out, self.pieces).amax(dim=2)
 
 
-class MaxoutDiscriminator(nn.Module):
+class MaxoutDiscriminator(HeadedNet):
     """Image -> logit ``(N,)`` as ``critics.cnn.network.Discriminator``: ``body`` (the maxout layers, the
     penultimate features), ``mix`` (minibatch features, none by default) and the linear ``head``."""
 
@@ -45,15 +43,7 @@ class MaxoutDiscriminator(nn.Module):
             stack.append(Maxout(features, width, pieces, norm))
             features = width
         self.body = nn.Sequential(*stack)
-        self.mix = minibatch_layer(features, minibatch, dims, mbstd)
-        self.head = _weighted(nn.Linear(features + self.mix.extra, 1), norm)
-        self.features = features
-
-    def judge(self, phi: torch.Tensor, sizes: Sequence[int] | None = None) -> torch.Tensor:
-        return self.head(self.mix(phi, sizes)).squeeze(1)
-
-    def forward(self, images: torch.Tensor, sizes: Sequence[int] | None = None) -> torch.Tensor:
-        return self.judge(self.body(images), sizes)
+        self.add_head(features, norm, minibatch, dims, mbstd)
 
 
 class MLPCritic(CNNCritic):

@@ -46,7 +46,27 @@ def _norm(channels: int, norm: str) -> nn.Module:
     return layer
 
 
-class Discriminator(nn.Module):
+class HeadedNet(nn.Module):
+    """A ``body`` (set by the subclass) whose ``features`` go through ``mix`` (minibatch features,
+    ``critics.cnn.minibatch``; none by default) to a linear ``head``: image -> logit ``(N,)``."""
+
+    body: nn.Module
+
+    def add_head(self, features: int, norm: str, minibatch: int, dims: int, mbstd: int) -> None:
+        """The minibatch layer and the DCGAN-initialised linear head after ``features`` body features."""
+        self.mix = minibatch_layer(features, minibatch, dims, mbstd)
+        self.head = _weighted(nn.Linear(features + self.mix.extra, 1), norm)
+        self.features = features
+
+    def judge(self, phi: torch.Tensor, sizes: Sequence[int] | None = None) -> torch.Tensor:
+        """Logits ``(N,)`` from body features (the batch ``sizes`` measured apart by a minibatch layer)."""
+        return self.head(self.mix(phi, sizes)).squeeze(1)
+
+    def forward(self, images: torch.Tensor, sizes: Sequence[int] | None = None) -> torch.Tensor:
+        return self.judge(self.body(images), sizes)
+
+
+class Discriminator(HeadedNet):
     """Image ``(N, C, H, W)`` -> logit ``(N,)``; ``body`` gives the penultimate features used for diversity,
     ``mix`` appends minibatch features to them (``critics.cnn.minibatch``; none by default) before the head."""
 
@@ -68,16 +88,7 @@ class Discriminator(nn.Module):
         with torch.no_grad():
             features = self.body.eval()(torch.zeros(1, *shape)).shape[1]
         self.body.train()
-        self.mix = minibatch_layer(features, minibatch, dims, mbstd)
-        self.head = _weighted(nn.Linear(features + self.mix.extra, 1), norm)
-        self.features = features
-
-    def judge(self, phi: torch.Tensor, sizes: Sequence[int] | None = None) -> torch.Tensor:
-        """Logits ``(N,)`` from body features (the batch ``sizes`` measured apart by a minibatch layer)."""
-        return self.head(self.mix(phi, sizes)).squeeze(1)
-
-    def forward(self, images: torch.Tensor, sizes: Sequence[int] | None = None) -> torch.Tensor:
-        return self.judge(self.body(images), sizes)
+        self.add_head(features, norm, minibatch, dims, mbstd)
 
 
 
