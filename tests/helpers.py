@@ -41,6 +41,35 @@ def toy_config(**overrides: object) -> RunConfig:
     return RunConfig(**values)  # type: ignore[arg-type]
 
 
+class Killed(Exception):
+    """What ``start_killed`` raises where a kill -9 would end the process."""
+
+
+def start_killed(config: RunConfig, folder: Path, at: int = 10) -> None:
+    """Start ``config`` into ``folder`` and let it die as a kill -9 would, at the start of round ``at``: nothing
+    after the last checkpoint is flushed."""
+    from coevo.loop import Hook, Progress
+    from coevo.programs.run import RunRecorder, start
+    from coevo.training import trainer
+
+    class KillAt(Hook):
+        def on_round_start(self, progress: Progress) -> None:
+            if progress.rounds == at:
+                raise Killed
+
+    original = trainer.coevolve
+
+    def coevolve(players, schedule, stop, progress, hooks):  # type: ignore[no-untyped-def]
+        [recorder] = [hook for hook in hooks if isinstance(hook, RunRecorder)]
+        recorder.on_exception = lambda error: recorder.index.close()  # a kill -9 flushes nothing
+        return original(players, schedule, stop, progress, [*hooks, KillAt()])
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(trainer, "coevolve", coevolve)
+        with pytest.raises(Killed):
+            start(config, folder)
+
+
 # --- the command line and run folders ---------------------------------------------------------------------------
 
 

@@ -9,12 +9,12 @@ import torch
 
 from coevo.commands.main import main
 from coevo.loop import Hook, Progress, Round, Stop
-from coevo.programs.run import RunProgram, RunRecorder, resume, start
+from coevo.programs.run import RunProgram, resume, start
 from coevo.protocols import Proposal
 from coevo.store.runfolder import RunFolder
 from coevo.training import trainer
 from coevo.training.trainer import Checkpointer
-from tests.helpers import TOY, toy_config
+from tests.helpers import TOY, start_killed, toy_config
 
 
 class Clock:
@@ -83,27 +83,9 @@ def test_a_resume_replays_the_rounds_after_the_last_checkpoint(tmp_path: Path, g
     optimisers and random generators come back from the checkpoint, its earlier champions from their images)."""
     whole = start(toy_config(rounds=10, sheet_every=3, checkpoint_seconds=0.0, **game), tmp_path / "whole")
 
-    class Killed(Exception):
-        pass
-
-    class KillAfter(Hook):
-        def on_round_start(self, progress: Progress) -> None:
-            if progress.rounds == 10:
-                raise Killed
-
     config = toy_config(rounds=12, sheet_every=3, checkpoint_every=4, checkpoint_seconds=0.0, **game)
     folder = tmp_path / "killed"
-    original = trainer.coevolve
-
-    def coevolve(players, schedule, stop, progress, hooks):
-        [recorder] = [hook for hook in hooks if isinstance(hook, RunRecorder)]
-        recorder.on_exception = lambda error: recorder.index.close()  # a kill -9 flushes nothing
-        return original(players, schedule, stop, progress, [*hooks, KillAfter()])
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(trainer, "coevolve", coevolve)
-        with pytest.raises(Killed):
-            start(config, folder)
+    start_killed(config, folder)
     assert torch.load(folder / "checkpoint.pt", weights_only=True)["round"] == 8
     assert not (folder / "sheets" / "round-0009.png").exists()  # written with the next checkpoint, never
     resume(folder, rounds=10)
@@ -168,26 +150,8 @@ def test_a_killed_run_with_a_growing_margin_and_wider_search_resumes_byte_identi
                     phase_threshold=0.5, ciao_keep=0, sheet_every=3, checkpoint_every=4, checkpoint_seconds=0.0)
     whole = start(toy_config(rounds=16, **settings), tmp_path / "whole")
 
-    class Killed(Exception):
-        pass
-
-    class KillAfter(Hook):
-        def on_round_start(self, progress: Progress) -> None:
-            if progress.rounds == 10:
-                raise Killed
-
-    original = trainer.coevolve
-
-    def coevolve(players, schedule, stop, progress, hooks):
-        [recorder] = [hook for hook in hooks if isinstance(hook, RunRecorder)]
-        recorder.on_exception = lambda error: recorder.index.close()  # a kill -9 flushes nothing
-        return original(players, schedule, stop, progress, [*hooks, KillAfter()])
-
     folder = tmp_path / "killed"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(trainer, "coevolve", coevolve)
-        with pytest.raises(Killed):
-            start(toy_config(rounds=16, **settings), folder)
+    start_killed(toy_config(rounds=16, **settings), folder)
     resume(folder)
     rows = whole.metrics()
     assert any(row.get("phase_widen", 1) > 1 for row in rows) and {row["phase_bar"] for row in rows} != {0.5}

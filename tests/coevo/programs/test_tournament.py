@@ -11,12 +11,10 @@ import pytest
 import torch
 
 from coevo.evolution.snapshots import scoring_state
-from coevo.loop import Hook, Progress
-from coevo.programs.run import RunRecorder, resume, start
+from coevo.programs.run import resume, start
 from coevo.programs.tournament import MasterTournament, progress
 from coevo.protocols import Proposal
-from coevo.training import trainer
-from tests.helpers import toy_config
+from tests.helpers import start_killed, toy_config
 from tests.toys import TinyCritic
 
 
@@ -78,26 +76,8 @@ def test_a_killed_run_resumes_with_the_same_tournament(tmp_path: Path) -> None:
                     checkpoint_every=4, checkpoint_seconds=0.0)
     whole = start(toy_config(rounds=14, **settings), tmp_path / "whole")
 
-    class Killed(Exception):
-        pass
-
-    class KillAfter(Hook):
-        def on_round_start(self, progress: Progress) -> None:
-            if progress.rounds == 10:
-                raise Killed
-
-    original = trainer.coevolve
-
-    def coevolve(players, schedule, stop, progress, hooks):
-        [recorder] = [hook for hook in hooks if isinstance(hook, RunRecorder)]
-        recorder.on_exception = lambda error: recorder.index.close()  # a kill -9 flushes nothing
-        return original(players, schedule, stop, progress, [*hooks, KillAfter()])
-
     folder = tmp_path / "killed"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(trainer, "coevolve", coevolve)
-        with pytest.raises(Killed):
-            start(toy_config(rounds=14, **settings), folder)
+    start_killed(toy_config(rounds=14, **settings), folder)
     assert torch.load(folder / "checkpoint.pt", weights_only=True)["round"] == 8
     resume(folder)
     for name in ("tournament.json", "ciao.png", "metrics.jsonl", "curves.png"):
