@@ -24,12 +24,13 @@ from coevo.store.genomefile import GenomeFile, write_genome
 from coevo.store.pages import templates, write_stylesheet
 from coevo.store.plots import plot_curves
 from coevo.store.runfolder import RunFolder
-from coevo.store.untrusted import contained_file
+from coevo.store.untrusted import contained_file, read_bytes
 from gallery.lineage import draw_lineage
 from gallery.store import IndividualRow, RunRow, Store, no_parents
 
 DEFAULT_ROOT = "runs"  # the gallery root that commands may leave unnamed (gallery:ID)
 OWN_CURVES = ("curves.png", "confidence.png")  # a run that plotted either needs no curves plotted here
+TOURNAMENT_BYTES = 16 * 2**20  # tournament.json of the largest kept matrix is far smaller
 TOURNAMENT = "ciao.png"  # a run's master tournament (coevo.programs.tournament), shown under "Arms race"
 
 
@@ -173,8 +174,9 @@ class Site:
         except (TypeError, ValueError, KeyError, IndexError):  # a damaged metrics file: no line, the page still
             line = ""
         picture = run.path / TOURNAMENT
-        link = self.copy(picture, f"run-{run.id}/arms-race/{TOURNAMENT}") if picture.is_file() else None
-        return line, link
+        if not picture.is_file() or kept_generations(run.path) < 2:  # one cell is no tournament yet
+            return line, None
+        return line, self.copy(picture, f"run-{run.id}/arms-race/{TOURNAMENT}")
 
     def lineage(self, row: IndividualRow) -> tuple[str, list[int]]:
         """The link to the individual's lineage picture, and its ancestors' ids, nearest first."""
@@ -257,6 +259,16 @@ def read_metrics(folder: Path) -> list[dict[str, Any]]:
         return RunFolder(folder).metrics()
     except CoevoError:
         return []
+
+
+def kept_generations(folder: Path) -> int:
+    """How many generations a run's master tournament kept (``tournament.json``); 0 when absent or damaged."""
+    try:
+        summary = json.loads(read_bytes(folder / "tournament.json", "tournament file", TOURNAMENT_BYTES))
+    except (CoevoError, ValueError, RecursionError):
+        return 0
+    kept = summary.get("kept") if isinstance(summary, dict) else None
+    return kept if isinstance(kept, int) else 0
 
 
 def curve_png(run: RunRow, out: Path) -> Path | None:

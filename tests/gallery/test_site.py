@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -218,3 +219,24 @@ def test_a_run_page_shows_the_arms_race_its_numbers_and_master_tournament(tmp_pa
     assert (site / "files" / f"run-{race.id}" / "arms-race" / "ciao.png").is_file()
     assert "curves/ciao.png" not in page  # shown once, under its own heading
     assert "Arms race" not in (site / f"run-{plain.id}.html").read_text()
+
+
+def test_a_run_with_one_kept_generation_shows_its_arms_race_line_without_a_one_cell_tournament(
+        tmp_path: Path) -> None:
+    from coevo.programs.run import start
+    from gallery.catalog import GalleryCatalog
+    from tests.helpers import toy_config
+
+    root = tmp_path / "runs"
+    folder = start(toy_config(schedule="phases", rounds=1, phase_generations=2, phase_critic_steps=5),
+                   root / "short", GalleryCatalog())
+    assert json.loads((folder.path / "tournament.json").read_text())["kept"] == 1
+    site = build_site(root).parent
+    with Store(root) as store:
+        short = store.run_at(root / "short")
+    page = (site / f"run-{short.id}.html").read_text()
+    assert "Arms race" in page and "alt=\"master tournament\"" not in page
+    assert not (site / "files" / f"run-{short.id}" / "arms-race").exists()
+    (folder.path / "tournament.json").write_text("{damaged")  # a damaged file: no picture, the page still builds
+    build_site(root)
+    assert "alt=\"master tournament\"" not in (site / f"run-{short.id}.html").read_text()
