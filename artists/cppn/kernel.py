@@ -146,13 +146,12 @@ def _activate(code, row, n, tile):
     """row[:n] = activation(row[:n]) in place; sin and cos choose their path per block of ``tile`` (one pass over
     all n when no value needs libm, as then no block does)."""
     if code == SIN or code == COS:
-        if _trig_slow(row, n):
-            for s0 in range(0, n, tile):
-                s1 = min(s0 + tile, n)
-                part = row[s0:s1]
-                _trig(code, part, s1 - s0, _trig_slow(part, s1 - s0))
-        else:
-            _trig(code, row, n, False)
+        blocked = _trig_slow(row, n)
+        step = tile if blocked else n  # one call site: LLVM inlines the polynomial loop once
+        for s0 in range(0, n, step):
+            s1 = min(s0 + step, n)
+            part = row[s0:s1]
+            _trig(code, part, s1 - s0, blocked and _trig_slow(part, s1 - s0))
     elif code == GAUSSIAN:
         _scale(row, n)
         for i in range(n):

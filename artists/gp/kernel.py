@@ -265,12 +265,12 @@ def _slow(op, a, b, n):
 def _binary(op, a, b, dst, n, tile):
     """dst[:n] = op(a, b) with a the first argument; mod and atan2 pick their path per block of ``tile`` (one
     pass over all n when no pixel needs the exact path, as then no block does)."""
-    if (op == MOD or op == ATAN2) and _slow(op, a, b, n):
-        for s0 in range(0, n, tile):
-            s1 = min(s0 + tile, n)
-            _binary_block(op, a[s0:s1], b[s0:s1], dst[s0:s1], s1 - s0, _slow(op, a[s0:s1], b[s0:s1], s1 - s0))
-    else:
-        _binary_block(op, a, b, dst, n, False)
+    blocked = (op == MOD or op == ATAN2) and _slow(op, a, b, n)
+    step = tile if blocked else n  # one call site, so that LLVM inlines the large block function once
+    for s0 in range(0, n, step):
+        s1 = min(s0 + step, n)
+        _binary_block(op, a[s0:s1], b[s0:s1], dst[s0:s1], s1 - s0,
+                      blocked and _slow(op, a[s0:s1], b[s0:s1], s1 - s0))
 
 
 @njit(cache=True, error_model="numpy")
@@ -313,12 +313,11 @@ def _unary_block(op, a, dst, n, slow):
 def _unary(op, a, dst, n, tile):
     """dst[:n] = op(a); sin, cos and log pick their path per block of ``tile`` (one pass over all n when no pixel
     needs the exact path)."""
-    if (op == SIN or op == COS or op == LOG) and _slow(op, a, a, n):
-        for s0 in range(0, n, tile):
-            s1 = min(s0 + tile, n)
-            _unary_block(op, a[s0:s1], dst[s0:s1], s1 - s0, _slow(op, a[s0:s1], a[s0:s1], s1 - s0))
-    else:
-        _unary_block(op, a, dst, n, False)
+    blocked = (op == SIN or op == COS or op == LOG) and _slow(op, a, a, n)
+    step = tile if blocked else n  # one call site, so that LLVM inlines the large block function once
+    for s0 in range(0, n, step):
+        s1 = min(s0 + step, n)
+        _unary_block(op, a[s0:s1], dst[s0:s1], s1 - s0, blocked and _slow(op, a[s0:s1], a[s0:s1], s1 - s0))
 
 
 @njit(cache=True, inline="always", error_model="numpy")
