@@ -2,16 +2,21 @@
 
 (a) DEAP ``gp.compile`` with plain-Python primitives, called once per pixel (timed on a pixel subset and
 extrapolated); (b) DEAP ``gp.compile`` with NumPy float32 primitives over the whole image at once; (c) our
-opcode compiler plus the Numba kernel. Also: the torch evaluator on the CPU (and on CUDA when present), and the
-start-up of a fresh process with a cold and a warm kernel cache. The last line prints the ratios c/a and c/b.
+opcode compiler plus the Numba kernel (compiling the trees to opcodes is timed with it; DEAP's ``gp.compile`` is
+not timed in (a) or (b)). The three are timed in turn, ``--repeats`` times, each in wall and CPU seconds (CPU: the
+whole process, every thread); the ratios are of the medians. The load average is printed with each figure. Also:
+the kernel on one thread (per core), the torch evaluator on the CPU (and on CUDA when present), and the
+start-up of a fresh process with a cold and a warm kernel cache (``--startup``).
 
-Run: PYTHONPATH=. python bench/gp_render.py
+Run: PYTHONPATH=. python bench/gp_render.py [--repeats 5] [--startup]
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import random
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -19,6 +24,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import numba
 import numpy as np
 import torch
 from deap import gp
@@ -31,7 +37,7 @@ from artists.gp.torch_eval import evaluate_torch
 TREES, SIZE, MIN_DEPTH, MAX_DEPTH, SEED = 100, 256, 2, 8, 0
 SUBSET = 256  # pixels per tree for the per-pixel baseline (a), spread evenly over the image
 TORCH_CPU_SIZE = 64  # the torch evaluator is timed smaller on the CPU, where it is only a fallback
-REPEATS = 3  # best of this many timings for (b), (c) and torch
+REPEATS = 3  # best of this many timings for the torch evaluator
 
 STARTUP = """
 import time
@@ -62,25 +68,55 @@ def best_time(run: Callable[[], object], repeats: int = REPEATS) -> float:
     return min(times)
 
 
-def per_pixel(trees: list[gp.PrimitiveTree], inputs: np.ndarray) -> tuple[float, int]:
-    """(a): seconds and node-evaluations over a pixel subset with plain-Python primitives."""
+def per_pixel(trees: list[gp.PrimitiveTree], inputs: np.ndarray) -> tuple[Callable[[], object], float]:
+    """(a): a pass over a pixel subset with plain-Python primitives, and the share of a whole render it is."""
     pset = build_pset("scalar")
     functions = [gp.compile(tree, pset) for tree in trees]
     pixels = [tuple(float(v) for v in inputs[:, i]) for i in range(0, inputs.shape[1], inputs.shape[1] // SUBSET)]
-    start = time.perf_counter()
-    for function in functions:
-        for pixel in pixels:
-            function(*pixel)
-    seconds = time.perf_counter() - start
-    return seconds, sum(len(t) for t in trees) * len(pixels)
+
+    def run() -> None:
+        for function in functions:
+            for pixel in pixels:
+                function(*pixel)
+    return run, len(pixels) / inputs.shape[1]
 
 
-def whole_image_numpy(trees: list[gp.PrimitiveTree], inputs: np.ndarray) -> float:
-    """(b): seconds to evaluate every tree over the whole image with NumPy primitives."""
+def whole_image_numpy(trees: list[gp.PrimitiveTree], inputs: np.ndarray) -> Callable[[], object]:
+    """(b): every tree over the whole image with NumPy primitives."""
     pset = build_pset("numpy")
     functions = [gp.compile(tree, pset) for tree in trees]
     rows = list(inputs)
-    return best_time(lambda: [function(*rows) for function in functions])
+    return lambda: [function(*rows) for function in functions]
+
+
+def one_thread(work: Callable[[], object]) -> Callable[[], object]:
+    """``work`` with Numba on one thread (the kernel's per-core speed, against single-threaded NumPy)."""
+    def run() -> object:
+        threads = numba.get_num_threads()
+        numba.set_num_threads(1)
+        try:
+            return work()
+        finally:
+            numba.set_num_threads(threads)
+    return run
+
+
+def interleaved(works: dict[str, Callable[[], object]], repeats: int) -> dict[str, tuple[float, float]]:
+    """Each work's median (wall, CPU) seconds over ``repeats`` rounds that run the works in turn (a busy, shared
+    machine then slows them alike); a pause before each lets the last work's spinning thread pools sleep."""
+    times: dict[str, list[tuple[float, float]]] = {name: [] for name in works}
+    for _ in range(repeats):
+        for name, work in works.items():
+            time.sleep(0.1)
+            wall, cpu = time.perf_counter(), time.process_time()
+            work()
+            times[name].append((time.perf_counter() - wall, time.process_time() - cpu))
+    return {name: (statistics.median(w for w, _ in t), statistics.median(c for _, c in t)) for name, t in times.items()}
+
+
+def load() -> str:
+    """The 1-minute load average, for the figure it is printed with."""
+    return f"load {os.getloadavg()[0]:.1f}"
 
 
 def startup() -> list[tuple[float, float]]:
@@ -98,6 +134,10 @@ def startup() -> list[tuple[float, float]]:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--repeats", type=int, default=5, help="rounds of the interleaved timings (median)")
+    parser.add_argument("--startup", action="store_true", help="also time fresh processes (cold and warm cache)")
+    args = parser.parse_args()
     random.seed(SEED)
     np.random.seed(SEED)
     pset = build_pset("numpy")
@@ -107,24 +147,28 @@ def main() -> None:
     work = nodes * inputs.shape[1]
     print(f"{TREES} trees, depths {MIN_DEPTH}-{MAX_DEPTH}, {nodes} nodes, {SIZE}x{SIZE} pixels "
           f"= {work:.3g} node-evaluations per render; {os.cpu_count()} CPU cores, numba threads "
-          f"{__import__('numba').get_num_threads()}, load average {os.getloadavg()[0]:.1f}")
-
-    seconds_a, work_a = per_pixel(trees, inputs)
-    rate_a = work_a / seconds_a
-    print(f"(a) DEAP gp.compile per pixel:       {rate_a:12.4g} node-evals/s  (timed on {SUBSET} of "
-          f"{inputs.shape[1]} pixels per tree, {seconds_a:.2f} s; a full render would take "
-          f"{work / rate_a:.0f} s)")
-    seconds_b = whole_image_numpy(trees, inputs)
-    rate_b = work / seconds_b
-    print(f"(b) DEAP gp.compile, NumPy arrays:   {rate_b:12.4g} node-evals/s  ({seconds_b:.3f} s per render)")
+          f"{numba.get_num_threads()}, {load()}")
 
     start = time.perf_counter()
     evaluate_numba(compile_trees(trees), inputs)
     first = time.perf_counter() - start
-    seconds_c = best_time(lambda: evaluate_numba(compile_trees(trees), inputs))
-    rate_c = work / seconds_c
-    print(f"(c) opcodes + Numba kernel:          {rate_c:12.4g} node-evals/s  ({seconds_c:.3f} s per render "
-          f"incl. compiling trees to opcodes; first call in this process {first:.2f} s)")
+    print(f"kernel's first call in this process (loads its disk cache, or compiles): {first:.2f} s")
+    run_a, share = per_pixel(trees, inputs)
+
+    def ours() -> None:
+        evaluate_numba(compile_trees(trees), inputs)
+
+    medians = interleaved({"a": run_a, "b": whole_image_numpy(trees, inputs), "c": ours, "c1": one_thread(ours)},
+                          args.repeats)
+    a = tuple(v / share for v in medians["a"])  # a whole render, extrapolated from the subset
+    (b, c, c1), after = (medians[k] for k in ("b", "c", "c1")), load()
+    print(f"medians of {args.repeats} interleaved rounds, wall / CPU seconds per render ({after} after):")
+    print(f"(a) DEAP gp.compile per pixel:       {a[0]:8.2f} / {a[1]:8.2f}  {work / a[0]:10.4g} node-evals/s  "
+          f"(timed on {SUBSET} of {inputs.shape[1]} pixels per tree)")
+    print(f"(b) DEAP gp.compile, NumPy arrays:   {b[0]:8.3f} / {b[1]:8.3f}  {work / b[0]:10.4g} node-evals/s")
+    print(f"(c) opcodes + Numba kernel:          {c[0]:8.3f} / {c[1]:8.3f}  {work / c[0]:10.4g} node-evals/s  "
+          f"(incl. compiling trees to opcodes)")
+    print(f"    the same on one Numba thread:    {c1[0]:8.3f} / {c1[1]:8.3f}  {work / c1[0]:10.4g} node-evals/s")
 
     small = pixel_inputs(TORCH_CPU_SIZE)
     seconds_t = best_time(lambda: evaluate_torch(compile_trees(trees), small, torch.device("cpu")), 1)
@@ -141,12 +185,15 @@ def main() -> None:
         seconds_g = best_time(on_gpu)
         print(f"    torch evaluator, CUDA:           {work / seconds_g:12.4g} node-evals/s  ({seconds_g:.3f} s)")
 
-    runs = startup()
-    warm = min(first for _, first in runs[1:])
-    print(f"start-up in a fresh process: cold cache (JIT compile) {runs[0][1]:.2f} s; warm cache (kernel load + "
-          f"first 64x64 render) {warm:.3f} s (goal <= 0.2 s), after numba's own one-off init "
-          f"{min(init for init, _ in runs[1:]):.2f} s")
-    print(f"ratios: c/a = {rate_c / rate_a:.0f}  c/b = {rate_c / rate_b:.1f}")
+    if args.startup:
+        runs = startup()
+        warm = min(first for _, first in runs[1:])
+        print(f"start-up in a fresh process: cold cache (JIT compile) {runs[0][1]:.2f} s; warm cache (kernel load + "
+              f"first 64x64 render) {warm:.3f} s (goal <= 0.2 s), after numba's own one-off init "
+              f"{min(init for init, _ in runs[1:]):.2f} s")
+    print(f"ratios (goals: c/a >= 300, c/b >= 8), {load()}: wall c/a = {a[0] / c[0]:.0f}  c/b = {b[0] / c[0]:.1f};  "
+          f"CPU c/a = {a[1] / c[1]:.0f}  c/b = {b[1] / c[1]:.1f};  one thread, wall c/a = {a[0] / c1[0]:.0f}  "
+          f"c/b = {b[0] / c1[0]:.1f}")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """The compiled CPU renderer: one Numba kernel running a whole population of CPPNs over pixel tiles in float32.
 
-Work is split into (genome, tile) jobs run in parallel. A job evaluates its genome node by node (topological
-order) over one tile of pixels: each node's row of the job's small buffer gets the weighted sum of its source rows,
+Work is split into (genome, span) jobs run in parallel. A job evaluates its genome node by node (topological
+order) over one span of pixels: each node's row of the job's small buffer gets the weighted sum of its source rows,
 then its activation in place, so every node is one tight, vectorised loop over data already in cache.
 ``network.py`` compiles genomes into the flat arrays this kernel reads. The kernel also maps output values to
 CPPN-X's pixels (grey / RGB bytes, HSV through Qt's conversion) in double, as ``pixels.py`` states the rules, so
@@ -27,8 +27,10 @@ CODES = {name: code for code, name in enumerate(NAMES)}
 assert [CODES[n] for n in ("sin", "cos", "gaussian", "sigmoid", "tanh", "identity", "abs", "step", "ugaussian",
                            "usigmoid", "ublin")] == list(range(11)), "activations.NAMES changed; renumber the kernel"
 
-TILE_BYTES = 1 << 17  # a job's buffer (4 + nodes rows of tile float32) is about this size, so it stays in cache
-TILES = (64, 1024)  # the fewest and most pixels per job (few pixels per loop cost loop overhead)
+TILE_BYTES = 1 << 17  # a block's buffer (4 + nodes rows of tile float32) is about this size
+TILES = (64, 1024)  # the fewest and most pixels per block (few pixels per loop cost loop overhead)
+SPAN = 2048  # pixels per job, a whole number of blocks: each node's loops run over the span at once (fewer calls
+# per pixel); sin and cos still choose their fast or exact path block by block, so the pixels do not change
 
 _ZERO, _ONE, _TWO, _HALF = np.float32(0.0), np.float32(1.0), np.float32(2.0), np.float32(0.5)
 _D_SCALE = np.float32(1.4)  # Picbreeder's distance input is 1.4 times the radius
@@ -118,20 +120,38 @@ def _scale(row, n):
         row[i] = row[i] * _THOUSAND
 
 
+@njit(cache=True, error_model="numpy")
+def _trig_slow(row, n):
+    """Whether some of row[:n] is outside the polynomials' range (huge, infinite, NaN)."""
+    slow = False
+    for i in range(n):
+        slow |= not abs(row[i]) <= _TRIG_LIMIT
+    return slow
+
+
 @njit(cache=True, fastmath={"contract"}, error_model="numpy")
-def _activate(code, row, n):
-    """row[:n] = activation(row[:n]) in place."""
-    if code == SIN or code == COS:
-        slow = False
+def _trig(code, row, n, slow):
+    """row[:n] = sin or cos of row[:n] in place: libm's when ``slow``, else the polynomial."""
+    if slow:
         for i in range(n):
-            slow |= not abs(row[i]) <= _TRIG_LIMIT
-        if slow:
-            for i in range(n):
-                row[i] = math.sin(row[i]) if code == SIN else math.cos(row[i])
-        else:
-            quarter = 0 if code == SIN else 1
-            for i in range(n):
-                row[i] = _sin(row[i], quarter)
+            row[i] = math.sin(row[i]) if code == SIN else math.cos(row[i])
+    else:
+        quarter = 0 if code == SIN else 1
+        for i in range(n):
+            row[i] = _sin(row[i], quarter)
+
+
+@njit(cache=True, fastmath={"contract"}, error_model="numpy")
+def _activate(code, row, n, tile):
+    """row[:n] = activation(row[:n]) in place; sin and cos choose their path per block of ``tile`` (one pass over
+    all n when no value needs libm, as then no block does)."""
+    if code == SIN or code == COS:
+        blocked = _trig_slow(row, n)
+        step = tile if blocked else n  # one call site: LLVM inlines the polynomial loop once
+        for s0 in range(0, n, step):
+            s1 = min(s0 + step, n)
+            part = row[s0:s1]
+            _trig(code, part, s1 - s0, blocked and _trig_slow(part, s1 - s0))
     elif code == GAUSSIAN:
         _scale(row, n)
         for i in range(n):
@@ -218,8 +238,9 @@ def _accumulate(buf, row, sources, weights, j, count, first, n):
 
 
 @njit(cache=True, error_model="numpy")
-def _run_tile(activations, node_links, link_sources, link_weights, first, last, buf, n):
-    """Evaluate one genome's nodes first..last - 1 over a tile; node k's values go to buf row 4 + k - first."""
+def _run_tile(activations, node_links, link_sources, link_weights, first, last, buf, n, tile):
+    """Evaluate one genome's nodes first..last - 1 over a job's n pixels (blocks of ``tile``); node k's values go to
+    buf row 4 + k - first."""
     for k in range(first, last):
         row = buf[4 + k - first]
         start, stop = node_links[k], node_links[k + 1]
@@ -228,18 +249,23 @@ def _run_tile(activations, node_links, link_sources, link_weights, first, last, 
                 row[i] = _ZERO
         for j in range(start, stop, 4):
             _accumulate(buf, row, link_sources, link_weights, j, min(4, stop - j), j == start, n)
-        _activate(activations[k], row, n)
+        _activate(activations[k], row, n, tile)
 
 
 @njit(cache=True, error_model="numpy")
-def _inputs(axis, t0, buf, n):
-    """Rows 0..3 of a tile starting at pixel t0: x, y, d = 1.4 * sqrt(x² + y²) (Picbreeder's), bias = 1."""
+def _inputs(axis):
+    """The input rows of every pixel (4, size²), row-major: x, y, d = 1.4 * sqrt(x² + y²) (Picbreeder's),
+    bias = 1. Computed once a render, shared by every genome's jobs (which copy their tile's columns)."""
     size = axis.shape[0]
-    for i in range(n):
-        x, y = axis[(t0 + i) % size], axis[(t0 + i) // size]
-        buf[0, i], buf[1, i] = x, y
-        buf[2, i] = np.float32(math.sqrt(x * x + y * y)) * _D_SCALE
-        buf[3, i] = _ONE
+    rows = np.empty((4, size * size), np.float32)
+    for r in range(size):
+        y = axis[r]
+        for c in range(size):
+            x, i = axis[c], r * size + c
+            rows[0, i], rows[1, i] = x, y
+            rows[2, i] = np.float32(math.sqrt(x * x + y * y)) * _D_SCALE
+            rows[3, i] = _ONE
+    return rows
 
 
 @njit(cache=True, inline="always", error_model="numpy")
@@ -373,16 +399,21 @@ def render_networks(activations, node_links, link_sources, link_weights, genome_
     link_sources int32 / link_weights float32 (links,), sources as buffer rows (0..3: x, y, d, bias);
     genome_nodes int64 (genomes + 1,); outputs int32 (genomes, channels) buffer rows; axis float32 (size,): the
     x (and y) coordinate of each column (row); pixels are row-major;
-    rows: the most buffer rows a genome needs; out float32 (genomes, channels, pixels).
+    rows: the most buffer rows a genome needs; tile: the pixels of a block, where sin and cos choose their path (a
+    job runs about SPAN pixels, a whole number of blocks); out float32 (genomes, channels, pixels).
     """
     genomes, size = outputs.shape[0], axis.shape[0]
     pixels = size * size
-    tiles = (pixels + tile - 1) // tile
+    span = tile * max(1, SPAN // tile)
+    tiles = (pixels + span - 1) // span
     tables = _hsv_tables()
+    inputs = _inputs(axis)
     for job in prange(genomes * tiles):
-        g, t0 = job // tiles, (job % tiles) * tile
-        n = min(tile, pixels - t0)
+        g, t0 = job // tiles, (job % tiles) * span
+        n = min(span, pixels - t0)
         buf = np.empty((rows, n), np.float32)
-        _inputs(axis, t0, buf, n)
-        _run_tile(activations, node_links, link_sources, link_weights, genome_nodes[g], genome_nodes[g + 1], buf, n)
+        for r in range(4):
+            buf[r] = inputs[r, t0:t0 + n]
+        _run_tile(activations, node_links, link_sources, link_weights, genome_nodes[g], genome_nodes[g + 1], buf, n,
+                  tile)
         _write(buf, outputs[g], mapping, tables, out[g], t0, n)

@@ -1,8 +1,8 @@
 """The one compiled renderer: a Numba kernel running a population's opcode programs over pixel tiles in float32.
 
 The kernel is a stack machine. It defines the instruction set (``OPCODES``); ``opcodes.py`` compiles DEAP trees
-into it. Work is split into (program, tile) jobs run in parallel; each job evaluates its program node by node
-over one tile of pixels held in a few tile-sized rows, so every node is one tight, vectorised loop in cache.
+into it. Work is split into (program, span) jobs run in parallel; each job evaluates its program node by node
+over one span of pixels held in a few span-sized rows, so every node is one tight, vectorised loop in cache.
 Compiled once and cached on disk (``cache=True``), so later processes only load it. Every helper lives in this
 file on purpose: Numba's disk cache notices changes to the kernel's own file only.
 """
@@ -38,7 +38,9 @@ OPCODES = {"x": X, "y": Y, "r": R, "theta": THETA, "const": CONST, "add": ADD, "
            "cos": COS, "abs": ABS, "log": LOG, "sqrt": SQRT, "exp": EXP, "ifgt": IFGT}
 FIRST_UNARY, FIRST_TERNARY = SIN, IFGT  # opcodes ADD..NOISE are binary, SIN..EXP unary, IFGT ternary
 
-TILE = 256  # pixels per job: its (4 + 2 × depth) rows of TILE float32 stay in L1/L2 cache
+TILE = 256  # pixels per block: sin, cos, log, mod and atan2 choose their fast or exact path block by block
+SPAN = 1024  # pixels per job (a whole number of blocks): its (4 + 2 × depth) rows stay in L1/L2 cache, and each
+# node's loop runs over four blocks at once, so the per-node dispatch costs a quarter of one block per job
 
 _ZERO, _ONE = np.float32(0.0), np.float32(1.0)
 _EXP_HI, _EXP_LO = np.float32(EXP_LIMIT), np.float32(-EXP_LIMIT)
@@ -196,8 +198,9 @@ def _floored(m, y):
 
 
 @njit(cache=True, error_model="numpy")
-def _binary(op, a, b, dst, n):
-    """dst[:n] = op(a, b) with a the first argument."""
+def _binary_block(op, a, b, dst, n, slow):
+    """dst[:n] = op(a, b) with a the first argument; mod and atan2 take their exact path for all n pixels when
+    ``slow`` (``_slow``: some pixel needs it), else their fast one."""
     if op == ADD:
         for i in range(n):
             dst[i] = a[i] + b[i]
@@ -211,10 +214,6 @@ def _binary(op, a, b, dst, n):
         for i in range(n):
             dst[i] = a[i] / b[i] if abs(b[i]) > EPS else _ONE
     elif op == MOD:
-        slow = False
-        for i in range(n):
-            x, y = abs(a[i]), abs(b[i])
-            slow |= y > EPS and not (x < _MOD_RANGE * y and y <= _FLOAT_MAX)
         if slow:
             for i in range(n):
                 dst[i] = _floored(np.fmod(a[i], b[i]), b[i])
@@ -230,10 +229,6 @@ def _binary(op, a, b, dst, n):
             x, y = a[i], b[i]
             dst[i] = x if x > y else (y if y >= x else x + y)
     elif op == ATAN2:
-        slow = False
-        for i in range(n):
-            x, y = abs(a[i]), abs(b[i])
-            slow |= not (max(x, y) > _ZERO and x <= _FLOAT_MAX and y <= _FLOAT_MAX)
         if slow:
             for i in range(n):
                 dst[i] = math.atan2(a[i], b[i])
@@ -246,12 +241,42 @@ def _binary(op, a, b, dst, n):
 
 
 @njit(cache=True, error_model="numpy")
-def _unary(op, a, dst, n):
-    """dst[:n] = op(a)."""
-    if op == SIN or op == COS:
-        slow = False
+def _slow(op, a, b, n):
+    """Whether some of the n pixels need the exact (libm) path of op: the tests the fast paths make."""
+    slow = False
+    if op == MOD:
+        for i in range(n):
+            x, y = abs(a[i]), abs(b[i])
+            slow |= y > EPS and not (x < _MOD_RANGE * y and y <= _FLOAT_MAX)
+    elif op == ATAN2:
+        for i in range(n):
+            x, y = abs(a[i]), abs(b[i])
+            slow |= not (max(x, y) > _ZERO and x <= _FLOAT_MAX and y <= _FLOAT_MAX)
+    elif op == SIN or op == COS:
         for i in range(n):
             slow |= not abs(a[i]) <= _TRIG_LIMIT
+    else:  # LOG
+        for i in range(n):
+            slow |= abs(a[i]) > _FLOAT_MAX
+    return slow
+
+
+@njit(cache=True, error_model="numpy")
+def _binary(op, a, b, dst, n, tile):
+    """dst[:n] = op(a, b) with a the first argument; mod and atan2 pick their path per block of ``tile`` (one
+    pass over all n when no pixel needs the exact path, as then no block does)."""
+    blocked = (op == MOD or op == ATAN2) and _slow(op, a, b, n)
+    step = tile if blocked else n  # one call site, so that LLVM inlines the large block function once
+    for s0 in range(0, n, step):
+        s1 = min(s0 + step, n)
+        _binary_block(op, a[s0:s1], b[s0:s1], dst[s0:s1], s1 - s0,
+                      blocked and _slow(op, a[s0:s1], b[s0:s1], s1 - s0))
+
+
+@njit(cache=True, error_model="numpy")
+def _unary_block(op, a, dst, n, slow):
+    """dst[:n] = op(a); sin, cos and log take their exact path for all n pixels when ``slow``, else their fast one."""
+    if op == SIN or op == COS:
         if slow:
             for i in range(n):
                 dst[i] = math.sin(a[i]) if op == SIN else math.cos(a[i])
@@ -263,9 +288,6 @@ def _unary(op, a, dst, n):
         for i in range(n):
             dst[i] = abs(a[i])
     elif op == LOG:
-        slow = False
-        for i in range(n):
-            slow |= abs(a[i]) > _FLOAT_MAX
         if slow:
             for i in range(n):
                 v = abs(a[i])
@@ -287,6 +309,17 @@ def _unary(op, a, dst, n):
             dst[i] = np.float32(_exp(np.float64(v)))
 
 
+@njit(cache=True, error_model="numpy")
+def _unary(op, a, dst, n, tile):
+    """dst[:n] = op(a); sin, cos and log pick their path per block of ``tile`` (one pass over all n when no pixel
+    needs the exact path)."""
+    blocked = (op == SIN or op == COS or op == LOG) and _slow(op, a, a, n)
+    step = tile if blocked else n  # one call site, so that LLVM inlines the large block function once
+    for s0 in range(0, n, step):
+        s1 = min(s0 + step, n)
+        _unary_block(op, a[s0:s1], dst[s0:s1], s1 - s0, blocked and _slow(op, a[s0:s1], a[s0:s1], s1 - s0))
+
+
 @njit(cache=True, inline="always", error_model="numpy")
 def _spare(slot, level):
     """The scratch row of stack level ``level`` not holding ``slot``: results never overwrite an argument,
@@ -296,8 +329,8 @@ def _spare(slot, level):
 
 
 @njit(cache=True, error_model="numpy")
-def _run_tile(codes, values, start, stop, buf, slots):
-    """Evaluate one program over a tile; returns the row of ``buf`` holding the result.
+def _run_tile(codes, values, start, stop, buf, slots, tile):
+    """Evaluate one program over a job's pixels (blocks of ``tile``); returns the row of ``buf`` holding the result.
 
     buf rows 0..3 hold the tile's x, y, r, theta; rows 4 + 2d and 5 + 2d are the scratch rows of stack
     level d. The stack itself (``slots``) holds row numbers, so pushing an input copies nothing.
@@ -317,12 +350,12 @@ def _run_tile(codes, values, start, stop, buf, slots):
             sp += 1
         elif op < FIRST_UNARY:
             dst = _spare(slots[sp - 2], sp - 2)
-            _binary(op, buf[slots[sp - 1]], buf[slots[sp - 2]], buf[dst], n)
+            _binary(op, buf[slots[sp - 1]], buf[slots[sp - 2]], buf[dst], n, tile)
             sp -= 1
             slots[sp - 1] = dst
         elif op < FIRST_TERNARY:
             dst = _spare(slots[sp - 1], sp - 1)
-            _unary(op, buf[slots[sp - 1]], buf[dst], n)
+            _unary(op, buf[slots[sp - 1]], buf[dst], n, tile)
             slots[sp - 1] = dst
         else:  # IFGT(c, a, b): c on top, then a, then b
             dst = _spare(slots[sp - 3], sp - 3)
@@ -339,17 +372,19 @@ def render_programs(codes, values, starts, inputs, depth, tile, out):
     """Run every program over every pixel: out[p, i] = clamp(nan→0(program p at pixel i), -1, 1).
 
     codes int32 / values float32 (total nodes), starts int64 (programs + 1), inputs float32 (4, pixels),
-    out float32 (programs, pixels).
+    out float32 (programs, pixels); ``tile``: the pixels of a block, where the transcendentals choose their path
+    (a job runs about SPAN pixels, a whole number of blocks, so the pixels are the same whatever SPAN is).
     """
     programs, pixels = starts.shape[0] - 1, inputs.shape[1]
-    tiles = (pixels + tile - 1) // tile
+    span = tile * max(1, SPAN // tile)
+    tiles = (pixels + span - 1) // span
     for job in prange(programs * tiles):
-        p, t0 = job // tiles, (job % tiles) * tile
-        n = min(tile, pixels - t0)
+        p, t0 = job // tiles, (job % tiles) * span
+        n = min(span, pixels - t0)
         buf = np.empty((4 + 2 * depth, n), np.float32)
         for r in range(4):
             buf[r] = inputs[r, t0:t0 + n]
-        row, dst = buf[_run_tile(codes, values, starts[p], starts[p + 1], buf, np.empty(depth, np.int64))], out[p]
+        row, dst = buf[_run_tile(codes, values, starts[p], starts[p + 1], buf, np.empty(depth, np.int64), tile)], out[p]
         for i in range(n):
             v = row[i]
             if v != v:

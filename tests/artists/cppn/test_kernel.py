@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import random
 
 import numpy as np
@@ -35,7 +36,7 @@ def test_activations_match_the_torch_definitions_in_float32():
                         [3e4, -2.5e7, np.inf, -np.inf, np.nan, 0.0, -0.0, 1e-30, 8192.5]]).astype(np.float32)
     for name in NAMES:
         row = x.copy()
-        kernel._activate(kernel.CODES[name], row, len(row))
+        kernel._activate(kernel.CODES[name], row, len(row), len(row))  # one block: each path on its own values
         expected = TORCH[name](torch.from_numpy(x.copy())).numpy()
         if name in ("identity", "abs"):
             expected = np.clip(expected, -1e6, 1e6)  # both renderers keep identity chains finite
@@ -95,6 +96,22 @@ def test_tile_size_does_not_change_the_image():
     population = evolved_cppns(CPPNGenetics(), 3, 20, strength=1.5)
     images = [network.render(population, 40, "grey", tile) for tile in (64, 128, 1024)]
     assert torch.equal(images[0], images[1]) and torch.equal(images[0], images[2])
+
+
+def test_node_values_are_the_bits_rendered_before_jobs_spanned_several_blocks():
+    """Jobs of SPAN pixels, inputs computed once a render and sin / cos choosing their path per block give the
+    bits of the kernel before (sha256 of its float32 node values and HSV colours, commit 8318b18). The sin genome
+    mixes fast and libm blocks in one span: deciding per span instead changes ~200 of its pixels."""
+    digest = hashlib.sha256()
+    for channels, mapping in ((1, "raw"), (3, "hsv")):
+        random.seed(21)
+        genetics = CPPNGenetics(channels=channels)
+        batch = network.compile_genomes(evolved_cppns(genetics, 6, 20, strength=1.5), genetics.mode)
+        digest.update(network.evaluate(batch, 64, mapping).tobytes())
+    trig = Genome((*INPUT_NODES, NodeGene(100, "hidden", "sin"), NodeGene(4, "out", "identity", "ink")),
+                  (link(1, 100, 2.2e4), link(0, 100, 0.7), link(100, 4, 1.0)))
+    digest.update(network.evaluate(network.compile_genomes([trig], "grey"), 256, "raw").tobytes())
+    assert digest.hexdigest() == "8dd5247b7a591e0a4a53325c15e892125d39280852f58f1c8a70c1d7d5ec6d7f"
 
 
 def test_hand_built_genome_and_odd_nodes_render_as_torch_does():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import hashlib
 import random
 
 import numpy as np
@@ -90,6 +91,23 @@ def test_any_resolution_and_tile_size() -> None:
         tiled = evaluate_numba(compile_trees(trees), inputs, tile=5)
         np.testing.assert_array_equal(whole, tiled)
         np.testing.assert_allclose(whole[0], reference(trees[0], pset, inputs), atol=1e-6, rtol=0)
+
+
+EXTREME = ["sin(mul(x, 1e7))", "cos(mul(mul(x, y), 3e6))", "log(mul(mul(x, 1e30), 1e30))", "mod(mul(x, 1e9), y)",
+           "atan2(mul(x, exp(20.0)), sub(y, y))", "mod(div(1.0, x), mul(y, 1e-7))"]  # exact paths in some blocks
+
+
+def test_kernel_pixels_are_the_bits_rendered_before_its_jobs_spanned_several_blocks() -> None:
+    """Jobs of SPAN pixels choosing the transcendentals' path per block of TILE give the bits the kernel gave when
+    a job was one block (sha256 of the float32 pixels taken from that kernel, commit 8318b18), so runs resume and
+    replay as they ran."""
+    pset = build_pset()
+    random.seed(11)
+    np.random.seed(11)
+    trees = [gp.PrimitiveTree(gp.genHalfAndHalf(pset, 2, 8)) for _ in range(200)]
+    images = evaluate_numba(compile_trees(trees + [parse_tree(t, pset) for t in EXTREME]), pixel_inputs(48))
+    assert hashlib.sha256(images.tobytes()).hexdigest() == (
+        "09b93c124813c6157f82f603feed3686a5463532484b5f17b89dd43d66c652d1")
 
 
 def _torch_matches_numba(device: torch.device, random_trees) -> None:
