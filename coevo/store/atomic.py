@@ -59,9 +59,12 @@ def sync_paths(paths: list[Path]) -> None:
     syncfs = _syncfs()
     synced: set[int] = set()  # file systems synced whole
     for path in paths:
-        if syncfs is not None and os.stat(path).st_dev in synced:
+        try:
+            if syncfs is not None and os.stat(path).st_dev in synced:
+                continue
+            fd = os.open(path, os.O_RDONLY)
+        except FileNotFoundError:  # replaced or removed since: nothing of it to keep
             continue
-        fd = os.open(path, os.O_RDONLY)
         try:
             if syncfs is not None and syncfs(fd) == 0:
                 synced.add(os.fstat(fd).st_dev)
