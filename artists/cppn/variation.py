@@ -6,7 +6,7 @@ keeps the genome acyclic over *all* its connections, so toggling a disabled gene
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from artists.cppn.genome import (
     ConnectionGene,
@@ -47,16 +47,21 @@ def perturb_weights(genome: Genome, rates: MutationRates, strength: float) -> Ge
     rng = python_rng()
     draw, gauss, uniform = rng.random, rng.gauss, rng.uniform
     per_weight, fresh, limit, sigma = rates.per_weight, rates.replace, rates.limit, rates.sigma * strength
-    connections = list(genome.connections)
+    low = -limit
+    connections = genome.connections
+    changed: list[ConnectionGene] | None = None  # a copy, made at the first perturbed gene
     for index, c in enumerate(connections):
         if draw() < per_weight:
             if draw() < fresh:
-                weight = uniform(-limit, limit)
+                weight = uniform(low, limit)
             else:
                 weight = c.weight + gauss(0.0, sigma)
-                weight = weight if abs(c.weight) > limit else max(-limit, min(limit, weight))
-            connections[index] = connection(c.innovation, c.source, c.target, weight, c.enabled)
-    return genome_of(genome.nodes, tuple(connections))
+                if -limit <= c.weight <= limit:  # clamped as max(-limit, min(limit, weight)) clamps
+                    weight = limit if weight > limit else low if weight < low else weight
+            if changed is None:
+                changed = list(connections)
+            changed[index] = connection(c.innovation, c.source, c.target, weight, c.enabled)
+    return genome_of(genome.nodes, connections if changed is None else tuple(changed))
 
 
 def add_node(genome: Genome, activations: tuple[str, ...]) -> Genome:
@@ -72,28 +77,31 @@ def add_node(genome: Genome, activations: tuple[str, ...]) -> Genome:
         k += 1
         node_id = stable_id("node", old.innovation, k)
     node = NodeGene(node_id, "hidden", rng.choice(activations))
-    connections = [replace(c, enabled=False) if c is old else c for c in genome.connections]
-    connections += [ConnectionGene(innovation(old.source, node_id), old.source, node_id, 1.0),
-                    ConnectionGene(innovation(node_id, old.target), node_id, old.target, old.weight)]
-    return Genome((*genome.nodes, node), tuple(connections))
+    connections = [connection(c.innovation, c.source, c.target, c.weight, False) if c is old else c
+                   for c in genome.connections]
+    connections += [connection(innovation(old.source, node_id), old.source, node_id, 1.0),
+                    connection(innovation(node_id, old.target), node_id, old.target, old.weight)]
+    return genome_of((*genome.nodes, node), tuple(connections))
 
 
 def add_connection(genome: Genome, limit: float, tries: int = 20) -> Genome:
     """Connect two unconnected nodes so that the network stays feed-forward (no target is an input)."""
     rng = python_rng()
+    choice, nodes = rng.choice, genome.nodes
     edges = [(c.source, c.target) for c in genome.connections]
-    order = topological_order((n.id for n in genome.nodes), edges)
+    order = topological_order([n.id for n in nodes], edges)
     assert order is not None, "genome holds a cycle"
     rank = {node: i for i, node in enumerate(order)}
     existing = set(edges)
-    targets = [n for n in genome.nodes if n.kind != "in"]
+    targets = [n for n in nodes if n.kind != "in"]
     for _ in range(tries):
-        a, b = rng.choice(genome.nodes), rng.choice(targets)
-        source, target = (a.id, b.id) if rank[a.id] < rank[b.id] else (b.id, a.id)
-        if source == target or genome.node(target).kind == "in" or (source, target) in existing:
+        a, b = choice(nodes), choice(targets)
+        forward = rank[a.id] < rank[b.id]
+        source, target = (a.id, b.id) if forward else (b.id, a.id)
+        if source == target or (b if forward else a).kind == "in" or (source, target) in existing:
             continue
-        gene = ConnectionGene(innovation(source, target), source, target, random_weight(limit))
-        return genome.with_connections((*genome.connections, gene))
+        gene = connection(innovation(source, target), source, target, random_weight(limit))
+        return genome_of(nodes, (*genome.connections, gene))
     return genome
 
 
@@ -103,32 +111,34 @@ def change_activation(genome: Genome, activations: tuple[str, ...]) -> Genome:
     if not candidates:
         return genome
     chosen = rng.choice(candidates)
-    fresh = replace(chosen, activation=rng.choice(activations))
-    return replace(genome, nodes=tuple(fresh if n is chosen else n for n in genome.nodes))
+    fresh = NodeGene(chosen.id, chosen.kind, rng.choice(activations), chosen.label)
+    return genome_of(tuple(fresh if n is chosen else n for n in genome.nodes), genome.connections)
 
 
 def toggle_connection(genome: Genome) -> Genome:
     if not genome.connections:
         return genome
     chosen = python_rng().choice(genome.connections)
-    return genome.with_connections(replace(c, enabled=not c.enabled) if c is chosen else c
-                                   for c in genome.connections)
+    return genome_of(genome.nodes, tuple(connection(c.innovation, c.source, c.target, c.weight, not c.enabled)
+                                         if c is chosen else c for c in genome.connections))
 
 
 def mutate(genome: Genome, rates: MutationRates, activations: tuple[str, ...], strength: float = 1.0) -> Genome:
     """Apply each mutation with its probability (scaled by ``strength``); at least one always happens."""
-    rng = python_rng()
+    draw = python_rng().random
+    weight, node, link = (min(1.0, rate * strength) for rate in (rates.weight, rates.add_node, rates.add_connection))
+    activation, toggle = min(1.0, rates.activation * strength), min(1.0, rates.toggle * strength)
     changed = False
     for _ in range(10):
-        if rng.random() < min(1.0, rates.weight * strength):
+        if draw() < weight:
             genome, changed = perturb_weights(genome, rates, strength), True
-        if rng.random() < min(1.0, rates.add_node * strength):
+        if draw() < node:
             genome, changed = add_node(genome, activations), True
-        if rng.random() < min(1.0, rates.add_connection * strength):
+        if draw() < link:
             genome, changed = add_connection(genome, rates.limit), True
-        if rng.random() < min(1.0, rates.activation * strength):
+        if draw() < activation:
             genome, changed = change_activation(genome, activations), True
-        if rng.random() < min(1.0, rates.toggle * strength):
+        if draw() < toggle:
             genome, changed = toggle_connection(genome), True
         if changed:
             break
@@ -143,17 +153,23 @@ def crossover(a: Genome, b: Genome) -> tuple[Genome, Genome]:
 
 
 def _child(base: Genome, other: Genome) -> Genome:
+    """One child of ``crossover``; a gene that comes out as it was is the parent's own (equal, immutable) object."""
     draw = python_rng().random
     other_connections = {c.innovation: c for c in other.connections}
     other_nodes = {n.id: n for n in other.nodes}
-    nodes = tuple(NodeGene(n.id, n.kind, other_nodes[n.id].activation, n.label)
-                  if n.id in other_nodes and n.kind != "in" and draw() < 0.5 else n for n in base.nodes)
+    nodes = []
+    for n in base.nodes:
+        match = other_nodes.get(n.id)
+        if match is not None and n.kind != "in" and draw() < 0.5 and match.activation != n.activation:
+            n = NodeGene(n.id, n.kind, match.activation, n.label)
+        nodes.append(n)
     connections = []
     for c in base.connections:
         match = other_connections.get(c.innovation)
         if match is not None:
             weight = match.weight if draw() < 0.5 else c.weight
             enabled = not (draw() < 0.75) if not (c.enabled and match.enabled) else True
-            c = connection(c.innovation, c.source, c.target, weight, enabled)
+            if weight is not c.weight or enabled is not c.enabled:  # the very same float: the same gene
+                c = connection(c.innovation, c.source, c.target, weight, enabled)
         connections.append(c)
-    return genome_of(nodes, tuple(connections))
+    return genome_of(tuple(nodes), tuple(connections))

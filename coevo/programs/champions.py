@@ -31,8 +31,8 @@ class ChampionSheet:
     """Keeps each round's best image as uint8; after a resume, earlier champions come back from the run's
     ``images/champion-NNNN.png`` (written for every artist; a run from before that leaves them out)."""
 
-    def __init__(self, folder: RunFolder) -> None:
-        self.folder = folder
+    def __init__(self, folder: RunFolder, level: int | None = None) -> None:
+        self.folder, self.level = folder, level  # level: the sheet's PNG zlib level (None: Pillow's default)
         self.kept: dict[int, torch.Tensor] = {}
 
     def add(self, round_index: int, image: torch.Tensor) -> None:
@@ -46,7 +46,8 @@ class ChampionSheet:
             stack = torch.stack([image for _, image in shown]).float() / 127.5 - 1.0
             captions = [f"#{index}" + (f"  {scores[index]:.3f}" if scores and index in scores else "")
                         for index, _ in shown]
-            self.folder.save_sheet("champions", stack, columns=COLUMNS, captions=captions, title=TITLE)
+            self.folder.save_sheet("champions", stack, columns=COLUMNS, captions=captions, title=TITLE,
+                                   level=self.level)
 
     def _image(self, index: int) -> torch.Tensor | None:
         path = self.folder.path / "images" / f"champion-{index:04d}.png"

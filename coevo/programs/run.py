@@ -27,7 +27,7 @@ from coevo.programs.agreement import write_agreement
 from coevo.programs.build import build
 from coevo.programs.champions import ChampionSheet
 from coevo.protocols import BatchedRunIndex, Catalog, CriticPictures, PersonModel, Proposal
-from coevo.store.atomic import atomic_write_bytes, atomic_write_text
+from coevo.store.atomic import atomic_write_bytes, atomic_write_text, synced_once
 from coevo.store.catalog import NoCatalog
 from coevo.store.genomefile import GenomeFile
 from coevo.store.plots import plot_curves
@@ -38,7 +38,8 @@ from coevo.training.trainer import Game, Trainer
 CURVES_SECONDS = 30.0  # curves.png is drawn at the last round, and at a checkpoint when older than this (a drawing
 # costs ~0.6 s of matplotlib: drawn every 25 rounds it was a third of a small round's time)
 # what a config.toml written before these settings ran with
-OLDER = {"phase_check_every": 10, "ciao_keep": 0, "measure_every": 1, "channels_last": False}
+OLDER = {"phase_check_every": 10, "ciao_keep": 0, "measure_every": 1, "channels_last": False,
+         "sheet_compression": 6}
 
 
 @dataclass
@@ -72,8 +73,9 @@ class RunRecorder(Hook):
     def __init__(self, folder: RunFolder, game: Game, catalog: Catalog, counted: bool = False) -> None:
         self.folder, self.game, self.stop, self.counted = folder, game, game.stop, counted
         self.critic = game.meta["critic"]  # the bare critic, under any wrapper that changes its scores
-        self.champions = ChampionSheet(folder)
         cfg = game.config
+        self.level = getattr(cfg, "sheet_compression", None)  # the sheets' PNG zlib level (older runs: 6)
+        self.champions = ChampionSheet(folder, self.level)
         self.index = catalog.open_run(folder.path, kind="run", artist=cfg.artist, critic=cfg.critic,
                                       data=cfg.data, settings=asdict(cfg), source=cfg.start_from,
                                       origin=game.meta["origin"])
@@ -126,7 +128,12 @@ class RunRecorder(Hook):
     def flush(self) -> None:
         """Write the kept rounds' sheets, champions and gallery rows, in round order (the gallery rows in one
         batch where the index takes one); the champion sheet and ``best.json`` once; and the curves, where none
-        were drawn for ``CURVES_SECONDS`` (a long run's curves are never much older)."""
+        were drawn for ``CURVES_SECONDS`` (a long run's curves are never much older). The files are made durable
+        together at the end (``synced_once``: one sync, not one per file), before the checkpoint that follows."""
+        with synced_once():
+            self._flush()
+
+    def _flush(self) -> None:
         if self.pending and time.monotonic() - self.plotted >= CURVES_SECONDS:
             self.plot()
         pending, self.pending = self.pending, []
@@ -141,7 +148,8 @@ class RunRecorder(Hook):
             if kept.sheet is not None:
                 self.folder.save_sheet(f"round-{kept.round_index:04d}", kept.sheet, captions=kept.captions,
                                        title=f"round {kept.round_index}: the population, best first "
-                                             f"({'class: ' if ':' in kept.captions[0] else ''}critic score)")
+                                             f"({'class: ' if ':' in kept.captions[0] else ''}critic score)",
+                                       level=self.level)
         if any(kept.sheet is not None for kept in pending):
             recorded = {row["round"]: row["score_max"] for row in self.rows if "score_max" in row}
             self.champions.save(pending[-1].round_index + 1, recorded)

@@ -32,13 +32,15 @@ def picture(pixels: np.ndarray) -> Image.Image:
                                                                                        "RGB")
 
 
-def save_picture(image: Image.Image, path: Path) -> Path:
-    """Write ``image`` in the format its suffix names (PNG or JPEG), atomically."""
+def save_picture(image: Image.Image, path: Path, level: int | None = None) -> Path:
+    """Write ``image`` in the format its suffix names (PNG or JPEG), atomically; ``level`` is a PNG's zlib level
+    (None: Pillow's default, 6)."""
     kind = FORMATS.get(Path(path).suffix.lower())
     if kind is None:
         raise CoevoError(f"cannot write {path}: name a .png, .jpg or .jpeg file")
     buffer = io.BytesIO()
-    image.save(buffer, format=kind, **({"quality": 95} if kind == "JPEG" else {}))
+    options = {"quality": 95} if kind == "JPEG" else {} if level is None else {"compress_level": level}
+    image.save(buffer, format=kind, **options)
     atomic_write_bytes(path, buffer.getvalue())
     return Path(path)
 

@@ -217,10 +217,11 @@ class RunFolder:
         return len(kept)
 
     def save_sheet(self, name: str, images: torch.Tensor, columns: int | None = None,
-                   captions: Sequence[str] = (), title: str = "") -> Path:
-        """A contact sheet ``sheets/NAME.png``: every image at least 96 px, captioned (``contact_sheet``)."""
+                   captions: Sequence[str] = (), title: str = "", level: int | None = None) -> Path:
+        """A contact sheet ``sheets/NAME.png``: every image at least 96 px, captioned (``contact_sheet``); ``level``:
+        the PNG's zlib level (None: Pillow's default, 6)."""
         sheet = contact_sheet(to_uint8(images), captions, columns, title)
-        return save_picture(sheet, self.path / "sheets" / f"{name}.png")
+        return save_picture(sheet, self.path / "sheets" / f"{name}.png", level)
 
     def save_genome(self, name: str, record: GenomeFile) -> Path:
         return write_genome(self.path / "genomes" / f"{name}.json", record)

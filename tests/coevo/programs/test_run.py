@@ -143,6 +143,43 @@ def test_a_folder_from_before_measure_every_resumes_measuring_every_round(tmp_pa
     assert [row["round"] for row in rows if "critic_accuracy" in row] == [0, 2, 4]
 
 
+def test_sheets_are_written_at_the_run_s_png_level_and_a_folder_from_before_it_keeps_pillow_s_default(
+        tmp_path: Path) -> None:
+    """New runs write their contact sheets at ``sheet_compression`` (1: fast); a config.toml without the setting
+    wrote them at Pillow's default (6), and its resumed rounds' sheets are written so: the same bytes as an
+    uninterrupted run of the older code. The pixels are the same at every level."""
+    import io
+
+    from PIL import Image
+
+    def sheets(folder: Path) -> dict[str, bytes]:
+        return {path.name: path.read_bytes() for path in sorted((folder / "sheets").glob("*.png"))}
+
+    settings = dict(rounds=4, pop=8, sheet_every=2)
+    fast = start(toy_config(**settings), tmp_path / "fast").path
+    old = start(toy_config(**settings, sheet_compression=6), tmp_path / "old").path
+    assert sheets(fast).keys() == sheets(old).keys() == {"champions.png", "round-0000.png", "round-0002.png",
+                                                         "round-0003.png"}
+    for name, data in sheets(old).items():
+        with Image.open(io.BytesIO(data)) as six, Image.open(fast / "sheets" / name) as one:
+            assert six.tobytes() == one.tobytes() and len(data) <= len(sheets(fast)[name])
+            buffer = io.BytesIO()
+            six.save(buffer, format="PNG")
+            assert buffer.getvalue() == data  # Pillow's default level
+    config = tmp_path / "old" / "config.toml"
+    config.write_text("".join(line for line in config.read_text().splitlines(keepends=True)
+                              if not line.startswith("sheet_compression")))
+    assert RunProgram().read_config(config).sheet_compression == 6  # as such folders ran
+    state = torch.load(tmp_path / "old" / "checkpoint.pt", weights_only=True)
+    state["config"] = config.read_text()  # the settings as that checkpoint played them
+    torch.save(state, tmp_path / "old" / "checkpoint.pt")
+    before = sheets(old)
+    resume(old, rounds=6)
+    longer = start(toy_config(**(settings | {"rounds": 6}), sheet_compression=6), tmp_path / "longer").path
+    resumed, whole = sheets(old), sheets(longer)  # the old run keeps its first end's sheet (round 3) besides
+    assert {name: resumed[name] for name in whole} == whole and resumed["round-0002.png"] == before["round-0002.png"]
+
+
 def test_a_killed_run_with_a_growing_margin_and_wider_search_resumes_byte_identical(tmp_path: Path) -> None:
     """The process dies at round 10 after a checkpoint at round 8, flushing nothing; the artist's widened
     population and the phase's bar come back from the checkpoint."""
