@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import argparse
 import time
+from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import torch
@@ -45,48 +47,64 @@ VARIANTS = {  # name -> (critic options, artist options)
 }
 
 
-def play(variant: str, mnist: str, steps: int, seed: int, ngf: int, width: int) -> tuple[object, float]:
-    """The trained artist of one variant and the CPU seconds its steps took."""
+def stacked_config(variant: str, mnist: str, steps: int, seed: int, ngf: int, width: int) -> RunConfig:
+    """The DCGAN against the CNN critic on stacked MNIST, batch 64, with the variant's options."""
     critic_options, artist_options = VARIANTS[variant]
-    config = RunConfig(artist="dcgan", critic="cnn", data=f"stacked:{mnist}:10000:{seed}", size=28, pop=64,
-                       batch=64, warmup=0, fakes="latest", seed=seed, rounds=steps, device="cpu",
-                       artist_options={"ngf": ngf, **artist_options},
-                       critic_options={"width": width, **critic_options})
-    game = build(config)
-    began = time.process_time()
-    coevolve(game.players, game.schedule, Stop(rounds=steps), game.progress, [])
-    return game.artist, time.process_time() - began
+    return RunConfig(artist="dcgan", critic="cnn", data=f"stacked:{mnist}:10000:{seed}", size=28, pop=64,
+                     batch=64, warmup=0, fakes="latest", seed=seed, rounds=steps, device="cpu",
+                     artist_options={"ngf": ngf, **artist_options},
+                     critic_options={"width": width, **critic_options})
 
 
-def play_points(variant: str, kind: str, steps: int, seed: int, lr: float) -> tuple[object, float]:
-    """``play`` on PacGAN's ring or grid with its toy generator and critic."""
+def points_config(variant: str, kind: str, steps: int, seed: int, lr: float) -> RunConfig:
+    """PacGAN's 2-D set-up (``fjxmlzn/PacGAN`` ``synthetic_data_experiments``): z of 2, 4 hidden layers of 400 with
+    BatchNorm and ReLU (``norm=batch``), the 3-layer maxout critic, Adam at ``lr`` and β1 0.8 on both sides, and
+    100 critic inputs a step: a variant that packs m points judges 100 packs, so it draws 100·m points a step."""
     critic_options, artist_options = VARIANTS[variant]
+    batch = 100 * int(critic_options.get("pack", 1))
     adam = {"lr": lr, "betas": [0.8, 0.999]}
-    config = RunConfig(artist="mlpgan", critic="mlp", data=f"{kind}:100000:{seed}", pop=100, batch=100, warmup=0,
-                       fakes="latest", seed=seed, rounds=steps, device="cpu",
-                       artist_options={"nz": 2, "hidden": 400, "depth": 4, **adam, **artist_options},
-                       critic_options={**adam, **critic_options})
+    return RunConfig(artist="mlpgan", critic="mlp", data=f"{kind}:100000:{seed}", pop=batch, batch=batch,
+                     warmup=0, fakes="latest", seed=seed, rounds=steps, device="cpu",
+                     artist_options={"nz": 2, "hidden": 400, "depth": 4, "norm": "batch", **adam, **artist_options},
+                     critic_options={**adam, **critic_options})
+
+
+def played(config: RunConfig, budgets: list[int]) -> Iterator[tuple[int, object, float]]:
+    """Play ``config`` through the ordinary loop and yield (steps, the artist, CPU s of the steps so far) at each
+    budget. The per-round measures (held-out accuracy, diversity) are left out: they draw no random numbers and
+    change no state, so the steps are those of a run with them, at less cost."""
     game = build(config)
-    began = time.process_time()
-    coevolve(game.players, game.schedule, Stop(rounds=steps), game.progress, [])
-    return game.artist, time.process_time() - began
+    players = replace(game.players, measures=None)
+    cpu = 0.0
+    for budget in budgets:
+        began = time.process_time()
+        coevolve(players, game.schedule, Stop(rounds=budget), game.progress, [])
+        cpu += time.process_time() - began
+        yield budget, game.artist, cpu
+
+
+def budgets_of(args: argparse.Namespace) -> list[int]:
+    """The step counts at which each run is measured: ``--at`` (ascending, up to ``--steps``) and ``--steps``."""
+    extra = [int(b) for b in args.at.split(",") if b] if args.at else []
+    return sorted({b for b in extra if 0 < b < args.steps} | {args.steps})
 
 
 def points_main(args: argparse.Namespace) -> None:
-    """The ring or grid table: one row per variant and seed."""
+    """The ring or grid table: one row per variant, seed and budget."""
     mixture = MIXTURES[args.set]()
-    print(f"{args.set} of {mixture.modes} Gaussians, {args.steps} steps, batch 100, lr {args.lr}, {args.samples} "
-          "samples; columns: variant, seed, modes covered (3-std rule), share of high-quality samples, KL, CPU s of "
-          "the steps", flush=True)
-    print("variant,seed,modes,high_quality,kl,cpu_seconds")
+    print(f"{args.set} of {mixture.modes} Gaussians, up to {args.steps} steps, 100 critic inputs a step, lr "
+          f"{args.lr}, {args.samples} samples; columns: variant, seed, steps, modes covered (3-std rule), share of "
+          "high-quality samples, KL, CPU s of the steps", flush=True)
+    print("variant,seed,steps,modes,high_quality,kl,cpu_seconds")
     for seed in [int(s) for s in args.seeds.split(",")]:
         for variant in args.variants.split(","):
-            artist, cpu = play_points(variant, args.set, args.steps, seed, args.lr)
-            with torch.random.fork_rng(devices=[]), torch.no_grad():
-                torch.manual_seed(10_000 + seed)
-                counted = gaussian_modes(artist.sample(args.samples), mixture.means, mixture.std)
-            print(f"{variant},{seed},{counted['modes']:.0f},{counted['high_quality']:.3f},{counted['kl']:.3f},"
-                  f"{cpu:.0f}", flush=True)
+            for steps, artist, cpu in played(points_config(variant, args.set, args.steps, seed, args.lr),
+                                             budgets_of(args)):
+                with torch.random.fork_rng(devices=[]), torch.no_grad():
+                    torch.manual_seed(10_000 + seed)
+                    counted = gaussian_modes(artist.sample(args.samples), mixture.means, mixture.std)
+                print(f"{variant},{seed},{steps},{counted['modes']:.0f},{counted['high_quality']:.3f},"
+                      f"{counted['kl']:.3f},{cpu:.0f}", flush=True)
 
 
 def confident(images: torch.Tensor, net: torch.nn.Module, threshold: float = 0.9) -> torch.Tensor:
@@ -104,15 +122,18 @@ def main() -> None:
     parser.add_argument("--weights", default="../shared/data/lipizzaner/mnist_cnn.pkl")
     parser.add_argument("--steps", type=int, default=200)
     parser.add_argument("--seeds", default="0")
-    parser.add_argument("--samples", type=int, default=26000)
+    parser.add_argument("--samples", type=int, help="samples counted (PacGAN's: 26,000 on stacked MNIST, 2,500 on "
+                        "the ring and grid)")
     parser.add_argument("--ngf", type=int, default=64)
     parser.add_argument("--width", type=int, default=32)
     parser.add_argument("--variants", default=",".join(VARIANTS))
     parser.add_argument("--save", help="folder for a grid of 64 samples per variant and seed")
     parser.add_argument("--set", choices=("stacked", *MIXTURES), default="stacked")
     parser.add_argument("--lr", type=float, default=1e-4, help="Adam's learning rate on the ring and grid")
+    parser.add_argument("--at", default="", help="also measure each run after these steps (e.g. 100,200)")
     args = parser.parse_args()
     torch.set_num_threads(1)
+    args.samples = args.samples or (26_000 if args.set == "stacked" else 2_500)
     if args.set != "stacked":
         points_main(args)
         return
@@ -120,21 +141,21 @@ def main() -> None:
     print(f"stacked MNIST, {args.steps} steps, batch 64, {args.samples} samples; columns: variant, seed, modes "
           "(of 1000), KL to uniform, share of samples whose 3 digits are read with p >= 0.9, modes among those, "
           "CPU s of the steps", flush=True)
-    print("variant,seed,modes,kl,confident,confident_modes,cpu_seconds")
+    print("variant,seed,steps,modes,kl,confident,confident_modes,cpu_seconds")
     for seed in [int(s) for s in args.seeds.split(",")]:
         for variant in args.variants.split(","):
-            artist, cpu = play(variant, args.mnist, args.steps, seed, args.ngf, args.width)
-            with torch.random.fork_rng(devices=[]), torch.no_grad():
-                torch.manual_seed(10_000 + seed)
-                images = artist.sample(args.samples)
-                counted = mode_count(stacked_labels(images, lambda grey: net(grey).argmax(1)))
-                sure = confident(images, net)
-                sure_modes = mode_count(stacked_labels(images[sure], lambda grey: net(grey).argmax(1)))["modes"]
-            if args.save:
-                save_png(grid(images[:64], 8), Path(args.save) / f"modes-{variant}-seed{seed}.png")
-            print(f"{variant},{seed},{counted['modes']:.0f},{counted['kl']:.3f},{float(sure.double().mean()):.3f},"
-                  f"{sure_modes:.0f},{cpu:.0f}", flush=True)
-
+            config = stacked_config(variant, args.mnist, args.steps, seed, args.ngf, args.width)
+            for steps, artist, cpu in played(config, budgets_of(args)):
+                with torch.random.fork_rng(devices=[]), torch.no_grad():
+                    torch.manual_seed(10_000 + seed)
+                    images = artist.sample(args.samples)
+                    counted = mode_count(stacked_labels(images, lambda grey: net(grey).argmax(1)))
+                    sure = confident(images, net)
+                    sure_modes = mode_count(stacked_labels(images[sure], lambda grey: net(grey).argmax(1)))["modes"]
+                if args.save and steps == args.steps:
+                    save_png(grid(images[:64], 8), Path(args.save) / f"modes-{variant}-seed{seed}.png")
+                print(f"{variant},{seed},{steps},{counted['modes']:.0f},{counted['kl']:.3f},"
+                      f"{float(sure.double().mean()):.3f},{sure_modes:.0f},{cpu:.0f}", flush=True)
 
 if __name__ == "__main__":
     main()
