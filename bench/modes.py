@@ -8,20 +8,26 @@ mode count (modes with at least one sample) and KL(samples ‖ uniform) are prin
 digits the net is sure of (p >= 0.9; noise is read as some digit too) and the modes among those, and the CPU
 seconds each variant took.
 
-``--set ring`` or ``--set grid``: PacGAN's 2-D benchmarks (``coevo.data.toy2d``) with its toy set-up through the same
-loop: the ``mlpgan`` generator (z of 2, 4 hidden layers of 400, tanh out) against the ``mlp`` critic (3 maxout
-layers of 200 × 5), Adam at ``--lr`` (PacGAN's 1e-4) and β1 0.8 on both sides, batch 100; 2,500 samples counted by
-the 3-std rule (``coevo.metrics.modes.gaussian_modes``): modes covered, the share of high-quality samples, KL.
+``--set ring`` or ``--set grid``: PacGAN's 2-D benchmarks (``coevo.data.toy2d``) with its toy set-up
+(``fjxmlzn/PacGAN`` ``synthetic_data_experiments``) through the same loop: the ``mlpgan`` generator as PacGAN's
+(z of 2, 4 hidden layers of 400 with BatchNorm and ReLU, ``norm=batch``; tanh out) against the ``mlp`` critic (3
+maxout layers of 200 × 5), Adam at ``--lr`` (PacGAN's 1e-4) and β1 0.8 on both sides, 100 critic inputs a step
+(a packing variant judges 100 packs of m points, as PacGAN); 2,500 samples counted by the 3-std rule
+(``coevo.metrics.modes.gaussian_modes``): modes covered, the share of high-quality samples, KL.
+``--at 1000,2000`` also measures each run at those steps on its way (one run gives every budget's row).
 Not a timed test: the numbers depend on the budget, and these CPUs afford small ones.
 
 Usage: PYTHONPATH=. python bench/modes.py --mnist ../shared/data/mnist
 --weights ../shared/data/lipizzaner/mnist_cnn.pkl --steps 200 [--seeds 0,1,2] [--variants plain,pack2]
-       PYTHONPATH=. python bench/modes.py --set ring --steps 2000 --samples 2500 [--seeds 0,1,2]
+       PYTHONPATH=. python bench/modes.py --set ring --steps 2000 --at 1000 [--seeds 0,1,2] [--variants plain,pack2]
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import math
+import re
 import time
 from collections.abc import Iterator
 from dataclasses import replace
@@ -33,6 +39,7 @@ from coevo.data.toy2d import MIXTURES
 from coevo.images import grid, save_png
 from coevo.loop import Stop, coevolve
 from coevo.metrics.modes import gaussian_modes, mode_count, stacked_labels
+from coevo.metrics.stats import estimate, paired_p
 from coevo.metrics.yardstick import load_weights
 from coevo.programs.build import build
 from coevo.training.config import RunConfig
@@ -107,13 +114,53 @@ def points_main(args: argparse.Namespace) -> None:
                       f"{counted['kl']:.3f},{cpu:.0f}", flush=True)
 
 
-def confident(images: torch.Tensor, net: torch.nn.Module, threshold: float = 0.9) -> torch.Tensor:
-    """Which samples have all three channels read as a digit with probability >= ``threshold`` (a blob's
-    channels are read as some digit too: the mode count alone does not tell digits from noise)."""
-    sure = torch.ones(len(images), dtype=torch.bool)
-    for c in range(3):
-        sure &= torch.softmax(net(images[:, c: c + 1]), dim=1).max(1).values >= threshold
-    return sure
+def table(lines: list[str]) -> str:
+    """The Markdown table of CSV rows (this script's, from one or several runs): one row per variant and budget,
+    each number the mean ± 95% t interval over the seeds (``coevo.metrics.stats.estimate``, clipped to the
+    metric's range), the seeds' own mode counts in brackets, and the paired p of the modes against ``plain``."""
+    headers = {line for line in lines if line.startswith("variant,")}
+    if len(headers) != 1:
+        raise SystemExit("--table takes the output of one kind of run (stacked MNIST, or the ring, or the grid)")
+    header = headers.pop()
+    width = header.count(",")
+    rows = list(csv.DictReader([header] + [line for line in lines if line.split(",")[0] in VARIANTS
+                                           and line.count(",") == width]))
+    if not rows:
+        return "(no rows)"
+    ring = "high_quality" in header
+    sizes = {int(m.group(1)) for line in lines if (m := re.search(r"of (\d+) Gaussians", line))}
+    total = (max(sizes) if sizes else math.inf) if ring else 1000  # the upper end of the intervals
+    groups: dict[tuple[str, int], dict[int, dict[str, str]]] = {}
+    for r in rows:
+        groups.setdefault((r["variant"], int(r["steps"])), {})[int(r["seed"])] = r
+    share = "high_quality" if ring else "confident"  # the confident column: all 3 digits read at p >= 0.9
+    label = "high-quality" if ring else "sure (p ≥ 0.9)"
+    out = [f"| variant | steps | seeds | modes (per seed) | KL to uniform | {label} | paired p vs "
+           "plain (modes) | CPU s of the steps |", "|---|---|---|---|---|---|---|---|"]
+    for (variant, steps), seeds in sorted(groups.items(), key=lambda item: (item[0][1], list(VARIANTS).index(
+            item[0][0]) if item[0][0] in VARIANTS else 99)):
+        order = sorted(seeds)
+        modes = [float(seeds[s]["modes"]) for s in order]
+        plain = groups.get(("plain", steps), {})
+        both = [s for s in order if s in plain]
+        p = paired_p([float(plain[s]["modes"]) for s in both], [float(seeds[s]["modes"]) for s in both])
+        kl, cpu = (estimate([float(seeds[s][k]) for s in order], low=0) for k in ("kl", "cpu_seconds"))
+        spread = estimate([float(seeds[s][share]) * 100 for s in order], low=0, high=100)
+        shown = ", ".join(f"{m:.0f}" for m in modes)
+        out.append(f"| {variant} | {steps} | {','.join(map(str, order))} | "
+                   f"{estimate(modes, low=0, high=total).text(1)} ({shown}) | {kl.text(2)} | {spread.text(1)}% | "
+                   f"{'—' if variant == 'plain' or math.isnan(p) else f'{p:.2f}'} | {cpu.text(0)} |")
+    return "\n".join(out)
+
+
+def read(images: torch.Tensor, net: torch.nn.Module, threshold: float = 0.9) -> tuple[torch.Tensor, torch.Tensor]:
+    """Each sample's mode (``stacked_labels``) and whether all three channels are read as a digit with probability
+    >= ``threshold`` (a blob's channels are read as some digit too: the mode count alone does not tell digits from
+    noise); one pass of the net over each channel."""
+    probabilities = [torch.softmax(net(images[:, c: c + 1]), dim=1) for c in range(3)]
+    sure = torch.stack([p.max(1).values >= threshold for p in probabilities]).all(0)
+    digits = iter([p.argmax(1) for p in probabilities])
+    return stacked_labels(images, lambda grey: next(digits)), sure
 
 
 def main() -> None:
@@ -131,7 +178,12 @@ def main() -> None:
     parser.add_argument("--set", choices=("stacked", *MIXTURES), default="stacked")
     parser.add_argument("--lr", type=float, default=1e-4, help="Adam's learning rate on the ring and grid")
     parser.add_argument("--at", default="", help="also measure each run after these steps (e.g. 100,200)")
+    parser.add_argument("--table", nargs="+", metavar="CSV", help="print the Markdown table of these files' rows "
+                        "(this script's output, one or several runs) and stop")
     args = parser.parse_args()
+    if args.table:
+        print(table([line for name in args.table for line in Path(name).read_text().splitlines()]))
+        return
     torch.set_num_threads(1)
     args.samples = args.samples or (26_000 if args.set == "stacked" else 2_500)
     if args.set != "stacked":
@@ -149,9 +201,8 @@ def main() -> None:
                 with torch.random.fork_rng(devices=[]), torch.no_grad():
                     torch.manual_seed(10_000 + seed)
                     images = artist.sample(args.samples)
-                    counted = mode_count(stacked_labels(images, lambda grey: net(grey).argmax(1)))
-                    sure = confident(images, net)
-                    sure_modes = mode_count(stacked_labels(images[sure], lambda grey: net(grey).argmax(1)))["modes"]
+                    labels, sure = read(images, net)
+                    counted, sure_modes = mode_count(labels), mode_count(labels[sure])["modes"]
                 if args.save and steps == args.steps:
                     save_png(grid(images[:64], 8), Path(args.save) / f"modes-{variant}-seed{seed}.png")
                 print(f"{variant},{seed},{steps},{counted['modes']:.0f},{counted['kl']:.3f},"
