@@ -7,12 +7,13 @@ import torch
 
 from artists.dcgan import egan as egan_module
 from artists.dcgan.artist import DCGANArtist
-from artists.dcgan.networks import MLPGenerator
+from artists.dcgan.networks import MLP_NORMS, MLPGenerator
 
 
 class MLPGeneratorArtist(DCGANArtist):
     """A fully connected generator of any image shape; ``nz`` (64) latent numbers, ``hidden`` (256) units in each
-    of ``depth`` (2) hidden layers; optimiser and E-GAN options as ``dcgan``."""
+    of ``depth`` (2) hidden layers; ``norm=batch``: PacGAN's 2-D generator's BatchNorm + ReLU layers (see
+    ``MLPGenerator``); optimiser and E-GAN options as ``dcgan``."""
 
     square = False
 
@@ -20,13 +21,15 @@ class MLPGeneratorArtist(DCGANArtist):
                  loss: str = "nonsaturating", nz: int = 64, hidden: int = 256, lr: float | None = None,
                  betas: tuple[float, float] | list[float] | None = None, optimizer: str | None = None,
                  amp: bool | None = None, egan: bool = False, egan_gamma: float = egan_module.GAMMA,
-                 egan_losses: str | list[str] = egan_module.DEFAULT_LOSSES, depth: int = 2) -> None:
+                 egan_losses: str | list[str] = egan_module.DEFAULT_LOSSES, depth: int = 2, norm: str = "none") -> None:
         if not (1 <= nz <= 4096 and 1 <= hidden <= 16384 and 1 <= depth <= 16):
             raise ValueError(f"nz takes 1..4096, hidden 1..16384 and depth 1..16 (got nz={nz}, hidden={hidden}, "
                              f"depth={depth})")
-        self.depth = depth
+        if norm not in MLP_NORMS:
+            raise ValueError(f"the MLP generator takes norm={' or norm='.join(MLP_NORMS)}, not {norm!r}")
+        self.depth, self.norm = depth, norm
         super().__init__(shape, batch, device, loss, nz, hidden, lr, betas, optimizer, amp, egan, egan_gamma,
                          egan_losses)
 
     def network(self) -> torch.nn.Module:
-        return MLPGenerator(self.nz, self.shape, self.ngf, self.depth)  # ngf holds the hidden width (saved)
+        return MLPGenerator(self.nz, self.shape, self.ngf, self.depth, self.norm)  # ngf holds the hidden width (saved)

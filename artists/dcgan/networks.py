@@ -12,6 +12,7 @@ from torch import nn
 from coevo.rng import randn
 
 SIZES = (28, 32, 64)
+MLP_NORMS = ("none", "batch")  # the MLP generator's hidden layers: Lipizzaner's, or PacGAN's BatchNorm + ReLU
 
 
 def init_weights(module: nn.Module) -> None:
@@ -108,17 +109,35 @@ class ConditionalGenerator(nn.Module):
 
 class MLPGenerator(nn.Module):
     """Lipizzaner's MNIST generator (its four-layer perceptron): z (64) -> 256 -> 256 -> C·H·W, LeakyReLU 0.2
-    between, tanh out, PyTorch's default initialisation; any image shape."""
+    between, tanh out, PyTorch's default initialisation; any image shape.
+
+    ``norm="batch"``: PacGAN's 2-D generator instead (Lin et al. 2018, after ALI): each hidden layer linear without
+    bias, BatchNorm (running statistics at momentum 0.05, as PacGAN's population updates) and ReLU, every weight
+    N(0, 0.02); the output keeps tanh, so images stay in [-1, 1] (PacGAN's is linear)."""
 
     def __init__(self, nz: int = 64, shape: tuple[int, int, int] = (1, 28, 28), hidden: int = 256,
-                 depth: int = 2) -> None:
+                 depth: int = 2, norm: str = "none") -> None:
         super().__init__()
+        if norm not in MLP_NORMS:
+            raise ValueError(f"the MLP generator takes norm={' or norm='.join(MLP_NORMS)}, not {norm!r}")
         self.nz, self.shape = nz, tuple(shape)
         pixels = shape[0] * shape[1] * shape[2]
-        layers: list[nn.Module] = [nn.Linear(nz, hidden), nn.LeakyReLU(0.2)]
-        for _ in range(depth - 1):  # ``depth`` hidden layers (Lipizzaner's 2; PacGAN's 2-D generator has 4)
-            layers += [nn.Linear(hidden, hidden), nn.LeakyReLU(0.2)]
+        layers: list[nn.Module] = []
+        features = nz
+        for _ in range(depth):  # ``depth`` hidden layers (Lipizzaner's 2; PacGAN's 2-D generator has 4)
+            if norm == "batch":
+                layers += [nn.Linear(features, hidden, bias=False), nn.BatchNorm1d(hidden, momentum=0.05),
+                           nn.ReLU()]
+            else:
+                layers += [nn.Linear(features, hidden), nn.LeakyReLU(0.2)]
+            features = hidden
         self.main = nn.Sequential(*layers, nn.Linear(hidden, pixels), nn.Tanh())
+        if norm == "batch":
+            for module in self.main:
+                if isinstance(module, nn.Linear):
+                    nn.init.normal_(module.weight, 0.0, 0.02)
+                    if module.bias is not None:
+                        nn.init.zeros_(module.bias)
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
         return self.main(z.view(z.shape[0], self.nz)).view(z.shape[0], *self.shape)
