@@ -1,6 +1,7 @@
 """Does the GP-vs-CNN arms race escalate? ``--schedule phases`` on the bundled digits, several seeds, with and
 without each remedy (a critic that remembers, a jury of past critics, a growing margin, wider search, fitness
-sharing, and all of the first four: this commit's defaults), each run with the master tournament and the
+sharing, all of the first four; a bar set by the data, ``real*``, and one that relaxes while a phase drags,
+``*relax*``), each run with the master tournament and the
 independent judge. Prints one row per run and, per variant, the mean and 95% interval over seeds of what
 ``coevo.metrics.armsrace`` reports (the numbers in docs/coevolution.md come from here). Every variant names all
 its phase settings, so the rows mean the same whatever the defaults.
@@ -38,6 +39,8 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "real50": PLAIN | {"phase_real_bar": 0.5},
     "real90": PLAIN | {"phase_real_bar": 0.9},
     "margin+relax": PLAIN | {"phase_margin": 0.02, "phase_relax": True},
+    "margin01+relax": PLAIN | {"phase_margin": 0.01, "phase_relax": True},
+    "margin01+relax+real10": PLAIN | {"phase_margin": 0.01, "phase_relax": True, "phase_real_bar": 0.1},
     "all+relax": PLAIN | ESCALATE | {"phase_relax": True},
     "margin+relax+widen4": PLAIN | {"phase_margin": 0.02, "phase_relax": True, "phase_widen": 4},
     "real50+jury4": PLAIN | {"phase_real_bar": 0.5, "phase_jury": 4},
