@@ -1,12 +1,15 @@
 """Does the GP-vs-CNN arms race escalate? ``--schedule phases`` on the bundled digits, several seeds, with and
 without each remedy (a critic that remembers, a jury of past critics, a growing margin, wider search, fitness
-sharing, and all of the first four: this commit's defaults), each run with the master tournament and the
+sharing, all of the first four; a bar set by the data, ``real*``, and one that relaxes while a phase drags,
+``*relax*``), each run with the master tournament and the
 independent judge. Prints one row per run and, per variant, the mean and 95% interval over seeds of what
 ``coevo.metrics.armsrace`` reports (the numbers in docs/coevolution.md come from here). Every variant names all
 its phase settings, so the rows mean the same whatever the defaults.
 
     PYTHONPATH=. python bench/arms_race.py [--rounds 200] [--seeds 0,1,2] [--workers 2] [--out runs/arms-race]
         [--variants phases,margin,...] [--artist gp] [--data digits] [--figure docs/arms-race-ciao.png]
+
+A finished run in ``--out`` is read back, or resumed to a larger ``--rounds`` (CPU seconds add up).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 PLAIN: dict[str, Any] = {"phase_remember": False, "phase_jury": 0, "phase_margin": 0.0, "phase_widen": 1,
+                         "phase_real_bar": 0.0, "phase_relax": False,
                          "diversity": 0.0}  # the phases schedule without remedies
 ESCALATE: dict[str, Any] = {"phase_remember": True, "phase_jury": 4, "phase_margin": 0.02, "phase_widen": 4}
 VARIANTS: dict[str, dict[str, Any]] = {
@@ -29,28 +33,46 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "margin": PLAIN | {"phase_margin": 0.02},
     "widen4": PLAIN | {"phase_widen": 4},
     "diversity": PLAIN | {"diversity": 0.5},
-    "all": PLAIN | ESCALATE,  # the defaults of --schedule phases
+    "all": PLAIN | ESCALATE,
+    "real10": PLAIN | {"phase_real_bar": 0.1},
+    "real25": PLAIN | {"phase_real_bar": 0.25},
+    "real50": PLAIN | {"phase_real_bar": 0.5},
+    "real90": PLAIN | {"phase_real_bar": 0.9},
+    "margin+relax": PLAIN | {"phase_margin": 0.02, "phase_relax": True},
+    "margin01+relax": PLAIN | {"phase_margin": 0.01, "phase_relax": True},
+    "margin01+relax+real10": PLAIN | {"phase_margin": 0.01, "phase_relax": True, "phase_real_bar": 0.1},
+    "all+relax": PLAIN | ESCALATE | {"phase_relax": True},
+    "margin+relax+widen4": PLAIN | {"phase_margin": 0.02, "phase_relax": True, "phase_widen": 4},
+    "real50+jury4": PLAIN | {"phase_real_bar": 0.5, "phase_jury": 4},
+    "real50+remember": PLAIN | {"phase_real_bar": 0.5, "phase_remember": True},
+    "real50+widen4": PLAIN | {"phase_real_bar": 0.5, "phase_widen": 4},
 }
-SHOWN = ("phases", "stalled", "generations_to_fool_median", "generations_to_fool_spearman",
+SHOWN = ("rounds", "phases", "stalled", "generations_to_fool_median", "generations_to_fool_spearman",
          "critic_steps_to_recover_median", "critic_steps_to_recover_min", "ciao_progress", "judge_fid_first",
          "judge_fid_last", "judge_fid_spearman", "judge_fid_real", "judge_confident_late")
 
 
 def play(variant: str, seed: int, rounds: int, out: Path, artist: str = "gp", data: str = "digits") -> dict[str, Any]:
-    """One run (or its summary, if a finished one is in ``out``) and its CPU seconds."""
-    from coevo.programs.run import start
+    """One run (or its summary, if a finished one is in ``out``; a shorter finished one is resumed to ``rounds``)
+    and its CPU seconds, over every start and resume."""
+    from coevo.programs.run import resume, start
     from coevo.training.config import RunConfig
 
     folder = out / f"{variant}-seed{seed}"
-    if not (folder / "arms-race.json").is_file():
+    summary_file, cpu_file = folder / "arms-race.json", folder / "cpu-seconds.txt"
+    done = json.loads(summary_file.read_text())["rounds"] if summary_file.is_file() else None
+    if done is None or done < rounds:
         began = time.process_time()
-        config = RunConfig(schedule="phases", rounds=rounds, seed=seed, judge=0.25, device="cpu", artist=artist,
-                           data=data, **VARIANTS[variant])
-        start(config, folder)
-        (folder / "cpu-seconds.txt").write_text(f"{time.process_time() - began:.1f}\n")
-    summary = json.loads((folder / "arms-race.json").read_text())
-    summary["cpu_s"] = float((folder / "cpu-seconds.txt").read_text()) if (folder / "cpu-seconds.txt").exists() \
-        else float("nan")
+        before = float(cpu_file.read_text()) if done is not None and cpu_file.is_file() else 0.0
+        if done is None:
+            config = RunConfig(schedule="phases", rounds=rounds, seed=seed, judge=0.25, device="cpu", artist=artist,
+                               data=data, **VARIANTS[variant])
+            start(config, folder)
+        else:
+            resume(folder, rounds)
+        cpu_file.write_text(f"{before + time.process_time() - began:.1f}\n")
+    summary = json.loads(summary_file.read_text())
+    summary["cpu_s"] = float(cpu_file.read_text()) if cpu_file.exists() else float("nan")
     return {"variant": variant, "seed": seed, **summary}
 
 

@@ -38,6 +38,10 @@ class Measures(Protocol):
         """The critic's accuracy on held-out real images against ``fakes``; None without held-out images."""
         ...
 
+    def real_scores(self) -> torch.Tensor | None:
+        """The critic's scores of the held-out real images; None without held-out images."""
+        ...
+
 
 @dataclass
 class Players:

@@ -12,7 +12,12 @@
   ``coevo.evolution.pastjury``). Remedies for disengagement and easy phases: a growing required margin
   (``--phase-margin``: phase k's champion fools only above threshold + k * margin) and wider search while a
   phase drags (``--phase-widen``: a ``Widening`` artist's population grows evenly to that many times its size by
-  the generation cap).
+  the generation cap). A bar set by the data (``--phase-real-bar q``): the champion fools only when it also
+  scores above the q-quantile of the phase's critic's scores of held-out real images, so it must look as real as
+  real images do to that critic; the bar rises as the critic grows surer of the data and eases when it does not.
+  Against disengagement (Cartlidge & Bullock 2004, reduced virulence), ``--phase-relax``: what the bar asks above
+  the threshold shrinks evenly while a phase drags, to nothing at the generation cap, so a harder phase takes
+  longer instead of stalling.
   A ``PhasedCritic`` (a jury) hears of the phase's end before it retrains; a ``SelfTaughtCritic`` (the novelty
   SOM) stays frozen during a phase too, and studies the phase's last generation when the phase ends.
 """
@@ -69,18 +74,20 @@ class Phases:
         self.phase, self.generation = 0, 0
         self.hall: torch.Tensor | None = None  # a remembering critic's hall of fame: earlier phases' fooling images
         self.learned: dict[str, float] = {}  # the critic's metrics of its last retraining update
+        self.level: float | None = None  # this phase's quantile of real scores (--phase-real-bar), once measured
 
     def play(self, players: Players, progress: Progress) -> Round:
         """One artist generation against the frozen critic (a whole school for a ``SchoolingArtist``), then, if
         the phase's artist half is over, the critic's half."""
+        self.measure_level(players)
         if isinstance(players.artist, SchoolingArtist):
             return self.school(players, progress)
         proposal = players.artist.ask()
         players.fakes.observe(proposal)
         metrics = {} if players.measures is None else dict(players.measures.before_learning(proposal))
         scores = judge(players.critic, proposal)
-        champion = float(scores.detach().float().max())
-        fooled = champion > self.bar()
+        champion, bar = float(scores.detach().float().max()), self.bar()
+        fooled = champion > bar
         ends = fooled or self.generation + 1 >= self.rules.generations
         if self.rules.widen > 1 and isinstance(players.artist, Widening):
             metrics["phase_widen"] = float(self.widening(0 if ends else self.generation + 1))
@@ -88,10 +95,10 @@ class Phases:
         metrics.update(tell(players, proposal, scores))
         self.generation += 1
         metrics.update(phase=float(self.phase), phase_generation=float(self.generation), fooled=float(fooled))
-        if self.rules.margin:
-            metrics["phase_bar"] = self.bar()
+        if self.rules.margin or self.rules.real_bar:
+            metrics["phase_bar"] = bar
         if ends:
-            metrics.update(self.end_phase(players, progress, proposal, scores, fooled))
+            metrics.update(self.end_phase(players, progress, proposal, scores, fooled, bar))
         metrics.update(round_metrics(players, proposal, scores))
         return Round(progress.rounds, proposal, scores, metrics)
 
@@ -101,28 +108,30 @@ class Phases:
         artist = players.artist
         assert isinstance(artist, SchoolingArtist)
         self.learned = {}
-        proposal, scores, metrics = artist.school(players.critic, self.bar())
+        bar = self.bar()
+        proposal, scores, metrics = artist.school(players.critic, bar)
         players.fakes.observe(proposal)
         self.generation += 1
-        fooled = bool((scores > self.bar()).any())
+        fooled = bool((scores > bar).any())
         metrics.update(phase=float(self.phase), phase_generation=float(self.generation), fooled=float(fooled))
-        if self.rules.margin:
-            metrics["phase_bar"] = self.bar()
+        if self.rules.margin or self.rules.real_bar:
+            metrics["phase_bar"] = bar
         if players.measures is not None:
             metrics.update(players.measures.before_learning(proposal))
-        metrics.update(self.end_phase(players, progress, proposal, scores, fooled))
+        metrics.update(self.end_phase(players, progress, proposal, scores, fooled, bar))
         metrics.update({f"retrain_{k}": v for k, v in self.learned.items()})  # the critics' last update: solved?
         metrics.update(round_metrics(players, proposal, scores))
         return Round(progress.rounds, proposal, scores, metrics)
 
     def end_phase(self, players: Players, progress: Progress, proposal: Proposal, scores: torch.Tensor,
-                  fooled: bool) -> dict[str, float]:
-        """The phase's champions join the fake set, the critic hears of the phase's end and retrains."""
+                  fooled: bool, bar: float) -> dict[str, float]:
+        """The phase's champions join the fake set (those above ``bar``, the phase's last bar, fooled), the critic
+        hears of the phase's end and retrains."""
         metrics: dict[str, float] = {}
         players.fakes.crown(proposal, scores)
         plain = scores.detach().float().cpu()
         best = torch.argsort(plain, descending=True, stable=True)
-        fooling = proposal.images.detach().cpu()[best[plain[best] > self.bar()]] if fooled else None
+        fooling = proposal.images.detach().cpu()[best[plain[best] > bar]] if fooled else None
         if self.rules.remember and fooling is not None:
             kept = fooling[:HALL_PER_PHASE]
             self.hall = kept.clone() if self.hall is None else torch.cat([self.hall, kept])[-HALL:]
@@ -136,12 +145,28 @@ class Phases:
                        critic_steps_to_recover=float(steps), critic_recovered=float(recovered))
         if accuracy is not None:
             metrics["phase_critic_accuracy"] = accuracy
-        self.phase, self.generation = self.phase + 1, 0
+        self.phase, self.generation, self.level = self.phase + 1, 0, None
         return metrics
 
     def bar(self) -> float:
-        """The score this phase's champion must beat: the threshold, plus the growing margin."""
-        return self.rules.threshold + self.phase * self.rules.margin
+        """The score this generation's champion must beat: the threshold plus the growing margin, and at least the
+        phase's quantile of real scores (``--phase-real-bar``); with ``relax``, what it asks above the threshold
+        shrinks evenly while the phase drags, to nothing at the generation cap."""
+        fixed = self.rules.threshold + self.phase * self.rules.margin
+        bar = fixed if self.level is None else max(fixed, self.level)
+        if not self.rules.relax:
+            return bar
+        left = max(0, self.rules.generations - 1 - self.generation) / max(1, self.rules.generations - 1)
+        return self.rules.threshold + (bar - self.rules.threshold) * left
+
+    def measure_level(self, players: Players) -> None:
+        """At a phase's first generation, the ``real_bar`` quantile of the (frozen) bare critic's scores of the
+        held-out real images; nothing without the option or held-out images."""
+        if not self.rules.real_bar or self.level is not None or players.measures is None:
+            return
+        scores = players.measures.real_scores()
+        if scores is not None and len(scores):
+            self.level = float(torch.quantile(scores.flatten().double(), self.rules.real_bar))
 
     def widening(self, generation: int) -> int:
         """How many times its population the artist shows at this generation of a phase: 1 at the start, growing
@@ -170,10 +195,12 @@ class Phases:
         return steps, accuracy
 
     def state_dict(self) -> dict[str, Any]:
-        return {"phase": self.phase, "generation": self.generation, "rules": asdict(self.rules), "hall": self.hall}
+        state = {"phase": self.phase, "generation": self.generation, "rules": asdict(self.rules), "hall": self.hall}
+        return state if self.level is None else {**state, "level": self.level}
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         self.phase, self.generation = int(state["phase"]), int(state["generation"])
+        self.level = state.get("level")  # measured at the phase's start; absent without --phase-real-bar
         self.hall = state.get("hall")  # checkpoints before the remembering critic have none
 
 

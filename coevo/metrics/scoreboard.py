@@ -83,6 +83,13 @@ class Scoreboard:
         real_right, fake_right = self._rights(fakes[-PROBE:])
         return (real_right + fake_right) / 2
 
+    def real_scores(self) -> torch.Tensor | None:
+        """The critic's scores of the held-out real images (the first ``PROBE``); None without them."""
+        if self.held_out is None:
+            return None
+        with torch.no_grad():
+            return self.critic.score(self.held_out).detach().float().cpu()
+
     def _rights(self, fakes: torch.Tensor) -> tuple[float, float]:
         """Shares of held-out real images scored real (logit > 0) and of ``fakes`` scored fake, in one pass."""
         held_out = self.held_out.to(fakes.device)

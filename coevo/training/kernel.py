@@ -60,3 +60,9 @@ class PhaseRules:
     widen: int = setting(1, "phases: wider search while a phase drags: an evolutionary artist's population grows "
                          "evenly to this many times --pop by the phase's generation cap, back to --pop when the "
                          "phase ends (1: off)", low=1, high=8)
+    real_bar: float = setting(0.0, "phases: a bar set by the data: the champion fools only when it also scores above "
+                              "this quantile of the phase's critic's scores of held-out real images (it must look "
+                              "as real as real images do to this critic; 0: off)", low=0.0, high=1.0)
+    relax: bool = setting(False, "phases: what the bar asks above --phase-threshold (--phase-margin, --phase-real-bar) "
+                          "shrinks evenly while a phase drags, to nothing at the generation cap: a harder phase takes "
+                          "longer instead of stalling (Cartlidge & Bullock 2004: reduced virulence)")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import torch
 
 from coevo.data.imageset import ImageSet
@@ -150,6 +151,18 @@ def test_a_growing_margin_raises_the_bar_each_phase_and_only_a_champion_above_it
     assert max(r["phase"] for r in played) >= 2
 
 
+
+def test_a_relaxing_bar_asks_less_above_the_threshold_while_a_phase_drags_and_only_the_threshold_at_the_cap() -> None:
+    played, _ = rows(PhaseRules(threshold=-3.0, generations=4, critic_steps=5, margin=2.0, relax=True), rounds=16)
+    for r in played:
+        left = (4 - r["phase_generation"]) / 3  # phase_generation counts this generation: 1 to 4
+        assert r["phase_bar"] == pytest.approx(-3.0 + 2.0 * r["phase"] * left, abs=1e-5)
+        assert r["fooled"] == float(r["score_max"] > r["phase_bar"])
+    last = [r for r in played if r["phase_generation"] == 4]
+    assert last and all(r["phase_bar"] == -3.0 for r in last)  # at the cap the bar is the threshold alone
+    assert any(r["phase_bar"] > -3.0 and r["phase_generation"] < 4 for r in played)
+    assert max(r["phase"] for r in played) >= 2
+
 def test_wider_search_grows_the_population_while_a_phase_drags_and_resets_it_when_the_phase_ends() -> None:
     seed_everything(0)
     critic = Counting((1, 8, 8), lr=0.05)
@@ -173,3 +186,43 @@ def test_wider_search_grows_the_population_while_a_phase_drags_and_resets_it_whe
     fresh = EvolutionaryArtist(ToyGenetics(), EvolutionConfig(pop=8, size=8))
     fresh.load_state_dict(state)
     assert fresh.factor == 3
+
+
+def test_a_bar_set_by_the_data_is_the_phase_critics_quantile_of_held_out_real_scores() -> None:
+    seed_everything(0)
+    critic = Counting((1, 8, 8), lr=0.05)
+    game = players(critic)
+    schedule = Phases(PhaseRules(threshold=-5.0, generations=3, critic_steps=5, real_bar=0.75))
+    played: list[tuple[float, dict[str, float]]] = []
+
+    class Keep:
+        def on_round_start(self, progress) -> None:  # the phase's critic, frozen until the round's end
+            self.level = float(torch.quantile(game.measures.real_scores().double(), 0.75))
+
+        def on_round_end(self, round_, progress) -> None:
+            played.append((self.level, round_.metrics))
+
+    coevolve(game, schedule, Stop(rounds=12), hooks=[Keep()])
+    assert max(r["phase"] for _, r in played) >= 2
+    for level, r in played:
+        assert r["phase_bar"] == pytest.approx(max(-5.0, level), abs=1e-6)  # the frozen critic's quantile
+        assert r["fooled"] == float(r["score_max"] > r["phase_bar"])
+    by_phase: dict[float, set[float]] = {}
+    for _, r in played:
+        by_phase.setdefault(r["phase"], set()).add(r["phase_bar"])
+    assert all(len(bars) == 1 for bars in by_phase.values())  # measured once a phase: the critic is frozen
+    assert len({next(iter(bars)) for bars in by_phase.values()}) > 1  # and again after each retraining
+    restored = Phases(PhaseRules(real_bar=0.75))
+    restored.load_state_dict(schedule.state_dict())
+    assert restored.level == schedule.level
+    assert "level" not in Phases().state_dict()  # without the option, checkpoints are as before
+
+
+def test_without_held_out_real_images_the_bar_set_by_the_data_is_the_threshold() -> None:
+    seed_everything(0)
+    critic = Counting((1, 8, 8), lr=0.05)
+    game = players(critic)
+    game.measures = Scoreboard(critic, None)
+    schedule = Phases(PhaseRules(threshold=0.25, generations=2, critic_steps=2, real_bar=0.5))
+    coevolve(game, schedule, Stop(rounds=3))
+    assert schedule.level is None and schedule.bar() == 0.25

@@ -49,6 +49,13 @@ def test_accuracy_fooling_and_diversity_from_a_known_critic() -> None:
     assert torch.equal(torch.get_rng_state(), state[2])
 
 
+
+def test_the_critics_scores_of_the_held_out_real_images_for_a_bar_set_by_the_data() -> None:
+    held = ImageSet(torch.linspace(-1, 1, 200).view(200, 1, 1, 1).expand(200, 1, 8, 8).clone(), None, "held")
+    scores = Scoreboard(BrightnessCritic(), held).real_scores()
+    assert scores is not None and torch.allclose(scores, held.images[:128].mean(dim=(1, 2, 3)))  # the first PROBE
+    assert Scoreboard(BrightnessCritic(), None).real_scores() is None
+
 def test_the_clock_takes_the_held_out_measures_every_n_rounds_from_round_0() -> None:
     """The critic's held-out pass (accuracy; feature diversity) on rounds 0, 3, 6, ...; the pixel diversity every
     round; the rounds follow the progress alone, so a resumed run measures the same rounds."""

@@ -194,3 +194,19 @@ def test_a_killed_run_with_a_growing_margin_and_wider_search_resumes_byte_identi
     assert any(row.get("phase_widen", 1) > 1 for row in rows) and {row["phase_bar"] for row in rows} != {0.5}
     for name in ("metrics.jsonl", "curves.png"):
         assert (folder / name).read_bytes() == (whole.path / name).read_bytes(), name
+
+
+def test_a_killed_run_with_a_relaxing_bar_set_by_the_data_resumes_byte_identical(tmp_path: Path) -> None:
+    """Killed mid-phase (round 10, checkpoint at 8), the run resumes with the phase's measured bar, relaxing."""
+    settings = dict(schedule="phases", phase_generations=4, phase_critic_steps=5, phase_real_bar=0.5,
+                    phase_relax=True, phase_threshold=-50.0, ciao_keep=0, sheet_every=3, checkpoint_every=4,
+                    checkpoint_seconds=0.0)
+    whole = start(toy_config(rounds=16, **settings), tmp_path / "whole")
+    folder = tmp_path / "killed"
+    start_killed(toy_config(rounds=16, **settings), folder)
+    resume(folder)
+    rows = whole.metrics()
+    assert len({row["phase_bar"] for row in rows if row["phase_generation"] < 4}) > 1  # measured, then relaxing
+    assert any(row["phase_bar"] > -50.0 for row in rows)
+    for name in ("metrics.jsonl", "curves.png"):
+        assert (folder / name).read_bytes() == (whole.path / name).read_bytes(), name
