@@ -40,6 +40,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--seeds", type=int, nargs="+", default=[0])
     parser.add_argument("--batch", type=int, default=64)
     parser.add_argument("--critic", default="mlp", help="mlp (Lipizzaner-like, the default) or cnn")
+    parser.add_argument("--opponents", default="selected", choices=("selected", "random"),
+                        help="grid cells' training opponents (coevo grid --opponents)")
     parser.add_argument("--table", action="store_true", help="print the markdown table of OUT/rows/")
     parser.add_argument("--shipped", type=Path, help="score the generator state dicts (*.pkl) in this folder "
                         "(Lipizzaner's src/enesmble_optimization/mnist-generators) on the same yardstick and stop")
@@ -64,10 +66,11 @@ def one(args: argparse.Namespace, side: int, seed: int) -> dict[str, Any]:
     data_dir, yardstick, out = args.paths
     data = f"mnist:{data_dir}:t10k"
     options = dict(LIPIZZANER_CRITIC) if args.critic == "mlp" else {}
-    tag = f"{args.critic}-b{args.batch}-i{args.iterations}-s{args.steps}-seed{seed}"
+    tag = f"{args.critic}-{args.opponents}-b{args.batch}-i{args.iterations}-s{args.steps}-seed{seed}"
     updates = side * side * args.iterations * args.steps
     grid = GridConfig(artist="mlpgan", critic=args.critic, data=data, size=28, side=side, iterations=args.iterations,
-                      steps=args.steps, batch=args.batch, seed=seed, yardstick=yardstick, critic_options=options)
+                      steps=args.steps, batch=args.batch, seed=seed, yardstick=yardstick, critic_options=options,
+                      opponents=args.opponents)
     folder = Path(out) / f"grid-{side}x{side}-{tag}"
     folder.parent.mkdir(parents=True, exist_ok=True)
     if not (folder / "grid.json").exists():
@@ -78,7 +81,7 @@ def one(args: argparse.Namespace, side: int, seed: int) -> dict[str, Any]:
     single = replace(RunConfig(), artist="mlpgan", critic=args.critic, data=data, size=28, pop=args.batch,
                      batch=args.batch, fakes="latest", warmup=0, rounds=updates, seed=seed, sheet_every=0,
                      tensorboard=False, threads=1, ciao_keep=0, critic_options=options)
-    run = Path(out) / f"single-{updates}-{tag}"
+    run = Path(out) / f"single-{updates}-{args.critic}-b{args.batch}-seed{seed}"  # the same for either opponents
     if not (run / "metrics.jsonl").exists() or _cpu(run) is None:
         began = time.process_time()
         start_run(single, run)
@@ -89,7 +92,8 @@ def one(args: argparse.Namespace, side: int, seed: int) -> dict[str, Any]:
     _, held = prepared(data, 28, None)
     cells = [c["lipizzaner_fid"] for c in report["cells"]]
     best = min(range(len(cells)), key=cells.__getitem__)
-    return {"side": side, "seed": seed, "critic": args.critic, "batch": args.batch, "iterations": args.iterations,
+    return {"side": side, "seed": seed, "critic": args.critic, "opponents": args.opponents, "batch": args.batch,
+            "iterations": args.iterations,
             "steps": args.steps, "generator_updates": updates, "reference": reference,
             "mixture": report["mixture"], "uniform": report["uniform"], "best_cell": report["cells"][best],
             "cells_fid": cells, "single": alone, "real_held_out": _rounded(stick.score(held.images)),
@@ -112,7 +116,7 @@ def _rounded(scores: dict[str, float]) -> dict[str, float]:
 
 def record(out: Path, row: dict[str, Any]) -> None:
     """Keep ``row`` as OUT/rows/SET-UP.json (one file per set-up and seed: runs of other seeds may write beside it)."""
-    name = "-".join(str(row[k]) for k in ("side", "critic", "batch", "iterations", "steps", "seed"))
+    name = "-".join(str(row[k]) for k in ("side", "critic", "opponents", "batch", "iterations", "steps", "seed"))
     (out / "rows").mkdir(parents=True, exist_ok=True)
     (out / "rows" / f"{name}.json").write_text(json.dumps(row) + "\n")
 
@@ -124,11 +128,12 @@ def table(out: Path) -> str:
     rows = [json.loads(path.read_text()) for path in sorted((out / "rows").glob("*.json"))]
     groups: dict[tuple, list[dict[str, Any]]] = {}
     for row in rows:
-        groups.setdefault((row["side"], row["critic"], row["batch"], row["iterations"], row["steps"]), []).append(row)
+        key = (row["side"], row["critic"], row["opponents"], row["batch"], row["iterations"], row["steps"])
+        groups.setdefault(key, []).append(row)
     lines = ["| grid | updates per cell / in all | seeds | ES mixture | uniform mixture | best cell | single GAN "
              "| mixture − best cell | mixture − single | real held-out digits | CPU s grid / single (mean) |",
              "|---|---|---|---|---|---|---|---|---|---|---|"]
-    for (side, critic, batch, iterations, steps), group in sorted(groups.items()):
+    for (side, critic, opponents, batch, iterations, steps), group in sorted(groups.items()):
         group.sort(key=lambda r: r["seed"])
 
         def fid(name: str, g: list[dict[str, Any]] = group) -> list[float]:
@@ -142,16 +147,18 @@ def table(out: Path) -> str:
             return estimate([x - y for x, y in zip(fid(a), fid(b))]).text(0)
 
         cpu = [sum(r[k] for r in group) / len(group) for k in ("grid_cpu_s", "single_cpu_s")]
-        lines.append(f"| {side}×{side}, {critic}, batch {batch} | {iterations * steps:,} / "
+        lines.append(f"| {side}×{side}, {critic} critic, opponents {opponents}, batch {batch} "
+                     f"| {iterations * steps:,} / "
                      f"{group[0]['generator_updates']:,} | {', '.join(str(r['seed']) for r in group)} "
                      f"| {cell('mixture')} | {cell('uniform')} | {cell('best_cell')} | {cell('single')} "
                      f"| {diff('mixture', 'best_cell')} | {diff('mixture', 'single')} | {cell('real_held_out')} "
                      f"| {cpu[0]:.0f} / {cpu[1]:.0f} |")
     lines.append("")
     lines.append("Per seed (FID): " + "; ".join(
-        f"{r['side']}×{r['side']} seed {r['seed']}: mixture {r['mixture']['lipizzaner_fid']:.0f}, uniform "
-        f"{r['uniform']['lipizzaner_fid']:.0f}, cells {', '.join(f'{c:.0f}' for c in r['cells_fid'])}, single "
-        f"{r['single']['lipizzaner_fid']:.0f}" for r in sorted(rows, key=lambda r: (r['side'], r['seed']))) + ".")
+        f"{r['side']}×{r['side']} {r['opponents']} seed {r['seed']}: mixture {r['mixture']['lipizzaner_fid']:.0f}, "
+        f"uniform {r['uniform']['lipizzaner_fid']:.0f}, cells {', '.join(f'{c:.0f}' for c in r['cells_fid'])}, "
+        f"single {r['single']['lipizzaner_fid']:.0f}"
+        for r in sorted(rows, key=lambda r: (r['side'], r['opponents'], r['seed']))) + ".")
     lines.append(f"Lipizzaner's shipped MNIST generators: FID {SHIPPED} on the same yardstick.")
     return "\n".join(lines)
 

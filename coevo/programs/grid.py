@@ -25,7 +25,7 @@ from coevo.errors import CoevoError
 from coevo.fakes import FakePool
 from coevo.loop import Hook, LoopConfig, Players, Progress, Round
 from coevo.programs.cells import neighbours, run_cell, start_cell
-from coevo.programs.gridconfig import GridConfig
+from coevo.programs.gridconfig import PLAYED_BEFORE, GridConfig
 from coevo.programs.mixture import MixtureArtist
 from coevo.protocols import Catalog, Proposal
 from coevo.rng import seed_everything, seeded_torch
@@ -185,7 +185,7 @@ class GridProgram:
     length: str = field(default="iterations", init=False)
 
     def read_config(self, path: Path) -> GridConfig:
-        return load_config(path, GridConfig)
+        return load_config(path, GridConfig, PLAYED_BEFORE)  # an older grid resumes as it was played
 
     def build(self, config: GridConfig) -> Game:
         from coevo.programs.cells import prepared, scorer

@@ -11,6 +11,8 @@ from coevo.training.config import RunConfig, check_yardstick
 from coevo.training.settings import borrow, check, setting
 
 MAX_SIDE = 8  # 64 cells: each is a task per iteration holding two networks
+OPPONENTS = ("selected", "random")
+PLAYED_BEFORE = {"opponents": "random"}  # what a grid saved before a setting existed played (read_config)
 
 
 @dataclass
@@ -30,6 +32,9 @@ class GridConfig:
     pop: int = borrow(RunConfig, "pop")
     critic_steps: int = borrow(RunConfig, "critic_steps")
     loss: str = borrow(RunConfig, "loss")
+    opponents: str = setting("selected", "whom the chosen artist and critic train against: selected (each other, "
+                             "as Lipizzaner) or random (a random neighbour's frozen critic / artist each step)",
+                             choices=OPPONENTS)
     selection: int = setting(2, "tournament size of the selection among the neighbourhood's artists and critics",
                              low=1, high=16)
     lr_mutation: float = setting(0.5, "chance an iteration mutates a network's learning rate", low=0.0, high=1.0)

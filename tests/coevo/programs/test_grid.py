@@ -121,3 +121,14 @@ def test_the_grid_yardstick_reads_real_digits_near_zero_and_is_the_same_for_ever
     assert real["lipizzaner_fid"] < 10 and real["lipizzaner_tvd"] < 0.1
     noise = stick.score(torch.rand(1000, 1, 28, 28, generator=torch.Generator().manual_seed(0)) * 2 - 1)
     assert noise["lipizzaner_fid"] > 100
+
+
+def test_a_grid_saved_before_the_opponents_setting_resumes_as_it_was_played(tmp_path):
+    from coevo.programs.grid import GridProgram
+    from coevo.training.config import dump_config
+
+    path = tmp_path / "config.toml"
+    path.write_text("\n".join(line for line in dump_config(TINY).splitlines() if not line.startswith("opponents")))
+    assert GridProgram().read_config(path).opponents == "random"  # what every grid played before the setting
+    path.write_text(dump_config(TINY))
+    assert TINY.opponents == "selected" and GridProgram().read_config(path).opponents == "selected"
