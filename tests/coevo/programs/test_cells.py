@@ -115,3 +115,21 @@ def test_the_chosen_pair_trains_against_each_other_or_against_random_neighbours(
     else:
         assert len(set(judges)) > 1 and len(set(training)) > 1
     assert played["metrics"]["artist_loss"] == played["metrics"]["artist_loss"]  # trained to a number
+
+
+def test_the_default_learning_rate_mutation_drifts_as_little_as_lipizzaners():
+    """Lipizzaner's mutation (alpha 1e-4 times N(-lr/10, lr), chance 0.5 per batch) moves a 2e-4 learning rate by
+    about 1e-6 over its 200 iterations; the default must not walk it to the floor (the old default, 1e-4, did)."""
+    from coevo.programs.grid import GridConfig
+
+    config = GridConfig()
+    opt = torch.optim.Adam(torch.nn.Linear(2, 2).parameters(), lr=2e-4)
+    with using(Generators()) as generators:
+        generators.seed(0)
+        rates = [mutate_lr(opt, config.lr_sigma, config.lr_mutation) for _ in range(200)]
+    assert max(abs(rate - 2e-4) for rate in rates) < 2e-4 * 0.05
+    opt.param_groups[0]["lr"] = 2e-4
+    with using(Generators()) as generators:
+        generators.seed(0)
+        old = [mutate_lr(opt, 1e-4, config.lr_mutation) for _ in range(200)]
+    assert min(old) == MIN_LR  # the old default reached the floor, where a network stops learning
