@@ -4,8 +4,9 @@ one iteration, as a pure function of its neighbourhood's states: a Dask task or 
 A cell holds an artist and a critic. Each iteration it copies its neighbourhood's (itself, north, south, east,
 west on a torus), rates every artist by its worst loss against the neighbourhood's critics and every critic by its
 worst loss against the neighbourhood's artists, picks the artist and the critic it trains by tournament, mutates
-their learning rates (Gaussian), trains them for ``steps`` updates (the critic on real images against a random
-neighbour's images, the artist against a random neighbour's critic) and keeps them (Lipizzaner's replacement with
+their learning rates (Gaussian), trains them for ``steps`` updates against each other (``opponents`` "selected", as
+Lipizzaner; "random": the critic against a random neighbour's images and the artist against a random neighbour's
+critic each step, those neighbours' networks frozen for the iteration) and keeps them (Lipizzaner's replacement with
 one individual per cell). A latent generator cell then takes one (1+1)-ES step on the weights of its
 neighbourhood's mixture, scored by FID on a classifier of the data. The cell draws only from its own generators,
 whose state travels with it.
@@ -158,12 +159,13 @@ def play_cell(config: Any, index: int, iteration: int, *states: dict[str, Any]) 
         judges = {k: c for k, (_, c) in pairs.items()}
         artist_losses, critic_losses = [], []
         rng = python_rng()
+        selected = config.opponents == "selected"  # Lipizzaner: the chosen pair trains against each other
         for _ in range(config.steps):
             for _ in range(run.critic_steps):
-                other = hood[rng.randrange(len(hood))]
+                other = index if selected else hood[rng.randrange(len(hood))]
                 fake = images_of(opponents[other]) if other != index else images_of(artist)
                 critic_losses.append(critic.learn(train.sample(run.batch), fake).get("critic_loss", math.nan))
-            other = hood[rng.randrange(len(hood))]
+            other = index if selected else hood[rng.randrange(len(hood))]
             proposal = artist.ask()
             scores = judge(critic if other == index else judges[other], proposal)
             told = artist.tell(proposal, scores)

@@ -25,7 +25,7 @@ from coevo.errors import CoevoError
 from coevo.fakes import FakePool
 from coevo.loop import Hook, LoopConfig, Players, Progress, Round
 from coevo.programs.cells import neighbours, run_cell, start_cell
-from coevo.programs.gridconfig import GridConfig
+from coevo.programs.gridconfig import PLAYED_BEFORE, GridConfig
 from coevo.programs.mixture import MixtureArtist
 from coevo.protocols import Catalog, Proposal
 from coevo.rng import seed_everything, seeded_torch
@@ -185,7 +185,7 @@ class GridProgram:
     length: str = field(default="iterations", init=False)
 
     def read_config(self, path: Path) -> GridConfig:
-        return load_config(path, GridConfig)
+        return load_config(path, GridConfig, PLAYED_BEFORE)  # an older grid resumes as it was played
 
     def build(self, config: GridConfig) -> Game:
         from coevo.programs.cells import prepared, scorer
@@ -265,13 +265,7 @@ def finish(folder: RunFolder, game: Game) -> Path:
 def yardstick_report(config: GridConfig, schedule: GridSchedule, shape: tuple[int, int, int]) -> dict[str, Any]:
     """Lipizzaner's FID / TVD (n = 2,500, fixed samples) of the best mixture, the uniform mixture of the best
     neighbourhood, and each cell's own generator."""
-    from coevo.metrics.yardstick import is_lipizzaner_data, load_yardstick
-    from coevo.programs.cells import prepared
-
-    train, held = prepared(config.data, config.size, config.cell_config().artist_options.get("channels"))
-    data = held if len(held) >= REFERENCE else train
-    order = torch.randperm(len(data), generator=torch.Generator().manual_seed(1))
-    stick = load_yardstick(Path(config.yardstick), data.images[order], is_lipizzaner_data(config.data, shape))
+    stick, reference = grid_yardstick(config, shape)
     best = schedule.best()
     hood = neighbours(best, config.side)
 
@@ -283,10 +277,24 @@ def yardstick_report(config: GridConfig, schedule: GridSchedule, shape: tuple[in
     for i in range(len(schedule.cells)):
         own = [1.0] + [0.0] * (len(neighbours(i, config.side)) - 1)
         cells.append(measure(mixture_of(config, schedule.cells, i, shape, own)))
-    return {"comparable": stick.comparable, "n": REFERENCE, "reference": "held-out" if data is held else "train",
+    return {"comparable": stick.comparable, "n": REFERENCE, "reference": reference,
             "mixture": measure(mixture_of(config, schedule.cells, best, shape)),
             "uniform": measure(mixture_of(config, schedule.cells, best, shape, [1.0] * len(hood))),
             "cells": cells}
+
+
+def grid_yardstick(config: GridConfig, shape: tuple[int, int, int]) -> tuple[Any, str]:
+    """Lipizzaner's yardstick with the grid's reference: ``REFERENCE`` real images in a fixed, seed-free order from
+    the held-out images where there are enough, else from the training images; and which of the two it used (so a
+    comparison scores every generator against the same reference)."""
+    from coevo.metrics.yardstick import is_lipizzaner_data, load_yardstick
+    from coevo.programs.cells import prepared
+
+    train, held = prepared(config.data, config.size, config.cell_config().artist_options.get("channels"))
+    data = held if len(held) >= REFERENCE else train
+    order = torch.randperm(len(data), generator=torch.Generator().manual_seed(1))
+    stick = load_yardstick(Path(config.yardstick), data.images[order], is_lipizzaner_data(config.data, shape))
+    return stick, "held-out" if data is held else "train"
 
 
 def write_mixture_run(path: Path, config: GridConfig, mixture: MixtureArtist, critic: dict[str, Any]) -> None:

@@ -11,6 +11,12 @@ from coevo.training.config import RunConfig, check_yardstick
 from coevo.training.settings import borrow, check, setting
 
 MAX_SIDE = 8  # 64 cells: each is a task per iteration holding two networks
+OPPONENTS = ("selected", "random")
+# Lipizzaner adds alpha x N(-lr/10, lr) (alpha 1e-4) to a learning rate with chance 0.5 at every batch: about 2e-8
+# a step at lr 2e-4, so about 1.4e-7 over its 100-batch iteration. (An older default, 1e-4, took alpha for the
+# step itself: a few iterations walked learning rates of 2e-4 to the floor or past 5e-4.)
+LR_SIGMA = 1e-7
+PLAYED_BEFORE = {"opponents": "random"}  # what a grid saved before a setting existed played (read_config)
 
 
 @dataclass
@@ -30,11 +36,14 @@ class GridConfig:
     pop: int = borrow(RunConfig, "pop")
     critic_steps: int = borrow(RunConfig, "critic_steps")
     loss: str = borrow(RunConfig, "loss")
+    opponents: str = setting("selected", "whom the chosen artist and critic train against: selected (each other, "
+                             "as Lipizzaner) or random (a random neighbour's frozen critic / artist each step)",
+                             choices=OPPONENTS)
     selection: int = setting(2, "tournament size of the selection among the neighbourhood's artists and critics",
                              low=1, high=16)
     lr_mutation: float = setting(0.5, "chance an iteration mutates a network's learning rate", low=0.0, high=1.0)
-    lr_sigma: float = setting(1e-4, "standard deviation of a learning-rate mutation (added; at least 1e-6 after)",
-                              low=0.0, high=1.0)
+    lr_sigma: float = setting(LR_SIGMA, "standard deviation of a learning-rate mutation (added; at least 1e-6 "
+                              "after)", low=0.0, high=1.0)
     mixture_sigma: float = setting(0.01, "standard deviation of the mixture weights' (1+1)-ES step", low=0.0,
                                    high=10.0)
     score_samples: int = setting(500, "samples scoring a mixture's weights (FID on the data's classifier; 0: no "

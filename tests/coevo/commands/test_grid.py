@@ -30,6 +30,7 @@ def test_a_grid_runs_and_resumes_longer_from_the_command_line(tmp_path, capsys):
     (["--artist", "nobody"], "unknown artist 'nobody'"),
     (["--yardstick", "/nowhere/mnist_cnn.pkl"], "no yardstick weights"),
     (["--lr-mutation", "2"], "lr_mutation must lie in [0.0, 1.0]"),
+    (["--opponents", "bogus"], "opponents must be selected or random"),
     (["--scheduler", "tcp://127.0.0.1:1"], "no Dask scheduler answers"),
 ])
 def test_bad_grid_settings_are_refused_in_one_line_before_anything_is_written(tmp_path, capsys, args, says):

@@ -81,3 +81,55 @@ def test_a_cell_step_is_a_pure_function_of_its_neighbourhood_and_trains_it():
     assert first["metrics"]["mixture_fid"] <= first["metrics"]["own_fid"] or len(hood) > 1
     with pytest.raises(ValueError, match="needs 3 neighbour states"):
         play_cell(config, 0, 0, cells[0])
+
+
+@pytest.mark.parametrize("opponents", ["selected", "random"])
+def test_the_chosen_pair_trains_against_each_other_or_against_random_neighbours(monkeypatch, opponents):
+    """Lipizzaner's scheme (``selected``): the chosen artist learns only from the chosen critic and the critic only
+    from the artist's images; ``random`` plays a random neighbour's frozen network at each step."""
+    from coevo.programs import cells as module
+    from coevo.programs.grid import GridConfig
+
+    judges, painters = [], []
+    judge, images_of = module.judge, module.images_of
+
+    def spy_judge(critic, proposal):  # a training step's proposal carries its latents; the fitness rating's not
+        if "z" in (proposal.extra or {}):
+            judges.append(id(critic))
+        return judge(critic, proposal)
+
+    def spy_images(artist):
+        painters.append(id(artist))
+        return images_of(artist)
+
+    monkeypatch.setattr(module, "judge", spy_judge)
+    monkeypatch.setattr(module, "images_of", spy_images)
+    config = GridConfig(side=2, steps=12, batch=8, score_samples=0, size=28, opponents=opponents)
+    cells = [start_cell(config, i, (1, 28, 28)) for i in range(4)]
+    hood = neighbours(0, 2)
+    played = play_cell(config, 0, 0, *[cells[j] for j in hood])
+    rating, training = painters[:len(hood)], painters[len(hood):]  # each neighbour's images rated once, first
+    assert len(judges) == len(training) == 12
+    if opponents == "selected":
+        assert len(set(judges)) == 1 and len(set(training)) == 1 and training[0] not in rating  # the trained copy
+    else:
+        assert len(set(judges)) > 1 and len(set(training)) > 1
+    assert played["metrics"]["artist_loss"] == played["metrics"]["artist_loss"]  # trained to a number
+
+
+def test_the_default_learning_rate_mutation_drifts_as_little_as_lipizzaners():
+    """Lipizzaner's mutation (alpha 1e-4 times N(-lr/10, lr), chance 0.5 per batch) moves a 2e-4 learning rate by
+    about 1e-6 over its 200 iterations; the default must not walk it to the floor (the old default, 1e-4, did)."""
+    from coevo.programs.grid import GridConfig
+
+    config = GridConfig()
+    opt = torch.optim.Adam(torch.nn.Linear(2, 2).parameters(), lr=2e-4)
+    with using(Generators()) as generators:
+        generators.seed(0)
+        rates = [mutate_lr(opt, config.lr_sigma, config.lr_mutation) for _ in range(200)]
+    assert max(abs(rate - 2e-4) for rate in rates) < 2e-4 * 0.05
+    opt.param_groups[0]["lr"] = 2e-4
+    with using(Generators()) as generators:
+        generators.seed(0)
+        old = [mutate_lr(opt, 1e-4, config.lr_mutation) for _ in range(200)]
+    assert min(old) == MIN_LR  # the old default reached the floor, where a network stops learning

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 import torch
 
-from coevo.programs.grid import GridConfig, resume, start
+from coevo.programs.cells import prepared
+from coevo.programs.grid import GridConfig, grid_yardstick, resume, start
 
 TINY = GridConfig(side=2, iterations=2, steps=1, batch=8, score_samples=16, size=28)
 
@@ -102,3 +103,32 @@ def test_a_grid_killed_and_resumed_is_byte_identical(tmp_path, workers):
     assert 2 <= kill_when(victim, killed / "metrics.jsonl", 2, 300) < 6, "the grid was not killed mid-way"
     assert main(["resume", str(killed), "--workers", str(workers)]) == 0
     assert played(killed) == played(whole)
+
+
+def test_the_grid_yardstick_reads_real_digits_near_zero_and_is_the_same_for_every_seed(shared_data):
+    """Every generator of a grid comparison is scored against one fixed reference of real t10k digits: real digits
+    it does not hold score near 0, noise far off."""
+    weights = shared_data / "lipizzaner" / "mnist_cnn.pkl"
+    if not weights.exists():
+        pytest.skip(f"no Lipizzaner yardstick weights at {weights}")
+    config = GridConfig(data=f"mnist:{shared_data / 'mnist'}:t10k", size=28, yardstick=str(weights))
+    stick, reference = grid_yardstick(config, (1, 28, 28))
+    other, _ = grid_yardstick(GridConfig(data=config.data, size=28, yardstick=str(weights), seed=7), (1, 28, 28))
+    assert reference == "train"  # t10k's 1,000 held-out digits are fewer than the reference's 2,500
+    assert stick.comparable and torch.equal(stick.real_logits, other.real_logits)
+    _, held = prepared(config.data, 28, None)
+    real = stick.score(held.images)
+    assert real["lipizzaner_fid"] < 10 and real["lipizzaner_tvd"] < 0.1
+    noise = stick.score(torch.rand(1000, 1, 28, 28, generator=torch.Generator().manual_seed(0)) * 2 - 1)
+    assert noise["lipizzaner_fid"] > 100
+
+
+def test_a_grid_saved_before_the_opponents_setting_resumes_as_it_was_played(tmp_path):
+    from coevo.programs.grid import GridProgram
+    from coevo.training.config import dump_config
+
+    path = tmp_path / "config.toml"
+    path.write_text("\n".join(line for line in dump_config(TINY).splitlines() if not line.startswith("opponents")))
+    assert GridProgram().read_config(path).opponents == "random"  # what every grid played before the setting
+    path.write_text(dump_config(TINY))
+    assert TINY.opponents == "selected" and GridProgram().read_config(path).opponents == "selected"
