@@ -81,3 +81,35 @@ def test_a_cell_step_is_a_pure_function_of_its_neighbourhood_and_trains_it():
     assert first["metrics"]["mixture_fid"] <= first["metrics"]["own_fid"] or len(hood) > 1
     with pytest.raises(ValueError, match="needs 3 neighbour states"):
         play_cell(config, 0, 0, cells[0])
+
+
+FIRST_CELL = """
+import pickle, torch
+from coevo.programs.cells import neighbours, run_cell, start_cell
+from coevo.programs.gridconfig import GridConfig
+config = GridConfig(artist="gp", side=2, pop=8, batch=8, size=16)
+cells = [start_cell(config, i, (1, 16, 16)) for i in range(4)]
+plays = [pickle.loads(run_cell(config, 0, 0, *[cells[j] for j in neighbours(0, 2)])) for _ in range(3)]
+
+def same(a, b):
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
+    if isinstance(a, (list, tuple)):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+    return torch.equal(a, b) if torch.is_tensor(a) else a == b
+
+print(same(plays[0], plays[1]) and same(plays[1], plays[2]))
+"""
+
+
+def test_a_processs_first_cell_plays_the_same_bytes_as_its_later_cells():
+    """In a fresh process (a resumed grid, a Dask worker) the first cell once trained its critic in other bytes:
+    Numba's thread pool started inside it and reset torch's thread count."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    done = subprocess.run([sys.executable, "-c", FIRST_CELL], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "True"
