@@ -69,20 +69,34 @@ def mutate_lr(optimizer: Any, sigma: float, probability: float) -> float | None:
 
 
 @functools.lru_cache(maxsize=4)
-def prepared(spec: str, size: int, channels: int | None) -> tuple[ImageSet, ImageSet]:
-    """The training images and the held-out ones of a data set (loaded once per process: read-only after)."""
+def prepared(spec: str, size: int, channels: int | None, judge: float = 0.0) -> tuple[ImageSet, ImageSet]:
+    """The training images and the held-out ones of a data set (loaded once per process: read-only after), less
+    the independent judge's split (``judge`` > 0: the split ``judged`` returns, which no cell ever sees)."""
     data = load_data(spec, size, channels)
+    if judge > 0:
+        data = data.split(judge)[0]
     train, held = split_real(data)
     return train, held if held is not None else train
 
 
+def judged(spec: str, size: int, channels: int | None, judge: float) -> ImageSet:
+    """The independent judge's split of a data set: the same images a ``coevo run --judge`` sets aside."""
+    return load_data(spec, size, channels).split(judge)[1]
+
+
+def data_of(config: Any) -> tuple[ImageSet, ImageSet]:
+    """``prepared`` for a grid config (``coevo.programs.gridconfig.GridConfig``): what its cells learn from."""
+    run = config.cell_config()
+    return prepared(run.data, run.size, run.artist_options.get("channels"), config.judge)
+
+
 @functools.lru_cache(maxsize=4)
-def scorer(spec: str, size: int, channels: int | None, n: int) -> tuple[Any, torch.Tensor]:
+def scorer(spec: str, size: int, channels: int | None, n: int, judge: float = 0.0) -> tuple[Any, torch.Tensor]:
     """The mixture's score: features of the data's classifier (or autoencoder) and the first ``n`` held-out real
     images' features; built under generators of its own, so the cell's never move."""
     from coevo.metrics.features import feature_net
 
-    train, held = prepared(spec, size, channels)
+    train, held = prepared(spec, size, channels, judge)
     with using(Generators()):
         net = feature_net(train)
     with torch.no_grad():
@@ -133,8 +147,7 @@ def play_cell(config: Any, index: int, iteration: int, *states: dict[str, Any]) 
     hood = neighbours(index, config.side)
     if len(states) != len(hood):
         raise ValueError(f"cell {index} needs {len(hood)} neighbour states, got {len(states)}")
-    channels = run.artist_options.get("channels")
-    train, _ = prepared(run.data, run.size, channels)
+    train, _ = data_of(config)
     shape = train.shape
     own = states[0]
     generators = Generators()
@@ -190,7 +203,7 @@ def mixture_step(config: Any, run: RunConfig, artist: Any, others: list[Any], we
     a child (Gaussian step of ``mixture_sigma``, clipped at 0, normalised) are scored on the same latents; the one
     with the lower FID is kept. Records both FIDs and the cell's own generator's."""
     members = [artist, *others]
-    net, real = scorer(run.data, run.size, run.artist_options.get("channels"), config.score_samples)
+    net, real = scorer(run.data, run.size, run.artist_options.get("channels"), config.score_samples, config.judge)
     z = randn(config.score_samples, int(artist.nz) + 1)
     child = normalised(weights + config.mixture_sigma * randn(len(weights), dtype=torch.float64))
     parent_fid = mixture_fid(members, weights, z, net, real)
@@ -236,9 +249,14 @@ def cell_seed(seed: int, index: int) -> int:
 
 def run_cell(config: Any, index: int, iteration: int, *states: dict[str, Any]) -> bytes:
     """``play_cell`` with torch on one thread (the same arithmetic order here and on any worker), restoring the
-    caller's thread count; the new state pickled, as it leaves a worker (``pickle.loads`` it)."""
+    caller's thread count; the new state pickled, as it leaves a worker (``pickle.loads`` it). ``use_threads``
+    starts Numba's thread pool first: started later, inside a process's first cell, it reset the OpenMP count
+    torch reads, so that cell's convolution gradients differed in the last bits from any later cell's (a resumed
+    or a worker's first cell played other bytes)."""
+    from coevo.threads import use_threads
+
     previous = torch.get_num_threads()
-    torch.set_num_threads(1)
+    use_threads(1)
     try:  # the same bytes whichever way the cells ran: unpickled, a state shares no object with another cell's
         # (pickle writes a shared object once, so sharing would change a checkpoint's bytes, not its values)
         return pickle.dumps(play_cell(config, index, iteration, *states))

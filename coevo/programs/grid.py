@@ -28,7 +28,7 @@ from coevo.programs.cells import neighbours, run_cell, start_cell
 from coevo.programs.gridconfig import PLAYED_BEFORE, GridConfig
 from coevo.programs.mixture import MixtureArtist
 from coevo.protocols import Catalog, Proposal
-from coevo.rng import seed_everything, seeded_torch
+from coevo.rng import Generators, seed_everything, seeded_torch, using
 from coevo.store.atomic import atomic_write_text
 from coevo.store.runfolder import RunFolder, mark_kind
 from coevo.training.config import dump_config, load_config
@@ -84,12 +84,15 @@ class GridSchedule:
     """One round is one iteration of every cell; the grid's state (every cell's) is what a checkpoint holds."""
 
     def __init__(self, config: GridConfig, cells: list[dict[str, Any]], pool: CellPool,
-                 shape: tuple[int, int, int]) -> None:
+                 shape: tuple[int, int, int], referee: Any = None) -> None:
         self.config, self.cells, self.pool, self.shape = config, cells, pool, shape
+        self.referee = referee  # the independent judge (``coevo.programs.judge.IndependentJudge``), or None
 
     def play(self, players: Players, progress: Progress) -> Round:
         self.cells = self.pool.play(self.config, progress.rounds, self.cells)
         metrics = summary(self.cells)
+        if self.referee is not None:
+            metrics.update(self.referee.judge(self.everyone(), torch.zeros(0)))
         champion = self.champion()
         players.artist = champion
         with torch.no_grad():
@@ -104,6 +107,15 @@ class GridSchedule:
             return m.get("mixture_fid", m.get("artist_fitness", float("inf")))
 
         return min(range(len(self.cells)), key=key)
+
+    def everyone(self) -> torch.Tensor:
+        """Every cell's current images (a population each, or a generator's batch), cell by cell: what the judge
+        scores, as many as a single run whose population is the grid's (drawn under throw-away generators)."""
+        from coevo.programs.cells import build_pair, images_of
+
+        with using(Generators()):
+            return torch.cat([images_of(build_pair(self.config.cell_config(), self.shape, cell)[0])
+                              for cell in self.cells])
 
     def champion(self) -> Any:
         """The best cell's mixture (a latent generator's grid), or the best cell's artist."""
@@ -188,19 +200,24 @@ class GridProgram:
         return load_config(path, GridConfig, PLAYED_BEFORE)  # an older grid resumes as it was played
 
     def build(self, config: GridConfig) -> Game:
-        from coevo.programs.cells import prepared, scorer
+        from coevo.programs.cells import data_of, judged, scorer
 
         config.validate()
         seed_everything(config.seed)
         cell = config.cell_config()
         channels = cell.artist_options.get("channels")
-        train, _ = prepared(config.data, config.size, channels)
+        train, _ = data_of(config)
         shape = train.shape
         if config.score_samples and not config.evolutionary():
-            scorer(config.data, config.size, channels, config.score_samples)  # a classifier trained once, cached
+            scorer(config.data, config.size, channels, config.score_samples, config.judge)  # trained once, cached
+        referee = None
+        if config.judge > 0:
+            from coevo.programs.judge import IndependentJudge
+
+            referee = IndependentJudge(judged(config.data, config.size, channels, config.judge), phases=False)
         cells = [start_cell(config, i, shape) for i in range(config.side ** 2)]
         pool = CellPool(self.workers, self.scheduler)
-        schedule = GridSchedule(config, cells, pool, shape)
+        schedule = GridSchedule(config, cells, pool, shape, referee)
         players = Players(schedule.champion(), _Unused(), None, FakePool(), LoopConfig())
         return Game(config, players, schedule, replace_stop(config), {"grid": schedule}, hooks=[ClosePool(pool)],
                     checkpoint_every=1, label=f"{config.side}x{config.side} grid of {config.artist} vs "
@@ -256,6 +273,10 @@ def finish(folder: RunFolder, game: Game) -> Path:
                                 f"{game.progress.rounds}")
     if config.yardstick and isinstance(champion, MixtureArtist):
         report["yardstick"] = yardstick_report(config, schedule, shape)
+    if config.judge > 0:
+        from coevo.metrics.armsrace import summarise
+
+        report["judge"] = {k: v for k, v in summarise(folder.metrics()).items() if k.startswith("judge_")}
     atomic_write_text(folder.path / "grid.json", json.dumps(report, indent=1) + "\n")
     if isinstance(champion, MixtureArtist):
         write_mixture_run(folder.path / "mixture", config, champion, schedule.cells[best]["critic"])
@@ -288,9 +309,9 @@ def grid_yardstick(config: GridConfig, shape: tuple[int, int, int]) -> tuple[Any
     the held-out images where there are enough, else from the training images; and which of the two it used (so a
     comparison scores every generator against the same reference)."""
     from coevo.metrics.yardstick import is_lipizzaner_data, load_yardstick
-    from coevo.programs.cells import prepared
+    from coevo.programs.cells import data_of
 
-    train, held = prepared(config.data, config.size, config.cell_config().artist_options.get("channels"))
+    train, held = data_of(config)
     data = held if len(held) >= REFERENCE else train
     order = torch.randperm(len(data), generator=torch.Generator().manual_seed(1))
     stick = load_yardstick(Path(config.yardstick), data.images[order], is_lipizzaner_data(config.data, shape))

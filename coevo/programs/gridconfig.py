@@ -49,6 +49,9 @@ class GridConfig:
     score_samples: int = setting(500, "samples scoring a mixture's weights (FID on the data's classifier; 0: no "
                                  "mixture)", low=0, high=10_000)
     yardstick: str = borrow(RunConfig, "yardstick")
+    judge: float = setting(0.0, "independent judge: set about this share of the real images aside, never seen by a "
+                           "cell, to train a network that scores all cells' images each iteration (judge_fid, "
+                           "judge_confident: read as a class with p >= 0.9); 0: off", low=0.0, high=0.5)
     artist_options: dict[str, Any] = borrow(RunConfig, "artist_options")
     critic_options: dict[str, Any] = borrow(RunConfig, "critic_options")
 

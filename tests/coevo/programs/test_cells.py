@@ -133,3 +133,35 @@ def test_the_default_learning_rate_mutation_drifts_as_little_as_lipizzaners():
         generators.seed(0)
         old = [mutate_lr(opt, 1e-4, config.lr_mutation) for _ in range(200)]
     assert min(old) == MIN_LR  # the old default reached the floor, where a network stops learning
+
+
+FIRST_CELL = """
+import pickle, torch
+from coevo.programs.cells import neighbours, run_cell, start_cell
+from coevo.programs.gridconfig import GridConfig
+config = GridConfig(artist="gp", side=2, pop=8, batch=8, size=16)
+cells = [start_cell(config, i, (1, 16, 16)) for i in range(4)]
+plays = [pickle.loads(run_cell(config, 0, 0, *[cells[j] for j in neighbours(0, 2)])) for _ in range(3)]
+
+def same(a, b):
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
+    if isinstance(a, (list, tuple)):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
+    return torch.equal(a, b) if torch.is_tensor(a) else a == b
+
+print(same(plays[0], plays[1]) and same(plays[1], plays[2]))
+"""
+
+
+def test_a_processs_first_cell_plays_the_same_bytes_as_its_later_cells():
+    """In a fresh process (a resumed grid, a Dask worker) the first cell once trained its critic in other bytes:
+    Numba's thread pool started inside it and reset torch's thread count."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    done = subprocess.run([sys.executable, "-c", FIRST_CELL], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "True"

@@ -77,6 +77,51 @@ def test_an_evolutionary_grid_plays_populations_against_critics(tmp_path):
     assert not (out / "mixture").exists()  # populations have no latent space to mix
 
 
+def test_no_cell_sees_the_judges_split(tmp_path):
+    import numpy as np
+
+    from coevo.programs.cells import data_of, judged
+
+    images = np.random.default_rng(0).integers(0, 256, (300, 16, 16), dtype=np.uint8)
+    images[:, 0, 0], images[:, 0, 1] = np.arange(300) % 256, np.arange(300) // 256  # every image different
+    np.savez(tmp_path / "unique.npz", images=images, labels=np.arange(300) % 10)
+    config = GridConfig(artist="gp", data=str(tmp_path / "unique.npz"), size=16, judge=0.25)
+    train, held = data_of(config)
+    split = judged(config.data, 16, None, 0.25)
+
+    def rows(batch: torch.Tensor) -> set[bytes]:
+        return {image.numpy().tobytes() for image in batch}
+
+    assert len(split) == 75 and not rows(split.images) & (rows(train.images) | rows(held.images))
+    assert len(rows(train.images) | rows(held.images) | rows(split.images)) == 300
+    assert data_of(GridConfig(artist="gp", data=config.data, size=16))[0].images.shape[0] > len(train)
+
+
+def test_a_judged_grid_scores_every_cells_images_each_iteration_and_resumes_to_the_same_bytes(tmp_path):
+    from coevo.programs.cells import build_pair, images_of, judged
+    from coevo.programs.judge import IndependentJudge
+    from coevo.rng import Generators, using
+
+    config = GridConfig(artist="gp", side=2, iterations=2, steps=1, pop=8, batch=8, size=16, judge=0.3)
+    out = start(config, tmp_path / "judged")
+    rows = [json.loads(line) for line in (out / "metrics.jsonl").read_text().splitlines()]
+    assert all("judge_fid" in row and "judge_confident" in row for row in rows)
+    report = json.loads((out / "grid.json").read_text())
+    assert report["judge"]["judge_fid_last"] == rows[-1]["judge_fid"]
+    assert report["judge"]["judge_fid_first"] == rows[0]["judge_fid"]
+
+    cells = torch.load(out / "checkpoint.pt", weights_only=True)["grid"]["cells"]
+    with using(Generators()):
+        everyone = torch.cat([images_of(build_pair(config.cell_config(), (1, 16, 16), cell)[0]) for cell in cells])
+    assert len(everyone) == 4 * 8  # all four populations, as many as a single run of pop 32
+    again = IndependentJudge(judged("digits", 16, None, 0.3), phases=False).judge(everyone, torch.zeros(0))
+    assert round(again["judge_fid"], 6) == rows[-1]["judge_fid"]
+    assert round(again["judge_confident"], 6) == rows[-1]["judge_confident"]
+
+    cut = start(GridConfig(**{**config.__dict__, "iterations": 1}), tmp_path / "cut")
+    assert played(resume(cut, iterations=2)) == played(out)
+
+
 @pytest.mark.slow
 def test_the_same_bytes_with_0_1_and_2_workers(tmp_path):
     one_by_one = played(start(TINY, tmp_path / "w0"))
