@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import functools
 import time
 from pathlib import Path
 
@@ -75,8 +76,9 @@ class Accuracy(Hook):
     """Every ``every`` rounds: both read-backs and the spread of 1000 samples from fixed latents (a private
     generator, so the run draws as it would without this hook)."""
 
-    def __init__(self, game, lenet, judge, every: int, until: float) -> None:
+    def __init__(self, game, lenet, judge, every: int, until: float, save: Path | None, seed: int) -> None:
         self.game, self.lenet, self.judge, self.every, self.until = game, lenet, judge, every, until
+        self.save, self.seed = save, seed
         self.rows: list[dict[str, float]] = []
         self.began = time.process_time()
 
@@ -84,12 +86,13 @@ class Accuracy(Hook):
         if progress.rounds % self.every:
             return
         cpu = time.process_time() - self.began
+        judge_net = self.judge()  # trained here the first time (outside no_grad), then loaded from the cache
         with seeded_torch(12345):
             images, labels = self.game.artist.sample_labelled(1000)
             carried = condition_read_back(self.game.artist.net, labels)
         with torch.no_grad():
             lenet = self.lenet.probabilities(images).argmax(1) == labels
-            judge = torch.cat([self.judge(part).argmax(1) for part in images.split(500)]) == labels
+            judge = torch.cat([judge_net(part).argmax(1) for part in images.split(500)]) == labels
         worst = min(float(lenet[labels == c].float().mean()) for c in labels.unique())
         row = {"steps": progress.rounds, "read_back_lenet": float(lenet.float().mean()),
                "read_back_judge": float(judge.float().mean()), "worst_class_lenet": worst,
@@ -99,6 +102,15 @@ class Accuracy(Hook):
         print(f"step {row['steps']:5d}  read back: LeNet {row['read_back_lenet']:6.1%} (worst class {worst:6.1%}), "
               f"judge {row['read_back_judge']:6.1%}  within-class spread {row['within_class_spread']:.3f}  "
               f"condition carries the class {carried:6.1%} ({cpu:.0f} CPU s)", flush=True)
+        if self.save is not None:  # written as it goes, so a run stopped early keeps its rows and latest sheet
+            self.save.mkdir(parents=True, exist_ok=True)
+            with open(self.save / f"seed-{self.seed}.csv", "w", newline="") as handle:
+                writer = csv.DictWriter(handle, COLUMNS)
+                writer.writeheader()
+                writer.writerows(self.rows)
+            with seeded_torch(0):  # the conditioning augmentation's draws too: the run's generator does not move
+                sheet = class_rows(self.game.artist, 10, seed=0)
+            save_png(grid(sheet, 10), self.save / f"cdcgan-classes-seed-{self.seed}.png")
         if row["read_back_lenet"] >= self.until:
             raise Reached
 
@@ -109,19 +121,11 @@ def play(args: argparse.Namespace, seed: int, lenet, judge) -> list[dict[str, fl
                        fakes="latest", loss=args.loss, seed=seed, rounds=args.steps, device="cpu", judge=args.judge,
                        artist_options={"ngf": args.ngf, **dict(parse_option(o) for o in args.option)})
     game = build(config)
-    hook = Accuracy(game, lenet, judge, args.every, args.until)
+    hook = Accuracy(game, lenet, judge, args.every, args.until, Path(args.save) if args.save else None, seed)
     try:
         coevolve(game.players, game.schedule, Stop(rounds=args.steps), game.progress, [hook])
     except Reached:
         pass
-    if args.save:
-        folder = Path(args.save)
-        folder.mkdir(parents=True, exist_ok=True)
-        with open(folder / f"seed-{seed}.csv", "w", newline="") as handle:
-            writer = csv.DictWriter(handle, COLUMNS)
-            writer.writeheader()
-            writer.writerows(hook.rows)
-        save_png(grid(class_rows(game.artist, 10, seed=0), 10), folder / f"cdcgan-classes-seed-{seed}.png")
     return hook.rows
 
 
@@ -133,12 +137,14 @@ def summarise(folder: Path) -> None:
             rows = list(csv.DictReader(handle))
         if rows:
             last.append({k: float(v) for k, v in rows[-1].items()})
-            print(f"{path.stem}: " + ", ".join(f"{k} {last[-1][k]:.4g}" for k in COLUMNS))
+            print(f"{path.stem}: " + ", ".join(f"{k} {v:.4g}" for k, v in last[-1].items()))
     if not last:
         raise SystemExit(f"no seed-*.csv with rows in {folder}")
     print(f"over {len(last)} seeds (mean ± 95% t interval; range):")
     for key in COLUMNS[1:]:
-        values = [row[key] for row in last]
+        values = [row[key] for row in last if key in row]
+        if not values:
+            continue
         print(f"  {key}: {estimate(values).text(3)}  [{min(values):.3f}, {max(values):.3f}]")
 
 
@@ -165,15 +171,16 @@ def main() -> None:
     if not 0 < args.judge <= 0.5:
         raise SystemExit("--judge must lie in (0, 0.5]: the judge needs real digits the game never sees")
     train, held = data.split(args.judge)[1].split(0.5)  # the run's --judge split (build's judge_split), halved
-    judge = cached_judge(train)
-    with torch.no_grad():
-        judge_real = float((judge(held.images).argmax(1) == held.labels).float().mean())
-        lenet_real = float((lenet.probabilities(held.images).argmax(1) == held.labels).float().mean())
-    print(f"real digits: within-class pixel spread {within_class_spread(data.images[:1000], data.labels[:1000]):.3f}; "
-          f"read back of {len(held)} held-out real digits: LeNet {lenet_real:.1%} (it trained on them), "
-          f"judge {judge_real:.1%} (it did not)")
+    judge = functools.cache(lambda: cached_judge(train))  # trained at the first measurement (cached on disk)
+    print(f"real digits: within-class pixel spread {within_class_spread(data.images[:1000], data.labels[:1000]):.3f}",
+          flush=True)
     for seed in (int(s) for s in args.seeds.split(",")):
         rows = play(args, seed, lenet, judge)
+        if seed == int(args.seeds.split(",")[0]):
+            with torch.no_grad():
+                real = [float((net(held.images).argmax(1) == held.labels).float().mean()) for net in (lenet, judge())]
+            print(f"read back of {len(held)} held-out real digits: LeNet {real[0]:.1%} (it trained on them), "
+                  f"judge {real[1]:.1%} (it did not)")
         print("seed," + ",".join(COLUMNS))
         for row in rows:
             print(f"{seed}," + ",".join(f"{row[k]:.4f}" for k in COLUMNS))
