@@ -4,34 +4,34 @@ class-cycling samples (fixed latents) and measures:
 
 - read back (LeNet): the share the cached LeNet of ``coevo fool`` (3000 steps on the real digits' labels; it never
   sees a sample or the critic) classifies as the asked class;
-- read back (judge): the same by the independent judge (``coevo.metrics.judgenet``: another architecture, trained on
-  half of the ``--judge`` split, which the generator and critic never see; its own read-back of the split's other
-  half is printed beside it);
+- read back (judge), by ``--summarise``: the same for each seed's last samples by the independent judge
+  (``coevo.metrics.judgenet``: another architecture, trained on half of the ``--judge`` split, which the generator
+  and critic never see; its read-back of the split's other half is printed beside it);
 - condition read back: with conditioning augmentation, the share of sampled conditions c ~ N(μ(y), σ(y)²) whose
   most likely class is y: how much of the class the condition carries before the generator sees it;
 - within-class spread: for each class, the mean over all pairs of its samples of the RMS pixel difference
   ‖x_i − x_j‖₂ / √(pixels) (pixels in [−1, 1]), averaged over the classes (real t10k digits: 0.626; one image per
   class: 0).
 
-``--save DIR`` writes each seed's rows (``seed-K.csv``) and its final one-row-per-class sheet
-(``cdcgan-classes-seed-K.png``); ``--summarise DIR`` prints the last row of every seed there as mean ± 95% t
-interval, so seeds run as separate processes add up to one table.
+``--save DIR`` writes each seed's rows (``seed-K.csv``), its latest samples (``samples-seed-K.pt``) and its latest
+one-row-per-class sheet (``cdcgan-classes-seed-K.png``) at every measurement; ``--summarise DIR`` adds the judge's
+read-back of each seed's last samples and prints the last rows as mean ± 95% t interval over the seeds, so seeds
+run as separate processes add up to one table.
 
 Usage: PYTHONPATH=. python bench/cdcgan_classes.py --data mnist:../shared/data/mnist --steps 2000 [--seeds 0,1,2]
-[--loss hinge] [--option augment=true --option cbn=true] [--save DIR] | --summarise DIR
+[--loss hinge] [--option augment=true --option cbn=true] [--save DIR]; then ... --summarise DIR
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
-import functools
 import time
 from pathlib import Path
 
 import torch
 
-from coevo.data import load_data
+from coevo.data import ImageSet, load_data
 from coevo.images import grid, save_png
 from coevo.loop import Hook, Progress, Round, Stop, coevolve
 from coevo.metrics.judgenet import cached_judge
@@ -44,8 +44,7 @@ from coevo.toolkits.classifier import cached_classifier
 from coevo.training.config import RunConfig
 from coevo.training.settings import parse_option
 
-COLUMNS = ("steps", "read_back_lenet", "read_back_judge", "worst_class_lenet", "within_class_spread",
-           "condition_read_back", "cpu_s")
+COLUMNS = ("steps", "read_back_lenet", "worst_class_lenet", "within_class_spread", "condition_read_back", "cpu_s")
 
 
 def within_class_spread(images: torch.Tensor, labels: torch.Tensor) -> float:
@@ -76,8 +75,8 @@ class Accuracy(Hook):
     """Every ``every`` rounds: both read-backs and the spread of 1000 samples from fixed latents (a private
     generator, so the run draws as it would without this hook)."""
 
-    def __init__(self, game, lenet, judge, every: int, until: float, save: Path | None, seed: int) -> None:
-        self.game, self.lenet, self.judge, self.every, self.until = game, lenet, judge, every, until
+    def __init__(self, game, lenet, every: int, until: float, save: Path | None, seed: int) -> None:
+        self.game, self.lenet, self.every, self.until = game, lenet, every, until
         self.save, self.seed = save, seed
         self.rows: list[dict[str, float]] = []
         self.began = time.process_time()
@@ -86,21 +85,19 @@ class Accuracy(Hook):
         if progress.rounds % self.every:
             return
         cpu = time.process_time() - self.began
-        judge_net = self.judge()  # trained here the first time (outside no_grad), then loaded from the cache
         with seeded_torch(12345):
             images, labels = self.game.artist.sample_labelled(1000)
             carried = condition_read_back(self.game.artist.net, labels)
         with torch.no_grad():
             lenet = self.lenet.probabilities(images).argmax(1) == labels
-            judge = torch.cat([judge_net(part).argmax(1) for part in images.split(500)]) == labels
         worst = min(float(lenet[labels == c].float().mean()) for c in labels.unique())
         row = {"steps": progress.rounds, "read_back_lenet": float(lenet.float().mean()),
-               "read_back_judge": float(judge.float().mean()), "worst_class_lenet": worst,
+               "worst_class_lenet": worst,
                "within_class_spread": within_class_spread(images, labels), "condition_read_back": carried,
                "cpu_s": cpu}
         self.rows.append(row)
-        print(f"step {row['steps']:5d}  read back: LeNet {row['read_back_lenet']:6.1%} (worst class {worst:6.1%}), "
-              f"judge {row['read_back_judge']:6.1%}  within-class spread {row['within_class_spread']:.3f}  "
+        print(f"step {row['steps']:5d}  read back: LeNet {row['read_back_lenet']:6.1%} (worst class {worst:6.1%})  "
+              f"within-class spread {row['within_class_spread']:.3f}  "
               f"condition carries the class {carried:6.1%} ({cpu:.0f} CPU s)", flush=True)
         if self.save is not None:  # written as it goes, so a run stopped early keeps its rows and latest sheet
             self.save.mkdir(parents=True, exist_ok=True)
@@ -108,6 +105,8 @@ class Accuracy(Hook):
                 writer = csv.DictWriter(handle, COLUMNS)
                 writer.writeheader()
                 writer.writerows(self.rows)
+            torch.save({"steps": progress.rounds, "images": images, "labels": labels},
+                       self.save / f"samples-seed-{self.seed}.pt")  # for the judge (--summarise)
             with seeded_torch(0):  # the conditioning augmentation's draws too: the run's generator does not move
                 sheet = class_rows(self.game.artist, 10, seed=0)
             save_png(grid(sheet, 10), self.save / f"cdcgan-classes-seed-{self.seed}.png")
@@ -115,13 +114,13 @@ class Accuracy(Hook):
             raise Reached
 
 
-def play(args: argparse.Namespace, seed: int, lenet, judge) -> list[dict[str, float]]:
+def play(args: argparse.Namespace, seed: int, lenet) -> list[dict[str, float]]:
     """One seed's run, measured every ``--every`` steps; its rows (and sheet, with ``--save``)."""
     config = RunConfig(artist="cdcgan", critic="ccnn", data=args.data, size=28, pop=64, batch=64, warmup=0,
                        fakes="latest", loss=args.loss, seed=seed, rounds=args.steps, device="cpu", judge=args.judge,
                        artist_options={"ngf": args.ngf, **dict(parse_option(o) for o in args.option)})
     game = build(config)
-    hook = Accuracy(game, lenet, judge, args.every, args.until, Path(args.save) if args.save else None, seed)
+    hook = Accuracy(game, lenet, args.every, args.until, Path(args.save) if args.save else None, seed)
     try:
         coevolve(game.players, game.schedule, Stop(rounds=args.steps), game.progress, [hook])
     except Reached:
@@ -129,23 +128,45 @@ def play(args: argparse.Namespace, seed: int, lenet, judge) -> list[dict[str, fl
     return hook.rows
 
 
-def summarise(folder: Path) -> None:
-    """The last row of every ``seed-K.csv`` in ``folder``: each column as mean ± 95% t interval over the seeds."""
+def judge_split(args: argparse.Namespace) -> tuple[ImageSet, ImageSet]:
+    """The judge's training half and held-out half of the run's ``--judge`` split (``build``'s ``judge_split``)."""
+    if not 0 < args.judge <= 0.5:
+        raise SystemExit("--judge must lie in (0, 0.5]: the judge needs real digits the game never sees")
+    return load_data(args.data, 28).split(args.judge)[1].split(0.5)
+
+
+def summarise(args: argparse.Namespace) -> None:
+    """The last row of every ``seed-K.csv`` in the folder, with the judge's read-back of that seed's last samples
+    (``samples-seed-K.pt``): each column as mean ± 95% t interval over the seeds."""
+    folder = Path(args.summarise)
+    train, held = judge_split(args)
+    judge = cached_judge(train)  # trained once (about 2 CPU minutes), then loaded from the cache
+    with torch.no_grad():
+        real = float((judge(held.images).argmax(1) == held.labels).float().mean())
+    print(f"the judge reads {real:.1%} of {len(held)} held-out real digits right (trained on {len(train)} others)")
     last = []
     for path in sorted(folder.glob("seed-*.csv")):
         with open(path, newline="") as handle:
             rows = list(csv.DictReader(handle))
-        if rows:
-            last.append({k: float(v) for k, v in rows[-1].items()})
-            print(f"{path.stem}: " + ", ".join(f"{k} {v:.4g}" for k, v in last[-1].items()))
+        if not rows:
+            continue
+        row = {k: float(v) for k, v in rows[-1].items()}
+        samples = path.with_name(f"samples-{path.stem}.pt")
+        if samples.exists():
+            saved = torch.load(samples, weights_only=True)
+            if int(saved["steps"]) == int(row["steps"]):
+                with torch.no_grad():
+                    picked = torch.cat([judge(part).argmax(1) for part in saved["images"].split(500)])
+                row["read_back_judge"] = float((picked == saved["labels"]).float().mean())
+        last.append(row)
+        print(f"{path.stem}: " + ", ".join(f"{k} {v:.4g}" for k, v in row.items()))
     if not last:
         raise SystemExit(f"no seed-*.csv with rows in {folder}")
     print(f"over {len(last)} seeds (mean ± 95% t interval; range):")
-    for key in COLUMNS[1:]:
+    for key in (*COLUMNS[1:], "read_back_judge"):
         values = [row[key] for row in last if key in row]
-        if not values:
-            continue
-        print(f"  {key}: {estimate(values).text(3)}  [{min(values):.3f}, {max(values):.3f}]")
+        if values:
+            print(f"  {key}: {estimate(values).text(3)}  [{min(values):.3f}, {max(values):.3f}]  (n = {len(values)})")
 
 
 def main() -> None:
@@ -164,23 +185,15 @@ def main() -> None:
     parser.add_argument("--summarise", help="print the last rows of the seed-K.csv files in this folder and stop")
     args = parser.parse_args()
     if args.summarise:
-        summarise(Path(args.summarise))
+        summarise(args)
         return
     data = load_data(args.data, 28)
     lenet = cached_classifier(data, steps=3000)
-    if not 0 < args.judge <= 0.5:
-        raise SystemExit("--judge must lie in (0, 0.5]: the judge needs real digits the game never sees")
-    train, held = data.split(args.judge)[1].split(0.5)  # the run's --judge split (build's judge_split), halved
-    judge = functools.cache(lambda: cached_judge(train))  # trained at the first measurement (cached on disk)
+    judge_split(args)  # checked before the run
     print(f"real digits: within-class pixel spread {within_class_spread(data.images[:1000], data.labels[:1000]):.3f}",
           flush=True)
     for seed in (int(s) for s in args.seeds.split(",")):
-        rows = play(args, seed, lenet, judge)
-        if seed == int(args.seeds.split(",")[0]):
-            with torch.no_grad():
-                real = [float((net(held.images).argmax(1) == held.labels).float().mean()) for net in (lenet, judge())]
-            print(f"read back of {len(held)} held-out real digits: LeNet {real[0]:.1%} (it trained on them), "
-                  f"judge {real[1]:.1%} (it did not)")
+        rows = play(args, seed, lenet)
         print("seed," + ",".join(COLUMNS))
         for row in rows:
             print(f"{seed}," + ",".join(f"{row[k]:.4f}" for k in COLUMNS))
