@@ -1,26 +1,50 @@
-"""Does the cDCGAN draw the asked digit? Trains ``cdcgan`` against the projection critic ``ccnn`` through the
-ordinary loop (``coevo.programs.build`` + ``coevolve``) and, every ``--every`` steps, asks the cached LeNet
-(3000 steps, as ``coevo fool``) to classify 1000 class-cycling samples: the share read as the asked class, and
-their within-class pixel spread (mode collapse inside a class shows as a spread far below the real digits').
+"""Does the cDCGAN draw the asked digit, and varied ones? Trains ``cdcgan`` against the projection critic ``ccnn``
+through the ordinary loop (``coevo.programs.build`` + ``coevolve``) and, every ``--every`` steps, draws 1000
+class-cycling samples (fixed latents) and measures:
 
-Usage: PYTHONPATH=. python bench/cdcgan_classes.py --data mnist:../shared/data/mnist --steps 2000 [--seed 0]
-[--loss hinge] [--until 0.9] [--option augment=true --option embed=50]
+- read back (LeNet): the share the cached LeNet of ``coevo fool`` (3000 steps on the real digits' labels; it never
+  sees a sample or the critic) classifies as the asked class;
+- read back (judge), by ``--summarise``: the same for each seed's last samples by the independent judge
+  (``coevo.metrics.judgenet``: another architecture, trained on half of the ``--judge`` split, which the generator
+  and critic never see; its read-back of the split's other half is printed beside it);
+- condition read back: with conditioning augmentation, the share of sampled conditions c ~ N(μ(y), σ(y)²) whose
+  most likely class is y: how much of the class the condition carries before the generator sees it;
+- within-class spread: for each class, the mean over all pairs of its samples of the RMS pixel difference
+  ‖x_i − x_j‖₂ / √(pixels) (pixels in [−1, 1]), averaged over the classes (real t10k digits: 0.626; one image per
+  class: 0).
+
+``--save DIR`` writes each seed's rows (``seed-K.csv``), its latest samples (``samples-seed-K.pt``) and its latest
+one-row-per-class sheet (``cdcgan-classes-seed-K.png``) at every measurement; ``--summarise DIR`` adds the judge's
+read-back of each seed's last samples and prints the last rows as mean ± 95% t interval over the seeds, so seeds
+run as separate processes add up to one table.
+
+Usage: PYTHONPATH=. python bench/cdcgan_classes.py --data mnist:../shared/data/mnist --steps 2000 [--seeds 0,1,2]
+[--loss hinge] [--option augment=true --option cbn=true] [--save DIR]; then ... --summarise DIR
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import time
+from pathlib import Path
 
 import torch
 
-from coevo.data import load_data
+from coevo.data import ImageSet, load_data
+from coevo.images import grid, save_png
 from coevo.loop import Hook, Progress, Round, Stop, coevolve
+from coevo.metrics.judgenet import cached_judge
 from coevo.metrics.scoreboard import pairwise_spread
+from coevo.metrics.stats import estimate
 from coevo.programs.build import build
+from coevo.programs.latent import class_rows
+from coevo.rng import seeded_torch
 from coevo.toolkits.classifier import cached_classifier
 from coevo.training.config import RunConfig
 from coevo.training.settings import parse_option
+
+COLUMNS = ("steps", "read_back_lenet", "worst_class_lenet", "within_class_spread", "condition_read_back", "cpu_s")
 
 
 def within_class_spread(images: torch.Tensor, labels: torch.Tensor) -> float:
@@ -29,28 +53,120 @@ def within_class_spread(images: torch.Tensor, labels: torch.Tensor) -> float:
     return sum(pairwise_spread(images[labels == c]) for c in classes) / len(classes)
 
 
+@torch.no_grad()
+def condition_read_back(net: torch.nn.Module, labels: torch.Tensor) -> float:
+    """How much of the class the sampled condition still carries (conditioning augmentation): the share of
+    conditions c ~ N(μ(y), σ(y)²) whose most likely class under the ten Gaussians is y (1 without augmentation,
+    where the condition is the class's embedding itself)."""
+    classes = torch.arange(net.classes)
+    mu, logvar = net.moments(classes)
+    if logvar is None:
+        return 1.0
+    condition = net.condition(labels)
+    log_p = -0.5 * (((condition[:, None] - mu[None]) ** 2) / logvar.exp()[None] + logvar[None]).sum(2)
+    return float((log_p.argmax(1) == labels).float().mean())
+
+
 class Reached(Exception):
     """The asked accuracy was reached: stop the game."""
 
 
 class Accuracy(Hook):
-    def __init__(self, game, classifier, every: int, began: float, until: float) -> None:
-        self.game, self.classifier, self.every, self.began, self.until = game, classifier, every, began, until
-        self.rows: list[tuple[int, float]] = []
+    """Every ``every`` rounds: both read-backs and the spread of 1000 samples from fixed latents (a private
+    generator, so the run draws as it would without this hook)."""
+
+    def __init__(self, game, lenet, every: int, until: float, save: Path | None, seed: int) -> None:
+        self.game, self.lenet, self.every, self.until = game, lenet, every, until
+        self.save, self.seed = save, seed
+        self.rows: list[dict[str, float]] = []
+        self.began = time.process_time()
 
     def on_round_end(self, played: Round, progress: Progress) -> None:
         if progress.rounds % self.every:
             return
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(12345)
+        cpu = time.process_time() - self.began
+        with seeded_torch(12345):
             images, labels = self.game.artist.sample_labelled(1000)
-        share = float((self.classifier.probabilities(images).argmax(1) == labels).float().mean())
-        spread = within_class_spread(images, labels)
-        self.rows.append((progress.rounds, share, spread))
-        print(f"step {progress.rounds:5d}  asked class read back {share:6.1%}  within-class pixel spread "
-              f"{spread:.3f} ({time.perf_counter() - self.began:.0f} s)", flush=True)
-        if share >= self.until:
+            carried = condition_read_back(self.game.artist.net, labels)
+        with torch.no_grad():
+            lenet = self.lenet.probabilities(images).argmax(1) == labels
+        worst = min(float(lenet[labels == c].float().mean()) for c in labels.unique())
+        row = {"steps": progress.rounds, "read_back_lenet": float(lenet.float().mean()),
+               "worst_class_lenet": worst,
+               "within_class_spread": within_class_spread(images, labels), "condition_read_back": carried,
+               "cpu_s": cpu}
+        self.rows.append(row)
+        print(f"step {row['steps']:5d}  read back: LeNet {row['read_back_lenet']:6.1%} (worst class {worst:6.1%})  "
+              f"within-class spread {row['within_class_spread']:.3f}  "
+              f"condition carries the class {carried:6.1%} ({cpu:.0f} CPU s)", flush=True)
+        if self.save is not None:  # written as it goes, so a run stopped early keeps its rows and latest sheet
+            self.save.mkdir(parents=True, exist_ok=True)
+            with open(self.save / f"seed-{self.seed}.csv", "w", newline="") as handle:
+                writer = csv.DictWriter(handle, COLUMNS)
+                writer.writeheader()
+                writer.writerows(self.rows)
+            torch.save({"steps": progress.rounds, "images": images, "labels": labels},
+                       self.save / f"samples-seed-{self.seed}.pt")  # for the judge (--summarise)
+            with seeded_torch(0):  # the conditioning augmentation's draws too: the run's generator does not move
+                sheet = class_rows(self.game.artist, 10, seed=0)
+            save_png(grid(sheet, 10), self.save / f"cdcgan-classes-seed-{self.seed}.png")
+        if row["read_back_lenet"] >= self.until:
             raise Reached
+
+
+def play(args: argparse.Namespace, seed: int, lenet) -> list[dict[str, float]]:
+    """One seed's run, measured every ``--every`` steps; its rows (and sheet, with ``--save``)."""
+    config = RunConfig(artist="cdcgan", critic="ccnn", data=args.data, size=28, pop=64, batch=64, warmup=0,
+                       fakes="latest", loss=args.loss, seed=seed, rounds=args.steps, device="cpu", judge=args.judge,
+                       artist_options={"ngf": args.ngf, **dict(parse_option(o) for o in args.option)})
+    game = build(config)
+    hook = Accuracy(game, lenet, args.every, args.until, Path(args.save) if args.save else None, seed)
+    try:
+        coevolve(game.players, game.schedule, Stop(rounds=args.steps), game.progress, [hook])
+    except Reached:
+        pass
+    return hook.rows
+
+
+def judge_split(args: argparse.Namespace) -> tuple[ImageSet, ImageSet]:
+    """The judge's training half and held-out half of the run's ``--judge`` split (``build``'s ``judge_split``)."""
+    if not 0 < args.judge <= 0.5:
+        raise SystemExit("--judge must lie in (0, 0.5]: the judge needs real digits the game never sees")
+    return load_data(args.data, 28).split(args.judge)[1].split(0.5)
+
+
+def summarise(args: argparse.Namespace) -> None:
+    """The last row of every ``seed-K.csv`` in the folder, with the judge's read-back of that seed's last samples
+    (``samples-seed-K.pt``): each column as mean ± 95% t interval over the seeds."""
+    folder = Path(args.summarise)
+    train, held = judge_split(args)
+    judge = cached_judge(train)  # trained once (about 2 CPU minutes), then loaded from the cache
+    with torch.no_grad():
+        real = float((judge(held.images).argmax(1) == held.labels).float().mean())
+    print(f"the judge reads {real:.1%} of {len(held)} held-out real digits right (trained on {len(train)} others)")
+    last = []
+    for path in sorted(folder.glob("seed-*.csv")):
+        with open(path, newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        if not rows:
+            continue
+        row = {k: float(v) for k, v in rows[-1].items()}
+        samples = path.with_name(f"samples-{path.stem}.pt")
+        if samples.exists():
+            saved = torch.load(samples, weights_only=True)
+            if int(saved["steps"]) == int(row["steps"]):
+                with torch.no_grad():
+                    picked = torch.cat([judge(part).argmax(1) for part in saved["images"].split(500)])
+                row["read_back_judge"] = float((picked == saved["labels"]).float().mean())
+        last.append(row)
+        print(f"{path.stem}: " + ", ".join(f"{k} {v:.4g}" for k, v in row.items()))
+    if not last:
+        raise SystemExit(f"no seed-*.csv with rows in {folder}")
+    print(f"over {len(last)} seeds (mean ± 95% t interval; range):")
+    for key in (*COLUMNS[1:], "read_back_judge"):
+        values = [row[key] for row in last if key in row]
+        if values:
+            print(f"  {key}: {estimate(values).text(3)}  [{min(values):.3f}, {max(values):.3f}]  (n = {len(values)})")
 
 
 def main() -> None:
@@ -58,27 +174,29 @@ def main() -> None:
     parser.add_argument("--data", default="mnist:../shared/data/mnist")
     parser.add_argument("--steps", type=int, default=2000)
     parser.add_argument("--every", type=int, default=250)
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seeds", default="0", help="comma-separated seeds, run one after another")
     parser.add_argument("--loss", default="hinge")
     parser.add_argument("--ngf", type=int, default=32)
+    parser.add_argument("--judge", type=float, default=0.3,
+                        help="share of the real images set aside for the independent judge (the game never sees it)")
     parser.add_argument("--until", type=float, default=1.1, help="stop at the first evaluation at least this good")
     parser.add_argument("--option", action="append", default=[], help="an artist option KEY=VALUE, e.g. augment=true")
+    parser.add_argument("--save", help="folder for each seed's rows (seed-K.csv) and final class sheet")
+    parser.add_argument("--summarise", help="print the last rows of the seed-K.csv files in this folder and stop")
     args = parser.parse_args()
-    classifier = cached_classifier(load_data(args.data, 28), steps=3000)
-    config = RunConfig(artist="cdcgan", critic="ccnn", data=args.data, size=28, pop=64, batch=64, warmup=0,
-                       fakes="latest", loss=args.loss, seed=args.seed, rounds=args.steps, device="cpu",
-                       artist_options={"ngf": args.ngf, **dict(parse_option(o) for o in args.option)})
+    if args.summarise:
+        summarise(args)
+        return
     data = load_data(args.data, 28)
-    print(f"real digits: within-class pixel spread {within_class_spread(data.images[:1000], data.labels[:1000]):.3f}")
-    game = build(config)
-    hook = Accuracy(game, classifier, args.every, time.perf_counter(), args.until)
-    try:
-        coevolve(game.players, game.schedule, Stop(rounds=args.steps), game.progress, [hook])
-    except Reached:
-        pass
-    print("steps,asked_class_accuracy,within_class_spread")
-    for steps, share, spread in hook.rows:
-        print(f"{steps},{share:.4f},{spread:.4f}")
+    lenet = cached_classifier(data, steps=3000)
+    judge_split(args)  # checked before the run
+    print(f"real digits: within-class pixel spread {within_class_spread(data.images[:1000], data.labels[:1000]):.3f}",
+          flush=True)
+    for seed in (int(s) for s in args.seeds.split(",")):
+        rows = play(args, seed, lenet)
+        print("seed," + ",".join(COLUMNS))
+        for row in rows:
+            print(f"{seed}," + ",".join(f"{row[k]:.4f}" for k in COLUMNS))
 
 
 if __name__ == "__main__":

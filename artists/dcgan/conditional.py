@@ -6,7 +6,7 @@ critic ``ccnn``) learns D(x | y) from labelled real batches against them and sco
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import torch
 
@@ -14,6 +14,7 @@ from artists.dcgan.artist import DCGANArtist
 from artists.dcgan.networks import ConditionalGenerator
 from coevo import rng
 from coevo.protocols import Proposal
+from coevo.training.settings import Limits
 
 
 class ConditionalDCGANArtist(DCGANArtist):
@@ -21,24 +22,30 @@ class ConditionalDCGANArtist(DCGANArtist):
 
     ``ask`` draws the batch's classes uniformly (global Torch generator), then ``z``; options as ``dcgan``, and
     ``augment=true`` for conditioning augmentation (StackGAN: the condition sampled from N(μ(y), σ(y)²)), whose KL
-    term to N(0, I) joins the generator's loss weighted by ``kl`` (StackGAN's λ = 1).
+    term to N(0, I) joins the generator's loss weighted by ``kl`` (StackGAN's λ = 1); ``cbn=true`` makes every
+    BatchNorm's gain and bias linear in the condition (conditional batch norm, as Miyato & Koyama 2018's generator),
+    so the class reaches every layer, not only the input.
     """
+
+    LIMITS: ClassVar[Limits] = {**DCGANArtist.LIMITS, "embed": (1, 1024), "classes": (2, 100_000)}
 
     def __init__(self, shape: tuple[int, int, int] = (1, 28, 28), batch: int = 64, device: str | torch.device = "cpu",
                  loss: str = "nonsaturating", classes: int = 10, nz: int = 100, ngf: int = 64, embed: int = 10,
                  lr: float | None = None, betas: tuple[float, float] | list[float] | None = None,
                  optimizer: str | None = None, amp: bool | None = None, augment: bool = False,
-                 kl: float = 1.0) -> None:
+                 kl: float = 1.0, cbn: bool = False) -> None:
         if classes < 2:
             raise ValueError(f"a conditional generator needs at least 2 classes (got {classes}); use labelled data")
         if not 0 <= kl <= 1000:
             raise ValueError(f"the KL weight kl must lie in 0..1000 (got {kl})")
         self.classes, self.embed, self.augment, self.kl = int(classes), int(embed), bool(augment), float(kl)
+        self.cbn = bool(cbn)
         super().__init__(shape, batch, device, loss, nz, ngf, lr, betas, optimizer, amp)
 
     def network(self) -> torch.nn.Module:
         channels, size, _ = self.shape
-        return ConditionalGenerator(self.nz, self.classes, channels, size, self.ngf, self.embed, self.augment)
+        return ConditionalGenerator(self.nz, self.classes, channels, size, self.ngf, self.embed, self.augment,
+                                    self.cbn)
 
     def regulariser(self, proposal: Proposal) -> torch.Tensor | None:
         """``kl`` × the conditioning augmentation's KL term of the proposal's classes (None without it)."""

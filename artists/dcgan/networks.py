@@ -21,7 +21,7 @@ def init_weights(module: nn.Module) -> None:
         nn.init.normal_(module.weight, 0.0, 0.02)
         if getattr(module, "bias", None) is not None:
             nn.init.zeros_(module.bias)
-    elif isinstance(module, nn.BatchNorm2d):
+    elif isinstance(module, nn.BatchNorm2d) and module.affine:
         nn.init.normal_(module.weight, 1.0, 0.02)
         nn.init.zeros_(module.bias)
 
@@ -60,21 +60,40 @@ class Generator(nn.Module):
         return self.main(z.view(z.shape[0], self.nz, 1, 1))
 
 
+class ConditionalBatchNorm2d(nn.Module):
+    """BatchNorm whose gain and bias are linear in each image's condition (conditional batch normalisation: de
+    Vries et al. 2017; Miyato & Koyama 2018's generator; BigGAN's form, Brock et al. 2019): γ = 1 + W_γ·c, β = W_β·c,
+    so the class reaches every layer, not only the input."""
+
+    def __init__(self, channels: int, condition: int) -> None:
+        super().__init__()
+        self.norm = nn.BatchNorm2d(channels, affine=False)
+        self.gain, self.bias = nn.Linear(condition, channels), nn.Linear(condition, channels)
+
+    def forward(self, x: torch.Tensor, condition: torch.Tensor) -> torch.Tensor:
+        gain, bias = 1 + self.gain(condition), self.bias(condition)
+        return self.norm(x) * gain[:, :, None, None] + bias[:, :, None, None]
+
+
 class ConditionalGenerator(nn.Module):
     """G(z | y) -> image (Mirza & Osindero 2014): the class's learned embedding is concatenated to ``z``.
 
     With ``augment`` (conditioning augmentation, Zhang et al. 2017, StackGAN): a linear layer maps the embedding
     to a mean μ and log-variance of a Gaussian, and the condition is a fresh sample μ + σ·ε of it each time (the
-    global Torch generator draws ε), so one class spreads over a neighbourhood of conditions; ``kl`` gives the
-    KL divergence to N(0, I) that keeps that neighbourhood wide (the artist adds it to its loss).
+    run's generator draws ε), so one class spreads over a neighbourhood of conditions; ``kl`` gives the
+    KL divergence to N(0, I) that keeps that neighbourhood wide (the artist adds it to its loss). With ``cbn`` the
+    same condition also sets the gain and bias of every BatchNorm (``ConditionalBatchNorm2d``).
     """
 
     def __init__(self, nz: int = 100, classes: int = 10, channels: int = 1, size: int = 64, ngf: int = 64,
-                 embed: int = 10, augment: bool = False) -> None:
+                 embed: int = 10, augment: bool = False, cbn: bool = False) -> None:
         super().__init__()
-        self.nz, self.classes, self.embed, self.augment = nz, classes, embed, augment
+        self.nz, self.classes, self.embed, self.augment, self.cbn = nz, classes, embed, augment, cbn
         self.labels = nn.Embedding(classes, embed)
         self.main = generator_layers(nz + embed, channels, size, ngf)
+        if cbn:  # the same stack, each BatchNorm made conditional (no parameters added to plain nets)
+            self.main = nn.Sequential(*(ConditionalBatchNorm2d(layer.num_features, embed)
+                                        if isinstance(layer, nn.BatchNorm2d) else layer for layer in self.main))
         self.apply(init_weights)
         nn.init.normal_(self.labels.weight, 0.0, 1.0)  # the embedding lives on the latent's scale
         if augment:  # μ starts as the embedding itself, log σ² at 0: the classes stay apart from the first step
@@ -99,12 +118,22 @@ class ConditionalGenerator(nn.Module):
             return mu.new_zeros(())
         return 0.5 * (mu.pow(2) + logvar.exp() - 1 - logvar).sum(1).mean()
 
-    def forward(self, z: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+    def condition(self, labels: torch.Tensor) -> torch.Tensor:
+        """Each label's condition ``(N, embed)``: its embedding, or with ``augment`` a fresh sample μ + σ·ε."""
         mu, logvar = self.moments(labels)
-        noise = None if logvar is None else randn(*mu.shape, device=mu.device, dtype=mu.dtype)  # the run's generator
-        condition = mu if noise is None else mu + (0.5 * logvar).exp() * noise
+        if logvar is None:
+            return mu
+        return mu + (0.5 * logvar).exp() * randn(*mu.shape, device=mu.device, dtype=mu.dtype)  # the run's generator
+
+    def forward(self, z: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+        condition = self.condition(labels)
         h = torch.cat([z.view(z.shape[0], self.nz), condition], dim=1)
-        return self.main(h.view(h.shape[0], self.nz + self.embed, 1, 1))
+        h = h.view(h.shape[0], self.nz + self.embed, 1, 1)
+        if not self.cbn:
+            return self.main(h)
+        for layer in self.main:
+            h = layer(h, condition) if isinstance(layer, ConditionalBatchNorm2d) else layer(h)
+        return h
 
 
 class MLPGenerator(nn.Module):

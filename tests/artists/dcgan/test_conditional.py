@@ -157,3 +157,79 @@ def test_conditioning_augmentation_samples_the_condition_and_adds_its_kl() -> No
     plain = ConditionalDCGANArtist((1, 28, 28), batch=6, ngf=8, classes=3)
     assert not hasattr(plain.net, "gaussian") and "artist_regulariser" not in plain.tell(
         plain.ask(), torch.zeros(6, requires_grad=True) + 0)
+
+
+def _digest(net: torch.nn.Module) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    for key, value in net.state_dict().items():
+        digest.update(key.encode())
+        digest.update(value.detach().contiguous().numpy().tobytes())
+    return digest.hexdigest()[:16]
+
+
+def test_generators_without_cbn_are_built_as_before() -> None:
+    # digests of the initial state of main's generators before the cbn option existed (names and values): a plain
+    # or augmented run folder made then builds, loads and plays the same network now
+    for augment, expected in ((False, "04ea047232411159"), (True, "999b037d17913ef5")):
+        torch.manual_seed(0)
+        artist = ConditionalDCGANArtist((1, 28, 28), batch=6, ngf=8, classes=3, augment=augment)
+        assert _digest(artist.net) == expected
+
+
+def test_conditional_batch_norm_carries_the_condition_to_every_layer() -> None:
+    from artists.dcgan.networks import ConditionalBatchNorm2d
+
+    torch.manual_seed(0)
+    artist = ConditionalDCGANArtist((1, 28, 28), batch=6, ngf=8, classes=3, augment=True, kl=0.5, cbn=True)
+    layers = [m for m in artist.net.main if isinstance(m, ConditionalBatchNorm2d)]
+    assert len(layers) == 2 and not any(isinstance(m, torch.nn.BatchNorm2d) and m.affine for m in artist.net.modules())
+    proposal = artist.ask()
+    assert proposal.images.shape == (6, 1, 28, 28) and torch.isfinite(proposal.images).all()
+    # one layer by hand: BatchNorm without affine, then gain 1 + W_γ·c and bias W_β·c per image
+    layer, x, c = layers[0], torch.randn(4, layers[0].norm.num_features, 7, 7), torch.randn(4, 10)
+    layer.train()
+    mean, var = x.mean(dim=(0, 2, 3), keepdim=True), x.var(dim=(0, 2, 3), unbiased=False, keepdim=True)
+    gain, bias = (1 + layer.gain(c))[:, :, None, None], layer.bias(c)[:, :, None, None]
+    expected = (x - mean) / (var + 1e-5).sqrt() * gain + bias
+    assert torch.allclose(layer(x, c), expected, atol=1e-5)
+    # the class changes every layer's gains: the same z and condition noise, another class, another image
+    z = torch.randn(3, 100)
+    with torch.random.fork_rng(devices=[]):
+        zero = artist.generate_labelled(z, torch.zeros(3))
+    one = artist.generate_labelled(z, torch.ones(3))
+    assert not torch.allclose(zero, one)
+    # gradient path: the generator's loss reaches every conditional gain and bias, the label embedding and the
+    # conditioning augmentation's layer; the KL term joins it
+    metrics = artist.tell(proposal, proposal.images.mean(dim=(1, 2, 3)))
+    assert metrics["artist_regulariser"] > 0
+    for module in (*layers, artist.net.labels, artist.net.gaussian):
+        for parameter in module.parameters():
+            assert parameter.grad is not None and parameter.grad.abs().sum() > 0
+
+
+def test_cbn_is_deterministic_and_its_run_resumes_byte_identical(tmp_path: Path) -> None:
+    torch.manual_seed(3)
+    first = ConditionalDCGANArtist((1, 28, 28), batch=4, ngf=8, augment=True, cbn=True).ask().images
+    torch.manual_seed(3)
+    assert torch.equal(ConditionalDCGANArtist((1, 28, 28), batch=4, ngf=8, augment=True, cbn=True).ask().images,
+                       first)
+    args = ["run", "--artist", "cdcgan", "--critic", "ccnn", "--data", "digits:64", "--size", "28", "--batch", "8",
+            "--pop", "8", "--fakes", "latest", "--warmup", "0", "--device", "cpu", "--loss", "hinge",
+            "--sheet-every", "0", "--artist-option", "ngf=8", "--artist-option", "augment=true",
+            "--artist-option", "cbn=true", "--artist-option", "kl=0.1", "--critic-option", "width=8"]
+    assert main([*args, "--rounds", "4", "--out", str(tmp_path / "whole")]) == 0
+    assert main([*args, "--rounds", "2", "--out", str(tmp_path / "half")]) == 0
+    assert main(["resume", str(tmp_path / "half"), "--rounds", "4"]) == 0
+    whole = (tmp_path / "whole" / "metrics.jsonl").read_text()
+    assert whole.count("artist_regulariser") == 4 and (tmp_path / "half" / "metrics.jsonl").read_text() == whole
+    assert main(["latent", str(tmp_path / "half"), "classes", "--columns", "2", "--out",
+                 str(tmp_path / "classes.png")]) == 0  # the latent tools rebuild the cbn generator
+
+
+def test_a_bad_embedding_size_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", "--artist", "cdcgan", "--critic", "ccnn", "--data", "digits", "--size", "28", "--fakes",
+                 "latest", "--rounds", "1", "--warmup", "0", "--artist-option", "embed=5000",
+                 "--out", str(tmp_path / "run")]) == 2
+    assert "embed" in capsys.readouterr().err and not (tmp_path / "run").exists()
