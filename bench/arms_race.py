@@ -101,7 +101,7 @@ def main() -> None:
     print("| variant | seed | " + " | ".join(SHOWN) + " | CPU s |")
     print("|" + "---|" * (len(SHOWN) + 3))
     for row in results:
-        cells = [_cell(row.get(key)) for key in SHOWN]
+        cells = [cell_text(row.get(key)) for key in SHOWN]
         print(f"| {row['variant']} | {row['seed']} | " + " | ".join(cells) + f" | {row['cpu_s']:.0f} |")
     print()
     for variant in args.variants.split(","):
@@ -110,7 +110,8 @@ def main() -> None:
             f"{key} {estimate([r[key] for r in rows if r.get(key) is not None])}" for key in SHOWN))
 
 
-def _cell(value: Any) -> str:
+def cell_text(value: Any) -> str:
+    """A table cell: n/a for a missing value, three significant digits for a float."""
     if value is None:
         return "n/a"
     return f"{value:.3g}" if isinstance(value, float) else str(value)

@@ -24,13 +24,13 @@ import argparse
 import math
 import os
 import random
-import statistics
 import time
 from collections.abc import Callable
 
 import numba
 import numpy as np
 import torch
+from timing import interleaved  # bench/timing.py, shared with bench/gp_render.py
 
 from artists.cppn import CPPNGenetics, network, reference
 from artists.cppn import render as torch_renderer
@@ -114,19 +114,6 @@ def torch_forward(genome: Genome, size: int, mode: str) -> torch.Tensor:
         values[node_id] = TORCH[node.activation](total)
     by_label = {n.label: n.id for n in genome.outputs}
     return torch.stack([values[by_label[label]] for label in OUTPUTS[mode]])
-
-
-def interleaved(works: dict[str, Callable[[], object]], repeats: int) -> dict[str, tuple[float, float]]:
-    """Each work's median (wall, CPU) seconds over ``repeats`` rounds that run the works in turn (a busy, shared
-    machine then slows them alike); a pause before each lets the last work's spinning thread pools sleep."""
-    times: dict[str, list[tuple[float, float]]] = {name: [] for name in works}
-    for _ in range(repeats):
-        for name, work in works.items():
-            time.sleep(0.1)
-            wall, cpu = time.perf_counter(), time.process_time()
-            work()
-            times[name].append((time.perf_counter() - wall, time.process_time() - cpu))
-    return {name: (statistics.median(w for w, _ in t), statistics.median(c for _, c in t)) for name, t in times.items()}
 
 
 def one_thread(work: Callable[[], object]) -> Callable[[], object]:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -28,6 +27,7 @@ import numba
 import numpy as np
 import torch
 from deap import gp
+from timing import interleaved  # bench/timing.py, shared with bench/cppn_render.py
 
 from artists.gp.opcodes import compile_trees
 from artists.gp.primitives import build_pset, pixel_inputs
@@ -99,19 +99,6 @@ def one_thread(work: Callable[[], object]) -> Callable[[], object]:
         finally:
             numba.set_num_threads(threads)
     return run
-
-
-def interleaved(works: dict[str, Callable[[], object]], repeats: int) -> dict[str, tuple[float, float]]:
-    """Each work's median (wall, CPU) seconds over ``repeats`` rounds that run the works in turn (a busy, shared
-    machine then slows them alike); a pause before each lets the last work's spinning thread pools sleep."""
-    times: dict[str, list[tuple[float, float]]] = {name: [] for name in works}
-    for _ in range(repeats):
-        for name, work in works.items():
-            time.sleep(0.1)
-            wall, cpu = time.perf_counter(), time.process_time()
-            work()
-            times[name].append((time.perf_counter() - wall, time.process_time() - cpu))
-    return {name: (statistics.median(w for w, _ in t), statistics.median(c for _, c in t)) for name, t in times.items()}
 
 
 def load() -> str:

@@ -24,6 +24,8 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from arms_race import cell_text  # bench/arms_race.py's table cells
+
 JUDGE = 0.25  # the share of digits the judge keeps (as bench/arms_race.py)
 EVERY = 10  # generations between the judge's looks
 SHOWN = ("fid_first", "fid_late", "fid_spearman", "fid_real", "confident_late", "confident_real", "progress", "cpu_s")
@@ -93,7 +95,7 @@ def main() -> None:
     print("| kind | seed | " + " | ".join(SHOWN) + " |")
     print("|" + "---|" * (len(SHOWN) + 2))
     for row in results:
-        print(f"| {row['kind']} | {row['seed']} | " + " | ".join(_cell(row.get(key)) for key in SHOWN) + " |")
+        print(f"| {row['kind']} | {row['seed']} | " + " | ".join(cell_text(row.get(key)) for key in SHOWN) + " |")
     print()
     for kind in ("grid", "single"):
         rows = [row for row in results if row["kind"] == kind]
@@ -103,12 +105,6 @@ def main() -> None:
     single = {row["seed"]: row for row in results if row["kind"] == "single"}
     for key in ("fid_late", "confident_late"):
         print(f"grid - single, {key}, paired over seeds: {estimate([grid[s][key] - single[s][key] for s in seeds])}")
-
-
-def _cell(value: Any) -> str:
-    if value is None:
-        return "n/a"
-    return f"{value:.3g}" if isinstance(value, float) else str(value)
 
 
 if __name__ == "__main__":

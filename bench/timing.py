@@ -1,0 +1,20 @@
+"""Timing shared by the render benches: works timed in turn (interleaved), wall and CPU medians."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+
+
+def interleaved(works: dict[str, Callable[[], object]], repeats: int) -> dict[str, tuple[float, float]]:
+    """Each work's median (wall, CPU) seconds over ``repeats`` rounds that run the works in turn (a busy, shared
+    machine then slows them alike); a pause before each lets the last work's spinning thread pools sleep."""
+    times: dict[str, list[tuple[float, float]]] = {name: [] for name in works}
+    for _ in range(repeats):
+        for name, work in works.items():
+            time.sleep(0.1)
+            wall, cpu = time.perf_counter(), time.process_time()
+            work()
+            times[name].append((time.perf_counter() - wall, time.process_time() - cpu))
+    return {name: (statistics.median(w for w, _ in t), statistics.median(c for _, c in t)) for name, t in times.items()}
