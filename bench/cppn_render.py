@@ -30,7 +30,7 @@ from collections.abc import Callable
 import numba
 import numpy as np
 import torch
-from timing import interleaved  # bench/timing.py, shared with bench/gp_render.py
+from timing import interleaved, one_thread  # bench/timing.py, shared with bench/gp_render.py
 
 from artists.cppn import CPPNGenetics, network, reference
 from artists.cppn import render as torch_renderer
@@ -114,18 +114,6 @@ def torch_forward(genome: Genome, size: int, mode: str) -> torch.Tensor:
         values[node_id] = TORCH[node.activation](total)
     by_label = {n.label: n.id for n in genome.outputs}
     return torch.stack([values[by_label[label]] for label in OUTPUTS[mode]])
-
-
-def one_thread(work: Callable[[], object]) -> Callable[[], object]:
-    """``work`` with the Numba kernel on one thread (its per-core speed, against single-threaded NumPy)."""
-    def run() -> object:
-        threads = numba.get_num_threads()
-        numba.set_num_threads(1)
-        try:
-            return work()
-        finally:
-            numba.set_num_threads(threads)
-    return run
 
 
 def torch_threads(threads: int, work: Callable[[], object]) -> Callable[[], object]:

@@ -27,7 +27,7 @@ import numba
 import numpy as np
 import torch
 from deap import gp
-from timing import interleaved  # bench/timing.py, shared with bench/cppn_render.py
+from timing import interleaved, one_thread  # bench/timing.py, shared with bench/cppn_render.py
 
 from artists.gp.opcodes import compile_trees
 from artists.gp.primitives import build_pset, pixel_inputs
@@ -87,18 +87,6 @@ def whole_image_numpy(trees: list[gp.PrimitiveTree], inputs: np.ndarray) -> Call
     functions = [gp.compile(tree, pset) for tree in trees]
     rows = list(inputs)
     return lambda: [function(*rows) for function in functions]
-
-
-def one_thread(work: Callable[[], object]) -> Callable[[], object]:
-    """``work`` with Numba on one thread (the kernel's per-core speed, against single-threaded NumPy)."""
-    def run() -> object:
-        threads = numba.get_num_threads()
-        numba.set_num_threads(1)
-        try:
-            return work()
-        finally:
-            numba.set_num_threads(threads)
-    return run
 
 
 def load() -> str:
