@@ -138,11 +138,13 @@ class Phases:
         critic = players.critic if isinstance(players.critic, PhasedCritic) else bare_critic(players)
         if isinstance(critic, PhasedCritic):
             metrics.update(critic.next_phase())
-        steps, accuracy = self.retrain(players, progress, fooling)
+        steps, accuracy, updates = self.retrain(players, progress, fooling)
         metrics.update(study(players, proposal, progress))
-        recovered = accuracy is None or accuracy >= self.rules.accuracy
+        recovered = accuracy is None or steps < updates or self.reached(accuracy)
         metrics.update(generations_to_fool=float(self.generation), phase_stalled=float(not fooled),
                        critic_steps_to_recover=float(steps), critic_recovered=float(recovered))
+        if self.rules.critic_min:
+            metrics["phase_critic_updates"] = float(updates)
         if accuracy is not None:
             metrics["phase_critic_accuracy"] = accuracy
         self.phase, self.generation, self.level = self.phase + 1, 0, None
@@ -173,18 +175,22 @@ class Phases:
         evenly to ``widen`` by the generation cap."""
         return min(self.rules.widen, 1 + generation * self.rules.widen // self.rules.generations)
 
-    def retrain(self, players: Players, progress: Progress, fooling: torch.Tensor | None) -> tuple[int, float | None]:
+    def retrain(self, players: Players, progress: Progress,
+                fooling: torch.Tensor | None) -> tuple[int, float | None, int]:
         """Train the critic on the fake set until it tells held-out real images from ``fooling`` (the phase's
-        fooling images; the whole fake set for a stalled phase) again; returns (steps, final accuracy)."""
+        fooling images; the whole fake set for a stalled phase) again, and for at least ``critic_min`` updates;
+        returns (updates to recover, final accuracy, updates made)."""
         if players.real is None:
-            return 0, None
+            return 0, None, 0
         probe = players.fakes.pool() if fooling is None or len(fooling) == 0 else fooling
         hall = self.hall if self.rules.remember else None
         probes = [probe] if hall is None else [probe, *hall.split(PROBE)]  # the hall: every image must be rejected
         measures = players.measures
         measure = (lambda: None) if measures is None else (lambda: min_accuracy(measures, probes))
         accuracy, steps = measure(), 0
-        while steps < self.rules.critic_steps and (accuracy is None or accuracy < self.rules.accuracy):
+        recovered_at = 0 if self.reached(accuracy) else None
+        least = min(self.rules.critic_min, self.rules.critic_steps)
+        while steps < self.rules.critic_steps and (recovered_at is None or steps < least):
             for _ in range(min(self.rules.check_every, self.rules.critic_steps - steps)):
                 if hall is None or isinstance(players.critic, LabelledCritic):
                     self.learned = learn(players, progress)
@@ -192,7 +198,13 @@ class Phases:
                     remember(players, progress, hall)
                 steps += 1
             accuracy = measure()
-        return steps, accuracy
+            if recovered_at is None and self.reached(accuracy):
+                recovered_at = steps
+        return (steps if recovered_at is None else recovered_at), accuracy, steps
+
+    def reached(self, accuracy: float | None) -> bool:
+        """Whether a held-out accuracy meets the phase's recovery tolerance."""
+        return accuracy is not None and accuracy >= self.rules.accuracy
 
     def state_dict(self) -> dict[str, Any]:
         state = {"phase": self.phase, "generation": self.generation, "rules": asdict(self.rules), "hall": self.hall}

@@ -4,7 +4,9 @@ batch of them durable with one sync of their file system instead of one fsync ea
 from __future__ import annotations
 
 import ctypes
+import errno
 import os
+import stat
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
@@ -62,10 +64,16 @@ def sync_paths(paths: list[Path]) -> None:
         try:
             if syncfs is not None and os.stat(path).st_dev in synced:
                 continue
-            fd = os.open(path, os.O_RDONLY)
+            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
         except FileNotFoundError:  # replaced or removed since: nothing of it to keep
             continue
+        except OSError as error:  # replaced by a link since (O_NOFOLLOW): not the file written
+            if error.errno == errno.ELOOP:
+                continue
+            raise
         try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):  # replaced by a FIFO or a device since: not the file written
+                continue
             if syncfs is not None and syncfs(fd) == 0:
                 synced.add(os.fstat(fd).st_dev)
             else:  # no syncfs, or it failed: this file alone

@@ -74,6 +74,7 @@ class RunConfig:
     phase_threshold: float = borrow(PhaseRules, "threshold")
     phase_accuracy: float = borrow(PhaseRules, "accuracy")
     phase_critic_steps: int = borrow(PhaseRules, "critic_steps")
+    phase_critic_min: int = borrow(PhaseRules, "critic_min")
     phase_check_every: int = borrow(PhaseRules, "check_every")
     phase_remember: bool = borrow(PhaseRules, "remember")
     phase_jury: int = borrow(PhaseRules, "jury")

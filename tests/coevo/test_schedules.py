@@ -83,6 +83,18 @@ def test_gp_against_the_cnn_ends_each_phase_fooled_or_stalled(tmp_path) -> None:
                                                            and row["generations_to_fool"] == 3)
 
 
+def test_a_critic_with_a_floor_keeps_learning_after_it_recovers_and_still_reports_when_it_did() -> None:
+    quick, _ = rows(PhaseRules(threshold=-1e9, generations=5, accuracy=0.9, critic_steps=400), rounds=3)
+    floored, _ = rows(PhaseRules(threshold=-1e9, generations=5, accuracy=0.9, critic_steps=400, critic_min=30),
+                      rounds=3)
+    assert quick[0]["critic_steps_to_recover"] < 30  # it recovers before the floor ...
+    assert floored[0]["critic_steps_to_recover"] == quick[0]["critic_steps_to_recover"]  # ... at the same step
+    for r in floored:
+        assert r["updates"] == r["phase_critic_updates"] == max(30, r["critic_steps_to_recover"])
+        assert r["critic_recovered"] == 1
+    assert "phase_critic_updates" not in quick[0]  # runs without the floor write what they wrote
+
+
 def test_the_critics_recovery_is_measured_to_the_step(monkeypatch) -> None:
     checks: list[tuple[int, float]] = []
     original = Scoreboard.accuracy

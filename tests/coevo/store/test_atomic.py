@@ -58,3 +58,33 @@ def test_without_syncfs_each_file_of_a_batch_is_fsynced(tmp_path: Path, monkeypa
         atomic.atomic_write_text(tmp_path / "a", "x")
         atomic.atomic_write_text(tmp_path / "b", "y")
     assert len(fsynced) == 5 and (tmp_path / "b").read_text() == "y"
+
+
+def test_a_file_replaced_by_a_fifo_or_a_link_before_the_sync_neither_blocks_nor_is_followed(tmp_path: Path,
+                                                                                          monkeypatch) -> None:
+    import os
+    import stat
+
+    from coevo.store import atomic
+
+    target = tmp_path / "elsewhere.txt"
+    target.write_text("not ours")
+    original, synced = os.open, []
+
+    def checked_open(path, flags, *args):
+        if stat.S_ISFIFO(os.lstat(path).st_mode) and not flags & os.O_NONBLOCK:
+            raise AssertionError(f"{path}: a FIFO opened to block until a writer comes")
+        synced.append(Path(path).name)
+        return original(path, flags, *args)
+
+    monkeypatch.setattr(atomic, "_syncfs", lambda: None)
+    with atomic.synced_once():
+        atomic.atomic_write_bytes(tmp_path / "pipe", b"a")
+        atomic.atomic_write_bytes(tmp_path / "link", b"b")
+        (tmp_path / "pipe").unlink()
+        os.mkfifo(tmp_path / "pipe")
+        (tmp_path / "link").unlink()
+        (tmp_path / "link").symlink_to(target)
+        monkeypatch.setattr(os, "open", checked_open)
+    assert synced == ["pipe", "link"]  # both tried; the link refused (O_NOFOLLOW), nothing of the target touched
+    assert target.read_text() == "not ours"
