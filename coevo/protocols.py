@@ -174,6 +174,14 @@ class Widening(Protocol):
 
 
 @runtime_checkable
+class Restarting(Protocol):
+    """An artist whose search can start again from a fresh random population (the ``phases`` schedule's
+    ``--phase-restart``, so each phase asks how hard the new critic is to fool from scratch)."""
+
+    def restart(self) -> None: ...
+
+
+@runtime_checkable
 class PersonModel(Critic, Protocol):
     """A critic learned from one person's recorded choices (Li & Hu 2010): how often it orders held-out pairs
     (chosen, unchosen) as the person did, beside chance, as a JSON-able report (``agreement``, ``chance``, …)."""

@@ -42,7 +42,7 @@ from coevo.loop import (
     study,
     tell,
 )
-from coevo.protocols import LabelledCritic, PhasedCritic, Proposal, SchoolingArtist, Widening
+from coevo.protocols import LabelledCritic, PhasedCritic, Proposal, Restarting, SchoolingArtist, Widening
 from coevo.rng import randint
 from coevo.training.config import RunConfig
 from coevo.training.kernel import PhaseRules
@@ -139,6 +139,8 @@ class Phases:
         if isinstance(critic, PhasedCritic):
             metrics.update(critic.next_phase())
         steps, accuracy, updates = self.retrain(players, progress, fooling)
+        if self.rules.restart and isinstance(players.artist, Restarting):
+            players.artist.restart()
         metrics.update(study(players, proposal, progress))
         recovered = accuracy is None or steps < updates or self.reached(accuracy)
         metrics.update(generations_to_fool=float(self.generation), phase_stalled=float(not fooled),

@@ -98,6 +98,10 @@ class EvolutionaryArtist:
         self._cache = None
         return metrics
 
+    def restart(self) -> None:
+        """A fresh random population in place of the current one (``Restarting``)."""
+        self.seed()
+
     def widen(self, factor: int) -> None:
         """Breed ``factor`` times ``config.pop`` individuals from the next generation on (1: the configured
         population); the current generation is left as it is."""

@@ -82,6 +82,7 @@ class RunConfig:
     phase_widen: int = borrow(PhaseRules, "widen")
     phase_real_bar: float = borrow(PhaseRules, "real_bar")
     phase_relax: bool = borrow(PhaseRules, "relax")
+    phase_restart: bool = borrow(PhaseRules, "restart")
     ciao_keep: int = setting(32, "master tournament: critics and champions kept, each phase's (or every "
                              "--ciao-every rounds'), thinned evenly past this; every champion plays every critic "
                              "(tournament.json, ciao.png; 0: off)", low=0, high=64)

@@ -65,6 +65,9 @@ class PhaseRules:
     real_bar: float = setting(0.0, "phases: a bar set by the data: the champion fools only when it also scores above "
                               "this quantile of the phase's critic's scores of held-out real images (it must look "
                               "as real as real images do to this critic; 0: off)", low=0.0, high=1.0)
+    restart: bool = setting(False, "phases: each phase's search starts from a fresh random population, so the "
+                            "generations to fool say how hard the new critic is to fool from scratch, not how far "
+                            "the last champion had to move")
     relax: bool = setting(False, "phases: what the bar asks above --phase-threshold (--phase-margin, --phase-real-bar) "
                           "shrinks evenly while a phase drags, to nothing at the generation cap: a harder phase takes "
                           "longer instead of stalling (Cartlidge & Bullock 2004: reduced virulence)")

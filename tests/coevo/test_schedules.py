@@ -95,6 +95,32 @@ def test_a_critic_with_a_floor_keeps_learning_after_it_recovers_and_still_report
     assert "phase_critic_updates" not in quick[0]  # runs without the floor write what they wrote
 
 
+def test_a_restarting_search_begins_each_phase_from_a_fresh_random_population() -> None:
+    def phase_starts(restart: bool) -> list[tuple[list[int | None], int]]:
+        seed_everything(0)
+        game = players(TinyCritic((1, 8, 8), lr=0.05))
+        seen: list[tuple[list[int | None], int]] = []
+
+        class Watch:
+            def on_round_start(self, progress) -> None:
+                population = game.artist.population
+                if population:  # the first population is drawn at the first ask
+                    seen.append(([ind.parents for ind in population], min(ind.id for ind in population)))
+
+            def on_round_end(self, round_, progress) -> None:
+                pass
+
+        rules = PhaseRules(threshold=-1e9, generations=5, accuracy=0.9, critic_steps=50, restart=restart)
+        coevolve(game, Phases(rules), Stop(rounds=3), hooks=[Watch()])
+        return seen
+
+    carried, restarted = phase_starts(False), phase_starts(True)
+    assert len(carried) == len(restarted) == 2  # rounds 2 and 3, each a phase (every champion fools)
+    assert all(any(parents) for parents, _ in carried)  # bred from the last phase's champions
+    assert all(not any(parents) for parents, _ in restarted)  # every phase starts from random genomes, unbred ...
+    assert restarted[1][1] > restarted[0][1]  # ... each a new population (new ids)
+
+
 def test_the_critics_recovery_is_measured_to_the_step(monkeypatch) -> None:
     checks: list[tuple[int, float]] = []
     original = Scoreboard.accuracy

@@ -210,3 +210,17 @@ def test_a_killed_run_with_a_relaxing_bar_set_by_the_data_resumes_byte_identical
     assert any(row["phase_bar"] > -50.0 for row in rows)
     for name in ("metrics.jsonl", "curves.png"):
         assert (folder / name).read_bytes() == (whole.path / name).read_bytes(), name
+
+
+def test_a_killed_run_whose_phases_restart_with_a_critic_floor_resumes_byte_identical(tmp_path: Path) -> None:
+    """Each phase begins from a fresh population and the critic learns at least 3 updates; killed at round 10."""
+    settings = dict(schedule="phases", phase_generations=4, phase_critic_steps=5, phase_critic_min=3,
+                    phase_restart=True, ciao_keep=0, sheet_every=3, checkpoint_every=4, checkpoint_seconds=0.0)
+    whole = start(toy_config(rounds=16, **settings), tmp_path / "whole")
+    folder = tmp_path / "killed"
+    start_killed(toy_config(rounds=16, **settings), folder)
+    resume(folder)
+    ends = [row for row in whole.metrics() if "generations_to_fool" in row]
+    assert len(ends) > 2 and all(row["phase_critic_updates"] >= 3 for row in ends)
+    for name in ("metrics.jsonl", "curves.png"):
+        assert (folder / name).read_bytes() == (whole.path / name).read_bytes(), name
