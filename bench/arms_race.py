@@ -1,7 +1,8 @@
 """Does the GP-vs-CNN arms race escalate? ``--schedule phases`` on the bundled digits, several seeds, with and
 without each remedy (a critic that remembers, a jury of past critics, a growing margin, wider search, fitness
 sharing, all of the first four; a bar set by the data, ``real*``, and one that relaxes while a phase drags,
-``*relax*``), each run with the master tournament and the
+``*relax*``; a critic that keeps learning after it recovers, ``floor25``, or learns every image, ``archive``; a
+search that restarts each phase from random genomes, ``restart*``), each run with the master tournament and the
 independent judge. Prints one row per run and, per variant, the mean and 95% interval over seeds of what
 ``coevo.metrics.armsrace`` reports (the numbers in docs/coevolution.md come from here). Every variant names all
 its phase settings, so the rows mean the same whatever the defaults.
@@ -22,8 +23,8 @@ from pathlib import Path
 from typing import Any
 
 PLAIN: dict[str, Any] = {"phase_remember": False, "phase_jury": 0, "phase_margin": 0.0, "phase_widen": 1,
-                         "phase_real_bar": 0.0, "phase_relax": False,
-                         "diversity": 0.0}  # the phases schedule without remedies
+                         "phase_real_bar": 0.0, "phase_relax": False, "phase_restart": False, "phase_critic_min": 0,
+                         "phase_generations": 50, "fakes": "champions", "diversity": 0.0}  # the phases schedule without remedies
 ESCALATE: dict[str, Any] = {"phase_remember": True, "phase_jury": 4, "phase_margin": 0.02, "phase_widen": 4}
 VARIANTS: dict[str, dict[str, Any]] = {
     "phases": PLAIN,
@@ -46,6 +47,11 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "real50+jury4": PLAIN | {"phase_real_bar": 0.5, "phase_jury": 4},
     "real50+remember": PLAIN | {"phase_real_bar": 0.5, "phase_remember": True},
     "real50+widen4": PLAIN | {"phase_real_bar": 0.5, "phase_widen": 4},
+    "margin02+relax+diversity": PLAIN | {"phase_margin": 0.02, "phase_relax": True, "diversity": 0.5},
+    "floor25": PLAIN | {"phase_critic_min": 25},
+    "archive": PLAIN | {"fakes": "archive"},
+    "restart": PLAIN | {"phase_restart": True},
+    "restart150": PLAIN | {"phase_restart": True, "phase_generations": 150},
 }
 SHOWN = ("rounds", "phases", "stalled", "generations_to_fool_median", "generations_to_fool_spearman",
          "critic_steps_to_recover_median", "critic_steps_to_recover_min", "ciao_progress", "judge_fid_first",
