@@ -22,9 +22,10 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
+# the phases schedule without remedies
 PLAIN: dict[str, Any] = {"phase_remember": False, "phase_jury": 0, "phase_margin": 0.0, "phase_widen": 1,
                          "phase_real_bar": 0.0, "phase_relax": False, "phase_restart": False, "phase_critic_min": 0,
-                         "phase_generations": 50, "fakes": "champions", "diversity": 0.0}  # the phases schedule without remedies
+                         "phase_generations": 50, "fakes": "champions", "diversity": 0.0}
 ESCALATE: dict[str, Any] = {"phase_remember": True, "phase_jury": 4, "phase_margin": 0.02, "phase_widen": 4}
 VARIANTS: dict[str, dict[str, Any]] = {
     "phases": PLAIN,
