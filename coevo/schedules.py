@@ -17,7 +17,10 @@
   real images do to that critic; the bar rises as the critic grows surer of the data and eases when it does not.
   Against disengagement (Cartlidge & Bullock 2004, reduced virulence), ``--phase-relax``: what the bar asks above
   the threshold shrinks evenly while a phase drags, to nothing at the generation cap, so a harder phase takes
-  longer instead of stalling.
+  longer instead of stalling. ``--phase-critic-min N``: the critic keeps learning for at least N updates a phase
+  after it recovers (when it recovered is still reported). ``--phase-restart``: each phase's search starts from a
+  fresh random population (a ``Restarting`` artist), so generations to fool say how hard the new critic is to
+  fool from scratch rather than how far the last champion had to move.
   A ``PhasedCritic`` (a jury) hears of the phase's end before it retrains; a ``SelfTaughtCritic`` (the novelty
   SOM) stays frozen during a phase too, and studies the phase's last generation when the phase ends.
 """
