@@ -10,6 +10,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from coevo.rng import module_init, python_rng, randn
+from coevo.toolkits.frozen import FrozenCritic
 
 
 class ToyGenetics:
@@ -51,7 +52,7 @@ class ToyGenetics:
         return [float(w) for w in weights]
 
 
-class BrightnessCritic:
+class BrightnessCritic(FrozenCritic):
     """A fixed critic preferring bright images; learns nothing."""
 
     def __init__(self, shape: tuple[int, int, int] = (1, 8, 8)) -> None:
@@ -59,15 +60,6 @@ class BrightnessCritic:
 
     def score(self, images: torch.Tensor) -> torch.Tensor:
         return images.mean(dim=(1, 2, 3))
-
-    def learn(self, real: torch.Tensor, fake: torch.Tensor) -> dict[str, float]:
-        return {}
-
-    def state_dict(self) -> dict[str, Any]:
-        return {}
-
-    def load_state_dict(self, state: dict[str, Any]) -> None:
-        pass
 
 
 class TinyCritic:

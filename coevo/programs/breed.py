@@ -40,6 +40,7 @@ from coevo.store.genomefile import GenomeFile, write_genome
 from coevo.store.runfolder import CONFIG, KINDS, RunFolder, check_kind
 from coevo.threads import use_threads
 from coevo.toolkits.choices import PERSON, RESTART, SESSION_FORMAT, SESSION_VERSION, chosen_by, read_session
+from coevo.toolkits.frozen import FrozenCritic
 from coevo.toolkits.interactive import ACTIONS, Interactive, SessionRequest, parse_grid
 from coevo.training import registry
 from coevo.training.config import BreedConfig, dump_config, load_config
@@ -51,7 +52,7 @@ KIND, SESSION_FILE = "session", "session.json"  # the folder's kind mark; the se
 CHECKPOINT_EVERY = 10  # choices between checkpoints (session.json and checkpoint.pt); one more when the person quits
 
 
-class Autopilot:
+class Autopilot(FrozenCritic):
     """A learned critic choosing for the person: each generation its best-scored image is the one choice (1, the
     rest 0, as a person's single click), framed in the window for ``delay`` seconds first; a key or a click there
     raises ``SessionRequest("takeover")`` before the pick breeds anything."""
@@ -73,15 +74,6 @@ class Autopilot:
         scores = torch.zeros(int(images.shape[0]))
         scores[pick] = 1.0
         return scores
-
-    def learn(self, real: torch.Tensor, fake: torch.Tensor) -> dict[str, float]:
-        return {}
-
-    def state_dict(self) -> dict[str, Any]:
-        return {}
-
-    def load_state_dict(self, state: dict[str, Any]) -> None:
-        pass
 
 
 class BreedingSession:

@@ -31,6 +31,7 @@ from coevo.protocols import Catalog, Proposal
 from coevo.rng import Generators, seed_everything, seeded_torch, using
 from coevo.store.atomic import atomic_write_text
 from coevo.store.runfolder import RunFolder, mark_kind
+from coevo.toolkits.frozen import FrozenCritic
 from coevo.training.config import dump_config, load_config
 from coevo.training.trainer import Game, Trainer
 
@@ -233,20 +234,11 @@ class GridProgram:
         return finish(folder, game)
 
 
-class _Unused:
+class _Unused(FrozenCritic):
     """The grid's game has no one critic: each cell holds its own (in the schedule's state)."""
 
     def score(self, images: torch.Tensor) -> torch.Tensor:
         return torch.zeros(len(images))
-
-    def learn(self, real: torch.Tensor, fake: torch.Tensor) -> dict[str, float]:
-        return {}
-
-    def state_dict(self) -> dict[str, Any]:
-        return {}
-
-    def load_state_dict(self, state: dict[str, Any]) -> None:
-        pass
 
 
 def replace_stop(config: GridConfig) -> Any:

@@ -34,6 +34,7 @@ from coevo.rng import Generators
 from coevo.rng import using as drawing_from
 from coevo.store.runfolder import mark_kind
 from coevo.toolkits.choices import PERSON, RESTART
+from coevo.toolkits.frozen import FrozenCritic
 from gallery.catalog import GalleryCatalog, StoredRun
 from gallery.store import Store
 from gallery.web import state
@@ -64,7 +65,7 @@ DEFAULT_STARTS = (
 )
 
 
-class WebChoice:
+class WebChoice(FrozenCritic):
     """The visitor's click as the session's critic: the first chosen child scores 1, any other chosen 0.5, the
     rest 0 (as the Pygame window scores a click and shift-clicks)."""
 
@@ -82,15 +83,6 @@ class WebChoice:
 
     def notify(self, text: str) -> None:
         self.message = text
-
-    def learn(self, real: torch.Tensor, fake: torch.Tensor) -> dict[str, float]:
-        return {}
-
-    def state_dict(self) -> dict[str, Any]:
-        return {}
-
-    def load_state_dict(self, saved: dict[str, Any]) -> None:
-        pass
 
 
 class WebPicks(WebChoice):
