@@ -28,10 +28,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     from coevo.commands.run import resolve
-    from coevo.programs.sweep import default_out, parse_grid, sweep
+    from coevo.programs.sweep import default_out, light_exit, parse_grid, sweep
     from coevo.training.settings import parse_option
     from gallery.catalog import GalleryCatalog
 
+    light_exit()  # the command's process ends after the sweep
     grid = parse_grid(args.set, parse_option)
     base = resolve(args)
     out = args.out or default_out(base, grid, args.seeds)

@@ -10,6 +10,8 @@ ends at the next round (``coevo.training.cancel``), so no orphan keeps writing i
 
 from __future__ import annotations
 
+import atexit
+import gc
 import math
 import socket
 import sys
@@ -156,6 +158,15 @@ def on_dask(tasks: Sequence[Task], workers: int, scheduler: str | None) -> list[
         except BaseException:
             client.cancel(futures)
             raise
+
+
+def light_exit() -> None:
+    """Let this process end without Python sweeping its heap: the objects alive when it exits are frozen (out of
+    the garbage collector's reach), so the interpreter's shutdown skips its full collections over the few hundred
+    thousand objects torch, Numba and Dask hold (measured 1-3 s of wall time a ``coevo sweep`` on the busy shared
+    2-core machine, ~0.45 s left). Exit handlers, file closing and flushing run as ever."""
+    atexit.unregister(gc.freeze)  # once, however often asked
+    atexit.register(gc.freeze)  # registered last, so it runs first: before the other handlers' own collections
 
 
 def say(line: str) -> None:

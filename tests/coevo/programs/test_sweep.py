@@ -38,6 +38,19 @@ def folder_bytes(folder: Path) -> dict[str, bytes]:
             if p.suffix in (".png", ".json", ".jsonl") and p.is_file()}
 
 
+def test_a_light_exit_freezes_the_heap_before_the_exit_handlers_once_however_often_asked() -> None:
+    """``light_exit`` runs ``gc.freeze`` at exit, before the handlers registered earlier and only once; a process
+    that does not ask for it exits with nothing frozen."""
+    probe = ("import atexit, gc, sys; from coevo.programs.sweep import light_exit; "
+             "atexit.register(lambda: print('frozen' if gc.get_freeze_count() else 'not frozen')); "
+             "freeze = gc.freeze; gc.freeze = lambda: (print('freeze'), freeze()); "
+             "[light_exit() for _ in range(int(sys.argv[1]))]")
+    for asks, shown in ((0, "not frozen"), (1, "freeze\nfrozen"), (3, "freeze\nfrozen")):
+        done = subprocess.run([sys.executable, "-c", probe, str(asks)], cwd=ROOT, capture_output=True, text=True,
+                              check=True)
+        assert done.stdout.strip() == shown
+
+
 @pytest.mark.slow
 def test_the_same_bytes_with_no_one_or_two_workers(tmp_path: Path) -> None:
     base = toy_config(rounds=3, seed=0, checkpoint_seconds=0.0)
