@@ -268,6 +268,7 @@ def test_the_moving_average_follows_the_weights_and_leaves_training_unchanged() 
     z, labels = torch.randn(4, 100), torch.tensor([0, 1, 2, 0])
     with torch.random.fork_rng(devices=[]):
         shown = averaged.generate_labelled(z, labels)
+    assert shown.shape == (4, 1, 28, 28) and torch.isfinite(shown).all() and shown.abs().max() <= 1
     with torch.random.fork_rng(devices=[]):
         averaged.average.eval()
         assert torch.equal(shown, averaged.average(z, labels).detach())
