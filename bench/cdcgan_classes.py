@@ -19,7 +19,7 @@ read-back of each seed's last samples and prints the last rows as mean ± 95% t 
 run as separate processes add up to one table.
 
 Usage: PYTHONPATH=. python bench/cdcgan_classes.py --data mnist:../shared/data/mnist --steps 2000 [--seeds 0,1,2]
-[--loss hinge] [--option augment=true --option cbn=true] [--save DIR]; then ... --summarise DIR
+[--loss hinge] [--option augment=true --option cbn=true] [--save DIR]; then ... --summarise DIR [--at STEP]
 """
 
 from __future__ import annotations
@@ -44,7 +44,9 @@ from coevo.toolkits.classifier import cached_classifier
 from coevo.training.config import RunConfig
 from coevo.training.settings import parse_option
 
-COLUMNS = ("steps", "read_back_lenet", "worst_class_lenet", "within_class_spread", "condition_read_back", "cpu_s")
+MEASURES = ("read_back_lenet", "worst_class_lenet", "within_class_spread", "condition_read_back")
+COLUMNS = ("steps", *MEASURES, "cpu_s")
+EMA_COLUMNS = tuple(f"{m}_ema" for m in MEASURES)  # the moving-average generator's (``--option ema=...``)
 
 
 def within_class_spread(images: torch.Tensor, labels: torch.Tensor) -> float:
@@ -73,7 +75,8 @@ class Reached(Exception):
 
 class Accuracy(Hook):
     """Every ``every`` rounds: both read-backs and the spread of 1000 samples from fixed latents (a private
-    generator, so the run draws as it would without this hook)."""
+    generator, so the run draws as it would without this hook); with the artist's ``ema`` the same for the
+    moving-average generator (columns ``..._ema``, samples ``samples-ema-seed-K...pt``)."""
 
     def __init__(self, game, lenet, every: int, until: float, save: Path | None, seed: int) -> None:
         self.game, self.lenet, self.every, self.until = game, lenet, every, until
@@ -85,28 +88,36 @@ class Accuracy(Hook):
         if progress.rounds % self.every:
             return
         cpu = time.process_time() - self.began
-        with seeded_torch(12345):
-            images, labels = self.game.artist.sample_labelled(1000)
-            carried = condition_read_back(self.game.artist.net, labels)
-        with torch.no_grad():
-            lenet = self.lenet.probabilities(images).argmax(1) == labels
-        worst = min(float(lenet[labels == c].float().mean()) for c in labels.unique())
-        row = {"steps": progress.rounds, "read_back_lenet": float(lenet.float().mean()),
-               "worst_class_lenet": worst,
-               "within_class_spread": within_class_spread(images, labels), "condition_read_back": carried,
-               "cpu_s": cpu}
+        artist = self.game.artist
+        row: dict[str, float] = {"steps": progress.rounds}
+        drawn = {}
+        for suffix, live in (("", True), ("_ema", False)) if getattr(artist, "average", None) is not None else (
+                ("", True),):
+            with seeded_torch(12345):
+                images, labels = artist.sample_labelled(1000, live=live)
+                carried = condition_read_back(artist.net if live else artist.shown, labels)
+            with torch.no_grad():
+                lenet = self.lenet.probabilities(images).argmax(1) == labels
+            worst = min(float(lenet[labels == c].float().mean()) for c in labels.unique())
+            row |= {f"read_back_lenet{suffix}": float(lenet.float().mean()), f"worst_class_lenet{suffix}": worst,
+                    f"within_class_spread{suffix}": within_class_spread(images, labels),
+                    f"condition_read_back{suffix}": carried}
+            drawn[suffix] = {"steps": progress.rounds, "images": images, "labels": labels}
+            print(f"step {row['steps']:5d}{suffix or '    '}  read back: LeNet {row[f'read_back_lenet{suffix}']:6.1%} "
+                  f"(worst class {worst:6.1%})  within-class spread {row[f'within_class_spread{suffix}']:.3f}  "
+                  f"condition carries the class {carried:6.1%} ({cpu:.0f} CPU s)", flush=True)
+        row["cpu_s"] = cpu
         self.rows.append(row)
-        print(f"step {row['steps']:5d}  read back: LeNet {row['read_back_lenet']:6.1%} (worst class {worst:6.1%})  "
-              f"within-class spread {row['within_class_spread']:.3f}  "
-              f"condition carries the class {carried:6.1%} ({cpu:.0f} CPU s)", flush=True)
         if self.save is not None:  # written as it goes, so a run stopped early keeps its rows and latest sheet
             self.save.mkdir(parents=True, exist_ok=True)
             with open(self.save / f"seed-{self.seed}.csv", "w", newline="") as handle:
-                writer = csv.DictWriter(handle, COLUMNS)
+                writer = csv.DictWriter(handle, COLUMNS + (EMA_COLUMNS if "_ema" in drawn else ()))
                 writer.writeheader()
                 writer.writerows(self.rows)
-            torch.save({"steps": progress.rounds, "images": images, "labels": labels},
-                       self.save / f"samples-seed-{self.seed}.pt")  # for the judge (--summarise)
+            for suffix, samples in drawn.items():
+                name = f"samples{suffix.replace('_', '-')}-seed-{self.seed}"
+                torch.save(samples, self.save / f"{name}.pt")  # for the judge (--summarise)
+                torch.save(samples, self.save / f"{name}-steps-{progress.rounds}.pt")  # (--at)
             with seeded_torch(0):  # the conditioning augmentation's draws too: the run's generator does not move
                 sheet = class_rows(self.game.artist, 10, seed=0)
             save_png(grid(sheet, 10), self.save / f"cdcgan-classes-seed-{self.seed}.png")
@@ -136,8 +147,9 @@ def judge_split(args: argparse.Namespace) -> tuple[ImageSet, ImageSet]:
 
 
 def summarise(args: argparse.Namespace) -> None:
-    """The last row of every ``seed-K.csv`` in the folder, with the judge's read-back of that seed's last samples
-    (``samples-seed-K.pt``): each column as mean ± 95% t interval over the seeds."""
+    """The last row of every ``seed-K.csv`` in the folder (with ``--at N`` the row of step N), with the judge's
+    read-back of that seed's samples then (``samples-seed-K.pt``, or ``samples-seed-K-steps-N.pt``): each column
+    as mean ± 95% t interval over the seeds."""
     folder = Path(args.summarise)
     train, held = judge_split(args)
     judge = cached_judge(train)  # trained once (about 2 CPU minutes), then loaded from the cache
@@ -150,20 +162,28 @@ def summarise(args: argparse.Namespace) -> None:
             rows = list(csv.DictReader(handle))
         if not rows:
             continue
+        if args.at is not None:
+            rows = [r for r in rows if int(float(r["steps"])) == args.at]
+            if not rows:
+                print(f"{path.stem}: no row at step {args.at}")
+                continue
         row = {k: float(v) for k, v in rows[-1].items()}
-        samples = path.with_name(f"samples-{path.stem}.pt")
-        if samples.exists():
-            saved = torch.load(samples, weights_only=True)
-            if int(saved["steps"]) == int(row["steps"]):
-                with torch.no_grad():
-                    picked = torch.cat([judge(part).argmax(1) for part in saved["images"].split(500)])
-                row["read_back_judge"] = float((picked == saved["labels"]).float().mean())
+        for suffix in ("", "-ema"):
+            samples = path.with_name(f"samples{suffix}-{path.stem}.pt" if args.at is None
+                                     else f"samples{suffix}-{path.stem}-steps-{args.at}.pt")
+            if samples.exists():
+                saved = torch.load(samples, weights_only=True)
+                if int(saved["steps"]) == int(row["steps"]):
+                    with torch.no_grad():
+                        picked = torch.cat([judge(part).argmax(1) for part in saved["images"].split(500)])
+                    row[f"read_back_judge{suffix.replace('-', '_')}"] = float(
+                        (picked == saved["labels"]).float().mean())
         last.append(row)
         print(f"{path.stem}: " + ", ".join(f"{k} {v:.4g}" for k, v in row.items()))
     if not last:
         raise SystemExit(f"no seed-*.csv with rows in {folder}")
     print(f"over {len(last)} seeds (mean ± 95% t interval; range):")
-    for key in (*COLUMNS[1:], "read_back_judge"):
+    for key in (*COLUMNS[1:], "read_back_judge", *EMA_COLUMNS, "read_back_judge_ema"):
         values = [row[key] for row in last if key in row]
         if values:
             print(f"  {key}: {estimate(values).text(3)}  [{min(values):.3f}, {max(values):.3f}]  (n = {len(values)})")
@@ -183,6 +203,7 @@ def main() -> None:
     parser.add_argument("--option", action="append", default=[], help="an artist option KEY=VALUE, e.g. augment=true")
     parser.add_argument("--save", help="folder for each seed's rows (seed-K.csv) and final class sheet")
     parser.add_argument("--summarise", help="print the last rows of the seed-K.csv files in this folder and stop")
+    parser.add_argument("--at", type=int, help="with --summarise: the rows (and samples) of this step, not the last")
     args = parser.parse_args()
     if args.summarise:
         summarise(args)

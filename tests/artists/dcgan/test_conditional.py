@@ -233,3 +233,82 @@ def test_a_bad_embedding_size_is_refused(tmp_path: Path, capsys: pytest.CaptureF
                  "latest", "--rounds", "1", "--warmup", "0", "--artist-option", "embed=5000",
                  "--out", str(tmp_path / "run")]) == 2
     assert "embed" in capsys.readouterr().err and not (tmp_path / "run").exists()
+
+
+def _steps(ema: float, steps: int) -> ConditionalDCGANArtist:
+    torch.manual_seed(5)
+    artist = ConditionalDCGANArtist((1, 28, 28), batch=6, ngf=8, classes=3, augment=True, kl=0.1, cbn=True, ema=ema)
+    for _ in range(steps):
+        proposal = artist.ask()
+        artist.tell(proposal, proposal.images.mean(dim=(1, 2, 3)))
+    return artist
+
+
+def test_the_moving_average_follows_the_weights_and_leaves_training_unchanged() -> None:
+    plain, averaged = _steps(0.0, 3), _steps(0.9, 3)
+    assert plain.average is None and "average" not in plain.state_dict()  # off: the checkpoint as before
+    live = averaged.net.state_dict()
+    assert all(torch.equal(value, live[key]) for key, value in plain.net.state_dict().items())  # same training
+    # one step by hand: every floating entry (weights and BatchNorm statistics) moves by 1 - d towards the live one,
+    # d = min(ema, (1 + t) / (10 + t)) after t steps; integer buffers are copied
+    before = {key: value.clone() for key, value in averaged.average.state_dict().items()}
+    proposal = averaged.ask()
+    averaged.tell(proposal, proposal.images.mean(dim=(1, 2, 3)))
+    decay, live = min(0.9, 5 / 14), averaged.net.state_dict()
+    moved = 0
+    for key, value in averaged.average.state_dict().items():
+        if value.is_floating_point():
+            assert torch.allclose(value, decay * before[key] + (1 - decay) * live[key], atol=1e-6), key
+            moved += not torch.equal(value, live[key])
+        else:
+            assert torch.equal(value, live[key]), key
+    assert moved > 0 and not any(p.requires_grad for p in averaged.average.parameters())
+    assert any("running_mean" in key for key in before)  # BatchNorm statistics are averaged too
+    # drawing: the average shows every image (samples, sheets, latent tools), live=True the trained generator
+    z, labels = torch.randn(4, 100), torch.tensor([0, 1, 2, 0])
+    with torch.random.fork_rng(devices=[]):
+        shown = averaged.generate_labelled(z, labels)
+    assert shown.shape == (4, 1, 28, 28) and torch.isfinite(shown).all() and shown.abs().max() <= 1
+    with torch.random.fork_rng(devices=[]):
+        averaged.average.eval()
+        assert torch.equal(shown, averaged.average(z, labels).detach())
+    with torch.random.fork_rng(devices=[]):
+        trained = averaged.generate_labelled(z, labels, live=True)
+    assert not torch.allclose(shown, trained)
+    with torch.random.fork_rng(devices=[]):
+        averaged.net.eval()
+        assert torch.equal(trained, averaged.net(z, labels).detach())
+    # the gradient samplers (PPGN) reach z through the average
+    latent = torch.randn(3, 100, requires_grad=True)
+    averaged.decode(latent).sum().backward()
+    assert latent.grad is not None and latent.grad.abs().sum() > 0
+
+
+def test_the_moving_average_is_checkpointed_and_its_run_resumes_byte_identical(tmp_path: Path) -> None:
+    args = ["run", "--artist", "cdcgan", "--critic", "ccnn", "--data", "digits:64", "--size", "28", "--batch", "8",
+            "--pop", "8", "--fakes", "latest", "--warmup", "0", "--device", "cpu", "--loss", "hinge",
+            "--sheet-every", "0", "--artist-option", "ngf=8", "--artist-option", "augment=true",
+            "--artist-option", "cbn=true", "--artist-option", "kl=0.1", "--artist-option", "ema=0.99",
+            "--critic-option", "width=8"]
+    assert main([*args, "--rounds", "4", "--out", str(tmp_path / "whole")]) == 0
+    assert main([*args, "--rounds", "2", "--out", str(tmp_path / "half")]) == 0
+    assert main(["resume", str(tmp_path / "half"), "--rounds", "4"]) == 0
+    assert (tmp_path / "half" / "metrics.jsonl").read_text() == (tmp_path / "whole" / "metrics.jsonl").read_text()
+    whole, half = (torch.load(tmp_path / name / "checkpoint.pt", weights_only=True)["artist"]["average"]
+                   for name in ("whole", "half"))
+    assert whole.keys() == half.keys() and all(torch.equal(whole[key], half[key]) for key in whole)
+    assert main(["latent", str(tmp_path / "half"), "classes", "--columns", "2", "--out",
+                 str(tmp_path / "classes.png")]) == 0  # the latent tools rebuild it and draw from the average
+    from coevo.errors import CoevoError
+
+    artist = ConditionalDCGANArtist((1, 28, 28), batch=4, ngf=8, ema=0.5)
+    with pytest.raises(CoevoError, match="moving average"):  # a checkpoint saved without it: one clear line
+        artist.load_state_dict(ConditionalDCGANArtist((1, 28, 28), batch=4, ngf=8).state_dict())
+
+
+@pytest.mark.parametrize("ema", ["1", "-0.1"])
+def test_a_bad_moving_average_decay_is_refused(ema: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", "--artist", "cdcgan", "--critic", "ccnn", "--data", "digits", "--size", "28", "--fakes",
+                 "latest", "--rounds", "1", "--warmup", "0", "--artist-option", f"ema={ema}",
+                 "--out", str(tmp_path / "run")]) == 2
+    assert "ema" in capsys.readouterr().err and not (tmp_path / "run").exists()
