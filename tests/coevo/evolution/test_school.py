@@ -13,6 +13,7 @@ from coevo.commands.main import main
 from coevo.evolution.school import ArtSchool, search
 from coevo.protocols import SchoolingArtist
 from coevo.rng import Generators, python_rng, using
+from coevo.toolkits.frozen import FrozenCritic
 from tests.conftest import ROOT, kill_when, patience
 from tests.helpers import coevo, outputs
 
@@ -44,7 +45,7 @@ class Counter:
         return int(data["g"])
 
 
-class Mean:
+class Mean(FrozenCritic):
     """Scores an image by its mean times 100 (the genome back); counts the images it scored."""
 
     def __init__(self) -> None:
@@ -53,15 +54,6 @@ class Mean:
     def score(self, images: torch.Tensor) -> torch.Tensor:
         self.scored += len(images)
         return images.mean(dim=(1, 2, 3)) * 100
-
-    def learn(self, real: torch.Tensor, fake: torch.Tensor) -> dict[str, float]:
-        return {}
-
-    def state_dict(self) -> dict[str, Any]:
-        return {}
-
-    def load_state_dict(self, state: dict[str, Any]) -> None:
-        pass
 
 
 def test_an_artist_climbs_until_it_fools_and_no_further() -> None:
