@@ -54,6 +54,8 @@ VARIANTS = {  # name -> (critic options, artist options)
     "plain": ({}, {}),
     "minibatch": ({"minibatch": 100, "dims": 5}, {}),
     "mbstd": ({"mbstd": 4}, {}),
+    "mbstd2": ({"mbstd": 2}, {}),
+    "mbstd64": ({"mbstd": 64}, {}),  # one group: the whole batch of 64
     "pack2": ({"pack": 2}, {}),
     "unroll5": ({"unroll": 5}, {}),
     "egan": ({}, {"egan": True}),  # E-GAN: minimax, non-saturating and least-squares children, gamma 0.05
