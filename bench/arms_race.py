@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -83,22 +84,33 @@ def play(variant: str, seed: int, rounds: int, out: Path, artist: str = "gp", da
     return {"variant": variant, "seed": seed, **summary}
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=200)
+def arguments(description: str, rounds: int, variants: Iterable[str]) -> argparse.ArgumentParser:
+    """The options of a bench that plays these runs (this one's and ``bench/arms_remedies.py``'s)."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--rounds", type=int, default=rounds)
     parser.add_argument("--seeds", default="0,1,2")
-    parser.add_argument("--variants", default=",".join(VARIANTS))
+    parser.add_argument("--variants", default=",".join(variants))
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--out", type=Path, default=Path("runs/arms-race"))
     parser.add_argument("--artist", default="gp")
     parser.add_argument("--data", default="digits")
-    parser.add_argument("--figure", type=Path, help="copy the first variant's first seed's ciao.png here")
-    args = parser.parse_args()
+    return parser
+
+
+def play_all(args: argparse.Namespace) -> tuple[list[tuple[str, int]], list[dict[str, Any]]]:
+    """Every (variant, seed) run the options name, on ``--workers`` processes: the jobs and their summaries."""
     seeds = [int(s) for s in args.seeds.split(",")]
     jobs = [(variant, seed) for seed in seeds for variant in args.variants.split(",")]
+    fixed = [[value] * len(jobs) for value in (args.rounds, args.out, args.artist, args.data)]
     with ProcessPoolExecutor(args.workers) as pool:
-        results = list(pool.map(play, *zip(*jobs), [args.rounds] * len(jobs), [args.out] * len(jobs),
-                                [args.artist] * len(jobs), [args.data] * len(jobs)))
+        return jobs, list(pool.map(play, *zip(*jobs), *fixed))
+
+
+def main() -> None:
+    parser = arguments(__doc__.splitlines()[0], 200, VARIANTS)
+    parser.add_argument("--figure", type=Path, help="copy the first variant's first seed's ciao.png here")
+    args = parser.parse_args()
+    jobs, results = play_all(args)
     from coevo.metrics.stats import estimate
 
     if args.figure:

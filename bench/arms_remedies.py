@@ -14,14 +14,12 @@ master-tournament progress, the judge's FID Spearman vs round and late confident
 
 from __future__ import annotations
 
-import argparse
 import sys
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
-from arms_race import play  # the runs themselves, shared with bench/arms_race.py
+from arms_race import arguments, play_all  # the runs themselves, shared with bench/arms_race.py
 
 VARIANTS = ("phases", "remember", "jury4", "widen4", "diversity", "margin")
 COLUMNS = (("phases", "phases", 1.0, "{:.0f}"), ("% stalled", "stalled", 100.0, "{:.1f}"),
@@ -45,21 +43,9 @@ def _estimate(rows: list[dict[str, Any]], key: str, scale: float, form: str) -> 
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=300)
-    parser.add_argument("--seeds", default="0,1,2")
-    parser.add_argument("--variants", default=",".join(VARIANTS))
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--out", type=Path, default=Path("runs/arms-race"))
-    parser.add_argument("--artist", default="gp")
-    parser.add_argument("--data", default="digits")
-    args = parser.parse_args()
-    seeds = [int(s) for s in args.seeds.split(",")]
+    args = arguments(__doc__.splitlines()[0], 300, VARIANTS).parse_args()
     variants = args.variants.split(",")
-    jobs = [(variant, seed) for seed in seeds for variant in variants]
-    fixed = [[value] * len(jobs) for value in (args.rounds, args.out, args.artist, args.data)]
-    with ProcessPoolExecutor(args.workers) as pool:
-        results = list(pool.map(play, *zip(*jobs), *fixed))
+    _, results = play_all(args)
     print(f"{args.artist} vs cnn on {args.data}, --schedule phases, {args.rounds} generations, seeds {args.seeds}: "
           "mean ± 95% t interval over seeds")
     print("| remedy | " + " | ".join(name for name, *_ in COLUMNS) + " |")
