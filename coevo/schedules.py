@@ -141,11 +141,12 @@ class Phases:
         critic = players.critic if isinstance(players.critic, PhasedCritic) else bare_critic(players)
         if isinstance(critic, PhasedCritic):
             metrics.update(critic.next_phase())
-        steps, accuracy, updates = self.retrain(players, progress, fooling)
+        recovered_at, accuracy, updates = self.retrain(players, progress, fooling)
         if self.rules.restart and isinstance(players.artist, Restarting):
             players.artist.restart()
         metrics.update(study(players, proposal, progress))
-        recovered = accuracy is None or steps < updates or self.reached(accuracy)
+        steps = updates if recovered_at is None else recovered_at
+        recovered = accuracy is None or recovered_at is not None
         metrics.update(generations_to_fool=float(self.generation), phase_stalled=float(not fooled),
                        critic_steps_to_recover=float(steps), critic_recovered=float(recovered))
         if self.rules.critic_min:
@@ -181,10 +182,10 @@ class Phases:
         return min(self.rules.widen, 1 + generation * self.rules.widen // self.rules.generations)
 
     def retrain(self, players: Players, progress: Progress,
-                fooling: torch.Tensor | None) -> tuple[int, float | None, int]:
+                fooling: torch.Tensor | None) -> tuple[int | None, float | None, int]:
         """Train the critic on the fake set until it tells held-out real images from ``fooling`` (the phase's
         fooling images; the whole fake set for a stalled phase) again, and for at least ``critic_min`` updates;
-        returns (updates to recover, final accuracy, updates made)."""
+        returns (updates to recover, None if it did not, final accuracy, updates made)."""
         if players.real is None:
             return 0, None, 0
         probe = players.fakes.pool() if fooling is None or len(fooling) == 0 else fooling
@@ -205,7 +206,7 @@ class Phases:
             accuracy = measure()
             if recovered_at is None and self.reached(accuracy):
                 recovered_at = steps
-        return (steps if recovered_at is None else recovered_at), accuracy, steps
+        return recovered_at, accuracy, steps
 
     def reached(self, accuracy: float | None) -> bool:
         """Whether a held-out accuracy meets the phase's recovery tolerance."""
