@@ -45,12 +45,13 @@ class PhaseRules:
     threshold: float = setting(0.0, "phases: the champion fools the critic once it scores above this (logit 0: "
                                "p = 0.5)")
     generations: int = setting(50, "phases: artist generations per phase at most, then the phase is reported "
-                               "stalled", low=1)
+                               "stalled", low=1, high=100_000)
     accuracy: float = setting(0.95, "phases: the critic trains until its held-out accuracy, real vs the phase's "
                               "fooling images, reaches this", above=0.0, high=1.0)
-    critic_steps: int = setting(500, "phases: critic updates per phase at most", low=0)
+    critic_steps: int = setting(500, "phases: critic updates per phase at most", low=0, high=100_000)
     critic_min: int = setting(0, "phases: critic updates per phase at least, recovered or not (a critic that keeps "
-                              "learning from the growing fake set; 0: stop as soon as it recovers)", low=0)
+                              "learning from the growing fake set; 0: stop as soon as it recovers)", low=0,
+                              high=100_000)
     check_every: int = setting(1, "phases: critic updates between accuracy checks (the resolution of "
                                "critic_steps_to_recover)", low=1)
     remember: bool = setting(False, "phases: a critic that remembers: it also learns from, and trains until it "
