@@ -8,9 +8,8 @@ import torch
 
 from coevo.protocols import Proposal
 from coevo.rng import randint, randperm
-
-POLICIES = ("latest", "champions", "replay", "archive", "negatives")
-RENAMED = {"gallery": "champions"}  # old policy names, still read from wave-1 configs and checkpoints
+from coevo.training.kernel import FAKE_POLICIES as POLICIES
+from coevo.training.kernel import FAKE_RENAMED as RENAMED
 
 
 class FakePool:

@@ -12,9 +12,7 @@ import torch
 import torch.nn.functional as F
 
 from coevo.rng import rand
-
-LOSSES = ("minimax", "nonsaturating", "wgan", "wgan-gp", "hinge")
-
+from coevo.training.kernel import LOSSES
 
 # loss -> (optimiser, learning rate, Adam betas): the recipe of the paper that introduced each loss, for both sides
 RECIPES: dict[str, tuple[str, float, tuple[float, float]]] = {

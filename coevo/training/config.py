@@ -9,7 +9,16 @@ from typing import TYPE_CHECKING, Any
 
 from coevo.errors import CoevoError
 from coevo.threads import DEFAULT_THREADS, machine_cores
-from coevo.training.kernel import MAX_BATCH, SIZES, EvolutionConfig, LoopConfig, PhaseRules
+from coevo.training.kernel import (
+    FAKE_POLICIES,
+    FAKE_RENAMED,
+    LOSSES,
+    MAX_BATCH,
+    SIZES,
+    EvolutionConfig,
+    LoopConfig,
+    PhaseRules,
+)
 from coevo.training.settings import (
     DEFAULT_BYTES_PER_PIXEL,
     Settings,
@@ -34,18 +43,6 @@ PRIORS = ("dae", "encoder")  # a PPGN sampling's prior on h
 PPGN_CLASSES = 10  # classes a PPGN sampling is sized for when --classes names none (the digits' and MNIST's)
 
 
-def _fake_policies() -> tuple[str, ...]:
-    from coevo.fakes import POLICIES  # imported when checked: reading a config needs no torch
-
-    return POLICIES
-
-
-def _losses() -> tuple[str, ...]:
-    from coevo.losses import LOSSES  # imported when checked: reading a config needs no torch
-
-    return LOSSES
-
-
 @dataclass
 class RunConfig:
     """Everything that determines a run; saved as ``config.toml`` in its folder (in this order of fields)."""
@@ -66,7 +63,7 @@ class RunConfig:
     batch: int = borrow(LoopConfig, "batch")
     warmup: int = borrow(LoopConfig, "warmup")
     loss: str = setting("nonsaturating", "GAN loss of the critic and of gradient artists: minimax, nonsaturating, "
-                        "wgan, wgan-gp, hinge", choices=_losses)
+                        "wgan, wgan-gp, hinge", choices=LOSSES)
     schedule: str = setting("round", "round (one generation per k critic steps) or phases (the artist evolves until "
                             "it fools the frozen critic, then the critic trains until it is not fooled; Machado 2008, "
                             "Vickers 2017)", choices=SCHEDULES)
@@ -93,7 +90,7 @@ class RunConfig:
                            "judge_kid, judge_confident: read as a class with p >= 0.9); 0: off", low=0.0, high=0.5)
     fakes: str = setting("champions", "what the critic learns against: latest (a GAN), champions (every round's best, "
                          "kept), replay, archive (every image), negatives (a blank image, then each phase's "
-                         "champions; Vickers 2017)", choices=_fake_policies)
+                         "champions; Vickers 2017)", choices=FAKE_POLICIES)
     replay: int = setting(512, "replay buffer size for --fakes replay", low=0)
     champions: int = setting(1, "champions per round added to the fake set and the gallery", low=1)
     diversity: float = setting(0.0, "fitness sharing strength in the critic's feature space (0 = off), against mode "
@@ -130,9 +127,7 @@ class RunConfig:
 
     def validate(self) -> RunConfig:
         """Check every setting's declaration and the run's own rules; raise ``CoevoError`` with the fix."""
-        from coevo.fakes import RENAMED  # imported here: reading a config needs no torch
-
-        self.fakes = RENAMED.get(self.fakes, self.fakes)
+        self.fakes = FAKE_RENAMED.get(self.fakes, self.fakes)
         check(self)
         if not any((self.rounds, self.images, self.critic_updates, self.seconds)):
             raise CoevoError("the run has no end: pass --rounds N (or --images N, --critic-updates N, --seconds S)")

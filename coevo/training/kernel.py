@@ -1,6 +1,7 @@
-"""The kernel's settings: how the loop takes turns (``LoopConfig``), the GA's (``EvolutionConfig``) and when a phase
-ends (``PhaseRules``). Declared once here, torch-free, so that a run's config borrows them and ``coevo --help`` starts
-light; ``coevo.loop``, ``coevo.evolution.ga`` and ``coevo.schedules`` use them."""
+"""The kernel's settings: how the loop takes turns (``LoopConfig``), the GA's (``EvolutionConfig``), when a phase
+ends (``PhaseRules``), and the names of the losses and fake-set policies. Declared once here, torch-free, so that a
+run's config borrows them and ``coevo --help`` starts light; ``coevo.loop``, ``coevo.evolution.ga``,
+``coevo.schedules``, ``coevo.losses`` and ``coevo.fakes`` use them."""
 
 from __future__ import annotations
 
@@ -11,6 +12,9 @@ from coevo.training.settings import setting
 SIZES = (8, 1024)  # image side in pixels: the CNN critic needs 8 to convolve, and a round's images must fit memory
 MAX_BATCH = 65536  # images per round or per critic update
 SELECTIONS = ("tournament", "chosen")
+LOSSES = ("minimax", "nonsaturating", "wgan", "wgan-gp", "hinge")  # coevo.losses
+FAKE_POLICIES = ("latest", "champions", "replay", "archive", "negatives")  # coevo.fakes.FakePool
+FAKE_RENAMED = {"gallery": "champions"}  # old policy names, still read from wave-1 configs and checkpoints
 
 
 @dataclass
