@@ -81,7 +81,9 @@ class Genome:
 
 
 _new = object.__new__
-_SET = tuple(ConnectionGene.__dict__[name].__set__ for name in ("innovation", "source", "target", "weight", "enabled"))
+# the setters of a connection gene's slots, in field order: genes are made by setting them (``connection``)
+SLOT_SETTERS = tuple(ConnectionGene.__dict__[name].__set__
+                     for name in ("innovation", "source", "target", "weight", "enabled"))
 
 
 def connection(innovation: int, source: int, target: int, weight: float, enabled: bool = True) -> ConnectionGene:
@@ -89,7 +91,7 @@ def connection(innovation: int, source: int, target: int, weight: float, enabled
     triples the cost, and variation makes tens of thousands a generation): the same, equal, immutable gene, its
     slots set directly."""
     gene = _new(ConnectionGene)
-    set_innovation, set_source, set_target, set_weight, set_enabled = _SET
+    set_innovation, set_source, set_target, set_weight, set_enabled = SLOT_SETTERS
     set_innovation(gene, innovation)
     set_source(gene, source)
     set_target(gene, target)

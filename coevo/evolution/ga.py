@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import random
 from dataclasses import asdict, dataclass
+from operator import attrgetter
 from typing import Any
 
 import torch
@@ -20,13 +21,32 @@ from coevo.training.kernel import SELECTIONS, EvolutionConfig
 
 def tournament(rng: random.Random, individuals: list[Any], k: int, size: int) -> list[Any]:
     """``k`` winners of tournaments among ``size`` individuals drawn with replacement, the first fittest winning
-    (DEAP's ``tools.selTournament``, same draws, from ``rng``)."""
-    return [max([rng.choice(individuals) for _ in range(size)], key=lambda ind: ind.fitness) for _ in range(k)]
+    (DEAP's ``tools.selTournament``, same draws, from ``rng``). For a ``random.Random`` its ``choice`` is written
+    out (``getrandbits`` until a number below ``len(individuals)``, as ``choice`` draws), without its two calls."""
+    count = len(individuals)
+    if type(rng) is not random.Random or not count or size < 1:
+        return [max([rng.choice(individuals) for _ in range(size)], key=_fitness) for _ in range(k)]
+    bits, getrandbits = count.bit_length(), rng.getrandbits
+    winners = []
+    for _ in range(k):
+        best = None
+        for _ in range(size):
+            r = getrandbits(bits)
+            while r >= count:
+                r = getrandbits(bits)
+            entrant = individuals[r]
+            if best is None or entrant.fitness > best.fitness:  # as max: a later one only when fitter
+                best = entrant
+        winners.append(best)
+    return winners
 
 
-@dataclass
+_fitness = attrgetter("fitness")
+
+
+@dataclass(slots=True)
 class Individual:
-    """One member of the population, with the lineage a gallery needs."""
+    """One member of the population, with the lineage a gallery needs (its fields in slots: no dict each)."""
 
     genome: Any
     id: int

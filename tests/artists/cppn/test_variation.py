@@ -78,3 +78,56 @@ def test_variation_draws_as_before_its_speed_up() -> None:
     assert lineage(1, 7, 2.0) == "5c1406c44028a50a"
     assert lineage(3, 0, 0.5) == "c5890fe5c03e589a"
     assert lineage(3, 7, 1.0) == "ac6f357f7bbbbc95"
+
+
+def test_weight_perturbation_draws_as_random_gauss() -> None:
+    """``perturb_weights`` writes ``Random.gauss`` out: the same weights, and the generator left in the same state
+    (its spare Gaussian too), as a perturbation calling ``gauss`` for each step."""
+    from artists.cppn.genome import connection, genome_of
+    from artists.cppn.variation import MutationRates, perturb_weights
+    from coevo.rng import Generators, using
+
+    def reference(genome, rates: MutationRates, strength: float, rng: random.Random):
+        limit, genes = rates.limit, []
+        for c in genome.connections:
+            if rng.random() < rates.per_weight:
+                if rng.random() < rates.replace:
+                    weight = rng.uniform(-limit, limit)
+                else:
+                    weight = c.weight + rng.gauss(0.0, rates.sigma * strength)
+                    if -limit <= c.weight <= limit:
+                        weight = max(-limit, min(limit, weight))
+                c = connection(c.innovation, c.source, c.target, weight, c.enabled)
+            genes.append(c)
+        return genome_of(genome.nodes, tuple(genes))
+
+    for seed in range(6):
+        with using(Generators(random.Random(seed))):
+            genome = CPPNGenetics(hidden=5).random_genome()
+        rates = MutationRates(per_weight=0.3 + 0.1 * seed, replace=0.05 * seed, sigma=1.0 + seed)
+        ours, theirs = random.Random(seed), random.Random(seed)
+        for strength in (1.0, 2.5, 0.5, 1.0):  # calls in turn: a spare left by one is used by the next
+            with using(Generators(ours)):
+                mine = perturb_weights(genome, rates, strength)
+            assert mine == reference(genome, rates, strength, theirs)
+            assert ours.getstate() == theirs.getstate()
+            assert mine.connections != genome.connections
+            genome = mine
+
+
+def test_add_connection_ranks_nodes_by_their_topological_order() -> None:
+    """``add_connection`` orders nodes as ``topological_order`` over all connections does (a child's new link
+    depends on it) and knows each node's targets."""
+    from artists.cppn.genome import topological_order
+    from artists.cppn.variation import _ranks
+
+    random.seed(11)
+    genetics = CPPNGenetics(add_node=0.6, add_connection=0.9, toggle=0.3)
+    genome = genetics.random_genome()
+    for _ in range(30):
+        genome = genetics.mutate(genome)
+        rank, outgoing = _ranks(genome)
+        order = topological_order([n.id for n in genome.nodes], [(c.source, c.target) for c in genome.connections])
+        assert sorted(rank, key=rank.get) == order
+        assert {(s, t) for s, targets in outgoing.items() for t in targets} == \
+            {(c.source, c.target) for c in genome.connections}

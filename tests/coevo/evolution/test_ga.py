@@ -1,5 +1,6 @@
 """The evolutionary artist (coevo/evolution/ga.py): improvement, descent, stale proposals, state, non-finite scores."""
 
+import math
 import random
 
 import torch
@@ -72,3 +73,19 @@ def test_non_finite_scores_rank_last() -> None:
     proposal = artist.ask()
     artist.tell(proposal, torch.tensor([float("nan"), 0.0, float("inf"), 1.0]))
     assert artist.ask().ids[0] == proposal.ids[3]
+
+
+def test_tournament_draws_as_random_choice() -> None:
+    """The tournament writes ``Random.choice`` out: the same winners (the first fittest of each draw, ties
+    included) and the generator left in the same state as DEAP's ``max`` over ``choice`` draws."""
+    from coevo.evolution.ga import Individual, tournament
+
+    for count in (1, 2, 3, 7, 8, 9, 256, 300):
+        people = [Individual(None, i, (), float(i % 5) if i % 3 else -math.inf) for i in range(count)]
+        for size in (1, 2, 3, 7):
+            ours, theirs = random.Random(count * 10 + size), random.Random(count * 10 + size)
+            winners = tournament(ours, people, 9, size)
+            expected = [max([theirs.choice(people) for _ in range(size)], key=lambda ind: ind.fitness)
+                        for _ in range(9)]
+            assert [w.id for w in winners] == [e.id for e in expected]
+            assert ours.getstate() == theirs.getstate()
