@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from math import cos, log, pi, sin, sqrt
 
 from artists.cppn.genome import (
-    SLOT_SETTERS,
     ConnectionGene,
+    GeneDraft,
     Genome,
     NodeGene,
     connection,
@@ -48,8 +48,8 @@ def perturb_weights(genome: Genome, rates: MutationRates, strength: float) -> Ge
     """Each connection with probability ``per_weight``: a Gaussian step (clamped to the limit unless the weight
     already lies beyond it) or, with probability ``replace``, a fresh uniform weight. The draws are one by one in
     gene order (a run's results depend on them); only the perturbed genes are made anew. ``Random.gauss`` is
-    written out (its draws, arithmetic and spare value ``gauss_next``, the same numbers) and the genes made
-    in line: a call each was a quarter of the time."""
+    written out (its draws, arithmetic and spare value ``gauss_next``, the same numbers) and the genes made in
+    line, as ``connection`` makes them: a call each was a quarter of the time."""
     rng = python_rng()
     draw, uniform = rng.random, rng.uniform
     per_weight, fresh, limit, sigma = rates.per_weight, rates.replace, rates.limit, rates.sigma * strength
@@ -57,7 +57,6 @@ def perturb_weights(genome: Genome, rates: MutationRates, strength: float) -> Ge
     connections = genome.connections
     changed: list[ConnectionGene] | None = None  # a copy, made at the first perturbed gene
     spare = rng.gauss_next  # random.gauss's second value of a pair, kept for its next call
-    set_innovation, set_source, set_target, set_weight, set_enabled = SLOT_SETTERS
     for index, c in enumerate(connections):
         if draw() < per_weight:
             if draw() < fresh:
@@ -73,13 +72,14 @@ def perturb_weights(genome: Genome, rates: MutationRates, strength: float) -> Ge
                     weight = limit if weight > limit else low if weight < low else weight
             if changed is None:
                 changed = list(connections)
-            gene = _new(ConnectionGene)  # as ``connection`` makes one, without its call
-            set_innovation(gene, c.innovation)
-            set_source(gene, c.source)
-            set_target(gene, c.target)
-            set_weight(gene, weight)
-            set_enabled(gene, c.enabled)
-            changed[index] = gene
+            gene = _new(GeneDraft)  # as ``connection`` makes one, without its call
+            gene.innovation = c.innovation
+            gene.source = c.source
+            gene.target = c.target
+            gene.weight = weight
+            gene.enabled = c.enabled
+            gene.__class__ = ConnectionGene  # type: ignore[assignment]
+            changed[index] = gene  # type: ignore[call-overload]
     rng.gauss_next = spare
     return genome_of(genome.nodes, connections if changed is None else tuple(changed))
 

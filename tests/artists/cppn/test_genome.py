@@ -40,3 +40,19 @@ def test_bad_genomes_are_refused_with_one_line():
         CPPNGenetics(channels=3).from_json(to_json(CPPNGenetics(channels=1).random_genome()))
     with pytest.raises(ValueError, match="unknown activation"):
         CPPNGenetics(activations="sin,wobble")
+
+
+def test_connection_makes_a_frozen_gene_equal_to_the_dataclass_one():
+    """``connection`` (a ``GeneDraft`` filled, then made a ``ConnectionGene``) gives the very gene
+    ``ConnectionGene(...)`` does: its type, equality, hash and immutability."""
+    import dataclasses
+
+    import pytest
+
+    from artists.cppn.genome import ConnectionGene, connection
+
+    made, built = connection(70000, 1, 4, -0.25, False), ConnectionGene(70000, 1, 4, -0.25, False)
+    assert type(made) is ConnectionGene and made == built and hash(made) == hash(built) and repr(made) == repr(built)
+    assert connection(70000, 1, 4, -0.25) == ConnectionGene(70000, 1, 4, -0.25) != made
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.weight = 1.0  # type: ignore[misc]
