@@ -104,6 +104,23 @@ def connection(innovation: int, source: int, target: int, weight: float, enabled
     return gene  # type: ignore[return-value]
 
 
+class NodeDraft:
+    """A node gene being made: ``NodeGene``'s very slots, writable (as ``GeneDraft`` for connections)."""
+
+    __slots__ = NodeGene.__slots__
+
+
+def node(node_id: int, kind: str, activation: str, label: str = "") -> NodeGene:
+    """``NodeGene(...)`` made as ``connection`` makes a connection gene: the same, equal, immutable gene."""
+    gene = _new(NodeDraft)
+    gene.id = node_id
+    gene.kind = kind
+    gene.activation = activation
+    gene.label = label
+    gene.__class__ = NodeGene  # type: ignore[assignment]
+    return gene  # type: ignore[return-value]
+
+
 def genome_of(nodes: tuple[NodeGene, ...], connections: tuple[ConnectionGene, ...]) -> Genome:
     """``Genome(nodes, connections)`` made as ``connection`` makes a gene."""
     genome = _new(Genome)

@@ -13,10 +13,10 @@ from artists.cppn.genome import (
     ConnectionGene,
     GeneDraft,
     Genome,
-    NodeGene,
     connection,
     genome_of,
     innovation,
+    node,
     stable_id,
 )
 from coevo.rng import python_rng
@@ -96,12 +96,12 @@ def add_node(genome: Genome, activations: tuple[str, ...]) -> Genome:
     while node_id in ids:
         k += 1
         node_id = stable_id("node", old.innovation, k)
-    node = NodeGene(node_id, "hidden", rng.choice(activations))
+    hidden = node(node_id, "hidden", rng.choice(activations))
     connections = [connection(c.innovation, c.source, c.target, c.weight, False) if c is old else c
                    for c in genome.connections]
     connections += [connection(innovation(old.source, node_id), old.source, node_id, 1.0),
                     connection(innovation(node_id, old.target), node_id, old.target, old.weight)]
-    return genome_of((*genome.nodes, node), tuple(connections))
+    return genome_of((*genome.nodes, hidden), tuple(connections))
 
 
 def add_connection(genome: Genome, limit: float, tries: int = 20) -> Genome:
@@ -150,7 +150,7 @@ def change_activation(genome: Genome, activations: tuple[str, ...]) -> Genome:
     if not candidates:
         return genome
     chosen = rng.choice(candidates)
-    fresh = NodeGene(chosen.id, chosen.kind, rng.choice(activations), chosen.label)
+    fresh = node(chosen.id, chosen.kind, rng.choice(activations), chosen.label)
     return genome_of(tuple(fresh if n is chosen else n for n in genome.nodes), genome.connections)
 
 
@@ -165,14 +165,14 @@ def toggle_connection(genome: Genome) -> Genome:
 def mutate(genome: Genome, rates: MutationRates, activations: tuple[str, ...], strength: float = 1.0) -> Genome:
     """Apply each mutation with its probability (scaled by ``strength``); at least one always happens."""
     draw = python_rng().random
-    weight, node, link = min(1.0, rates.weight * strength), min(1.0, rates.add_node * strength), \
+    weight, split, link = min(1.0, rates.weight * strength), min(1.0, rates.add_node * strength), \
         min(1.0, rates.add_connection * strength)
     activation, toggle = min(1.0, rates.activation * strength), min(1.0, rates.toggle * strength)
     changed = False
     for _ in range(10):
         if draw() < weight:
             genome, changed = perturb_weights(genome, rates, strength), True
-        if draw() < node:
+        if draw() < split:
             genome, changed = add_node(genome, activations), True
         if draw() < link:
             genome, changed = add_connection(genome, rates.limit), True
@@ -195,24 +195,28 @@ def crossover(a: Genome, b: Genome) -> tuple[Genome, Genome]:
 def _child(base: Genome, other: Genome) -> Genome:
     """One child of ``crossover``; a gene that comes out as it was is the parent's own (equal, immutable) object."""
     draw = python_rng().random
-    other_connections = {c.innovation: c for c in other.connections}
-    other_nodes = {n.id: n for n in other.nodes}
+    other_nodes = {n.id: n for n in other.nodes}.get
     nodes = []
     for n in base.nodes:
-        match = other_nodes.get(n.id)
+        match = other_nodes(n.id)
         if match is not None and n.kind != "in" and draw() < 0.5 and match.activation != n.activation:
-            n = NodeGene(n.id, n.kind, match.activation, n.label)
+            n = node(n.id, n.kind, match.activation, n.label)
         nodes.append(n)
+    other_connections = {c.innovation: c for c in other.connections}.get
     connections = []
+    keep = connections.append
     for c in base.connections:
-        match = other_connections.get(c.innovation)
-        if match is not None:
-            weight = match.weight if draw() < 0.5 else c.weight
-            enabled = not (draw() < 0.75) if not (c.enabled and match.enabled) else True
-            if weight is not c.weight or enabled is not c.enabled:  # the very same float: the same gene
-                # the other parent's gene when it is the one wanted (its very weight and flag), else a new one
-                c = match if (weight is match.weight and enabled is match.enabled and match.source == c.source
-                              and match.target == c.target) else connection(c.innovation, c.source, c.target,
-                                                                            weight, enabled)
-        connections.append(c)
+        match = other_connections(c.innovation)
+        if match is None:
+            keep(c)
+            continue
+        weight = match.weight if draw() < 0.5 else c.weight
+        enabled = not (draw() < 0.75) if not (c.enabled and match.enabled) else True
+        if weight is c.weight and enabled is c.enabled:  # the very same float: the same gene
+            keep(c)
+        elif weight is match.weight and enabled is match.enabled and match.source == c.source \
+                and match.target == c.target:  # the other parent's gene is the one wanted: its very weight and flag
+            keep(match)
+        else:
+            keep(connection(c.innovation, c.source, c.target, weight, enabled))
     return genome_of(tuple(nodes), tuple(connections))

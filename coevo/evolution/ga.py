@@ -136,26 +136,29 @@ class EvolutionaryArtist:
     def _breed(self, judged: list[Individual]) -> list[Individual]:
         rng = python_rng()
         cfg = self.config
-        ranked = sorted(judged, key=lambda ind: ind.fitness, reverse=True)
+        draw, crossover, mutate = rng.random, self.genetics.crossover, self.genetics.mutate
+        cxpb, mutpb, strength = cfg.cxpb, cfg.mutpb, cfg.strength
+        ranked = sorted(judged, key=_fitness, reverse=True)
         nxt = [Individual(ind.genome, ind.id, ind.parents) for ind in ranked[: cfg.elite]]
         chosen = [ind for ind in ranked if ind.fitness > 0] or ranked[:1]
         size = cfg.pop * self.factor
+        entrants = min(cfg.tournament, len(judged))
         while len(nxt) < size:
             if cfg.selection == "chosen":
                 a, b = rng.sample(chosen, 2) if len(chosen) > 1 else (chosen[0], chosen[0])
             else:
-                a, b = tournament(rng, judged, 2, min(cfg.tournament, len(judged)))
-            if a is not b and rng.random() < cfg.cxpb:
-                ga, gb = self.genetics.crossover(a.genome, b.genome)
-                children = [(ga, (a.id, b.id)), (gb, (a.id, b.id))]
+                a, b = tournament(rng, judged, 2, entrants)
+            if a is not b and draw() < cxpb:
+                ga, gb = crossover(a.genome, b.genome)
+                children = ((ga, (a.id, b.id)), (gb, (a.id, b.id)))
             else:
-                children = [(a.genome, (a.id,)), (b.genome, (b.id,))]
-            for genome, parents in children:
+                children = ((a.genome, (a.id,)), (b.genome, (b.id,)))
+            for genome, lineage in children:
                 if len(nxt) == size:
                     break
-                if rng.random() < cfg.mutpb:
-                    genome = self.genetics.mutate(genome, cfg.strength)
-                nxt.append(self._newborn(genome, parents))
+                if draw() < mutpb:
+                    genome = mutate(genome, strength)
+                nxt.append(self._newborn(genome, lineage))
         return nxt
 
     def _newborn(self, genome: Any, parents: tuple[int, ...] = ()) -> Individual:

@@ -56,3 +56,18 @@ def test_connection_makes_a_frozen_gene_equal_to_the_dataclass_one():
     assert connection(70000, 1, 4, -0.25) == ConnectionGene(70000, 1, 4, -0.25) != made
     with pytest.raises(dataclasses.FrozenInstanceError):
         made.weight = 1.0  # type: ignore[misc]
+
+
+def test_node_makes_a_frozen_gene_equal_to_the_dataclass_one():
+    """``node`` (a ``NodeDraft`` filled, then made a ``NodeGene``) gives the very gene ``NodeGene(...)`` does."""
+    import dataclasses
+
+    import pytest
+
+    from artists.cppn.genome import NodeGene, node
+
+    made, built = node(70000, "hidden", "sin"), NodeGene(70000, "hidden", "sin")
+    assert type(made) is NodeGene and made == built and hash(made) == hash(built) and repr(made) == repr(built)
+    assert node(4, "out", "tanh", "ink") == NodeGene(4, "out", "tanh", "ink") != made
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made.activation = "cos"  # type: ignore[misc]
