@@ -56,6 +56,7 @@ VARIANTS = {  # name -> (critic options, artist options)
     "mbstd": ({"mbstd": 4}, {}),
     "mbstd2": ({"mbstd": 2}, {}),
     "mbstd64": ({"mbstd": 64}, {}),  # one group: the whole batch of 64
+    "mbstdbody": ({"mbstd": 4, "mbstd_at": "body"}, {}),  # Karras et al.'s placement: a feature map, a 3x3 conv
     "pack2": ({"pack": 2}, {}),
     "unroll5": ({"unroll": 5}, {}),
     "egan": ({}, {"egan": True}),  # E-GAN: minimax, non-saturating and least-squares children, gamma 0.05

@@ -12,6 +12,7 @@ from coevo import losses
 from coevo.devices import resolve_device
 from coevo.rng import module_init
 from coevo.training.settings import Limits
+from critics.cnn.minibatch import std_in_body
 from critics.cnn.network import Discriminator
 from critics.cnn.unrolled import UNROLLED, unrolled_scores
 
@@ -27,10 +28,11 @@ class CNNCritic:
     Remedies for mode collapse, as options: ``minibatch=K`` minibatch discrimination with K kernels of ``dims``
     numbers (Salimans et al. 2016: 100 × 5), or ``mbstd=G`` the minibatch standard deviation over groups of G
     (Karras et al. 2018: 4), both before the head (``critics.cnn.minibatch``; a batch's scores then depend on
-    the batch, as they must); ``pack=m`` judges m images at once, stacked on the channels (PacGAN, Lin et al.
-    2018: each image gets its pack's score); ``unroll=k`` scores the generator's images with the critic after k
-    further Adam steps on them and the last real batch, differentiable through the steps (unrolled GAN, Metz et
-    al. 2017; the critic itself does not move).
+    the batch, as they must), the std with ``mbstd_at=body`` where Karras et al. put it instead: one more feature
+    map into a last 3×3 convolution (the MLP critic: into its last maxout layer); ``pack=m`` judges m images at
+    once, stacked on the channels (PacGAN, Lin et al. 2018: each image gets its pack's score); ``unroll=k``
+    scores the generator's images with the critic after k further Adam steps on them and the last real batch,
+    differentiable through the steps (unrolled GAN, Metz et al. 2017; the critic itself does not move).
     """
 
     # option bounds (coevo.training.settings.check_options)
@@ -40,9 +42,11 @@ class CNNCritic:
                  loss: str = "nonsaturating", norm: str | None = None, lr: float | None = None,
                  betas: tuple[float, float] | list[float] | None = None, width: int = 32, clip: float = 0.01,
                  penalty: float = 10.0, chunk: int = 512, minibatch: int = 0, dims: int = 5, mbstd: int = 0,
-                 pack: int = 1, unroll: int = 0, channels_last: bool = False) -> None:
+                 pack: int = 1, unroll: int = 0, channels_last: bool = False, mbstd_at: str = "head") -> None:
         if not 1 <= pack <= 16 or not 0 <= unroll <= 50:
             raise ValueError(f"pack takes 1..16 images and unroll 0..50 steps (got pack={pack}, unroll={unroll})")
+        std_in_body(mbstd_at, mbstd)
+        self.mbstd_at = mbstd_at
         if unroll and loss not in UNROLLED:
             raise ValueError(f"unroll needs an Adam critic without a penalty: loss {', '.join(UNROLLED)}")
         self.minibatch, self.dims, self.mbstd, self.pack, self.unroll = minibatch, dims, mbstd, pack, unroll
@@ -71,7 +75,7 @@ class CNNCritic:
         """The discriminator network (subclasses build theirs from the same settings)."""
         channels, height, width_px = self.shape
         return Discriminator((channels * self.pack, height, width_px), width, self.norm, self.minibatch, self.dims,
-                             self.mbstd)
+                             self.mbstd, self.mbstd_at)
 
     def _pack(self, images: torch.Tensor) -> torch.Tensor:
         """``(N, C, H, W)`` as ⌈N/m⌉ packs ``(⌈N/m⌉, m·C, H, W)`` of consecutive images (PacGAN); the last pack

@@ -1,7 +1,7 @@
 """Features of a whole minibatch for the critic's head, against mode collapse: a critic that sees how alike the
 samples of a batch are can call a collapsed batch fake, so the generator is pushed to spread out.
 
-Both layers map body features ``(N, F)`` to ``(N, F + extra)``. ``sizes`` splits the batch into parts measured
+Every layer maps body features ``(N, F)`` to ``(N, F + extra)``. ``sizes`` splits the batch into parts measured
 apart (the critic's real and fake halves: a real image is never compared with a fake one).
 """
 
@@ -65,6 +65,42 @@ class MinibatchStd(nn.Module):
 
     def forward(self, phi: torch.Tensor, sizes: Sequence[int] | None = None) -> torch.Tensor:
         return torch.cat([phi, torch.cat([self.spread(part) for part in parts(phi, sizes)])], dim=1)
+
+
+class MinibatchStdInto(nn.Module):
+    """Karras et al.'s placement of the minibatch standard deviation (``mbstd_at=body``): the group's number goes
+    into the input of one more non-linear ``layer`` — as a constant extra channel of the ``shape`` (C, H, W) feature
+    map for a convolution, as one more feature (``shape`` None) for a dense layer — so the critic mixes it with the
+    other features instead of shifting the linear head's logit by it. ``(N, features)`` -> the flattened output of
+    ``layer``, ``(N, out)``."""
+
+    def __init__(self, group: int, layer: nn.Module, features: int, out: int,
+                 shape: tuple[int, int, int] | None = None) -> None:
+        super().__init__()
+        self.std = MinibatchStd(group)
+        self.layer, self.shape, self.extra = layer, shape, out - features
+
+    def forward(self, phi: torch.Tensor, sizes: Sequence[int] | None = None) -> torch.Tensor:
+        spread = torch.cat([self.std.spread(part) for part in parts(phi, sizes)])  # (N, 1)
+        if self.shape is None:
+            return self.layer(torch.cat([phi, spread], dim=1))
+        maps = phi.reshape(len(phi), *self.shape)
+        constant = spread[:, :, None, None].expand(-1, 1, *self.shape[1:])
+        return self.layer(torch.cat([maps, constant], dim=1)).flatten(1)
+
+
+STD_PLACES = ("head", "body")  # mbstd_at: before the linear head (one more feature), or into a last hidden layer
+
+
+def std_in_body(mbstd_at: str, mbstd: int) -> bool:
+    """Whether the ``mbstd_at`` option puts the minibatch standard deviation into the body (Karras et al.'s
+    placement) rather than before the head; a bad value, or ``body`` without a group, is a ``ValueError``."""
+    if not isinstance(mbstd_at, str) or mbstd_at not in STD_PLACES:
+        raise ValueError(f"mbstd_at must be head (one number before the linear head) or body (Karras et al.: into a "
+                         f"last non-linear layer), not {mbstd_at!r}")
+    if mbstd_at == "body" and not mbstd:
+        raise ValueError("mbstd_at=body places the minibatch standard deviation: give its group too, e.g. mbstd=4")
+    return mbstd_at == "body"
 
 
 class NoMinibatch(nn.Module):

@@ -2,7 +2,7 @@
 maxout layers of 200 units with 5 pieces, then a linear logit, N(0, 0.02) weights and zero biases.
 
 It is the CNN critic with another network, so its losses, optimiser and the remedies (``minibatch``, ``mbstd``,
-``pack``, ``unroll``) are the same code; it judges images of any shape, flattened.
+``mbstd_at``, ``pack``, ``unroll``) are the same code; it judges images of any shape, flattened.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from torch import nn
 
 from coevo.training.settings import Limits
 from critics.cnn.critic import CNNCritic
+from critics.cnn.minibatch import MinibatchStdInto, std_in_body
 from critics.cnn.network import HeadedNet, _weighted
 
 
@@ -31,19 +32,24 @@ class Maxout(nn.Module):
 
 class MaxoutDiscriminator(HeadedNet):
     """Image -> logit ``(N,)`` as ``critics.cnn.network.Discriminator``: ``body`` (the maxout layers, the
-    penultimate features), ``mix`` (minibatch features, none by default) and the linear ``head``."""
+    penultimate features), ``mix`` (minibatch features, none by default) and the linear ``head``. With
+    ``mbstd_at=body`` the last maxout layer is the ``mix``'s: it takes the group's standard deviation as one more
+    input (Karras et al.'s placement), and ``body`` ends one layer earlier."""
 
     def __init__(self, shape: tuple[int, int, int], width: int = 200, layers: int = 3, pieces: int = 5,
-                 norm: str = "none", minibatch: int = 0, dims: int = 5, mbstd: int = 0) -> None:
+                 norm: str = "none", minibatch: int = 0, dims: int = 5, mbstd: int = 0,
+                 mbstd_at: str = "head") -> None:
         super().__init__()
+        inside = std_in_body(mbstd_at, mbstd)
         channels, height, width_px = shape
         stack: list[nn.Module] = [nn.Flatten()]
         features = channels * height * width_px
-        for _ in range(layers):
+        for _ in range(layers - inside):
             stack.append(Maxout(features, width, pieces, norm))
             features = width
         self.body = nn.Sequential(*stack)
-        self.add_head(features, norm, minibatch, dims, mbstd)
+        mix = MinibatchStdInto(mbstd, Maxout(features + 1, width, pieces, norm), features, width) if inside else None
+        self.add_head(features, norm, minibatch, dims, mbstd, mix)
 
 
 class MLPCritic(CNNCritic):
@@ -57,14 +63,14 @@ class MLPCritic(CNNCritic):
                  loss: str = "nonsaturating", norm: str | None = "none", lr: float | None = None,
                  betas: tuple[float, float] | list[float] | None = None, width: int = 200, clip: float = 0.01,
                  penalty: float = 10.0, chunk: int = 512, minibatch: int = 0, dims: int = 5, mbstd: int = 0,
-                 pack: int = 1, unroll: int = 0, layers: int = 3, pieces: int = 5) -> None:
+                 pack: int = 1, unroll: int = 0, layers: int = 3, pieces: int = 5, mbstd_at: str = "head") -> None:
         if norm not in ("none", "spectral"):
             raise ValueError(f"the MLP critic takes norm=none or norm=spectral, not {norm!r}")
         self.layers, self.pieces = layers, pieces
         super().__init__(shape, device, loss, norm, lr, betas, width, clip, penalty, chunk, minibatch, dims, mbstd,
-                         pack, unroll)
+                         pack, unroll, mbstd_at=mbstd_at)
 
     def network(self, width: int) -> torch.nn.Module:
         channels, height, width_px = self.shape
         return MaxoutDiscriminator((channels * self.pack, height, width_px), width, self.layers, self.pieces,
-                                   self.norm, self.minibatch, self.dims, self.mbstd)
+                                   self.norm, self.minibatch, self.dims, self.mbstd, self.mbstd_at)

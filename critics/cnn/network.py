@@ -8,7 +8,7 @@ import torch
 from torch import nn
 from torch.nn.utils.parametrizations import spectral_norm
 
-from critics.cnn.minibatch import minibatch_layer
+from critics.cnn.minibatch import MinibatchStdInto, minibatch_layer, std_in_body
 
 NORMS = ("batch", "spectral", "layer", "none")
 
@@ -29,9 +29,9 @@ def _weighted(layer: nn.Conv2d | nn.Linear, norm: str) -> nn.Module:
     return spectral_norm(layer) if norm == "spectral" else layer
 
 
-def _conv(cin: int, cout: int, norm: str) -> nn.Module:
+def _conv(cin: int, cout: int, norm: str, kernel: int = 4, stride: int = 2) -> nn.Module:
     bias = norm in ("none", "spectral")  # a following norm layer has its own shift
-    return _weighted(nn.Conv2d(cin, cout, kernel_size=4, stride=2, padding=1, bias=bias), norm)
+    return _weighted(nn.Conv2d(cin, cout, kernel_size=kernel, stride=stride, padding=1, bias=bias), norm)
 
 
 def _norm(channels: int, norm: str) -> nn.Module:
@@ -52,9 +52,11 @@ class HeadedNet(nn.Module):
 
     body: nn.Module
 
-    def add_head(self, features: int, norm: str, minibatch: int, dims: int, mbstd: int) -> None:
-        """The minibatch layer and the DCGAN-initialised linear head after ``features`` body features."""
-        self.mix = minibatch_layer(features, minibatch, dims, mbstd)
+    def add_head(self, features: int, norm: str, minibatch: int, dims: int, mbstd: int,
+                 mix: nn.Module | None = None) -> None:
+        """The minibatch layer (``mix`` when given, else the options') and the DCGAN-initialised linear head after
+        ``features`` body features."""
+        self.mix = minibatch_layer(features, minibatch, dims, mbstd) if mix is None else mix
         self.head = _weighted(nn.Linear(features + self.mix.extra, 1), norm)
         self.features = features
 
@@ -68,13 +70,17 @@ class HeadedNet(nn.Module):
 
 class Discriminator(HeadedNet):
     """Image ``(N, C, H, W)`` -> logit ``(N,)``; ``body`` gives the penultimate features used for diversity,
-    ``mix`` appends minibatch features to them (``critics.cnn.minibatch``; none by default) before the head."""
+    ``mix`` appends minibatch features to them (``critics.cnn.minibatch``; none by default) before the head.
+    ``mbstd_at=body`` (with ``mbstd``): Karras et al.'s placement instead, the group's standard deviation as one
+    more channel of the last stage's map, then a 3×3 convolution back to its channels (the body's norm, LeakyReLU)
+    before the head."""
 
     def __init__(self, shape: tuple[int, int, int], width: int = 32, norm: str = "batch", minibatch: int = 0,
-                 dims: int = 5, mbstd: int = 0) -> None:
+                 dims: int = 5, mbstd: int = 0, mbstd_at: str = "head") -> None:
         super().__init__()
         if norm not in NORMS:
             raise ValueError(f"unknown norm {norm!r}; choose one of {', '.join(NORMS)}")
+        inside = std_in_body(mbstd_at, mbstd)
         channels, height, width_px = shape
         layers: list[nn.Module] = []
         cin, cout = channels, width
@@ -86,9 +92,16 @@ class Discriminator(HeadedNet):
             cin, cout = cout, min(cout * 2, width * 8)
         self.body = nn.Sequential(*layers, nn.Flatten())
         with torch.no_grad():
-            features = self.body.eval()(torch.zeros(1, *shape)).shape[1]
+            last = self.body.eval()[:-1](torch.zeros(1, *shape)).shape[1:]
         self.body.train()
-        self.add_head(features, norm, minibatch, dims, mbstd)
+        features = last.numel()
+        mix = None
+        if inside:
+            stage = last[0]
+            conv = nn.Sequential(_conv(stage + 1, stage, norm, kernel=3, stride=1), _norm(stage, norm),
+                                 nn.LeakyReLU(0.2, inplace=True))
+            mix = MinibatchStdInto(mbstd, conv, features, features, tuple(last))
+        self.add_head(features, norm, minibatch, dims, mbstd, mix)
 
 
 

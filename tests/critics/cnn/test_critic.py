@@ -257,6 +257,8 @@ def test_mnist_and_an_image_folder_play_the_same_game(tmp_path: Path, shared_dat
     (["--critic-option", "norm=weird"], "unknown norm"),
     (["--critic", "tests.toys:TinyCritic", "--diversity", "1"], "features()"),
     (["--diversity", "-1"], "diversity must be at least 0.0 (got -1.0)"),
+    (["--critic-option", "mbstd=4", "--critic-option", "mbstd_at=bogus"], "mbstd_at must be head"),
+    (["--critic-option", "mbstd_at=body"], "give its group too, e.g. mbstd=4"),
 ])
 def test_bad_critic_settings_are_one_line_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                  flags: list[str], message: str) -> None:
@@ -324,6 +326,46 @@ def test_remedy_options_play_from_the_command_line(tmp_path: Path) -> None:
         assert main([*base, "--critic-option", option, "--out", str(tmp_path / str(i))]) == 0
         assert (tmp_path / str(i) / "metrics.jsonl").read_text().count("critic_loss") == 2
     assert main([*base, "--critic-option", "pack=40", "--out", str(tmp_path / "bad")]) == 2
+
+
+def test_mbstd_at_body_is_a_std_map_before_a_last_3x3_convolution_and_the_halves_are_measured_apart() -> None:
+    """Karras et al.'s placement: the last stage's (C, 4, 4) map gets the group's std as channel C + 1, a 3×3
+    convolution back to C channels mixes it non-linearly, then the head; the default (head) is unchanged."""
+    torch.manual_seed(0)
+    shape = (1, 32, 32)
+    critic = CNNCritic(shape, width=8, mbstd=4, mbstd_at="body")
+    conv = critic.net.mix.layer[0]
+    assert (conv.in_channels, conv.out_channels, conv.kernel_size, conv.padding) == (33, 32, (3, 3), (1, 1))
+    assert critic.net.head.in_features == critic.feature_size == 32 * 4 * 4
+    assert CNNCritic(shape, width=8, mbstd=4).net.head.in_features == critic.feature_size + 1  # the default: head
+    images = noise(8, shape)
+    collapsed = images[:1].expand(8, *shape)
+    assert not torch.allclose(critic.score(collapsed)[0], critic.score(images)[0])  # the same image, another spread
+    fakes = images.clone().requires_grad_(True)
+    critic.score(fakes)[0].backward()
+    assert fakes.grad[1:4].abs().sum() > 0 and fakes.grad[4:].abs().sum() == 0  # through its group's std only
+    real, other = noise(2, shape), noise(6, shape)  # halves across the groups of 4 of the whole batch
+    with torch.no_grad():
+        critic.net.eval()
+        halves = critic.net(torch.cat([real, images[:6]]), sizes=(2, 6))
+        assert torch.equal(halves[:2], critic.net(torch.cat([real, other]), sizes=(2, 6))[:2])
+        assert torch.allclose(halves[2:], critic.net(images[:6]), atol=1e-6)
+    features, scores = critic.features_and_scores(images)
+    assert features.shape == (8, critic.feature_size) and torch.allclose(scores, critic.score(images))
+    before = critic.score(images).detach()
+    critic.learn(noise(8, shape).abs(), images)
+    assert not torch.equal(before, critic.score(images))
+
+
+def test_a_run_with_the_std_map_resumes_to_the_uninterrupted_run(tmp_path: Path) -> None:
+    options = {"width": 8, "mbstd": 4, "mbstd_at": "body"}
+    whole = start(small(rounds=6, critic_options=options), tmp_path / "whole")
+    start(small(rounds=3, critic_options=options), tmp_path / "part")
+    resumed = resume(tmp_path / "part", rounds=6)
+    assert (resumed.path / "metrics.jsonl").read_bytes() == (whole.path / "metrics.jsonl").read_bytes()
+    nets = [torch.load(run.path / "checkpoint.pt")["critic"]["net"] for run in (resumed, whole)]
+    assert "mix.layer.0.parametrizations.weight.original" in nets[0]
+    assert all(torch.equal(nets[0][name], nets[1][name]) for name in nets[1])
 
 
 def test_a_channels_last_critic_scores_and_learns_as_the_plain_one_to_rounding() -> None:
