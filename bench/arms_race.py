@@ -1,11 +1,12 @@
 """Does the GP-vs-CNN arms race escalate? ``--schedule phases`` on the bundled digits, several seeds, with and
 without each remedy (a critic that remembers, a jury of past critics, a growing margin, wider search, fitness
 sharing, all of the first four; a bar set by the data, ``real*``, and one that relaxes while a phase drags,
-``*relax*``; a critic that keeps learning after it recovers, ``floor25``, or learns every image, ``archive``; a
-search that restarts each phase from random genomes, ``restart*``), each run with the master tournament and the
-independent judge. Prints one row per run and, per variant, the mean and 95% interval over seeds of what
-``coevo.metrics.armsrace`` reports (the numbers in docs/coevolution.md come from here). Every variant names all
-its phase settings, so the rows mean the same whatever the defaults.
+``*relax*``, also with a longer generation cap, ``*cap100``, ``*cap150``; a critic that keeps learning after it
+recovers, ``floor25``, or learns every image, ``archive``; a search that restarts each phase from random genomes,
+``restart*``), each run with the master tournament and the independent judge. Prints one row per run and, per
+variant, the mean and 95% interval over seeds of what ``coevo.metrics.armsrace`` reports (the numbers in
+docs/coevolution.md come from here). Every variant names all its phase settings, so the rows mean the same
+whatever the defaults.
 
     PYTHONPATH=. python bench/arms_race.py [--rounds 200] [--seeds 0,1,2] [--workers 2] [--out runs/arms-race]
         [--variants phases,margin,...] [--artist gp] [--data digits] [--figure docs/arms-race-ciao.png]
@@ -50,6 +51,16 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "real50+remember": PLAIN | {"phase_real_bar": 0.5, "phase_remember": True},
     "real50+widen4": PLAIN | {"phase_real_bar": 0.5, "phase_widen": 4},
     "margin02+relax+diversity": PLAIN | {"phase_margin": 0.02, "phase_relax": True, "diversity": 0.5},
+    "margin01+relax+cap100": PLAIN | {"phase_margin": 0.01, "phase_relax": True, "phase_generations": 100},
+    "margin01+relax+cap150": PLAIN | {"phase_margin": 0.01, "phase_relax": True, "phase_generations": 150},
+    "margin005+relax+cap150": PLAIN | {"phase_margin": 0.005, "phase_relax": True, "phase_generations": 150},
+    "margin03+relax": PLAIN | {"phase_margin": 0.03, "phase_relax": True},
+    "margin005+relax+cap150+acc90": PLAIN | {"phase_margin": 0.005, "phase_relax": True, "phase_generations": 150,
+                                             "phase_accuracy": 0.9},
+    "margin03+relax+cap100": PLAIN | {"phase_margin": 0.03, "phase_relax": True, "phase_generations": 100},
+    "margin03+relax+cap100+acc90": PLAIN | {"phase_margin": 0.03, "phase_relax": True, "phase_generations": 100,
+                                            "phase_accuracy": 0.9},
+    "margin05+relax": PLAIN | {"phase_margin": 0.05, "phase_relax": True},
     "floor25": PLAIN | {"phase_critic_min": 25},
     "archive": PLAIN | {"fakes": "archive"},
     "restart": PLAIN | {"phase_restart": True},
