@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import torch
+
 from coevo.errors import CoevoError
 from coevo.threads import machine_cores
 
@@ -80,8 +82,6 @@ def call(task: Task) -> Any:
     end once the task is let go, and Numba's kernels run on ``THREADS`` threads too: a worker is one core, so two
     workers on two cores do not run four spinning OpenMP threads (every kernel's parallel loop writes one image
     or tile per step, so the thread count changes no byte)."""
-    import torch
-
     from coevo.training.cancel import abandoned_when
 
     previous, kernels = torch.get_num_threads(), None
@@ -120,17 +120,6 @@ def let_go() -> Callable[[], bool] | None:
         return state is None or state.state not in GOING
 
     return released
-
-
-def prepare_workers(tasks: Sequence[Task], workers: int = 0, scheduler: str | None = None) -> None:
-    """Start the forkserver a local cluster's workers will be forked from, so that it imports what ``tasks`` need
-    in its own process while this one sets the runs up and starts Dask's scheduler: on two cores the two overlap
-    (called before this process imports torch, or it pays that import twice for nothing). Nothing one by one or
-    with a remote scheduler."""
-    if tasks and workers > 0 and scheduler is None:
-        from coevo.training.cluster import start_forkserver, warm_modules
-
-        start_forkserver(warm_modules(tasks))
 
 
 def run_tasks(tasks: Sequence[Task], workers: int = 0, scheduler: str | None = None) -> list[Any]:
@@ -281,20 +270,17 @@ def sweep(base: Any, grid: dict[str, list[Any]], seeds: int, out: Path, workers:
     """Play every combination on every seed into ``out`` (one gallery for all) and write ``out/sweep.md``."""
     from dataclasses import asdict
 
-    check_workers(workers)
-    plan = plan_runs(base, grid, seeds, out)
-    every = [Task(play_run, {"config": asdict(config), "folder": str(folder), "catalog": catalog}, folder.name)
-             for _, _, config, folder in plan]
-    prepare_workers(every, workers, scheduler)
-    import coevo.metrics.stats  # noqa: F401 - the summary's SciPy, imported here while the workers' imports run
     from coevo.loop import Progress
     from coevo.store.runfolder import RunFolder
 
+    check_workers(workers)
+    plan = plan_runs(base, grid, seeds, out)
     tasks = []
-    for (_, _, config, folder), task in zip(plan, every):
+    for _, _, config, folder in plan:
         state = RunFolder(folder).load_checkpoint() if folder.exists() else None
         if state is None or not config.stop().reached(Progress(**state.get("progress", {"rounds": state["round"]}))):
-            tasks.append(task)
+            tasks.append(Task(play_run, {"config": asdict(config), "folder": str(folder), "catalog": catalog},
+                              folder.name))
     if scheduler is not None and tasks:
         check_scheduler(scheduler)
     run_tasks(tasks, workers, scheduler)  # the runs make the folder: a refused sweep leaves none

@@ -4,9 +4,7 @@ Dask starts each worker as a fresh interpreter (``spawn``) that imports torch, N
 artist again before its first task: 10-15 CPU seconds a worker on a busy 2-core machine. Here a worker is forked
 from a process that has imported all of that once, so it begins with them in memory: from this process (which
 imports them first, as its own run would), or, once Numba's OpenMP thread pool runs here (a run was played in
-this process: a child forked now would be aborted by GNU OpenMP), from a forkserver that preloaded them. A sweep
-starts that forkserver first (``start_forkserver``), before this process imports torch, so that its imports run on
-the second core while this process sets the runs up and starts the scheduler.
+this process: a child forked now would be aborted by GNU OpenMP), from a forkserver that preloaded them.
 Dask's bookkeeping that serves no run (the statistical profiler sampling the task thread every 10 ms, the GIL
 monitor, the 20 ms event-loop health tick) is off while the cluster lives.
 """
@@ -57,13 +55,12 @@ def warm_modules(tasks: Iterable[Any]) -> list[str]:
 @contextmanager
 def warm_cluster(workers: int, modules: Sequence[str], dashboard: bool = True) -> Iterator[Any]:
     """A ``LocalCluster`` of ``workers`` single-threaded processes forked from a process that has imported
-    ``modules``: a forkserver started with them (``start_forkserver``), or this process (``start_method``); Dask's
-    lean settings hold while it lives (its workers take them along)."""
+    ``modules`` (``start_method``); Dask's lean settings hold while it lives (its workers take them along)."""
     import dask
     from distributed import LocalCluster
     from distributed.utils import get_mp_context
 
-    method = "forkserver" if forkserver_holds(modules) else start_method()
+    method = start_method()
     with dask.config.set(LEAN | {"distributed.worker.multiprocessing-method": method}):
         if method == "fork":
             for module in modules:
@@ -71,36 +68,13 @@ def warm_cluster(workers: int, modules: Sequence[str], dashboard: bool = True) -
                     importlib.import_module(module)
                 except ImportError:  # the task that needs it says so, as it would one by one
                     pass
-        else:  # the preload is read when the forkserver starts: once a process, so the list stays what it holds
-            running, held = forkserver_running(), forkserver_preload()
-            context = get_mp_context()  # the forkserver context; the first call sets Dask's own preload
-            context.set_forkserver_preload(held if running else list(dict.fromkeys([*forkserver_preload(), *modules])))
+        else:
+            context = get_mp_context()  # the forkserver context, with Dask's own preload (distributed, ...) set
+            context.set_forkserver_preload(list(dict.fromkeys([*forkserver_preload(), *modules])))  # read when the
+            # forkserver starts: once a process, so a later cluster here forks from the first one's forkserver
         with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                           dashboard_address=":0" if dashboard else None, silence_logs=logging.ERROR) as cluster:
             yield cluster
-
-
-def start_forkserver(modules: Sequence[str]) -> None:
-    """Start the forkserver that workers are forked from, importing ``modules`` (and Dask's ``distributed``) in
-    its own process while this one goes on; nothing if one runs already (its modules are fixed when it starts)."""
-    import multiprocessing
-    from multiprocessing import forkserver
-
-    if forkserver_running():
-        return
-    multiprocessing.get_context("forkserver").set_forkserver_preload(["distributed", *dict.fromkeys(modules)])
-    forkserver.ensure_running()
-
-
-def forkserver_running() -> bool:
-    from multiprocessing import forkserver
-
-    return forkserver._forkserver._forkserver_pid is not None
-
-
-def forkserver_holds(modules: Sequence[str]) -> bool:
-    """Whether a forkserver runs that imported every one of ``modules`` when it started."""
-    return forkserver_running() and set(modules) <= set(forkserver_preload())
 
 
 def start_method() -> str:

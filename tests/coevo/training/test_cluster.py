@@ -1,20 +1,16 @@
 """The warm local cluster: its workers start with the run's modules imported, forked from this process (or from a
-forkserver once Numba's threads run here, or from one a sweep started before it imported torch), with Dask's
-profiler off; the modules warmed are those the tasks name."""
+forkserver once Numba's threads run here), with Dask's profiler off; the modules warmed are those the tasks name."""
 
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
-from pathlib import Path
 
 import dask
 import pytest
 
 from coevo.programs.sweep import Task, call, play_run
 from coevo.training.cluster import LEAN, WARM, forkserver_preload, start_method, warm_cluster, warm_modules
-from tests.conftest import ROOT
 
 
 def test_the_modules_warmed_are_the_runs_and_the_named_artists_and_critics() -> None:
@@ -78,46 +74,3 @@ def test_workers_start_with_the_modules_imported(method: str, monkeypatch: pytes
         assert set(client.run(dask.config.get, "distributed.worker.profile.enabled").values()) == {False}
         assert client.submit(call, Task(threads)).result() == (1, 1)  # a worker is one core, Numba included
     assert {key: dask.config.get(key) for key in LEAN} == before  # Dask's settings as they were
-
-
-EARLY = """
-import os, sys
-from distributed import Client
-from coevo.training.cluster import forkserver_preload, start_forkserver, warm_cluster
-start_forkserver(["colorsys", "wave"])
-assert "wave" not in sys.modules  # imported over there, not here
-with warm_cluster(1, ["colorsys", "wave"], dashboard=False) as cluster, Client(cluster) as client:
-    held = client.run(lambda: [name for name in ("colorsys", "wave") if name in sys.modules])
-    parents = set(client.run(os.getppid).values())
-    assert list(held.values()) == [["colorsys", "wave"]], held
-    assert parents != {os.getpid()}, parents  # forked from the forkserver
-    assert {"colorsys", "wave"} <= set(forkserver_preload())
-assert "wave" not in sys.modules
-print("ok")
-"""
-
-
-def test_workers_fork_from_a_forkserver_started_early_with_the_modules_this_process_never_imports() -> None:
-    done = subprocess.run([sys.executable, "-c", EARLY], cwd=ROOT, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-3000:]
-
-
-SPY = """
-import sys
-import coevo.training.cluster as cluster
-def started(modules):
-    print("torch" in sys.modules, *modules)
-    raise SystemExit(0)
-cluster.start_forkserver = started
-from coevo.commands.main import main
-main(["sweep", "--seeds", "2", "--workers", "1", "--rounds", "2", "--artist", "cppn", "--out", sys.argv[1]])
-"""
-
-
-def test_a_sweep_starts_its_workers_forkserver_before_it_imports_torch(tmp_path: Path) -> None:
-    done = subprocess.run([sys.executable, "-c", SPY, str(tmp_path / "sweep")], cwd=ROOT, capture_output=True,
-                          text=True, timeout=300)
-    words = done.stdout.split()
-    assert done.returncode == 0 and words[0] == "False", done.stdout + done.stderr[-3000:]
-    assert {"torch", "artists.cppn", "critics.cnn", "coevo.programs.sweep"} <= set(words[1:])
-    assert not (tmp_path / "sweep").exists()

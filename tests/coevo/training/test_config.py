@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from coevo.errors import CoevoError
 from coevo.training.config import FoolConfig, RunConfig, dump_config, load_config
+from tests.conftest import ROOT
 
 
 def test_settings_round_trip_through_toml(tmp_path: Path) -> None:
@@ -89,3 +92,11 @@ def test_wider_search_counts_against_the_bound_on_images_a_round() -> None:
     with pytest.raises(CoevoError, match=r"--pop 40000 times --phase-widen 2 is over 65536 images a round"):
         RunConfig(schedule="phases", pop=40000, phase_widen=2).validate()
     RunConfig(schedule="round", pop=40000, size=8, phase_widen=2).validate()  # the round schedule never widens
+
+
+def test_validating_a_run_config_imports_no_torch() -> None:
+    """A command checks its settings before it loads torch (the losses' and fake sets' names are the kernel's)."""
+    probe = ("import sys; from coevo.training.config import RunConfig; "
+             "RunConfig(loss='hinge', fakes='gallery').validate(); print('torch' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stdout.strip() == "False", done.stderr[-2000:]
