@@ -60,6 +60,8 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "margin03+relax+cap100": PLAIN | {"phase_margin": 0.03, "phase_relax": True, "phase_generations": 100},
     "margin03+relax+cap100+acc90": PLAIN | {"phase_margin": 0.03, "phase_relax": True, "phase_generations": 100,
                                             "phase_accuracy": 0.9},
+    "margin03+relax+cap100+real50": PLAIN | {"phase_margin": 0.03, "phase_relax": True, "phase_generations": 100,
+                                             "phase_real_bar": 0.5},
     "margin05+relax": PLAIN | {"phase_margin": 0.05, "phase_relax": True},
     "floor25": PLAIN | {"phase_critic_min": 25},
     "archive": PLAIN | {"fakes": "archive"},
