@@ -210,11 +210,13 @@ def table(lines: list[str]) -> str:
         plain = groups.get(("plain", steps), {})
         both = [s for s in order if s in plain]
         p = paired_p([float(plain[s]["modes"]) for s in both], [float(seeds[s]["modes"]) for s in both])
-        kl, cpu = (estimate([float(seeds[s][k]) for s in order], low=0) for k in ("kl", "cpu_seconds"))
+        kls = [float(seeds[s]["kl"]) for s in order]
+        kl = "∞ (a seed covers no mode)" if any(math.isinf(v) for v in kls) else estimate(kls, low=0).text(2)
+        cpu = estimate([float(seeds[s]["cpu_seconds"]) for s in order], low=0)
         spread = estimate([float(seeds[s][share]) * 100 for s in order], low=0, high=100)
         shown = ", ".join(f"{m:.0f}" for m in modes)
         out.append(f"| {variant} | {steps} | {','.join(map(str, order))} | "
-                   f"{estimate(modes, low=0, high=total).text(1)} ({shown}) | {kl.text(2)} | {spread.text(1)}% | "
+                   f"{estimate(modes, low=0, high=total).text(1)} ({shown}) | {kl} | {spread.text(1)}% | "
                    f"{'—' if variant == 'plain' or math.isnan(p) else f'{p:.2f}'} | {cpu.text(0)} |")
     return "\n".join(out)
 
