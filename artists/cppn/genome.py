@@ -136,7 +136,13 @@ def topological_order(node_ids: Iterable[int], edges: Iterable[tuple[int, int]])
     for source, target in edges:
         incoming[target] += 1
         outgoing[source].append(target)
-    ready = [n for n in ids if incoming[n] == 0]
+    return kahn_order(incoming, outgoing)
+
+
+def kahn_order(incoming: dict[int, int], outgoing: dict[int, list[int]]) -> list[int] | None:
+    """Kahn's order of the nodes, given each node's count of incoming edges (used up) and its targets; ``None``
+    when the edges hold a cycle. The nodes with no incoming edge start it, the last one ready goes first."""
+    ready = [n for n, count in incoming.items() if count == 0]
     order: list[int] = []
     while ready:
         node = ready.pop()
@@ -145,7 +151,7 @@ def topological_order(node_ids: Iterable[int], edges: Iterable[tuple[int, int]])
             incoming[target] -= 1
             if incoming[target] == 0:
                 ready.append(target)
-    return order if len(order) == len(ids) else None
+    return order if len(order) == len(incoming) else None
 
 
 def is_acyclic(genome: Genome) -> bool:

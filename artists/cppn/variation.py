@@ -16,6 +16,7 @@ from artists.cppn.genome import (
     connection,
     genome_of,
     innovation,
+    kahn_order,
     node,
     stable_id,
 )
@@ -129,19 +130,9 @@ def _ranks(genome: Genome) -> tuple[dict[int, int], dict[int, list[int]]]:
     for c in genome.connections:
         incoming[c.target] += 1
         outgoing[c.source].append(c.target)
-    ready = [node for node, count in incoming.items() if not count]
-    pop, push = ready.pop, ready.append
-    rank: dict[int, int] = {}
-    while ready:
-        node = pop()
-        rank[node] = len(rank)
-        for target in outgoing[node]:
-            count = incoming[target] - 1
-            incoming[target] = count
-            if not count:
-                push(target)
-    assert len(rank) == len(incoming), "genome holds a cycle"
-    return rank, outgoing
+    order = kahn_order(incoming, outgoing)
+    assert order is not None, "genome holds a cycle"
+    return {node: i for i, node in enumerate(order)}, outgoing
 
 
 def change_activation(genome: Genome, activations: tuple[str, ...]) -> Genome:
