@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from llvmlite import ir
 from numba import njit, prange, types
 from numba.extending import intrinsic
 
@@ -21,7 +22,6 @@ from artists.gp.primitives import (
     HASH_MIX,
     HASH_X,
     HASH_Y,
-    MASK32,
     NOISE_LIMIT,
     NOISE_SCALE,
     NOISE_SEED,
@@ -39,8 +39,8 @@ OPCODES = {"x": X, "y": Y, "r": R, "theta": THETA, "const": CONST, "add": ADD, "
 FIRST_UNARY, FIRST_TERNARY = SIN, IFGT  # opcodes ADD..NOISE are binary, SIN..EXP unary, IFGT ternary
 
 TILE = 256  # pixels per block: sin, cos, log, mod and atan2 choose their fast or exact path block by block
-SPAN = 1024  # pixels per job (a whole number of blocks): its (4 + 2 × depth) rows stay in L1/L2 cache, and each
-# node's loop runs over four blocks at once, so the per-node dispatch costs a quarter of one block per job
+SPAN = 2048  # pixels per job (a whole number of blocks): its (4 + 2 × depth) rows stay in L2 cache, and each
+# node's loop runs over eight blocks at once, so the per-node dispatch costs an eighth of one block per job
 
 _ZERO, _ONE = np.float32(0.0), np.float32(1.0)
 _EXP_HI, _EXP_LO = np.float32(EXP_LIMIT), np.float32(-EXP_LIMIT)
@@ -161,13 +161,29 @@ def _noise_coord(v):
     return v * _NOISE_SCALE
 
 
+@intrinsic
+def _lattice_hash(typingctx, ix, iy):
+    """The lattice point's gradient number, (hash & 7), computed in 32-bit lanes (the hash's arithmetic is mod 2**32,
+    so truncating the coordinates first gives the same bits and twice the vector width)."""
+    if ix != types.int64 or iy != types.int64:
+        return None
+
+    def codegen(context, builder, sig, args):
+        i32 = ir.IntType(32)
+        x, y = builder.trunc(args[0], i32), builder.trunc(args[1], i32)
+        h = builder.add(builder.add(builder.mul(x, ir.Constant(i32, HASH_X)), builder.mul(y, ir.Constant(i32, HASH_Y))),
+                        ir.Constant(i32, NOISE_SEED))
+        h = builder.mul(builder.xor(h, builder.lshr(h, ir.Constant(i32, 13))), ir.Constant(i32, HASH_MIX))
+        k = builder.and_(builder.xor(h, builder.lshr(h, ir.Constant(i32, 16))), ir.Constant(i32, 7))
+        return builder.zext(k, ir.IntType(64))
+    return types.int64(types.int64, types.int64), codegen
+
+
 @njit(cache=True, inline="always", error_model="numpy")
 def _grad(ix, iy, dx, dy):
     """Dot product of (dx, dy) with lattice point (ix, iy)'s gradient, GRAD_X/GRAD_Y[hash & 7] (selects, no
     table lookup, so the loop vectorises)."""
-    h = (ix * HASH_X + iy * HASH_Y + NOISE_SEED) & MASK32
-    h = ((h ^ (h >> 13)) * HASH_MIX) & MASK32
-    k = (h ^ (h >> 16)) & 7
+    k = _lattice_hash(ix, iy)
     gx = _ZERO if k >= 6 else (-dx if (k & 1) != 0 else dx)
     gy = (-dy if (k & 2) != 0 else dy) if k < 4 else (_ZERO if k < 6 else (dy if k == 6 else -dy))
     return gx + gy
@@ -261,16 +277,17 @@ def _slow(op, a, b, n):
     return slow
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, inline="always", error_model="numpy")
 def _binary(op, a, b, dst, n, tile):
     """dst[:n] = op(a, b) with a the first argument; mod and atan2 pick their path per block of ``tile`` (one
-    pass over all n when no pixel needs the exact path, as then no block does)."""
-    blocked = (op == MOD or op == ATAN2) and _slow(op, a, b, n)
-    step = tile if blocked else n  # one call site, so that LLVM inlines the large block function once
-    for s0 in range(0, n, step):
-        s1 = min(s0 + step, n)
-        _binary_block(op, a[s0:s1], b[s0:s1], dst[s0:s1], s1 - s0,
-                      blocked and _slow(op, a[s0:s1], b[s0:s1], s1 - s0))
+    pass over all n, on the rows themselves, when no pixel needs the exact path, as then no block does). Inlined
+    into the program loop: a call with row slices cost more than a 2048-pixel add."""
+    if not ((op == MOD or op == ATAN2) and _slow(op, a, b, n)):
+        _binary_block(op, a, b, dst, n, False)
+        return
+    for s0 in range(0, n, tile):
+        s1 = min(s0 + tile, n)
+        _binary_block(op, a[s0:s1], b[s0:s1], dst[s0:s1], s1 - s0, _slow(op, a[s0:s1], b[s0:s1], s1 - s0))
 
 
 @njit(cache=True, error_model="numpy")
@@ -309,15 +326,24 @@ def _unary_block(op, a, dst, n, slow):
             dst[i] = np.float32(_exp(np.float64(v)))
 
 
-@njit(cache=True, error_model="numpy")
+@njit(cache=True, inline="always", error_model="numpy")
 def _unary(op, a, dst, n, tile):
     """dst[:n] = op(a); sin, cos and log pick their path per block of ``tile`` (one pass over all n when no pixel
-    needs the exact path)."""
-    blocked = (op == SIN or op == COS or op == LOG) and _slow(op, a, a, n)
-    step = tile if blocked else n  # one call site, so that LLVM inlines the large block function once
-    for s0 in range(0, n, step):
-        s1 = min(s0 + step, n)
-        _unary_block(op, a[s0:s1], dst[s0:s1], s1 - s0, blocked and _slow(op, a[s0:s1], a[s0:s1], s1 - s0))
+    needs the exact path). Inlined, as ``_binary``."""
+    if not ((op == SIN or op == COS or op == LOG) and _slow(op, a, a, n)):
+        _unary_block(op, a, dst, n, False)
+        return
+    for s0 in range(0, n, tile):
+        s1 = min(s0 + tile, n)
+        _unary_block(op, a[s0:s1], dst[s0:s1], s1 - s0, _slow(op, a[s0:s1], a[s0:s1], s1 - s0))
+
+
+@njit(cache=True, error_model="numpy")
+def _select(c, a, b, out, n):
+    """out[:n] = a where c > 0, else b (ifgt; both loaded first, so the loop vectorises as a select)."""
+    for i in range(n):
+        x, y = a[i], b[i]
+        out[i] = x if c[i] > _ZERO else y
 
 
 @njit(cache=True, inline="always", error_model="numpy")
@@ -359,9 +385,7 @@ def _run_tile(codes, values, start, stop, buf, slots, tile):
             slots[sp - 1] = dst
         else:  # IFGT(c, a, b): c on top, then a, then b
             dst = _spare(slots[sp - 3], sp - 3)
-            c, a, b, out = buf[slots[sp - 1]], buf[slots[sp - 2]], buf[slots[sp - 3]], buf[dst]
-            for i in range(n):
-                out[i] = a[i] if c[i] > _ZERO else b[i]
+            _select(buf[slots[sp - 1]], buf[slots[sp - 2]], buf[slots[sp - 3]], buf[dst], n)
             sp -= 2
             slots[sp - 1] = dst
     return slots[0]
