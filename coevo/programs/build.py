@@ -69,7 +69,7 @@ def build_critic(config: RunConfig, shape: tuple[int, int, int], device: torch.d
         return build_critic(replace(config, critic=name, critic_options=dict(options)), shape, device, extra)
 
     provided = {"shape": shape, "device": device, "loss": config.loss, "make_critic": make_critic,
-                "channels_last": config.channels_last, **(extra or {})}
+                "channels_last": config.channels_last, "full_width": config.critic_full_width, **(extra or {})}
     critic = registry.construct(cls, f"critic {config.critic!r}", provided, dict(config.critic_options))
     if not isinstance(critic, Critic):
         raise CoevoError(f"{config.critic!r} is not a Critic (score, learn, state_dict); see coevo.protocols")

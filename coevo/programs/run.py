@@ -39,7 +39,7 @@ CURVES_SECONDS = 30.0  # curves.png is drawn at the last round, and at a checkpo
 # costs ~0.6 s of matplotlib: drawn every 25 rounds it was a third of a small round's time)
 # what a config.toml written before these settings ran with
 OLDER = {"phase_check_every": 10, "ciao_keep": 0, "measure_every": 1, "channels_last": False,
-         "sheet_compression": 6}
+         "sheet_compression": 6, "critic_full_width": 0}
 
 
 @dataclass

@@ -115,6 +115,10 @@ class RunConfig:
                            high=machine_cores)
     channels_last: bool = setting(True, "CNN critics compute channels-last (NHWC): 1.4-1.7x faster on CPU at 32 to 128 "
                                   "px; results differ in the last bits, so a run keeps the layout it started with")
+    critic_full_width: int = setting(64, "CNN critics: the largest image side whose first stage has the full width; "
+                                     "above it the first stage's channels halve per doubling of the side (ProGAN's "
+                                     "rule), so a 128-px round costs about 4x a 64-px one (0: full width at every "
+                                     "side, as runs made before this setting)", low=0, high=65536)
     start_from: str = setting("", "branch: seed the population from gallery:ID (see `coevo gallery list`), "
                               "gallery:ROOT:ID or a genome file; the artist defaults to the genome's (\"\": random)",
                               aliases=["--from"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 
 from critics.cnn.critic import CNNCritic
-from critics.cnn.network import ProjectionDiscriminator
+from critics.cnn.network import FULL_WIDTH, ProjectionDiscriminator
 
 
 class ConditionalCNNCritic(CNNCritic):
@@ -19,14 +19,14 @@ class ConditionalCNNCritic(CNNCritic):
     def __init__(self, shape: tuple[int, int, int] = (1, 32, 32), device: str | torch.device = "cpu",
                  loss: str = "nonsaturating", classes: int = 10, norm: str | None = None, lr: float | None = None,
                  betas: tuple[float, float] | list[float] | None = None, width: int = 32, clip: float = 0.01,
-                 penalty: float = 10.0, chunk: int = 512) -> None:
+                 penalty: float = 10.0, chunk: int = 512, full_width: int = FULL_WIDTH) -> None:
         if classes < 2:
             raise ValueError(f"a conditional critic needs at least 2 classes (got {classes}); use labelled data")
         self.classes = int(classes)
-        super().__init__(shape, device, loss, norm, lr, betas, width, clip, penalty, chunk)
+        super().__init__(shape, device, loss, norm, lr, betas, width, clip, penalty, chunk, full_width=full_width)
 
     def network(self, width: int) -> torch.nn.Module:
-        return ProjectionDiscriminator(self.shape, self.classes, width, self.norm)
+        return ProjectionDiscriminator(self.shape, self.classes, width, self.norm, self.full_width)
 
     def _labels(self, labels: torch.Tensor, images: torch.Tensor) -> torch.Tensor:
         if labels.shape != (len(images),):

@@ -13,7 +13,7 @@ from coevo.devices import resolve_device
 from coevo.rng import module_init
 from coevo.training.settings import Limits
 from critics.cnn.minibatch import std_in_body
-from critics.cnn.network import Discriminator
+from critics.cnn.network import FULL_WIDTH, Discriminator
 from critics.cnn.unrolled import UNROLLED, unrolled_scores
 
 
@@ -33,16 +33,18 @@ class CNNCritic:
     once, stacked on the channels (PacGAN, Lin et al. 2018: each image gets its pack's score); ``unroll=k``
     scores the generator's images with the critic after k further Adam steps on them and the last real batch,
     differentiable through the steps (unrolled GAN, Metz et al. 2017; the critic itself does not move).
+    Above ``full_width`` px the first stage's channels halve per doubling of the side (``first_channels``).
     """
 
     # option bounds (coevo.training.settings.check_options)
-    LIMITS: ClassVar[Limits] = {"width": (1, 512), "chunk": (1, 65536)}
+    LIMITS: ClassVar[Limits] = {"width": (1, 512), "chunk": (1, 65536), "full_width": (0, 65536)}
 
     def __init__(self, shape: tuple[int, int, int] = (1, 32, 32), device: str | torch.device = "cpu",
                  loss: str = "nonsaturating", norm: str | None = None, lr: float | None = None,
                  betas: tuple[float, float] | list[float] | None = None, width: int = 32, clip: float = 0.01,
                  penalty: float = 10.0, chunk: int = 512, minibatch: int = 0, dims: int = 5, mbstd: int = 0,
-                 pack: int = 1, unroll: int = 0, channels_last: bool = False, mbstd_at: str = "head") -> None:
+                 pack: int = 1, unroll: int = 0, channels_last: bool = False, mbstd_at: str = "head",
+                 full_width: int = FULL_WIDTH) -> None:
         if not 1 <= pack <= 16 or not 0 <= unroll <= 50:
             raise ValueError(f"pack takes 1..16 images and unroll 0..50 steps (got pack={pack}, unroll={unroll})")
         std_in_body(mbstd_at, mbstd)
@@ -61,6 +63,7 @@ class CNNCritic:
         if width < 1 or chunk < 1:
             raise ValueError("width and chunk must be positive")
         self.clip, self.penalty, self.chunk = clip, penalty, chunk
+        self.full_width = int(full_width)
         with module_init():
             self.net = self.network(width).to(self.device)
         self.channels_last = bool(channels_last)  # NHWC: ~1.4-1.7x faster on CPU, results differ in the last bits
@@ -75,7 +78,7 @@ class CNNCritic:
         """The discriminator network (subclasses build theirs from the same settings)."""
         channels, height, width_px = self.shape
         return Discriminator((channels * self.pack, height, width_px), width, self.norm, self.minibatch, self.dims,
-                             self.mbstd, self.mbstd_at)
+                             self.mbstd, self.mbstd_at, self.full_width)
 
     def _pack(self, images: torch.Tensor) -> torch.Tensor:
         """``(N, C, H, W)`` as ⌈N/m⌉ packs ``(⌈N/m⌉, m·C, H, W)`` of consecutive images (PacGAN); the last pack

@@ -11,6 +11,7 @@ from torch.nn.utils.parametrizations import spectral_norm
 from critics.cnn.minibatch import MinibatchStdInto, minibatch_layer, std_in_body
 
 NORMS = ("batch", "spectral", "layer", "none")
+FULL_WIDTH = 64  # the largest image side whose first stage has the full width (``first_channels``)
 
 
 def stage_count(side: int) -> int:
@@ -19,6 +20,17 @@ def stage_count(side: int) -> int:
     while (side := (side + 1) // 2) > 4:
         stages += 1
     return stages
+
+
+def first_channels(width: int, side: int, full_width: int = FULL_WIDTH) -> int:
+    """The first stage's channels: ``width`` up to a side of ``full_width`` px; above it, half as many per doubling
+    of the side (at least one), as ProGAN sets a map's channels by its resolution (Karras et al. 2018), so each
+    stage of a larger image costs what its pixels do rather than a full-width stage more. ``full_width`` 0: ``width``
+    at every side (the rule of runs made before it)."""
+    channels = width
+    while full_width and side > full_width and channels > 1:
+        side, channels = (side + 1) // 2, channels // 2
+    return channels
 
 
 def _weighted(layer: nn.Conv2d | nn.Linear, norm: str) -> nn.Module:
@@ -73,17 +85,18 @@ class Discriminator(HeadedNet):
     ``mix`` appends minibatch features to them (``critics.cnn.minibatch``; none by default) before the head.
     ``mbstd_at=body`` (with ``mbstd``): Karras et al.'s placement instead, the group's standard deviation as one
     more channel of the last stage's map, then a 3×3 convolution back to its channels (the body's norm, LeakyReLU)
-    before the head."""
+    before the head. The first stage has ``width`` channels (``first_channels``), each next one twice as many, up to
+    ``8 * width``."""
 
     def __init__(self, shape: tuple[int, int, int], width: int = 32, norm: str = "batch", minibatch: int = 0,
-                 dims: int = 5, mbstd: int = 0, mbstd_at: str = "head") -> None:
+                 dims: int = 5, mbstd: int = 0, mbstd_at: str = "head", full_width: int = FULL_WIDTH) -> None:
         super().__init__()
         if norm not in NORMS:
             raise ValueError(f"unknown norm {norm!r}; choose one of {', '.join(NORMS)}")
         inside = std_in_body(mbstd_at, mbstd)
         channels, height, width_px = shape
         layers: list[nn.Module] = []
-        cin, cout = channels, width
+        cin, cout = channels, first_channels(width, min(height, width_px), full_width)
         for index in range(stage_count(min(height, width_px))):
             layers.append(_conv(cin, cout, norm))
             if index > 0:  # DCGAN: no normalisation on the first layer
@@ -112,9 +125,10 @@ class ProjectionDiscriminator(nn.Module):
     (spectrally normalised with the rest when ``norm`` is spectral). Without labels it is the unconditional term.
     """
 
-    def __init__(self, shape: tuple[int, int, int], classes: int, width: int = 32, norm: str = "batch") -> None:
+    def __init__(self, shape: tuple[int, int, int], classes: int, width: int = 32, norm: str = "batch",
+                 full_width: int = FULL_WIDTH) -> None:
         super().__init__()
-        plain = Discriminator(shape, width, norm)
+        plain = Discriminator(shape, width, norm, full_width=full_width)
         self.body, self.mix, self.head, self.features = plain.body, plain.mix, plain.head, plain.features
         embed = nn.Embedding(classes, self.features)
         nn.init.normal_(embed.weight, 0.0, 0.02)

@@ -392,3 +392,51 @@ def test_a_channels_last_critic_scores_and_learns_as_the_plain_one_to_rounding()
         assert abs(a["critic_loss"] - b["critic_loss"]) < 1e-4
         for p, q in zip(plain.net.parameters(), nhwc.net.parameters()):
             assert torch.allclose(p, q, atol=1e-5)
+
+
+def test_above_64_px_the_first_stage_narrows_so_the_larger_critic_is_the_64_px_one_with_a_stage_in_front() -> None:
+    """Up to 64 px the stages have width, 2x, 4x ... channels as before; at 128 px the first stage has half the width
+    (ProGAN's rule: a map's channels follow its resolution), so the 128-px critic's stages after the first have the
+    64-px critic's very shapes, and its convolutions cost ~1.35x (not ~4.7x) the 64-px ones. ``full_width=0`` keeps
+    the full width at every side (runs made before the rule)."""
+    def shapes(side: int, **options: int) -> list[tuple[int, ...]]:
+        critic = CNNCritic((1, side, side), **options)
+        return [tuple(m.weight.shape) for m in critic.net.modules() if isinstance(m, torch.nn.Conv2d)]
+
+    def macs(side: int, **options: int) -> int:
+        out, total = side, 0
+        for cout, cin, k, _ in shapes(side, **options):
+            out = (out + 2 - k) // 2 + 1
+            total += out * out * cout * cin * k * k
+        return total
+
+    assert [s[0] for s in shapes(32)] == [32, 64, 128] and [s[0] for s in shapes(64)] == [32, 64, 128, 256]
+    assert [s[0] for s in shapes(128)] == [16, 32, 64, 128, 256] and shapes(128)[2:] == shapes(64)[1:]
+    assert [s[0] for s in shapes(256)] == [8, 16, 32, 64, 128, 256]
+    assert [s[0] for s in shapes(128, full_width=0)] == [32, 64, 128, 256, 256]
+    assert [s[0] for s in shapes(128, width=8)] == [4, 8, 16, 32, 64] and [s[0] for s in shapes(512, width=2)][0] == 1
+    assert macs(128) < 1.4 * macs(64) and macs(128, full_width=0) > 4.5 * macs(64)
+    critic = CNNCritic((1, 128, 128))
+    assert critic.score(noise(3, (1, 128, 128))).shape == (3,)
+
+
+def test_a_run_folder_from_before_the_narrow_first_stage_resumes_with_its_full_width_critic(tmp_path: Path) -> None:
+    """A config.toml without ``critic_full_width`` reads as 0: a 72-px run made before the rule resumes with the
+    critic it checkpointed (full width), and plays on as an uninterrupted run with that setting."""
+    from coevo.programs.run import RunProgram
+
+    settings = dict(artist="gp", critic="cnn", data="digits", size=72, pop=6, warmup=1, batch=8, seed=2,
+                    device="cpu", tensorboard=False)
+    old = start(RunConfig(**settings, rounds=2, critic_full_width=0), tmp_path / "old")
+    assert CNNCritic((1, 72, 72)).net.state_dict()["body.0.bias"].shape[0] == 16  # the new rule narrows 72 px
+    config = old.path / "config.toml"
+    config.write_text("".join(line for line in config.read_text().splitlines(keepends=True)
+                              if not line.startswith("critic_full_width")))
+    assert RunProgram().read_config(config).critic_full_width == 0
+    state = torch.load(old.path / "checkpoint.pt", weights_only=True)
+    assert state["critic"]["net"]["body.0.bias"].shape[0] == 32
+    state["config"] = config.read_text()
+    torch.save(state, old.path / "checkpoint.pt")
+    resumed = resume(old.path, rounds=4)
+    whole = start(RunConfig(**settings, rounds=4, critic_full_width=0), tmp_path / "whole")
+    assert (resumed.path / "metrics.jsonl").read_bytes() == (whole.path / "metrics.jsonl").read_bytes()
