@@ -6,7 +6,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from scipy import stats
+from scipy import special  # the t quantile alone: scipy.stats takes ~0.5 s to import, special ~0.17 s
 
 LEVEL = 0.95  # confidence of the intervals
 ALPHA = 0.05  # significance level of the paired tests
@@ -53,7 +53,7 @@ def estimate(values: Sequence[float], low: float | None = None, high: float | No
     if n < 2:
         return Estimate(mean, math.nan, 1, mean, mean)
     sd = math.sqrt(sum((v - mean) ** 2 for v in values) / (n - 1))
-    half = float(stats.t.ppf((1 + LEVEL) / 2, n - 1)) * sd / math.sqrt(n)
+    half = float(special.stdtrit(n - 1, (1 + LEVEL) / 2)) * sd / math.sqrt(n)  # scipy.stats.t.ppf's very value
     bottom = mean - half if low is None else max(low, mean - half)
     top = mean + half if high is None else min(high, mean + half)
     return Estimate(mean, half, n, bottom, top, clipped=(bottom, top) != (mean - half, mean + half))
@@ -67,6 +67,8 @@ def paired_p(a: Sequence[float], b: Sequence[float]) -> float:
     differences = [x - y for x, y in pairs]
     if all(d == differences[0] for d in differences):
         return 0.0 if differences[0] != 0 else 1.0
+    from scipy import stats
+
     return float(stats.ttest_rel([x for x, _ in pairs], [y for _, y in pairs]).pvalue)
 
 

@@ -19,8 +19,9 @@ from contextlib import contextmanager
 from typing import Any
 
 # what every run imports: torch's optimiser machinery (the first Adam imports torch._dynamo, the largest part),
-# the run program and its metrics, and Matplotlib's figure and Agg canvas (curves.png)
-WARM = ("torch", "torch._dynamo", "torch.optim", "numba", "scipy.stats", "matplotlib.figure",
+# the run program and its metrics, and Matplotlib's figure and Agg canvas (curves.png); not SciPy, which only
+# phases and the judge need (a task that does imports it, ~0.5 s)
+WARM = ("torch", "torch._dynamo", "torch.optim", "numba", "matplotlib.figure",
         "matplotlib.backends.backend_agg", "coevo.programs.run", "coevo.programs.sweep")
 LEAN = {
     "distributed.worker.profile.enabled": False,  # samples the task's thread every 10 ms: CPU a run pays for
