@@ -6,9 +6,11 @@ opcode compiler plus the Numba kernel (compiling the trees to opcodes is timed w
 not timed in (a) or (b)). The three are timed in turn, ``--repeats`` times, each in wall and CPU seconds (CPU: the
 whole process, every thread); the ratios are of the medians. The load average is printed with each figure. Also:
 the kernel on one thread (per core), the torch evaluator on the CPU (and on CUDA when present), and the
-start-up of a fresh process with a cold and a warm kernel cache (``--startup``).
+start-up of a fresh process with a cold and a warm kernel cache (``--startup``), and each primitive alone
+(``--ops``: a chain of 20 of it over 256x256, 8 programs, on one Numba thread against DEAP + NumPy), which shows
+where the kernel stands per operation.
 
-Run: PYTHONPATH=. python bench/gp_render.py [--repeats 5] [--startup]
+Run: PYTHONPATH=. python bench/gp_render.py [--repeats 5] [--startup] [--ops]
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ import torch
 from deap import gp
 from timing import interleaved, one_thread  # bench/timing.py, shared with bench/cppn_render.py
 
-from artists.gp.opcodes import compile_trees
+from artists.gp.opcodes import ProgramBatch, compile_trees
 from artists.gp.primitives import build_pset, pixel_inputs
 from artists.gp.render import evaluate_numba
 from artists.gp.torch_eval import evaluate_torch
@@ -46,7 +48,7 @@ import numpy as np
 from numba import njit
 njit(lambda v: v + 1)(1)  # numba's own one-off initialisation, paid by any numba program
 t1 = time.perf_counter()
-from artists.gp.opcodes import compile_trees
+from artists.gp.opcodes import ProgramBatch, compile_trees
 from artists.gp.primitives import build_pset, pixel_inputs
 from artists.gp.render import evaluate_numba
 from artists.gp.genome import parse_tree
@@ -108,10 +110,43 @@ def startup() -> list[tuple[float, float]]:
     return results
 
 
+def chain_times(function: Callable[..., object], batch: ProgramBatch, inputs: np.ndarray,
+                repeats: int) -> tuple[float, float]:
+    """Least seconds of the kernel (one Numba thread) and of DEAP's NumPy function over 8 programs, interleaved."""
+    rows = list(inputs)
+    ours = one_thread(lambda: evaluate_numba(batch, inputs))
+    ours()
+    times: dict[str, list[float]] = {"ours": [], "numpy": []}
+    for _ in range(repeats):
+        for name, run in (("ours", ours), ("numpy", lambda: [function(*rows) for _ in range(8)])):
+            start = time.perf_counter()
+            run()
+            times[name].append(time.perf_counter() - start)
+    return min(times["ours"]), min(times["numpy"])
+
+
+def per_primitive(pset: gp.PrimitiveSet, inputs: np.ndarray, repeats: int) -> None:
+    """Each primitive as a chain of 20 (op(op(x, y), y)...) over the image, 8 programs: the kernel on one Numba
+    thread against DEAP's NumPy primitives, least of ``repeats`` interleaved timings, in ns per pixel-node."""
+    count = 20
+    print(f"each primitive, a chain of {count} over {inputs.shape[1]} pixels, 8 programs (one Numba thread; "
+          f"least of {repeats}), ns per pixel-node:")
+    for primitive in sorted((p for ps in pset.primitives.values() for p in ps), key=lambda p: p.name):
+        text = "x"
+        for _ in range(count):
+            text = f"{primitive.name}({text}{', y' * (primitive.arity - 1)})"
+        tree = gp.PrimitiveTree.from_string(text, pset)
+        a, b = chain_times(gp.compile(tree, pset), compile_trees([tree] * 8), inputs, repeats)
+        scale = 1e9 / (8 * count * inputs.shape[1])
+        a, b = a * scale, b * scale
+        print(f"    {primitive.name:6s} ours {a:6.3f}  DEAP + NumPy {b:7.3f}  ratio {b / a:5.1f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeats", type=int, default=5, help="rounds of the interleaved timings (median)")
     parser.add_argument("--startup", action="store_true", help="also time fresh processes (cold and warm cache)")
+    parser.add_argument("--ops", action="store_true", help="also time each primitive alone against DEAP + NumPy")
     args = parser.parse_args()
     random.seed(SEED)
     np.random.seed(SEED)
@@ -160,6 +195,8 @@ def main() -> None:
         seconds_g = best_time(on_gpu)
         print(f"    torch evaluator, CUDA:           {work / seconds_g:12.4g} node-evals/s  ({seconds_g:.3f} s)")
 
+    if args.ops:
+        per_primitive(pset, inputs, args.repeats)
     if args.startup:
         runs = startup()
         warm = min(first for _, first in runs[1:])

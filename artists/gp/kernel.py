@@ -216,7 +216,8 @@ def _floored(m, y):
 @njit(cache=True, error_model="numpy")
 def _binary_block(op, a, b, dst, n, slow):
     """dst[:n] = op(a, b) with a the first argument; mod and atan2 take their exact path for all n pixels when
-    ``slow`` (``_slow``: some pixel needs it), else their fast one."""
+    ``slow``, else their fast one, which also returns whether some pixel needs the exact one (``_slow``'s test)."""
+    need = False
     if op == ADD:
         for i in range(n):
             dst[i] = a[i] + b[i]
@@ -235,7 +236,9 @@ def _binary_block(op, a, b, dst, n, slow):
                 dst[i] = _floored(np.fmod(a[i], b[i]), b[i])
         else:
             for i in range(n):
-                dst[i] = _floored(np.float32(_fmod(a[i], b[i])), b[i])
+                x, y = a[i], b[i]
+                need |= abs(y) > EPS and not (abs(x) < _MOD_RANGE * abs(y) and abs(y) <= _FLOAT_MAX)
+                dst[i] = _floored(np.float32(_fmod(x, y)), y)
     elif op == MIN:
         for i in range(n):
             x, y = a[i], b[i]
@@ -250,10 +253,13 @@ def _binary_block(op, a, b, dst, n, slow):
                 dst[i] = math.atan2(a[i], b[i])
         else:
             for i in range(n):
-                dst[i] = np.float32(_atan2(np.float64(a[i]), np.float64(b[i])))
+                x, y = a[i], b[i]
+                need |= not (max(abs(x), abs(y)) > _ZERO and abs(x) <= _FLOAT_MAX and abs(y) <= _FLOAT_MAX)
+                dst[i] = np.float32(_atan2(np.float64(x), np.float64(y)))
     else:  # NOISE
         for i in range(n):
             dst[i] = _noise(a[i], b[i])
+    return need
 
 
 @njit(cache=True, error_model="numpy")
@@ -282,17 +288,18 @@ def _binary(op, a, b, dst, n, tile):
     """dst[:n] = op(a, b) with a the first argument; mod and atan2 pick their path per block of ``tile`` (one
     pass over all n, on the rows themselves, when no pixel needs the exact path, as then no block does). Inlined
     into the program loop: a call with row slices cost more than a 2048-pixel add."""
-    if not ((op == MOD or op == ATAN2) and _slow(op, a, b, n)):
-        _binary_block(op, a, b, dst, n, False)
-        return
-    for s0 in range(0, n, tile):
-        s1 = min(s0 + tile, n)
-        _binary_block(op, a[s0:s1], b[s0:s1], dst[s0:s1], s1 - s0, _slow(op, a[s0:s1], b[s0:s1], s1 - s0))
+    if _binary_block(op, a, b, dst, n, False):  # the fast path everywhere; some pixel needs the exact one
+        for s0 in range(0, n, tile):
+            s1 = min(s0 + tile, n)
+            if _slow(op, a[s0:s1], b[s0:s1], s1 - s0):
+                _binary_block(op, a[s0:s1], b[s0:s1], dst[s0:s1], s1 - s0, True)
 
 
 @njit(cache=True, error_model="numpy")
 def _unary_block(op, a, dst, n, slow):
-    """dst[:n] = op(a); sin, cos and log take their exact path for all n pixels when ``slow``, else their fast one."""
+    """dst[:n] = op(a); sin, cos and log take their exact path for all n pixels when ``slow``, else their fast one,
+    which also returns whether some pixel needs the exact one (``_slow``'s test)."""
+    need = False
     if op == SIN or op == COS:
         if slow:
             for i in range(n):
@@ -300,7 +307,9 @@ def _unary_block(op, a, dst, n, slow):
         else:
             quarter = 0 if op == SIN else 1
             for i in range(n):
-                dst[i] = np.float32(_sin(np.float64(a[i]), quarter))
+                v = a[i]
+                need |= not abs(v) <= _TRIG_LIMIT
+                dst[i] = np.float32(_sin(np.float64(v), quarter))
     elif op == ABS:
         for i in range(n):
             dst[i] = abs(a[i])
@@ -312,6 +321,7 @@ def _unary_block(op, a, dst, n, slow):
         else:
             for i in range(n):  # v <= EPS (or NaN) takes log(1), then is replaced by 0
                 v = abs(a[i])
+                need |= v > _FLOAT_MAX
                 dst[i] = np.float32(_log(np.float64(v if v > EPS else _ONE))) if v > EPS else _ZERO
     elif op == SQRT:
         for i in range(n):
@@ -324,18 +334,18 @@ def _unary_block(op, a, dst, n, slow):
             elif v < _EXP_LO:
                 v = _EXP_LO
             dst[i] = np.float32(_exp(np.float64(v)))
+    return need
 
 
 @njit(cache=True, inline="always", error_model="numpy")
 def _unary(op, a, dst, n, tile):
     """dst[:n] = op(a); sin, cos and log pick their path per block of ``tile`` (one pass over all n when no pixel
     needs the exact path). Inlined, as ``_binary``."""
-    if not ((op == SIN or op == COS or op == LOG) and _slow(op, a, a, n)):
-        _unary_block(op, a, dst, n, False)
-        return
-    for s0 in range(0, n, tile):
-        s1 = min(s0 + tile, n)
-        _unary_block(op, a[s0:s1], dst[s0:s1], s1 - s0, _slow(op, a[s0:s1], a[s0:s1], s1 - s0))
+    if _unary_block(op, a, dst, n, False):
+        for s0 in range(0, n, tile):
+            s1 = min(s0 + tile, n)
+            if _slow(op, a[s0:s1], a[s0:s1], s1 - s0):
+                _unary_block(op, a[s0:s1], dst[s0:s1], s1 - s0, True)
 
 
 @njit(cache=True, error_model="numpy")
