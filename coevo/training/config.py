@@ -117,8 +117,8 @@ class RunConfig:
                                   "px; results differ in the last bits, so a run keeps the layout it started with")
     critic_full_width: int = setting(64, "CNN critics: the largest image side whose first stage has the full width; "
                                      "above it the first stage's channels halve per doubling of the side (ProGAN's "
-                                     "rule), so a 128-px round costs about 4x a 64-px one (0: full width at every "
-                                     "side, as runs made before this setting)", low=0, high=65536)
+                                     "rule: the 128-px critic is the 64-px one with a 16-channel stage in front); 0: "
+                                     "full width at every side, as runs made before this setting", low=0, high=65536)
     start_from: str = setting("", "branch: seed the population from gallery:ID (see `coevo gallery list`), "
                               "gallery:ROOT:ID or a genome file; the artist defaults to the genome's (\"\": random)",
                               aliases=["--from"])
