@@ -99,7 +99,7 @@ class RunConfig:
     tournament: int = borrow(EvolutionConfig, "tournament")
     cxpb: float = borrow(EvolutionConfig, "cxpb")
     mutpb: float = borrow(EvolutionConfig, "mutpb")
-    measure_every: int = setting(5, "take the critic's held-out accuracy and feature diversity every N rounds "
+    measure_every: int = setting(10, "take the critic's held-out accuracy and feature diversity every N rounds "
                                  "(from round 0; a pass as costly as a critic update)", low=1, high=10**9)
     sheet_every: int = setting(5, "write a contact sheet every N rounds and at the last (0: at the last only)", low=0)
     sheet_compression: int = setting(1, "zlib level of the contact sheets' PNG files, 0-9 (1: a sheet encodes ~4x "

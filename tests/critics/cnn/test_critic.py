@@ -210,7 +210,7 @@ def test_champions_climb_the_critic_and_the_gallery_grows(tmp_path: Path) -> Non
     assert [row["fakes"] for row in rows] == list(range(1, 11))  # one champion joins the gallery each round
     assert all(0.0 <= row["fooling_rate"] <= 1.0 and row["diversity_pixels"] >= 0 for row in rows)
     measured = [row for row in rows if "critic_accuracy" in row]  # the held-out pass: every --measure-every rounds
-    assert [row["round"] for row in measured] == [0, 5]
+    assert [row["round"] for row in measured] == [0]  # of rounds 0-9
     assert all(0.0 <= row["critic_accuracy"] <= 1.0 and row["diversity_features"] >= 0 for row in measured)
 
 
