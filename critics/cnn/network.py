@@ -24,9 +24,10 @@ def stage_count(side: int) -> int:
 
 def first_channels(width: int, side: int, full_width: int = FULL_WIDTH) -> int:
     """The first stage's channels: ``width`` up to a side of ``full_width`` px; above it, half as many per doubling
-    of the side (at least one), as ProGAN sets a map's channels by its resolution (Karras et al. 2018), so each
-    stage of a larger image costs what its pixels do rather than a full-width stage more. ``full_width`` 0: ``width``
-    at every side (the rule of runs made before it)."""
+    of the side (at least one), as ProGAN sets a map's channels by its resolution (Karras et al. 2018): a larger
+    image's critic is the smaller one's with a narrow stage in front, not full-width stages at every resolution
+    (the 128-px critic costs ~1.35x the 64-px one, not ~4.7x). ``full_width`` 0: ``width`` at every side (the rule
+    of runs made before it)."""
     channels = width
     while full_width and side > full_width and channels > 1:
         side, channels = (side + 1) // 2, channels // 2
@@ -85,8 +86,8 @@ class Discriminator(HeadedNet):
     ``mix`` appends minibatch features to them (``critics.cnn.minibatch``; none by default) before the head.
     ``mbstd_at=body`` (with ``mbstd``): Karras et al.'s placement instead, the group's standard deviation as one
     more channel of the last stage's map, then a 3×3 convolution back to its channels (the body's norm, LeakyReLU)
-    before the head. The first stage has ``width`` channels (``first_channels``), each next one twice as many, up to
-    ``8 * width``."""
+    before the head. The first stage has ``width`` channels up to 64 px (``first_channels``), each next one twice as
+    many, up to ``8 * width``."""
 
     def __init__(self, shape: tuple[int, int, int], width: int = 32, norm: str = "batch", minibatch: int = 0,
                  dims: int = 5, mbstd: int = 0, mbstd_at: str = "head", full_width: int = FULL_WIDTH) -> None:
