@@ -285,10 +285,11 @@ def _slow(op, a, b, n):
 
 @njit(cache=True, inline="always", error_model="numpy")
 def _binary(op, a, b, dst, n, tile):
-    """dst[:n] = op(a, b) with a the first argument; mod and atan2 pick their path per block of ``tile`` (one
-    pass over all n, on the rows themselves, when no pixel needs the exact path, as then no block does). Inlined
-    into the program loop: a call with row slices cost more than a 2048-pixel add."""
-    if _binary_block(op, a, b, dst, n, False):  # the fast path everywhere; some pixel needs the exact one
+    """dst[:n] = op(a, b) with a the first argument; mod and atan2 take their fast path over all n pixels, which
+    also says whether some pixel needs the exact one, and only then redo exactly the blocks of ``tile`` that do (a
+    block's pixels are those of choosing its path first). Inlined into the program loop: a call with row slices
+    cost more than a 2048-pixel add."""
+    if _binary_block(op, a, b, dst, n, False):  # some pixel needs the exact path
         for s0 in range(0, n, tile):
             s1 = min(s0 + tile, n)
             if _slow(op, a[s0:s1], b[s0:s1], s1 - s0):
@@ -339,8 +340,8 @@ def _unary_block(op, a, dst, n, slow):
 
 @njit(cache=True, inline="always", error_model="numpy")
 def _unary(op, a, dst, n, tile):
-    """dst[:n] = op(a); sin, cos and log pick their path per block of ``tile`` (one pass over all n when no pixel
-    needs the exact path). Inlined, as ``_binary``."""
+    """dst[:n] = op(a); sin, cos and log take their fast path over all n pixels and redo exactly the blocks of
+    ``tile`` that need it, as ``_binary`` does (inlined likewise)."""
     if _unary_block(op, a, dst, n, False):
         for s0 in range(0, n, tile):
             s1 = min(s0 + tile, n)
